@@ -1,0 +1,88 @@
+"""Command line: python -m dumas init | demo | summary | bench [--db PATH]."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from dumas import config, i18n
+from dumas.db import DatabaseBusy, connect
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dumas", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="database file (default: DUMAS_DB or data/dumas.duckdb)")
+    common.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE)
+    sub.add_parser("init", parents=[common], help="create and migrate the database")
+    demo = sub.add_parser("demo", parents=[common], help="fill an empty database with demo data")
+    demo.add_argument("--complaints", type=int, default=25_000)
+    demo.add_argument("--seed", type=int, default=20121228)
+    summary = sub.add_parser("summary", parents=[common], help="counts of the database")
+    summary.add_argument("--json", action="store_true", help="print one JSON object")
+    bench = sub.add_parser("bench", parents=[common], help="benchmark at national scale")
+    bench.add_argument("--complaints", type=int, default=1_000_000)
+    bench.add_argument("--repeat", type=int, default=7)
+    return parser
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202 - Database
+    return connect(config.db_path(args.db))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    db = _open(args)
+    print(i18n.t("cli.initialised", args.lang, path=db.path))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from dumas import demo
+
+    if not 1 <= args.complaints <= 1_000_000:
+        print(i18n.t("cli.demo_size", args.lang), file=sys.stderr)
+        return 2
+    db = _open(args)
+    try:
+        counts = demo.generate(db, args.complaints, seed=args.seed, today=config.today())
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(json.dumps(counts))
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from dumas.queries.followup import summary
+
+    db = _open(args)
+    cur = db.cursor()
+    result = {"as_of": config.today().isoformat(), **summary(cur, config.today())}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:32} {value}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from dumas import bench
+
+    return bench.main(args.complaints, repeat=args.repeat)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = {"init": cmd_init, "demo": cmd_demo, "summary": cmd_summary, "bench": cmd_bench}
+    try:
+        return command[args.command](args)
+    except DatabaseBusy as busy:
+        print(i18n.t("cli.busy", args.lang, path=busy), file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

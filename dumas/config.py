@@ -1,0 +1,48 @@
+"""Paths and settings, read from the environment at call time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+DEFAULT_DB = DATA_DIR / "dumas.duckdb"
+TIMEZONE = ZoneInfo("Asia/Jakarta")
+
+# The single local actor until accounts exist (issue 4).
+LOCAL_USER = "pengguna.lokal"
+
+
+def db_path(cli_value: str | None = None) -> Path:
+    """The database path: --db, else DUMAS_DB, else data/dumas.duckdb."""
+    if cli_value:
+        return Path(cli_value)
+    env = os.environ.get("DUMAS_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def demo_enabled() -> bool:
+    """Whether an empty database is filled with demo data on first start."""
+    return os.environ.get("DUMAS_DEMO", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def demo_size() -> int:
+    """Number of complaints the first-start demo generates."""
+    return int(os.environ.get("DUMAS_DEMO_COMPLAINTS", "25000"))
+
+
+def min_ranking_sample() -> int:
+    """Agencies are ranked only with at least this many letters (FIGURES.md)."""
+    return int(os.environ.get("DUMAS_MIN_RANKING", "10"))
+
+
+def today() -> dt.date:
+    """Today in Asia/Jakarta; DUMAS_TODAY=YYYY-MM-DD pins it (tests, demos)."""
+    pinned = os.environ.get("DUMAS_TODAY")
+    if pinned:
+        return dt.date.fromisoformat(pinned)
+    return dt.datetime.now(TIMEZONE).date()

@@ -1,0 +1,1 @@
+"""Message catalogues, one module per language (id, en), each defining MESSAGES."""

@@ -1,0 +1,1 @@
+"""Read side: parameterised SQL returning plain values and DataFrames."""

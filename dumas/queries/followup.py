@@ -1,0 +1,195 @@
+"""Queries behind the "Tindak Lanjut" dashboard, all over letter_facts(as_of)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from dumas.queries.filters import Filters, where_clause
+
+# The filtered set of letters: every dashboard query starts from here.
+_BASE = """
+  FROM letter_facts($as_of) AS lf
+  JOIN complaint AS c ON c.id = lf.complaint_id
+  JOIN agency AS ag ON ag.id = lf.agency_id
+  LEFT JOIN province AS p ON p.code = c.province_code
+  LEFT JOIN category AS cat ON cat.code = c.category_code
+ WHERE {where}
+"""
+
+# Sortable columns of the letter list: an allow-list, never the user's text.
+SORT_COLUMNS = {
+    "age": "lf.age_wd",
+    "letter_date": "lf.letter_date",
+    "agenda_no": "c.agenda_no",
+    "agency": "ag.name",
+    "province": "p.name",
+    "category": "cat.name",
+    "reminders": "lf.reminders",
+}
+
+
+def _base(filters: Filters, as_of: dt.date) -> tuple[str, dict[str, object]]:
+    where, params = where_clause(filters)
+    return _BASE.format(where=where), {**params, "as_of": as_of}
+
+
+def kpis(cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date) -> dict[str, object]:
+    """Headline figures for the filtered letters."""
+    base, params = _base(filters, as_of)
+    sql = f"""
+        SELECT count(DISTINCT lf.complaint_id) AS complaints,
+               count(*) AS forwardings,
+               count(*) FILTER (lf.answered) AS answered,
+               count(*) FILTER (NOT lf.answered) AS unanswered,
+               count(DISTINCT lf.complaint_id) FILTER (NOT lf.answered)
+                   AS complaints_lacking_response,
+               response_rate(count(*) FILTER (lf.answered), count(*)) AS response_rate,
+               median(lf.days_to_respond) AS median_days_to_respond,
+               count(*) FILTER (lf.age_wd > 14) AS unanswered_over_14,
+               count(*) FILTER (lf.age_wd > 30) AS unanswered_over_30,
+               count(*) FILTER (lf.age_wd > 60) AS unanswered_over_60
+        {base}
+    """  # noqa: S608 - structure only; values are parameters
+    cursor = cur.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def letters(
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    as_of: dt.date,
+    *,
+    unanswered_only: bool = True,
+    sort: str = "age",
+    descending: bool = True,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[pd.DataFrame, int]:
+    """One page of the filtered letters (by default those lacking a response), and the total."""
+    base, params = _base(filters, as_of)
+    if unanswered_only:
+        base += "   AND NOT lf.answered\n"
+    order = SORT_COLUMNS.get(sort, SORT_COLUMNS["age"])
+    direction = "DESC" if descending else "ASC"
+    total = cur.execute(f"SELECT count(*) {base}", params).fetchone()[0]  # noqa: S608
+    sql = f"""
+        SELECT c.agenda_no,
+               lf.letter_no,
+               lf.letter_date,
+               ag.name AS agency,
+               p.name AS province,
+               cat.name AS category,
+               lf.age_wd,
+               lf.reminders,
+               lf.last_status,
+               lf.first_response_on,
+               lf.days_to_respond
+        {base}
+         ORDER BY {order} {direction} NULLS LAST, lf.letter_date, lf.forwarding_id
+         LIMIT $limit OFFSET $offset
+    """  # noqa: S608 - order comes from SORT_COLUMNS
+    frame = cur.execute(sql, {**params, "limit": limit, "offset": offset}).df()
+    return frame, int(total)
+
+
+def agency_table(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date, min_sample: int
+) -> pd.DataFrame:
+    """Per-agency responsiveness; ranked only with at least min_sample letters."""
+    base, params = _base(filters, as_of)
+    sql = f"""
+        WITH per_agency AS (
+            SELECT ag.name AS agency,
+                   ag.category_code,
+                   count(*) AS forwarded,
+                   count(*) FILTER (lf.on_time) AS on_time,
+                   count(*) FILTER (lf.answered AND NOT lf.on_time) AS late,
+                   count(*) FILTER (NOT lf.answered) AS unanswered,
+                   response_rate(count(*) FILTER (lf.answered), count(*)) AS response_rate,
+                   median(lf.days_to_respond) AS median_days
+            {base}
+             GROUP BY ag.name, ag.category_code
+        )
+        SELECT CASE WHEN forwarded >= $min_sample
+                    THEN rank() OVER (
+                        PARTITION BY forwarded >= $min_sample
+                        ORDER BY response_rate DESC, median_days ASC NULLS LAST
+                    )
+               END AS rank,
+               per_agency.*
+          FROM per_agency
+         ORDER BY rank NULLS LAST, forwarded DESC, agency
+    """  # noqa: S608
+    return cur.execute(sql, {**params, "min_sample": min_sample}).df()
+
+
+def monthly(cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date) -> pd.DataFrame:
+    """Letters forwarded per month, and how many of them are answered by as_of."""
+    base, params = _base(filters, as_of)
+    sql = f"""
+        SELECT date_trunc('month', lf.letter_date)::DATE AS month,
+               count(*) AS forwarded,
+               count(*) FILTER (lf.answered) AS answered
+        {base}
+         GROUP BY month
+         ORDER BY month
+    """  # noqa: S608
+    return cur.execute(sql, params).df()
+
+
+def unanswered_by_bucket(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date
+) -> pd.DataFrame:
+    """Unanswered letters per ageing bucket, every bucket present."""
+    base, params = _base(filters, as_of)
+    sql = f"""
+        WITH counts AS (
+            SELECT lf.age_bucket AS bucket, count(*) AS unanswered
+            {base}
+               AND NOT lf.answered
+             GROUP BY lf.age_bucket
+        )
+        SELECT b.bucket, coalesce(counts.unanswered, 0) AS unanswered
+          FROM (VALUES (1, '0_14'), (2, '15_30'), (3, '31_60'), (4, 'over_60')) AS b (pos, bucket)
+          LEFT JOIN counts USING (bucket)
+         ORDER BY b.pos
+    """  # noqa: S608
+    return cur.execute(sql, params).df()
+
+
+def unanswered_by(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date, dimension: str
+) -> pd.DataFrame:
+    """Unanswered letters per province or per category, largest first."""
+    label = {"province": "p.name", "category": "cat.name"}[dimension]
+    base, params = _base(filters, as_of)
+    sql = f"""
+        SELECT coalesce({label}, '-') AS label, count(*) AS unanswered
+        {base}
+           AND NOT lf.answered
+         GROUP BY label
+         ORDER BY unanswered DESC, label
+    """  # noqa: S608
+    return cur.execute(sql, params).df()
+
+
+def summary(cur: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, int]:
+    """Whole-database counts for `python -m dumas summary`."""
+    sql = """
+        SELECT (SELECT count(*) FROM complaint) AS complaints,
+               (SELECT count(*) FROM forwarding) AS forwardings,
+               (SELECT count(*) FROM reminder) AS reminders,
+               (SELECT count(*) FROM response) AS responses,
+               (SELECT count(*) FROM letter_facts($as_of) WHERE NOT answered)
+                   AS lacking_response,
+               (SELECT count(DISTINCT complaint_id) FROM letter_facts($as_of) WHERE NOT answered)
+                   AS complaints_lacking_response,
+               (SELECT count(*) FROM agency) AS agencies
+    """
+    cursor = cur.execute(sql, {"as_of": as_of})
+    names = [d[0] for d in cursor.description]
+    return {n: int(v) for n, v in zip(names, cursor.fetchone(), strict=True)}

@@ -1,0 +1,24 @@
+"""Option lists for filters and forms: code -> display name."""
+
+from __future__ import annotations
+
+import duckdb
+
+_LOOKUPS = {
+    "province": "SELECT code, name FROM province ORDER BY code",
+    "problem_code": "SELECT code, code || ' ' || name FROM problem_code ORDER BY code",
+    "category": "SELECT code, name FROM category ORDER BY name",
+    "agency_category": "SELECT code, name FROM agency_category ORDER BY name",
+    "agency": "SELECT id, name FROM agency ORDER BY name",
+}
+
+
+def options(cur: duckdb.DuckDBPyConnection, kind: str) -> dict[object, str]:
+    """Ordered mapping of code to label for one reference table."""
+    return dict(cur.execute(_LOOKUPS[kind]).fetchall())
+
+
+def data_version(cur: duckdb.DuckDBPyConnection) -> str:
+    """A token that changes on every committed write (cache key for the UI)."""
+    row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    return row[0] if row else "0"

@@ -1,0 +1,49 @@
+"""Reference data shipped in data/reference/, loaded by migration 0002."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from dumas import config
+
+# table -> (csv file, columns in insert order)
+TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "province": ("provinces.csv", ("code", "name")),
+    "problem_code": ("problem_codes.csv", ("code", "name")),
+    "category": ("categories.csv", ("code", "name")),
+    "agency_category": ("agency_categories.csv", ("code", "name")),
+    "agency": (
+        "agencies.csv",
+        ("id", "name", "short_name", "category_code", "province_code", "head_title", "city"),
+    ),
+}
+
+
+def normalise_name(text: str) -> str:
+    """Key for matching names: lower case, punctuation to spaces, single spaces."""
+    return re.sub(r"\s+", " ", re.sub(r"[^\w]+", " ", text.lower())).strip()
+
+
+def load(cur: duckdb.DuckDBPyConnection) -> None:
+    """Insert every reference table from its CSV (all columns read as text)."""
+    for table, (filename, columns) in TABLES.items():
+        path = config.REFERENCE_DIR / filename
+        cols = ", ".join(columns)
+        cur.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_csv($path, header = true, all_varchar = true)",  # noqa: S608
+            {"path": str(path)},
+        )
+    aliases = cur.execute(
+        "SELECT alias, agency_id::INTEGER FROM read_csv($path, header = true, all_varchar = true)",
+        {"path": str(config.REFERENCE_DIR / "agency_aliases.csv")},
+    ).fetchall()
+    names = cur.execute("SELECT name, id FROM agency").fetchall()
+    keys: dict[str, tuple[str, int]] = {}
+    for alias, agency_id in [*names, *aliases]:
+        keys.setdefault(normalise_name(alias), (alias, agency_id))
+    cur.executemany(
+        "INSERT INTO agency_alias (alias_key, alias, agency_id) VALUES (?, ?, ?)",
+        [(key, alias, agency_id) for key, (alias, agency_id) in keys.items()],
+    )

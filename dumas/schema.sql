@@ -1,0 +1,125 @@
+-- Dumas Monitor schema. All DDL lives here, as named migrations applied in order
+-- at start-up and recorded in schema_migration (see dumas/db.py). A migration is
+-- never edited once released: add a new one below.
+
+-- migration: 0001_core
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE province (
+    code VARCHAR PRIMARY KEY,          -- Kemendagri code, e.g. '31' DKI Jakarta
+    name VARCHAR NOT NULL UNIQUE
+);
+
+CREATE TABLE problem_code (
+    code VARCHAR PRIMARY KEY CHECK (length(code) = 2),   -- kode masalah 01..10
+    name VARCHAR NOT NULL
+);
+
+CREATE TABLE category (
+    code VARCHAR PRIMARY KEY,          -- substance category
+    name VARCHAR NOT NULL
+);
+
+CREATE TABLE agency_category (
+    code VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL
+);
+
+CREATE TABLE agency (
+    id            INTEGER PRIMARY KEY,
+    name          VARCHAR NOT NULL UNIQUE,
+    short_name    VARCHAR,
+    category_code VARCHAR NOT NULL REFERENCES agency_category (code),
+    province_code VARCHAR REFERENCES province (code),
+    head_title    VARCHAR,            -- office title of the agency's head (letters)
+    city          VARCHAR
+);
+
+CREATE TABLE agency_alias (
+    alias_key VARCHAR PRIMARY KEY,     -- normalised: lower case, single spaces
+    alias     VARCHAR NOT NULL,
+    agency_id INTEGER NOT NULL REFERENCES agency (id)
+);
+
+CREATE TABLE complaint (
+    id                  BIGINT PRIMARY KEY,
+    agenda_no           VARCHAR NOT NULL UNIQUE,
+    received_on         DATE NOT NULL,
+    channel             VARCHAR NOT NULL
+        CHECK (channel IN ('surat', 'email', 'lapor', 'langsung', 'whatsapp')),
+    complainant_name    VARCHAR,      -- personal data
+    complainant_contact VARCHAR,      -- personal data
+    province_code       VARCHAR REFERENCES province (code),
+    regency             VARCHAR,
+    reported_agency_id  INTEGER REFERENCES agency (id),
+    problem_code        VARCHAR REFERENCES problem_code (code),
+    category_code       VARCHAR REFERENCES category (code),
+    summary             VARCHAR,
+    created_at          TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE forwarding (
+    id           BIGINT PRIMARY KEY,
+    complaint_id BIGINT NOT NULL REFERENCES complaint (id),
+    agency_id    INTEGER NOT NULL REFERENCES agency (id),
+    letter_no    VARCHAR NOT NULL UNIQUE,   -- no duplicate forwarding letter number
+    letter_date  DATE NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE reminder (
+    id            BIGINT PRIMARY KEY,
+    forwarding_id BIGINT NOT NULL REFERENCES forwarding (id),
+    kind          VARCHAR NOT NULL CHECK (kind IN ('konfirmasi_1', 'konfirmasi_2')),
+    letter_no     VARCHAR NOT NULL UNIQUE,
+    letter_date   DATE NOT NULL,
+    created_at    TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE response (
+    id            BIGINT PRIMARY KEY,
+    complaint_id  BIGINT NOT NULL REFERENCES complaint (id),
+    agency_id     INTEGER NOT NULL REFERENCES agency (id),
+    letter_no     VARCHAR NOT NULL,
+    response_date DATE NOT NULL,
+    status        VARCHAR NOT NULL CHECK (status IN (
+        'dalam_proses', 'selesai', 'bukan_kewenangan',
+        'tidak_dapat_ditindaklanjuti', 'perlu_klarifikasi')),
+    summary       VARCHAR,
+    created_at    TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+    UNIQUE (agency_id, letter_no)      -- an agency's letter is recorded once
+);
+
+-- Working-day calendar: one row per date; wd_index counts working days up to and
+-- including d, so "working days from a to b" is wd_index(b) - wd_index(a).
+CREATE TABLE calendar_day (
+    d          DATE PRIMARY KEY,
+    is_working BOOLEAN NOT NULL,
+    wd_index   INTEGER NOT NULL,
+    holiday    VARCHAR                 -- name of the holiday or cuti bersama, if any
+);
+
+-- Administrator corrections to the holiday calendar (decree changes).
+CREATE TABLE calendar_override (
+    d          DATE PRIMARY KEY,
+    is_working BOOLEAN NOT NULL,
+    note       VARCHAR NOT NULL
+);
+
+-- Append-only audit trail: every write appends one row in its own transaction.
+CREATE TABLE audit_log (
+    id        BIGINT PRIMARY KEY,
+    logged_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+    actor     VARCHAR NOT NULL,
+    action    VARCHAR NOT NULL,
+    entity    VARCHAR NOT NULL,
+    entity_id VARCHAR,
+    old_value JSON,
+    new_value JSON
+);
+
+-- migration: 0002_reference_data
+-- (Python step: loads data/reference/*.csv and builds calendar_day; see db.py)

@@ -1,0 +1,170 @@
+"""The sections of the complaint detail page: the complaint, its timeline, the forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from dumas import i18n, services
+from dumas.errors import DomainError
+from dumas.queries.filters import FOLLOW_UP_STATUSES
+from dumas.ui import data
+from dumas.ui.state import actor, get_db, lang, show_error, t, today
+
+
+def header(c: dict) -> None:
+    """The complaint's own facts."""
+    st.subheader(f"{t('col.agenda_no')} {c['agenda_no']}")
+    left, right = st.columns(2)
+    rows_left = [
+        (t("complaint.received_on"), i18n.fmt_date(c["received_on"], lang())),
+        (t("filters.channel"), t(f"channel.{c['channel']}")),
+        (t("complaint.complainant"), c["complainant_name"] or i18n.MISSING),
+        (t("complaint.contact"), c["complainant_contact"] or i18n.MISSING),
+    ]
+    rows_right = [
+        (t("complaint.locus"), ", ".join(x for x in (c["regency"], c["province"]) if x) or "–"),
+        (t("complaint.reported_agency"), c["reported_agency"] or i18n.MISSING),
+        (t("filters.problem_code"), c["problem"] or i18n.MISSING),
+        (t("filters.category"), c["category"] or i18n.MISSING),
+    ]
+    for column, rows in ((left, rows_left), (right, rows_right)):
+        column.markdown("\n".join(f"- **{k}:** {_plain(v)}" for k, v in rows))
+    st.markdown(f"**{t('complaint.summary')}:** {_plain(c['summary'] or i18n.MISSING)}")
+
+
+def _plain(text: str) -> str:
+    """User text shown literally (no markdown interpretation)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in str(text))
+
+
+def letters(letters_df: pd.DataFrame, timeline: pd.DataFrame) -> None:
+    """Per agency: its letters' status and the dated timeline of letters and responses."""
+    if letters_df.empty:
+        st.info(t("complaint.no_forwarding"))
+        return
+    for agency, group in letters_df.groupby("agency", sort=True):
+        with st.container(border=True):
+            st.markdown(f"**{_plain(agency)}**")
+            for row in group.itertuples():
+                st.markdown(_letter_line(row))
+            events = timeline[timeline["agency"] == agency]
+            st.dataframe(
+                events.assign(
+                    event_date=events["event_date"].map(lambda d: i18n.fmt_date(d, lang())),
+                    kind=events["kind"].map(lambda k: t(f"event.{k}")),
+                )[["event_date", "kind", "letter_no", "detail"]],
+                hide_index=True,
+                column_config={
+                    "event_date": t("col.date"), "kind": t("col.event"),
+                    "letter_no": t("col.letter_no"), "detail": t("col.detail"),
+                },  # fmt: skip
+            )
+
+
+def _letter_line(row) -> str:  # noqa: ANN001 - a namedtuple row
+    when = i18n.fmt_date(row.letter_date, lang())
+    if row.answered:
+        state = t(
+            "complaint.answered_in",
+            days=i18n.fmt_int(row.days_to_respond, lang()),
+            status=t(f"status.{row.last_status}"),
+        )
+    else:
+        state = t("complaint.unanswered_for", days=i18n.fmt_int(row.age_wd, lang()))
+    return f"- {_plain(row.letter_no)} ({when}): {state}"
+
+
+def _submit(call: Callable[[], object], success_key: str) -> None:
+    try:
+        call()
+    except DomainError as error:
+        show_error(error)
+    else:
+        st.session_state["flash"] = t(success_key)
+        st.rerun()
+
+
+def forms(c: dict, letters_df: pd.DataFrame) -> None:
+    """Forms to record a response, a reminder or a new forwarding letter."""
+    tab_resp, tab_rem, tab_fwd = st.tabs(
+        [t("form.response"), t("form.reminder"), t("form.forwarding")]
+    )
+    with tab_resp:
+        _response_form(c, letters_df)
+    with tab_rem:
+        _reminder_form(letters_df)
+    with tab_fwd:
+        _forwarding_form(c)
+
+
+def _response_form(c: dict, letters_df: pd.DataFrame) -> None:
+    agencies = dict(zip(letters_df["agency_id"], letters_df["agency"], strict=False))
+    if not agencies:
+        st.info(t("complaint.no_forwarding"))
+        return
+    with st.form("response_form", clear_on_submit=False):
+        agency_id = st.selectbox(t("field.agency"), list(agencies), format_func=agencies.get)
+        letter_no = st.text_input(t("field.letter_no"), key="resp_letter_no")
+        date = st.date_input(
+            t("field.response_date"), value=today(), max_value=today(), format="DD/MM/YYYY",
+        )  # fmt: skip
+        status = st.selectbox(
+            t("field.status"), FOLLOW_UP_STATUSES, format_func=lambda s: t(f"status.{s}")
+        )
+        summary = st.text_area(t("field.summary"), max_chars=services.MAX_TEXT)
+        if st.form_submit_button(t("form.save"), key="save_response", type="primary"):
+            _submit(
+                lambda: services.record_response(
+                    get_db(), actor(), complaint_id=c["id"], agency_id=int(agency_id),
+                    letter_no=letter_no, response_date=date, status=status, summary=summary,
+                    today=today(),
+                ),
+                "form.response_saved",
+            )  # fmt: skip
+
+
+def _reminder_form(letters_df: pd.DataFrame) -> None:
+    if letters_df.empty:
+        st.info(t("complaint.no_forwarding"))
+        return
+    labels = {
+        int(r.forwarding_id): f"{r.letter_no} – {r.agency}" for r in letters_df.itertuples()
+    }
+    with st.form("reminder_form"):
+        forwarding_id = st.selectbox(t("field.forwarding"), list(labels), format_func=labels.get)
+        kind = st.selectbox(
+            t("field.kind"), services.REMINDER_KINDS, format_func=lambda k: t(f"reminder.{k}")
+        )
+        letter_no = st.text_input(t("field.letter_no"), key="rem_letter_no")
+        date = st.date_input(
+            t("field.letter_date"), value=today(), max_value=today(), format="DD/MM/YYYY"
+        )
+        if st.form_submit_button(t("form.save"), key="save_reminder", type="primary"):
+            _submit(
+                lambda: services.record_reminder(
+                    get_db(), actor(), forwarding_id=forwarding_id, kind=kind,
+                    letter_no=letter_no, letter_date=date, today=today(),
+                ),
+                "form.reminder_saved",
+            )  # fmt: skip
+
+
+def _forwarding_form(c: dict) -> None:
+    agencies = data.options("agency")
+    with st.form("forwarding_form"):
+        agency_id = st.selectbox(t("field.agency"), list(agencies), format_func=agencies.get)
+        letter_no = st.text_input(t("field.letter_no"), key="fwd_letter_no")
+        date = st.date_input(
+            t("field.letter_date"), value=today(), max_value=today(), format="DD/MM/YYYY"
+        )
+        if st.form_submit_button(t("form.save"), key="save_forwarding", type="primary"):
+            _submit(
+                lambda: services.record_forwarding(
+                    get_db(), actor(), complaint_id=c["id"], agency_id=int(agency_id),
+                    letter_no=letter_no, letter_date=date, today=today(),
+                ),
+                "form.forwarding_saved",
+            )  # fmt: skip

@@ -1,0 +1,60 @@
+"""Cached reads for pages: keyed by database, data version, query and arguments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from dumas.queries import followup, lookups
+from dumas.queries.filters import Filters
+from dumas.ui.state import get_db
+
+_FOLLOWUP = {
+    "kpis": followup.kpis,
+    "letters": followup.letters,
+    "agency_table": followup.agency_table,
+    "monthly": followup.monthly,
+    "unanswered_by_bucket": followup.unanswered_by_bucket,
+    "unanswered_by": followup.unanswered_by,
+}
+
+
+def _version() -> str:
+    cur = get_db().cursor()
+    try:
+        return lookups.data_version(cur)
+    finally:
+        cur.close()
+
+
+@st.cache_data(ttl=900, max_entries=512, show_spinner=False)
+def _followup(
+    path: str, version: str, name: str, filters: Filters, as_of: dt.date, kwargs: tuple
+) -> Any:
+    cur = get_db().cursor()
+    try:
+        return _FOLLOWUP[name](cur, filters, as_of, **dict(kwargs))
+    finally:
+        cur.close()
+
+
+def followup_query(name: str, filters: Filters, as_of: dt.date, **kwargs: Any) -> Any:
+    """A dashboard query, recomputed only when the data or the arguments change."""
+    packed = tuple(sorted(kwargs.items()))
+    return _followup(str(get_db().path), _version(), name, filters, as_of, packed)
+
+
+@st.cache_data(ttl=900, show_spinner=False)
+def _options(path: str, version: str, kind: str) -> dict[object, str]:
+    cur = get_db().cursor()
+    try:
+        return lookups.options(cur, kind)
+    finally:
+        cur.close()
+
+
+def options(kind: str) -> dict[object, str]:
+    """Reference option list (code -> label), cached per data version."""
+    return _options(str(get_db().path), _version(), kind)

@@ -1,0 +1,96 @@
+"""Per-process database, per-session language and user, and the translated message helper."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import Any
+
+import streamlit as st
+
+from dumas import config, i18n
+from dumas.db import Database, connect
+from dumas.errors import DomainError
+
+
+def _cli_db() -> str | None:
+    """--db PATH after `streamlit run app.py --`."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--db")
+    known, _ = parser.parse_known_args(sys.argv[1:])
+    return known.db
+
+
+@st.cache_resource(show_spinner=False)
+def _database(path: str) -> Database:
+    database = connect(path)
+    if config.demo_enabled() and _is_empty(database):
+        from dumas import demo
+
+        with st.spinner(i18n.t("app.demo_loading", lang())):
+            demo.generate(database, config.demo_size(), today=today())
+    return database
+
+
+def _is_empty(database: Database) -> bool:
+    cur = database.cursor()
+    try:
+        return cur.execute("SELECT count(*) FROM complaint").fetchone()[0] == 0
+    finally:
+        cur.close()
+
+
+def get_db() -> Database:
+    """The process-wide database (one connection; a cursor per unit of work)."""
+    return _database(str(config.db_path(_cli_db())))
+
+
+def lang() -> str:
+    """The session's interface language (Bahasa Indonesia by default)."""
+    value = st.session_state.get("lang", i18n.DEFAULT_LANGUAGE)
+    return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def t(key: str, **kwargs: Any) -> str:
+    """A catalogue message in the session's language."""
+    return i18n.t(key, lang(), **kwargs)
+
+
+def today() -> dt.date:
+    """Today in Asia/Jakarta; tests may pin it with DUMAS_TODAY."""
+    return config.today()
+
+
+def actor() -> str:
+    """The acting user (a single local user until accounts exist)."""
+    return config.LOCAL_USER
+
+
+def show_error(error: DomainError) -> None:
+    """Each message of a refusal, in the user's language."""
+    for message in error.messages:
+        params = {k: _display(v) for k, v in message.params.items()}
+        text = t(message.key, **params)
+        if message.field:
+            text = f"{t('field.' + message.field)}: {text}"
+        st.error(text, icon=":material/error:")
+
+
+def _display(value: object) -> object:
+    if isinstance(value, dt.date):
+        return i18n.fmt_date(value, lang())
+    return value
+
+
+def language_selector() -> None:
+    """Sidebar choice of language, kept in the URL so it survives a reload."""
+    st.sidebar.segmented_control(
+        i18n.t("language.label", lang()),
+        options=list(i18n.LANGUAGES),
+        format_func=lambda code: {"id": "Bahasa Indonesia", "en": "English"}[code],
+        default=i18n.DEFAULT_LANGUAGE,
+        key="lang",
+        bind="query-params",
+        required=True,
+    )

@@ -1,0 +1,137 @@
+"""Reusable widgets: the follow-up filters, export buttons, KPI cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from dumas import exports, i18n
+from dumas.queries.filters import AGE_BUCKETS, CHANNELS, RESPONSE_FILTERS, Filters
+from dumas.ui import data
+from dumas.ui.state import lang, t
+
+FILTER_KEYS = (
+    "period", "agency", "agency_cat", "province", "problem", "category",
+    "channel", "age", "status", "q",
+)  # fmt: skip
+
+
+def _multi(label_key: str, key: str, options: dict, *, codes: bool = True) -> tuple:
+    chosen = st.multiselect(
+        t(label_key),
+        options=list(options),
+        format_func=lambda code: options.get(code, code),
+        key=key,
+        bind="query-params",
+        placeholder=t("filters.all"),
+    )
+    return tuple(chosen)
+
+
+def _reset_filters() -> None:
+    for key in FILTER_KEYS:
+        st.session_state.pop(key, None)
+
+
+def followup_filters() -> Filters:
+    """The dashboard filters in the sidebar, each kept in the URL (survives a reload)."""
+    with st.sidebar:
+        st.subheader(t("filters.title"))
+        period = st.date_input(
+            t("filters.period"), value=[], key="period", bind="query-params",
+            format="DD/MM/YYYY",
+        )  # fmt: skip
+        agencies = {str(k): v for k, v in data.options("agency").items()}
+        agency_ids = _multi("filters.agency", "agency", agencies)
+        agency_cats = _multi("filters.agency_category", "agency_cat", data.options("agency_category"))
+        provinces = _multi("filters.province", "province", data.options("province"))
+        problems = _multi("filters.problem_code", "problem", data.options("problem_code"))
+        categories = _multi("filters.category", "category", data.options("category"))
+        channels = _multi("filters.channel", "channel", {c: t(f"channel.{c}") for c in CHANNELS})
+        ages = _multi("filters.age_bucket", "age", {b: t(f"bucket.{b}") for b in AGE_BUCKETS})
+        statuses = _multi(
+            "filters.status", "status", {s: t(f"status.{s}") for s in RESPONSE_FILTERS}
+        )
+        search = st.text_input(t("filters.search"), key="q", bind="query-params")
+        st.button(t("filters.reset"), on_click=_reset_filters, icon=":material/filter_alt_off:")
+    start, end = (list(period) + [None, None])[:2] if period else (None, None)
+    return Filters(
+        date_from=start,
+        date_to=end,
+        agency_ids=tuple(int(a) for a in agency_ids if str(a).isdigit()),
+        agency_categories=agency_cats,
+        provinces=provinces,
+        problem_codes=problems,
+        categories=categories,
+        channels=channels,
+        age_buckets=ages,
+        statuses=statuses,
+        search=search or "",
+    )
+
+
+def describe(filters: Filters) -> str:
+    """The filters in words, for export title rows."""
+    parts: list[str] = []
+    if filters.date_from or filters.date_to:
+        start = i18n.fmt_date(filters.date_from, lang(), "short")
+        end = i18n.fmt_date(filters.date_to, lang(), "short")
+        parts.append(f"{t('filters.period')}: {start} – {end}")
+    lists = [
+        ("filters.agency", filters.agency_ids, data.options("agency")),
+        ("filters.agency_category", filters.agency_categories, data.options("agency_category")),
+        ("filters.province", filters.provinces, data.options("province")),
+        ("filters.problem_code", filters.problem_codes, data.options("problem_code")),
+        ("filters.category", filters.categories, data.options("category")),
+        ("filters.channel", filters.channels, {c: t(f"channel.{c}") for c in CHANNELS}),
+        ("filters.age_bucket", filters.age_buckets, {b: t(f"bucket.{b}") for b in AGE_BUCKETS}),
+        ("filters.status", filters.statuses, {s: t(f"status.{s}") for s in RESPONSE_FILTERS}),
+    ]
+    for label, values, names in lists:
+        if values:
+            parts.append(f"{t(label)}: " + ", ".join(str(names.get(v, v)) for v in values))
+    if filters.search.strip():
+        parts.append(f"{t('filters.search')}: \u201c{filters.search.strip()}\u201d")
+    if not parts:
+        return t("export.no_filters")
+    return t("export.filters", filters="; ".join(parts))
+
+
+def xlsx_button(
+    frame: Callable[[], pd.DataFrame],
+    *,
+    title: str,
+    filters_text: str,
+    filename: str,
+    columns: dict[str, str],
+    key: str,
+) -> None:
+    """A download button that builds the formatted workbook only when clicked."""
+    generated = t("export.generated", when=i18n.fmt_datetime(dt.datetime.now(), lang()))
+
+    def build() -> bytes:
+        df = frame()
+        return exports.to_xlsx(
+            df[list(columns)], title=title, filters=filters_text, generated=generated,
+            columns=columns, sheet_name=exports.sheet_safe_name(title),
+        )  # fmt: skip
+
+    st.download_button(
+        t("export.download"),
+        data=build,
+        file_name=filename,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key=key,
+        on_click="ignore",
+    )
+
+
+def metric_row(items: list[tuple[str, str]]) -> None:
+    """A row of KPI cards, each a (label, formatted value) pair."""
+    with st.container(horizontal=True):
+        for label, value in items:
+            st.metric(label, value, border=True)

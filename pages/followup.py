@@ -1,0 +1,31 @@
+"""Tindak Lanjut: which forwarded complaints still lack an agency response."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dumas.ui import followup_sections as sections
+from dumas.ui.state import t, today
+from dumas.ui.widgets import followup_filters
+
+st.title(t("followup.title"))
+as_of = today()
+st.caption(t("followup.caption", date=sections.i18n.fmt_date(as_of, sections.lang())))
+filters = followup_filters()
+sections.kpis(filters, as_of)
+
+view = st.segmented_control(
+    t("followup.view"),
+    options=["list", "charts", "agencies"],
+    format_func=lambda v: t(f"followup.view_{v}"),
+    default="list",
+    required=True,
+    key="view",
+    bind="query-params",
+)
+if view == "charts":
+    sections.charts_section(filters, as_of)
+elif view == "agencies":
+    sections.agencies_section(filters, as_of)
+else:
+    sections.letter_list(filters, as_of)

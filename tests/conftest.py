@@ -1,0 +1,102 @@
+"""Fixtures: a fresh real DuckDB file per test, factories, and a pinned today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dumas import services
+from dumas.db import Database, connect
+
+TODAY = dt.date(2026, 11, 27)  # a Friday; every test travels to it
+ANALYST = "analis.uji"  # the acting user of the tests (accounts come with issue 4)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database with reference data and no complaints, built once."""
+    path = tmp_path_factory.mktemp("template") / "template.duckdb"
+    connect(path).close()
+    return path
+
+
+@pytest.fixture
+def db_path(template_db: Path, tmp_path: Path) -> Path:
+    """A copy of the template for this test only."""
+    path = tmp_path / "dumas.duckdb"
+    shutil.copy(template_db, path)
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = connect(db_path)
+    yield database
+    database.close()
+
+
+class Factory:
+    """Builds complaints, letters and responses through the real services."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._n = 0
+
+    def agency(self, name: str) -> int:
+        return (
+            self.db.cursor()
+            .execute("SELECT id FROM agency WHERE name = $n", {"n": name})
+            .fetchone()[0]
+        )
+
+    def complaint(self, received_on: dt.date = dt.date(2026, 1, 5), **fields: object) -> int:
+        self._n += 1
+        values = {
+            "agenda_no": f"UJI-{self._n:04d}",
+            "received_on": received_on,
+            "channel": "surat",
+            "complainant_name": "Siti Aminah",
+            "complainant_contact": "0812-0000-0000",
+            "province_code": "31",
+            "category_code": "pertanahan",
+            "problem_code": "03",
+            "summary": "Sengketa tanah",
+        }
+        values.update(fields)
+        return services.create_complaint(self.db, ANALYST, today=TODAY, **values)
+
+    def forward(self, complaint_id: int, agency_id: int, letter_date: dt.date) -> int:
+        self._n += 1
+        return services.record_forwarding(
+            self.db, ANALYST, complaint_id=complaint_id, agency_id=agency_id,
+            letter_no=f"B-{self._n}/D-4/DM.04.00/{letter_date:%m/%Y}", letter_date=letter_date,
+            today=TODAY,
+        )  # fmt: skip
+
+    def respond(
+        self, complaint_id: int, agency_id: int, on: dt.date, status: str = "selesai"
+    ) -> int:
+        self._n += 1
+        return services.record_response(
+            self.db, ANALYST, complaint_id=complaint_id, agency_id=agency_id,
+            letter_no=f"T-{self._n}", response_date=on, status=status, summary=None, today=TODAY,
+        )  # fmt: skip
+
+
+@pytest.fixture
+def make(db: Database) -> Factory:
+    return Factory(db)
+
+
+@pytest.fixture
+def kemendagri(make: Factory) -> int:
+    return make.agency("Kementerian Dalam Negeri")
+
+
+@pytest.fixture
+def bpn(make: Factory) -> int:
+    return make.agency("Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional")
