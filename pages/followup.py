@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dumas import i18n
 from dumas.ui import followup_sections as sections
-from dumas.ui.state import t, today
+from dumas.ui.state import lang, t, today
 from dumas.ui.widgets import followup_filters
 
 st.title(t("followup.title"))
 as_of = today()
-st.caption(t("followup.caption", date=sections.i18n.fmt_date(as_of, sections.lang())))
+st.caption(t("followup.caption", date=i18n.fmt_date(as_of, lang())))
 filters = followup_filters()
 sections.kpis(filters, as_of)
 

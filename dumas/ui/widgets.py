@@ -19,7 +19,7 @@ FILTER_KEYS = (
 )  # fmt: skip
 
 
-def _multi(label_key: str, key: str, options: dict, *, codes: bool = True) -> tuple:
+def _multi(label_key: str, key: str, options: dict) -> tuple:
     chosen = st.multiselect(
         t(label_key),
         options=list(options),
@@ -29,6 +29,11 @@ def _multi(label_key: str, key: str, options: dict, *, codes: bool = True) -> tu
         placeholder=t("filters.all"),
     )
     return tuple(chosen)
+
+
+def _domain(kind: str, codes: tuple[str, ...]) -> dict[str, str]:
+    """Domain words keep their Indonesian names, so a shared URL reads the same in any language."""
+    return {code: i18n.t(f"{kind}.{code}", "id") for code in codes}
 
 
 def _reset_filters() -> None:
@@ -50,11 +55,9 @@ def followup_filters() -> Filters:
         provinces = _multi("filters.province", "province", data.options("province"))
         problems = _multi("filters.problem_code", "problem", data.options("problem_code"))
         categories = _multi("filters.category", "category", data.options("category"))
-        channels = _multi("filters.channel", "channel", {c: t(f"channel.{c}") for c in CHANNELS})
-        ages = _multi("filters.age_bucket", "age", {b: t(f"bucket.{b}") for b in AGE_BUCKETS})
-        statuses = _multi(
-            "filters.status", "status", {s: t(f"status.{s}") for s in RESPONSE_FILTERS}
-        )
+        channels = _multi("filters.channel", "channel", _domain("channel", CHANNELS))
+        ages = _multi("filters.age_bucket", "age", _domain("bucket", AGE_BUCKETS))
+        statuses = _multi("filters.status", "status", _domain("status", RESPONSE_FILTERS))
         search = st.text_input(t("filters.search"), key="q", bind="query-params")
         st.button(t("filters.reset"), on_click=_reset_filters, icon=":material/filter_alt_off:")
     start, end = (list(period) + [None, None])[:2] if period else (None, None)
@@ -86,9 +89,9 @@ def describe(filters: Filters) -> str:
         ("filters.province", filters.provinces, data.options("province")),
         ("filters.problem_code", filters.problem_codes, data.options("problem_code")),
         ("filters.category", filters.categories, data.options("category")),
-        ("filters.channel", filters.channels, {c: t(f"channel.{c}") for c in CHANNELS}),
-        ("filters.age_bucket", filters.age_buckets, {b: t(f"bucket.{b}") for b in AGE_BUCKETS}),
-        ("filters.status", filters.statuses, {s: t(f"status.{s}") for s in RESPONSE_FILTERS}),
+        ("filters.channel", filters.channels, _domain("channel", CHANNELS)),
+        ("filters.age_bucket", filters.age_buckets, _domain("bucket", AGE_BUCKETS)),
+        ("filters.status", filters.statuses, _domain("status", RESPONSE_FILTERS)),
     ]
     for label, values, names in lists:
         if values:
@@ -132,6 +135,5 @@ def xlsx_button(
 
 def metric_row(items: list[tuple[str, str]]) -> None:
     """A row of KPI cards, each a (label, formatted value) pair."""
-    with st.container(horizontal=True):
-        for label, value in items:
-            st.metric(label, value, border=True)
+    for column, (label, value) in zip(st.columns(len(items)), items, strict=True):
+        column.metric(label, value, border=True, height="stretch")

@@ -1,0 +1,117 @@
+"""`python -m dumas bench`: the dashboard's queries and page at national scale."""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from dumas import config, demo
+from dumas.db import connect
+from dumas.queries import followup
+from dumas.queries.filters import Filters
+
+TARGET_QUERY_MS = 150
+TARGET_PAGE_MS = 1000
+TARGET_PEAK_MB = 1536
+
+
+def _median_ms(call: Callable[[], object], repeat: int) -> float:
+    call()  # warm-up: first touch of the file pages
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def _queries(cur, as_of) -> dict[str, Callable[[], object]]:  # noqa: ANN001
+    everything = Filters()
+    agency = cur.execute(
+        "SELECT agency_id FROM forwarding GROUP BY agency_id ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()[0]
+    one_agency = Filters(agency_ids=(agency,))
+    return {
+        "KPI (semua)": lambda: followup.kpis(cur, everything, as_of),
+        "KPI (1 instansi)": lambda: followup.kpis(cur, one_agency, as_of),
+        "daftar belum ditanggapi, hal. 1 (1 instansi)": lambda: followup.letters(
+            cur, one_agency, as_of, limit=50
+        ),
+        "daftar belum ditanggapi, hal. 100 (semua)": lambda: followup.letters(
+            cur, everything, as_of, limit=50, offset=4950
+        ),
+        "tabel per instansi": lambda: followup.agency_table(cur, everything, as_of, 10),
+        "grafik per bulan": lambda: followup.monthly(cur, everything, as_of),
+        "grafik umur": lambda: followup.unanswered_by_bucket(cur, everything, as_of),
+        "grafik provinsi": lambda: followup.unanswered_by(cur, everything, as_of, "province"),
+        "grafik kategori": lambda: followup.unanswered_by(cur, everything, as_of, "category"),
+    }
+
+
+def _page_rerun_ms(path: Path, repeat: int) -> tuple[float, float]:
+    """Cold (cache cleared) and warm reruns of the Tindak Lanjut page through AppTest."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DUMAS_DB"] = str(path)
+    app = str(config.ROOT / "app.py")
+    cold, warm = [], []
+    for _ in range(repeat):
+        st.cache_data.clear()
+        at = AppTest.from_file(app, default_timeout=120)
+        start = time.perf_counter()
+        at.run()
+        cold.append((time.perf_counter() - start) * 1000)
+        if at.exception:
+            raise RuntimeError(at.exception[0].message)
+        start = time.perf_counter()
+        at.run()
+        warm.append((time.perf_counter() - start) * 1000)
+    return statistics.median(cold), statistics.median(warm)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(complaints: int, repeat: int = 7) -> int:
+    """Build a database of that size in a temporary folder and print the figures."""
+    with tempfile.TemporaryDirectory(prefix="dumas-bench-") as folder:
+        path = Path(folder) / "bench.duckdb"
+        start = time.perf_counter()
+        db = connect(path)
+        counts = demo.generate(db, complaints, today=config.today())
+        build_s = time.perf_counter() - start
+        print(
+            f"Basis data: {complaints:,} pengaduan, {counts.get('forwarding', 0):,} surat "
+            f"penerusan, dibangun dalam {build_s:.1f} s (memori puncak {_peak_mb():.0f} MB)"
+        )
+        cur = db.cursor()
+        rows = [
+            (name, _median_ms(call, repeat)) for name, call in _queries(cur, config.today()).items()
+        ]
+        cur.close()
+        db.close()
+        cold, warm = _page_rerun_ms(path, max(3, repeat // 2))
+        _print_table(rows, cold, warm)
+    return 0
+
+
+def _print_table(rows: list[tuple[str, float]], cold: float, warm: float) -> None:
+    print()
+    print(f"| {'ukuran':48} | median ms | target |")
+    print(f"|{'-' * 50}|----------:|-------:|")
+    for name, ms in rows:
+        print(f"| {name:48} | {ms:9.1f} | ≤ {TARGET_QUERY_MS} |")
+    print(
+        f"| {'halaman Tindak Lanjut via AppTest (cache kosong)':48} | {cold:9.1f} | ≤ {TARGET_PAGE_MS} |"
+    )
+    print(
+        f"| {'halaman Tindak Lanjut via AppTest (rerun)':48} | {warm:9.1f} | ≤ {TARGET_PAGE_MS} |"
+    )
+    print(f"| {'memori puncak proses (MB)':48} | {_peak_mb():9.0f} | ≤ {TARGET_PEAK_MB} |")

@@ -1,0 +1,72 @@
+"""The command line: python -m dumas init | demo | summary --json, and a busy database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import duckdb
+
+from dumas.config import ROOT
+from tests.conftest import TODAY
+
+
+def _run(*args: str, db: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DUMAS_TODAY": TODAY.isoformat()}
+    return subprocess.run(
+        [sys.executable, "-m", "dumas", *args, "--db", db],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_init_then_summary_reports_an_empty_database(tmp_path):
+    db = str(tmp_path / "cli.duckdb")
+    assert _run("init", db=db).returncode == 0
+    result = _run("summary", "--json", db=db)
+    assert result.returncode == 0
+    summary = json.loads(result.stdout)
+    assert summary["complaints"] == summary["forwardings"] == summary["lacking_response"] == 0
+    assert summary["agencies"] > 100
+
+
+def test_demo_then_summary_agrees_with_the_database(tmp_path):
+    db = str(tmp_path / "cli.duckdb")
+    created = _run("demo", "--complaints", "400", db=db)
+    assert created.returncode == 0, created.stderr
+    counts = json.loads(created.stdout)
+    summary = json.loads(_run("summary", "--json", db=db).stdout)
+    assert summary["complaints"] == 400
+    assert summary["forwardings"] == counts["forwarding"]
+    assert summary["responses"] == counts["response"]
+    con = duckdb.connect(db, read_only=True)
+    lacking = con.execute(
+        "SELECT count(*), count(DISTINCT complaint_id) FROM letter_facts($d) WHERE NOT answered",
+        {"d": TODAY},
+    ).fetchone()
+    con.close()
+    assert (summary["lacking_response"], summary["complaints_lacking_response"]) == lacking
+    assert 0 < summary["complaints_lacking_response"] <= summary["lacking_response"]
+
+
+def test_demo_refuses_a_database_that_already_has_complaints(tmp_path):
+    db = str(tmp_path / "cli.duckdb")
+    assert _run("demo", "--complaints", "50", db=db).returncode == 0
+    again = _run("demo", "--complaints", "50", db=db)
+    assert again.returncode == 2
+    assert again.stderr.strip()
+
+
+def test_a_database_held_by_the_running_app_gives_one_clear_line(tmp_path):
+    db = str(tmp_path / "cli.duckdb")
+    assert _run("init", db=db).returncode == 0
+    holder = duckdb.connect(db)  # stands in for the running app's process
+    try:
+        result = _run("summary", "--json", db=db)
+    finally:
+        holder.close()
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "sedang dipakai proses lain" in lines[0]

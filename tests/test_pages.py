@@ -1,0 +1,136 @@
+"""Every page through AppTest, against a real DuckDB file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dumas.config import ROOT
+from tests.conftest import TODAY
+
+
+@pytest.fixture(autouse=True)
+def app_env(db_path, monkeypatch):
+    """Point the app at this test's database, pin today, start with empty caches."""
+    monkeypatch.setenv("DUMAS_DB", str(db_path))
+    monkeypatch.setenv("DUMAS_DEMO", "0")
+    monkeypatch.setenv("DUMAS_TODAY", TODAY.isoformat())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def letters(db, make, kemendagri, bpn):
+    """Two complaints: one forwarded to Kemendagri (answered) and BPN, one to BPN only."""
+    c1 = make.complaint(summary="Sengketa tanah ulayat")
+    c2 = make.complaint(summary='=HYPERLINK("http://contoh")')
+    make.forward(c1, kemendagri, dt.date(2026, 6, 1))
+    make.forward(c1, bpn, dt.date(2026, 6, 1))
+    make.forward(c2, bpn, dt.date(2026, 9, 1))
+    make.respond(c1, kemendagri, dt.date(2026, 6, 5))
+    db.close()  # the app opens its own connection to the file
+    return {"agenda": ["UJI-0001", "UJI-0002"], "kemendagri": kemendagri, "bpn": bpn}
+
+
+def _app(**query: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_dashboard_counts_the_letters_lacking_a_response(letters):
+    at = _app().run()
+    assert not at.exception
+    assert _metric(at, "Surat penerusan") == "3"
+    assert _metric(at, "Belum ditanggapi") == "2"
+    assert _metric(at, "Tingkat tanggapan") == "33,3%"
+    table = at.dataframe[0].value
+    assert sorted(table["agenda_no"]) == ["UJI-0001", "UJI-0002"]
+
+
+def test_dashboard_filter_by_agency_from_the_url(letters):
+    at = _app(agency="Kementerian Dalam Negeri").run()  # the URL carries the label
+    assert not at.exception
+    assert _metric(at, "Surat penerusan") == "1"
+    assert _metric(at, "Belum ditanggapi") == "0"
+
+
+@pytest.mark.parametrize("view", ["Daftar surat", "Grafik", "Instansi"])
+def test_dashboard_renders_each_view(letters, view):
+    at = _app(view=view).run()  # bound widgets carry their label in the URL
+    assert not at.exception
+    if view == "Grafik":
+        assert len(at.get("plotly_chart")) == 4
+    if view == "Instansi":
+        frame = at.dataframe[0].value
+        assert set(frame.iloc[:, 1]) == {
+            "Kementerian Dalam Negeri",
+            "Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional",
+        }
+
+
+def test_dashboard_speaks_english_when_asked(letters):
+    at = _app(lang="English").run()
+    assert not at.exception
+    assert at.title[0].value == "Complaint follow-up"
+    assert _metric(at, "Response rate") == "33.3%"
+
+
+def test_complaint_page_shows_the_timeline_per_agency(letters):
+    at = _app().run()
+    at.switch_page("pages/complaint.py")
+    at.query_params["agenda"] = "UJI-0001"
+    at.run()
+    assert not at.exception
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "Kementerian Dalam Negeri" in markdown
+    assert "ditanggapi dalam 4 hari kerja" in markdown
+
+
+def test_complaint_page_warns_about_an_unknown_agenda_number(letters):
+    at = _app().run()
+    at.switch_page("pages/complaint.py")
+    at.query_params["agenda"] = "TIDAK-ADA"
+    at.run()
+    assert not at.exception
+    assert "tidak ditemukan" in at.warning[0].value
+
+
+def _record_response(at: AppTest, letter_no: str, on: dt.date) -> AppTest:
+    at.text_input(key="resp_letter_no").input(letter_no)
+    at.date_input[0].set_value(on)
+    return at.button(key="save_response").click().run()
+
+
+def test_recording_a_response_drops_the_unanswered_count_by_one(letters):
+    at = _app().run()
+    assert _metric(at, "Belum ditanggapi") == "2"
+    at.switch_page("pages/complaint.py")
+    at.query_params["agenda"] = "UJI-0002"
+    at.run()
+    at = _record_response(at, "B-900/BPN/2026", dt.date(2026, 9, 10))
+    assert not at.exception
+    assert at.success[0].value == "Tanggapan instansi tercatat."
+    at.switch_page("pages/followup.py").run()
+    assert _metric(at, "Belum ditanggapi") == "1"
+
+
+def test_a_response_before_its_letter_is_refused_with_a_message(letters):
+    at = _app().run()
+    at.switch_page("pages/complaint.py")
+    at.query_params["agenda"] = "UJI-0002"
+    at.run()
+    at = _record_response(at, "B-901/BPN/2026", dt.date(2026, 8, 3))
+    assert not at.exception
+    assert "tidak boleh sebelum tanggal surat penerusan (1 September 2026)" in at.error[0].value
