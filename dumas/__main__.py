@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(args: argparse.Namespace):  # noqa: ANN202 - Database
+def _open(args: argparse.Namespace):
     return connect(config.db_path(args.db))
 
 

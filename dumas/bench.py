@@ -30,7 +30,7 @@ def _median_ms(call: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def _queries(cur, as_of) -> dict[str, Callable[[], object]]:  # noqa: ANN001
+def _queries(cur, as_of) -> dict[str, Callable[[], object]]:
     everything = Filters()
     agency = cur.execute(
         "SELECT agency_id FROM forwarding GROUP BY agency_id ORDER BY count(*) DESC LIMIT 1"
@@ -108,9 +108,8 @@ def _print_table(rows: list[tuple[str, float]], cold: float, warm: float) -> Non
     print(f"|{'-' * 50}|----------:|-------:|")
     for name, ms in rows:
         print(f"| {name:48} | {ms:9.1f} | ≤ {TARGET_QUERY_MS} |")
-    print(
-        f"| {'halaman Tindak Lanjut via AppTest (cache kosong)':48} | {cold:9.1f} | ≤ {TARGET_PAGE_MS} |"
-    )
+    print(f"| {'halaman Tindak Lanjut via AppTest (cache kosong)':48} | {cold:9.1f} | ", end="")
+    print(f"≤ {TARGET_PAGE_MS} |")
     print(
         f"| {'halaman Tindak Lanjut via AppTest (rerun)':48} | {warm:9.1f} | ≤ {TARGET_PAGE_MS} |"
     )

@@ -50,10 +50,22 @@ def rebuild(cur: duckdb.DuckDBPyConnection) -> None:
     cur.register("_calendar_frame", frame)
     try:
         cur.execute(
-            "INSERT INTO calendar_day SELECT d::DATE, is_working, wd_index, holiday FROM _calendar_frame"
+            "INSERT INTO calendar_day"
+            " SELECT d::DATE, is_working, wd_index, holiday FROM _calendar_frame"
         )
     finally:
         cur.unregister("_calendar_frame")
+    if _has_letter_fact(cur):  # stored working-day indexes follow the calendar
+        from dumas import facts
+
+        facts.refresh(cur)
+
+
+def _has_letter_fact(cur: duckdb.DuckDBPyConnection) -> bool:
+    found = cur.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'letter_fact'"
+    ).fetchone()
+    return bool(found[0])
 
 
 def working_days(cur: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> int:

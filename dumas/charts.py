@@ -26,11 +26,15 @@ def forwarded_vs_answered(df: pd.DataFrame, labels: dict[str, str]) -> go.Figure
     fig = go.Figure(
         [
             go.Bar(
-                x=df["month"], y=df["forwarded"], name=labels["forwarded"],
+                x=df["month"],
+                y=df["forwarded"],
+                name=labels["forwarded"],
                 marker_color=_COLOURS["muted"],
             ),
             go.Bar(
-                x=df["month"], y=df["answered"], name=labels["answered"],
+                x=df["month"],
+                y=df["answered"],
+                name=labels["answered"],
                 marker_color=_COLOURS["primary"],
             ),
         ]

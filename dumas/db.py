@@ -78,9 +78,21 @@ def connect(path: Path | str, *, read_only: bool = False) -> Database:
 
 
 def _python_steps() -> dict[str, Callable[[duckdb.DuckDBPyConnection], None]]:
-    from dumas import calendar, reference
+    """Data steps that follow a migration's DDL, by migration name."""
+    from dumas import calendar, facts, reference
 
-    return {"0002_reference_data": lambda cur: (reference.load(cur), calendar.rebuild(cur))}
+    def fill_letter_fact(cur: duckdb.DuckDBPyConnection) -> None:
+        _define_figures(cur)  # the macros bind to tables, so they follow the DDL
+        facts.refresh(cur)
+
+    return {
+        "0002_reference_data": lambda cur: (reference.load(cur), calendar.rebuild(cur)),
+        "0003_letter_fact": fill_letter_fact,
+    }
+
+
+def _define_figures(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute(FIGURES_FILE.read_text(encoding="utf-8"))
 
 
 def migrate(db: Database) -> list[str]:
@@ -104,7 +116,7 @@ def migrate(db: Database) -> list[str]:
             cur.execute("INSERT INTO schema_migration (name) VALUES ($name)", {"name": name})
             applied_now.append(name)
         # The figure definitions are code, not data: (re)defined at every start.
-        cur.execute(FIGURES_FILE.read_text(encoding="utf-8"))
+        _define_figures(cur)
     return applied_now
 
 

@@ -30,57 +30,156 @@ OFFLINE = (0, 3)  # letters and walk-ins are registered on working days only
 EMAIL_SHARE = (0.10, 0.97, 0.45, 0.05, 0.0)  # complainants giving an e-mail, per channel
 
 CATEGORY_SHARE = {
-    "pertanahan": 22, "penegakan_hukum": 16, "pelayanan_publik": 13, "kepegawaian": 8,
-    "bantuan_sosial": 8, "korupsi": 7, "infrastruktur": 6, "ketenagakerjaan": 5,
-    "pendidikan": 4, "kesehatan": 4, "lingkungan": 3, "lainnya": 4,
-}  # fmt: skip
+    "pertanahan": 22,
+    "penegakan_hukum": 16,
+    "pelayanan_publik": 13,
+    "kepegawaian": 8,
+    "bantuan_sosial": 8,
+    "korupsi": 7,
+    "infrastruktur": 6,
+    "ketenagakerjaan": 5,
+    "pendidikan": 4,
+    "kesehatan": 4,
+    "lingkungan": 3,
+    "lainnya": 4,
+}
 CATEGORY_PROBLEM = {
-    "pertanahan": "03", "kepegawaian": "04", "penegakan_hukum": "05", "pelayanan_publik": "02",
-    "bantuan_sosial": "07", "korupsi": "06", "infrastruktur": "09", "ketenagakerjaan": "02",
-    "pendidikan": "02", "kesehatan": "02", "lingkungan": "08", "lainnya": "10",
-}  # fmt: skip
+    "pertanahan": "03",
+    "kepegawaian": "04",
+    "penegakan_hukum": "05",
+    "pelayanan_publik": "02",
+    "bantuan_sosial": "07",
+    "korupsi": "06",
+    "infrastruktur": "09",
+    "ketenagakerjaan": "02",
+    "pendidikan": "02",
+    "kesehatan": "02",
+    "lingkungan": "08",
+    "lainnya": "10",
+}
 
 # Agencies (short names) or agency categories (@code) that handle each substance.
 AFFINITY = {
     "pertanahan": ("ATR/BPN", "@pemkab", "@pemprov", "Kemenhut", "PTPN III", "Perhutani"),
     "kepegawaian": ("BKN", "KemenPANRB", "@pemkab", "@pemprov", "Kemendagri", "Kemenag", "Taspen"),
     "penegakan_hukum": (
-        "Polri", "@kepolisian", "Kejagung", "@kejaksaan", "MA", "@peradilan", "Kemenkum",
-        "Kemenimipas", "KY", "Kompolnas", "Komnas HAM", "LPSK", "BNN",
+        "Polri",
+        "@kepolisian",
+        "Kejagung",
+        "@kejaksaan",
+        "MA",
+        "@peradilan",
+        "Kemenkum",
+        "Kemenimipas",
+        "KY",
+        "Kompolnas",
+        "Komnas HAM",
+        "LPSK",
+        "BNN",
     ),
     "pelayanan_publik": (
-        "@pemkab", "@pemprov", "Kemendagri", "Kemenimipas", "PLN", "Pos Indonesia", "KAI",
-        "Telkom", "PAM Jaya", "Transjakarta", "Komdigi", "Kemenhub", "ORI",
+        "@pemkab",
+        "@pemprov",
+        "Kemendagri",
+        "Kemenimipas",
+        "PLN",
+        "Pos Indonesia",
+        "KAI",
+        "Telkom",
+        "PAM Jaya",
+        "Transjakarta",
+        "Komdigi",
+        "Kemenhub",
+        "ORI",
     ),
     "bantuan_sosial": ("Kemensos", "@pemkab", "@pemprov", "Kemendes PDT", "BGN", "Perum Bulog"),
     "korupsi": ("KPK", "Kejagung", "@kejaksaan", "Polri", "BPKP", "BPK", "@pemkab", "LKPP"),
     "infrastruktur": (
-        "Kementerian PU", "@pemkab", "@pemprov", "Kemenhub", "PLN", "Jasa Marga",
-        "Kementerian PKP", "Kemendes PDT", "Pelindo",
+        "Kementerian PU",
+        "@pemkab",
+        "@pemprov",
+        "Kemenhub",
+        "PLN",
+        "Jasa Marga",
+        "Kementerian PKP",
+        "Kemendes PDT",
+        "Pelindo",
     ),
     "ketenagakerjaan": ("Kemnaker", "BPJS Ketenagakerjaan", "KP2MI", "@pemkab", "@bumn"),
     "pendidikan": ("Kemendikdasmen", "Kemdiktisaintek", "Kemenag", "@pemkab", "@pemprov"),
     "kesehatan": ("Kemenkes", "BPJS Kesehatan", "BPOM", "@pemkab", "@pemprov"),
     "lingkungan": ("KLH/BPLH", "Kemenhut", "@pemkab", "@pemprov", "Kementerian ESDM", "KKP"),
-}  # fmt: skip
+}
 BASE_VOLUME = {
-    "kementerian": 0.8, "lpnk": 0.5, "lembaga_negara": 0.6, "peradilan": 1.0,
-    "kepolisian": 1.5, "kejaksaan": 1.0, "tni": 0.6, "bumn": 0.6, "pemprov": 1.0, "pemkab": 1.0,
-}  # fmt: skip
+    "kementerian": 0.8,
+    "lpnk": 0.5,
+    "lembaga_negara": 0.6,
+    "peradilan": 1.0,
+    "kepolisian": 1.5,
+    "kejaksaan": 1.0,
+    "tni": 0.6,
+    "bumn": 0.6,
+    "pemprov": 1.0,
+    "pemkab": 1.0,
+}
 VOLUME_BOOST = {
-    "ATR/BPN": 5, "Polri": 5, "Kemendagri": 2, "Kemensos": 2, "MA": 2, "Kejagung": 2, "BKN": 2,
-    "PLN": 2, "KPK": 2, "Pemprov DKI Jakarta": 2.5, "Pemprov Jawa Barat": 2.5,
-    "Pemprov Jawa Timur": 2, "Pemprov Jawa Tengah": 2, "Pemprov Sumatera Utara": 1.8,
-}  # fmt: skip
+    "ATR/BPN": 5,
+    "Polri": 5,
+    "Kemendagri": 2,
+    "Kemensos": 2,
+    "MA": 2,
+    "Kejagung": 2,
+    "BKN": 2,
+    "PLN": 2,
+    "KPK": 2,
+    "Pemprov DKI Jakarta": 2.5,
+    "Pemprov Jawa Barat": 2.5,
+    "Pemprov Jawa Timur": 2,
+    "Pemprov Jawa Tengah": 2,
+    "Pemprov Sumatera Utara": 1.8,
+}
 # Population in millions (2024, rounded): where complainants live. DKI is doubled:
 # complainants near the Palace come in person.
 POPULATION = {
-    "11": 5.5, "12": 15.6, "13": 5.8, "14": 6.7, "15": 3.7, "16": 8.8, "17": 2.1, "18": 9.3,
-    "19": 1.5, "21": 2.2, "31": 21.0, "32": 50.3, "33": 37.9, "34": 3.8, "35": 41.6, "36": 12.4,
-    "51": 4.4, "52": 5.6, "53": 5.6, "61": 5.6, "62": 2.8, "63": 4.2, "64": 4.0, "65": 0.7,
-    "71": 2.7, "72": 3.1, "73": 9.4, "74": 2.8, "75": 1.2, "76": 1.5, "81": 1.9, "82": 1.3,
-    "91": 1.0, "92": 0.6, "93": 0.5, "94": 1.4, "95": 1.5, "96": 0.6,
-}  # fmt: skip
+    "11": 5.5,
+    "12": 15.6,
+    "13": 5.8,
+    "14": 6.7,
+    "15": 3.7,
+    "16": 8.8,
+    "17": 2.1,
+    "18": 9.3,
+    "19": 1.5,
+    "21": 2.2,
+    "31": 21.0,
+    "32": 50.3,
+    "33": 37.9,
+    "34": 3.8,
+    "35": 41.6,
+    "36": 12.4,
+    "51": 4.4,
+    "52": 5.6,
+    "53": 5.6,
+    "61": 5.6,
+    "62": 2.8,
+    "63": 4.2,
+    "64": 4.0,
+    "65": 0.7,
+    "71": 2.7,
+    "72": 3.1,
+    "73": 9.4,
+    "74": 2.8,
+    "75": 1.2,
+    "76": 1.5,
+    "81": 1.9,
+    "82": 1.3,
+    "91": 1.0,
+    "92": 0.6,
+    "93": 0.5,
+    "94": 1.4,
+    "95": 1.5,
+    "96": 0.6,
+}
 
 SUMMARIES = {
     "pertanahan": (
@@ -162,9 +261,12 @@ SUMMARIES = {
 }
 
 STATUSES = (
-    "selesai", "dalam_proses", "bukan_kewenangan", "tidak_dapat_ditindaklanjuti",
+    "selesai",
+    "dalam_proses",
+    "bukan_kewenangan",
+    "tidak_dapat_ditindaklanjuti",
     "perlu_klarifikasi",
-)  # fmt: skip
+)
 FIRST_STATUS_SHARE = (0.40, 0.34, 0.11, 0.07, 0.08)
 RESPONSE_SUMMARIES = {
     "selesai": (
@@ -192,10 +294,43 @@ RESPONSE_SUMMARIES = {
 }
 RESPONSE_CLASSES = ("PM.01.02", "HM.02.01", "KP.04.03", "OT.02.01", "UM.01.01", "PS.01.00")
 PHONE_PREFIXES = (
-    "811", "812", "813", "814", "815", "816", "817", "818", "819", "821", "822", "823", "851",
-    "852", "853", "855", "856", "857", "858", "859", "877", "878", "831", "832", "833", "838",
-    "881", "882", "883", "887", "888", "895", "896", "897", "898", "899",
-)  # fmt: skip
+    "811",
+    "812",
+    "813",
+    "814",
+    "815",
+    "816",
+    "817",
+    "818",
+    "819",
+    "821",
+    "822",
+    "823",
+    "851",
+    "852",
+    "853",
+    "855",
+    "856",
+    "857",
+    "858",
+    "859",
+    "877",
+    "878",
+    "831",
+    "832",
+    "833",
+    "838",
+    "881",
+    "882",
+    "883",
+    "887",
+    "888",
+    "895",
+    "896",
+    "897",
+    "898",
+    "899",
+)
 EMAIL_DOMAINS = ("gmail.com", "yahoo.com", "yahoo.co.id", "outlook.com", "hotmail.com")
 EMAIL_DOMAIN_SHARE = (0.64, 0.14, 0.12, 0.06, 0.04)
 
@@ -243,7 +378,7 @@ def generate(
 
     `today` defaults to config.today() (Asia/Jakarta, or DUMAS_TODAY when pinned).
     """
-    from dumas import services
+    from dumas import facts, services
 
     if complaints < 1:
         raise ValueError("The number of demo complaints must be at least 1.")
@@ -253,6 +388,7 @@ def generate(
             raise ValueError("The database already has complaints: demo data needs an empty one.")
         # The frames are dropped as soon as they are inserted, before the commit.
         counts = _insert(cur, _build(_reference(cur, today), complaints, seed))
+        facts.refresh(cur)
         new = {"seed": seed, "today": today.isoformat(), "counts": counts}
         services.audit(cur, actor, "demo.generate", "database", None, None, new)
     return counts
@@ -533,9 +669,11 @@ def _problems(rng: np.random.Generator, ref: _Reference, category: np.ndarray) -
     """Mostly the category's own problem code, sometimes abuse of power or another."""
     last = len(ref.problems) - 1
     own = np.array(
-        [ref.problems.index(p) if p in ref.problems else last
-         for p in (CATEGORY_PROBLEM.get(c, "10") for c in ref.categories)]
-    )  # fmt: skip
+        [
+            ref.problems.index(p) if p in ref.problems else last
+            for p in (CATEGORY_PROBLEM.get(c, "10") for c in ref.categories)
+        ]
+    )
     abuse = ref.problems.index("01") if "01" in ref.problems else last
     u = rng.random(len(category))
     other = rng.integers(0, len(ref.problems), len(category))
@@ -555,10 +693,14 @@ def _people(rng: np.random.Generator, names: _Names, channel: np.ndarray) -> dic
     """Complainant name and contact parts (a mobile number or an e-mail address)."""
     n = len(channel)
     male = rng.random(n) < 0.6
-    first = np.where(male, rng.integers(0, names.first_male, n),
-                     rng.integers(names.first_male, len(names.first), n))  # fmt: skip
-    last = np.where(male, rng.integers(0, names.last_male, n),
-                    rng.integers(names.last_male, len(names.last), n))  # fmt: skip
+    first = np.where(
+        male,
+        rng.integers(0, names.first_male, n),
+        rng.integers(names.first_male, len(names.first), n),
+    )
+    last = np.where(
+        male, rng.integers(0, names.last_male, n), rng.integers(names.last_male, len(names.last), n)
+    )
     last = np.where(rng.random(n) < 0.12, -1, last)  # many Indonesians have one name
     separator = np.where(last < 0, -1, rng.integers(0, 3, n))
     return {
@@ -597,9 +739,11 @@ def _forwardings(
     complaint = np.concatenate([np.arange(n), second])
     agency = np.concatenate([first, agencies[second, 2]])
     day = np.concatenate(
-        [_add_workdays(ref.workdays, received, wait),
-         _add_workdays(ref.workdays, received[second], later[second])]
-    )  # fmt: skip
+        [
+            _add_workdays(ref.workdays, received, wait),
+            _add_workdays(ref.workdays, received[second], later[second]),
+        ]
+    )
     keep = np.flatnonzero(day <= ref.today)  # not yet forwarded: no letter
     order = keep[np.lexsort((complaint[keep], day[keep]))]
     return pd.DataFrame(

@@ -123,3 +123,28 @@ CREATE TABLE audit_log (
 
 -- migration: 0002_reference_data
 -- (Python step: loads data/reference/*.csv and builds calendar_day; see db.py)
+
+-- migration: 0003_letter_fact
+-- One row per forwarding letter with what its figures need, kept in step with the base
+-- tables and the calendar by dumas/facts.py inside every write transaction. Nothing here
+-- depends on a date: letter_facts(as_of) in figures.sql derives answered, age and status
+-- at any date. It exists for speed: the dashboard scans one table, no joins per letter.
+CREATE TABLE letter_fact (
+    forwarding_id     BIGINT PRIMARY KEY,
+    complaint_id      BIGINT NOT NULL,
+    agency_id         INTEGER NOT NULL,
+    letter_no         VARCHAR NOT NULL,
+    letter_date       DATE NOT NULL,
+    letter_wd         INTEGER NOT NULL, -- calendar_day.wd_index of letter_date
+    agenda_no         VARCHAR NOT NULL,
+    received_on       DATE NOT NULL,
+    channel           VARCHAR NOT NULL,
+    province_code     VARCHAR,
+    category_code     VARCHAR,
+    problem_code      VARCHAR,
+    first_response_on DATE,             -- the agency's first response on or after the letter
+    first_response_wd INTEGER,          -- calendar_day.wd_index of first_response_on
+    responses         STRUCT(d DATE, id BIGINT, status VARCHAR)[],  -- those responses, in order
+    reminder_dates    DATE[]            -- surat konfirmasi sent about this letter, in order
+);
+-- (Python step: fills letter_fact from the base tables; see db.py)

@@ -7,7 +7,7 @@ import json
 
 import duckdb
 
-from dumas import calendar
+from dumas import calendar, facts
 from dumas.db import Database, next_id
 from dumas.errors import Conflict, Message, NotFound, ValidationError
 from dumas.queries.filters import CHANNELS, FOLLOW_UP_STATUSES
@@ -59,9 +59,7 @@ def _clean_letter_no(value: str | None, field: str, errors: list[Message]) -> st
     return text
 
 
-def _check_date(
-    value: dt.date | None, field: str, today: dt.date, errors: list[Message]
-) -> None:
+def _check_date(value: dt.date | None, field: str, today: dt.date, errors: list[Message]) -> None:
     if value is None:
         errors.append(Message("error.required", {}, field))
     elif value > today:
@@ -134,6 +132,7 @@ def record_forwarding(
             """,
             row,
         )
+        facts.refresh(cur, [complaint_id])
         audit(cur, actor, "forwarding.create", "forwarding", new_id, None, row)
     return new_id
 
@@ -166,13 +165,15 @@ def record_reminder(
     _raise_if(errors)
     with db.transaction() as cur:
         row = cur.execute(
-            "SELECT letter_date FROM forwarding WHERE id = $id", {"id": forwarding_id}
+            "SELECT letter_date, complaint_id FROM forwarding WHERE id = $id",
+            {"id": forwarding_id},
         ).fetchone()
         if row is None:
             raise NotFound(Message("error.unknown_forwarding"))
-        if letter_date < row[0]:
+        forwarded_on, complaint_id = row
+        if letter_date < forwarded_on:
             raise ValidationError(
-                Message("error.before_forwarding", {"date": row[0]}, "letter_date")
+                Message("error.before_forwarding", {"date": forwarded_on}, "letter_date")
             )
         _check_reminder_order(cur, forwarding_id, kind, letter_date)
         _refuse_duplicate(cur, "reminder", letter_no)
@@ -191,6 +192,7 @@ def record_reminder(
             """,
             new,
         )
+        facts.refresh(cur, [complaint_id])
         audit(cur, actor, "reminder.create", "reminder", new_id, None, new)
     return new_id
 
@@ -259,9 +261,7 @@ def record_response(
             {"agency_id": agency_id, "letter_no": letter_no},
         ).fetchone()
         if duplicate:
-            raise Conflict(
-                Message("error.duplicate_letter", {"letter_no": letter_no}, "letter_no")
-            )
+            raise Conflict(Message("error.duplicate_letter", {"letter_no": letter_no}, "letter_no"))
         new_id = next_id(cur, "response")
         new = {
             "id": new_id,
@@ -281,6 +281,7 @@ def record_response(
             """,
             new,
         )
+        facts.refresh(cur, [complaint_id])
         audit(cur, actor, "response.create", "response", new_id, None, new)
     return new_id
 

@@ -72,19 +72,30 @@ class Factory:
     def forward(self, complaint_id: int, agency_id: int, letter_date: dt.date) -> int:
         self._n += 1
         return services.record_forwarding(
-            self.db, ANALYST, complaint_id=complaint_id, agency_id=agency_id,
-            letter_no=f"B-{self._n}/D-4/DM.04.00/{letter_date:%m/%Y}", letter_date=letter_date,
+            self.db,
+            ANALYST,
+            complaint_id=complaint_id,
+            agency_id=agency_id,
+            letter_no=f"B-{self._n}/D-4/DM.04.00/{letter_date:%m/%Y}",
+            letter_date=letter_date,
             today=TODAY,
-        )  # fmt: skip
+        )
 
     def respond(
         self, complaint_id: int, agency_id: int, on: dt.date, status: str = "selesai"
     ) -> int:
         self._n += 1
         return services.record_response(
-            self.db, ANALYST, complaint_id=complaint_id, agency_id=agency_id,
-            letter_no=f"T-{self._n}", response_date=on, status=status, summary=None, today=TODAY,
-        )  # fmt: skip
+            self.db,
+            ANALYST,
+            complaint_id=complaint_id,
+            agency_id=agency_id,
+            letter_no=f"T-{self._n}",
+            response_date=on,
+            status=status,
+            summary=None,
+            today=TODAY,
+        )
 
 
 @pytest.fixture

@@ -17,8 +17,12 @@ def _run(*args: str, db: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DUMAS_TODAY": TODAY.isoformat()}
     return subprocess.run(
         [sys.executable, "-m", "dumas", *args, "--db", db],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_init_then_summary_reports_an_empty_database(tmp_path):

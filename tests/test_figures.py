@@ -47,7 +47,8 @@ def test_march_2026_has_seventeen_working_days(db):
     rows = (
         db.cursor()
         .execute(
-            "SELECT count(*) FROM calendar_day WHERE is_working AND d BETWEEN '2026-03-01' AND '2026-03-31'"
+            "SELECT count(*) FROM calendar_day"
+            " WHERE is_working AND d BETWEEN '2026-03-01' AND '2026-03-31'"
         )
         .fetchone()
     )

@@ -25,14 +25,21 @@ def test_recording_a_response_appends_one_audit_row_with_the_new_values(db, make
     make.forward(c, kemendagri, dt.date(2026, 3, 2))
     before = _count(db, "audit_log")
     rid = services.record_response(
-        db, ANALYST, complaint_id=c, agency_id=kemendagri, letter_no="  T-9 /2026 ",
-        response_date=dt.date(2026, 3, 9), status="dalam_proses", summary="Sedang  diproses",
+        db,
+        ANALYST,
+        complaint_id=c,
+        agency_id=kemendagri,
+        letter_no="  T-9 /2026 ",
+        response_date=dt.date(2026, 3, 9),
+        status="dalam_proses",
+        summary="Sedang  diproses",
         today=TODAY,
-    )  # fmt: skip
+    )
     rows = (
         db.cursor()
         .execute(
-            "SELECT actor, action, entity_id, old_value, new_value->>'letter_no', new_value->>'summary'"
+            "SELECT actor, action, entity_id, old_value,"
+            " new_value->>'letter_no', new_value->>'summary'"
             " FROM audit_log ORDER BY id DESC LIMIT 1"
         )
         .fetchone()
@@ -45,9 +52,14 @@ def test_letter_number_is_required(db, make, kemendagri):
     c = make.complaint()
     with pytest.raises(ValidationError) as error:
         services.record_forwarding(
-            db, ANALYST, complaint_id=c, agency_id=kemendagri, letter_no="   ",
-            letter_date=dt.date(2026, 3, 2), today=TODAY,
-        )  # fmt: skip
+            db,
+            ANALYST,
+            complaint_id=c,
+            agency_id=kemendagri,
+            letter_no="   ",
+            letter_date=dt.date(2026, 3, 2),
+            today=TODAY,
+        )
     assert _keys(error) == [("error.required", "letter_no")]
 
 
@@ -55,9 +67,14 @@ def test_a_future_date_is_refused(db, make, kemendagri):
     c = make.complaint()
     with pytest.raises(ValidationError) as error:
         services.record_forwarding(
-            db, ANALYST, complaint_id=c, agency_id=kemendagri, letter_no="B-1",
-            letter_date=TODAY + dt.timedelta(days=1), today=TODAY,
-        )  # fmt: skip
+            db,
+            ANALYST,
+            complaint_id=c,
+            agency_id=kemendagri,
+            letter_no="B-1",
+            letter_date=TODAY + dt.timedelta(days=1),
+            today=TODAY,
+        )
     assert _keys(error) == [("error.future_date", "letter_date")]
     assert t("error.future_date", "id") == "tanggal tidak boleh di masa depan."
 
@@ -86,14 +103,24 @@ def test_a_duplicate_forwarding_letter_number_is_refused_whatever_its_case(
 ):
     c = make.complaint()
     services.record_forwarding(
-        db, ANALYST, complaint_id=c, agency_id=kemendagri, letter_no="B-77/D-4",
-        letter_date=dt.date(2026, 3, 2), today=TODAY,
-    )  # fmt: skip
+        db,
+        ANALYST,
+        complaint_id=c,
+        agency_id=kemendagri,
+        letter_no="B-77/D-4",
+        letter_date=dt.date(2026, 3, 2),
+        today=TODAY,
+    )
     with pytest.raises(Conflict) as error:
         services.record_forwarding(
-            db, ANALYST, complaint_id=c, agency_id=bpn, letter_no="b-77/d-4",
-            letter_date=dt.date(2026, 3, 3), today=TODAY,
-        )  # fmt: skip
+            db,
+            ANALYST,
+            complaint_id=c,
+            agency_id=bpn,
+            letter_no="b-77/d-4",
+            letter_date=dt.date(2026, 3, 3),
+            today=TODAY,
+        )
     assert _keys(error) == [("error.duplicate_letter", "letter_no")]
     assert _count(db, "forwarding") == 1
 
@@ -102,9 +129,14 @@ def test_a_duplicate_response_letter_of_the_same_agency_is_refused(db, make, kem
     c = make.complaint()
     make.forward(c, kemendagri, dt.date(2026, 3, 2))
     kwargs = dict(
-        complaint_id=c, agency_id=kemendagri, letter_no="T-1", response_date=dt.date(2026, 3, 4),
-        status="selesai", summary=None, today=TODAY,
-    )  # fmt: skip
+        complaint_id=c,
+        agency_id=kemendagri,
+        letter_no="T-1",
+        response_date=dt.date(2026, 3, 4),
+        status="selesai",
+        summary=None,
+        today=TODAY,
+    )
     services.record_response(db, ANALYST, **kwargs)
     with pytest.raises(Conflict):
         services.record_response(db, ANALYST, **kwargs)
@@ -122,18 +154,33 @@ def test_second_reminder_needs_the_first(db, make, kemendagri):
     f = make.forward(c, kemendagri, dt.date(2026, 3, 2))
     with pytest.raises(ValidationError) as error:
         services.record_reminder(
-            db, ANALYST, forwarding_id=f, kind="konfirmasi_2", letter_no="K2-1",
-            letter_date=dt.date(2026, 5, 4), today=TODAY,
-        )  # fmt: skip
+            db,
+            ANALYST,
+            forwarding_id=f,
+            kind="konfirmasi_2",
+            letter_no="K2-1",
+            letter_date=dt.date(2026, 5, 4),
+            today=TODAY,
+        )
     assert _keys(error) == [("error.konfirmasi_2_needs_1", "kind")]
     services.record_reminder(
-        db, ANALYST, forwarding_id=f, kind="konfirmasi_1", letter_no="K1-1",
-        letter_date=dt.date(2026, 4, 6), today=TODAY,
-    )  # fmt: skip
+        db,
+        ANALYST,
+        forwarding_id=f,
+        kind="konfirmasi_1",
+        letter_no="K1-1",
+        letter_date=dt.date(2026, 4, 6),
+        today=TODAY,
+    )
     services.record_reminder(
-        db, ANALYST, forwarding_id=f, kind="konfirmasi_2", letter_no="K2-1",
-        letter_date=dt.date(2026, 5, 4), today=TODAY,
-    )  # fmt: skip
+        db,
+        ANALYST,
+        forwarding_id=f,
+        kind="konfirmasi_2",
+        letter_no="K2-1",
+        letter_date=dt.date(2026, 5, 4),
+        today=TODAY,
+    )
     reminders = db.cursor().execute("SELECT reminders FROM letter_facts($d)", {"d": TODAY})
     assert reminders.fetchone()[0] == 2
 
@@ -141,9 +188,14 @@ def test_second_reminder_needs_the_first(db, make, kemendagri):
 def test_unknown_complaint_is_not_found(db, kemendagri):
     with pytest.raises(NotFound):
         services.record_forwarding(
-            db, ANALYST, complaint_id=999, agency_id=kemendagri, letter_no="B-1",
-            letter_date=dt.date(2026, 3, 2), today=TODAY,
-        )  # fmt: skip
+            db,
+            ANALYST,
+            complaint_id=999,
+            agency_id=kemendagri,
+            letter_no="B-1",
+            letter_date=dt.date(2026, 3, 2),
+            today=TODAY,
+        )
 
 
 def test_sql_metacharacters_and_long_text_are_stored_literally_or_refused(db, make, kemendagri):
@@ -151,18 +203,32 @@ def test_sql_metacharacters_and_long_text_are_stored_literally_or_refused(db, ma
     make.forward(c, kemendagri, dt.date(2026, 3, 2))
     nasty = "x'); DROP TABLE response; --"
     make_id = services.record_response(
-        db, ANALYST, complaint_id=c, agency_id=kemendagri, letter_no=nasty,
-        response_date=dt.date(2026, 3, 3), status="selesai", summary=nasty, today=TODAY,
-    )  # fmt: skip
+        db,
+        ANALYST,
+        complaint_id=c,
+        agency_id=kemendagri,
+        letter_no=nasty,
+        response_date=dt.date(2026, 3, 3),
+        status="selesai",
+        summary=nasty,
+        today=TODAY,
+    )
     stored = db.cursor().execute(
         "SELECT letter_no, summary FROM response WHERE id = $i", {"i": make_id}
     )
     assert stored.fetchone() == (nasty, nasty)
     with pytest.raises(ValidationError) as error:
         services.record_response(
-            db, ANALYST, complaint_id=c, agency_id=kemendagri, letter_no="T-2",
-            response_date=dt.date(2026, 3, 3), status="selesai", summary="a" * 5000, today=TODAY,
-        )  # fmt: skip
+            db,
+            ANALYST,
+            complaint_id=c,
+            agency_id=kemendagri,
+            letter_no="T-2",
+            response_date=dt.date(2026, 3, 3),
+            status="selesai",
+            summary="a" * 5000,
+            today=TODAY,
+        )
     assert _keys(error) == [("error.too_long", "summary")]
 
 

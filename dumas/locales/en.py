@@ -69,6 +69,7 @@ MESSAGES: dict[str, str] = {
     "col.rank": "Rank",
     "col.reminders": "Reminders",
     "col.response_rate": "Response rate",
+    "col.summary": "Summary",
     "col.unanswered": "Unanswered",
     "complaint.answered_in": "answered in {days} working days ({status})",
     "complaint.complainant": "Complainant",

@@ -69,6 +69,7 @@ MESSAGES: dict[str, str] = {
     "col.rank": "Peringkat",
     "col.reminders": "Surat konfirmasi",
     "col.response_rate": "Tingkat tanggapan",
+    "col.summary": "Ringkasan",
     "col.unanswered": "Belum ditanggapi",
     "complaint.answered_in": "ditanggapi dalam {days} hari kerja ({status})",
     "complaint.complainant": "Pengadu",

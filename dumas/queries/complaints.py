@@ -40,9 +40,7 @@ def by_agenda(cur: duckdb.DuckDBPyConnection, agenda_no: str) -> dict[str, objec
     return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
 
-def letters_of(
-    cur: duckdb.DuckDBPyConnection, complaint_id: int, as_of: dt.date
-) -> pd.DataFrame:
+def letters_of(cur: duckdb.DuckDBPyConnection, complaint_id: int, as_of: dt.date) -> pd.DataFrame:
     """The complaint's forwarding letters with their figures at as_of."""
     return cur.execute(
         """

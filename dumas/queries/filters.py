@@ -42,17 +42,20 @@ class Filters:
 _LIST_FILTERS = (
     ("agency_ids", "lf.agency_id"),
     ("agency_categories", "ag.category_code"),
-    ("provinces", "c.province_code"),
-    ("problem_codes", "c.problem_code"),
-    ("categories", "c.category_code"),
-    ("channels", "c.channel"),
+    ("provinces", "lf.province_code"),
+    ("problem_codes", "lf.problem_code"),
+    ("categories", "lf.category_code"),
+    ("channels", "lf.channel"),
     ("age_buckets", "lf.age_bucket"),
     ("statuses", "lf.last_status"),
 )
 
 
 def where_clause(filters: Filters) -> tuple[str, dict[str, object]]:
-    """SQL conditions over aliases lf (letter_facts), c (complaint), ag (agency)."""
+    """SQL conditions over aliases lf (letter_facts) and ag (agency).
+
+    The text search looks in the agenda number and, through a semi-join, the summary.
+    """
     conditions = ["TRUE"]
     params: dict[str, object] = {}
     if filters.date_from:
@@ -68,7 +71,8 @@ def where_clause(filters: Filters) -> tuple[str, dict[str, object]]:
             params[name] = list(values)
     if filters.search.strip():
         conditions.append(
-            "(c.agenda_no ILIKE $search ESCAPE '\\' OR c.summary ILIKE $search ESCAPE '\\')"
+            "(lf.agenda_no ILIKE $search ESCAPE '\\' OR lf.complaint_id IN ("
+            "SELECT id FROM complaint WHERE summary ILIKE $search ESCAPE '\\'))"
         )
         params["search"] = f"%{escape_like(filters.search.strip())}%"
     return "\n   AND ".join(conditions), params

@@ -12,22 +12,21 @@ from dumas.queries.filters import Filters, where_clause
 # The filtered set of letters: every dashboard query starts from here.
 _BASE = """
   FROM letter_facts($as_of) AS lf
-  JOIN complaint AS c ON c.id = lf.complaint_id
   JOIN agency AS ag ON ag.id = lf.agency_id
-  LEFT JOIN province AS p ON p.code = c.province_code
-  LEFT JOIN category AS cat ON cat.code = c.category_code
+  LEFT JOIN province AS p ON p.code = lf.province_code
+  LEFT JOIN category AS cat ON cat.code = lf.category_code
  WHERE {where}
 """
 
-# Sortable columns of the letter list: an allow-list, never the user's text.
+# Sortable columns of the letter list: an allow-list of output columns, never user text.
 SORT_COLUMNS = {
-    "age": "lf.age_wd",
-    "letter_date": "lf.letter_date",
-    "agenda_no": "c.agenda_no",
-    "agency": "ag.name",
-    "province": "p.name",
-    "category": "cat.name",
-    "reminders": "lf.reminders",
+    "age": "age_wd",
+    "letter_date": "letter_date",
+    "agenda_no": "agenda_no",
+    "agency": "agency",
+    "province": "province",
+    "category": "category",
+    "reminders": "reminders",
 }
 
 
@@ -37,22 +36,36 @@ def _base(filters: Filters, as_of: dt.date) -> tuple[str, dict[str, object]]:
 
 
 def kpis(cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date) -> dict[str, object]:
-    """Headline figures for the filtered letters."""
+    """Headline figures for the filtered letters (one scan, then per letter and per complaint)."""
     base, params = _base(filters, as_of)
     sql = f"""
-        SELECT count(DISTINCT lf.complaint_id) AS complaints,
-               count(*) AS forwardings,
-               count(*) FILTER (lf.answered) AS answered,
-               count(*) FILTER (NOT lf.answered) AS unanswered,
-               count(DISTINCT lf.complaint_id) FILTER (NOT lf.answered)
-                   AS complaints_lacking_response,
-               response_rate(count(*) FILTER (lf.answered), count(*)) AS response_rate,
-               median(lf.days_to_respond) AS median_days_to_respond,
-               count(*) FILTER (lf.age_wd > 14) AS unanswered_over_14,
-               count(*) FILTER (lf.age_wd > 30) AS unanswered_over_30,
-               count(*) FILTER (lf.age_wd > 60) AS unanswered_over_60
-        {base}
-    """  # noqa: S608 - structure only; values are parameters
+        WITH filtered AS MATERIALIZED (
+            SELECT lf.complaint_id, lf.answered, lf.days_to_respond, lf.age_wd
+            {base}
+        ),
+        per_complaint AS (
+            SELECT complaint_id, bool_or(NOT answered) AS lacking
+              FROM filtered
+             GROUP BY complaint_id
+        ),
+        complaints AS (
+            SELECT count(*) AS complaints,
+                   count(*) FILTER (lacking) AS complaints_lacking_response
+              FROM per_complaint
+        ),
+        letters AS (
+            SELECT count(*) AS forwardings,
+                   count(*) FILTER (answered) AS answered,
+                   count(*) FILTER (NOT answered) AS unanswered,
+                   response_rate(count(*) FILTER (answered), count(*)) AS response_rate,
+                   median(days_to_respond) AS median_days_to_respond,
+                   count(*) FILTER (age_wd > 14) AS unanswered_over_14,
+                   count(*) FILTER (age_wd > 30) AS unanswered_over_30,
+                   count(*) FILTER (age_wd > 60) AS unanswered_over_60
+              FROM filtered
+        )
+        SELECT * FROM complaints, letters
+    """
     cursor = cur.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return dict(zip(names, cursor.fetchone(), strict=True))
@@ -75,25 +88,34 @@ def letters(
         base += "   AND NOT lf.answered\n"
     order = SORT_COLUMNS.get(sort, SORT_COLUMNS["age"])
     direction = "DESC" if descending else "ASC"
-    total = cur.execute(f"SELECT count(*) {base}", params).fetchone()[0]  # noqa: S608
+    ordering = f"{order} {direction} NULLS LAST, letter_date, forwarding_id"
+    total = cur.execute(f"SELECT count(*) {base}", params).fetchone()[0]
     sql = f"""
-        SELECT c.agenda_no,
-               lf.letter_no,
-               lf.letter_date,
-               ag.name AS agency,
-               p.name AS province,
-               cat.name AS category,
-               lf.age_wd,
-               lf.reminders,
-               lf.last_status,
-               lf.first_response_on,
-               lf.days_to_respond
-        {base}
-         ORDER BY {order} {direction} NULLS LAST, lf.letter_date, lf.forwarding_id
-         LIMIT $limit OFFSET $offset
-    """  # noqa: S608 - order comes from SORT_COLUMNS
+        WITH page AS (
+            SELECT lf.forwarding_id,
+                   lf.complaint_id,
+                   lf.agenda_no,
+                   lf.letter_no,
+                   lf.letter_date,
+                   ag.name AS agency,
+                   p.name AS province,
+                   cat.name AS category,
+                   lf.age_wd,
+                   lf.reminders,
+                   lf.last_status,
+                   lf.first_response_on,
+                   lf.days_to_respond
+            {base}
+             ORDER BY {ordering}
+             LIMIT $limit OFFSET $offset
+        )
+        SELECT page.* EXCLUDE (complaint_id), c.summary
+          FROM page
+          JOIN complaint AS c ON c.id = page.complaint_id
+         ORDER BY {ordering}
+    """  # noqa: S608 - ordering comes from SORT_COLUMNS
     frame = cur.execute(sql, {**params, "limit": limit, "offset": offset}).df()
-    return frame, int(total)
+    return frame.drop(columns="forwarding_id"), int(total)
 
 
 def agency_table(
@@ -137,7 +159,7 @@ def monthly(cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date) ->
         {base}
          GROUP BY month
          ORDER BY month
-    """  # noqa: S608
+    """
     return cur.execute(sql, params).df()
 
 
@@ -173,7 +195,7 @@ def unanswered_by(
            AND NOT lf.answered
          GROUP BY label
          ORDER BY unanswered DESC, label
-    """  # noqa: S608
+    """
     return cur.execute(sql, params).df()
 
 

@@ -58,13 +58,15 @@ def letters(letters_df: pd.DataFrame, timeline: pd.DataFrame) -> None:
                 )[["event_date", "kind", "letter_no", "detail"]],
                 hide_index=True,
                 column_config={
-                    "event_date": t("col.date"), "kind": t("col.event"),
-                    "letter_no": t("col.letter_no"), "detail": t("col.detail"),
-                },  # fmt: skip
+                    "event_date": t("col.date"),
+                    "kind": t("col.event"),
+                    "letter_no": t("col.letter_no"),
+                    "detail": t("col.detail"),
+                },
             )
 
 
-def _letter_line(row) -> str:  # noqa: ANN001 - a namedtuple row
+def _letter_line(row) -> str:
     when = i18n.fmt_date(row.letter_date, lang())
     if row.answered:
         state = t(
@@ -109,8 +111,11 @@ def _response_form(c: dict, letters_df: pd.DataFrame) -> None:
         agency_id = st.selectbox(t("field.agency"), list(agencies), format_func=agencies.get)
         letter_no = st.text_input(t("field.letter_no"), key="resp_letter_no")
         date = st.date_input(
-            t("field.response_date"), value=today(), max_value=today(), format="DD/MM/YYYY",
-        )  # fmt: skip
+            t("field.response_date"),
+            value=today(),
+            max_value=today(),
+            format="DD/MM/YYYY",
+        )
         status = st.selectbox(
             t("field.status"), FOLLOW_UP_STATUSES, format_func=lambda s: t(f"status.{s}")
         )
@@ -118,21 +123,25 @@ def _response_form(c: dict, letters_df: pd.DataFrame) -> None:
         if st.form_submit_button(t("form.save"), key="save_response", type="primary"):
             _submit(
                 lambda: services.record_response(
-                    get_db(), actor(), complaint_id=c["id"], agency_id=int(agency_id),
-                    letter_no=letter_no, response_date=date, status=status, summary=summary,
+                    get_db(),
+                    actor(),
+                    complaint_id=c["id"],
+                    agency_id=int(agency_id),
+                    letter_no=letter_no,
+                    response_date=date,
+                    status=status,
+                    summary=summary,
                     today=today(),
                 ),
                 "form.response_saved",
-            )  # fmt: skip
+            )
 
 
 def _reminder_form(letters_df: pd.DataFrame) -> None:
     if letters_df.empty:
         st.info(t("complaint.no_forwarding"))
         return
-    labels = {
-        int(r.forwarding_id): f"{r.letter_no} – {r.agency}" for r in letters_df.itertuples()
-    }
+    labels = {int(r.forwarding_id): f"{r.letter_no} – {r.agency}" for r in letters_df.itertuples()}
     with st.form("reminder_form"):
         forwarding_id = st.selectbox(t("field.forwarding"), list(labels), format_func=labels.get)
         kind = st.selectbox(
@@ -145,11 +154,16 @@ def _reminder_form(letters_df: pd.DataFrame) -> None:
         if st.form_submit_button(t("form.save"), key="save_reminder", type="primary"):
             _submit(
                 lambda: services.record_reminder(
-                    get_db(), actor(), forwarding_id=forwarding_id, kind=kind,
-                    letter_no=letter_no, letter_date=date, today=today(),
+                    get_db(),
+                    actor(),
+                    forwarding_id=forwarding_id,
+                    kind=kind,
+                    letter_no=letter_no,
+                    letter_date=date,
+                    today=today(),
                 ),
                 "form.reminder_saved",
-            )  # fmt: skip
+            )
 
 
 def _forwarding_form(c: dict) -> None:
@@ -163,8 +177,13 @@ def _forwarding_form(c: dict) -> None:
         if st.form_submit_button(t("form.save"), key="save_forwarding", type="primary"):
             _submit(
                 lambda: services.record_forwarding(
-                    get_db(), actor(), complaint_id=c["id"], agency_id=int(agency_id),
-                    letter_no=letter_no, letter_date=date, today=today(),
+                    get_db(),
+                    actor(),
+                    complaint_id=c["id"],
+                    agency_id=int(agency_id),
+                    letter_no=letter_no,
+                    letter_date=date,
+                    today=today(),
                 ),
                 "form.forwarding_saved",
-            )  # fmt: skip
+            )

@@ -4,30 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
-from dumas import charts, config, i18n
+from dumas import charts, config, i18n, tables
 from dumas.queries.filters import Filters
 from dumas.queries.followup import SORT_COLUMNS
 from dumas.ui import data
 from dumas.ui.state import lang, t
-from dumas.ui.widgets import describe, metric_row, xlsx_button
+from dumas.ui.widgets import describe, generated_text, metric_row, xlsx_button
 
 EXPORT_CAP = 100_000  # rows in one list export; beyond that, narrow the filters
 PAGE_SIZES = (25, 50, 100, 200)
 
 
-def kpis(filters: Filters, as_of: dt.date) -> dict:
-    """The headline figures as cards; returns them for other sections."""
+def kpis(filters: Filters, as_of: dt.date) -> None:
+    """The headline figures as cards."""
     k = data.followup_query("kpis", filters, as_of)
-    n, pct = (lambda v: i18n.fmt_int(v, lang())), (lambda v: i18n.fmt_percent(v, lang()))
+
+    def n(value: object) -> str:
+        return i18n.fmt_int(value, lang())
+
     metric_row(
         [
             (t("kpi.complaints"), n(k["complaints"])),
             (t("kpi.forwardings"), n(k["forwardings"])),
             (t("kpi.answered"), n(k["answered"])),
             (t("kpi.unanswered"), n(k["unanswered"])),
-            (t("kpi.response_rate"), pct(k["response_rate"])),
+            (t("kpi.response_rate"), i18n.fmt_percent(k["response_rate"], lang())),
         ]
     )
     metric_row(
@@ -39,82 +43,81 @@ def kpis(filters: Filters, as_of: dt.date) -> dict:
             (t("kpi.over_60"), n(k["unanswered_over_60"])),
         ]
     )
-    return k
 
 
-def _list_columns() -> dict[str, str]:
-    return {
-        "agenda_no": t("col.agenda_no"),
-        "letter_no": t("col.letter_no"),
-        "letter_date": t("col.letter_date"),
-        "agency": t("col.agency"),
-        "province": t("col.province"),
-        "category": t("col.category"),
-        "age_wd": t("col.age_wd"),
-        "reminders": t("col.reminders"),
-        "last_status": t("col.last_status"),
-    }
+def _list_controls() -> tuple[bool, str, bool, int]:
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        scope = st.segmented_control(
+            t("list.scope"),
+            options=["lacking", "all"],
+            default="lacking",
+            required=True,
+            format_func=lambda v: t(f"list.scope_{v}"),
+            key="scope",
+        )
+        sort = st.selectbox(
+            t("list.sort"),
+            options=list(SORT_COLUMNS),
+            format_func=lambda c: t(f"sort.{c}"),
+            key="sort",
+        )
+        descending = st.toggle(t("list.descending"), value=True, key="desc")
+        size = st.selectbox(t("list.page_size"), PAGE_SIZES, index=1, key="size")
+    return scope != "all", sort, descending, size
 
 
 def letter_list(filters: Filters, as_of: dt.date) -> None:
     """The paginated, sortable list of letters (lacking a response unless asked otherwise)."""
-    with st.container(horizontal=True, vertical_alignment="bottom"):
-        scope = st.segmented_control(
-            t("list.scope"), options=["lacking", "all"], default="lacking", required=True,
-            format_func=lambda v: t(f"list.scope_{v}"), key="scope", bind="query-params",
-        )  # fmt: skip
-        sort = st.selectbox(
-            t("list.sort"), options=list(SORT_COLUMNS), format_func=lambda c: t(f"sort.{c}"),
-            key="sort", bind="query-params",
-        )  # fmt: skip
-        descending = st.toggle(t("list.descending"), value=True, key="desc", bind="query-params")
-        size = st.selectbox(t("list.page_size"), PAGE_SIZES, index=1, key="size")
-    lacking = scope != "all"
-    _, total = data.followup_query(
-        "letters", filters, as_of, unanswered_only=lacking, sort=sort, descending=descending,
-        limit=1, offset=0,
-    )  # fmt: skip
+    lacking, sort, descending, size = _list_controls()
+    query = {"unanswered_only": lacking, "sort": sort, "descending": descending}
+    _, total = data.followup_query("letters", filters, as_of, **query, limit=1, offset=0)
     pages = max(1, -(-total // size))
     page = st.number_input(
-        t("list.page", pages=i18n.fmt_int(pages, lang())), min_value=1, max_value=pages, value=1,
+        t("list.page", pages=i18n.fmt_int(pages, lang())),
+        min_value=1,
+        max_value=pages,
+        value=1,
         key="page",
-    )  # fmt: skip
+    )
     frame, _ = data.followup_query(
-        "letters", filters, as_of, unanswered_only=lacking, sort=sort, descending=descending,
-        limit=size, offset=(int(page) - 1) * size,
-    )  # fmt: skip
+        "letters", filters, as_of, **query, limit=size, offset=(int(page) - 1) * size
+    )
     st.caption(t("list.count", total=i18n.fmt_int(total, lang())))
     _show_letters(frame)
     title = t("list.title_lacking" if lacking else "list.title_all")
-    xlsx_button(
-        lambda: data.followup_query(
-            "letters", filters, as_of, unanswered_only=lacking, sort=sort,
-            descending=descending, limit=EXPORT_CAP, offset=0,
-        )[0].assign(last_status=lambda d: d["last_status"].map(lambda s: t(f"status.{s}"))),
-        title=title, filters_text=describe(filters), filename="surat-belum-ditanggapi.xlsx",
-        columns=_list_columns(), key="export_letters",
-    )  # fmt: skip
+    filters_text, generated, language = describe(filters), generated_text(), lang()
+
+    def build() -> bytes:
+        rows, _ = data.followup_query("letters", filters, as_of, **query, limit=EXPORT_CAP)
+        return tables.workbook(
+            tables.with_status_names(rows, language),
+            tables.LETTER_EXPORT_COLUMNS,
+            lang=language,
+            title=title,
+            filters_text=filters_text,
+            generated=generated,
+        )
+
+    xlsx_button(build, filename="surat-penerusan.xlsx", key="export_letters")
     if total > EXPORT_CAP:
         st.caption(t("list.export_capped", cap=i18n.fmt_int(EXPORT_CAP, lang())))
 
 
-def _show_letters(frame) -> None:  # noqa: ANN001 - DataFrame
-    shown = frame.assign(
-        link=frame["agenda_no"].map(lambda a: f"pengaduan?agenda={a}"),
-        last_status=frame["last_status"].map(lambda s: t(f"status.{s}")),
+def _show_letters(frame: pd.DataFrame) -> None:
+    shown = tables.with_status_names(frame, lang()).assign(
+        link=frame["agenda_no"].map(lambda a: f"pengaduan?agenda={a}")
     )
-    cols = _list_columns()
+    names = tables.labels(tables.LETTER_COLUMNS, lang())
     st.dataframe(
-        shown[["link", *cols]],
+        shown[["link", *names]],
         hide_index=True,
         column_config={
+            **names,
             "link": st.column_config.LinkColumn(
                 t("col.open"), display_text=t("list.open"), width="small"
             ),
-            "letter_date": st.column_config.DateColumn(cols["letter_date"], format="DD/MM/YYYY"),
-            **{k: v for k, v in cols.items() if k != "letter_date"},
+            "letter_date": st.column_config.DateColumn(names["letter_date"], format="DD/MM/YYYY"),
         },
-        key="letters_table",
     )
 
 
@@ -126,12 +129,15 @@ def charts_section(filters: Filters, as_of: dt.date) -> None:
         charts.forwarded_vs_answered(
             monthly,
             {
-                "title": t("chart.monthly"), "x": t("chart.month"), "y": t("chart.letters"),
-                "forwarded": t("kpi.forwardings"), "answered": t("kpi.answered"),
+                "title": t("chart.monthly"),
+                "x": t("chart.month"),
+                "y": t("chart.letters"),
+                "forwarded": t("kpi.forwardings"),
+                "answered": t("kpi.answered"),
             },
         ),
         key="chart_monthly",
-    )  # fmt: skip
+    )
     buckets = data.followup_query("unanswered_by_bucket", filters, as_of)
     buckets = buckets.assign(bucket=buckets["bucket"].map(lambda b: t(f"bucket.{b}")))
     right.plotly_chart(
@@ -140,30 +146,15 @@ def charts_section(filters: Filters, as_of: dt.date) -> None:
     )
     for column, dimension in ((left, "province"), (right, "category")):
         frame = data.followup_query("unanswered_by", filters, as_of, dimension=dimension)
+        labels = _labels(f"chart.by_{dimension}", f"col.{dimension}")
         column.plotly_chart(
-            charts.bars(
-                frame, "label", "unanswered",
-                _labels(f"chart.by_{dimension}", f"col.{dimension}"), horizontal=True,
-            ),
+            charts.bars(frame, "label", "unanswered", labels, horizontal=True),
             key=f"chart_{dimension}",
-        )  # fmt: skip
+        )
 
 
 def _labels(title: str, x: str) -> dict[str, str]:
     return {"title": t(title), "x": t(x), "y": t("kpi.unanswered")}
-
-
-def _agency_columns() -> dict[str, str]:
-    return {
-        "rank": t("col.rank"),
-        "agency": t("col.agency"),
-        "forwarded": t("col.forwarded"),
-        "on_time": t("col.on_time"),
-        "late": t("col.late"),
-        "unanswered": t("col.unanswered"),
-        "response_rate": t("col.response_rate"),
-        "median_days": t("col.median_days"),
-    }
 
 
 def agencies_section(filters: Filters, as_of: dt.date) -> None:
@@ -171,13 +162,23 @@ def agencies_section(filters: Filters, as_of: dt.date) -> None:
     minimum = config.min_ranking_sample()
     frame = data.followup_query("agency_table", filters, as_of, min_sample=minimum)
     st.caption(t("agencies.rule", n=minimum))
-    cols = _agency_columns()
+    names = tables.labels(tables.AGENCY_COLUMNS, lang())
     shown = frame.assign(
         response_rate=frame["response_rate"].map(lambda r: i18n.fmt_percent(r, lang())),
         median_days=frame["median_days"].map(lambda r: i18n.fmt_decimal(r, lang())),
     )
-    st.dataframe(shown[list(cols)], hide_index=True, column_config=cols, key="agency_table")
+    st.dataframe(shown[list(names)], hide_index=True, column_config=names)
+    title, filters_text, generated = t("agencies.title"), describe(filters), generated_text()
+    language = lang()
     xlsx_button(
-        lambda: frame, title=t("agencies.title"), filters_text=describe(filters),
-        filename="responsivitas-instansi.xlsx", columns=cols, key="export_agencies",
-    )  # fmt: skip
+        lambda: tables.workbook(
+            frame,
+            tables.AGENCY_COLUMNS,
+            lang=language,
+            title=title,
+            filters_text=filters_text,
+            generated=generated,
+        ),
+        filename="responsivitas-instansi.xlsx",
+        key="export_agencies",
+    )

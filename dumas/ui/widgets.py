@@ -5,18 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import pandas as pd
 import streamlit as st
 
-from dumas import exports, i18n
+from dumas import i18n
+from dumas.config import TIMEZONE
 from dumas.queries.filters import AGE_BUCKETS, CHANNELS, RESPONSE_FILTERS, Filters
 from dumas.ui import data
 from dumas.ui.state import lang, t
 
 FILTER_KEYS = (
-    "period", "agency", "agency_cat", "province", "problem", "category",
-    "channel", "age", "status", "q",
-)  # fmt: skip
+    "period",
+    "agency",
+    "agency_cat",
+    "province",
+    "problem",
+    "category",
+    "channel",
+    "age",
+    "status",
+    "q",
+)
 
 
 def _multi(label_key: str, key: str, options: dict) -> tuple:
@@ -46,12 +54,17 @@ def followup_filters() -> Filters:
     with st.sidebar:
         st.subheader(t("filters.title"))
         period = st.date_input(
-            t("filters.period"), value=[], key="period", bind="query-params",
+            t("filters.period"),
+            value=[],
+            key="period",
+            bind="query-params",
             format="DD/MM/YYYY",
-        )  # fmt: skip
+        )
         agencies = {str(k): v for k, v in data.options("agency").items()}
         agency_ids = _multi("filters.agency", "agency", agencies)
-        agency_cats = _multi("filters.agency_category", "agency_cat", data.options("agency_category"))
+        agency_cats = _multi(
+            "filters.agency_category", "agency_cat", data.options("agency_category")
+        )
         provinces = _multi("filters.province", "province", data.options("province"))
         problems = _multi("filters.problem_code", "problem", data.options("problem_code"))
         categories = _multi("filters.category", "category", data.options("category"))
@@ -60,7 +73,7 @@ def followup_filters() -> Filters:
         statuses = _multi("filters.status", "status", _domain("status", RESPONSE_FILTERS))
         search = st.text_input(t("filters.search"), key="q", bind="query-params")
         st.button(t("filters.reset"), on_click=_reset_filters, icon=":material/filter_alt_off:")
-    start, end = (list(period) + [None, None])[:2] if period else (None, None)
+    start, end = [*period, None, None][:2]
     return Filters(
         date_from=start,
         date_to=end,
@@ -103,25 +116,13 @@ def describe(filters: Filters) -> str:
     return t("export.filters", filters="; ".join(parts))
 
 
-def xlsx_button(
-    frame: Callable[[], pd.DataFrame],
-    *,
-    title: str,
-    filters_text: str,
-    filename: str,
-    columns: dict[str, str],
-    key: str,
-) -> None:
-    """A download button that builds the formatted workbook only when clicked."""
-    generated = t("export.generated", when=i18n.fmt_datetime(dt.datetime.now(), lang()))
+def generated_text() -> str:
+    """The "generated at" line of exports, in the user's language."""
+    return t("export.generated", when=i18n.fmt_datetime(dt.datetime.now(TIMEZONE), lang()))
 
-    def build() -> bytes:
-        df = frame()
-        return exports.to_xlsx(
-            df[list(columns)], title=title, filters=filters_text, generated=generated,
-            columns=columns, sheet_name=exports.sheet_safe_name(title),
-        )  # fmt: skip
 
+def xlsx_button(build: Callable[[], bytes], *, filename: str, key: str) -> None:
+    """A download button that builds the workbook only when clicked."""
     st.download_button(
         t("export.download"),
         data=build,
