@@ -35,6 +35,11 @@ def demo_size() -> int:
     return int(os.environ.get("DUMAS_DEMO_COMPLAINTS", "25000"))
 
 
+def memory_limit() -> str:
+    """DuckDB's memory cap; uncommitted bulk loads count against it (spills beyond)."""
+    return os.environ.get("DUMAS_MEMORY_LIMIT", "1GB")
+
+
 def min_ranking_sample() -> int:
     """Agencies are ranked only with at least this many letters (FIGURES.md)."""
     return int(os.environ.get("DUMAS_MIN_RANKING", "10"))

@@ -71,6 +71,7 @@ def connect(path: Path | str, *, read_only: bool = False) -> Database:
         if "lock" in str(exc).lower():
             raise DatabaseBusy(str(path)) from exc
         raise
+    con.execute("SET memory_limit = $limit", {"limit": config.memory_limit()})
     db = Database(path=path, con=con)
     if not read_only:
         migrate(db)

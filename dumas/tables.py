@@ -34,6 +34,7 @@ TIMELINE_COLUMNS = {
     "event_date": "col.date",
     "kind": "col.event",
     "letter_no": "col.letter_no",
+    "status": "col.last_status",
     "detail": "col.detail",
 }
 
@@ -49,8 +50,13 @@ def with_status_names(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def with_event_names(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Timeline event codes replaced by their names."""
-    return frame.assign(kind=frame["kind"].map(lambda k: i18n.t(f"event.{k}", lang)))
+    """Timeline event and status codes replaced by their names."""
+    return frame.assign(
+        kind=frame["kind"].map(lambda k: i18n.t(f"event.{k}", lang)),
+        status=frame["status"].map(
+            lambda s: i18n.t(f"status.{s}", lang) if isinstance(s, str) else None
+        ),
+    )
 
 
 def workbook(

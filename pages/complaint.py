@@ -32,6 +32,6 @@ if complaint is None:
 
 sections.header(complaint)
 st.divider()
-sections.letters(letters, timeline)
+sections.letters(letters, timeline, complaint["agenda_no"])
 st.divider()
 sections.forms(complaint, letters)

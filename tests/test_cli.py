@@ -74,3 +74,18 @@ def test_a_database_held_by_the_running_app_gives_one_clear_line(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "sedang dipakai proses lain" in lines[0]
+
+
+def test_bench_prints_every_measure_for_a_small_database(tmp_path):
+    env = {**os.environ, "DUMAS_TODAY": TODAY.isoformat()}
+    result = subprocess.run(
+        [sys.executable, "-m", "dumas", "bench", "--complaints", "300", "--repeat", "1"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
+    names = [row.split("|")[1].strip() for row in rows[1:]]
+    assert "KPI (semua)" in names
+    assert "halaman Tindak Lanjut via AppTest (cache kosong)" in names
+    assert "memori puncak proses dasbor (MB)" in names
+    assert all(float(row.split("|")[2]) > 0 for row in rows[1:])

@@ -81,6 +81,7 @@ MESSAGES: dict[str, str] = {
     "complaint.received_on": "Date received",
     "complaint.reported_agency": "Reported agency",
     "complaint.summary": "Summary",
+    "complaint.timeline_title": "Letters of complaint {agenda}",
     "complaint.title": "Complaint details",
     "complaint.unanswered_for": "unanswered, {days} working days",
     "error.before_forwarding": "the date cannot be before the forwarding letter ({date}).",

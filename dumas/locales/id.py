@@ -81,6 +81,7 @@ MESSAGES: dict[str, str] = {
     "complaint.received_on": "Tanggal diterima",
     "complaint.reported_agency": "Instansi terlapor",
     "complaint.summary": "Ringkasan",
+    "complaint.timeline_title": "Riwayat surat pengaduan {agenda}",
     "complaint.title": "Detail Pengaduan",
     "complaint.unanswered_for": "belum ditanggapi, {days} hari kerja",
     "error.before_forwarding": "tanggal tidak boleh sebelum tanggal surat penerusan ({date}).",

@@ -22,7 +22,7 @@ def by_agenda(cur: duckdb.DuckDBPyConnection, agenda_no: str) -> dict[str, objec
                c.regency,
                ra.name AS reported_agency,
                c.problem_code,
-               pc.name AS problem,
+               pc.code || ' ' || pc.name AS problem,
                cat.name AS category,
                c.summary
           FROM complaint AS c
@@ -68,20 +68,20 @@ def timeline(cur: duckdb.DuckDBPyConnection, complaint_id: int) -> pd.DataFrame:
     """Forwarding letters, reminders and responses of a complaint, per agency by date."""
     return cur.execute(
         """
-        SELECT ag.name AS agency, e.event_date, e.kind, e.letter_no, e.detail
+        SELECT ag.name AS agency, e.event_date, e.kind, e.letter_no, e.status, e.detail
           FROM (
                 SELECT f.agency_id, f.letter_date AS event_date, 'forwarding' AS kind,
-                       f.letter_no, NULL AS detail, 1 AS pos
+                       f.letter_no, NULL AS status, NULL AS detail, 1 AS pos
                   FROM forwarding AS f
                  WHERE f.complaint_id = $complaint_id
                  UNION ALL
-                SELECT f.agency_id, m.letter_date, m.kind, m.letter_no, NULL, 2
+                SELECT f.agency_id, m.letter_date, m.kind, m.letter_no, NULL, NULL, 2
                   FROM reminder AS m
                   JOIN forwarding AS f ON f.id = m.forwarding_id
                  WHERE f.complaint_id = $complaint_id
                  UNION ALL
-                SELECT r.agency_id, r.response_date, 'response', r.letter_no,
-                       r.status || coalesce(': ' || r.summary, ''), 3
+                SELECT r.agency_id, r.response_date, 'response', r.letter_no, r.status,
+                       r.summary, 3
                   FROM response AS r
                  WHERE r.complaint_id = $complaint_id
                ) AS e

@@ -7,11 +7,12 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from dumas import i18n, services
+from dumas import i18n, services, tables
 from dumas.errors import DomainError
 from dumas.queries.filters import FOLLOW_UP_STATUSES
 from dumas.ui import data
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
+from dumas.ui.widgets import generated_text, xlsx_button
 
 
 def header(c: dict) -> None:
@@ -40,30 +41,43 @@ def _plain(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in str(text))
 
 
-def letters(letters_df: pd.DataFrame, timeline: pd.DataFrame) -> None:
+def letters(letters_df: pd.DataFrame, timeline: pd.DataFrame, agenda_no: str) -> None:
     """Per agency: its letters' status and the dated timeline of letters and responses."""
     if letters_df.empty:
         st.info(t("complaint.no_forwarding"))
         return
+    names = tables.labels(tables.TIMELINE_COLUMNS, lang())
+    events = tables.with_event_names(timeline, lang())
     for agency, group in letters_df.groupby("agency", sort=True):
         with st.container(border=True):
             st.markdown(f"**{_plain(agency)}**")
             for row in group.itertuples():
                 st.markdown(_letter_line(row))
-            events = timeline[timeline["agency"] == agency]
+            own = events[events["agency"] == agency].drop(columns="agency")
             st.dataframe(
-                events.assign(
-                    event_date=events["event_date"].map(lambda d: i18n.fmt_date(d, lang())),
-                    kind=events["kind"].map(lambda k: t(f"event.{k}")),
-                )[["event_date", "kind", "letter_no", "detail"]],
+                own,
                 hide_index=True,
                 column_config={
-                    "event_date": t("col.date"),
-                    "kind": t("col.event"),
-                    "letter_no": t("col.letter_no"),
-                    "detail": t("col.detail"),
+                    **names,
+                    "event_date": st.column_config.DateColumn(
+                        names["event_date"], format="DD/MM/YYYY"
+                    ),
                 },
             )
+    title = t("complaint.timeline_title", agenda=agenda_no)
+    generated, language = generated_text(), lang()
+    xlsx_button(
+        lambda: tables.workbook(
+            events,
+            tables.TIMELINE_COLUMNS,
+            lang=language,
+            title=title,
+            filters_text=t("export.no_filters"),
+            generated=generated,
+        ),
+        filename=f"riwayat-{agenda_no}.xlsx",
+        key="export_timeline",
+    )
 
 
 def _letter_line(row) -> str:
