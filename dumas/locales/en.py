@@ -6,7 +6,7 @@ MESSAGES: dict[str, str] = {
     # Application frame
     "app.subtitle": "Follow-up Monitoring of Public Complaints — SOP 305/2012",
     "app.title": "Dumas Monitor",
-    "language.label": "Language",
+    "language.label": "Bahasa / Language",
     # Navigation
     "nav.complaint": "Complaint Detail",
     "nav.followup": "Follow-up",

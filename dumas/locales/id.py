@@ -6,7 +6,7 @@ MESSAGES: dict[str, str] = {
     # Application frame
     "app.subtitle": "Pemantauan Tindak Lanjut Pengaduan Masyarakat — SOP 305/2012",
     "app.title": "Dumas Monitor",
-    "language.label": "Bahasa",
+    "language.label": "Bahasa / Language",
     # Navigation
     "nav.complaint": "Detail Pengaduan",
     "nav.followup": "Tindak Lanjut",
