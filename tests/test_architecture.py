@@ -58,6 +58,7 @@ def test_every_code_with_a_generated_message_id_has_its_message():
         *(f"followup.view_{v}" for v in ("list", "charts", "agencies")),
         *(f"list.scope_{v}" for v in ("lacking", "all")),
         *(f"chart.by_{d}" for d in ("bucket", "province", "category")),
+        *(f"kpi.over_{d}" for d in (14, 30, 60)),
     ]
     for lang in i18n.LANGUAGES:
         assert [k for k in generated if k not in i18n.MESSAGES[lang]] == []

@@ -31,17 +31,31 @@ def kpis(filters: Filters, as_of: dt.date) -> None:
             (t("kpi.forwardings"), n(k["forwardings"])),
             (t("kpi.answered"), n(k["answered"])),
             (t("kpi.unanswered"), n(k["unanswered"])),
-            (t("kpi.response_rate"), i18n.fmt_percent(k["response_rate"], lang())),
+            (
+                t("kpi.response_rate"),
+                i18n.fmt_percent(k["response_rate"], lang()),
+                t("kpi.help_response_rate"),
+            ),
         ]
     )
     metric_row(
         [
-            (t("kpi.median_days"), i18n.fmt_decimal(k["median_days_to_respond"], lang())),
-            (t("kpi.complaints_lacking"), n(k["complaints_lacking_response"])),
-            (t("kpi.over_14"), n(k["unanswered_over_14"])),
-            (t("kpi.over_30"), n(k["unanswered_over_30"])),
-            (t("kpi.over_60"), n(k["unanswered_over_60"])),
-        ]
+            (
+                t("kpi.median_days"),
+                i18n.fmt_decimal(k["median_days_to_respond"], lang()),
+                t("kpi.help_median_days"),
+            ),
+            (
+                t("kpi.complaints_lacking"),
+                n(k["complaints_lacking_response"]),
+                t("kpi.help_complaints_lacking"),
+            ),
+            *(
+                (t(f"kpi.over_{d}"), n(k[f"unanswered_over_{d}"]), t("kpi.help_over", n=d))
+                for d in (14, 30, 60)
+            ),
+        ],
+        widths=[1.1, 1.4, 1, 1, 1],
     )
 
 
@@ -163,13 +177,21 @@ def agencies_section(filters: Filters, as_of: dt.date) -> None:
     frame = data.followup_query("agency_table", filters, as_of, min_sample=minimum)
     st.caption(t("agencies.rule", n=minimum))
     names = tables.labels(tables.AGENCY_COLUMNS, lang())
-    shown = frame.assign(
-        response_rate=frame["response_rate"].map(lambda r: i18n.fmt_percent(r, lang())),
-        median_days=frame["median_days"].map(lambda r: i18n.fmt_decimal(r, lang())),
-    )
-    st.dataframe(shown[list(names)], hide_index=True, column_config=names)
-    title, filters_text, generated = t("agencies.title"), describe(filters), generated_text()
     language = lang()
+
+    def whole(value: object) -> str:
+        return i18n.fmt_int(value, language)
+
+    styled = frame[list(names)].style.format(
+        {
+            "rank": whole,
+            **{c: whole for c in ("forwarded", "on_time", "late", "unanswered")},
+            "response_rate": lambda r: i18n.fmt_percent(r, language),
+            "median_days": lambda r: i18n.fmt_decimal(r, language),
+        }
+    )  # display in Indonesian notation; sorting still uses the numbers
+    st.dataframe(styled, hide_index=True, column_config=names)
+    title, filters_text, generated = t("agencies.title"), describe(filters), generated_text()
     xlsx_button(
         lambda: tables.workbook(
             frame,

@@ -134,7 +134,8 @@ def xlsx_button(build: Callable[[], bytes], *, filename: str, key: str) -> None:
     )
 
 
-def metric_row(items: list[tuple[str, str]]) -> None:
-    """A row of KPI cards, each a (label, formatted value) pair."""
-    for column, (label, value) in zip(st.columns(len(items)), items, strict=True):
-        column.metric(label, value, border=True, height="stretch")
+def metric_row(items: list[tuple[str, ...]], widths: list[float] | None = None) -> None:
+    """A row of KPI cards, each (label, formatted value[, help text])."""
+    columns = st.columns(widths or len(items))
+    for column, (label, value, *help_text) in zip(columns, items, strict=True):
+        column.metric(label, value, border=True, height="stretch", help=next(iter(help_text), None))
