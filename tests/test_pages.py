@@ -134,3 +134,18 @@ def test_a_response_before_its_letter_is_refused_with_a_message(letters):
     at = _record_response(at, "B-901/BPN/2026", dt.date(2026, 8, 3))
     assert not at.exception
     assert "tidak boleh sebelum tanggal surat penerusan (1 September 2026)" in at.error[0].value
+
+
+def test_dashboard_period_from_the_url_keeps_letters_dated_in_it(letters):
+    at = _app(period=["2026-06-01", "2026-06-30"]).run()
+    assert not at.exception
+    assert at.sidebar.date_input[0].value == (dt.date(2026, 6, 1), dt.date(2026, 6, 30))
+    assert _metric(at, "Surat penerusan") == "2"
+    assert _metric(at, "Pengaduan diteruskan") == "1"
+
+
+def test_dashboard_search_matches_the_summary_literally(letters):
+    at = _app(q="ulayat").run()
+    assert _metric(at, "Surat penerusan") == "2"
+    at = _app(q="%").run()  # a wildcard typed by the user matches only itself
+    assert _metric(at, "Surat penerusan") == "0"

@@ -46,6 +46,15 @@ def followup_query(name: str, filters: Filters, as_of: dt.date, **kwargs: Any) -
     return _followup(str(get_db().path), _version(), name, filters, as_of, packed)
 
 
+def followup_fresh(name: str, filters: Filters, as_of: dt.date, **kwargs: Any) -> Any:
+    """The same query without the cache (large exports are not worth keeping in memory)."""
+    cur = get_db().cursor()
+    try:
+        return _FOLLOWUP[name](cur, filters, as_of, **kwargs)
+    finally:
+        cur.close()
+
+
 @st.cache_data(ttl=900, show_spinner=False)
 def _options(path: str, version: str, kind: str) -> dict[object, str]:
     cur = get_db().cursor()

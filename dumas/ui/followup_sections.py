@@ -102,7 +102,7 @@ def letter_list(filters: Filters, as_of: dt.date) -> None:
     filters_text, generated, language = describe(filters), generated_text(), lang()
 
     def build() -> bytes:
-        rows, _ = data.followup_query("letters", filters, as_of, **query, limit=EXPORT_CAP)
+        rows, _ = data.followup_fresh("letters", filters, as_of, **query, limit=EXPORT_CAP)
         return tables.workbook(
             tables.with_status_names(rows, language),
             tables.LETTER_EXPORT_COLUMNS,

@@ -1,0 +1,21 @@
+"""Write side: one function per use case, one transaction each, with its audit row."""
+
+from dumas.services.common import MAX_LETTER_NO, MAX_TEXT, audit
+from dumas.services.followup import (
+    REMINDER_KINDS,
+    create_complaint,
+    record_forwarding,
+    record_reminder,
+    record_response,
+)
+
+__all__ = [
+    "MAX_LETTER_NO",
+    "MAX_TEXT",
+    "REMINDER_KINDS",
+    "audit",
+    "create_complaint",
+    "record_forwarding",
+    "record_reminder",
+    "record_response",
+]

@@ -1,0 +1,94 @@
+"""What every write shares: the audit row, input cleaning, and plain inserts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+
+from dumas import calendar
+from dumas.db import next_id
+from dumas.errors import Message, ValidationError
+
+MAX_TEXT = 4000  # longest free text accepted in any field
+MAX_LETTER_NO = 120
+
+# Tables a service may insert into with insert_row (names never come from users).
+_INSERTABLE = {"complaint", "forwarding", "reminder", "response"}
+
+
+def audit(
+    cur: duckdb.DuckDBPyConnection,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: object,
+    old: dict | None,
+    new: dict | None,
+) -> None:
+    """Append one audit row and mark the data as changed, inside the caller's transaction."""
+    cur.execute(
+        """
+        INSERT INTO audit_log (id, actor, action, entity, entity_id, old_value, new_value)
+        VALUES ($id, $actor, $action, $entity, $entity_id, $old, $new)
+        """,
+        {
+            "id": next_id(cur, "audit_log"),
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": None if entity_id is None else str(entity_id),
+            "old": None if old is None else json.dumps(old, default=str),
+            "new": None if new is None else json.dumps(new, default=str),
+        },
+    )
+    cur.execute(
+        """
+        INSERT INTO meta (key, value) VALUES ('data_version', '1')
+        ON CONFLICT (key) DO UPDATE SET value = (meta.value::BIGINT + 1)::VARCHAR
+        """
+    )
+
+
+def insert_row(cur: duckdb.DuckDBPyConnection, table: str, row: dict[str, object]) -> None:
+    """INSERT one row given as a dict; the table name comes from an allow-list."""
+    if table not in _INSERTABLE:
+        raise ValueError(table)
+    columns = ", ".join(row)
+    values = ", ".join(f"${name}" for name in row)
+    cur.execute(f"INSERT INTO {table} ({columns}) VALUES ({values})", row)  # noqa: S608
+
+
+def clean_letter_no(value: str | None, field: str, errors: list[Message]) -> str:
+    """A required number (letter or agenda), trimmed with inner spaces collapsed."""
+    text = " ".join((value or "").split())
+    if not text:
+        errors.append(Message("error.required", {}, field))
+    elif len(text) > MAX_LETTER_NO:
+        errors.append(Message("error.too_long", {"max": MAX_LETTER_NO}, field))
+    return text
+
+
+def check_date(value: dt.date | None, field: str, today: dt.date, errors: list[Message]) -> None:
+    """A required date, not in the future and inside the working-day calendar."""
+    if value is None:
+        errors.append(Message("error.required", {}, field))
+    elif value > today:
+        errors.append(Message("error.future_date", {}, field))
+    elif not calendar.in_range(value):
+        errors.append(Message("error.date_out_of_range", {}, field))
+
+
+def clean_text(value: str | None, field: str, errors: list[Message]) -> str | None:
+    """Optional free text, trimmed and collapsed; None when empty."""
+    text = " ".join((value or "").split()) or None
+    if text and len(text) > MAX_TEXT:
+        errors.append(Message("error.too_long", {"max": MAX_TEXT}, field))
+    return text
+
+
+def raise_if(errors: list[Message]) -> None:
+    """Refuse the write with every problem found at once."""
+    if errors:
+        raise ValidationError(*errors)
