@@ -24,6 +24,12 @@ pages = [
         icon=":material/description:",
         url_path="pengaduan",
     ),
+    st.Page(
+        "pages/import_data.py",
+        title=t("nav.import"),
+        icon=":material/upload_file:",
+        url_path="impor",
+    ),
 ]
 page = st.navigation(pages)
 st.sidebar.caption(t("app.subtitle"))

@@ -22,6 +22,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=20121228)
     summary = sub.add_parser("summary", parents=[common], help="counts of the database")
     summary.add_argument("--json", action="store_true", help="print one JSON object")
+    imp = sub.add_parser("import", parents=[common], help="import a follow-up spreadsheet")
+    imp.add_argument("file", help=".xlsx or .csv")
+    imp.add_argument("--sheet", help="sheet name (default: the first)")
+    imp.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows")
+    imp.add_argument("--rejects", help="write the rejected rows to this .xlsx")
     bench = sub.add_parser("bench", parents=[common], help="benchmark at national scale")
     bench.add_argument("--complaints", type=int, default=1_000_000)
     bench.add_argument("--repeat", type=int, default=7)
@@ -74,9 +80,21 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench.main(args.complaints, repeat=args.repeat)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from dumas.importer.cli import run
+
+    return run(args, _open)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    command = {"init": cmd_init, "demo": cmd_demo, "summary": cmd_summary, "bench": cmd_bench}
+    command = {
+        "init": cmd_init,
+        "demo": cmd_demo,
+        "summary": cmd_summary,
+        "bench": cmd_bench,
+        "import": cmd_import,
+    }
     try:
         return command[args.command](args)
     except DatabaseBusy as busy:

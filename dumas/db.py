@@ -130,7 +130,8 @@ def next_id(cur: duckdb.DuckDBPyConnection, table: str) -> int:
     """Next primary key for table; callers hold the write lock (see transaction)."""
     if table not in {"complaint", "forwarding", "reminder", "response", "audit_log", "agency"}:
         raise ValueError(table)
-    return cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]  # noqa: S608
+    sql = f"SELECT coalesce(max(id), 0) + 1 FROM {table}"  # noqa: S608 - allow-listed above
+    return cur.execute(sql).fetchall()[0][0]  # fetchall: leave no open result behind
 
 
 def default_database() -> Database:

@@ -14,7 +14,8 @@ def refresh(cur: duckdb.DuckDBPyConnection, complaint_ids: Iterable[int] | None 
         cur.execute("DELETE FROM letter_fact")
     else:
         cur.execute(
-            "DELETE FROM letter_fact WHERE list_contains($scope, complaint_id)", {"scope": scope}
+            "DELETE FROM letter_fact WHERE complaint_id IN (SELECT unnest($scope))",
+            {"scope": scope},
         )
     cur.execute(
         "INSERT INTO letter_fact SELECT * FROM letter_fact_source($scope::BIGINT[])",

@@ -26,7 +26,7 @@ CREATE OR REPLACE MACRO letter_fact_source(scope) AS TABLE
 WITH f AS (
     SELECT *
       FROM forwarding
-     WHERE scope IS NULL OR list_contains(scope, complaint_id)
+     WHERE scope IS NULL OR complaint_id IN (SELECT unnest(scope))
 ),
 answers AS (
     SELECT f.id AS forwarding_id,

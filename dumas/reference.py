@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import duckdb
 
@@ -21,6 +22,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+@lru_cache(maxsize=65_536)  # imports repeat the same agency names on many rows
 def normalise_name(text: str) -> str:
     """Key for matching names: lower case, punctuation to spaces, single spaces."""
     return re.sub(r"\s+", " ", re.sub(r"[^\w]+", " ", text.lower())).strip()

@@ -1,6 +1,11 @@
 -- Dumas Monitor schema. All DDL lives here, as named migrations applied in order
 -- at start-up and recorded in schema_migration (see dumas/db.py). A migration is
 -- never edited once released: add a new one below.
+--
+-- No FOREIGN KEY clauses: DuckDB executes an UPDATE of an indexed column as a delete
+-- and an insert, which a foreign key pointing at the row refuses (its documented
+-- limitation), so agency merges and import updates would fail. References are checked
+-- by the services instead, and tests/test_integrity.py looks for orphans.
 
 -- migration: 0001_core
 CREATE TABLE IF NOT EXISTS meta (
@@ -32,39 +37,40 @@ CREATE TABLE agency (
     id            INTEGER PRIMARY KEY,
     name          VARCHAR NOT NULL UNIQUE,
     short_name    VARCHAR,
-    category_code VARCHAR NOT NULL REFERENCES agency_category (code),
-    province_code VARCHAR REFERENCES province (code),
+    category_code VARCHAR NOT NULL,
+    province_code VARCHAR,
     head_title    VARCHAR,            -- office title of the agency's head (letters)
-    city          VARCHAR
+    city          VARCHAR,
+    from_import   BOOLEAN NOT NULL DEFAULT false  -- created by an import, to be merged
 );
 
 CREATE TABLE agency_alias (
     alias_key VARCHAR PRIMARY KEY,     -- normalised: lower case, single spaces
     alias     VARCHAR NOT NULL,
-    agency_id INTEGER NOT NULL REFERENCES agency (id)
+    agency_id INTEGER NOT NULL
 );
 
 CREATE TABLE complaint (
     id                  BIGINT PRIMARY KEY,
     agenda_no           VARCHAR NOT NULL UNIQUE,
     received_on         DATE NOT NULL,
-    channel             VARCHAR NOT NULL
+    channel             VARCHAR     -- NULL when an imported sheet does not say
         CHECK (channel IN ('surat', 'email', 'lapor', 'langsung', 'whatsapp')),
     complainant_name    VARCHAR,      -- personal data
     complainant_contact VARCHAR,      -- personal data
-    province_code       VARCHAR REFERENCES province (code),
+    province_code       VARCHAR,
     regency             VARCHAR,
-    reported_agency_id  INTEGER REFERENCES agency (id),
-    problem_code        VARCHAR REFERENCES problem_code (code),
-    category_code       VARCHAR REFERENCES category (code),
+    reported_agency_id  INTEGER,
+    problem_code        VARCHAR,
+    category_code       VARCHAR,
     summary             VARCHAR,
     created_at          TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
 );
 
 CREATE TABLE forwarding (
     id           BIGINT PRIMARY KEY,
-    complaint_id BIGINT NOT NULL REFERENCES complaint (id),
-    agency_id    INTEGER NOT NULL REFERENCES agency (id),
+    complaint_id BIGINT NOT NULL,
+    agency_id    INTEGER NOT NULL,
     letter_no    VARCHAR NOT NULL UNIQUE,   -- no duplicate forwarding letter number
     letter_date  DATE NOT NULL,
     created_at   TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
@@ -72,7 +78,7 @@ CREATE TABLE forwarding (
 
 CREATE TABLE reminder (
     id            BIGINT PRIMARY KEY,
-    forwarding_id BIGINT NOT NULL REFERENCES forwarding (id),
+    forwarding_id BIGINT NOT NULL,
     kind          VARCHAR NOT NULL CHECK (kind IN ('konfirmasi_1', 'konfirmasi_2')),
     letter_no     VARCHAR NOT NULL UNIQUE,
     letter_date   DATE NOT NULL,
@@ -81,8 +87,8 @@ CREATE TABLE reminder (
 
 CREATE TABLE response (
     id            BIGINT PRIMARY KEY,
-    complaint_id  BIGINT NOT NULL REFERENCES complaint (id),
-    agency_id     INTEGER NOT NULL REFERENCES agency (id),
+    complaint_id  BIGINT NOT NULL,
+    agency_id     INTEGER NOT NULL,
     letter_no     VARCHAR NOT NULL,
     response_date DATE NOT NULL,
     status        VARCHAR NOT NULL CHECK (status IN (
@@ -138,7 +144,7 @@ CREATE TABLE letter_fact (
     letter_wd         INTEGER NOT NULL, -- calendar_day.wd_index of letter_date
     agenda_no         VARCHAR NOT NULL,
     received_on       DATE NOT NULL,
-    channel           VARCHAR NOT NULL,
+    channel           VARCHAR,
     province_code     VARCHAR,
     category_code     VARCHAR,
     problem_code      VARCHAR,

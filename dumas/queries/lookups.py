@@ -10,7 +10,15 @@ _LOOKUPS = {
     "category": "SELECT code, name FROM category ORDER BY name",
     "agency_category": "SELECT code, name FROM agency_category ORDER BY name",
     "agency": "SELECT id, name FROM agency ORDER BY name",
+    "master_agency": "SELECT id, name FROM agency WHERE NOT from_import ORDER BY name",
 }
+
+
+def imported_agencies(cur: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """Agencies an import created (not yet merged into the master list)."""
+    return dict(
+        cur.execute("SELECT id, name FROM agency WHERE from_import ORDER BY name").fetchall()
+    )
 
 
 def options(cur: duckdb.DuckDBPyConnection, kind: str) -> dict[object, str]:

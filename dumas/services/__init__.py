@@ -1,5 +1,6 @@
 """Write side: one function per use case, one transaction each, with its audit row."""
 
+from dumas.services.agencies import merge_agency
 from dumas.services.common import MAX_LETTER_NO, MAX_TEXT, audit
 from dumas.services.followup import (
     REMINDER_KINDS,
@@ -15,6 +16,7 @@ __all__ = [
     "REMINDER_KINDS",
     "audit",
     "create_complaint",
+    "merge_agency",
     "record_forwarding",
     "record_reminder",
     "record_response",

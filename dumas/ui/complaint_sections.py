@@ -21,7 +21,7 @@ def header(c: dict) -> None:
     left, right = st.columns(2)
     rows_left = [
         (t("complaint.received_on"), i18n.fmt_date(c["received_on"], lang())),
-        (t("filters.channel"), t(f"channel.{c['channel']}")),
+        (t("filters.channel"), t(f"channel.{c['channel']}") if c["channel"] else i18n.MISSING),
         (t("complaint.complainant"), c["complainant_name"] or i18n.MISSING),
         (t("complaint.contact"), c["complainant_contact"] or i18n.MISSING),
     ]

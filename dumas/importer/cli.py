@@ -1,0 +1,75 @@
+"""`python -m dumas import FILE`: the importer on the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from dumas import config, i18n
+from dumas.db import Database
+from dumas.importer import ImportReport, import_file
+from dumas.importer.files import rejects_xlsx
+from dumas.importer.report import count_lines, error_line, outcome
+
+MAX_ERRORS_SHOWN = 50
+
+
+def _progress(lang: str) -> Callable[[str, float], None]:
+    def show(stage: str, fraction: float) -> None:
+        label = i18n.t(f"import.stage.{stage}", lang)
+        end = "\n" if stage == "done" else ""
+        print(f"\r{label} {fraction:4.0%}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def run(args: argparse.Namespace, open_db: Callable[[argparse.Namespace], Database]) -> int:
+    """Exit 0 when imported (or a clean dry run), 2 for invalid rows or an unusable file."""
+    from dumas.importer.model import ImportFileError
+
+    lang, path = args.lang, Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(
+            i18n.t("import.error.cannot_open", lang, file=path, reason=exc.strerror),
+            file=sys.stderr,
+        )
+        return 2
+    db = open_db(args)
+    try:
+        report = import_file(
+            db, config.LOCAL_USER, data, path.name, today=config.today(), sheet=args.sheet,
+            dry_run=args.dry_run, skip_invalid=args.skip_invalid, progress=_progress(lang),
+        )  # fmt: skip
+    except ImportFileError as exc:
+        print(i18n.t(exc.key, lang, **exc.params), file=sys.stderr)
+        return 2
+    _print(report, lang)
+    _write_rejects(report, args, path, lang)
+    return 2 if report.errors and not report.applied else 0
+
+
+def _print(report: ImportReport, lang: str) -> None:
+    print(outcome(report, lang))
+    for line in count_lines(report, lang):
+        print(f"  {line}")
+    for error in report.errors[:MAX_ERRORS_SHOWN]:
+        print(f"  - {error_line(error, lang)}")
+    hidden = len(report.errors) - MAX_ERRORS_SHOWN
+    if hidden > 0:
+        print(f"  … {i18n.t('import.report.more_errors', lang, n=i18n.fmt_int(hidden, lang))}")
+
+
+def _write_rejects(report: ImportReport, args: argparse.Namespace, path: Path, lang: str) -> None:
+    """With --rejects, or --skip-invalid, the rejected rows go to an .xlsx to fix."""
+    if not report.errors or not (args.rejects or args.skip_invalid):
+        return
+    target = Path(args.rejects) if args.rejects else path.with_name(f"{path.stem}-ditolak.xlsx")
+    when = i18n.fmt_datetime(dt.datetime.now(config.TIMEZONE), lang)
+    generated = i18n.t("export.generated", lang, when=when)
+    target.write_bytes(rejects_xlsx(report.table, report.errors, lang, generated))
+    print(i18n.t("import.rejects_written", lang, path=target))

@@ -1,0 +1,109 @@
+"""Spreadsheets around an import: the template, the rejected rows, and the full export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+import xlsxwriter
+
+from dumas import exports, i18n
+from dumas.importer.model import CANONICAL, RawTable, RowError
+
+EXAMPLE_ROW = {
+    "agenda_no": "DM-2026-000123",
+    "received_on": dt.date(2026, 5, 4),
+    "complainant_name": "Siti Aminah",
+    "channel": "SP4N-LAPOR!",
+    "province": "Jawa Barat",
+    "regency": "Kabupaten Bogor",
+    "reported_agency": "Pemerintah Kabupaten Bogor",
+    "problem_code": "03",
+    "category": "Pertanahan",
+    "summary": "Sengketa batas tanah dengan pengembang perumahan",
+    "agency": "Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional",
+    "letter_no": "B-123/Kemensetneg/D-4/DM.04.00/05/2026",
+    "letter_date": dt.date(2026, 5, 6),
+    "response_no": "",
+    "response_date": None,
+    "response_status": "",
+    "response_summary": "",
+}
+CHANNEL_NAMES = ("Surat", "Email", "SP4N-LAPOR!", "Datang langsung", "WhatsApp")
+STATUS_NAMES = (
+    "Dalam proses",
+    "Selesai",
+    "Bukan kewenangan",
+    "Tidak dapat ditindaklanjuti",
+    "Perlu klarifikasi",
+)
+
+
+def template_xlsx() -> bytes:
+    """The canonical headers, one example row, drop-down lists for Saluran and Status."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    sheet = book.add_worksheet("Data")
+    bold = book.add_format({"bold": True, "bg_color": "#E7E6E6", "border": 1, "text_wrap": True})
+    date = book.add_format({"num_format": exports.DATE})
+    fields = list(CANONICAL)
+    for col, name in enumerate(fields):
+        sheet.write_string(0, col, CANONICAL[name], bold)
+        sheet.set_column(col, col, max(14, len(CANONICAL[name]) + 2))
+        value = EXAMPLE_ROW[name]
+        if isinstance(value, dt.date):
+            sheet.write_datetime(1, col, dt.datetime.combine(value, dt.time()), date)
+        elif value:
+            sheet.write_string(1, col, value)
+    for name, choices in (("channel", CHANNEL_NAMES), ("response_status", STATUS_NAMES)):
+        col = fields.index(name)
+        sheet.data_validation(1, col, 100_000, col, {"validate": "list", "source": list(choices)})
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()
+
+
+def rejects_xlsx(table: RawTable, errors: list[RowError], lang: str, generated: str) -> bytes:
+    """The rejected rows as they were, with their row number and reasons, ready to fix."""
+    reasons: dict[int, list[str]] = {}
+    for error in errors:
+        text = i18n.t(error.key, lang, **error.params)
+        reasons.setdefault(error.row, []).append(
+            f"{error.column}: {text}" if error.column else text
+        )
+    headers = [h or f"Kolom {i + 1}" for i, h in enumerate(table.headers)]
+    rows = [
+        {
+            i18n.t("import.col.row", lang): number,
+            **dict(zip(headers, (cells + [None] * len(headers))[: len(headers)], strict=True)),
+            i18n.t("import.col.reason", lang): "; ".join(reasons[number]),
+        }
+        for number, cells in table.rows
+        if number in reasons
+    ]
+    frame = pd.DataFrame(rows)
+    return exports.to_xlsx(
+        frame,
+        title=i18n.t("import.rejects_title", lang, file=table.sheet),
+        filters=i18n.t("import.rejects_hint", lang),
+        generated=generated,
+    )
+
+
+def export_xlsx(frame: pd.DataFrame, *, title: str, generated: str) -> bytes:
+    """The follow-up data in the import layout (codes shown by their Indonesian names)."""
+    shown = frame.assign(
+        channel=frame["channel"].map(lambda c: i18n.t(f"channel.{c}", "id") if c else None),
+        response_status=frame["response_status"].map(
+            lambda s: i18n.t(f"status.{s}", "id") if isinstance(s, str) else None
+        ),
+    )
+    return exports.to_xlsx(
+        shown[list(CANONICAL)],
+        title=title,
+        filters="",
+        generated=generated,
+        columns=CANONICAL,
+        sheet_name="Data",
+    )

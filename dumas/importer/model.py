@@ -1,0 +1,119 @@
+"""The import's data: canonical columns, a raw sheet, parsed records and row errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dumas.errors import DomainError, Message
+
+# field -> canonical header (the template's header row, in this order)
+CANONICAL: dict[str, str] = {
+    "agenda_no": "No Agenda",
+    "received_on": "Tanggal Diterima",
+    "complainant_name": "Pengadu",
+    "channel": "Saluran",
+    "province": "Provinsi",
+    "regency": "Kabupaten/Kota",
+    "reported_agency": "Instansi Terlapor",
+    "problem_code": "Kode Masalah",
+    "category": "Kategori",
+    "summary": "Ringkasan",
+    "agency": "Instansi Tujuan",
+    "letter_no": "No Surat Penerusan",
+    "letter_date": "Tanggal Surat Penerusan",
+    "response_no": "No Surat Tanggapan",
+    "response_date": "Tanggal Tanggapan",
+    "response_status": "Status Tanggapan",
+    "response_summary": "Ringkasan Tanggapan",
+}
+REQUIRED_COLUMNS = ("agenda_no", "received_on", "agency", "letter_no", "letter_date")
+FORWARDING_FIELDS = ("agency", "letter_no", "letter_date")
+RESPONSE_FIELDS = ("response_no", "response_date", "response_status", "response_summary")
+COMPLAINT_FIELDS = (
+    "received_on",
+    "complainant_name",
+    "channel",
+    "province",
+    "regency",
+    "reported_agency",
+    "problem_code",
+    "category",
+    "summary",
+)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A rejected row: the sheet's own row number, the column as headed there, and why."""
+
+    row: int
+    column: str | None
+    key: str  # catalogue id, e.g. "import.error.future_date"
+    params: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class RawTable:
+    """A sheet as read: its header row and the data rows with their sheet row numbers."""
+
+    sheet: str
+    header_row: int  # 1-based row number in the sheet
+    headers: list[str]  # as written in the file
+    rows: list[tuple[int, list[object]]]  # (1-based sheet row number, cells)
+
+
+@dataclass
+class Record:
+    """One valid data row, cleaned; codes resolved except agency names (done against the DB)."""
+
+    row: int
+    agenda_no: str
+    received_on: dt.date
+    complainant_name: str | None = None
+    channel: str | None = None  # code: surat, email, lapor, langsung, whatsapp
+    province: str | None = None  # Kemendagri code
+    regency: str | None = None
+    reported_agency: str | None = None  # name as written, cleaned
+    problem_code: str | None = None  # '01'..'10'
+    category: str | None = None  # category code
+    summary: str | None = None
+    agency: str | None = None  # name as written, cleaned
+    letter_no: str | None = None
+    letter_date: dt.date | None = None
+    response_no: str | None = None
+    response_date: dt.date | None = None
+    response_status: str | None = None  # code: dalam_proses, selesai, ...
+    response_summary: str | None = None
+
+    def complaint_key(self) -> tuple:
+        """The complaint's own contents (what must agree across its rows)."""
+        return tuple(getattr(self, name) for name in COMPLAINT_FIELDS)
+
+    def has_forwarding(self) -> bool:
+        return self.letter_no is not None
+
+    def has_response(self) -> bool:
+        return self.response_no is not None
+
+
+@dataclass
+class ParseResult:
+    """What the file says, before it meets the database."""
+
+    table: RawTable
+    columns: dict[int, str]  # cell index -> field
+    unknown_columns: list[str]
+    records: list[Record]
+    errors: list[RowError]
+    duplicates: int = 0  # exact duplicate rows counted once
+    rows_read: int = 0
+
+
+class ImportFileError(DomainError):
+    """The file as a whole cannot be imported (format, sheet, header row, columns)."""
+
+    def __init__(self, key: str, params: dict[str, object] | None = None) -> None:
+        self.key = key
+        self.params = dict(params or {})
+        super().__init__(Message(key, self.params))

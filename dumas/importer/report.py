@@ -1,0 +1,63 @@
+"""An import report in words, for the terminal and the page (pure)."""
+
+from __future__ import annotations
+
+from dumas import i18n
+from dumas.importer import ImportReport
+from dumas.importer.model import RowError
+
+KINDS = ("complaint", "forwarding", "response")
+
+
+def outcome(report: ImportReport, lang: str) -> str:
+    """One line: what happened to the database."""
+    if report.dry_run:
+        key = "import.outcome.dry_run_errors" if report.errors else "import.outcome.dry_run"
+    elif report.blocked:
+        key = "import.outcome.blocked"
+    elif report.errors:
+        key = "import.outcome.partial"
+    else:
+        key = "import.outcome.done"
+    return i18n.t(key, lang, rejected=i18n.fmt_int(len(report.rejected_rows), lang))
+
+
+def count_lines(report: ImportReport, lang: str) -> list[str]:
+    """Rows read and, per kind of record, created / updated / unchanged."""
+    n = lambda v: i18n.fmt_int(v, lang)  # noqa: E731
+    lines = [
+        i18n.t(
+            "import.report.rows",
+            lang,
+            rows=n(report.rows_read),
+            duplicates=n(report.duplicates),
+            rejected=n(len(report.rejected_rows)),
+        )
+    ]
+    for kind in KINDS:
+        c = report.counts[kind]
+        lines.append(
+            i18n.t(
+                "import.report.kind",
+                lang,
+                kind=i18n.t(f"import.kind.{kind}", lang),
+                created=n(c.created),
+                updated=n(c.updated),
+                unchanged=n(c.unchanged),
+            )
+        )
+    if report.new_agencies:
+        names = ", ".join(report.new_agencies)
+        lines.append(i18n.t("import.report.new_agencies", lang, names=names))
+    if report.unknown_columns:
+        columns = ", ".join(report.unknown_columns)
+        lines.append(i18n.t("import.report.unknown_columns", lang, columns=columns))
+    return lines
+
+
+def error_line(error: RowError, lang: str) -> str:
+    """Row N, column C: reason."""
+    text = i18n.t(error.key, lang, **error.params)
+    if error.column:
+        return i18n.t("import.report.error_at", lang, row=error.row, column=error.column, text=text)
+    return i18n.t("import.report.error_row", lang, row=error.row, text=text)

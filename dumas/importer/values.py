@@ -1,0 +1,310 @@
+"""Cell parsers: a cell as read (text, number, date) to a clean value, or a CellError."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+
+from dumas.i18n import MESSAGES
+
+MAX_TEXT = 4000  # characters in one text cell
+PLACEHOLDERS = frozenset({"-", "–", "—", "--"})  # what clerks type into an empty cell
+_WORD = re.compile(r"[^\W_]+")
+
+
+class CellError(Exception):
+    """A cell that cannot be read: a catalogue key and its placeholders."""
+
+    def __init__(self, key: str, params: dict[str, object] | None = None) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = dict(params or {})
+
+
+def is_blank(value: object) -> bool:
+    """Whether a cell holds nothing: empty, spaces only, or a lone dash."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        text = value.strip()
+        return not text or text in PLACEHOLDERS
+    return False
+
+
+def shown(value: object) -> str:
+    """A cell as the clerk sees it, for messages: 123.0 -> "123", spaces collapsed."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def parse_text(value: object) -> str | None:
+    """Trimmed text with inner whitespace collapsed; None when empty; too long is an error."""
+    text = " ".join(value.split()) if isinstance(value, str) else shown(value)
+    if not text or text in PLACEHOLDERS:
+        return None
+    if len(text) > MAX_TEXT:
+        raise CellError("import.error.too_long", {"length": len(text), "max": MAX_TEXT})
+    return text
+
+
+def key(value: object) -> str:
+    """Matching key of a coded value: case, spaces and punctuation ignored."""
+    return "".join(_WORD.findall(shown(value).lower()))
+
+
+# ---- dates ----------------------------------------------------------------------------
+
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "januari jan january",
+        "februari pebruari feb peb february",
+        "maret mar march",
+        "april apr",
+        "mei may",
+        "juni jun june",
+        "juli jul july",
+        "agustus agt agu ags agust aug august",
+        "september sep sept",
+        "oktober okt oct october",
+        "november nopember nov nop",
+        "desember des dec december",
+    ),
+    start=1,
+):
+    _MONTHS.update(dict.fromkeys(_names.split(), _number))
+
+_TIME = r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?)?"
+_DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})" + _TIME)
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
+_NAMED = re.compile(r"(\d{1,2})[\s-]+([^\W\d_]+)\.?[\s-]+(\d{4})")
+_SERIAL = re.compile(r"(\d{1,5})(?:\.0+)?")
+_SERIAL_RANGE = (1, 80000)  # 1900-01-01 .. 2119-01-10
+_YEAR_RANGE = (1900, 9999)  # written years outside it are typing slips, not dates
+
+
+def parse_date(value: object) -> dt.date:
+    """A date from an Excel date cell, an Excel serial number or a written date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        found = _from_serial(value)
+    elif isinstance(value, str):
+        found = _from_text(" ".join(value.split()))
+    else:
+        found = None
+    if found is None:
+        raise CellError("import.error.bad_date", {"value": shown(value)})
+    return found
+
+
+def _from_serial(number: float) -> dt.date | None:
+    """Excel's 1900 date system, which counts a 29 February 1900 that never was."""
+    low, high = _SERIAL_RANGE
+    if not (float(number).is_integer() and low <= number <= high):
+        return None
+    serial = int(number)
+    if serial == 60:
+        return None
+    epoch = dt.date(1899, 12, 30) if serial > 60 else dt.date(1899, 12, 31)
+    return epoch + dt.timedelta(days=serial)
+
+
+@functools.lru_cache(maxsize=65536)
+def _from_text(text: str) -> dt.date | None:
+    """A written date (day first, ISO, or with a month name); None if unreadable."""
+    if match := _DMY.fullmatch(text):
+        return _valid(match[4], match[3], match[1])
+    if match := _YMD.fullmatch(text):
+        return _valid(match[1], match[2], match[3])
+    if match := _NAMED.fullmatch(text):
+        month = _MONTHS.get(match[2].lower())
+        return None if month is None else _valid(match[3], str(month), match[1])
+    if match := _SERIAL.fullmatch(text):
+        return _from_serial(int(match[1]))
+    return None
+
+
+def _valid(year: str, month: str, day: str) -> dt.date | None:
+    """The date if it exists (no 31 February, no month 13), else None."""
+    if not _YEAR_RANGE[0] <= int(year) <= _YEAR_RANGE[1]:
+        return None
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+# ---- coded values ---------------------------------------------------------------------
+
+
+def _codes(kind: str, written: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Key -> code from the written forms, the codes and the catalogue labels (id, en)."""
+    table: dict[str, str] = {}
+    for code, forms in written.items():
+        labels = [MESSAGES[lang].get(f"{kind}.{code}", "") for lang in MESSAGES]
+        for form in (*forms, code, *labels):
+            if form:
+                table.setdefault(key(form), code)
+    return table
+
+
+CHANNELS = _codes(
+    "channel",
+    {
+        "surat": ("Surat", "Pos", "Surat tertulis"),
+        "email": ("Email", "E-mail", "Surel"),
+        "lapor": ("SP4N-LAPOR!", "LAPOR!", "Lapor", "SP4N LAPOR"),
+        "langsung": ("Datang langsung", "Langsung", "Tatap muka"),
+        "whatsapp": ("WhatsApp", "WA", "Whats App"),
+    },
+)
+STATUSES = _codes(
+    "status",
+    {
+        "dalam_proses": ("Dalam proses", "Proses", "Sedang diproses"),
+        "selesai": ("Selesai", "Tuntas"),
+        "bukan_kewenangan": ("Bukan kewenangan",),
+        "tidak_dapat_ditindaklanjuti": ("Tidak dapat ditindaklanjuti",),
+        "perlu_klarifikasi": ("Perlu klarifikasi",),
+    },
+)
+
+
+def parse_channel(value: object) -> str:
+    """Saluran -> channel code (surat, email, lapor, langsung, whatsapp)."""
+    return _coded(value, CHANNELS, "import.error.unknown_channel")
+
+
+def parse_status(value: object) -> str:
+    """Status Tanggapan -> status code (dalam_proses, selesai, ...)."""
+    return _coded(value, STATUSES, "import.error.unknown_status")
+
+
+def _coded(value: object, table: dict[str, str], error: str) -> str:
+    """The code whose key matches the cell's, else CellError(error)."""
+    code = table.get(key(value))
+    if code is None:
+        raise CellError(error, {"value": shown(value)})
+    return code
+
+
+# ---- reference tables -----------------------------------------------------------------
+
+# Official province name -> short forms in common use (the official name and the
+# code match anyway).
+_PROVINCE_FORMS: dict[str, tuple[str, ...]] = {
+    "Aceh": ("NAD", "Nanggroe Aceh Darussalam"),
+    "Sumatera Utara": ("Sumut", "Sumatra Utara"),
+    "Sumatera Barat": ("Sumbar", "Sumatra Barat"),
+    "Sumatera Selatan": ("Sumsel", "Sumatra Selatan"),
+    "Kepulauan Bangka Belitung": ("Babel", "Bangka Belitung"),
+    "Kepulauan Riau": ("Kepri",),
+    "DKI Jakarta": ("DKI", "Jakarta", "DKI Jaya"),
+    "Jawa Barat": ("Jabar",),
+    "Jawa Tengah": ("Jateng",),
+    "Daerah Istimewa Yogyakarta": ("DIY", "DI Yogyakarta", "Yogyakarta", "Jogja", "Jogjakarta"),
+    "Jawa Timur": ("Jatim",),
+    "Nusa Tenggara Barat": ("NTB",),
+    "Nusa Tenggara Timur": ("NTT",),
+    "Kalimantan Barat": ("Kalbar",),
+    "Kalimantan Tengah": ("Kalteng",),
+    "Kalimantan Selatan": ("Kalsel",),
+    "Kalimantan Timur": ("Kaltim",),
+    "Kalimantan Utara": ("Kaltara",),
+    "Sulawesi Utara": ("Sulut",),
+    "Sulawesi Tengah": ("Sulteng",),
+    "Sulawesi Selatan": ("Sulsel",),
+    "Sulawesi Tenggara": ("Sultra",),
+    "Sulawesi Barat": ("Sulbar",),
+    "Maluku Utara": ("Malut",),
+}
+_PROVINCE_PREFIXES = ("provinsi", "propinsi", "prov")
+_LEADING_CODE = re.compile(r"(\d{1,2})(?!\d)\W*(.*)")
+_REFERENCE_SQL = {
+    "province": "SELECT code, name FROM province ORDER BY code",
+    "problem_code": "SELECT code, name FROM problem_code ORDER BY code",
+    "category": "SELECT code, name FROM category ORDER BY code",
+}
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """Reference tables as matching key -> code, for provinces, problem codes, categories."""
+
+    provinces: dict[str, str] = field(default_factory=dict)
+    problem_codes: dict[str, str] = field(default_factory=dict)
+    categories: dict[str, str] = field(default_factory=dict)
+
+
+def lookups_from_db(cur: duckdb.DuckDBPyConnection) -> Lookups:
+    """Build the lookups from the reference tables of the database."""
+    tables = {name: cur.execute(sql).fetchall() for name, sql in _REFERENCE_SQL.items()}
+    provinces = _keyed(tables["province"], province_key)
+    for name, forms in _PROVINCE_FORMS.items():
+        code = provinces.get(province_key(name))
+        if code is not None:
+            provinces.update({province_key(form): code for form in forms})
+    return Lookups(
+        provinces=provinces,
+        problem_codes=_keyed(tables["problem_code"], key),
+        categories=_keyed(tables["category"], key),
+    )
+
+
+def _keyed(rows: list[tuple[str, str]], keyer: Callable[[object], str]) -> dict[str, str]:
+    """Key of the code and key of the name -> code."""
+    table: dict[str, str] = {}
+    for code, name in rows:
+        table.setdefault(keyer(code), code)
+        table.setdefault(keyer(name), code)
+    return table
+
+
+def province_key(value: object) -> str:
+    """Matching key of a province, without a leading "Provinsi" or "Prov."."""
+    words = _WORD.findall(shown(value).lower())
+    if len(words) > 1 and words[0] in _PROVINCE_PREFIXES:
+        words = words[1:]
+    return "".join(words)
+
+
+def parse_province(value: object, lookups: Lookups) -> str:
+    """Provinsi (code, name or common short form) -> Kemendagri code."""
+    code = lookups.provinces.get(province_key(value))
+    if code is None:
+        raise CellError("import.error.unknown_province", {"value": shown(value)})
+    return code
+
+
+def parse_problem_code(value: object, lookups: Lookups) -> str:
+    """Kode Masalah: "1", "01", 1.0, "01 Penyalahgunaan wewenang" or the name -> '01'."""
+    codes = lookups.problem_codes
+    match = _LEADING_CODE.fullmatch(shown(value))
+    if match is None:
+        code = codes.get(key(value))
+    else:
+        code = codes.get(match[1].zfill(2))
+        rest = key(match[2])
+        if rest and codes.get(rest) != code:
+            code = None  # the name after the number names another code, or none
+    if code is None:
+        raise CellError("import.error.unknown_problem_code", {"value": shown(value)})
+    return code
+
+
+def parse_category(value: object, lookups: Lookups) -> str:
+    """Kategori (code or name) -> category code."""
+    return _coded(value, lookups.categories, "import.error.unknown_category")

@@ -1,0 +1,150 @@
+"""The sections of the "Impor Data" page: downloads, preview, import, agency merge."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from dumas import i18n, services
+from dumas.errors import DomainError
+from dumas.importer import ImportReport, import_file
+from dumas.importer.files import export_xlsx, rejects_xlsx, template_xlsx
+from dumas.importer.model import ImportFileError
+from dumas.importer.report import count_lines, error_line, outcome
+from dumas.queries import lookups
+from dumas.queries.exchange import import_layout
+from dumas.ui.state import actor, get_db, lang, show_error, t, today
+from dumas.ui.widgets import generated_text, xlsx_button
+
+_REPORT = "import_report"  # session key: (file digest, report) of the last preview or import
+
+
+def downloads() -> None:
+    """The template, and the whole follow-up database in the import layout."""
+    title, generated = t("import.export_title"), generated_text()
+
+    def export() -> bytes:
+        cur = get_db().cursor()
+        try:
+            return export_xlsx(import_layout(cur), title=title, generated=generated)
+        finally:
+            cur.close()
+
+    with st.container(horizontal=True):
+        st.download_button(
+            t("import.template"),
+            data=template_xlsx(),
+            file_name="templat-impor-dumas.xlsx",
+            icon=":material/table_view:",
+            on_click="ignore",
+            key="download_template",
+        )
+        xlsx_button(export, filename="data-tindak-lanjut.xlsx", key="download_export")
+
+
+def _run(data: bytes, name: str, sheet: str | None, **mode: bool) -> ImportReport | None:
+    bar = st.progress(0.0, text=t("import.stage.read"))
+
+    def progress(stage: str, fraction: float) -> None:
+        bar.progress(min(1.0, fraction), text=t(f"import.stage.{stage}"))
+
+    try:
+        return import_file(
+            get_db(), actor(), data, name, today=today(), sheet=sheet or None,
+            progress=progress, **mode,
+        )  # fmt: skip
+    except ImportFileError as error:
+        show_error(error)
+        return None
+    finally:
+        bar.empty()
+
+
+def upload_and_import() -> None:
+    """Upload, preview (a dry run), then import all or only the valid rows."""
+    upload = st.file_uploader(t("import.upload"), type=["xlsx", "csv"], key="import_upload")
+    sheet = st.text_input(t("import.sheet"), key="import_sheet")
+    if upload is None:
+        st.info(t("import.hint"))
+        return
+    data = upload.getvalue()
+    digest = hashlib.sha256(data + (sheet or "").encode()).hexdigest()
+    with st.container(horizontal=True):
+        preview = st.button(t("import.preview"), key="import_preview", icon=":material/preview:")
+        run_all = st.button(t("import.run"), key="import_run", type="primary")
+        run_valid = st.button(t("import.run_valid"), key="import_run_valid")
+    if preview or run_all or run_valid:
+        mode = {"dry_run": preview, "skip_invalid": run_valid}
+        report = _run(data, upload.name, sheet, **mode)
+        st.session_state[_REPORT] = (digest, report) if report else None
+    stored = st.session_state.get(_REPORT)
+    if stored and stored[0] == digest:
+        show_report(stored[1])
+
+
+def show_report(report: ImportReport) -> None:
+    """The outcome, the counts, the rejected rows and their download."""
+    language = lang()
+    if report.blocked or (report.dry_run and report.errors):
+        box = st.error
+    elif report.dry_run:
+        box = st.info
+    else:
+        box = st.success if not report.errors else st.warning
+    box(outcome(report, language))
+    st.markdown("\n".join(f"- {line}" for line in count_lines(report, language)))
+    if not report.errors:
+        return
+    table = pd.DataFrame(
+        [
+            {
+                t("import.col.row"): e.row,
+                t("import.col.column"): e.column or "",
+                t("import.col.reason"): i18n.t(e.key, language, **e.params),
+            }
+            for e in report.errors
+        ]
+    )
+    st.dataframe(table, hide_index=True)
+    generated = generated_text()
+    st.download_button(
+        t("import.rejects_download"),
+        data=lambda: rejects_xlsx(report.table, report.errors, language, generated),
+        file_name=f"{report.file_name.rsplit('.', 1)[0]}-ditolak.xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+        key="download_rejects",
+    )
+    st.caption(" · ".join(error_line(e, language) for e in report.errors[:3]))
+
+
+def merge_agencies() -> None:
+    """Merge an agency an import created into one of the master list."""
+    cur = get_db().cursor()
+    try:
+        imported = lookups.imported_agencies(cur)
+        masters = lookups.options(cur, "master_agency")
+    finally:
+        cur.close()
+    if not imported:
+        st.info(t("merge.none"))
+        return
+    with st.form("merge_form"):
+        source = st.selectbox(t("merge.source"), list(imported), format_func=imported.get)
+        target = st.selectbox(t("merge.target"), list(masters), format_func=masters.get)
+        if st.form_submit_button(t("merge.run"), key="merge_run", type="primary"):
+            try:
+                services.merge_agency(get_db(), actor(), source_id=source, target_id=target)
+            except DomainError as error:
+                show_error(error)
+            else:
+                st.session_state["flash"] = t("merge.done", source=imported[source])
+                st.rerun()
+
+
+def flash() -> None:
+    """A message left by the previous run (after a rerun)."""
+    if message := st.session_state.pop("flash", None):
+        st.success(message, icon=":material/check_circle:")
