@@ -18,6 +18,10 @@ FIGURES_FILE = Path(__file__).with_name("figures.sql")
 _MARKER = re.compile(r"^-- migration: (\S+)\s*$", re.MULTILINE)
 
 
+class Rollback(Exception):
+    """Raised inside a transaction to undo it on purpose (a dry run); not re-raised."""
+
+
 class DatabaseBusy(RuntimeError):
     """Another process (usually the running app) holds the database file."""
 
@@ -48,6 +52,8 @@ class Database:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
+            except Rollback:
+                cur.execute("ROLLBACK")
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dumas.db import Database
-from dumas.importer.apply import Progress, apply_plan
-from dumas.importer.model import ParseResult, RawTable, RowError
-from dumas.importer.plan import Counts, Plan, make_plan
+from dumas.db import Database, Rollback
+from dumas.importer import stage
+from dumas.importer.model import ParseResult, RawTable, RowError, paused_gc
+from dumas.importer.stage import Counts, Progress
 from dumas.services.common import audit
 
 
@@ -51,6 +51,21 @@ def import_file(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import a spreadsheet; raises ImportFileError when the file itself cannot be used."""
+    with paused_gc():
+        return _import(db, actor, data, file_name, today, sheet, dry_run, skip_invalid, progress)
+
+
+def _import(
+    db: Database,
+    actor: str,
+    data: bytes,
+    file_name: str,
+    today: dt.date,
+    sheet: str | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    progress: Progress | None,
+) -> ImportReport:
     from dumas.importer.parse import parse
     from dumas.importer.reading import read_table
     from dumas.importer.values import lookups_from_db
@@ -65,44 +80,49 @@ def import_file(
     finally:
         cur.close()
     progress("check", 0.5)
+    outcome: dict = {}
     with db.transaction() as cur:
-        plan, _ = make_plan(cur, parsed.records)
-        errors = sorted([*parsed.errors, *plan.errors], key=lambda e: (e.row, e.column or ""))
-        write = not dry_run and (skip_invalid or not errors)
-        if write:
-            apply_plan(cur, actor, plan, progress)
-            audit(cur, actor, "import", "file", file_name, None, _summary(parsed, plan, errors))
+        _stage(cur, actor, parsed, progress, outcome)
+        outcome["write"] = not dry_run and (skip_invalid or not outcome["errors"])
+        if not outcome["write"]:
+            raise Rollback  # a preview, or invalid rows: the same work, undone
+        audit(cur, actor, "import", "file", file_name, None, _summary(parsed, outcome))
     progress("done", 1.0)
-    return _report(file_name, parsed, plan, errors, applied=write, dry_run=dry_run)
+    return _report(file_name, parsed, outcome, dry_run=dry_run)
 
 
-def _summary(parsed: ParseResult, plan: Plan, errors: list[RowError]) -> dict:
+def _stage(cur, actor: str, parsed: ParseResult, progress: Progress, outcome: dict) -> None:
+    """Every database step of the import, recording what it found in outcome."""
+    stage.stage_records(cur, parsed.records)
+    outcome["new_agencies"] = stage.resolve_agencies(cur)
+    taken = stage.refuse_taken_numbers(cur)
+    outcome["errors"] = sorted(
+        [*parsed.errors, *taken], key=lambda e: (e.row, e.column or "", e.key)
+    )
+    stage.create_agencies(cur)
+    outcome["counts"] = stage.upsert(cur, actor, progress)
+
+
+def _summary(parsed: ParseResult, outcome: dict) -> dict:
     return {
         "rows_read": parsed.rows_read,
-        "rejected_rows": len({e.row for e in errors}),
-        "new_agencies": sorted(plan.new_agencies.values()),
-        **{kind: vars(c) for kind, c in plan.counts.items()},
+        "rejected_rows": len({e.row for e in outcome["errors"]}),
+        "new_agencies": outcome["new_agencies"],
+        **{kind: vars(c) for kind, c in outcome["counts"].items()},
     }
 
 
-def _report(
-    file_name: str,
-    parsed: ParseResult,
-    plan: Plan,
-    errors: list[RowError],
-    *,
-    applied: bool,
-    dry_run: bool,
-) -> ImportReport:
+def _report(file_name: str, parsed: ParseResult, outcome: dict, *, dry_run: bool) -> ImportReport:
+    errors = outcome["errors"]
     return ImportReport(
         file_name=file_name,
         rows_read=parsed.rows_read,
         duplicates=parsed.duplicates,
         unknown_columns=parsed.unknown_columns,
-        counts=plan.counts,
-        new_agencies=sorted(plan.new_agencies.values()),
+        counts=outcome["counts"],
+        new_agencies=outcome["new_agencies"],
         errors=errors,
-        applied=applied,
+        applied=outcome["write"],
         dry_run=dry_run,
         rejected_rows=sorted({e.row for e in errors}),
         table=parsed.table,

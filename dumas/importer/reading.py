@@ -11,7 +11,7 @@ import python_calamine
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from dumas.importer.headers import count_known, display_header
-from dumas.importer.model import ImportFileError, RawTable
+from dumas.importer.model import ImportFileError, RawTable, paused_gc
 from dumas.importer.values import is_blank
 
 SUPPORTED = (".xlsx", ".csv")
@@ -23,15 +23,15 @@ _SEPARATORS = (",", ";")
 def read_table(data: bytes, filename: str, sheet: str | None = None) -> RawTable:
     """The table in an .xlsx (first visible sheet unless `sheet`) or .csv file."""
     suffix = Path(filename).suffix.lower()
-    if suffix == ".xlsx":
-        name, rows = _xlsx_rows(data, filename, sheet)
-    elif suffix == ".csv":
-        name, rows = Path(filename).name, _csv_rows(data, filename)
-    else:
-        raise ImportFileError(
-            "import.error.unsupported_file", {"filename": filename, "types": ", ".join(SUPPORTED)}
-        )
-    return _table(name, rows)
+    if suffix not in SUPPORTED:
+        params = {"filename": filename, "types": ", ".join(SUPPORTED)}
+        raise ImportFileError("import.error.unsupported_file", params)
+    with paused_gc():
+        if suffix == ".xlsx":
+            name, rows = _xlsx_rows(data, filename, sheet)
+        else:
+            name, rows = Path(filename).name, _csv_rows(data, filename)
+        return _table(name, rows)
 
 
 def _xlsx_rows(data: bytes, filename: str, sheet: str | None) -> tuple[str, list[list[object]]]:

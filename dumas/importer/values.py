@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
 
 from dumas.i18n import MESSAGES
+from dumas.importer.dates import date_from_cell
 
 MAX_TEXT = 4000  # characters in one text cell
 PLACEHOLDERS = frozenset({"-", "–", "—", "--"})  # what clerks type into an empty cell
@@ -49,12 +49,31 @@ def shown(value: object) -> str:
 
 def parse_text(value: object) -> str | None:
     """Trimmed text with inner whitespace collapsed; None when empty; too long is an error."""
-    text = " ".join(value.split()) if isinstance(value, str) else shown(value)
-    if not text or text in PLACEHOLDERS:
-        return None
-    if len(text) > MAX_TEXT:
-        raise CellError("import.error.too_long", {"length": len(text), "max": MAX_TEXT})
+    (text,) = parse_text_column([value])
+    if isinstance(text, CellError):
+        raise text
     return text
+
+
+def parse_text_column(cells: Sequence[object]) -> list[object]:
+    """parse_text over a whole column, in C loops: text, None if blank, CellError if too long."""
+    try:
+        texts = list(map(" ".join, map(str.split, cells)))
+    except TypeError:  # numbers, dates or None among the text
+        cells = [_as_text(cell) for cell in cells]
+        texts = list(map(" ".join, map(str.split, cells)))
+    column: list[object] = [t if t and t not in PLACEHOLDERS else None for t in texts]
+    if max(map(len, texts), default=0) > MAX_TEXT:
+        column = [_too_long(t) if isinstance(t, str) and len(t) > MAX_TEXT else t for t in column]
+    return column
+
+
+def _as_text(cell: object) -> str:
+    return cell if type(cell) is str else "" if cell is None else shown(cell)
+
+
+def _too_long(text: str) -> CellError:
+    return CellError("import.error.too_long", {"length": len(text), "max": MAX_TEXT})
 
 
 def key(value: object) -> str:
@@ -62,89 +81,12 @@ def key(value: object) -> str:
     return "".join(_WORD.findall(shown(value).lower()))
 
 
-# ---- dates ----------------------------------------------------------------------------
-
-_MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        "januari jan january",
-        "februari pebruari feb peb february",
-        "maret mar march",
-        "april apr",
-        "mei may",
-        "juni jun june",
-        "juli jul july",
-        "agustus agt agu ags agust aug august",
-        "september sep sept",
-        "oktober okt oct october",
-        "november nopember nov nop",
-        "desember des dec december",
-    ),
-    start=1,
-):
-    _MONTHS.update(dict.fromkeys(_names.split(), _number))
-
-_TIME = r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?)?"
-_DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})" + _TIME)
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
-_NAMED = re.compile(r"(\d{1,2})[\s-]+([^\W\d_]+)\.?[\s-]+(\d{4})")
-_SERIAL = re.compile(r"(\d{1,5})(?:\.0+)?")
-_SERIAL_RANGE = (1, 80000)  # 1900-01-01 .. 2119-01-10
-_YEAR_RANGE = (1900, 9999)  # written years outside it are typing slips, not dates
-
-
 def parse_date(value: object) -> dt.date:
     """A date from an Excel date cell, an Excel serial number or a written date."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        found = _from_serial(value)
-    elif isinstance(value, str):
-        found = _from_text(" ".join(value.split()))
-    else:
-        found = None
+    found = date_from_cell(value)
     if found is None:
         raise CellError("import.error.bad_date", {"value": shown(value)})
     return found
-
-
-def _from_serial(number: float) -> dt.date | None:
-    """Excel's 1900 date system, which counts a 29 February 1900 that never was."""
-    low, high = _SERIAL_RANGE
-    if not (float(number).is_integer() and low <= number <= high):
-        return None
-    serial = int(number)
-    if serial == 60:
-        return None
-    epoch = dt.date(1899, 12, 30) if serial > 60 else dt.date(1899, 12, 31)
-    return epoch + dt.timedelta(days=serial)
-
-
-@functools.lru_cache(maxsize=65536)
-def _from_text(text: str) -> dt.date | None:
-    """A written date (day first, ISO, or with a month name); None if unreadable."""
-    if match := _DMY.fullmatch(text):
-        return _valid(match[4], match[3], match[1])
-    if match := _YMD.fullmatch(text):
-        return _valid(match[1], match[2], match[3])
-    if match := _NAMED.fullmatch(text):
-        month = _MONTHS.get(match[2].lower())
-        return None if month is None else _valid(match[3], str(month), match[1])
-    if match := _SERIAL.fullmatch(text):
-        return _from_serial(int(match[1]))
-    return None
-
-
-def _valid(year: str, month: str, day: str) -> dt.date | None:
-    """The date if it exists (no 31 February, no month 13), else None."""
-    if not _YEAR_RANGE[0] <= int(year) <= _YEAR_RANGE[1]:
-        return None
-    try:
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:
-        return None
 
 
 # ---- coded values ---------------------------------------------------------------------
