@@ -29,6 +29,19 @@ MESSAGES: dict[str, dict[str, str]] = {"id": _ID, "en": _EN}
 _DATE_PATTERNS = {"long": "d MMMM y", "medium": "d MMM y", "short": "dd/MM/yyyy"}
 
 
+def display_params(params: dict[str, object], lang: str = DEFAULT_LANGUAGE) -> dict[str, object]:
+    """Message placeholders ready to show: dates in words, numbers with separators."""
+    shown: dict[str, object] = {}
+    for name, value in params.items():
+        if isinstance(value, dt.date):
+            shown[name] = fmt_date(value, lang)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            shown[name] = fmt_int(value, lang)
+        else:
+            shown[name] = value
+    return shown
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **kwargs: Any) -> str:
     """The message `key` in `lang`, with `{name}` placeholders filled from kwargs."""
     return MESSAGES[_language(lang)][key].format(**kwargs)

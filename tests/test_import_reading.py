@@ -52,7 +52,13 @@ def test_header_below_title_rows_and_merged_cells_is_found() -> None:
             ["Asisten Deputi Pengaduan Masyarakat — Tahun 2026"],
             [],
             MINIMAL_HEADERS,
-            ["DM-001", dt.date(2026, 3, 2), "Kementerian Keuangan", "B-1/2026", dt.date(2026, 3, 4)],
+            [
+                "DM-001",
+                dt.date(2026, 3, 2),
+                "Kementerian Keuangan",
+                "B-1/2026",
+                dt.date(2026, 3, 4),
+            ],
         ],
         merged=("A1:E1", "A2:E2"),
     )
@@ -145,6 +151,22 @@ def test_the_first_sheet_is_read_unless_a_sheet_is_named() -> None:
     assert (named.sheet, named.rows[0][1][0]) == ("2025", "DM-900")
 
 
+def test_a_hidden_first_sheet_is_passed_over() -> None:
+    book = openpyxl.Workbook()
+    old = book.active
+    old.title = "Lama"
+    old.append(MINIMAL_HEADERS)
+    old.append(["DM-OLD"])
+    old.sheet_state = "hidden"
+    new = book.create_sheet("Baru")
+    new.append(MINIMAL_HEADERS)
+    new.append(["DM-NEW"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_table(buffer.getvalue(), "rekap.xlsx")
+    assert (table.sheet, table.rows[0][1][0]) == ("Baru", "DM-NEW")
+
+
 def test_an_unknown_sheet_name_is_refused_with_the_sheets_there() -> None:
     with pytest.raises(ImportFileError) as caught:
         read_table(_two_sheets(), "rekap.xlsx", sheet="2024")
@@ -194,12 +216,9 @@ def test_the_extension_is_matched_in_any_case() -> None:
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 @pytest.mark.parametrize("separator", [",", ";"])
 def test_csv_in_each_encoding_and_separator(encoding: str, separator: str) -> None:
-    rows = [
-        ["Rekap pengaduan 2026"],
-        ["No", *CANONICAL_HEADERS],
-        ["1", "DM-001", "02/03/2026", "José D’Arcy", "Surat", "Jawa Barat"]
-        + ["Kota Bogor", "Pemkot Bogor", "03", "Pertanahan", "Jalan rusak, berlubang; lama"],
-    ]
+    data = ["1", "DM-001", "02/03/2026", "José D’Arcy", "Surat", "Jawa Barat", "Kota Bogor"]
+    data += ["Pemkot Bogor", "03", "Pertanahan", "Jalan rusak, berlubang; lama"]
+    rows = [["Rekap pengaduan 2026"], ["No", *CANONICAL_HEADERS], data]
     table = read_table(csv_bytes(rows, separator, encoding), "rekap.csv")
     assert table.header_row == 2
     assert table.headers[1] == "No Agenda"  # no BOM left on the first heading
@@ -210,7 +229,9 @@ def test_csv_in_each_encoding_and_separator(encoding: str, separator: str) -> No
 
 
 def test_csv_quoted_line_breaks_stay_in_their_cell() -> None:
-    data = b'No Agenda,Tanggal Diterima,Ringkasan\r\nDM-001,02/03/2026,"baris satu\r\nbaris dua"\r\n'
+    data = (
+        b'No Agenda,Tanggal Diterima,Ringkasan\r\nDM-001,02/03/2026,"baris satu\r\nbaris dua"\r\n'
+    )
     table = read_table(data, "rekap.csv")
     assert table.rows == [(2, ["DM-001", "02/03/2026", "baris satu\r\nbaris dua"])]
 

@@ -29,7 +29,7 @@ _DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})" + _TIME)
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
 _NAMED = re.compile(r"(\d{1,2})[\s-]+([^\W\d_]+)\.?[\s-]+(\d{4})")
 _SERIAL = re.compile(r"(\d{1,5})(?:\.0+)?")
-_SERIAL_RANGE = (1, 80000)  # 1900-01-01 .. 2119-01-10
+_SERIAL_RANGE = (20000, 80000)  # 1954-10-03 .. 2119-01-10; "2024" is a year, not a serial
 _YEAR_RANGE = (1900, 9999)  # written years outside it are typing slips, not dates
 
 

@@ -10,6 +10,7 @@ import xlsxwriter
 
 from dumas import exports, i18n
 from dumas.importer.model import CANONICAL, RawTable, RowError
+from dumas.importer.report import reason
 
 EXAMPLE_ROW = {
     "agenda_no": "DM-2026-000123",
@@ -68,7 +69,7 @@ def rejects_xlsx(table: RawTable, errors: list[RowError], lang: str, generated: 
     """The rejected rows as they were, with their row number and reasons, ready to fix."""
     reasons: dict[int, list[str]] = {}
     for error in errors:
-        text = i18n.t(error.key, lang, **error.params)
+        text = reason(error, lang)
         reasons.setdefault(error.row, []).append(
             f"{error.column}: {text}" if error.column else text
         )

@@ -55,9 +55,14 @@ def count_lines(report: ImportReport, lang: str) -> list[str]:
     return lines
 
 
+def reason(error: RowError, lang: str) -> str:
+    """Why a row was refused, in the user's language."""
+    return i18n.t(error.key, lang, **i18n.display_params(error.params, lang))
+
+
 def error_line(error: RowError, lang: str) -> str:
     """Row N, column C: reason."""
-    text = i18n.t(error.key, lang, **error.params)
+    text = reason(error, lang)
     if error.column:
         return i18n.t("import.report.error_at", lang, row=error.row, column=error.column, text=text)
     return i18n.t("import.report.error_row", lang, row=error.row, text=text)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from dumas import calendar
 from dumas.i18n import MESSAGES
 from dumas.importer.dates import date_from_cell
 
@@ -86,6 +87,8 @@ def parse_date(value: object) -> dt.date:
     found = date_from_cell(value)
     if found is None:
         raise CellError("import.error.bad_date", {"value": shown(value)})
+    if not calendar.in_range(found):  # the working-day calendar covers 2000-2040
+        raise CellError("import.error.date_out_of_range", {"value": shown(value)})
     return found
 
 
@@ -216,11 +219,11 @@ def _keyed(rows: list[tuple[str, str]], keyer: Callable[[object], str]) -> dict[
 
 
 def province_key(value: object) -> str:
-    """Matching key of a province, without a leading "Provinsi" or "Prov."."""
+    """Matching key of a province: no leading "Provinsi"/"Prov.", "Kep." is "Kepulauan"."""
     words = _WORD.findall(shown(value).lower())
     if len(words) > 1 and words[0] in _PROVINCE_PREFIXES:
         words = words[1:]
-    return "".join(words)
+    return "".join("kepulauan" if word == "kep" else word for word in words)
 
 
 def parse_province(value: object, lookups: Lookups) -> str:

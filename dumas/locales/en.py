@@ -234,6 +234,7 @@ MESSAGES: dict[str, str] = {
     "import.error.bad_date": "Unreadable or impossible date: “{value}”. Write it as e.g. 28/12/2012 or 28 Desember 2012.",
     "import.error.before_received": "The forwarding letter date ({value}) is earlier than the date the complaint was received ({received}).",
     "import.error.complaint_conflict": "Agenda no. {agenda_no} already appears in row {first_row} with a different value in this column.",
+    "import.error.date_out_of_range": "Date outside the working-day calendar (2000–2040): “{value}”.",
     "import.error.duplicate_column": "The columns “{first}” and “{column}” mean the same; remove one of them.",
     "import.error.empty_sheet": "The sheet “{sheet}” is empty.",
     "import.error.forwarding_without_agency": "A forwarding letter without a recipient agency: fill in the agency.",

@@ -234,6 +234,7 @@ MESSAGES: dict[str, str] = {
     "import.error.bad_date": "Tanggal tidak terbaca atau tidak mungkin: “{value}”. Tulis misalnya 28/12/2012 atau 28 Desember 2012.",
     "import.error.before_received": "Tanggal surat penerusan ({value}) lebih awal dari tanggal pengaduan diterima ({received}).",
     "import.error.complaint_conflict": "No agenda {agenda_no} sudah ada di baris {first_row} dengan isi yang berbeda pada kolom ini.",
+    "import.error.date_out_of_range": "Tanggal di luar rentang kalender kerja (2000–2040): “{value}”.",
     "import.error.duplicate_column": "Kolom “{first}” dan “{column}” berarti sama; hapus salah satunya.",
     "import.error.empty_sheet": "Lembar “{sheet}” kosong.",
     "import.error.forwarding_without_agency": "Surat penerusan tanpa instansi tujuan: isi instansi tujuannya.",

@@ -102,7 +102,9 @@ def show_report(report: ImportReport) -> None:
             {
                 t("import.col.row"): e.row,
                 t("import.col.column"): e.column or "",
-                t("import.col.reason"): i18n.t(e.key, language, **e.params),
+                t("import.col.reason"): i18n.t(
+                    e.key, language, **i18n.display_params(e.params, language)
+                ),
             }
             for e in report.errors
         ]

@@ -70,17 +70,10 @@ def actor() -> str:
 def show_error(error: DomainError) -> None:
     """Each message of a refusal, in the user's language."""
     for message in error.messages:
-        params = {k: _display(v) for k, v in message.params.items()}
-        text = t(message.key, **params)
+        text = t(message.key, **i18n.display_params(message.params, lang()))
         if message.field:
             text = f"{t('field.' + message.field)}: {text}"
         st.error(text, icon=":material/error:")
-
-
-def _display(value: object) -> object:
-    if isinstance(value, dt.date):
-        return i18n.fmt_date(value, lang())
-    return value
 
 
 def language_selector() -> None:
