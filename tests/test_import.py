@@ -1,0 +1,226 @@
+"""Importing spreadsheets into a real database: idempotent, all-or-nothing, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import openpyxl
+import pytest
+
+from dumas import demo, services
+from dumas.db import connect
+from dumas.importer import import_file, stage
+from dumas.importer.files import export_xlsx, rejects_xlsx, template_xlsx
+from dumas.importer.model import CANONICAL
+from dumas.queries.exchange import import_layout
+from tests.conftest import ANALYST, TODAY
+from tests.importing import BPN, KEMENDAGRI, row, xlsx
+
+TABLES = ("complaint", "forwarding", "reminder", "response", "agency", "letter_fact")
+
+
+def _run(db, data: bytes, **mode):
+    return import_file(db, ANALYST, data, "rekap.xlsx", today=TODAY, **mode)
+
+
+def _snapshot(db) -> dict[str, list]:
+    cur = db.cursor()
+    return {
+        t: sorted(cur.execute(f"SELECT * EXCLUDE (created_at) FROM {t}").fetchall(), key=str)
+        if t in {"complaint", "forwarding", "reminder", "response"}
+        else sorted(cur.execute(f"SELECT * FROM {t}").fetchall(), key=str)
+        for t in TABLES
+    }
+
+
+def _counts(report) -> dict[str, tuple[int, int, int]]:
+    return {k: (c.created, c.updated, c.unchanged) for k, c in report.counts.items()}
+
+
+def test_export_then_import_reproduces_the_follow_up_data(db, tmp_path):
+    demo.generate(db, 300, today=TODAY)
+    data = export_xlsx(import_layout(db.cursor()), title="Ekspor", generated="uji")
+    target = connect(tmp_path / "kosong.duckdb")
+    report = _run(target, data)
+    assert report.applied and not report.errors
+    queries = {
+        "complaint": "SELECT agenda_no, received_on, complainant_name, channel, province_code,"
+        " regency, problem_code, category_code, summary FROM complaint",
+        "forwarding": "SELECT c.agenda_no, a.name, f.letter_no, f.letter_date FROM forwarding f"
+        " JOIN complaint c ON c.id = f.complaint_id JOIN agency a ON a.id = f.agency_id",
+        "response": "SELECT c.agenda_no, a.name, r.letter_no, r.response_date, r.status,"
+        " r.summary FROM response r JOIN complaint c ON c.id = r.complaint_id"
+        " JOIN agency a ON a.id = r.agency_id",
+        "figures": "SELECT agenda_no, letter_no, answered, days_to_respond, age_wd, last_status"
+        " FROM letter_facts(DATE '2026-11-27')",
+    }
+    for name, sql in queries.items():
+        assert sorted(db.cursor().execute(sql).fetchall(), key=str) == sorted(
+            target.cursor().execute(sql).fetchall(), key=str
+        ), name
+
+
+def test_importing_the_same_file_twice_changes_nothing(db):
+    data = xlsx([row(), row(agenda_no="IMP-0002", letter_no="B-2/D-4", agency=BPN)])
+    first = _run(db, data)
+    before = _snapshot(db)
+    again = _run(db, data)
+    assert _counts(first)["forwarding"] == (2, 0, 0)
+    assert _counts(again) == {
+        "complaint": (0, 0, 2),
+        "forwarding": (0, 0, 2),
+        "response": (0, 0, 0),
+    }
+    assert _snapshot(db) == before
+
+
+def test_a_later_file_with_new_responses_adds_them_and_the_letter_is_answered(db):
+    _run(db, xlsx([row()]))
+    later = row(
+        response_no="T-55/KDN/2026",
+        response_date=dt.date(2026, 3, 20),
+        response_status="Selesai",
+        response_summary="Sudah diterbitkan",
+    )
+    report = _run(db, xlsx([later]))
+    assert _counts(report)["response"] == (1, 0, 0)
+    assert _counts(report)["forwarding"] == (0, 0, 1)
+    answered = db.cursor().execute(
+        "SELECT answered, days_to_respond FROM letter_facts($d)", {"d": TODAY}
+    )
+    assert answered.fetchall() == [(True, 9)]  # 18-20 March 2026: Nyepi and Idul Fitri leave
+
+
+def test_a_changed_summary_updates_the_complaint_with_an_audit_row(db):
+    _run(db, xlsx([row()]))
+    report = _run(db, xlsx([row(summary="Layanan KTP tertunda tiga bulan")]))
+    assert _counts(report)["complaint"] == (0, 1, 0)
+    old, new = (
+        db.cursor()
+        .execute("SELECT old_value, new_value FROM audit_log WHERE action = 'complaint.update'")
+        .fetchone()
+    )
+    assert json.loads(old)["summary"] == "Layanan KTP elektronik tertunda"
+    assert json.loads(new)["summary"] == "Layanan KTP tertunda tiga bulan"
+
+
+def test_an_empty_cell_keeps_what_is_stored(db):
+    _run(db, xlsx([row()]))
+    report = _run(db, xlsx([row(summary=None, complainant_name=None)]))
+    assert _counts(report)["complaint"] == (0, 0, 1)
+    stored = db.cursor().execute("SELECT summary, complainant_name FROM complaint").fetchone()
+    assert stored == ("Layanan KTP elektronik tertunda", "Budi Santoso")
+
+
+def test_an_invalid_row_stops_the_whole_import_by_default(db):
+    before = _snapshot(db)
+    data = xlsx([row(), row(agenda_no="IMP-0002", letter_no="B-2", letter_date="31/02/2026")])
+    report = _run(db, data)
+    assert report.blocked and not report.applied
+    assert [(e.row, e.column, e.key) for e in report.errors] == [
+        (5, "Tanggal Surat Penerusan", "import.error.bad_date")
+    ]  # row 5 of the sheet: title, blank, header, first row
+    assert _snapshot(db) == before
+
+
+def test_skip_invalid_imports_the_valid_rows_and_the_rejects_can_be_fixed(db):
+    bad = row(agenda_no="IMP-0002", letter_no="B-2", letter_date=dt.date(2027, 1, 4))
+    report = _run(db, xlsx([row(), bad]), skip_invalid=True)
+    assert report.applied and report.rejected_rows == [5]
+    assert _counts(report)["forwarding"] == (1, 0, 0)
+    rejects = rejects_xlsx(report.table, report.errors, "id", "Dibuat pada uji")
+    sheet = openpyxl.load_workbook(io.BytesIO(rejects)).active
+    header = [c.value for c in sheet[5]]
+    assert header[0] == "Baris" and header[-1] == "Alasan"
+    assert sheet.cell(6, 1).value == 5
+    assert "melewati hari ini" in sheet.cell(6, len(header)).value
+    sheet.cell(6, header.index("Tanggal Surat Penerusan") + 1).value = dt.datetime(2026, 3, 5)
+    fixed = io.BytesIO()
+    sheet.parent.save(fixed)
+    again = _run(db, fixed.getvalue())
+    assert not again.errors and _counts(again)["forwarding"] == (1, 0, 0)
+    assert set(again.unknown_columns) == {"Baris", "Alasan"}
+
+
+def test_a_dry_run_reports_what_would_happen_and_writes_nothing(db):
+    before = _snapshot(db)
+    report = _run(db, xlsx([row(agency="Dinas Perumahan Kota Fiktif")]), dry_run=True)
+    assert not report.applied
+    assert _counts(report)["complaint"] == (1, 0, 0)
+    assert report.new_agencies == ["Dinas Perumahan Kota Fiktif"]
+    assert _snapshot(db) == before
+
+
+def test_a_letter_number_of_another_complaint_is_refused(db, make, kemendagri):
+    c = make.complaint(agenda_no="LAIN-1")
+    services.record_forwarding(
+        db, ANALYST, complaint_id=c, agency_id=kemendagri, letter_no="B-1/D-4/DM.04.00/03/2026",
+        letter_date=dt.date(2026, 3, 4), today=TODAY,
+    )  # fmt: skip
+    report = _run(db, xlsx([row()]))
+    assert [(e.key, e.params["agenda"]) for e in report.errors] == [
+        ("import.error.letter_taken", "LAIN-1")
+    ]
+    assert not report.applied
+
+
+def test_an_unknown_agency_is_created_and_can_be_merged_into_the_master_list(db):
+    report = _run(db, xlsx([row(agency="Kemendagri RI (Ditjen Dukcapil)")]))
+    assert report.new_agencies == ["Kemendagri RI (Ditjen Dukcapil)"]
+    source = db.cursor().execute("SELECT id FROM agency WHERE from_import").fetchone()[0]
+    target = db.cursor().execute("SELECT id FROM agency WHERE name = $n", {"n": KEMENDAGRI})
+    target = target.fetchone()[0]
+    moved = services.merge_agency(db, ANALYST, source_id=source, target_id=target)
+    assert moved["forwarding"] == 1
+    agency = db.cursor().execute("SELECT agency_id FROM letter_facts($d)", {"d": TODAY})
+    assert agency.fetchone()[0] == target
+    again = _run(db, xlsx([row(agency="Kemendagri RI (Ditjen Dukcapil)")]))
+    assert again.new_agencies == [] and _counts(again)["forwarding"] == (0, 0, 1)
+
+
+def test_a_crash_half_way_leaves_the_database_as_it_was(db, monkeypatch):
+    _run(db, xlsx([row()]))
+    before = _snapshot(db)
+    real = stage._write
+
+    def crash_on_responses(cur, spec, actor):
+        if spec.table == "response":
+            raise RuntimeError("disk full")
+        return real(cur, spec, actor)
+
+    monkeypatch.setattr(stage, "_write", crash_on_responses)
+    more = [
+        row(agenda_no="IMP-0009", letter_no="B-9", response_no="T-9",
+            response_date=dt.date(2026, 3, 9), response_status="Selesai"),
+    ]  # fmt: skip
+    with pytest.raises(RuntimeError):
+        _run(db, xlsx(more))
+    assert _snapshot(db) == before
+
+
+def test_the_import_is_audited_with_file_name_and_counts(db):
+    _run(db, xlsx([row()]))
+    actor, entity_id, new = (
+        db.cursor()
+        .execute("SELECT actor, entity_id, new_value FROM audit_log WHERE action = 'import'")
+        .fetchone()
+    )
+    summary = json.loads(new)
+    assert (actor, entity_id) == (ANALYST, "rekap.xlsx")
+    assert summary["forwarding"] == {"created": 1, "updated": 0, "unchanged": 0}
+
+
+def test_the_template_has_the_canonical_headers_an_example_and_drop_downs():
+    sheet = openpyxl.load_workbook(io.BytesIO(template_xlsx())).active
+    assert [c.value for c in sheet[1]] == list(CANONICAL.values())
+    assert sheet["A2"].value == "DM-2026-000123"
+    lists = {str(dv.sqref)[0]: dv.formula1 for dv in sheet.data_validations.dataValidation}
+    assert "SP4N-LAPOR!" in lists["D"] and "Perlu klarifikasi" in lists["P"]
+
+
+def test_the_template_imports_as_it_is(db):
+    report = _run(db, template_xlsx())
+    assert not report.errors
+    assert _counts(report)["forwarding"] == (1, 0, 0)

@@ -1,0 +1,88 @@
+"""python -m dumas import: exit codes, messages, rejects file, progress on the terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import openpyxl
+
+from tests.importing import row, xlsx
+from tests.test_cli import _run
+
+
+def _file(tmp_path, rows, name="rekap.xlsx"):
+    path = tmp_path / name
+    path.write_bytes(xlsx(rows))
+    return str(path)
+
+
+def _summary(db: str) -> dict:
+    return json.loads(_run("summary", "--json", db=db).stdout)
+
+
+def test_a_valid_file_is_imported_and_summary_counts_it(tmp_path):
+    db = str(tmp_path / "cli.duckdb")
+    result = _run(
+        "import", _file(tmp_path, [row(), row(agenda_no="IMP-2", letter_no="B-2")]), db=db
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "Impor selesai."
+    assert "Surat penerusan: 2 baru, 0 diperbarui, 0 tetap" in result.stdout
+    assert "Menulis ke basis data" in result.stderr  # the progress line
+    summary = _summary(db)
+    assert (summary["complaints"], summary["forwardings"], summary["lacking_response"]) == (2, 2, 2)
+
+
+def test_an_invalid_row_exits_2_and_writes_nothing(tmp_path):
+    db = str(tmp_path / "cli.duckdb")
+    rows = [row(), row(agenda_no=None, letter_no="B-2")]
+    result = _run("import", _file(tmp_path, rows), db=db)
+    assert result.returncode == 2
+    assert result.stdout.startswith("Impor dibatalkan: 1 baris tidak valid")
+    assert "Baris 5, kolom No Agenda:" in result.stdout
+    assert _summary(db)["complaints"] == 0
+
+
+def test_skip_invalid_writes_the_rejected_rows_to_an_xlsx(tmp_path):
+    db = str(tmp_path / "cli.duckdb")
+    rejects = tmp_path / "ditolak.xlsx"
+    rows = [row(), row(agenda_no="IMP-2", letter_no="B-2", letter_date=dt.date(2026, 2, 1))]
+    result = _run(
+        "import", _file(tmp_path, rows), "--skip-invalid", "--rejects", str(rejects), db=db
+    )
+    assert result.returncode == 0, result.stderr
+    assert str(rejects) in result.stdout
+    sheet = openpyxl.load_workbook(rejects).active
+    assert sheet.cell(6, 2).value == "IMP-2"
+    assert "lebih awal dari tanggal pengaduan diterima" in sheet.cell(6, sheet.max_column).value
+    assert _summary(db)["forwardings"] == 1
+
+
+def test_a_dry_run_writes_nothing(tmp_path):
+    db = str(tmp_path / "cli.duckdb")
+    result = _run("import", _file(tmp_path, [row()]), "--dry-run", db=db)
+    assert result.returncode == 0
+    assert result.stdout.startswith("Pratinjau:")
+    assert "Pengaduan: 1 baru" in result.stdout
+    assert _summary(db)["complaints"] == 0
+
+
+def test_a_missing_required_column_is_named(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["No Agenda", "Tanggal Diterima", "Instansi Tujuan"])
+    book.active.append(["IMP-1", dt.date(2026, 3, 2), "Kementerian Dalam Negeri"])
+    path = tmp_path / "kurang.xlsx"
+    book.save(path)
+    result = _run("import", str(path), db=str(tmp_path / "cli.duckdb"))
+    assert result.returncode == 2
+    assert "No Surat Penerusan" in result.stderr and "Tanggal Surat Penerusan" in result.stderr
+
+
+def test_a_file_that_is_not_a_spreadsheet_gets_one_clear_message(tmp_path):
+    path = tmp_path / "catatan.txt"
+    path.write_text("bukan lembar kerja")
+    result = _run("import", str(path), db=str(tmp_path / "cli.duckdb"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
