@@ -6,6 +6,7 @@ so a preview's counts are exactly what the import would do.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,13 +52,14 @@ _DATES = {"received_on", "letter_date", "response_date"}
 
 def _arrow(records: list[Record]) -> pa.Table:
     """The records as typed columns (dates as date32), plus agency name keys."""
+    rows = map(operator.attrgetter(*_FIELDS), records)
+    values = list(zip(*rows, strict=True)) or [()] * len(_FIELDS)
     columns = {}
-    for name in _FIELDS:
-        values = [getattr(r, name) for r in records]
+    for name, column in zip(_FIELDS, values, strict=True):
         kind = pa.int32() if name == "row" else pa.date32() if name in _DATES else pa.string()
-        columns[name] = pa.array(values, type=kind)
+        columns[name] = pa.array(column, type=kind)
         if name in {"agency", "reported_agency"}:
-            keys = [normalise_name(v) if v else None for v in values]
+            keys = [normalise_name(v) if v else None for v in column]
             columns[f"{name}_key"] = pa.array(keys, type=pa.string())
     return pa.table(columns)
 

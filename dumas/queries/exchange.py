@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 
-def import_layout(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def import_layout(cur: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
     """Every complaint with its letters and responses, as the importer reads them back.
 
     A response sits on the row of the latest letter to its agency dated on or before it;
@@ -51,5 +51,7 @@ def import_layout(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
           LEFT JOIN placed ON placed.forwarding_id = f.id
           LEFT JOIN response AS r ON r.id = placed.response_id
          ORDER BY c.id, f.letter_date, f.id, r.response_date, r.id
-        """
+         LIMIT $limit
+        """,
+        {"limit": limit},
     ).df()

@@ -1,0 +1,304 @@
+"""The Impor Data page through AppTest: preview, import, rejected rows, English, agency merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dumas.config import ROOT
+from dumas.importer.model import CANONICAL
+from tests.conftest import TODAY
+
+IMPORT_PAGE = "pages/import_data.py"
+KEMENDAGRI = "Kementerian Dalam Negeri"
+BPN = "Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional"
+NEW_AGENCY = "Dinas Perumahan Kabupaten Contoh"  # not in data/reference/agencies.csv
+FIELDS = (
+    "agenda_no",
+    "received_on",
+    "complainant_name",
+    "channel",
+    "province",
+    "summary",
+    "agency",
+    "letter_no",
+    "letter_date",
+    "response_no",
+    "response_date",
+    "response_status",
+)
+# Two complaints, three forwarding letters (one to an agency outside the master list), one
+# response: the unit's own spreadsheet, as the analysts keep it.
+VALID_ROWS = [
+    {
+        "agenda_no": "IMP-001",
+        "received_on": dt.date(2026, 3, 2),
+        "complainant_name": "Budi Santoso",
+        "channel": "Surat",
+        "province": "DKI Jakarta",
+        "summary": "Pungutan liar pembuatan KTP",
+        "agency": KEMENDAGRI,
+        "letter_no": "B-101/D-4/DM.04.00/03/2026",
+        "letter_date": dt.date(2026, 3, 10),
+        "response_no": "T-55/Kemendagri/2026",
+        "response_date": dt.date(2026, 3, 20),
+        "response_status": "Selesai",
+    },
+    {
+        "agenda_no": "IMP-001",
+        "received_on": dt.date(2026, 3, 2),
+        "complainant_name": "Budi Santoso",
+        "channel": "Surat",
+        "province": "DKI Jakarta",
+        "summary": "Pungutan liar pembuatan KTP",
+        "agency": BPN,
+        "letter_no": "B-102/D-4/DM.04.00/03/2026",
+        "letter_date": dt.date(2026, 3, 10),
+    },
+    {
+        "agenda_no": "IMP-002",
+        "received_on": dt.date(2026, 4, 6),
+        "complainant_name": "Siti Rahmawati",
+        "channel": "Email",
+        "province": "Jawa Barat",
+        "summary": "Rumah subsidi belum diserahkan",
+        "agency": NEW_AGENCY,
+        "letter_no": "B-103/D-4/DM.04.00/04/2026",
+        "letter_date": dt.date(2026, 4, 15),
+    },
+]
+# The letter is dated before the complaint was received: refused.
+INVALID_ROW = {
+    "agenda_no": "IMP-003",
+    "received_on": dt.date(2026, 5, 4),
+    "complainant_name": "Andi Wijaya",
+    "channel": "Surat",
+    "agency": KEMENDAGRI,
+    "letter_no": "B-104/D-4/DM.04.00/04/2026",
+    "letter_date": dt.date(2026, 4, 30),
+}
+INVALID_SHEET_ROW = 7  # a title row, a blank row, the header, three valid rows, then this one
+
+
+@pytest.fixture(autouse=True)
+def app_env(db_path, monkeypatch):
+    """Point the app at this test's database, pin today, start with empty caches."""
+    monkeypatch.setenv("DUMAS_DB", str(db_path))
+    monkeypatch.setenv("DUMAS_DEMO", "0")
+    monkeypatch.setenv("DUMAS_TODAY", TODAY.isoformat())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _xlsx(rows: list[dict[str, object]]) -> bytes:
+    """A workbook as kept by hand: a title row and a blank row above the header."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Rekap 2026"
+    sheet.append(["Rekap tindak lanjut pengaduan 2026"])
+    sheet.append([])
+    sheet.append([CANONICAL[f] for f in FIELDS])
+    for row in rows:
+        sheet.append([row.get(f) for f in FIELDS])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _count(db_path: Path, sql: str) -> int:
+    """A second connection in this process (DuckDB shares the app's open database)."""
+    con = duckdb.connect(str(db_path))
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def _app(**query: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def _import_page(**query: str) -> AppTest:
+    at = _app(**query).run()
+    at.switch_page(IMPORT_PAGE).run()
+    assert not at.exception
+    return at
+
+
+def _upload(at: AppTest, data: bytes, name: str = "rekap-2026.xlsx") -> AppTest:
+    at.file_uploader(key="import_upload").upload(name, data).run()
+    assert not at.exception
+    return at
+
+
+def _click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    assert not at.exception
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _dashboard(at: AppTest) -> AppTest:
+    at.switch_page("pages/followup.py").run()
+    assert not at.exception
+    return at
+
+
+def _texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def _report(at: AppTest) -> str:
+    """The count lines under the outcome (one markdown bullet list)."""
+    return next(m.value for m in at.markdown if m.value.startswith("- "))
+
+
+def _selectbox(at: AppTest, label: str):
+    return next(s for s in at.selectbox if s.label == label)
+
+
+def test_the_page_offers_the_template_and_explains_the_layout_before_any_upload():
+    at = _import_page()
+    assert at.title[0].value == "Impor Data"
+    assert [tab.label for tab in at.tabs] == ["Impor berkas", "Gabungkan instansi"]
+    assert at.get("download_button")[0].label == "Unduh templat"
+    assert at.file_uploader(key="import_upload").label == "Berkas .xlsx atau .csv"
+    assert any(text.startswith("Satu baris = satu surat penerusan") for text in _texts(at.info))
+    assert "Tidak ada instansi hasil impor yang perlu digabungkan." in _texts(at.info)
+    assert not [b for b in at.button if b.key == "import_run"]  # nothing to import yet
+
+
+def test_preview_of_a_valid_file_reports_the_counts_and_writes_nothing(db_path):
+    at = _click(_upload(_import_page(), _xlsx(VALID_ROWS)), "import_preview")
+    assert "Pratinjau: tidak ada baris yang ditolak; belum ada yang ditulis." in _texts(at.info)
+    assert not at.error
+    report = _report(at)
+    assert "Baris dibaca: 3 (duplikat persis: 0; ditolak: 0)" in report
+    assert "Pengaduan: 2 baru, 0 diperbarui, 0 tetap" in report
+    assert "Surat penerusan: 3 baru, 0 diperbarui, 0 tetap" in report
+    assert "Tanggapan: 1 baru, 0 diperbarui, 0 tetap" in report
+    assert f"dapat digabungkan nanti): {NEW_AGENCY}" in report
+    assert not at.dataframe  # no rejected rows to list
+
+    assert _count(db_path, "SELECT count(*) FROM complaint") == 0
+    assert _count(db_path, "SELECT count(*) FROM forwarding") == 0
+    assert _count(db_path, f"SELECT count(*) FROM agency WHERE name = '{NEW_AGENCY}'") == 0
+    assert _metric(_dashboard(at), "Surat penerusan") == "0"
+
+
+def test_importing_a_valid_file_adds_its_letters_to_the_dashboard():
+    at = _app().run()
+    assert _metric(at, "Surat penerusan") == "0"
+    at.switch_page(IMPORT_PAGE).run()
+    at = _click(_upload(at, _xlsx(VALID_ROWS)), "import_run")
+    assert _texts(at.success) == ["Impor selesai."]
+    assert "Surat penerusan: 3 baru, 0 diperbarui, 0 tetap" in _report(at)
+
+    at = _dashboard(at)
+    assert _metric(at, "Surat penerusan") == "3"
+    assert _metric(at, "Pengaduan diteruskan") == "2"
+    assert _metric(at, "Ditanggapi") == "1"
+    assert sorted(set(at.dataframe[0].value["agenda_no"])) == ["IMP-001", "IMP-002"]
+
+
+def test_importing_the_same_file_again_adds_nothing():
+    at = _click(_upload(_import_page(), _xlsx(VALID_ROWS)), "import_run")
+    at = _click(at, "import_run")
+    assert _texts(at.success) == ["Impor selesai."]
+    report = _report(at)
+    assert "Pengaduan: 0 baru, 0 diperbarui, 2 tetap" in report
+    assert "Surat penerusan: 0 baru, 0 diperbarui, 3 tetap" in report
+    assert "Instansi baru" not in report
+    assert _metric(_dashboard(at), "Surat penerusan") == "3"
+
+
+def test_one_invalid_row_stops_the_import_and_names_its_sheet_row_and_reason(db_path):
+    at = _click(_upload(_import_page(), _xlsx([*VALID_ROWS, INVALID_ROW])), "import_run")
+    assert _texts(at.error) == [
+        "Impor dibatalkan: 1 baris tidak valid, tidak ada yang ditulis. "
+        "Perbaiki barisnya, atau impor baris yang valid saja."
+    ]
+    rejected = at.dataframe[0].value
+    assert list(rejected.columns) == ["Baris", "Kolom", "Alasan"]
+    assert rejected.to_dict("records") == [
+        {
+            "Baris": INVALID_SHEET_ROW,
+            "Kolom": "Tanggal Surat Penerusan",
+            "Alasan": "Tanggal surat penerusan (30 April 2026) lebih awal dari tanggal "
+            "pengaduan diterima (4 Mei 2026).",
+        }
+    ]
+    assert _count(db_path, "SELECT count(*) FROM complaint") == 0
+    assert _count(db_path, "SELECT count(*) FROM forwarding") == 0
+    assert _metric(_dashboard(at), "Surat penerusan") == "0"
+
+
+def test_importing_only_the_valid_rows_writes_them_and_offers_the_rejected_rows(db_path):
+    at = _upload(_import_page(), _xlsx([*VALID_ROWS, INVALID_ROW]))
+    at = _click(at, "import_run_valid")
+    assert _texts(at.warning) == ["Impor selesai untuk baris yang valid; 1 baris ditolak."]
+    assert "Baris dibaca: 4 (duplikat persis: 0; ditolak: 1)" in _report(at)
+    assert at.dataframe[0].value["Baris"].tolist() == [INVALID_SHEET_ROW]
+    rejects = next(b for b in at.get("download_button") if b.key == "download_rejects")
+    assert rejects.label == "Unduh baris yang ditolak (.xlsx)"
+
+    assert _count(db_path, "SELECT count(*) FROM complaint WHERE agenda_no = 'IMP-003'") == 0
+    assert _metric(_dashboard(at), "Surat penerusan") == "3"
+
+
+def test_choosing_english_in_the_sidebar_translates_the_page_and_its_report():
+    at = _import_page()
+    at.segmented_control(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Import data"
+    assert [tab.label for tab in at.tabs] == ["Import a file", "Merge agencies"]
+    assert at.get("download_button")[0].label == "Download the template"
+    at = _upload(at, _xlsx(VALID_ROWS))
+    labels = {b.key: b.label for b in at.button}
+    assert labels["import_preview"] == "Preview"
+    assert labels["import_run"] == "Import"
+    assert labels["import_run_valid"] == "Import the valid rows only"
+
+    at = _click(at, "import_preview")
+    assert "Preview: no row would be rejected; nothing written yet." in _texts(at.info)
+    report = _report(at)
+    assert "Rows read: 3 (exact duplicates: 0; rejected: 0)" in report
+    assert "Forwarding letters: 3 new, 0 updated, 0 unchanged" in report
+
+
+def test_an_agency_created_by_an_import_is_listed_until_merged_into_a_master_agency(db_path):
+    at = _click(_upload(_import_page(), _xlsx(VALID_ROWS)), "import_run")
+    source = _selectbox(at, "Instansi hasil impor")
+    assert source.options == [NEW_AGENCY]
+    target = _selectbox(at, "Gabungkan ke instansi di daftar induk")
+    assert KEMENDAGRI in target.options and NEW_AGENCY not in target.options
+    target.set_value(_count(db_path, f"SELECT id FROM agency WHERE name = '{KEMENDAGRI}'"))
+    at = _click(at, "merge_run")
+    assert f"{NEW_AGENCY} sudah digabungkan; namanya kini menjadi alias." in _texts(at.success)
+    assert "Tidak ada instansi hasil impor yang perlu digabungkan." in _texts(at.info)
+    assert not [s for s in at.selectbox if s.label == "Instansi hasil impor"]
+
+    # The old name is now an alias: importing the file again creates no agency.
+    at = _click(at, "import_run")
+    assert "Instansi baru" not in _report(at)
+    assert "Tidak ada instansi hasil impor yang perlu digabungkan." in _texts(at.info)
+
+    # Its letter now counts for the master agency.
+    at = _app(agency=KEMENDAGRI).run()
+    assert _metric(at, "Surat penerusan") == "2"
