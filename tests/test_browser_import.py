@@ -159,11 +159,8 @@ def test_an_uploaded_spreadsheet_is_previewed_imported_and_counted_on_the_dashbo
 
     _button(page, "Pratinjau").click()
     _settle(page)
-    alerts = page.locator("[data-testid='stAlert']")
-    preview = alerts.filter(has_text="Pratinjau:")
-    assert preview.inner_text().strip().endswith(
-        "Pratinjau: tidak ada baris yang ditolak; belum ada yang ditulis."
-    )
+    outcome = page.locator("[data-testid='stAlert']").filter(has_text="Pratinjau:").inner_text()
+    assert outcome.strip() == "Pratinjau: tidak ada baris yang ditolak; belum ada yang ditulis."
     report = page.locator("[data-testid='stMarkdownContainer'] li")
     lines = [line.strip() for line in report.all_inner_texts()]
     assert "Baris dibaca: 3 (duplikat persis: 0; ditolak: 0)" in lines
