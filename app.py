@@ -15,8 +15,7 @@ pages = [
         "pages/followup.py",
         title=t("nav.followup"),
         icon=":material/pending_actions:",
-        url_path="tindak-lanjut",
-        default=True,
+        default=True,  # served at "/"
     ),
     st.Page(
         "pages/complaint.py",

@@ -164,8 +164,8 @@ def test_an_uploaded_spreadsheet_is_previewed_imported_and_counted_on_the_dashbo
     report = page.locator("[data-testid='stMarkdownContainer'] li")
     lines = [line.strip() for line in report.all_inner_texts()]
     assert "Baris dibaca: 3 (duplikat persis: 0; ditolak: 0)" in lines
-    assert "Pengaduan: 2 baru, 0 diperbarui, 0 tetap" in lines
-    assert "Surat penerusan: 3 baru, 0 diperbarui, 0 tetap" in lines
+    assert "Pengaduan: 2 akan dibuat, 0 akan diperbarui, 0 tetap" in lines
+    assert "Surat penerusan: 3 akan dibuat, 0 akan diperbarui, 0 tetap" in lines
     assert any(line.endswith(": Dinas Sosial Kota Contoh") for line in lines)
 
     _button(page, "Impor").click()

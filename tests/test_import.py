@@ -13,7 +13,7 @@ from dumas import demo, services
 from dumas.db import connect
 from dumas.importer import import_file, stage
 from dumas.importer.files import export_xlsx, rejects_xlsx, template_xlsx
-from dumas.importer.model import CANONICAL
+from dumas.importer.model import CANONICAL, ImportFileError
 from dumas.queries.exchange import import_layout
 from tests.conftest import ANALYST, TODAY
 from tests.importing import BPN, KEMENDAGRI, row, xlsx
@@ -213,14 +213,23 @@ def test_the_import_is_audited_with_file_name_and_counts(db):
 
 
 def test_the_template_has_the_canonical_headers_an_example_and_drop_downs():
-    sheet = openpyxl.load_workbook(io.BytesIO(template_xlsx())).active
-    assert [c.value for c in sheet[1]] == list(CANONICAL.values())
-    assert sheet["A2"].value == "DM-2026-000123"
-    lists = {str(dv.sqref)[0]: dv.formula1 for dv in sheet.data_validations.dataValidation}
-    assert "SP4N-LAPOR!" in lists["D"] and "Perlu klarifikasi" in lists["P"]
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx()))
+    data, example = book["Data"], book["Contoh"]
+    assert book.sheetnames[0] == "Data" and data.max_row == 1  # nothing to import by mistake
+    for sheet in (data, example):
+        assert [c.value for c in sheet[1]] == list(CANONICAL.values())
+        lists = {str(dv.sqref)[0]: dv.formula1 for dv in sheet.data_validations.dataValidation}
+        assert "SP4N-LAPOR!" in lists["D"] and "Perlu klarifikasi" in lists["P"]
+    assert example["A2"].value == "DM-2026-000123"
 
 
-def test_the_template_imports_as_it_is(db):
-    report = _run(db, template_xlsx())
+def test_the_template_example_sheet_imports_as_it_is(db):
+    report = import_file(db, ANALYST, template_xlsx(), "templat.xlsx", today=TODAY, sheet="Contoh")
     assert not report.errors
     assert _counts(report)["forwarding"] == (1, 0, 0)
+
+
+def test_the_empty_template_imports_nothing_with_a_clear_message(db):
+    with pytest.raises(ImportFileError) as error:
+        _run(db, template_xlsx())
+    assert error.value.key == "import.error.no_rows"

@@ -64,7 +64,7 @@ def test_a_dry_run_writes_nothing(tmp_path):
     result = _run("import", _file(tmp_path, [row()]), "--dry-run", db=db)
     assert result.returncode == 0
     assert result.stdout.startswith("Pratinjau:")
-    assert "Pengaduan: 1 baru" in result.stdout
+    assert "Pengaduan: 1 akan dibuat" in result.stdout
     assert _summary(db)["complaints"] == 0
 
 

@@ -190,9 +190,9 @@ def test_preview_of_a_valid_file_reports_the_counts_and_writes_nothing(db_path):
     assert not at.error
     report = _report(at)
     assert "Baris dibaca: 3 (duplikat persis: 0; ditolak: 0)" in report
-    assert "Pengaduan: 2 baru, 0 diperbarui, 0 tetap" in report
-    assert "Surat penerusan: 3 baru, 0 diperbarui, 0 tetap" in report
-    assert "Tanggapan: 1 baru, 0 diperbarui, 0 tetap" in report
+    assert "Pengaduan: 2 akan dibuat, 0 akan diperbarui, 0 tetap" in report
+    assert "Surat penerusan: 3 akan dibuat, 0 akan diperbarui, 0 tetap" in report
+    assert "Tanggapan: 1 akan dibuat, 0 akan diperbarui, 0 tetap" in report
     assert f"dapat digabungkan nanti): {NEW_AGENCY}" in report
     assert not at.dataframe  # no rejected rows to list
 
@@ -279,14 +279,17 @@ def test_choosing_english_in_the_sidebar_translates_the_page_and_its_report():
     assert "Preview: no row would be rejected; nothing written yet." in _texts(at.info)
     report = _report(at)
     assert "Rows read: 3 (exact duplicates: 0; rejected: 0)" in report
-    assert "Forwarding letters: 3 new, 0 updated, 0 unchanged" in report
+    assert "Forwarding letters: 3 to be created, 0 to be updated, 0 unchanged" in report
 
 
 def test_an_agency_created_by_an_import_is_listed_until_merged_into_a_master_agency(db_path):
     at = _click(_upload(_import_page(), _xlsx(VALID_ROWS)), "import_run")
     source = _selectbox(at, "Instansi hasil impor")
     assert source.options == [NEW_AGENCY]
+    assert source.value is None  # nothing is preselected: a merge is a deliberate choice
+    source.set_value(_count(db_path, f"SELECT id FROM agency WHERE name = '{NEW_AGENCY}'"))
     target = _selectbox(at, "Gabungkan ke instansi di daftar induk")
+    assert target.value is None
     assert KEMENDAGRI in target.options and NEW_AGENCY not in target.options
     target.set_value(_count(db_path, f"SELECT id FROM agency WHERE name = '{KEMENDAGRI}'"))
     at = _click(at, "merge_run")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from dumas.db import Database, Rollback
 from dumas.importer import stage
-from dumas.importer.model import ParseResult, RawTable, RowError, paused_gc
+from dumas.importer.model import ImportFileError, ParseResult, RawTable, RowError, paused_gc
 from dumas.importer.stage import Counts, Progress
 from dumas.services.common import audit
 
@@ -79,6 +79,8 @@ def _import(
         parsed = parse(table, lookups_from_db(cur), today)
     finally:
         cur.close()
+    if parsed.rows_read == 0:
+        raise ImportFileError("import.error.no_rows", {"sheet": table.sheet})
     progress("check", 0.5)
     outcome: dict = {}
     with db.transaction() as cur:

@@ -7,6 +7,7 @@ import io
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from dumas import exports, i18n
 from dumas.importer.model import CANONICAL, RawTable, RowError
@@ -42,27 +43,45 @@ STATUS_NAMES = (
 
 
 def template_xlsx() -> bytes:
-    """The canonical headers, one example row, drop-down lists for Saluran and Status."""
+    """Sheet "Data" to fill in (headers, drop-down lists), sheet "Contoh" with an example row.
+
+    The example sits on its own sheet so that a template filled in below it never imports a
+    made-up complaint; the importer reads the first sheet unless told otherwise.
+    """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    sheet = book.add_worksheet("Data")
-    bold = book.add_format({"bold": True, "bg_color": "#E7E6E6", "border": 1, "text_wrap": True})
-    date = book.add_format({"num_format": exports.DATE})
-    fields = list(CANONICAL)
-    for col, name in enumerate(fields):
-        sheet.write_string(0, col, CANONICAL[name], bold)
-        sheet.set_column(col, col, max(14, len(CANONICAL[name]) + 2))
+    formats = {
+        "header": book.add_format(
+            {"bold": True, "bg_color": "#E7E6E6", "border": 1, "text_wrap": True}
+        ),
+        "date": book.add_format({"num_format": exports.DATE}),
+    }
+    data = _template_sheet(book, "Data", formats)
+    data.write_comment(0, 0, i18n.t("import.template_sheet_hint", "id"), {"x_scale": 3})
+    example = _template_sheet(book, "Contoh", formats)
+    for col, name in enumerate(CANONICAL):
         value = EXAMPLE_ROW[name]
         if isinstance(value, dt.date):
-            sheet.write_datetime(1, col, dt.datetime.combine(value, dt.time()), date)
+            example.write_datetime(1, col, dt.datetime.combine(value, dt.time()), formats["date"])
         elif value:
-            sheet.write_string(1, col, value)
-    for name, choices in (("channel", CHANNEL_NAMES), ("response_status", STATUS_NAMES)):
-        col = fields.index(name)
-        sheet.data_validation(1, col, 100_000, col, {"validate": "list", "source": list(choices)})
-    sheet.freeze_panes(1, 0)
+            example.write_string(1, col, value)
     book.close()
     return buffer.getvalue()
+
+
+def _template_sheet(book: xlsxwriter.Workbook, name: str, formats: dict) -> Worksheet:
+    """Canonical headers, column widths, date formats and the two drop-down lists."""
+    sheet = book.add_worksheet(name)
+    fields = list(CANONICAL)
+    for col, field in enumerate(fields):
+        sheet.write_string(0, col, CANONICAL[field], formats["header"])
+        date = formats["date"] if "date" in field or field == "received_on" else None
+        sheet.set_column(col, col, max(14, len(CANONICAL[field]) + 2), date)
+    for field, choices in (("channel", CHANNEL_NAMES), ("response_status", STATUS_NAMES)):
+        col = fields.index(field)
+        sheet.data_validation(1, col, 100_000, col, {"validate": "list", "source": list(choices)})
+    sheet.freeze_panes(1, 0)
+    return sheet
 
 
 def rejects_xlsx(table: RawTable, errors: list[RowError], lang: str, generated: str) -> bytes:

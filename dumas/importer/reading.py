@@ -57,6 +57,21 @@ def _xlsx_rows(data: bytes, filename: str, sheet: str | None) -> tuple[str, list
     return name, rows
 
 
+def sheet_names(data: bytes, filename: str) -> list[str]:
+    """The worksheets of an .xlsx, first visible first ([] for a CSV or an unreadable file)."""
+    if not filename.lower().endswith(".xlsx"):
+        return []
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception:  # the import itself will say why the file cannot be read
+        return []
+    try:
+        first = _first_sheet(book)
+        return sorted(book.sheet_names, key=lambda name: name != first)
+    finally:
+        book.close()
+
+
 def _first_sheet(book: CalamineWorkbook) -> str | None:
     """The first visible worksheet (what Excel opens on), else the first sheet."""
     for meta in book.sheets_metadata:

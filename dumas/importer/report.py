@@ -38,7 +38,7 @@ def count_lines(report: ImportReport, lang: str) -> list[str]:
         c = report.counts[kind]
         lines.append(
             i18n.t(
-                "import.report.kind",
+                "import.report.kind" if report.applied else "import.report.kind_would",
                 lang,
                 kind=i18n.t(f"import.kind.{kind}", lang),
                 created=n(c.created),
@@ -48,7 +48,8 @@ def count_lines(report: ImportReport, lang: str) -> list[str]:
         )
     if report.new_agencies:
         names = ", ".join(report.new_agencies)
-        lines.append(i18n.t("import.report.new_agencies", lang, names=names))
+        key = "import.report.new_agencies" if report.applied else "import.report.new_agencies_would"
+        lines.append(i18n.t(key, lang, names=names))
     if report.unknown_columns:
         columns = ", ".join(report.unknown_columns)
         lines.append(i18n.t("import.report.unknown_columns", lang, columns=columns))

@@ -89,6 +89,13 @@ MESSAGES: dict[str, str] = {
     "merge.source": "Agency created by an import",
     "merge.target": "Merge into this master-list agency",
     "nav.import": "Import data",
+    # Import page: wording after review
+    "import.export_all": "Download all data (import layout)",
+    "import.report.kind_would": "{kind}: {created} to be created, {updated} to be updated, {unchanged} unchanged",
+    "import.report.new_agencies_would": "New agencies to be created (not in the master list; can be merged later): {names}",
+    "import.template_sheet_hint": "Fill in data from row 2 of this sheet. A filled-in example is on the “Contoh” sheet.",
+    "merge.choose": "Choose an agency",
+    "merge.pick_both": "Choose the imported agency and the agency to merge it into.",
     # Follow-up dashboard, complaint page, forms, errors, command line
     "agencies.rule": "Only agencies with at least {n} forwarding letters are ranked; the others are listed unranked.",
     "agencies.title": "Agency responsiveness",
@@ -242,6 +249,7 @@ MESSAGES: dict[str, str] = {
     "import.error.letter_conflict": "Forwarding letter no. {letter_no} is already used in row {first_row} for another agenda no., agency or date.",
     "import.error.missing_columns": "Required columns not found: {columns}.",
     "import.error.no_header": "No header row found in the first {rows} rows. The header must name at least two known columns, e.g. “No Agenda” and “Tanggal Diterima”.",
+    "import.error.no_rows": "Sheet “{sheet}” has no data rows below its column headings.",
     "import.error.no_sheet": "There is no sheet “{sheet}”. Sheets in the file: {sheets}.",
     "import.error.required": "Required.",
     "import.error.response_before_letter": "The response date ({value}) is earlier than the forwarding letter date ({letter_date}).",

@@ -89,6 +89,13 @@ MESSAGES: dict[str, str] = {
     "merge.source": "Instansi hasil impor",
     "merge.target": "Gabungkan ke instansi di daftar induk",
     "nav.import": "Impor Data",
+    # Import page: wording after review
+    "import.export_all": "Unduh seluruh data (format impor)",
+    "import.report.kind_would": "{kind}: {created} akan dibuat, {updated} akan diperbarui, {unchanged} tetap",
+    "import.report.new_agencies_would": "Instansi baru yang akan dibuat (belum ada di daftar induk; dapat digabungkan nanti): {names}",
+    "import.template_sheet_hint": "Isi data mulai baris 2 lembar ini. Contoh pengisian ada di lembar “Contoh”.",
+    "merge.choose": "Pilih instansi",
+    "merge.pick_both": "Pilih instansi hasil impor dan instansi tujuannya.",
     # Follow-up dashboard, complaint page, forms, errors, command line
     "agencies.rule": "Peringkat hanya untuk instansi dengan sedikitnya {n} surat penerusan; instansi lain ditampilkan tanpa peringkat.",
     "agencies.title": "Responsivitas instansi",
@@ -242,6 +249,7 @@ MESSAGES: dict[str, str] = {
     "import.error.letter_conflict": "No surat penerusan {letter_no} sudah dipakai di baris {first_row} untuk no agenda, instansi atau tanggal yang lain.",
     "import.error.missing_columns": "Kolom wajib tidak ditemukan: {columns}.",
     "import.error.no_header": "Baris judul kolom tidak ditemukan dalam {rows} baris pertama. Judul kolom harus memuat sedikitnya dua nama yang dikenal, misalnya “No Agenda” dan “Tanggal Diterima”.",
+    "import.error.no_rows": "Lembar “{sheet}” tidak berisi baris data di bawah judul kolom.",
     "import.error.no_sheet": "Lembar “{sheet}” tidak ada. Lembar yang tersedia: {sheets}.",
     "import.error.required": "Wajib diisi.",
     "import.error.response_before_letter": "Tanggal tanggapan ({value}) lebih awal dari tanggal surat penerusan ({letter_date}).",

@@ -7,12 +7,13 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from dumas import i18n, services
+from dumas import services
 from dumas.errors import DomainError
 from dumas.importer import ImportReport, import_file
 from dumas.importer.files import export_xlsx, rejects_xlsx, template_xlsx
 from dumas.importer.model import ImportFileError
-from dumas.importer.report import count_lines, error_line, outcome
+from dumas.importer.reading import sheet_names
+from dumas.importer.report import count_lines, outcome, reason
 from dumas.queries import lookups
 from dumas.queries.exchange import import_layout
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
@@ -41,7 +42,12 @@ def downloads() -> None:
             on_click="ignore",
             key="download_template",
         )
-        xlsx_button(export, filename="data-tindak-lanjut.xlsx", key="download_export")
+        xlsx_button(
+            export,
+            filename="data-tindak-lanjut.xlsx",
+            key="download_export",
+            label=t("import.export_all"),
+        )
 
 
 def _run(data: bytes, name: str, sheet: str | None, **mode: bool) -> ImportReport | None:
@@ -65,11 +71,12 @@ def _run(data: bytes, name: str, sheet: str | None, **mode: bool) -> ImportRepor
 def upload_and_import() -> None:
     """Upload, preview (a dry run), then import all or only the valid rows."""
     upload = st.file_uploader(t("import.upload"), type=["xlsx", "csv"], key="import_upload")
-    sheet = st.text_input(t("import.sheet"), key="import_sheet")
     if upload is None:
         st.info(t("import.hint"))
         return
     data = upload.getvalue()
+    sheets = sheet_names(data, upload.name)
+    sheet = st.selectbox(t("import.sheet"), sheets, key="import_sheet") if sheets else None
     digest = hashlib.sha256(data + (sheet or "").encode()).hexdigest()
     with st.container(horizontal=True):
         preview = st.button(t("import.preview"), key="import_preview", icon=":material/preview:")
@@ -87,12 +94,12 @@ def upload_and_import() -> None:
 def show_report(report: ImportReport) -> None:
     """The outcome, the counts, the rejected rows and their download."""
     language = lang()
-    if report.blocked or (report.dry_run and report.errors):
+    if report.blocked:
         box = st.error
     elif report.dry_run:
-        box = st.info
+        box = st.warning if report.errors else st.info
     else:
-        box = st.success if not report.errors else st.warning
+        box = st.warning if report.errors else st.success
     box(outcome(report, language))
     st.markdown("\n".join(f"- {line}" for line in count_lines(report, language)))
     if not report.errors:
@@ -102,9 +109,7 @@ def show_report(report: ImportReport) -> None:
             {
                 t("import.col.row"): e.row,
                 t("import.col.column"): e.column or "",
-                t("import.col.reason"): i18n.t(
-                    e.key, language, **i18n.display_params(e.params, language)
-                ),
+                t("import.col.reason"): reason(e, language),
             }
             for e in report.errors
         ]
@@ -119,7 +124,6 @@ def show_report(report: ImportReport) -> None:
         on_click="ignore",
         key="download_rejects",
     )
-    st.caption(" · ".join(error_line(e, language) for e in report.errors[:3]))
 
 
 def merge_agencies() -> None:
@@ -134,9 +138,13 @@ def merge_agencies() -> None:
         st.info(t("merge.none"))
         return
     with st.form("merge_form"):
-        source = st.selectbox(t("merge.source"), list(imported), format_func=imported.get)
-        target = st.selectbox(t("merge.target"), list(masters), format_func=masters.get)
+        choose = {"index": None, "placeholder": t("merge.choose")}
+        source = st.selectbox(t("merge.source"), list(imported), format_func=imported.get, **choose)
+        target = st.selectbox(t("merge.target"), list(masters), format_func=masters.get, **choose)
         if st.form_submit_button(t("merge.run"), key="merge_run", type="primary"):
+            if source is None or target is None:
+                st.warning(t("merge.pick_both"))
+                return
             try:
                 services.merge_agency(get_db(), actor(), source_id=source, target_id=target)
             except DomainError as error:

@@ -121,10 +121,12 @@ def generated_text() -> str:
     return t("export.generated", when=i18n.fmt_datetime(dt.datetime.now(TIMEZONE), lang()))
 
 
-def xlsx_button(build: Callable[[], bytes], *, filename: str, key: str) -> None:
+def xlsx_button(
+    build: Callable[[], bytes], *, filename: str, key: str, label: str | None = None
+) -> None:
     """A download button that builds the workbook only when clicked."""
     st.download_button(
-        t("export.download"),
+        label or t("export.download"),
         data=build,
         file_name=filename,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
