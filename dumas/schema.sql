@@ -136,7 +136,7 @@ CREATE TABLE audit_log (
 -- depends on a date: letter_facts(as_of) in figures.sql derives answered, age and status
 -- at any date. It exists for speed: the dashboard scans one table, no joins per letter.
 CREATE TABLE letter_fact (
-    forwarding_id     BIGINT PRIMARY KEY,
+    forwarding_id     BIGINT NOT NULL,  -- no index: derived rows, rebuilt by complaint
     complaint_id      BIGINT NOT NULL,
     agency_id         INTEGER NOT NULL,
     letter_no         VARCHAR NOT NULL,

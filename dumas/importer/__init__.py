@@ -95,7 +95,7 @@ def _import(
 
 def _stage(cur, actor: str, parsed: ParseResult, progress: Progress, outcome: dict) -> None:
     """Every database step of the import, recording what it found in outcome."""
-    stage.stage_records(cur, parsed.records)
+    stage.stage_records(cur, parsed.rows)
     outcome["new_agencies"] = stage.resolve_agencies(cur)
     taken = stage.refuse_taken_numbers(cur)
     outcome["errors"] = sorted(

@@ -107,10 +107,15 @@ class ParseResult:
     table: RawTable
     columns: dict[int, str]  # cell index -> field
     unknown_columns: list[str]
-    records: list[Record]
+    rows: list[tuple]  # valid rows: (sheet row number, *cleaned values in CANONICAL order)
     errors: list[RowError]
     duplicates: int = 0  # exact duplicate rows counted once
     rows_read: int = 0
+
+    @property
+    def records(self) -> list[Record]:
+        """The valid rows as Records (built on demand; the database side uses rows)."""
+        return [Record(*values) for values in self.rows]
 
 
 class ImportFileError(DomainError):

@@ -45,7 +45,7 @@ def parse(table: RawTable, lookups: Lookups, today: dt.date) -> ParseResult:
         raise ImportFileError("import.error.missing_columns", {"columns": ", ".join(missing)})
     headers = {name: CANONICAL[name] for name in FIELDS}
     headers.update({name: display_header(table.headers[i]) for i, name in columns.items()})
-    result = ParseResult(table, columns, unknown, records=[], errors=[])
+    result = ParseResult(table, columns, unknown, rows=[], errors=[])
     with paused_gc():
         cols = _clean_columns(table, columns, lookups)
         _collect(result, cols, broken_rules(cols, today), headers)
@@ -75,7 +75,7 @@ def _collect(
             result.errors.extend(errors)
             continue
         seen.add(cleaned)
-        result.records.append(Record(number, *cleaned))
+        result.rows.append((number, *cleaned))
 
 
 def _clean_columns(

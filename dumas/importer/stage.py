@@ -6,7 +6,6 @@ so a preview's counts are exactly what the import would do.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ import pyarrow as pa
 
 from dumas import facts
 from dumas.db import next_id
-from dumas.importer.model import CANONICAL, Record, RowError
+from dumas.importer.model import CANONICAL, RowError
 from dumas.reference import normalise_name
 
 Progress = Callable[[str, float], None]
@@ -50,9 +49,8 @@ RESPONSE_COLUMNS = ("response_date", "status", "summary")
 _DATES = {"received_on", "letter_date", "response_date"}
 
 
-def _arrow(records: list[Record]) -> pa.Table:
-    """The records as typed columns (dates as date32), plus agency name keys."""
-    rows = map(operator.attrgetter(*_FIELDS), records)
+def _arrow(rows: list[tuple]) -> pa.Table:
+    """The valid rows as typed columns (dates as date32), plus agency name keys."""
     values = list(zip(*rows, strict=True)) or [()] * len(_FIELDS)
     columns = {}
     for name, column in zip(_FIELDS, values, strict=True):
@@ -64,9 +62,9 @@ def _arrow(records: list[Record]) -> pa.Table:
     return pa.table(columns)
 
 
-def stage_records(cur: duckdb.DuckDBPyConnection, records: list[Record]) -> None:
-    """The valid rows as the temporary table imp, with agency name keys."""
-    cur.register("_imp_rows", _arrow(records))
+def stage_records(cur: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    """The valid rows (row number, then CANONICAL's fields) as the temporary table imp."""
+    cur.register("_imp_rows", _arrow(rows))
     try:
         cur.execute(
             """
