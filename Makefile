@@ -22,7 +22,7 @@ chromium:
 	else echo "Chromium is missing: run 'sudo apt-get install chromium' and retry."; exit 1; fi
 
 run: $(STAMP)
-	$(VENV)/bin/streamlit run app.py --server.port=$(PORT)
+	$(VENV)/bin/streamlit run server.py --server.port=$(PORT)
 
 test: $(STAMP) chromium
 	$(VENV)/bin/ruff check .

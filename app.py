@@ -1,35 +1,29 @@
-"""Dumas Monitor: the frame and router. No SQL, no logic."""
+"""Dumas Monitor: the frame and router. No SQL, no logic.
+
+Signs the user in (or asks for the first administrator), then offers only the pages the
+permission table allows the user's roles; a page not offered cannot be opened by URL.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dumas.services.users import has_users
+from dumas.ui.account_sections import demo_banner, user_box
+from dumas.ui.auth_gate import current_user
+from dumas.ui.navigation import pages_for
 from dumas.ui.state import get_db, language_selector, t
 
 st.set_page_config(page_title="Dumas Monitor", page_icon=":material/fact_check:", layout="wide")
 language_selector()
-get_db()  # creates, migrates and (first start) fills the database before any page
+db = get_db()  # creates, migrates and (first start) fills the database before any page
+demo_banner()
+user = current_user()
+if user is None:
+    gate = "pages/sign_in.py" if has_users(db) else "pages/setup.py"
+    st.navigation([st.Page(gate, title=t("signin.title"), default=True)]).run()
+    st.stop()
 
-pages = [
-    st.Page(
-        "pages/followup.py",
-        title=t("nav.followup"),
-        icon=":material/pending_actions:",
-        default=True,  # served at "/"
-    ),
-    st.Page(
-        "pages/complaint.py",
-        title=t("nav.complaint"),
-        icon=":material/description:",
-        url_path="pengaduan",
-    ),
-    st.Page(
-        "pages/import_data.py",
-        title=t("nav.import"),
-        icon=":material/upload_file:",
-        url_path="impor",
-    ),
-]
-page = st.navigation(pages)
+user_box(user)
 st.sidebar.caption(t("app.subtitle"))
-page.run()
+st.navigation(pages_for(user)).run()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dumas import config
 from dumas.db import connect
+from dumas.permissions import SYSTEM
 from dumas.queries import followup
 from dumas.queries.filters import Filters
 
@@ -96,7 +97,7 @@ def _import_seconds(data: bytes, db_path: Path, repeat: int) -> float:
             leftover.unlink()
         db = connect(db_path)
         start = time.perf_counter()
-        report = import_file(db, "bench", data, "bench.xlsx", today=config.today())
+        report = import_file(db, SYSTEM, data, "bench.xlsx", today=config.today())
         times.append(time.perf_counter() - start)
         db.close()
         if report.errors:
@@ -110,7 +111,7 @@ def _reimport_seconds(data: bytes, db_path: Path) -> float:
 
     db = connect(db_path)
     start = time.perf_counter()
-    import_file(db, "bench", data, "bench.xlsx", today=config.today())
+    import_file(db, SYSTEM, data, "bench.xlsx", today=config.today())
     elapsed = time.perf_counter() - start
     db.close()
     return elapsed

@@ -154,3 +154,33 @@ CREATE TABLE letter_fact (
     reminder_dates    DATE[]            -- surat konfirmasi sent about this letter, in order
 );
 -- (Python step: fills letter_fact from the base tables; see db.py)
+
+-- migration: 0004_accounts
+CREATE TABLE app_user (
+    id              INTEGER PRIMARY KEY,
+    username        VARCHAR NOT NULL UNIQUE,   -- stored lower case
+    full_name       VARCHAR NOT NULL,
+    password_hash   VARCHAR NOT NULL,          -- scrypt (memory-hard), see dumas/auth.py
+    is_active       BOOLEAN NOT NULL DEFAULT true,
+    bidang          VARCHAR,                   -- for Kasubbid and Kabid
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until    TIMESTAMPTZ,
+    created_at      TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE user_role (
+    user_id INTEGER NOT NULL,
+    role    VARCHAR NOT NULL CHECK (role IN ('analis', 'kasubbid', 'kabid', 'asdep', 'deputi',
+                                             'ppk', 'bpp', 'pimpinan', 'admin')),
+    PRIMARY KEY (user_id, role)
+);
+
+-- A signed-in browser: the cookie holds the token, the table only its SHA-256.
+CREATE TABLE user_session (
+    token_hash VARCHAR PRIMARY KEY,
+    user_id    INTEGER NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    last_seen  TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL,
+    ended_at   TIMESTAMPTZ                 -- signed out, or ended by an administrator
+);

@@ -31,6 +31,7 @@ if complaint is None:
     st.stop()
 
 sections.header(complaint)
+sections.reveal_button(complaint)
 st.divider()
 sections.letters(letters, timeline, complaint["agenda_no"])
 st.divider()

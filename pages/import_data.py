@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dumas.permissions import Action
 from dumas.ui import import_sections as sections
-from dumas.ui.state import t
+from dumas.ui.state import actor, t
 
 st.title(t("import.title"))
 st.caption(t("import.caption"))
 sections.flash()
-tab_import, tab_merge = st.tabs([t("import.tab_import"), t("import.tab_merge")])
-with tab_import:
-    sections.downloads()
-    sections.upload_and_import()
-with tab_merge:
-    sections.merge_agencies()
+user = actor()
+parts = [
+    (t("import.tab_import"), Action.IMPORT_DATA, sections.import_tab),
+    (t("import.tab_merge"), Action.MERGE_AGENCY, sections.merge_agencies),
+]
+allowed = [(label, show) for label, action, show in parts if user.can(action)]
+for tab, (_, show) in zip(st.tabs([label for label, _ in allowed]), allowed, strict=True):
+    with tab:
+        show()

@@ -3,25 +3,66 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from dumas import services
+from dumas import auth, config, services
 from dumas.db import Database, connect
+from dumas.permissions import BIDANG_ROLES, Role, User
+from dumas.services import users
 
 TODAY = dt.date(2026, 11, 27)  # a Friday; every test travels to it
-ANALYST = "analis.uji"  # the acting user of the tests (accounts come with issue 4)
+ANALYST = User(
+    id=9001, username="analis.uji", full_name="Analis Uji", roles=frozenset({Role.ANALIS})
+)
+ADMIN = User(id=9002, username="admin.uji", full_name="Admin Uji", roles=frozenset({Role.ADMIN}))
+
+
+PASSWORD = "sandi-uji-2026"  # every account of the template database
+
+
+def username(role: Role) -> str:
+    """The template database's account holding just this role."""
+    return f"{role.value}.uji"
 
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated database with reference data and no complaints, built once."""
+    """A migrated database with reference data, one account per role, no complaints."""
     path = tmp_path_factory.mktemp("template") / "template.duckdb"
-    connect(path).close()
+    db = connect(path)
+    admin_id = users.create_first_admin(
+        db, username=username(Role.ADMIN), full_name="Admin Uji", password=PASSWORD
+    )
+    admin = auth.load_user(db.cursor(), admin_id)
+    for role in Role:
+        if role is not Role.ADMIN:
+            bidang = "Bidang Uji" if role in BIDANG_ROLES else None
+            users.create_user(
+                db, admin, username=username(role), full_name=f"{role.name.title()} Uji",
+                password=PASSWORD, roles=[role.value], bidang=bidang,
+            )  # fmt: skip
+    db.close()
     return path
+
+
+def signed_in_app(role: Role = Role.ANALIS, **query: object) -> AppTest:
+    """An AppTest of app.py signed in (through the real sign-in) as the role's account."""
+    db = connect(os.environ["DUMAS_DB"])
+    try:
+        _, token = auth.sign_in(db, username(role), PASSWORD, dt.datetime.now(config.TIMEZONE))
+    finally:
+        db.close()
+    at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60)
+    at.session_state["session_token"] = token
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
 
 
 @pytest.fixture

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from dumas.config import ROOT
 from dumas.db import connect
 from dumas.importer.model import CANONICAL
-from tests.conftest import TODAY
+from dumas.services import users
+from tests.browser_support import chromium, metric, running_app, settle, sign_in
 
 pytestmark = pytest.mark.browser
+PASSWORD = "sandi-admin-uji-2026"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HEADERS = [
     CANONICAL[f]
@@ -37,95 +32,24 @@ ROWS = [
 LETTER_DATE = dt.date(2026, 8, 10)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run app.py` on an empty migrated database (no demo data)."""
+    """An empty migrated database (no demo data) with one administrator account."""
     path = tmp_path_factory.mktemp("browser_import") / "dumas.duckdb"
-    connect(path).close()
-    port = _free_port()
-    env = {**os.environ, "DUMAS_DB": str(path), "DUMAS_DEMO": "0", "DUMAS_TODAY": TODAY.isoformat()}
-    log = open(path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, proc)
+    database = connect(path)
+    users.create_first_admin(database, username="admin", full_name="Admin", password=PASSWORD)
+    database.close()
+    with running_app(path) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
-
-
-def _wait_healthy(base: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("streamlit exited early")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError("streamlit did not become healthy")
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as instance:
+        yield instance
 
 
-def _settle(page) -> None:
-    """Wait like Streamlit's own e2e suite: connected, then the script not running."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
-    page.wait_for_timeout(300)
-    page.wait_for_selector(
-        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
-    )
-
-
-def _metric(page, label: str) -> int:
-    card = page.locator("[data-testid='stMetric']").filter(
-        has=page.locator("[data-testid='stMetricLabel']", has_text=re.compile(f"^{label}$"))
-    )
-    return int(card.locator("[data-testid='stMetricValue']").inner_text().replace(".", ""))
+_settle, _metric = settle, metric
 
 
 def _workbook(path: Path) -> Path:
@@ -146,7 +70,8 @@ def _button(page, label: str):
 def test_an_uploaded_spreadsheet_is_previewed_imported_and_counted_on_the_dashboard(
     server, browser, tmp_path
 ):
-    page = browser.new_page()
+    page = browser.new_context().new_page()
+    sign_in(page, server, "admin", PASSWORD)
     page.goto(f"{server}/")
     _settle(page)
     assert _metric(page, "Surat penerusan") == 0
@@ -180,7 +105,8 @@ def test_an_uploaded_spreadsheet_is_previewed_imported_and_counted_on_the_dashbo
 
 
 def test_the_import_page_opens_in_english_from_its_url(server, browser):
-    page = browser.new_page()
+    page = browser.new_context().new_page()
+    sign_in(page, server, "admin", PASSWORD)
     page.goto(f"{server}/impor?lang=English")
     _settle(page)
     assert page.locator("h1").first.inner_text().strip() == "Import data"

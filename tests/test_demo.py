@@ -56,14 +56,22 @@ def test_demo_is_deterministic_for_the_same_seed(tmp_path: Path) -> None:
     assert sums[0] != sums[2]  # the seed matters
 
 
-def test_demo_returns_its_counts_and_writes_one_audit_row(tmp_path: Path) -> None:
+def test_demo_returns_its_counts_and_writes_audit_rows_for_data_and_accounts(
+    tmp_path: Path,
+) -> None:
     database = connect(tmp_path / "t.duckdb")
     counts = demo.generate(database, 500, seed=3, today=TODAY, actor="analis.uji")
     assert counts == {t: scalar(database, f"SELECT count(*) FROM {t}") for t in DATA_TABLES}
     assert counts["complaint"] == 500
-    rows = database.cursor().execute("SELECT actor, action, new_value FROM audit_log").fetchall()
-    assert [(r[0], r[1]) for r in rows] == [("analis.uji", "demo.generate")]
-    assert '"seed": 3' in rows[0][2]
+    rows = database.cursor().execute(
+        "SELECT actor, action, new_value FROM audit_log ORDER BY id"
+    ).fetchall()
+    assert [(r[0], r[1]) for r in rows] == [
+        ("sistem.demo", "user.create_demo_accounts"),
+        ("analis.uji", "demo.generate"),
+    ]
+    assert '"seed": 3' in rows[1][2]
+    assert scalar(database, "SELECT count(*) FROM app_user") == 9  # one demo account per role
     database.close()
 
 

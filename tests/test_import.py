@@ -15,7 +15,7 @@ from dumas.importer import import_file, stage
 from dumas.importer.files import export_xlsx, rejects_xlsx, template_xlsx
 from dumas.importer.model import CANONICAL, ImportFileError
 from dumas.queries.exchange import import_layout
-from tests.conftest import ANALYST, TODAY
+from tests.conftest import ADMIN, ANALYST, TODAY
 from tests.importing import BPN, KEMENDAGRI, row, xlsx
 
 TABLES = ("complaint", "forwarding", "reminder", "response", "agency", "letter_fact")
@@ -172,7 +172,7 @@ def test_an_unknown_agency_is_created_and_can_be_merged_into_the_master_list(db)
     source = db.cursor().execute("SELECT id FROM agency WHERE from_import").fetchone()[0]
     target = db.cursor().execute("SELECT id FROM agency WHERE name = $n", {"n": KEMENDAGRI})
     target = target.fetchone()[0]
-    moved = services.merge_agency(db, ANALYST, source_id=source, target_id=target)
+    moved = services.merge_agency(db, ADMIN, source_id=source, target_id=target)
     assert moved["forwarding"] == 1
     agency = db.cursor().execute("SELECT agency_id FROM letter_facts($d)", {"d": TODAY})
     assert agency.fetchone()[0] == target
@@ -208,7 +208,7 @@ def test_the_import_is_audited_with_file_name_and_counts(db):
         .fetchone()
     )
     summary = json.loads(new)
-    assert (actor, entity_id) == (ANALYST, "rekap.xlsx")
+    assert (actor, entity_id) == (ANALYST.username, "rekap.xlsx")
     assert summary["forwarding"] == {"created": 1, "updated": 0, "unchanged": 0}
 
 

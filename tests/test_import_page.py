@@ -12,9 +12,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dumas.config import ROOT
 from dumas.importer.model import CANONICAL
-from tests.conftest import TODAY
+from dumas.permissions import Role
+from tests.conftest import TODAY, signed_in_app
 
 IMPORT_PAGE = "pages/import_data.py"
 KEMENDAGRI = "Kementerian Dalam Negeri"
@@ -124,15 +124,12 @@ def _count(db_path: Path, sql: str) -> int:
         con.close()
 
 
-def _app(**query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at
+def _app(role: Role = Role.ANALIS, **query: str) -> AppTest:
+    return signed_in_app(role, **query)
 
 
-def _import_page(**query: str) -> AppTest:
-    at = _app(**query).run()
+def _import_page(role: Role = Role.ANALIS, **query: str) -> AppTest:
+    at = _app(role, **query).run()
     at.switch_page(IMPORT_PAGE).run()
     assert not at.exception
     return at
@@ -174,7 +171,7 @@ def _selectbox(at: AppTest, label: str):
 
 
 def test_the_page_offers_the_template_and_explains_the_layout_before_any_upload():
-    at = _import_page()
+    at = _import_page(Role.ADMIN)  # an administrator sees both tabs
     assert at.title[0].value == "Impor Data"
     assert [tab.label for tab in at.tabs] == ["Impor berkas", "Gabungkan instansi"]
     assert at.get("download_button")[0].label == "Unduh templat"
@@ -182,6 +179,11 @@ def test_the_page_offers_the_template_and_explains_the_layout_before_any_upload(
     assert any(text.startswith("Satu baris = satu surat penerusan") for text in _texts(at.info))
     assert "Tidak ada instansi hasil impor yang perlu digabungkan." in _texts(at.info)
     assert not [b for b in at.button if b.key == "import_run"]  # nothing to import yet
+
+
+def test_an_analyst_imports_but_does_not_see_the_merge_tab():
+    at = _import_page(Role.ANALIS)
+    assert [tab.label for tab in at.tabs] == ["Impor berkas"]
 
 
 def test_preview_of_a_valid_file_reports_the_counts_and_writes_nothing(db_path):
@@ -267,7 +269,7 @@ def test_choosing_english_in_the_sidebar_translates_the_page_and_its_report():
     at.segmented_control(key="lang").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Import data"
-    assert [tab.label for tab in at.tabs] == ["Import a file", "Merge agencies"]
+    assert [tab.label for tab in at.tabs] == ["Import a file"]  # an analyst does not merge
     assert at.get("download_button")[0].label == "Download the template"
     at = _upload(at, _xlsx(VALID_ROWS))
     labels = {b.key: b.label for b in at.button}
@@ -283,7 +285,8 @@ def test_choosing_english_in_the_sidebar_translates_the_page_and_its_report():
 
 
 def test_an_agency_created_by_an_import_is_listed_until_merged_into_a_master_agency(db_path):
-    at = _click(_upload(_import_page(), _xlsx(VALID_ROWS)), "import_run")
+    # Only an Administrator merges agencies; the administrator may import too.
+    at = _click(_upload(_import_page(Role.ADMIN), _xlsx(VALID_ROWS)), "import_run")
     source = _selectbox(at, "Instansi hasil impor")
     assert source.options == [NEW_AGENCY]
     assert source.value is None  # nothing is preselected: a merge is a deliberate choice

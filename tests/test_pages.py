@@ -8,8 +8,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dumas.config import ROOT
-from tests.conftest import TODAY
+from dumas.permissions import Role
+from tests.conftest import TODAY, signed_in_app
 
 
 @pytest.fixture(autouse=True)
@@ -38,11 +38,8 @@ def letters(db, make, kemendagri, bpn):
     return {"agenda": ["UJI-0001", "UJI-0002"], "kemendagri": kemendagri, "bpn": bpn}
 
 
-def _app(**query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at
+def _app(role: Role = Role.ANALIS, **query: str) -> AppTest:
+    return signed_in_app(role, **query)
 
 
 def _metric(at: AppTest, label: str) -> str:

@@ -45,7 +45,14 @@ def test_recording_a_response_appends_one_audit_row_with_the_new_values(db, make
         .fetchone()
     )
     assert _count(db, "audit_log") == before + 1
-    assert rows == (ANALYST, "response.create", str(rid), None, "T-9 /2026", "Sedang diproses")
+    assert rows == (
+        ANALYST.username,
+        "response.create",
+        str(rid),
+        None,
+        "T-9 /2026",
+        "Sedang diproses",
+    )
 
 
 def test_letter_number_is_required(db, make, kemendagri):

@@ -36,6 +36,7 @@ def generate(
     `today` defaults to config.today() (Asia/Jakarta, or DUMAS_TODAY when pinned).
     """
     from dumas import facts, services
+    from dumas.services.users import create_demo_accounts
 
     if complaints < 1:
         raise ValueError("The number of demo complaints must be at least 1.")
@@ -46,6 +47,8 @@ def generate(
         # The frames are dropped as soon as they are inserted, before the commit.
         counts = insert_tables(cur, _build(read_reference(cur, today), complaints, seed))
         facts.refresh(cur)
+        if not cur.execute("SELECT count(*) FROM app_user").fetchall()[0][0]:
+            create_demo_accounts(cur)  # one per role; marks the database as a demo
         new = {"seed": seed, "today": today.isoformat(), "counts": counts}
         services.audit(cur, actor, "demo.generate", "database", None, None, new)
     return counts

@@ -9,6 +9,7 @@ from dumas.db import Database, Rollback
 from dumas.importer import stage
 from dumas.importer.model import ImportFileError, ParseResult, RawTable, RowError, paused_gc
 from dumas.importer.stage import Counts, Progress
+from dumas.permissions import Action, User, require
 from dumas.services.common import audit
 
 
@@ -40,7 +41,7 @@ def _no_progress(stage: str, fraction: float) -> None:
 
 def import_file(
     db: Database,
-    actor: str,
+    actor: User,
     data: bytes,
     file_name: str,
     *,
@@ -51,13 +52,14 @@ def import_file(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import a spreadsheet; raises ImportFileError when the file itself cannot be used."""
+    require(actor, Action.IMPORT_DATA)
     with paused_gc():
         return _import(db, actor, data, file_name, today, sheet, dry_run, skip_invalid, progress)
 
 
 def _import(
     db: Database,
-    actor: str,
+    actor: User,
     data: bytes,
     file_name: str,
     today: dt.date,
@@ -88,12 +90,12 @@ def _import(
         outcome["write"] = not dry_run and (skip_invalid or not outcome["errors"])
         if not outcome["write"]:
             raise Rollback  # a preview, or invalid rows: the same work, undone
-        audit(cur, actor, "import", "file", file_name, None, _summary(parsed, outcome))
+        audit(cur, actor.username, "import", "file", file_name, None, _summary(parsed, outcome))
     progress("done", 1.0)
     return _report(file_name, parsed, outcome, dry_run=dry_run)
 
 
-def _stage(cur, actor: str, parsed: ParseResult, progress: Progress, outcome: dict) -> None:
+def _stage(cur, actor: User, parsed: ParseResult, progress: Progress, outcome: dict) -> None:
     """Every database step of the import, recording what it found in outcome."""
     stage.stage_records(cur, parsed.rows)
     outcome["new_agencies"] = stage.resolve_agencies(cur)
@@ -102,7 +104,7 @@ def _stage(cur, actor: str, parsed: ParseResult, progress: Progress, outcome: di
         [*parsed.errors, *taken], key=lambda e: (e.row, e.column or "", e.key)
     )
     stage.create_agencies(cur)
-    outcome["counts"] = stage.upsert(cur, actor, progress)
+    outcome["counts"] = stage.upsert(cur, actor.username, progress)
 
 
 def _summary(parsed: ParseResult, outcome: dict) -> dict:

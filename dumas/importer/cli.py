@@ -13,6 +13,7 @@ from dumas.db import Database
 from dumas.importer import ImportReport, import_file
 from dumas.importer.files import rejects_xlsx
 from dumas.importer.report import count_lines, error_line, outcome
+from dumas.permissions import SYSTEM
 
 MAX_ERRORS_SHOWN = 50
 
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace, open_db: Callable[[argparse.Namespace], Databa
     db = open_db(args)
     try:
         report = import_file(
-            db, config.LOCAL_USER, data, path.name, today=config.today(), sheet=args.sheet,
+            db, SYSTEM, data, path.name, today=config.today(), sheet=args.sheet,
             dry_run=args.dry_run, skip_invalid=args.skip_invalid, progress=_progress(lang),
         )  # fmt: skip
     except ImportFileError as exc:

@@ -9,15 +9,17 @@ import pandas as pd
 
 
 def by_agenda(cur: duckdb.DuckDBPyConnection, agenda_no: str) -> dict[str, object] | None:
-    """The complaint with its reference names, or None when the agenda number is unknown."""
+    """The complaint with its reference names, or None when the agenda number is unknown.
+
+    The complainant's name and contact are not read here: only the audited reveal service
+    returns them, to roles allowed them.
+    """
     cursor = cur.execute(
         """
         SELECT c.id,
                c.agenda_no,
                c.received_on,
                c.channel,
-               c.complainant_name,
-               c.complainant_contact,
                p.name AS province,
                c.regency,
                ra.name AS reported_agency,

@@ -30,3 +30,9 @@ def data_version(cur: duckdb.DuckDBPyConnection) -> str:
     """A token that changes on every committed write (cache key for the UI)."""
     row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
     return row[0] if row else "0"
+
+
+def is_demo(cur: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database holds demo data and demo accounts."""
+    found = cur.execute("SELECT 1 FROM meta WHERE key = 'demo' AND value = 'true'").fetchall()
+    return bool(found)

@@ -8,6 +8,7 @@ from dumas.services.followup import (
     record_forwarding,
     record_reminder,
     record_response,
+    reveal_complainant,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "record_forwarding",
     "record_reminder",
     "record_response",
+    "reveal_complainant",
 ]

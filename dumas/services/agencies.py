@@ -7,6 +7,7 @@ import duckdb
 from dumas import facts
 from dumas.db import Database
 from dumas.errors import Conflict, Message, NotFound, ValidationError
+from dumas.permissions import Action, User, require
 from dumas.reference import normalise_name
 from dumas.services.common import audit
 
@@ -36,8 +37,9 @@ def _clashing_responses(cur: duckdb.DuckDBPyConnection, source: int, target: int
     return [r[0] for r in rows]
 
 
-def merge_agency(db: Database, actor: str, *, source_id: int, target_id: int) -> dict[str, int]:
+def merge_agency(db: Database, actor: User, *, source_id: int, target_id: int) -> dict[str, int]:
     """Move everything of an imported agency to a master one; its name becomes an alias."""
+    require(actor, Action.MERGE_AGENCY)
     if source_id == target_id:
         raise ValidationError(Message("error.merge_same", {}, "agency"))
     with db.transaction() as cur:
@@ -72,5 +74,5 @@ def merge_agency(db: Database, actor: str, *, source_id: int, target_id: int) ->
         )
         cur.execute("DELETE FROM agency WHERE id = $source", {"source": source_id})
         facts.refresh(cur, complaints)
-        audit(cur, actor, "agency.merge", "agency", source_id, source, {**target, **moved})
+        audit(cur, actor.username, "agency.merge", "agency", source_id, source, {**target, **moved})
     return moved

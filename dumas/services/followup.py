@@ -9,6 +9,7 @@ import duckdb
 from dumas import facts
 from dumas.db import Database, next_id
 from dumas.errors import Conflict, Message, NotFound, ValidationError
+from dumas.permissions import Action, User, require
 from dumas.queries.filters import CHANNELS, FOLLOW_UP_STATUSES
 from dumas.services.common import (
     audit,
@@ -25,13 +26,13 @@ _COMPLAINT_CODES = ("province_code", "reported_agency_id", "problem_code", "cate
 
 
 def _record(
-    cur: duckdb.DuckDBPyConnection, actor: str, table: str, row: dict, complaint_id: int
+    cur: duckdb.DuckDBPyConnection, actor: User, table: str, row: dict, complaint_id: int
 ) -> int:
     """Insert the row with the next id, refresh the complaint's facts, audit it."""
     row = {"id": next_id(cur, table), **row}
     insert_row(cur, table, row)
     facts.refresh(cur, [complaint_id])
-    audit(cur, actor, f"{table}.create", table, row["id"], None, row)
+    audit(cur, actor.username, f"{table}.create", table, row["id"], None, row)
     return row["id"]
 
 
@@ -56,7 +57,7 @@ def _refuse_duplicate(cur: duckdb.DuckDBPyConnection, table: str, letter_no: str
 
 def record_forwarding(
     db: Database,
-    actor: str,
+    actor: User,
     *,
     complaint_id: int,
     agency_id: int,
@@ -65,6 +66,7 @@ def record_forwarding(
     today: dt.date,
 ) -> int:
     """Record a forwarding letter (surat penerusan) of a complaint to an agency."""
+    require(actor, Action.RECORD_LETTERS)
     errors: list[Message] = []
     letter_no = clean_letter_no(letter_no, "letter_no", errors)
     check_date(letter_date, "letter_date", today, errors)
@@ -89,7 +91,7 @@ def record_forwarding(
 
 def record_reminder(
     db: Database,
-    actor: str,
+    actor: User,
     *,
     forwarding_id: int,
     kind: str,
@@ -98,6 +100,7 @@ def record_reminder(
     today: dt.date,
 ) -> int:
     """Record a reminder (surat konfirmasi I or II) about a forwarding letter."""
+    require(actor, Action.RECORD_LETTERS)
     errors: list[Message] = []
     if kind not in REMINDER_KINDS:
         errors.append(Message("error.invalid_choice", {}, "kind"))
@@ -151,7 +154,7 @@ def _check_reminder_order(
 
 def record_response(
     db: Database,
-    actor: str,
+    actor: User,
     *,
     complaint_id: int,
     agency_id: int,
@@ -162,6 +165,7 @@ def record_response(
     today: dt.date,
 ) -> int:
     """Record an agency's response (tanggapan) to a forwarded complaint."""
+    require(actor, Action.RECORD_LETTERS)
     errors: list[Message] = []
     letter_no = clean_letter_no(letter_no, "letter_no", errors)
     check_date(response_date, "response_date", today, errors)
@@ -213,8 +217,9 @@ def _check_response(
         raise Conflict(Message("error.duplicate_letter", {"letter_no": letter_no}, "letter_no"))
 
 
-def create_complaint(db: Database, actor: str, *, today: dt.date, **fields: object) -> int:
+def create_complaint(db: Database, actor: User, *, today: dt.date, **fields: object) -> int:
     """Register a complaint (used by the importer and tests; the form comes later)."""
+    require(actor, Action.RECORD_LETTERS)
     errors: list[Message] = []
     agenda_no = clean_letter_no(fields.get("agenda_no"), "agenda_no", errors)
     check_date(fields.get("received_on"), "received_on", today, errors)
@@ -237,5 +242,19 @@ def create_complaint(db: Database, actor: str, *, today: dt.date, **fields: obje
             **{name: fields.get(name) for name in _COMPLAINT_CODES},
         }
         insert_row(cur, "complaint", row)
-        audit(cur, actor, "complaint.create", "complaint", row["id"], None, row)
+        audit(cur, actor.username, "complaint.create", "complaint", row["id"], None, row)
         return row["id"]
+
+
+def reveal_complainant(db: Database, actor: User, complaint_id: int) -> dict[str, str | None]:
+    """The complainant's name and contact, for a role allowed them; every reveal is audited."""
+    require(actor, Action.VIEW_PERSONAL_DATA)
+    with db.transaction() as cur:
+        row = cur.execute(
+            "SELECT complainant_name, complainant_contact FROM complaint WHERE id = $id",
+            {"id": complaint_id},
+        ).fetchall()
+        if not row:
+            raise NotFound(Message("error.unknown_complaint"))
+        audit(cur, actor.username, "complaint.reveal", "complaint", complaint_id, None, None)
+    return {"complainant_name": row[0][0], "complainant_contact": row[0][1]}

@@ -9,10 +9,11 @@ import streamlit as st
 
 from dumas import i18n, services, tables
 from dumas.errors import DomainError
+from dumas.permissions import Action
 from dumas.queries.filters import FOLLOW_UP_STATUSES
 from dumas.ui import data
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
-from dumas.ui.widgets import generated_text, xlsx_button
+from dumas.ui.widgets import generated_text, plain, xlsx_button
 
 
 def header(c: dict) -> None:
@@ -22,8 +23,8 @@ def header(c: dict) -> None:
     rows_left = [
         (t("complaint.received_on"), i18n.fmt_date(c["received_on"], lang())),
         (t("filters.channel"), t(f"channel.{c['channel']}") if c["channel"] else i18n.MISSING),
-        (t("complaint.complainant"), c["complainant_name"] or i18n.MISSING),
-        (t("complaint.contact"), c["complainant_contact"] or i18n.MISSING),
+        (t("complaint.complainant"), _personal(c, "complainant_name")),
+        (t("complaint.contact"), _personal(c, "complainant_contact")),
     ]
     rows_right = [
         (t("complaint.locus"), ", ".join(x for x in (c["regency"], c["province"]) if x) or "–"),
@@ -32,13 +33,28 @@ def header(c: dict) -> None:
         (t("filters.category"), c["category"] or i18n.MISSING),
     ]
     for column, rows in ((left, rows_left), (right, rows_right)):
-        column.markdown("\n".join(f"- **{k}:** {_plain(v)}" for k, v in rows))
-    st.markdown(f"**{t('complaint.summary')}:** {_plain(c['summary'] or i18n.MISSING)}")
+        column.markdown("\n".join(f"- **{k}:** {plain(v)}" for k, v in rows))
+    st.markdown(f"**{t('complaint.summary')}:** {plain(c['summary'] or i18n.MISSING)}")
 
 
-def _plain(text: str) -> str:
-    """User text shown literally (no markdown interpretation)."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in str(text))
+def _personal(c: dict, field: str) -> str:
+    """Personal data only once revealed in this session (an audited action)."""
+    shown = st.session_state.get("revealed", {}).get(c["id"])
+    if shown is None:
+        return f"••• ({t('complaint.masked')})"
+    return shown[field] or i18n.MISSING
+
+
+def reveal_button(c: dict) -> None:
+    """For roles allowed personal data: show it, and record that it was shown."""
+    user = actor()
+    if not user.can(Action.VIEW_PERSONAL_DATA) or c["id"] in st.session_state.get("revealed", {}):
+        return
+    if st.button(t("complaint.reveal"), key="reveal", icon=":material/visibility:"):
+        shown = services.reveal_complainant(get_db(), user, c["id"])
+        st.session_state.setdefault("revealed", {})[c["id"]] = shown
+        st.rerun()
+    st.caption(t("complaint.reveal_note"))
 
 
 def letters(letters_df: pd.DataFrame, timeline: pd.DataFrame, agenda_no: str) -> None:
@@ -50,7 +66,7 @@ def letters(letters_df: pd.DataFrame, timeline: pd.DataFrame, agenda_no: str) ->
     events = tables.with_event_names(timeline, lang())
     for agency, group in letters_df.groupby("agency", sort=True):
         with st.container(border=True):
-            st.markdown(f"**{_plain(agency)}**")
+            st.markdown(f"**{plain(agency)}**")
             for row in group.itertuples():
                 st.markdown(_letter_line(row))
             own = events[events["agency"] == agency].drop(columns="agency")
@@ -90,7 +106,7 @@ def _letter_line(row) -> str:
         )
     else:
         state = t("complaint.unanswered_for", days=i18n.fmt_int(row.age_wd, lang()))
-    return f"- {_plain(row.letter_no)} ({when}): {state}"
+    return f"- {plain(row.letter_no)} ({when}): {state}"
 
 
 def _submit(call: Callable[[], object], success_key: str) -> None:
@@ -104,7 +120,9 @@ def _submit(call: Callable[[], object], success_key: str) -> None:
 
 
 def forms(c: dict, letters_df: pd.DataFrame) -> None:
-    """Forms to record a response, a reminder or a new forwarding letter."""
+    """Forms to record a response, a reminder or a new forwarding letter (if allowed)."""
+    if not actor().can(Action.RECORD_LETTERS):
+        return
     tab_resp, tab_rem, tab_fwd = st.tabs(
         [t("form.response"), t("form.reminder"), t("form.forwarding")]
     )

@@ -14,6 +14,7 @@ from dumas.importer.files import export_xlsx, rejects_xlsx, template_xlsx
 from dumas.importer.model import ImportFileError
 from dumas.importer.reading import sheet_names
 from dumas.importer.report import count_lines, outcome, reason
+from dumas.permissions import Action, require
 from dumas.queries import lookups
 from dumas.queries.exchange import import_layout
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
@@ -26,12 +27,18 @@ def downloads() -> None:
     """The template, and the whole follow-up database in the import layout."""
     title, generated = t("import.export_title"), generated_text()
 
+    user = actor()
+
     def export() -> bytes:
+        require(user, Action.EXPORT_DATA)
         cur = get_db().cursor()
         try:
-            return export_xlsx(import_layout(cur), title=title, generated=generated)
+            frame = import_layout(cur)
         finally:
             cur.close()
+        if not user.can(Action.VIEW_PERSONAL_DATA):
+            frame = frame.assign(complainant_name=None)  # masked for roles without the right
+        return export_xlsx(frame, title=title, generated=generated)
 
     with st.container(horizontal=True):
         st.download_button(
@@ -42,6 +49,8 @@ def downloads() -> None:
             on_click="ignore",
             key="download_template",
         )
+        if not user.can(Action.EXPORT_DATA):
+            return
         xlsx_button(
             export,
             filename="data-tindak-lanjut.xlsx",
@@ -152,6 +161,12 @@ def merge_agencies() -> None:
             else:
                 st.session_state["flash"] = t("merge.done", source=imported[source])
                 st.rerun()
+
+
+def import_tab() -> None:
+    """Downloads, then upload, preview and import."""
+    downloads()
+    upload_and_import()
 
 
 def flash() -> None:

@@ -12,6 +12,7 @@ import streamlit as st
 from dumas import config, i18n
 from dumas.db import Database, connect
 from dumas.errors import DomainError
+from dumas.permissions import User
 
 
 def _cli_db() -> str | None:
@@ -62,9 +63,12 @@ def today() -> dt.date:
     return config.today()
 
 
-def actor() -> str:
-    """The acting user (a single local user until accounts exist)."""
-    return config.LOCAL_USER
+def actor() -> User:
+    """The signed-in user (set by the sign-in gate in app.py)."""
+    user = st.session_state.get("user")
+    if user is None:
+        raise RuntimeError("no signed-in user: app.py must run the sign-in gate first")
+    return user
 
 
 def show_error(error: DomainError) -> None:

@@ -141,3 +141,8 @@ def metric_row(items: list[tuple[str, ...]], widths: list[float] | None = None) 
     columns = st.columns(widths or len(items))
     for column, (label, value, *help_text) in zip(columns, items, strict=True):
         column.metric(label, value, border=True, height="stretch", help=next(iter(help_text), None))
+
+
+def plain(text: object) -> str:
+    """User text shown literally in markdown (no formatting, links or HTML)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in str(text))

@@ -1,0 +1,83 @@
+"""Roles, actions and the one permission table (role x action) that every check reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from dumas.errors import DomainError, Message
+
+
+class Role(StrEnum):
+    """The SOP's people; a user may hold several roles."""
+
+    ANALIS = "analis"  # Perencana Program dan Penyusun Laporan / Analis
+    KASUBBID = "kasubbid"
+    KABID = "kabid"
+    ASDEP = "asdep"
+    DEPUTI = "deputi"
+    PPK = "ppk"
+    BPP = "bpp"
+    PIMPINAN = "pimpinan"  # read-only: dashboards and reports
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    """What a user can do; pages and services ask for one of these."""
+
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_COMPLAINT = "view_complaint"
+    RECORD_LETTERS = "record_letters"  # forwarding letters, reminders, agency responses
+    VIEW_PERSONAL_DATA = "view_personal_data"  # complainant name and contact (audited)
+    IMPORT_DATA = "import_data"
+    MERGE_AGENCY = "merge_agency"
+    EXPORT_DATA = "export_data"  # the whole database in the import layout
+    VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"
+
+
+_STAFF = {Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI}
+_EVERYONE = {*_STAFF, Role.PPK, Role.BPP, Role.PIMPINAN, Role.ADMIN}
+
+# The single source of who may do what. Pages, menus and services all read it.
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.VIEW_DASHBOARD: frozenset(_EVERYONE),
+    Action.VIEW_COMPLAINT: frozenset(_EVERYONE - {Role.ADMIN}),
+    Action.RECORD_LETTERS: frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID}),
+    Action.VIEW_PERSONAL_DATA: frozenset(_STAFF),
+    Action.IMPORT_DATA: frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ADMIN}),
+    Action.MERGE_AGENCY: frozenset({Role.ADMIN}),
+    Action.EXPORT_DATA: frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.ADMIN}),
+    Action.VIEW_AUDIT: frozenset({Role.ADMIN, Role.ASDEP}),
+    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+}
+BIDANG_ROLES = frozenset({Role.KASUBBID, Role.KABID})  # these belong to a Bidang
+
+
+@dataclass(frozen=True)
+class User:
+    """The acting user, as services see it."""
+
+    id: int
+    username: str
+    full_name: str
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    bidang: str | None = None
+
+    def can(self, action: Action) -> bool:
+        """Whether any of the user's roles is allowed the action."""
+        return bool(self.roles & PERMISSIONS[action])
+
+
+# Commands run on the server by whoever operates it (python -m dumas ...).
+SYSTEM = User(id=0, username="sistem", full_name="Sistem", roles=frozenset(Role))
+
+
+class Forbidden(DomainError):
+    """The user's roles do not allow this action (whatever the page showed)."""
+
+
+def require(user: User, action: Action) -> None:
+    """Refuse the action unless the permission table allows it to one of the user's roles."""
+    if not user.can(action):
+        raise Forbidden(Message("error.forbidden", {"action": action.value}))

@@ -1,0 +1,207 @@
+"""Account administration: first administrator, users, roles, passwords, demo accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from dumas import auth
+from dumas.db import Database
+from dumas.errors import Conflict, Message, NotFound, ValidationError
+from dumas.permissions import BIDANG_ROLES, Action, Role, User, require
+from dumas.services.common import audit, clean_text
+
+# Demo mode only, and public on purpose: listed on the sign-in page and in the README.
+DEMO_PASSWORD = "dumas-demo"  # noqa: S105
+
+
+def _username(value: str | None) -> str:
+    name = (value or "").strip().lower()
+    if not name or len(name) > 60 or not all(ch.isalnum() or ch in "._-" for ch in name):
+        raise ValidationError(Message("error.username", {}, "username"))
+    return name
+
+
+def _roles(roles: list[str] | set[str], bidang: str | None) -> tuple[list[Role], str | None]:
+    try:
+        chosen = sorted({Role(r) for r in roles})
+    except ValueError as exc:
+        raise ValidationError(Message("error.invalid_choice", {}, "roles")) from exc
+    if not chosen:
+        raise ValidationError(Message("error.required", {}, "roles"))
+    errors: list[Message] = []
+    bidang = clean_text(bidang, "bidang", errors)
+    if set(chosen) & BIDANG_ROLES and not bidang:
+        raise ValidationError(Message("error.bidang_required", {}, "bidang"))
+    return chosen, bidang
+
+
+def _insert_user(
+    cur: duckdb.DuckDBPyConnection,
+    username: str,
+    full_name: str,
+    password_hash: str,
+    bidang: str | None,
+) -> int:
+    if cur.execute("SELECT 1 FROM app_user WHERE username = $u", {"u": username}).fetchall():
+        raise Conflict(Message("error.username_taken", {"username": username}, "username"))
+    uid = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM app_user").fetchall()[0][0]
+    cur.execute(
+        "INSERT INTO app_user (id, username, full_name, password_hash, bidang)"
+        " VALUES ($id, $u, $n, $h, $b)",
+        {"id": uid, "u": username, "n": full_name, "h": password_hash, "b": bidang},
+    )
+    return uid
+
+
+def _set_roles(cur: duckdb.DuckDBPyConnection, uid: int, roles: list[Role]) -> None:
+    cur.execute("DELETE FROM user_role WHERE user_id = $id", {"id": uid})
+    cur.executemany("INSERT INTO user_role VALUES (?, ?)", [(uid, r.value) for r in roles])
+
+
+def has_users(db: Database) -> bool:
+    """Whether any account exists (else the app asks for the first administrator)."""
+    cur = db.cursor()
+    try:
+        return bool(cur.execute("SELECT count(*) FROM app_user").fetchall()[0][0])
+    finally:
+        cur.close()
+
+
+def create_first_admin(db: Database, *, username: str, full_name: str, password: str) -> int:
+    """The first administrator of an empty database; refused once any account exists."""
+    name, auth_hash = _username(username), None
+    auth.check_new_password(password)
+    full = (full_name or "").strip()[:120] or name
+    auth_hash = auth.hash_password(password)
+    with db.transaction() as cur:
+        if cur.execute("SELECT count(*) FROM app_user").fetchall()[0][0]:
+            raise Conflict(Message("error.already_set_up"))
+        uid = _insert_user(cur, name, full, auth_hash, None)
+        _set_roles(cur, uid, [Role.ADMIN])
+        audit(cur, name, "user.create_first_admin", "app_user", uid, None, {"username": name})
+    return uid
+
+
+def create_user(
+    db: Database,
+    actor: User,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    roles: list[str],
+    bidang: str | None = None,
+) -> int:
+    """A new account with its roles (Administrator only)."""
+    require(actor, Action.MANAGE_USERS)
+    name = _username(username)
+    chosen, bidang = _roles(roles, bidang)
+    auth.check_new_password(password)
+    full = (full_name or "").strip()[:120] or name
+    password_hash = auth.hash_password(password)
+    with db.transaction() as cur:
+        uid = _insert_user(cur, name, full, password_hash, bidang)
+        _set_roles(cur, uid, chosen)
+        new = {"username": name, "full_name": full, "roles": chosen, "bidang": bidang}
+        audit(cur, actor.username, "user.create", "app_user", uid, None, new)
+    return uid
+
+
+def _user_row(cur: duckdb.DuckDBPyConnection, uid: int) -> dict:
+    cursor = cur.execute(
+        "SELECT id, username, is_active, bidang FROM app_user WHERE id = $id", {"id": uid}
+    )
+    row = cursor.fetchall()
+    if not row:
+        raise NotFound(Message("error.unknown_user"))
+    roles = [
+        r[0]
+        for r in cur.execute(
+            "SELECT role FROM user_role WHERE user_id = $id ORDER BY role", {"id": uid}
+        ).fetchall()
+    ]
+    return {**dict(zip([d[0] for d in cursor.description], row[0], strict=True)), "roles": roles}
+
+
+def set_active(db: Database, actor: User, user_id: int, active: bool, now: dt.datetime) -> None:
+    """Disable (ending every session of the user) or re-enable an account."""
+    require(actor, Action.MANAGE_USERS)
+    if user_id == actor.id and not active:
+        raise ValidationError(Message("error.disable_self"))
+    with db.transaction() as cur:
+        old = _user_row(cur, user_id)
+        cur.execute(
+            "UPDATE app_user SET is_active = $a WHERE id = $id", {"a": active, "id": user_id}
+        )
+        if not active:
+            cur.execute(
+                "UPDATE user_session SET ended_at = $now WHERE user_id = $id AND ended_at IS NULL",
+                {"now": now, "id": user_id},
+            )
+        action = "user.enable" if active else "user.disable"
+        audit(cur, actor.username, action, "app_user", user_id, old, {**old, "is_active": active})
+
+
+def reset_password(db: Database, actor: User, user_id: int, password: str) -> None:
+    """A new password set by an administrator; the account is unlocked."""
+    require(actor, Action.MANAGE_USERS)
+    auth.check_new_password(password)
+    password_hash = auth.hash_password(password)
+    with db.transaction() as cur:
+        old = _user_row(cur, user_id)
+        cur.execute(
+            "UPDATE app_user SET password_hash = $h, failed_attempts = 0, locked_until = NULL"
+            " WHERE id = $id",
+            {"h": password_hash, "id": user_id},
+        )
+        audit(
+            cur,
+            actor.username,
+            "user.reset_password",
+            "app_user",
+            user_id,
+            old,
+            {"password": "***"},
+        )
+
+
+def assign_roles(
+    db: Database, actor: User, user_id: int, roles: list[str], bidang: str | None = None
+) -> None:
+    """Replace a user's roles (and Bidang)."""
+    require(actor, Action.MANAGE_USERS)
+    chosen, bidang = _roles(roles, bidang)
+    with db.transaction() as cur:
+        old = _user_row(cur, user_id)
+        if user_id == actor.id and Role.ADMIN not in chosen:
+            raise ValidationError(Message("error.keep_own_admin"))
+        _set_roles(cur, user_id, chosen)
+        cur.execute("UPDATE app_user SET bidang = $b WHERE id = $id", {"b": bidang, "id": user_id})
+        new = {**old, "roles": [r.value for r in chosen], "bidang": bidang}
+        audit(cur, actor.username, "user.assign_roles", "app_user", user_id, old, new)
+
+
+def create_demo_accounts(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, Role]]:
+    """One account per role, password DEMO_PASSWORD (demo databases only)."""
+    password_hash = auth.hash_password(DEMO_PASSWORD)
+    made = []
+    for role in Role:
+        bidang = "Bidang Pemantauan I" if role in BIDANG_ROLES else None
+        uid = _insert_user(cur, role.value, f"Demo {role.name.title()}", password_hash, bidang)
+        _set_roles(cur, uid, [role])
+        made.append((role.value, role))
+    cur.execute(
+        "INSERT INTO meta VALUES ('demo', 'true') ON CONFLICT (key) DO UPDATE SET value = 'true'"
+    )
+    audit(
+        cur,
+        "sistem.demo",
+        "user.create_demo_accounts",
+        "app_user",
+        None,
+        None,
+        {"accounts": [m[0] for m in made]},
+    )
+    return made

@@ -1,0 +1,41 @@
+"""Who is using the app: the signed cookie (or a token kept in the session), checked each run."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dumas import auth, config
+from dumas.permissions import User
+from dumas.ui.state import get_db
+
+COOKIE = "dumas_session"
+
+
+def now() -> dt.datetime:
+    """The current moment in Asia/Jakarta."""
+    return dt.datetime.now(config.TIMEZONE)
+
+
+@st.cache_resource(show_spinner=False)
+def _secret(path: str) -> bytes:
+    return auth.cookie_secret(get_db())
+
+
+def secret() -> bytes:
+    """The cookie signing key of this database."""
+    return _secret(str(get_db().path))
+
+
+def session_token() -> str | None:
+    """This browser's session token: from the signed cookie, else kept in the session."""
+    cookie = auth.token_from_cookie(st.context.cookies.get(COOKIE), secret())
+    return cookie or st.session_state.get("session_token")
+
+
+def current_user() -> User | None:
+    """The signed-in user, re-checked on every run (a disabled user is out at once)."""
+    user = auth.session_user(get_db(), session_token(), now())
+    st.session_state["user"] = user
+    return user

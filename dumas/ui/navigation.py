@@ -1,0 +1,57 @@
+"""The pages, each with the actions that open it; a role sees only what it may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dumas.permissions import Action, User
+from dumas.ui.state import t
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app and the permission(s) that show it (any of them)."""
+
+    path: str
+    title: str  # catalogue id
+    icon: str
+    url_path: str | None  # None: the default page, served at "/"
+    actions: tuple[Action, ...]
+
+
+PAGES = (
+    PageSpec(
+        "pages/followup.py", "nav.followup", ":material/pending_actions:", None,
+        (Action.VIEW_DASHBOARD,),
+    ),
+    PageSpec(
+        "pages/complaint.py", "nav.complaint", ":material/description:", "pengaduan",
+        (Action.VIEW_COMPLAINT,),
+    ),
+    PageSpec(
+        "pages/import_data.py", "nav.import", ":material/upload_file:", "impor",
+        (Action.IMPORT_DATA, Action.MERGE_AGENCY),
+    ),
+    PageSpec(
+        "pages/users.py", "nav.users", ":material/manage_accounts:", "pengguna",
+        (Action.MANAGE_USERS,),
+    ),
+    PageSpec("pages/audit.py", "nav.audit", ":material/history:", "audit", (Action.VIEW_AUDIT,)),
+)  # fmt: skip
+
+
+def visible(user: User) -> list[PageSpec]:
+    """The pages the user's roles may use, in menu order."""
+    return [page for page in PAGES if any(user.can(action) for action in page.actions)]
+
+
+def pages_for(user: User) -> list[st.Page]:
+    """st.Page objects for the menu; pages not listed cannot be opened by URL either."""
+    return [
+        st.Page(spec.path, title=t(spec.title), icon=spec.icon, default=True)
+        if spec.url_path is None
+        else st.Page(spec.path, title=t(spec.title), icon=spec.icon, url_path=spec.url_path)
+        for spec in visible(user)
+    ]

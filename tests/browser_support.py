@@ -1,0 +1,117 @@
+"""A real `streamlit run server.py` and Debian's Chromium, shared by the browser tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from dumas.config import ROOT
+from tests.conftest import TODAY
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_app(db_path: Path) -> Iterator[str]:
+    """The app as `make run` serves it (server.py: Streamlit plus the sign-in routes)."""
+    port = _free_port()
+    env = {**os.environ, "DUMAS_DB": str(db_path), "DUMAS_DEMO": "0"}
+    env["DUMAS_TODAY"] = TODAY.isoformat()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
+        "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false",
+    ]  # fmt: skip
+    with open(db_path.with_suffix(".log"), "w") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(base, proc)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("streamlit exited early")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """Debian's Chromium through the playwright package (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def settle(page) -> None:
+    """Wait like Streamlit's own e2e suite: connected, then the script not running."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
+    page.wait_for_timeout(300)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
+
+
+def metric(page, label: str) -> int:
+    """A KPI card's value as an integer (Indonesian thousands separator removed)."""
+    card = page.locator("[data-testid='stMetric']").filter(
+        has=page.locator("[data-testid='stMetricLabel']", has_text=re.compile(f"^{label}$"))
+    )
+    return int(card.locator("[data-testid='stMetricValue']").inner_text().replace(".", ""))
+
+
+def sign_in(page, base: str, username: str, password: str) -> None:
+    """Through the real sign-in form (posted to /auth/masuk, which sets the cookie)."""
+    page.goto(f"{base}/")
+    settle(page)
+    page.locator("input[name='username']").fill(username)
+    page.locator("input[name='password']").fill(password)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    page.wait_for_url(f"{base}/")
+    settle(page)
+
+
+def menu(page) -> list[str]:
+    """The page titles in the sidebar navigation."""
+    links = page.locator("[data-testid='stSidebarNav'] a")
+    return [text.strip().splitlines()[-1] for text in links.all_inner_texts()]  # after the icon
