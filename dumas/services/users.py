@@ -116,13 +116,14 @@ def _user_row(cur: duckdb.DuckDBPyConnection, uid: int) -> dict:
     row = cursor.fetchall()
     if not row:
         raise NotFound(Message("error.unknown_user"))
+    stored = dict(zip([d[0] for d in cursor.description], row[0], strict=True))
     roles = [
         r[0]
         for r in cur.execute(
             "SELECT role FROM user_role WHERE user_id = $id ORDER BY role", {"id": uid}
         ).fetchall()
     ]
-    return {**dict(zip([d[0] for d in cursor.description], row[0], strict=True)), "roles": roles}
+    return {**stored, "roles": roles}
 
 
 def set_active(db: Database, actor: User, user_id: int, active: bool, now: dt.datetime) -> None:
