@@ -1,0 +1,100 @@
+"""Who sees what: menus per role, every page for every role that may open it, masking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dumas.config import ROOT
+from dumas.permissions import Action, Role
+from dumas.ui.navigation import PAGES
+from tests.conftest import TODAY, signed_in_app
+
+
+@pytest.fixture(autouse=True)
+def app_env(db_path, monkeypatch):
+    monkeypatch.setenv("DUMAS_DB", str(db_path))
+    monkeypatch.setenv("DUMAS_DEMO", "0")
+    monkeypatch.setenv("DUMAS_TODAY", TODAY.isoformat())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def complaint(db, make, kemendagri):
+    c = make.complaint(complainant_name="Siti Aminah", complainant_contact="0812-1111-2222")
+    make.forward(c, kemendagri, dt.date(2026, 6, 1))
+    db.close()
+    return "UJI-0001"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_page_a_role_may_use_renders_without_error(role, complaint):
+    allowed = [p for p in PAGES if any(action in _actions(role) for action in p.actions)]
+    assert allowed, f"{role} sees no page at all"
+    at = signed_in_app(role).run()
+    assert not at.exception
+    for page in allowed:
+        if page.path == "pages/complaint.py":
+            at.query_params["agenda"] = complaint
+        at.switch_page(page.path).run()
+        assert not at.exception, (role, page.path, at.exception)
+
+
+def _actions(role: Role) -> set[Action]:
+    from dumas.permissions import PERMISSIONS
+
+    return {action for action, roles in PERMISSIONS.items() if role in roles}
+
+
+@pytest.mark.parametrize("role", [Role.PIMPINAN, Role.PPK, Role.BPP])
+def test_a_page_outside_the_role_cannot_be_opened(role):
+    at = signed_in_app(role).run()
+    with pytest.raises(ValueError):  # not registered for this user: no URL reaches it
+        at.switch_page("pages/import_data.py").run()
+
+
+def test_without_a_session_the_sign_in_page_is_all_there_is():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "Masuk"
+    assert not at.metric  # no figures before signing in
+    with pytest.raises(ValueError):
+        at.switch_page("pages/followup.py").run()
+
+
+def test_personal_data_is_masked_until_an_allowed_role_reveals_it_and_it_is_audited(
+    complaint, db_path
+):
+    at = signed_in_app(Role.ANALIS, agenda=complaint).run()
+    at.switch_page("pages/complaint.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Siti Aminah" not in text and "disembunyikan" in text
+    at.button(key="reveal").click().run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Siti Aminah" in text and "0812" in text
+    import duckdb
+
+    con = duckdb.connect(str(db_path))
+    reveals = con.execute(
+        "SELECT actor FROM audit_log WHERE action = 'complaint.reveal'"
+    ).fetchall()
+    con.close()
+    assert reveals == [("analis.uji",)]
+
+
+@pytest.mark.parametrize("role", [Role.PIMPINAN, Role.PPK, Role.BPP])
+def test_roles_without_the_right_never_see_personal_data_nor_the_forms(role, complaint):
+    at = signed_in_app(role, agenda=complaint).run()
+    at.switch_page("pages/complaint.py").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Siti Aminah" not in text and "disembunyikan" in text
+    assert not [b for b in at.button if b.key == "reveal"]
+    assert not [b for b in at.button if b.key == "save_response"]
