@@ -197,3 +197,22 @@ def cookie_secret(db: Database) -> bytes:
         secret = secrets.token_bytes(32)
         cur.execute("INSERT INTO meta VALUES ('cookie_secret', $v)", {"v": secret.hex()})
         return secret
+
+
+def user_for_identity(db: Database, email: str | None) -> User | None:
+    """Single sign-on: the active account whose user name is the provider's e-mail address.
+
+    Accounts are not created on the fly: an administrator creates the account first, with
+    the e-mail address as user name, and gives it its roles.
+    """
+    name = (email or "").strip().lower()
+    if not name or "@" not in name:
+        return None
+    cur = db.cursor()
+    try:
+        found = cur.execute(
+            "SELECT id FROM app_user WHERE username = $u AND is_active", {"u": name}
+        ).fetchall()
+        return load_user(cur, found[0][0]) if found else None
+    finally:
+        cur.close()

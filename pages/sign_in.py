@@ -9,5 +9,6 @@ from dumas.ui.state import t
 
 st.title(t("signin.title"))
 sections.sign_in_feedback()
+sections.single_sign_on()
 sections.sign_in_form()
 sections.demo_accounts()

@@ -137,3 +137,17 @@ def test_a_weak_first_password_is_refused(tmp_path):
 
 def test_the_admin_persona_is_not_an_account():
     assert ADMIN.id not in range(1, 10)  # personas act in service tests without signing in
+
+
+def test_single_sign_on_maps_an_email_to_an_existing_active_account_only(db):
+    uid = users.create_user(
+        db, ADMIN, username="Siti@Setneg.go.id", full_name="Siti", password="sandi-kuat-2026",
+        roles=["asdep"],
+    )  # fmt: skip
+    user = auth.user_for_identity(db, " siti@setneg.go.id ")
+    assert (user.id, user.roles) == (uid, {Role.ASDEP})
+    assert auth.user_for_identity(db, "orang.lain@setneg.go.id") is None  # never created
+    assert auth.user_for_identity(db, "analis.uji") is None  # not an e-mail identity
+    assert auth.user_for_identity(db, None) is None
+    users.set_active(db, ADMIN, uid, False, NOW)
+    assert auth.user_for_identity(db, "siti@setneg.go.id") is None

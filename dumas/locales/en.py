@@ -196,6 +196,10 @@ MESSAGES: dict[str, str] = {
     "users.tab_manage": "Manage users",
     "users.tab_new": "New user",
     "users.title": "Users",
+    # Single sign-on
+    "signin.sso": "Sign in with SSO",
+    "signin.sso_or": "or with a local account:",
+    "signin.sso_unknown": "The account {email} is not registered in Dumas Monitor. Ask an Administrator to create it with this e-mail address as the user name.",
     # Follow-up dashboard, complaint page, forms, errors, command line
     "agencies.rule": "Only agencies with at least {n} forwarding letters are ranked; the others are listed unranked.",
     "agencies.title": "Agency responsiveness",

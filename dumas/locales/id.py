@@ -196,6 +196,10 @@ MESSAGES: dict[str, str] = {
     "users.tab_manage": "Kelola pengguna",
     "users.tab_new": "Pengguna baru",
     "users.title": "Pengguna",
+    # Single sign-on
+    "signin.sso": "Masuk dengan SSO",
+    "signin.sso_or": "atau dengan akun lokal:",
+    "signin.sso_unknown": "Akun {email} belum terdaftar di Dumas Monitor. Minta Administrator membuatnya dengan alamat e-mail ini sebagai nama pengguna.",
     # Follow-up dashboard, complaint page, forms, errors, command line
     "agencies.rule": "Peringkat hanya untuk instansi dengan sedikitnya {n} surat penerusan; instansi lain ditampilkan tanpa peringkat.",
     "agencies.title": "Responsivitas instansi",

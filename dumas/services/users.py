@@ -18,7 +18,7 @@ DEMO_PASSWORD = "dumas-demo"  # noqa: S105
 
 def _username(value: str | None) -> str:
     name = (value or "").strip().lower()
-    if not name or len(name) > 60 or not all(ch.isalnum() or ch in "._-" for ch in name):
+    if not name or len(name) > 100 or not all(ch.isalnum() or ch in "._-@" for ch in name):
         raise ValidationError(Message("error.username", {}, "username"))
     return name
 

@@ -11,6 +11,7 @@ from dumas.errors import DomainError
 from dumas.permissions import Role, User
 from dumas.queries import lookups
 from dumas.services import users
+from dumas.ui.auth_gate import sso_configured
 from dumas.ui.state import get_db, show_error, t
 from dumas.ui.widgets import plain
 
@@ -38,6 +39,18 @@ def sign_in_form() -> None:
             submit=html.escape(t("signin.submit")),
         )
     )
+
+
+def single_sign_on() -> None:
+    """Where an OpenID Connect provider is configured, sign in through it instead."""
+    if not sso_configured():
+        return
+    if st.user.is_logged_in:  # signed in at the provider, but no account here
+        st.warning(t("signin.sso_unknown", email=st.user.get("email") or "?"))
+        st.button(t("signin.sign_out"), on_click=st.logout, key="sso_logout")
+        return
+    st.button(t("signin.sso"), on_click=st.login, key="sso_login", type="primary")
+    st.caption(t("signin.sso_or"))
 
 
 def sign_in_feedback() -> None:
@@ -106,4 +119,7 @@ def user_box(user: User) -> None:
     with st.sidebar:
         roles = ", ".join(t(f"role.{r.value}") for r in sorted(user.roles))
         st.markdown(f"**{plain(user.full_name)}**  \n{plain(roles)}")
-        st.html(_SIGN_OUT.format(label=html.escape(t("signin.sign_out"))))
+        if sso_configured() and st.user.is_logged_in:
+            st.button(t("signin.sign_out"), on_click=st.logout, key="sso_sign_out")
+        else:
+            st.html(_SIGN_OUT.format(label=html.escape(t("signin.sign_out"))))

@@ -34,8 +34,18 @@ def session_token() -> str | None:
     return cookie or st.session_state.get("session_token")
 
 
+def sso_configured() -> bool:
+    """Whether an OpenID Connect provider is configured ([auth] in .streamlit/secrets.toml)."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file at all
+        return False
+
+
 def current_user() -> User | None:
     """The signed-in user, re-checked on every run (a disabled user is out at once)."""
     user = auth.session_user(get_db(), session_token(), now())
+    if user is None and sso_configured() and st.user.is_logged_in:
+        user = auth.user_for_identity(get_db(), st.user.get("email"))
     st.session_state["user"] = user
     return user

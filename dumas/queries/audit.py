@@ -1,0 +1,171 @@
+"""Read side of accounts and the audit trail: the audit log with filters, and the user list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from dumas import tables
+from dumas.config import TIMEZONE
+from dumas.permissions import Action, Role, User, require
+
+PAGE_SIZE = 50
+MAX_EXPORT = 100_000  # rows in one audit export; Excel's own limit is about a million
+
+# Column -> catalogue id of its header, in screen and Excel order.
+AUDIT_COLUMNS = {
+    "logged_at": "audit.col.logged_at",
+    "actor": "audit.col.actor",
+    "action": "audit.col.action",
+    "entity": "audit.col.entity",
+    "entity_id": "audit.col.entity_id",
+    "old_value": "audit.col.old_value",
+    "new_value": "audit.col.new_value",
+}
+USER_COLUMNS = {
+    "username": "users.col.username",
+    "full_name": "users.col.full_name",
+    "roles": "users.col.roles",
+    "bidang": "users.col.bidang",
+    "is_active": "users.col.is_active",
+    "locked_until": "users.col.locked_until",
+    "last_sign_in": "users.col.last_sign_in",
+}
+
+# Every filter is optional: a NULL parameter switches its condition off.
+_FILTERED = """
+  FROM audit_log
+ WHERE ($actor::VARCHAR IS NULL OR actor = $actor)
+   AND ($entity::VARCHAR IS NULL OR entity = $entity)
+   AND ($entity_id::VARCHAR IS NULL OR entity_id = $entity_id)
+   AND ($action::VARCHAR IS NULL OR action = $action)
+   AND ($start::TIMESTAMPTZ IS NULL OR logged_at >= $start)
+   AND ($end::TIMESTAMPTZ IS NULL OR logged_at < $end)
+"""
+_COUNT = "SELECT count(*)" + _FILTERED
+_PAGE = (
+    """
+SELECT id,
+       timezone($tz, logged_at) AS logged_at,
+       actor,
+       action,
+       entity,
+       entity_id,
+       old_value::VARCHAR AS old_value,
+       new_value::VARCHAR AS new_value
+"""
+    + _FILTERED
+    + """
+ ORDER BY logged_at DESC, id DESC
+ LIMIT $limit OFFSET $offset
+"""
+)
+_FACETS = {  # the filter widgets' options
+    "actor": "SELECT DISTINCT actor FROM audit_log ORDER BY actor",
+    "entity": "SELECT DISTINCT entity FROM audit_log ORDER BY entity",
+    "action": "SELECT DISTINCT action FROM audit_log ORDER BY action",
+}
+
+
+def _day_start(day: dt.date | None) -> dt.datetime | None:
+    """Midnight of a Jakarta calendar day, as an aware moment."""
+    return None if day is None else dt.datetime.combine(day, dt.time(), TIMEZONE)
+
+
+def _params(
+    user: str | None,
+    entity: str | None,
+    entity_id: str | int | None,
+    action: str | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> dict[str, object]:
+    """The filters as SQL parameters; the period covers whole days in Asia/Jakarta."""
+    record_id = str(entity_id).strip() if entity_id is not None else ""
+    return {
+        "actor": user or None,
+        "entity": entity or None,
+        "entity_id": record_id or None,
+        "action": action or None,
+        "start": _day_start(date_from),
+        "end": _day_start(date_to + dt.timedelta(days=1)) if date_to else None,
+    }
+
+
+def audit_rows(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    user: str | None = None,
+    entity: str | None = None,
+    entity_id: str | int | None = None,
+    action: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int | None = PAGE_SIZE,
+    offset: int = 0,
+) -> tuple[pd.DataFrame, int]:
+    """One page of audit rows, newest first (times in Asia/Jakarta), and the filtered total."""
+    params = _params(user, entity, entity_id, action, date_from, date_to)
+    total = cur.execute(_COUNT, params).fetchall()[0][0]
+    page = {**params, "tz": str(TIMEZONE), "limit": limit, "offset": max(0, offset)}
+    return cur.execute(_PAGE, page).df(), total
+
+
+def audit_facets(cur: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The distinct actors, entities and actions of the log, for the filter widgets."""
+    return {name: [r[0] for r in cur.execute(sql).fetchall()] for name, sql in _FACETS.items()}
+
+
+def audit_xlsx(
+    cur: duckdb.DuckDBPyConnection,
+    actor: User,
+    *,
+    lang: str,
+    title: str,
+    filters_text: str,
+    generated: str,
+    **filters: object,
+) -> bytes:
+    """The filtered audit rows (at most MAX_EXPORT) as .xlsx, for a user allowed to see them."""
+    require(actor, Action.VIEW_AUDIT)
+    frame, _ = audit_rows(cur, **filters, limit=MAX_EXPORT, offset=0)
+    return tables.workbook(
+        frame,
+        AUDIT_COLUMNS,
+        lang=lang,
+        title=title,
+        filters_text=filters_text,
+        generated=generated,
+    )
+
+
+def users(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every account with its roles (comma-joined codes), state and last sign-in; no hashes."""
+    return cur.execute(
+        """
+        SELECT u.id,
+               u.username,
+               u.full_name,
+               coalesce(r.roles, '') AS roles,
+               u.bidang,
+               u.is_active,
+               timezone($tz, u.locked_until) AS locked_until,
+               timezone($tz, s.last_sign_in) AS last_sign_in
+          FROM app_user AS u
+          LEFT JOIN (
+                SELECT user_id,
+                       string_agg(role, ', ' ORDER BY list_position($order, role)) AS roles
+                  FROM user_role
+                 GROUP BY user_id
+               ) AS r ON r.user_id = u.id
+          LEFT JOIN (
+                SELECT user_id, max(created_at) AS last_sign_in
+                  FROM user_session
+                 GROUP BY user_id
+               ) AS s ON s.user_id = u.id
+         ORDER BY u.username
+        """,
+        {"tz": str(TIMEZONE), "order": [role.value for role in Role]},
+    ).df()

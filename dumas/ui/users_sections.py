@@ -1,0 +1,196 @@
+"""The sections of the "Pengguna" page: the accounts, a new user, and managing one user."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dumas import auth, tables
+from dumas.config import TIMEZONE
+from dumas.errors import DomainError
+from dumas.permissions import BIDANG_ROLES, Role
+from dumas.queries import audit
+from dumas.services import users as service
+from dumas.ui.import_sections import flash
+from dumas.ui.state import actor, get_db, lang, show_error, t
+from dumas.ui.widgets import plain
+
+_NEW = ("new_user_username", "new_user_full_name", "new_user_password", "new_user_roles")
+_NEW_BIDANG = "new_user_bidang"
+
+__all__ = ["accounts", "create_user", "flash", "manage_user", "role_name"]
+
+
+def role_name(code: str) -> str:
+    """A role's name in the user's language."""
+    return t(f"role.{code}")
+
+
+def _codes(joined: str) -> list[str]:
+    """The role codes of the query's comma-joined column."""
+    return [code for code in joined.split(", ") if code]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(TIMEZONE)
+
+
+def _done(message: str) -> None:
+    """Leave a message for the next run and show the change."""
+    st.session_state["flash"] = message
+    st.rerun()
+
+
+def accounts() -> pd.DataFrame:
+    """Every account with its roles by name; returns the list for the other sections."""
+    cur = get_db().cursor()
+    try:
+        frame = audit.users(cur)
+    finally:
+        cur.close()
+    now = _now().replace(tzinfo=None)  # the query gives Jakarta wall time
+    shown = frame.assign(
+        roles=frame["roles"].map(lambda codes: ", ".join(map(role_name, _codes(codes)))),
+        locked_until=frame["locked_until"].where(frame["locked_until"] > now),  # past: unlocked
+    )
+    names = tables.labels(audit.USER_COLUMNS, lang())
+    config = {name: st.column_config.TextColumn(label) for name, label in names.items()}
+    config["is_active"] = st.column_config.CheckboxColumn(names["is_active"])
+    for moment in ("locked_until", "last_sign_in"):
+        config[moment] = st.column_config.DatetimeColumn(names[moment], format="DD/MM/YYYY HH:mm")
+    st.dataframe(shown[list(audit.USER_COLUMNS)], column_config=config, hide_index=True)
+    return frame
+
+
+def _roles_input(key: str, default: list[str]) -> list[str]:
+    return st.multiselect(
+        t("field.roles"),
+        options=[role.value for role in Role],
+        default=default,
+        format_func=role_name,
+        key=key,
+        placeholder=t("users.choose_roles"),
+    )
+
+
+def _bidang_input(key: str, roles: list[str], default: str | None) -> str | None:
+    """Shown only for Kasubbid and Kabid, who belong to a Bidang (the service requires it)."""
+    if not {Role(r) for r in roles} & BIDANG_ROLES:
+        return None
+    return st.text_input(
+        t("field.bidang"),
+        value=default if isinstance(default, str) else "",  # NULL reads back as NaN
+        key=key,
+        max_chars=200,
+        help=t("users.bidang_help"),
+    )
+
+
+def create_user() -> None:
+    """User name, full name, first password, roles and (when needed) Bidang."""
+    username = st.text_input(t("field.username"), key=_NEW[0], max_chars=60)
+    full_name = st.text_input(t("users.full_name"), key=_NEW[1], max_chars=120)
+    password = st.text_input(
+        t("field.password"),
+        type="password",
+        key=_NEW[2],
+        max_chars=200,
+        help=t("users.password_help", min=auth.MIN_PASSWORD),
+    )
+    roles = _roles_input(_NEW[3], [])
+    bidang = _bidang_input(_NEW_BIDANG, roles, None)
+    if not st.button(t("users.create"), key="new_user_create", type="primary"):
+        return
+    try:
+        service.create_user(
+            get_db(), actor(), username=username, full_name=full_name, password=password,
+            roles=roles, bidang=bidang,
+        )  # fmt: skip
+    except DomainError as error:
+        show_error(error)
+        return
+    for key in (*_NEW, _NEW_BIDANG):
+        st.session_state.pop(key, None)  # an empty form for the next user
+    _done(t("users.created", username=plain(username.strip().lower())))
+
+
+def manage_user(frame: pd.DataFrame) -> None:
+    """Pick an account, then change its status, password or roles."""
+    names = {int(r.id): f"{r.username} — {r.full_name}" for r in frame.itertuples()}
+    user_id = st.selectbox(
+        t("users.choose"),
+        list(names),
+        format_func=names.get,
+        index=None,
+        placeholder=t("users.choose"),
+        key="manage_user",
+    )
+    if user_id is None:
+        return
+    row = frame.set_index("id").loc[user_id]
+    status, password, roles = st.columns(3, border=True)
+    with status:
+        _status(user_id, row)
+    with password:
+        _password(user_id, row)
+    with roles:
+        _roles(user_id, row)
+
+
+def _status(user_id: int, row: pd.Series) -> None:
+    st.subheader(t("users.section_status"))
+    active = bool(row["is_active"])
+    state = "users.status_active" if active else "users.status_inactive"
+    st.markdown(t(state, username=plain(row["username"])))
+    label = t("users.disable" if active else "users.enable")
+    if not st.button(label, key="manage_status", icon=":material/power_settings_new:"):
+        return
+    try:
+        service.set_active(get_db(), actor(), user_id, not active, _now())
+    except DomainError as error:
+        show_error(error)
+    else:
+        _done(t("users.disabled" if active else "users.enabled", username=plain(row["username"])))
+
+
+def _password(user_id: int, row: pd.Series) -> None:
+    st.subheader(t("users.section_password"))
+    with st.form("manage_password_form", clear_on_submit=True, border=False):
+        first = st.text_input(
+            t("users.new_password"),
+            type="password",
+            key="manage_password",
+            max_chars=200,
+            help=t("users.password_help", min=auth.MIN_PASSWORD),
+        )
+        again = st.text_input(
+            t("users.confirm_password"), type="password", key="manage_password2", max_chars=200
+        )
+        if not st.form_submit_button(t("users.reset"), key="manage_reset"):
+            return
+    if first != again:
+        st.warning(t("users.password_mismatch"))
+        return
+    try:
+        service.reset_password(get_db(), actor(), user_id, first)
+    except DomainError as error:
+        show_error(error)
+    else:
+        _done(t("users.reset_done", username=plain(row["username"])))
+
+
+def _roles(user_id: int, row: pd.Series) -> None:
+    st.subheader(t("users.section_roles"))
+    current = _codes(row["roles"])
+    chosen = _roles_input(f"manage_roles_{user_id}", current)  # keyed by user: fresh defaults
+    bidang = _bidang_input(f"manage_bidang_{user_id}", chosen, row["bidang"])
+    if not st.button(t("users.save_roles"), key="manage_save_roles"):
+        return
+    try:
+        service.assign_roles(get_db(), actor(), user_id, chosen, bidang)
+    except DomainError as error:
+        show_error(error)
+    else:
+        _done(t("users.roles_saved", username=plain(row["username"])))
