@@ -73,3 +73,14 @@ def test_every_form_field_named_in_an_error_has_a_label():
     assert {"letter_no", "received_on", "summary", "agency"} <= fields
     for lang in i18n.LANGUAGES:
         assert sorted(f for f in fields if f"field.{f}" not in i18n.MESSAGES[lang]) == []
+
+
+def test_nothing_in_the_app_edits_or_deletes_audit_rows():
+    pattern = re.compile(
+        r"(UPDATE\s+audit_log|DELETE\s+FROM\s+audit_log|TRUNCATE|DROP\s+TABLE)", re.I
+    )
+    sources = [*CORE, *UI_AND_PAGES, ROOT / "server.py", ROOT / "dumas" / "schema.sql"]
+    offenders = [p.name for p in sources if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+    inserts = [p for p in CORE if "INSERT INTO audit_log" in p.read_text(encoding="utf-8")]
+    assert inserts  # the audit trail is only ever appended to
