@@ -63,9 +63,11 @@ def test_demo_returns_its_counts_and_writes_audit_rows_for_data_and_accounts(
     counts = demo.generate(database, 500, seed=3, today=TODAY, actor="analis.uji")
     assert counts == {t: scalar(database, f"SELECT count(*) FROM {t}") for t in DATA_TABLES}
     assert counts["complaint"] == 500
-    rows = database.cursor().execute(
-        "SELECT actor, action, new_value FROM audit_log ORDER BY id"
-    ).fetchall()
+    rows = (
+        database.cursor()
+        .execute("SELECT actor, action, new_value FROM audit_log ORDER BY id")
+        .fetchall()
+    )
     assert [(r[0], r[1]) for r in rows] == [
         ("sistem.demo", "user.create_demo_accounts"),
         ("analis.uji", "demo.generate"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import duckdb
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
@@ -12,6 +13,9 @@ from xlsxwriter.worksheet import Worksheet
 from dumas import exports, i18n
 from dumas.importer.model import CANONICAL, RawTable, RowError
 from dumas.importer.report import reason
+from dumas.permissions import Action, User, require
+from dumas.queries.exchange import import_layout
+from dumas.services.common import audit
 
 EXAMPLE_ROW = {
     "agenda_no": "DM-2026-000123",
@@ -127,3 +131,16 @@ def export_xlsx(frame: pd.DataFrame, *, title: str, generated: str) -> bytes:
         columns=CANONICAL,
         sheet_name="Data",
     )
+
+
+def export_for(cur: duckdb.DuckDBPyConnection, user: User, *, title: str, generated: str) -> bytes:
+    """The whole database in the import layout, for roles allowed it (audited).
+
+    Complainants' names stay masked for roles without the right to personal data.
+    """
+    require(user, Action.EXPORT_DATA)
+    frame = import_layout(cur)
+    if not user.can(Action.VIEW_PERSONAL_DATA):
+        frame = frame.assign(complainant_name=None)
+    audit(cur, user.username, "data.export", "database", None, None, {"rows": len(frame)})
+    return export_xlsx(frame, title=title, generated=generated)

@@ -105,7 +105,7 @@ MESSAGES: dict[str, str] = {
     "error.locked": "The account is locked after too many failed attempts; try again after {until}.",
     "error.sign_in": "Wrong user name or password.",
     "error.unknown_user": "User not found.",
-    "error.username": "a user name has only letters, digits, dots, underscores or hyphens (at most 60).",
+    "error.username": "a user name has only letters, digits, dots, underscores, hyphens or @ (at most 100; an e-mail address will do).",
     "error.username_taken": "the user name {username} is taken.",
     "error.weak_password": "the password needs at least {min} characters, not just a few letters repeated.",
     "field.bidang": "Bidang",

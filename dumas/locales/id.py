@@ -105,7 +105,7 @@ MESSAGES: dict[str, str] = {
     "error.locked": "Akun terkunci karena terlalu banyak percobaan gagal; coba lagi setelah {until}.",
     "error.sign_in": "Nama pengguna atau kata sandi salah.",
     "error.unknown_user": "Pengguna tidak ditemukan.",
-    "error.username": "nama pengguna hanya huruf, angka, titik, garis bawah atau tanda hubung (paling banyak 60).",
+    "error.username": "nama pengguna hanya huruf, angka, titik, garis bawah, tanda hubung atau @ (paling banyak 100; alamat e-mail boleh).",
     "error.username_taken": "nama pengguna {username} sudah dipakai.",
     "error.weak_password": "kata sandi minimal {min} karakter dan tidak boleh hanya pengulangan beberapa huruf.",
     "field.bidang": "Bidang",

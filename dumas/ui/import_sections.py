@@ -10,13 +10,12 @@ import streamlit as st
 from dumas import services
 from dumas.errors import DomainError
 from dumas.importer import ImportReport, import_file
-from dumas.importer.files import export_xlsx, rejects_xlsx, template_xlsx
+from dumas.importer.files import export_for, rejects_xlsx, template_xlsx
 from dumas.importer.model import ImportFileError
 from dumas.importer.reading import sheet_names
 from dumas.importer.report import count_lines, outcome, reason
-from dumas.permissions import Action, require
+from dumas.permissions import Action
 from dumas.queries import lookups
-from dumas.queries.exchange import import_layout
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
 from dumas.ui.widgets import generated_text, xlsx_button
 
@@ -30,15 +29,8 @@ def downloads() -> None:
     user = actor()
 
     def export() -> bytes:
-        require(user, Action.EXPORT_DATA)
-        cur = get_db().cursor()
-        try:
-            frame = import_layout(cur)
-        finally:
-            cur.close()
-        if not user.can(Action.VIEW_PERSONAL_DATA):
-            frame = frame.assign(complainant_name=None)  # masked for roles without the right
-        return export_xlsx(frame, title=title, generated=generated)
+        with get_db().transaction() as cur:  # the export is audited
+            return export_for(cur, user, title=title, generated=generated)
 
     with st.container(horizontal=True):
         st.download_button(

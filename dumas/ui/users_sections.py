@@ -90,7 +90,7 @@ def _bidang_input(key: str, roles: list[str], default: str | None) -> str | None
 
 def create_user() -> None:
     """User name, full name, first password, roles and (when needed) Bidang."""
-    username = st.text_input(t("field.username"), key=_NEW[0], max_chars=60)
+    username = st.text_input(t("field.username"), key=_NEW[0], max_chars=100)
     full_name = st.text_input(t("users.full_name"), key=_NEW[1], max_chars=120)
     password = st.text_input(
         t("field.password"),

@@ -1,0 +1,162 @@
+"""Each role tries each action: allowed or refused exactly as the permission table says.
+
+For every action one representative use case is attempted the way the app does it: the
+service (which checks the permission itself, so a forged request is refused too), the audit
+export, or, for the read-only pages, the menu (a page not offered cannot be opened by URL).
+A refusal raises Forbidden and leaves every table as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from dumas import services
+from dumas.db import Database
+from dumas.errors import Message
+from dumas.importer import files, import_file
+from dumas.permissions import BIDANG_ROLES, PERMISSIONS, Action, Forbidden, Role, User
+from dumas.queries import audit
+from dumas.services import users
+from dumas.ui import navigation
+from tests.conftest import ANALYST, TODAY
+from tests.importing import row, xlsx
+
+NEW_AGENCY = "Dinas Perumahan Kabupaten Contoh"  # not in the master list: an import creates it
+
+
+@dataclass(frozen=True)
+class World:
+    """What the attempts act on: a forwarded complaint and an agency an import created."""
+
+    complaint_id: int
+    agency_id: int
+    imported_agency_id: int
+
+
+@pytest.fixture
+def world(db: Database, make, kemendagri: int) -> World:
+    complaint = make.complaint()
+    make.forward(complaint, kemendagri, dt.date(2026, 3, 2))
+    import_file(db, ANALYST, xlsx([row(agency=NEW_AGENCY)]), "awal.xlsx", today=TODAY)
+    imported = db.cursor().execute("SELECT id FROM agency WHERE from_import").fetchone()[0]
+    return World(complaint, kemendagri, imported)
+
+
+def _open_page(path: str) -> Callable[[Database, User, World], None]:
+    """Read-only pages are guarded by the menu: refused when the page is not offered."""
+
+    def attempt(db: Database, user: User, world: World) -> None:
+        if path not in {page.path for page in navigation.visible(user)}:
+            raise Forbidden(Message("error.forbidden"))
+
+    return attempt
+
+
+def _record_response(db: Database, user: User, world: World) -> None:
+    services.record_response(
+        db, user, complaint_id=world.complaint_id, agency_id=world.agency_id,
+        letter_no="T-77/2026", response_date=dt.date(2026, 3, 9), status="selesai",
+        summary=None, today=TODAY,
+    )  # fmt: skip
+
+
+def _reveal(db: Database, user: User, world: World) -> None:
+    shown = services.reveal_complainant(db, user, world.complaint_id)
+    assert shown["complainant_name"] == "Siti Aminah"
+
+
+def _import(db: Database, user: User, world: World) -> None:
+    data = xlsx([row(agenda_no="IMP-0002", letter_no="B-900/D-4/DM.04.00/03/2026")])
+    assert import_file(db, user, data, "tambahan.xlsx", today=TODAY).applied
+
+
+def _merge(db: Database, user: User, world: World) -> None:
+    source, target = world.imported_agency_id, world.agency_id
+    services.merge_agency(db, user, source_id=source, target_id=target)
+
+
+def _export_data(db: Database, user: User, world: World) -> None:
+    with db.transaction() as cur:
+        data = files.export_for(cur, user, title="Ekspor", generated="")
+    assert data[:2] == b"PK"
+
+
+def _audit_export(db: Database, user: User, world: World) -> None:
+    data = audit.audit_xlsx(
+        db.cursor(), user, lang="id", title="Jejak Audit", filters_text="", generated=""
+    )
+    assert data[:2] == b"PK"  # an xlsx (zip) file
+
+
+def _create_user(db: Database, user: User, world: World) -> None:
+    users.create_user(
+        db, user, username="pegawai.baru", full_name="Pegawai Baru",
+        password="sandi-pegawai-baru", roles=["analis"],
+    )  # fmt: skip
+
+
+ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
+    Action.VIEW_DASHBOARD: _open_page("pages/followup.py"),
+    Action.VIEW_COMPLAINT: _open_page("pages/complaint.py"),
+    Action.RECORD_LETTERS: _record_response,
+    Action.VIEW_PERSONAL_DATA: _reveal,
+    Action.IMPORT_DATA: _import,
+    Action.MERGE_AGENCY: _merge,
+    Action.EXPORT_DATA: _export_data,
+    Action.VIEW_AUDIT: _audit_export,
+    Action.MANAGE_USERS: _create_user,
+}
+WRITES = {  # the attempts audited when allowed (writes, and reads of personal data)
+    Action.RECORD_LETTERS,
+    Action.VIEW_PERSONAL_DATA,  # every reveal is audited
+    Action.EXPORT_DATA,  # the whole database leaves the building: audited
+    Action.IMPORT_DATA,
+    Action.MERGE_AGENCY,
+    Action.MANAGE_USERS,
+}
+
+
+def _everything(db: Database) -> dict[str, list]:
+    """Every row of every table (and so the audit log and the data version)."""
+    cur = db.cursor()
+    names = [r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+    return {
+        name: sorted(cur.execute(f"SELECT * FROM {name}").fetchall(), key=str) for name in names
+    }
+
+
+def _audited_by(db: Database, user: User) -> int:
+    sql = "SELECT count(*) FROM audit_log WHERE actor = $actor"
+    return db.cursor().execute(sql, {"actor": user.username}).fetchone()[0]
+
+
+def _only(role: Role) -> User:
+    """A user holding just this role (not stored: services trust the User they are given)."""
+    bidang = "Bidang Uji" if role in BIDANG_ROLES else None
+    return User(
+        7000, f"peran.{role.value}", f"Peran {role.name.title()}", frozenset({role}), bidang
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "action"),
+    [(role, action) for action in PERMISSIONS for role in Role],
+    ids=lambda value: value.value,
+)
+def test_each_role_is_allowed_or_refused_each_action_as_the_permission_table_says(
+    db, world, role, action
+):
+    user = _only(role)
+    attempt = ATTEMPTS[action]
+    if role in PERMISSIONS[action]:
+        attempt(db, user, world)
+        assert _audited_by(db, user) == (1 if action in WRITES else 0)
+    else:
+        before = _everything(db)
+        with pytest.raises(Forbidden):
+            attempt(db, user, world)
+        assert _everything(db) == before
