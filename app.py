@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dumas.services.users import has_users
 from dumas.ui.account_sections import demo_banner, user_box
 from dumas.ui.auth_gate import current_user
 from dumas.ui.navigation import pages_for
@@ -16,12 +15,11 @@ from dumas.ui.state import get_db, language_selector, t
 
 st.set_page_config(page_title="Dumas Monitor", page_icon=":material/fact_check:", layout="wide")
 language_selector()
-db = get_db()  # creates, migrates and (first start) fills the database before any page
+get_db()  # creates, migrates and (first start) fills the database before any page
 demo_banner()
 user = current_user()
-if user is None:
-    gate = "pages/sign_in.py" if has_users(db) else "pages/setup.py"
-    st.navigation([st.Page(gate, title=t("signin.title"), default=True)]).run()
+if user is None:  # the sign-in page (or, on an empty database, the first administrator)
+    st.navigation([st.Page("pages/sign_in.py", title=t("signin.title"), default=True)]).run()
     st.stop()
 
 user_box(user)

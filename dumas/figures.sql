@@ -107,3 +107,14 @@ SELECT lf.forwarding_id,
 CREATE OR REPLACE MACRO response_rate(answered, forwarded) AS (
     CASE WHEN forwarded > 0 THEN answered::DOUBLE / forwarded END
 );
+
+-- An audit value with the complainant's name and contact masked (when mask is true).
+CREATE OR REPLACE MACRO masked(value, mask) AS (
+    CASE
+        WHEN mask AND json_exists(value, '$.complainant_name')
+        THEN json_merge_patch(
+            value, '{"complainant_name": "•••", "complainant_contact": "•••"}'
+        )::VARCHAR
+        ELSE value::VARCHAR
+    END
+);

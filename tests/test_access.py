@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -98,3 +99,34 @@ def test_roles_without_the_right_never_see_personal_data_nor_the_forms(role, com
     assert "Siti Aminah" not in text and "disembunyikan" in text
     assert not [b for b in at.button if b.key == "reveal"]
     assert not [b for b in at.button if b.key == "save_response"]
+
+
+def test_an_empty_database_asks_for_the_first_administrator(tmp_path, monkeypatch):
+    from dumas.db import connect
+
+    empty = tmp_path / "kosong.duckdb"
+    connect(empty).close()
+    monkeypatch.setenv("DUMAS_DB", str(empty))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert at.title[0].value == "Administrator pertama"
+    assert not [w for w in at.warning if "DEMO" in w.value]  # not a demo database
+    fields = {field.label: field for field in at.text_input}
+    fields["Nama pengguna"].input("kepala.dumas")
+    fields["Nama lengkap"].input("Kepala Bagian")
+    fields["Kata sandi"].input("pendek")
+    fields["Ulangi kata sandi"].input("pendek")
+    at.button(key="setup_submit").click().run()
+    assert "minimal 10 karakter" in at.error[0].value  # a weak password is refused
+    for label in ("Kata sandi", "Ulangi kata sandi"):
+        {f.label: f for f in at.text_input}[label].input("sandi-kuat-2026")
+    at.button(key="setup_submit").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == []
+    assert at.title[0].value == "Masuk"  # from now on everyone signs in
+    con = duckdb.connect(str(empty))
+    roles = con.execute(
+        "SELECT u.username, r.role FROM app_user u JOIN user_role r ON r.user_id = u.id"
+    ).fetchall()
+    con.close()
+    assert roles == [("kepala.dumas", "admin")]

@@ -475,3 +475,13 @@ def test_the_user_list_shows_roles_state_and_last_sign_in_but_never_a_password_h
     never = frame.set_index("username").loc[username(Role.PPK)]
     assert never["roles"] == "ppk"
     assert pd.isna(never["last_sign_in"])  # never signed in
+
+
+def test_the_audit_trail_masks_complainants_unless_the_reader_may_see_them(db, make):
+    make.complaint(complainant_name="Siti Aminah", complainant_contact="0812-1111-2222")
+    cur = db.cursor()
+    masked, _ = audit.audit_rows(cur, action="complaint.create")
+    assert "Siti Aminah" not in masked["new_value"][0] and "•••" in masked["new_value"][0]
+    assert "Sengketa tanah" in masked["new_value"][0]  # the rest of the record stays
+    shown, _ = audit.audit_rows(cur, action="complaint.create", mask_personal=False)
+    assert "Siti Aminah" in shown["new_value"][0]

@@ -53,8 +53,8 @@ SELECT id,
        action,
        entity,
        entity_id,
-       old_value::VARCHAR AS old_value,
-       new_value::VARCHAR AS new_value
+       masked(old_value, $mask) AS old_value,
+       masked(new_value, $mask) AS new_value
 """
     + _FILTERED
     + """
@@ -105,11 +105,17 @@ def audit_rows(
     date_to: dt.date | None = None,
     limit: int | None = PAGE_SIZE,
     offset: int = 0,
+    mask_personal: bool = True,
 ) -> tuple[pd.DataFrame, int]:
-    """One page of audit rows, newest first (times in Asia/Jakarta), and the filtered total."""
+    """One page of audit rows, newest first (times in Asia/Jakarta), and the filtered total.
+
+    Complainants' names and contacts inside old/new values are masked unless the caller
+    says the reader may see personal data.
+    """
     params = _params(user, entity, entity_id, action, date_from, date_to)
     total = cur.execute(_COUNT, params).fetchall()[0][0]
     page = {**params, "tz": str(TIMEZONE), "limit": limit, "offset": max(0, offset)}
+    page["mask"] = mask_personal
     return cur.execute(_PAGE, page).df(), total
 
 
@@ -130,7 +136,8 @@ def audit_xlsx(
 ) -> bytes:
     """The filtered audit rows (at most MAX_EXPORT) as .xlsx, for a user allowed to see them."""
     require(actor, Action.VIEW_AUDIT)
-    frame, _ = audit_rows(cur, **filters, limit=MAX_EXPORT, offset=0)
+    mask = not actor.can(Action.VIEW_PERSONAL_DATA)
+    frame, _ = audit_rows(cur, **filters, limit=MAX_EXPORT, offset=0, mask_personal=mask)
     return tables.workbook(
         frame,
         AUDIT_COLUMNS,

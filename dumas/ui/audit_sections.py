@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dumas import i18n, tables
+from dumas.permissions import Action
 from dumas.queries import audit
 from dumas.ui.state import actor, get_db, lang, t
 from dumas.ui.widgets import generated_text, xlsx_button
@@ -79,7 +80,10 @@ def _rows(chosen: dict[str, object], page: int) -> tuple[pd.DataFrame, int]:
     cur = get_db().cursor()
     try:
         offset = (page - 1) * audit.PAGE_SIZE
-        return audit.audit_rows(cur, **chosen, limit=audit.PAGE_SIZE, offset=offset)
+        mask = not actor().can(Action.VIEW_PERSONAL_DATA)
+        return audit.audit_rows(
+            cur, **chosen, limit=audit.PAGE_SIZE, offset=offset, mask_personal=mask
+        )
     finally:
         cur.close()
 
