@@ -100,17 +100,17 @@ def sign_in(db: Database, username: str, password: str, now: dt.datetime) -> tup
         if locked_until is not None and locked_until > now:
             raise SignInRefused(Message("error.locked", {"until": locked_until}))
         if not active or not verify_password(stored, password or ""):
-            _record_failure(cur, uid, failures, now)
+            _record_failure(cur, uid, name, failures, now)
             return_error = Message("error.sign_in")
         else:
             return_error = None
     if return_error is not None:
         raise SignInRefused(return_error)
-    return _open_session(db, uid, now)
+    return _open_session(db, uid, name, now)
 
 
 def _record_failure(
-    cur: duckdb.DuckDBPyConnection, uid: int, failures: int, now: dt.datetime
+    cur: duckdb.DuckDBPyConnection, uid: int, name: str, failures: int, now: dt.datetime
 ) -> None:
     """Count a failure; the MAX_FAILURES-th locks the account for lock_time()."""
     failures += 1
@@ -119,10 +119,10 @@ def _record_failure(
         "UPDATE app_user SET failed_attempts = $f, locked_until = $l WHERE id = $id",
         {"f": 0 if locked else failures, "l": locked, "id": uid},
     )
-    audit(cur, f"user:{uid}", "auth.failed", "app_user", uid, None, {"locked_until": locked})
+    audit(cur, name, "auth.failed", "app_user", uid, None, {"locked_until": locked})
 
 
-def _open_session(db: Database, uid: int, now: dt.datetime) -> tuple[User, str]:
+def _open_session(db: Database, uid: int, name: str, now: dt.datetime) -> tuple[User, str]:
     token = secrets.token_urlsafe(32)
     with db.transaction() as cur:
         cur.execute(
@@ -133,7 +133,7 @@ def _open_session(db: Database, uid: int, now: dt.datetime) -> tuple[User, str]:
             "INSERT INTO user_session VALUES ($h, $u, $now, $now, $exp, NULL)",
             {"h": _digest(token), "u": uid, "now": now, "exp": now + session_lifetime()},
         )
-        audit(cur, f"user:{uid}", "auth.sign_in", "app_user", uid, None, None)
+        audit(cur, name, "auth.sign_in", "app_user", uid, None, None)
         user = load_user(cur, uid)
     return user, token
 
