@@ -140,6 +140,21 @@ class Factory:
 
 
 @pytest.fixture
+def app_env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """For AppTest: point the app at this test's database, pin today, empty the caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("DUMAS_DB", str(db_path))
+    monkeypatch.setenv("DUMAS_DEMO", "0")
+    monkeypatch.setenv("DUMAS_TODAY", TODAY.isoformat())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
 def make(db: Database) -> Factory:
     return Factory(db)
 

@@ -12,19 +12,9 @@ from streamlit.testing.v1 import AppTest
 from dumas.config import ROOT
 from dumas.permissions import Action, Role
 from dumas.ui.navigation import PAGES
-from tests.conftest import TODAY, signed_in_app
+from tests.conftest import signed_in_app
 
-
-@pytest.fixture(autouse=True)
-def app_env(db_path, monkeypatch):
-    monkeypatch.setenv("DUMAS_DB", str(db_path))
-    monkeypatch.setenv("DUMAS_DEMO", "0")
-    monkeypatch.setenv("DUMAS_TODAY", TODAY.isoformat())
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
 
 
 @pytest.fixture

@@ -11,31 +11,19 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dumas.config import ROOT
 from dumas.permissions import Role
 from dumas.queries.audit import PAGE_SIZE
 from dumas.services.common import audit as write_audit
-from tests.conftest import ADMIN, ANALYST, TODAY, signed_in_app, username
+from tests.conftest import ADMIN, ANALYST, signed_in_app, username
 
 USERS_PAGE = "pages/users.py"
 AUDIT_PAGE = "pages/audit.py"
 SECRET = "kata-sandi-rina-2026"  # a test password
 
-
-@pytest.fixture(autouse=True)
-def app_env(db_path, monkeypatch):
-    """Point the app at this test's database, pin today, start with empty caches."""
-    monkeypatch.setenv("DUMAS_DB", str(db_path))
-    monkeypatch.setenv("DUMAS_DEMO", "0")
-    monkeypatch.setenv("DUMAS_TODAY", TODAY.isoformat())
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
 
 
 def _open(role: Role, page: str, **query: str) -> AppTest:

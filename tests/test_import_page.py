@@ -9,12 +9,11 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dumas.importer.model import CANONICAL
 from dumas.permissions import Role
-from tests.conftest import TODAY, signed_in_app
+from tests.conftest import signed_in_app
 
 IMPORT_PAGE = "pages/import_data.py"
 KEMENDAGRI = "Kementerian Dalam Negeri"
@@ -86,18 +85,7 @@ INVALID_ROW = {
 }
 INVALID_SHEET_ROW = 7  # a title row, a blank row, the header, three valid rows, then this one
 
-
-@pytest.fixture(autouse=True)
-def app_env(db_path, monkeypatch):
-    """Point the app at this test's database, pin today, start with empty caches."""
-    monkeypatch.setenv("DUMAS_DB", str(db_path))
-    monkeypatch.setenv("DUMAS_DEMO", "0")
-    monkeypatch.setenv("DUMAS_TODAY", TODAY.isoformat())
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
 
 
 def _xlsx(rows: list[dict[str, object]]) -> bytes:
