@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from dumas.importer.headers import display_header, map_columns
@@ -57,6 +58,7 @@ def _collect(
 ) -> None:
     """Each row to a Record, an exact duplicate, or its errors, in sheet order."""
     consistency = Consistency(headers)
+    shared = _shared_keys(cols)
     seen: set[tuple] = set()
     rows = zip(*(cols[name] for name in FIELDS), strict=True)
     for position, ((number, _), cleaned) in enumerate(zip(result.table.rows, rows, strict=True)):
@@ -69,13 +71,31 @@ def _collect(
             continue
         if found is not None:
             errors = [RowError(number, headers[name], key, params) for name, key, params in found]
-        else:
+        elif shared[position]:
             errors = consistency.check(number, cleaned)
+        else:  # its agenda, letter and response numbers appear on no other row
+            errors = []
         if errors:
             result.errors.extend(errors)
             continue
         seen.add(cleaned)
         result.rows.append((number, *cleaned))
+
+
+def _shared_keys(cols: dict[str, list[object]]) -> list[bool]:
+    """Per row: does it share an agenda, letter or response number with another row?
+
+    Only such rows can disagree with one another, so only they go through the
+    (row-by-row) consistency check; counting each column once is done in C.
+    """
+    agendas, letters, replies = (
+        {value for value, n in Counter(cols[name]).items() if n > 1 and value is not None}
+        for name in ("agenda_no", "letter_no", "response_no")
+    )
+    return [
+        a in agendas or b in letters or c in replies
+        for a, b, c in zip(cols["agenda_no"], cols["letter_no"], cols["response_no"], strict=True)
+    ]
 
 
 def _clean_columns(
