@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from dumas.db import Database, Rollback
 from dumas.importer import stage
 from dumas.importer.model import ImportFileError, ParseResult, RawTable, RowError, paused_gc
+from dumas.importer.parse import parse
+from dumas.importer.reading import read_table
 from dumas.importer.stage import Counts, Progress
+from dumas.importer.values import lookups_from_db
 from dumas.permissions import Action, User, require
 from dumas.services.common import audit
 
@@ -68,10 +71,6 @@ def _import(
     skip_invalid: bool,
     progress: Progress | None,
 ) -> ImportReport:
-    from dumas.importer.parse import parse
-    from dumas.importer.reading import read_table
-    from dumas.importer.values import lookups_from_db
-
     progress = progress or _no_progress
     progress("read", 0.0)
     table = read_table(data, file_name, sheet)
