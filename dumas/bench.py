@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import resource
 import statistics
 import subprocess
@@ -88,10 +87,11 @@ def _import_file(db_path: Path, folder: Path) -> tuple[bytes, int]:
     return export_xlsx(frame, title="Bench", generated=""), len(frame)
 
 
-def _timed_import(data: bytes, db_path: str) -> float:
-    """One whole import (read, check, write, commit) into db_path, in seconds."""
+def timed_import(file_path: str, db_path: str) -> float:
+    """One whole import (read, check, write, commit) of a file into db_path, in seconds."""
     from dumas.importer import import_file
 
+    data = Path(file_path).read_bytes()
     db = connect(db_path)
     start = time.perf_counter()
     report = import_file(db, SYSTEM, data, "bench.xlsx", today=config.today())
@@ -102,20 +102,32 @@ def _timed_import(data: bytes, db_path: str) -> float:
     return elapsed
 
 
+_TIMED_IMPORT = (
+    "import sys; from dumas.bench import timed_import; print(timed_import(*sys.argv[1:]))"
+)
+
+
 def _import_seconds(data: bytes, db_path: Path, repeat: int) -> float:
-    """Median import time into an empty database, each run in a fresh process.
+    """Median import time into an empty database, each run in a fresh interpreter.
 
     A fresh interpreter is what an import meets from the command line, and it keeps the
-    measurement apart from the benchmark's own heap and threads.
+    measurement apart from the benchmark's own heap, threads and open database.
     """
+    file_path = db_path.with_suffix(".xlsx")
+    file_path.write_bytes(data)
     times = []
-    spawn = multiprocessing.get_context("spawn")
     for _ in range(repeat):
         for leftover in db_path.parent.glob(db_path.name + "*"):
             leftover.unlink()
         connect(db_path).close()  # migrated beforehand, as the app's database would be
-        with spawn.Pool(1) as pool:
-            times.append(pool.apply(_timed_import, (data, str(db_path))))
+        done = subprocess.run(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-c", _TIMED_IMPORT, str(file_path), str(db_path)],
+            cwd=config.ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        times.append(float(done.stdout.strip().splitlines()[-1]))
     return statistics.median(times)
 
 
