@@ -167,3 +167,12 @@ def kemendagri(make: Factory) -> int:
 @pytest.fixture
 def bpn(make: Factory) -> int:
     return make.agency("Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, launched once for all browser tests."""
+    from tests.browser_support import chromium
+
+    with chromium() as instance:
+        yield instance

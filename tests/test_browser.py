@@ -10,7 +10,7 @@ import pytest
 from dumas import demo
 from dumas.db import connect
 from dumas.services.users import DEMO_PASSWORD
-from tests.browser_support import chromium, menu, metric, running_app, settle, sign_in
+from tests.browser_support import menu, metric, running_app, settle, sign_in
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.browser
@@ -26,12 +26,6 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     database.close()
     with running_app(path) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 def test_analyst_records_a_response_and_the_unanswered_count_drops(server, browser, tmp_path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,11 +13,10 @@ import pytest
 from dumas.db import connect
 from dumas.importer.model import CANONICAL
 from dumas.services import users
-from tests.browser_support import chromium, metric, running_app, settle, sign_in
+from tests.browser_support import metric, running_app, settle, sign_in
 
 pytestmark = pytest.mark.browser
 PASSWORD = "sandi-admin-uji-2026"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HEADERS = [
     CANONICAL[f]
     for f in ("agenda_no", "received_on", "complainant_name", "agency", "letter_no", "letter_date")
@@ -41,12 +39,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     database.close()
     with running_app(path) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 _settle, _metric = settle, metric
