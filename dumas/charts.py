@@ -51,7 +51,6 @@ def bars(
         data = df.iloc[::-1]
         trace = go.Bar(x=data[y], y=data[x], orientation="h", marker_color=_COLOURS["primary"])
         fig = go.Figure([trace])
-        fig.update_layout(height=max(360, 22 * len(df) + 80))
         return _layout(fig, labels["title"], labels["y"], labels["x"]).update_layout(
             height=max(360, 22 * len(df) + 80)
         )

@@ -13,9 +13,6 @@ REFERENCE_DIR = DATA_DIR / "reference"
 DEFAULT_DB = DATA_DIR / "dumas.duckdb"
 TIMEZONE = ZoneInfo("Asia/Jakarta")
 
-# The single local actor until accounts exist (issue 4).
-LOCAL_USER = "pengguna.lokal"
-
 
 def db_path(cli_value: str | None = None) -> Path:
     """The database path: --db, else DUMAS_DB, else data/dumas.duckdb."""

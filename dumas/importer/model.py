@@ -31,8 +31,6 @@ CANONICAL: dict[str, str] = {
     "response_summary": "Ringkasan Tanggapan",
 }
 REQUIRED_COLUMNS = ("agenda_no", "received_on", "agency", "letter_no", "letter_date")
-FORWARDING_FIELDS = ("agency", "letter_no", "letter_date")
-RESPONSE_FIELDS = ("response_no", "response_date", "response_status", "response_summary")
 COMPLAINT_FIELDS = (
     "received_on",
     "complainant_name",
@@ -88,10 +86,6 @@ class Record:
     response_date: dt.date | None = None
     response_status: str | None = None  # code: dalam_proses, selesai, ...
     response_summary: str | None = None
-
-    def complaint_key(self) -> tuple:
-        """The complaint's own contents (what must agree across its rows)."""
-        return tuple(getattr(self, name) for name in COMPLAINT_FIELDS)
 
     def has_forwarding(self) -> bool:
         return self.letter_no is not None
