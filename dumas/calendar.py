@@ -84,6 +84,30 @@ def working_days(cur: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -
     return int(row[0])
 
 
+def add_working_days(cur: duckdb.DuckDBPyConnection, start: dt.date, n: int) -> dt.date:
+    """The n-th working day after start (n >= 1): a Friday plus 1 is the Monday."""
+    row = cur.execute(
+        """
+        SELECT min(b.d)
+          FROM calendar_day AS a
+          JOIN calendar_day AS b ON b.wd_index = a.wd_index + $n AND b.is_working
+         WHERE a.d = $start
+        """,
+        {"start": start, "n": n},
+    ).fetchone()
+    if row is None or row[0] is None:
+        raise ValueError(f"date outside the calendar ({FIRST_DAY}..{LAST_DAY})")
+    return row[0]
+
+
+def is_working(cur: duckdb.DuckDBPyConnection, d: dt.date) -> bool:
+    """Whether d is a working day (weekends, holidays and cuti bersama are not)."""
+    row = cur.execute("SELECT is_working FROM calendar_day WHERE d = $d", {"d": d}).fetchone()
+    if row is None:
+        raise ValueError(f"date outside the calendar ({FIRST_DAY}..{LAST_DAY})")
+    return bool(row[0])
+
+
 def in_range(d: dt.date) -> bool:
     """Whether d is covered by the working-day calendar."""
     return FIRST_DAY <= d <= LAST_DAY

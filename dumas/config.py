@@ -48,3 +48,12 @@ def today() -> dt.date:
     if pinned:
         return dt.date.fromisoformat(pinned)
     return dt.datetime.now(TIMEZONE).date()
+
+
+def now() -> dt.datetime:
+    """Now in Asia/Jakarta; with DUMAS_TODAY pinned, that date at the current clock time."""
+    current = dt.datetime.now(TIMEZONE)
+    pinned = os.environ.get("DUMAS_TODAY")
+    if pinned:
+        return dt.datetime.combine(dt.date.fromisoformat(pinned), current.timetz())
+    return current

@@ -132,9 +132,15 @@ def _has_statements(sql: str) -> bool:
     return bool(lines)
 
 
+_ID_TABLES = frozenset(
+    {"complaint", "forwarding", "reminder", "response", "audit_log", "agency"}
+    | {"plan", "plan_row", "plan_event", "monitoring"}
+)
+
+
 def next_id(cur: duckdb.DuckDBPyConnection, table: str) -> int:
     """Next primary key for table; callers hold the write lock (see transaction)."""
-    if table not in {"complaint", "forwarding", "reminder", "response", "audit_log", "agency"}:
+    if table not in _ID_TABLES:
         raise ValueError(table)
     sql = f"SELECT coalesce(max(id), 0) + 1 FROM {table}"  # noqa: S608 - allow-listed above
     return cur.execute(sql).fetchall()[0][0]  # fetchall: leave no open result behind

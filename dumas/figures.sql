@@ -118,3 +118,15 @@ CREATE OR REPLACE MACRO masked(value, mask) AS (
         ELSE value::VARCHAR
     END
 );
+
+-- Estimated cost of a direct monitoring trip in whole rupiah (DECIMAL, never floats):
+-- per person the return transport, lodging for each night (days - 1) and the daily
+-- allowance (uang harian) for each day. NULL until persons and days are known.
+CREATE OR REPLACE MACRO trip_cost(persons, days, transport, lodging, allowance) AS (
+    CASE
+        WHEN persons IS NULL OR days IS NULL THEN NULL
+        ELSE (persons * (coalesce(transport, 0)
+                         + coalesce(lodging, 0) * greatest(days - 1, 0)
+                         + coalesce(allowance, 0) * days))::DECIMAL(18, 0)
+    END
+);

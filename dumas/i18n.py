@@ -15,6 +15,7 @@ import pandas as pd
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
+from dumas.config import TIMEZONE
 from dumas.locales.en import MESSAGES as _EN
 from dumas.locales.id import MESSAGES as _ID
 
@@ -33,7 +34,10 @@ def display_params(params: dict[str, object], lang: str = DEFAULT_LANGUAGE) -> d
     """Message placeholders ready to show: dates in words, numbers with separators."""
     shown: dict[str, object] = {}
     for name, value in params.items():
-        if isinstance(value, dt.date):
+        if isinstance(value, dt.datetime):
+            local = value.astimezone(TIMEZONE) if value.tzinfo else value
+            shown[name] = fmt_datetime(local, lang)
+        elif isinstance(value, dt.date):
             shown[name] = fmt_date(value, lang)
         elif isinstance(value, int) and not isinstance(value, bool):
             shown[name] = fmt_int(value, lang)

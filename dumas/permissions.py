@@ -34,6 +34,9 @@ class Action(StrEnum):
     EXPORT_DATA = "export_data"  # the whole database in the import layout
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
+    VIEW_PLANS = "view_plans"  # the monitoring-plan matrices and "Menunggu Saya"
+    CREATE_PLAN = "create_plan"  # open a plan; its steps are governed by dumas/workflow.py
+    VIEW_MONITORINGS = "view_monitorings"
 
 
 _STAFF = {Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI}
@@ -50,7 +53,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EXPORT_DATA: frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.ADMIN}),
     Action.VIEW_AUDIT: frozenset({Role.ADMIN, Role.ASDEP}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Action.VIEW_PLANS: frozenset(_STAFF),
+    Action.CREATE_PLAN: frozenset({Role.ANALIS}),
+    Action.VIEW_MONITORINGS: frozenset({*_STAFF, Role.PPK, Role.BPP}),
 }
+TEAM_ROLES = frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP})  # on a team
 BIDANG_ROLES = frozenset({Role.KASUBBID, Role.KABID})  # these belong to a Bidang
 
 

@@ -184,3 +184,105 @@ CREATE TABLE user_session (
     expires_at TIMESTAMPTZ NOT NULL,
     ended_at   TIMESTAMPTZ                 -- signed out, or ended by an administrator
 );
+
+-- migration: 0005_monitoring_plan
+-- The monitoring-plan matrix (SOP steps 1-3) and the monitorings it approves. States and
+-- actions are checked by dumas/workflow.py (the transition table); the CHECKs here only
+-- keep impossible values out.
+CREATE TABLE plan (
+    id           INTEGER PRIMARY KEY,
+    title        VARCHAR NOT NULL,
+    period_label VARCHAR NOT NULL,            -- e.g. "Semester I 2026"
+    source       VARCHAR NOT NULL CHECK (source IN ('database', 'work_programme')),
+    bidang       VARCHAR,                     -- whose Kasubbid and Kabid handle it (NULL: any)
+    state        VARCHAR NOT NULL CHECK (state IN ('draft', 'submitted', 'discussion',
+                     'proposed', 'awaiting_deputi', 'decided', 'rejected', 'cancelled')),
+    version      INTEGER NOT NULL DEFAULT 0,  -- times submitted: a resubmission is a new version
+    revision     INTEGER NOT NULL DEFAULT 1,  -- bumped by every write; a stale screen is refused
+    state_since  TIMESTAMPTZ NOT NULL,
+    created_by   INTEGER NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL
+);
+
+-- One row of the matrix: a target agency (and locus) with what the analyst proposes.
+-- Money in whole rupiah as DECIMAL: the estimate is computed in SQL (queries/plans.py).
+CREATE TABLE plan_row (
+    id              INTEGER PRIMARY KEY,
+    plan_id         INTEGER NOT NULL,
+    agency_id       INTEGER NOT NULL,
+    province_code   VARCHAR,                  -- the locus
+    origin          VARCHAR NOT NULL CHECK (origin IN ('database', 'work_programme')),
+    origin_reason   VARCHAR,                  -- required for work-programme rows
+    method          VARCHAR CHECK (method IN ('kunjungan_lapangan', 'klarifikasi_berkas',
+                        'kontak_elektronik', 'surat_resmi')),
+    priority        VARCHAR CHECK (priority IN ('tinggi', 'sedang', 'rendah')),
+    priority_reason VARCHAR,
+    schedule_from   DATE,
+    schedule_to     DATE,
+    level           VARCHAR CHECK (level IN ('kabid', 'asdep')),  -- who leads it
+    team_lead       INTEGER,                  -- app_user.id
+    team            INTEGER[] NOT NULL DEFAULT [],  -- app_user.id of the members (lead too)
+    persons         INTEGER CHECK (persons >= 0),
+    days            INTEGER CHECK (days >= 0),
+    transport       DECIMAL(15, 0) CHECK (transport >= 0),  -- per person, return trip
+    lodging         DECIMAL(15, 0) CHECK (lodging >= 0),    -- per person-night
+    allowance       DECIMAL(15, 0) CHECK (allowance >= 0),  -- uang harian, per person-day
+    status          VARCHAR NOT NULL DEFAULT 'pending' CHECK (status IN (
+                        'pending', 'awaiting_deputi', 'approved', 'rejected')),
+    decision_note   VARCHAR,                  -- the latest direction or reason for this row
+    position        INTEGER NOT NULL
+);
+
+-- The forwarding letters a row will clarify; a letter is in at most one row of a plan.
+CREATE TABLE plan_letter (
+    plan_id       INTEGER NOT NULL,
+    plan_row_id   INTEGER NOT NULL,
+    forwarding_id BIGINT NOT NULL,
+    PRIMARY KEY (plan_id, forwarding_id)
+);
+
+-- Every transition and every discussion note, in order (the SOP checklist reads it).
+CREATE TABLE plan_event (
+    id         INTEGER PRIMARY KEY,
+    plan_id    INTEGER NOT NULL,
+    occurred_at TIMESTAMPTZ NOT NULL,
+    actor_id   INTEGER NOT NULL,
+    action     VARCHAR NOT NULL,
+    from_state VARCHAR NOT NULL,
+    to_state   VARCHAR NOT NULL,
+    version    INTEGER NOT NULL,
+    note       VARCHAR,
+    rows       JSON                          -- the matrix as it stood after the event
+);
+
+-- An approved row, carried through SOP steps 4-8 (dumas/workflow.py MONITORING_STATES).
+CREATE TABLE monitoring (
+    id            INTEGER PRIMARY KEY,
+    plan_id       INTEGER NOT NULL,
+    plan_row_id   INTEGER NOT NULL UNIQUE,
+    agency_id     INTEGER NOT NULL,
+    province_code VARCHAR,
+    level         VARCHAR NOT NULL CHECK (level IN ('kabid', 'asdep')),
+    method        VARCHAR NOT NULL,
+    team_lead     INTEGER NOT NULL,
+    schedule_from DATE,
+    schedule_to   DATE,
+    estimated_cost DECIMAL(18, 0),
+    state         VARCHAR NOT NULL DEFAULT 'preparation' CHECK (state IN ('preparation',
+                      'coordination', 'execution', 'reporting', 'submission', 'closed')),
+    approved_by   INTEGER NOT NULL,           -- the last approver (Asdep, or Deputi)
+    approved_at   TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE monitoring_member (
+    monitoring_id INTEGER NOT NULL,
+    user_id       INTEGER NOT NULL,
+    is_lead       BOOLEAN NOT NULL,
+    PRIMARY KEY (monitoring_id, user_id)
+);
+
+CREATE TABLE monitoring_letter (
+    monitoring_id INTEGER NOT NULL,
+    forwarding_id BIGINT NOT NULL,
+    PRIMARY KEY (monitoring_id, forwarding_id)
+);

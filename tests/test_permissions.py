@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from dumas import services
+from dumas import config, services
 from dumas.db import Database
 from dumas.errors import Message
 from dumas.importer import files, import_file
 from dumas.permissions import BIDANG_ROLES, PERMISSIONS, Action, Forbidden, Role, User
 from dumas.queries import audit
-from dumas.services import users
+from dumas.services import plans, users
 from dumas.ui import navigation
 from tests.conftest import ANALYST, TODAY
 from tests.importing import row, xlsx
@@ -99,6 +99,14 @@ def _create_user(db: Database, user: User, world: World) -> None:
     )  # fmt: skip
 
 
+def _create_plan(db: Database, user: User, world: World) -> None:
+    now = dt.datetime(2026, 11, 27, 9, tzinfo=config.TIMEZONE)
+    plans.create_plan(
+        db, user, title="Rencana Uji", period_label="Semester II 2026", source="database",
+        bidang=None, now=now,
+    )  # fmt: skip
+
+
 ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.VIEW_DASHBOARD: _open_page("pages/followup.py"),
     Action.VIEW_COMPLAINT: _open_page("pages/complaint.py"),
@@ -109,6 +117,9 @@ ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.EXPORT_DATA: _export_data,
     Action.VIEW_AUDIT: _audit_export,
     Action.MANAGE_USERS: _create_user,
+    Action.VIEW_PLANS: _open_page("pages/plans.py"),
+    Action.CREATE_PLAN: _create_plan,
+    Action.VIEW_MONITORINGS: _open_page("pages/monitorings.py"),
 }
 WRITES = {  # the attempts audited when allowed (writes, and reads of personal data)
     Action.RECORD_LETTERS,
@@ -117,6 +128,7 @@ WRITES = {  # the attempts audited when allowed (writes, and reads of personal d
     Action.IMPORT_DATA,
     Action.MERGE_AGENCY,
     Action.MANAGE_USERS,
+    Action.CREATE_PLAN,
 }
 
 

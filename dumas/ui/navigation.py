@@ -27,6 +27,16 @@ PAGES = (
         (Action.VIEW_DASHBOARD,),
     ),
     PageSpec(
+        "pages/inbox.py", "nav.inbox", ":material/inbox:", "menunggu", (Action.VIEW_PLANS,),
+    ),
+    PageSpec(
+        "pages/plans.py", "nav.plans", ":material/table_view:", "rencana", (Action.VIEW_PLANS,),
+    ),
+    PageSpec(
+        "pages/monitorings.py", "nav.monitorings", ":material/travel_explore:", "pemantauan",
+        (Action.VIEW_MONITORINGS,),
+    ),
+    PageSpec(
         "pages/complaint.py", "nav.complaint", ":material/description:", "pengaduan",
         (Action.VIEW_COMPLAINT,),
     ),

@@ -1,0 +1,189 @@
+"""Read side of the monitoring-plan matrix: plans, rows with live figures, letters, teams."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from dumas.permissions import TEAM_ROLES
+from dumas.queries.filters import Filters, where_clause
+
+
+def plans(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every plan, open ones first, newest first."""
+    return cur.execute(
+        """
+        SELECT p.id, p.title, p.period_label, p.source, p.bidang, p.state, p.version,
+               p.state_since, u.full_name AS created_by,
+               (SELECT count(*) FROM plan_row AS r WHERE r.plan_id = p.id) AS rows,
+               (SELECT count(*) FROM plan_letter AS l WHERE l.plan_id = p.id) AS letters,
+               (SELECT count(*) FROM monitoring AS m WHERE m.plan_id = p.id) AS monitorings
+          FROM plan AS p
+          LEFT JOIN app_user AS u ON u.id = p.created_by
+         ORDER BY p.state IN ('decided', 'rejected', 'cancelled'), p.id DESC
+        """
+    ).df()
+
+
+def plan(cur: duckdb.DuckDBPyConnection, plan_id: int) -> dict[str, object] | None:
+    """One plan's header (with the revision a screen must send back), or None."""
+    cursor = cur.execute(
+        """
+        SELECT p.*, u.full_name AS created_by_name
+          FROM plan AS p
+          LEFT JOIN app_user AS u ON u.id = p.created_by
+         WHERE p.id = $id
+        """,
+        {"id": plan_id},
+    )
+    names = [d[0] for d in cursor.description]
+    found = cursor.fetchall()
+    return dict(zip(names, found[0], strict=True)) if found else None
+
+
+def matrix(cur: duckdb.DuckDBPyConnection, plan_id: int, as_of: dt.date) -> pd.DataFrame:
+    """The matrix rows with their letters' figures at as_of (letter_facts) and the cost.
+
+    oldest_letter_date / oldest_age_wd are those of the oldest letter still unanswered.
+    Money is whole rupiah: BIGINT here, computed as DECIMAL by trip_cost().
+    """
+    return cur.execute(
+        """
+        WITH per_row AS (
+            SELECT l.plan_row_id,
+                   count(DISTINCT lf.complaint_id) AS complaints,
+                   count(*) AS letters,
+                   count(*) FILTER (NOT lf.answered) AS unanswered,
+                   min(lf.letter_date) FILTER (NOT lf.answered) AS oldest_letter_date,
+                   max(lf.age_wd) AS oldest_age_wd,
+                   sum(lf.reminders) AS reminders
+              FROM plan_letter AS l
+              JOIN letter_facts($as_of) AS lf ON lf.forwarding_id = l.forwarding_id
+             WHERE l.plan_id = $id
+             GROUP BY l.plan_row_id
+        )
+        SELECT r.id AS row_id, r.position, r.agency_id, ag.name AS agency,
+               r.province_code, pv.name AS province, r.origin, r.origin_reason,
+               coalesce(pr.complaints, 0) AS complaints, coalesce(pr.letters, 0) AS letters,
+               coalesce(pr.unanswered, 0) AS unanswered, pr.oldest_letter_date,
+               pr.oldest_age_wd, coalesce(pr.reminders, 0)::BIGINT AS reminders,
+               r.method, r.priority, r.priority_reason, r.schedule_from, r.schedule_to,
+               r.level, r.team_lead, lead.full_name AS team_lead_name, r.team,
+               (SELECT string_agg(u.full_name, ', ' ORDER BY u.full_name)
+                  FROM app_user AS u WHERE list_contains(r.team, u.id)) AS team_names,
+               r.persons, r.days, r.transport::BIGINT AS transport,
+               r.lodging::BIGINT AS lodging, r.allowance::BIGINT AS allowance,
+               trip_cost(r.persons, r.days, r.transport, r.lodging, r.allowance)::BIGINT
+                   AS estimated_cost,
+               r.status, r.decision_note,
+               (SELECT m.id FROM monitoring AS m WHERE m.plan_row_id = r.id) AS monitoring_id
+          FROM plan_row AS r
+          JOIN agency AS ag ON ag.id = r.agency_id
+          LEFT JOIN province AS pv ON pv.code = r.province_code
+          LEFT JOIN per_row AS pr ON pr.plan_row_id = r.id
+          LEFT JOIN app_user AS lead ON lead.id = r.team_lead
+         WHERE r.plan_id = $id
+         ORDER BY r.position
+        """,
+        {"id": plan_id, "as_of": as_of},
+    ).df()
+
+
+def row_letters(cur: duckdb.DuckDBPyConnection, plan_id: int, as_of: dt.date) -> pd.DataFrame:
+    """The letters of every row, oldest first, with their state at as_of."""
+    return cur.execute(
+        """
+        SELECT l.plan_row_id AS row_id, lf.forwarding_id, lf.complaint_id, lf.agenda_no,
+               lf.letter_no, lf.letter_date, lf.answered, lf.age_wd, lf.reminders,
+               lf.last_status
+          FROM plan_letter AS l
+          JOIN letter_facts($as_of) AS lf ON lf.forwarding_id = l.forwarding_id
+         WHERE l.plan_id = $id
+         ORDER BY l.plan_row_id, lf.letter_date, lf.forwarding_id
+        """,
+        {"id": plan_id, "as_of": as_of},
+    ).df()
+
+
+def candidates(
+    cur: duckdb.DuckDBPyConnection,
+    plan_id: int,
+    filters: Filters,
+    as_of: dt.date,
+    limit: int,
+) -> tuple[pd.DataFrame, int]:
+    """Filtered letters not yet in the plan, oldest first, and how many there are."""
+    where, params = where_clause(filters)
+    base = f"""
+          FROM letter_facts($as_of) AS lf
+          JOIN agency AS ag ON ag.id = lf.agency_id
+          LEFT JOIN province AS p ON p.code = lf.province_code
+         WHERE {where}
+           AND lf.forwarding_id NOT IN (SELECT forwarding_id FROM plan_letter
+                                         WHERE plan_id = $plan)
+    """  # noqa: S608 - structure only; values are parameters
+    params = {**params, "as_of": as_of, "plan": plan_id}
+    total = cur.execute(f"SELECT count(*) {base}", params).fetchall()[0][0]
+    frame = cur.execute(
+        f"""
+        SELECT lf.forwarding_id, lf.agenda_no, lf.letter_no, lf.letter_date,
+               ag.name AS agency, p.name AS province, lf.age_wd, lf.reminders, lf.last_status
+        {base}
+         ORDER BY lf.letter_date, lf.forwarding_id
+         LIMIT $limit
+        """,
+        {**params, "limit": limit},
+    ).df()
+    return frame, int(total)
+
+
+def staff(cur: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """Active users who can be on a monitoring team: id -> name (with their roles)."""
+    rows = cur.execute(
+        """
+        SELECT u.id, u.full_name, string_agg(r.role, ', ' ORDER BY r.role)
+          FROM app_user AS u
+          JOIN user_role AS r ON r.user_id = u.id
+         WHERE u.is_active AND r.role IN (SELECT unnest($roles))
+         GROUP BY u.id, u.full_name
+         ORDER BY u.full_name
+        """,
+        {"roles": sorted(TEAM_ROLES)},
+    ).fetchall()
+    return {uid: f"{name} ({roles})" for uid, name, roles in rows}
+
+
+def bidang_options(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """The Bidang names users are assigned to."""
+    rows = cur.execute(
+        "SELECT DISTINCT bidang FROM app_user WHERE bidang IS NOT NULL ORDER BY bidang"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def monitorings(cur: duckdb.DuckDBPyConnection, plan_id: int | None = None) -> pd.DataFrame:
+    """Monitorings (approved matrix rows), newest first; optionally of one plan."""
+    return cur.execute(
+        """
+        SELECT m.id, m.plan_id, p.title AS plan, p.period_label, ag.name AS agency,
+               pv.name AS province, m.level, m.method, lead.full_name AS team_lead,
+               (SELECT string_agg(u.full_name, ', ' ORDER BY mm.is_lead DESC, u.full_name)
+                  FROM monitoring_member AS mm JOIN app_user AS u ON u.id = mm.user_id
+                 WHERE mm.monitoring_id = m.id) AS team,
+               (SELECT count(*) FROM monitoring_letter AS ml
+                 WHERE ml.monitoring_id = m.id) AS letters,
+               m.schedule_from, m.schedule_to, m.estimated_cost::BIGINT AS estimated_cost,
+               m.state, approver.full_name AS approved_by, m.approved_at
+          FROM monitoring AS m
+          JOIN plan AS p ON p.id = m.plan_id
+          JOIN agency AS ag ON ag.id = m.agency_id
+          LEFT JOIN province AS pv ON pv.code = m.province_code
+          LEFT JOIN app_user AS lead ON lead.id = m.team_lead
+          LEFT JOIN app_user AS approver ON approver.id = m.approved_by
+         WHERE $plan IS NULL OR m.plan_id = $plan
+         ORDER BY m.id DESC
+        """,
+        {"plan": plan_id},
+    ).df()

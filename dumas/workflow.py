@@ -1,0 +1,326 @@
+"""SOP 305/2012 steps 1-3 as data: the plan's states, the transition table, step times.
+
+The table drives both the buttons a page shows (available_actions) and the check the
+service makes when the button is pressed (transition_for). Nothing here touches the
+database except the working-day lookups of due_at/late_by.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import duckdb
+
+from dumas import calendar, config
+from dumas.permissions import BIDANG_ROLES, Role, User
+
+
+class State(StrEnum):
+    """Where a monitoring plan stands."""
+
+    DRAFT = "draft"  # step 1: the analyst drafts (or revises) the matrix
+    SUBMITTED = "submitted"  # step 2: at the Kasubbid
+    DISCUSSION = "discussion"  # step 2: Kasubbid and Kabid discuss, the Kabid proposes
+    PROPOSED = "proposed"  # step 3: the Asdep decides
+    AWAITING_DEPUTI = "awaiting_deputi"  # step 3: Asdep-led rows need the Deputi
+    DECIDED = "decided"  # every row approved or rejected; approved rows are monitorings
+    REJECTED = "rejected"  # the whole plan refused
+    CANCELLED = "cancelled"  # withdrawn by the analyst before it was ever submitted
+
+
+class Act(StrEnum):
+    """What a user can do to a plan."""
+
+    SUBMIT = "submit"
+    FORWARD = "forward"
+    PROPOSE = "propose"
+    APPROVE = "approve"  # every undecided row approved
+    DECIDE = "decide"  # per row: approve, return or reject
+    RETURN = "return"  # every undecided row back to the analyst
+    REJECT = "reject"  # every undecided row refused
+    CANCEL = "cancel"
+
+
+class RowChoice(StrEnum):
+    """An approver's decision on one row."""
+
+    APPROVE = "approve"
+    RETURN = "return"
+    REJECT = "reject"
+
+
+# The outcome of a decision, which picks the next state among a decision's transitions.
+DEPUTI_NEEDED = "deputi_needed"  # approved Asdep-led rows now wait for the Deputi
+ROWS_RETURNED = "rows_returned"  # some rows go back to the analyst for revision
+ALL_REJECTED = "all_rejected"  # nothing in the plan was approved
+ALL_DECIDED = "all_decided"  # every row approved or rejected, at least one approved
+
+# Guards: preconditions checked by the service on the plan (see services/plans.py).
+ROWS_READY = "rows_ready"  # undecided rows exist, each with a method and a level
+TEAMS_READY = "teams_ready"  # ... and each with a team lead
+NEVER_SUBMITTED = "never_submitted"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move: in state, role may take action, leading to next_state."""
+
+    state: State
+    action: Act
+    next_state: State
+    role: Role
+    guard: str | None = None  # a precondition on the plan
+    outcome: str | None = None  # for decisions: which result leads here
+    self_approval: bool = True  # False: not by anyone who already acted in this round
+    note_required: bool = False
+
+    @property
+    def is_decision(self) -> bool:
+        return self.action in DECISIONS
+
+
+T = Transition
+S = State
+DECISIONS = frozenset({Act.APPROVE, Act.DECIDE, Act.RETURN, Act.REJECT})
+
+# The asdep's decision: every outcome that each of its actions can have.
+_ASDEP_OUTCOMES = {
+    Act.APPROVE: {DEPUTI_NEEDED: S.AWAITING_DEPUTI, ALL_DECIDED: S.DECIDED},
+    Act.DECIDE: {
+        DEPUTI_NEEDED: S.AWAITING_DEPUTI,
+        ROWS_RETURNED: S.DRAFT,
+        ALL_REJECTED: S.REJECTED,
+        ALL_DECIDED: S.DECIDED,
+    },
+    Act.RETURN: {ROWS_RETURNED: S.DRAFT},
+    Act.REJECT: {ALL_REJECTED: S.REJECTED, ALL_DECIDED: S.DECIDED},
+}
+# The Deputi decides the Asdep-led rows; rows the Asdep returned wait for this.
+_DEPUTI_OUTCOMES = {
+    Act.APPROVE: {ROWS_RETURNED: S.DRAFT, ALL_DECIDED: S.DECIDED},
+    Act.DECIDE: {ROWS_RETURNED: S.DRAFT, ALL_REJECTED: S.REJECTED, ALL_DECIDED: S.DECIDED},
+    Act.RETURN: {ROWS_RETURNED: S.DRAFT},
+    Act.REJECT: {ROWS_RETURNED: S.DRAFT, ALL_REJECTED: S.REJECTED, ALL_DECIDED: S.DECIDED},
+}
+_NOTE_REQUIRED = {Act.RETURN, Act.REJECT}
+
+
+def _decisions(state: State, role: Role, outcomes: dict) -> tuple[Transition, ...]:
+    return tuple(
+        T(state, action, target, role, outcome=outcome, self_approval=action is Act.RETURN,
+          note_required=action in _NOTE_REQUIRED)
+        for action, by_outcome in outcomes.items()
+        for outcome, target in by_outcome.items()
+    )  # fmt: skip
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    T(S.DRAFT, Act.SUBMIT, S.SUBMITTED, Role.ANALIS, guard=ROWS_READY),
+    T(S.DRAFT, Act.CANCEL, S.CANCELLED, Role.ANALIS, guard=NEVER_SUBMITTED, note_required=True),
+    T(S.SUBMITTED, Act.FORWARD, S.DISCUSSION, Role.KASUBBID),
+    T(S.SUBMITTED, Act.RETURN, S.DRAFT, Role.KASUBBID, note_required=True),
+    T(S.DISCUSSION, Act.PROPOSE, S.PROPOSED, Role.KABID, guard=TEAMS_READY),
+    T(S.DISCUSSION, Act.RETURN, S.DRAFT, Role.KASUBBID, note_required=True),
+    T(S.DISCUSSION, Act.RETURN, S.DRAFT, Role.KABID, note_required=True),
+    *_decisions(S.PROPOSED, Role.ASDEP, _ASDEP_OUTCOMES),
+    *_decisions(S.AWAITING_DEPUTI, Role.DEPUTI, _DEPUTI_OUTCOMES),
+)
+INITIAL = State.DRAFT
+FINAL = frozenset({State.DECIDED, State.REJECTED, State.CANCELLED})
+
+# Who may change the matrix rows in each state (not a transition: the plan stays put).
+EDITORS: dict[State, frozenset[Role]] = {
+    State.DRAFT: frozenset({Role.ANALIS}),
+    State.SUBMITTED: frozenset({Role.KASUBBID}),
+    State.DISCUSSION: frozenset({Role.KASUBBID, Role.KABID}),
+}
+# Who may add a discussion note in each state.
+COMMENTERS: dict[State, frozenset[Role]] = {
+    **EDITORS,
+    State.PROPOSED: frozenset({Role.ASDEP}),
+    State.AWAITING_DEPUTI: frozenset({Role.DEPUTI}),
+}
+
+
+@dataclass(frozen=True)
+class Standard:
+    """An SOP standard time: working days, or minutes of office time."""
+
+    working_days: int = 0
+    minutes: int = 0
+
+
+@dataclass(frozen=True)
+class Step:
+    """One SOP step of the plan: the states it covers and who acts in it."""
+
+    key: str  # "1", "2", "3", "3d" (step 3, the Deputi's part)
+    sop_step: int
+    states: tuple[State, ...]
+    roles: tuple[Role, ...]
+    standard: Standard
+
+
+STEPS: tuple[Step, ...] = (
+    Step("1", 1, (S.DRAFT,), (Role.ANALIS,), Standard(working_days=1)),
+    Step("2", 2, (S.SUBMITTED, S.DISCUSSION), (Role.KASUBBID, Role.KABID),
+         Standard(working_days=1)),
+    Step("3", 3, (S.PROPOSED,), (Role.ASDEP,), Standard(minutes=20)),
+    Step("3d", 3, (S.AWAITING_DEPUTI,), (Role.DEPUTI,), Standard(minutes=20)),
+)  # fmt: skip
+OFFICE_OPENS = dt.time(8, 0)  # minutes-standards count office time from here ...
+OFFICE_CLOSES = dt.time(16, 0)  # ... to here, on working days
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """What the table needs to know about a plan to offer or check an action."""
+
+    state: State
+    bidang: str | None
+    participants: frozenset[int]  # users who moved it in this round (self-approval rule)
+    never_submitted: bool
+    rows_ready: bool
+    teams_ready: bool
+
+
+def step_of(state: State) -> Step | None:
+    """The SOP step a state belongs to (None once the plan is final)."""
+    return next((step for step in STEPS if state in step.states), None)
+
+
+def in_area(user: User, role: Role, bidang: str | None) -> bool:
+    """A Kasubbid or Kabid acts only on plans of their own Bidang (when both are set)."""
+    return role not in BIDANG_ROLES or not bidang or not user.bidang or user.bidang == bidang
+
+
+def refusal(transition: Transition, plan: PlanView, user: User) -> str | None:
+    """Why the user may not take this transition now (a catalogue id), or None."""
+    if plan.state is not transition.state:
+        return "error.plan_state"
+    if transition.role not in user.roles:
+        return "error.forbidden_step"
+    if not in_area(user, transition.role, plan.bidang):
+        return "error.not_your_bidang"
+    if not transition.self_approval and user.id in plan.participants:
+        return "error.self_approval"
+    guard = transition.guard
+    if guard == ROWS_READY and not plan.rows_ready:
+        return "error.rows_not_ready"
+    if guard == TEAMS_READY and not plan.teams_ready:
+        return "error.teams_not_ready"
+    if guard == NEVER_SUBMITTED and not plan.never_submitted:
+        return "error.already_submitted"
+    return None
+
+
+def available_actions(plan: PlanView, user: User) -> list[Act]:
+    """The actions to offer this user on this plan, in table order, each once."""
+    offered: list[Act] = []
+    for transition in TRANSITIONS:
+        if transition.action not in offered and refusal(transition, plan, user) is None:
+            offered.append(transition.action)
+    return offered
+
+
+def blocked_actions(plan: PlanView, user: User) -> dict[Act, str]:
+    """Actions the user's roles allow in this state but a rule forbids now, with why."""
+    blocked: dict[Act, str] = {}
+    allowed = set(available_actions(plan, user))
+    for transition in TRANSITIONS:
+        if transition.state is plan.state and transition.role in user.roles:
+            reason = refusal(transition, plan, user)
+            if reason and transition.action not in allowed:
+                blocked.setdefault(transition.action, reason)
+    return blocked
+
+
+def transitions_for(state: State, action: Act) -> list[Transition]:
+    """Every row of the table for this state and action (several for decisions)."""
+    return [t for t in TRANSITIONS if t.state is state and t.action is action]
+
+
+def permitted(plan: PlanView, user: User, action: Act) -> tuple[Transition | None, str | None]:
+    """The first transition the user may take for this action, else the first refusal."""
+    rows = transitions_for(plan.state, action)
+    if not rows:
+        return None, "error.plan_state"
+    reasons = [refusal(row, plan, user) for row in rows]
+    for row, reason in zip(rows, reasons, strict=True):
+        if reason is None:
+            return row, None
+    return None, reasons[0]
+
+
+def outcome_of(state: State, statuses: Iterable[str]) -> str:
+    """The result of a decision from every row's status after it (see plan_row.status)."""
+    statuses = list(statuses)
+    if state is State.PROPOSED and "awaiting_deputi" in statuses:
+        return DEPUTI_NEEDED
+    if "pending" in statuses:
+        return ROWS_RETURNED
+    if "approved" not in statuses:
+        return ALL_REJECTED
+    return ALL_DECIDED
+
+
+def next_state(state: State, action: Act, outcome: str | None) -> State:
+    """Where the action leads; decisions pick their row of the table by outcome."""
+    for transition in transitions_for(state, action):
+        if transition.outcome is None or transition.outcome == outcome:
+            return transition.next_state
+    raise ValueError(f"no transition for {state} {action} {outcome}")
+
+
+def waiting_roles(state: State) -> frozenset[Role]:
+    """The roles whose action the plan waits for in this state."""
+    return frozenset(t.role for t in TRANSITIONS if t.state is state)
+
+
+def due_at(cur: duckdb.DuckDBPyConnection, started: dt.datetime, standard: Standard) -> dt.datetime:
+    """When a step started at `started` is due by its SOP standard time.
+
+    Working days: the same clock time on the n-th working day after the start date (a
+    step started on Friday with 1 day is due on Monday). Minutes: office time on
+    working days, so a start at night or on a holiday counts from the next opening.
+    """
+    local = started.astimezone(config.TIMEZONE)
+    if standard.working_days:
+        day = calendar.add_working_days(cur, local.date(), standard.working_days)
+        return dt.datetime.combine(day, local.timetz())
+    opening = _next_office_time(cur, local)
+    return opening + dt.timedelta(minutes=standard.minutes)
+
+
+def _next_office_time(cur: duckdb.DuckDBPyConnection, local: dt.datetime) -> dt.datetime:
+    """local itself during office hours, else the next opening."""
+    tz = config.TIMEZONE
+    if calendar.is_working(cur, local.date()):
+        if OFFICE_OPENS <= local.time() < OFFICE_CLOSES:
+            return local
+        if local.time() < OFFICE_OPENS:
+            return dt.datetime.combine(local.date(), OFFICE_OPENS, tz)
+    day = calendar.add_working_days(cur, local.date(), 1)
+    return dt.datetime.combine(day, OFFICE_OPENS, tz)
+
+
+@dataclass(frozen=True)
+class LateBy:
+    """How late a step is: whole working days, or minutes when less than a day."""
+
+    working_days: int
+    minutes: int
+
+
+def late_by(cur: duckdb.DuckDBPyConnection, due: dt.datetime, end: dt.datetime) -> LateBy | None:
+    """How far `end` (done, or now) is past `due`; None when on time."""
+    if end <= due:
+        return None
+    tz = config.TIMEZONE
+    days = calendar.working_days(cur, due.astimezone(tz).date(), end.astimezone(tz).date())
+    if days >= 1:
+        return LateBy(working_days=days, minutes=0)
+    return LateBy(working_days=0, minutes=max(1, int((end - due).total_seconds() // 60)))
