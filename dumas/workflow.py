@@ -79,7 +79,7 @@ class Transition:
 
     @property
     def is_decision(self) -> bool:
-        return self.action in DECISIONS
+        return self.outcome is not None
 
 
 T = Transition
