@@ -119,14 +119,22 @@ CREATE OR REPLACE MACRO masked(value, mask) AS (
     END
 );
 
--- Estimated cost of a direct monitoring trip in whole rupiah (DECIMAL, never floats):
--- per person the return transport, lodging for each night (days - 1) and the daily
--- allowance (uang harian) for each day. NULL until persons and days are known.
+-- Estimated cost of a direct monitoring trip in whole rupiah (defined here, once; DECIMAL,
+-- never floats): per person the return transport, lodging for each night (days - 1) and the
+-- daily allowance (uang harian) for each day. NULL until persons and days are known.
+CREATE OR REPLACE MACRO trip_transport(persons, days, transport) AS (
+    CASE WHEN persons IS NOT NULL AND days IS NOT NULL
+         THEN (persons * coalesce(transport, 0))::DECIMAL(18, 0) END
+);
+CREATE OR REPLACE MACRO trip_lodging(persons, days, lodging) AS (
+    CASE WHEN persons IS NOT NULL AND days IS NOT NULL
+         THEN (persons * coalesce(lodging, 0) * greatest(days - 1, 0))::DECIMAL(18, 0) END
+);
+CREATE OR REPLACE MACRO trip_allowance(persons, days, allowance) AS (
+    CASE WHEN persons IS NOT NULL AND days IS NOT NULL
+         THEN (persons * coalesce(allowance, 0) * days)::DECIMAL(18, 0) END
+);
 CREATE OR REPLACE MACRO trip_cost(persons, days, transport, lodging, allowance) AS (
-    CASE
-        WHEN persons IS NULL OR days IS NULL THEN NULL
-        ELSE (persons * (coalesce(transport, 0)
-                         + coalesce(lodging, 0) * greatest(days - 1, 0)
-                         + coalesce(allowance, 0) * days))::DECIMAL(18, 0)
-    END
+    trip_transport(persons, days, transport) + trip_lodging(persons, days, lodging)
+    + trip_allowance(persons, days, allowance)
 );

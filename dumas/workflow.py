@@ -129,6 +129,15 @@ TRANSITIONS: tuple[Transition, ...] = (
     *_decisions(S.AWAITING_DEPUTI, Role.DEPUTI, _DEPUTI_OUTCOMES),
 )
 INITIAL = State.DRAFT
+# A monitoring's stages after approval (SOP steps 4-8; carried through in a later issue).
+MONITORING_STATES = (
+    "preparation",
+    "coordination",
+    "execution",
+    "reporting",
+    "submission",
+    "closed",
+)
 FINAL = frozenset({State.DECIDED, State.REJECTED, State.CANCELLED})
 
 # Who may change the matrix rows in each state (not a transition: the plan stays put).

@@ -1,9 +1,53 @@
-"""nav.plans (placeholder while the page is built)."""
+"""Matriks Rencana Pemantauan: draft, discuss and decide a monitoring plan (SOP steps 1-3)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dumas.ui import plan_editor as editor
+from dumas.ui import plan_sections as sections
 from dumas.ui.state import t
 
 st.title(t("nav.plans"))
+st.caption(t("plans.caption"))
+sections.flash()
+
+plan_id = sections.choose_plan()
+if plan_id is None:
+    sections.create_form()
+    st.stop()
+
+plan, matrix = editor.plan_and_matrix(plan_id)
+if plan is None:
+    st.warning(t("error.unknown_plan"), icon=":material/search_off:")
+    st.stop()
+
+staff = editor.staff_names()
+sections.header(plan)
+sections.actions(plan, matrix)
+
+view = st.segmented_control(
+    t("plans.view"),
+    options=["matrix", "letters", "add", "history"],
+    format_func=lambda v: t(f"plans.view_{v}"),
+    default="matrix",
+    required=True,
+    key="plan_view",
+    bind="query-params",
+)
+if view == "letters":
+    editor.row_letters(plan, matrix)
+elif view == "add":
+    if editor.may_edit(plan) and plan["source"] == "database":
+        editor.add_letters(plan)
+    else:
+        st.info(t("plans.add_not_now"), icon=":material/info:")
+elif view == "history":
+    sections.checklist(plan)
+    sections.difference(plan, staff)
+    sections.history(plan)
+else:
+    editor.matrix_table(plan, matrix, staff)
+    if editor.may_edit(plan):
+        editor.work_programme_form(plan)
+    editor.export_button(plan, matrix)

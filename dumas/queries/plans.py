@@ -75,6 +75,9 @@ def matrix(cur: duckdb.DuckDBPyConnection, plan_id: int, as_of: dt.date) -> pd.D
                   FROM app_user AS u WHERE list_contains(r.team, u.id)) AS team_names,
                r.persons, r.days, r.transport::BIGINT AS transport,
                r.lodging::BIGINT AS lodging, r.allowance::BIGINT AS allowance,
+               trip_transport(r.persons, r.days, r.transport)::BIGINT AS transport_total,
+               trip_lodging(r.persons, r.days, r.lodging)::BIGINT AS lodging_total,
+               trip_allowance(r.persons, r.days, r.allowance)::BIGINT AS allowance_total,
                trip_cost(r.persons, r.days, r.transport, r.lodging, r.allowance)::BIGINT
                    AS estimated_cost,
                r.status, r.decision_note,

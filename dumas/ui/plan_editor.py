@@ -1,0 +1,441 @@
+"""The matrix itself: the table editor, its letters, adding letters, the xlsx.
+
+The editor's key carries the plan's revision, so a saved or changed plan draws a fresh
+editor. If a save is refused because someone else changed the plan, the user's edits are
+kept and laid over the new version, ready to be checked and saved again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from dumas import config, i18n, workflow
+from dumas.queries import plans as q
+from dumas.services import plan_rows
+from dumas.services import plans as service
+from dumas.ui import data
+from dumas.ui.plan_sections import run
+from dumas.ui.state import actor, get_db, lang, t, today
+from dumas.ui.widgets import followup_filters, generated_text, xlsx_button
+
+SHOWN = (
+    "position",
+    "agency",
+    "province_code",
+    "complaints",
+    "letters",
+    "oldest_letter_date",
+    "oldest_age_wd",
+    "reminders",
+    "method",
+    "priority",
+    "priority_reason",
+    "schedule_from",
+    "schedule_to",
+    "level",
+    "team_lead",
+    "team",
+    "persons",
+    "days",
+    "transport",
+    "lodging",
+    "allowance",
+    "estimated_cost",
+    "status",
+    "origin",
+    "origin_reason",
+    "decision_note",
+)
+DEFAULT_STATUSES = ("unanswered", "perlu_klarifikasi")
+SHOWN_CANDIDATES = 200
+
+
+def may_edit(plan: dict) -> bool:
+    """Whether this user may change the rows now (workflow.EDITORS, in their Bidang)."""
+    user = actor()
+    roles = workflow.EDITORS.get(workflow.State(plan["state"]), frozenset()) & user.roles
+    return any(workflow.in_area(user, role, plan["bidang"]) for role in roles)
+
+
+def matrix_table(plan: dict, matrix: pd.DataFrame, staff: dict[int, str]) -> None:
+    """The matrix: editable for the editors of this state, read-only for everyone else."""
+    if matrix.empty:
+        st.info(t("plans.no_rows"), icon=":material/info:")
+        return
+    unsaved = st.session_state.get(f"unsaved_{plan['id']}", {})
+    if unsaved:
+        st.warning(t("plans.unsaved_kept"), icon=":material/edit_note:")
+    config_ = _column_config(staff)
+    if not may_edit(plan):
+        frame = _display(matrix)
+        st.dataframe(frame, hide_index=True, width="stretch", column_config=config_)
+        return
+    base = _editing_base(plan, matrix, unsaved)
+    if base["revision"] != plan["revision"]:
+        st.warning(t("plans.changed_while_editing"), icon=":material/sync_problem:")
+    key = f"matrix_{plan['id']}_{base['revision']}"
+    st.data_editor(
+        base["frame"], key=key, hide_index=True, width="stretch", num_rows="delete",
+        column_config=config_, disabled=[c for c in SHOWN if c not in plan_rows.EDITABLE],
+    )  # fmt: skip
+    st.button(
+        t("plans.save"), key="save_matrix", type="primary", icon=":material/save:",
+        on_click=_save, args=(plan["id"], base["revision"], key, base["row_ids"]),
+    )  # fmt: skip
+    st.caption(t("plans.cost_rule"))
+
+
+def _editing_base(plan: dict, matrix: pd.DataFrame, unsaved: dict) -> dict:
+    """The rows as they were when this user started editing, kept across the reruns each
+    edit causes: the editor keeps its edits, and the save sends that revision, so a change
+    by someone else meanwhile is refused rather than overwritten."""
+    key = f"matrix_base_{plan['id']}"
+    if key not in st.session_state:
+        frame = _display(matrix)
+        if unsaved:
+            frame = _overlay(frame, matrix, unsaved)
+        st.session_state[key] = {
+            "revision": plan["revision"], "frame": frame,
+            "row_ids": [int(r) for r in matrix["row_id"]],
+        }  # fmt: skip
+    return st.session_state[key]
+
+
+def _display(matrix: pd.DataFrame) -> pd.DataFrame:
+    frame = matrix[list(SHOWN)].copy()
+    frame["team"] = [[str(v) for v in team] for team in matrix["team"]]
+    for column in ("schedule_from", "schedule_to", "oldest_letter_date"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
+
+
+def _overlay(frame: pd.DataFrame, matrix: pd.DataFrame, unsaved: dict) -> pd.DataFrame:
+    """The user's refused edits shown on top of the latest version of the rows."""
+    frame = frame.copy()
+    positions = {int(r): i for i, r in enumerate(matrix["row_id"])}
+    for row_id, values in unsaved.items():
+        if row_id in positions:
+            for name, value in values.items():
+                frame.at[positions[row_id], name] = value
+    return frame
+
+
+def _column_config(staff: dict[int, str]) -> dict:
+    cc = st.column_config
+    provinces = data.options("province")
+    choice = {
+        name: {code: t(f"{name}.{code}") for code in options}
+        for name, options in (
+            ("method", plan_rows.METHODS),
+            ("priority", plan_rows.PRIORITIES),
+            ("level", plan_rows.LEVELS),
+        )
+    }
+    money = {"format": "localized", "min_value": 0, "step": 1}
+    return {
+        "position": cc.NumberColumn(t("plans.col_row"), width="small"),
+        "agency": cc.TextColumn(t("col.agency"), pinned=True),
+        "province_code": cc.SelectboxColumn(
+            t("field.province_code"),
+            options=list(provinces),
+            format_func=lambda c: provinces.get(c, c),
+        ),
+        **{
+            name: cc.SelectboxColumn(
+                t(f"field.{name}"),
+                options=list(labels),
+                format_func=lambda c, labels=labels: labels.get(c, c),
+            )
+            for name, labels in choice.items()
+        },
+        "complaints": cc.NumberColumn(t("plans.col_complaints")),
+        "letters": cc.NumberColumn(t("plans.col_letters")),
+        "oldest_letter_date": cc.DateColumn(t("plans.col_oldest"), format="DD/MM/YYYY"),
+        "oldest_age_wd": cc.NumberColumn(t("col.age_wd")),
+        "reminders": cc.NumberColumn(t("col.reminders")),
+        "priority_reason": cc.TextColumn(t("field.priority_reason"), max_chars=500),
+        "schedule_from": cc.DateColumn(t("field.schedule_from"), format="DD/MM/YYYY"),
+        "schedule_to": cc.DateColumn(t("field.schedule_to"), format="DD/MM/YYYY"),
+        "team_lead": cc.SelectboxColumn(
+            t("field.team_lead"), options=list(staff), format_func=lambda u: staff.get(u, str(u))
+        ),
+        "team": cc.MultiselectColumn(
+            t("field.team"),
+            options=[str(u) for u in staff],
+            format_func=lambda u: staff.get(int(u), u),
+        ),
+        "persons": cc.NumberColumn(t("field.persons"), min_value=0, max_value=50, step=1),
+        "days": cc.NumberColumn(t("field.days"), min_value=0, max_value=60, step=1),
+        **{name: cc.NumberColumn(t(f"field.{name}"), **money) for name in plan_rows.MONEY},
+        "estimated_cost": cc.NumberColumn(t("plans.col_cost"), format="localized"),
+        "status": cc.SelectboxColumn(
+            t("plans.col_status"),
+            options=list(_labels("row_status")),
+            format_func=lambda s: t(f"row_status.{s}"),
+        ),
+        "origin": cc.SelectboxColumn(
+            t("plans.col_origin"),
+            options=["database", "work_programme"],
+            format_func=lambda s: t(f"origin.{s}"),
+        ),
+        "origin_reason": cc.TextColumn(t("field.origin_reason"), max_chars=500),
+        "decision_note": cc.TextColumn(t("plans.col_decision_note")),
+    }
+
+
+def _labels(kind: str) -> dict[str, str]:
+    codes = {"row_status": ("pending", "awaiting_deputi", "approved", "rejected")}[kind]
+    return {code: t(f"{kind}.{code}") for code in codes}
+
+
+def _save(plan_id: int, revision: int, key: str, row_ids: list[int]) -> None:
+    state = st.session_state
+    edits = state.get(key, {})
+    unsaved_key = f"unsaved_{plan_id}"
+    updated = {int(k): dict(v) for k, v in state.get(unsaved_key, {}).items()}
+    for position, values in edits.get("edited_rows", {}).items():
+        changed = {k: v for k, v in values.items() if k in plan_rows.EDITABLE}
+        updated.setdefault(row_ids[int(position)], {}).update(changed)
+    deleted = [row_ids[int(p)] for p in edits.get("deleted_rows", [])]
+    ok = run(
+        lambda: service.save_rows(
+            get_db(),
+            actor(),
+            plan_id,
+            revision=revision,
+            updated=updated,
+            added=[],
+            deleted=deleted,
+            now=config.now(),
+        ),
+        t("plans.saved"),
+    )
+    if ok:
+        state.pop(unsaved_key, None)
+    elif _is_stale(state.get("plan_error")):
+        state[unsaved_key] = updated  # kept, laid over the new version on the next run
+    if ok or _is_stale(state.get("plan_error")):
+        state.pop(f"matrix_base_{plan_id}", None)  # the next run edits the latest version
+
+
+def _is_stale(error: object) -> bool:
+    messages = getattr(error, "messages", [])
+    return any(m.key == "error.plan_changed" for m in messages)
+
+
+def work_programme_form(plan: dict) -> None:
+    """A row from the work programme rather than the database review, with its reason."""
+    agencies = data.options("agency")
+    expander = st.expander(t("plans.add_programme_row"), icon=":material/playlist_add:")
+    with expander, st.form(f"programme_{plan['id']}"):
+        st.selectbox(
+            t("field.agency"),
+            options=list(agencies),
+            index=None,
+            format_func=lambda a: agencies.get(a, str(a)),
+            key="wp_agency",
+        )
+        st.text_input(t("field.origin_reason"), key="wp_reason")
+        st.selectbox(
+            t("field.method"),
+            options=list(plan_rows.METHODS),
+            key="wp_method",
+            format_func=lambda m: t(f"method.{m}"),
+        )
+        st.selectbox(
+            t("field.level"),
+            options=list(plan_rows.LEVELS),
+            key="wp_level",
+            format_func=lambda v: t(f"level.{v}"),
+        )
+        st.form_submit_button(
+            t("plans.add_row"), on_click=_add_programme_row, args=(plan["id"], plan["revision"])
+        )
+
+
+def _add_programme_row(plan_id: int, revision: int) -> None:
+    state = st.session_state
+    row = {
+        "agency_id": state.get("wp_agency"),
+        "origin_reason": state.get("wp_reason"),
+        "method": state.get("wp_method"),
+        "level": state.get("wp_level"),
+    }
+    run(
+        lambda: service.save_rows(
+            get_db(),
+            actor(),
+            plan_id,
+            revision=revision,
+            updated={},
+            added=[row],
+            deleted=[],
+            now=config.now(),
+        ),
+        t("plans.saved"),
+    )
+
+
+def row_letters(plan: dict, matrix: pd.DataFrame) -> None:
+    """Each row's letters, expandable; editors may take letters out of undecided rows."""
+    cur = get_db().cursor()
+    try:
+        letters = q.row_letters(cur, plan["id"], today())
+    finally:
+        cur.close()
+    editable = may_edit(plan)
+    for row in matrix.itertuples():
+        own = letters[letters["row_id"] == row.row_id]
+        title = t("plans.row_letters", position=row.position, agency=row.agency, n=len(own))
+        with st.expander(title):
+            if own.empty:
+                st.caption(t("plans.no_letters"))
+                continue
+            st.dataframe(_letters_shown(own), hide_index=True, width="stretch")
+            if editable and row.status == "pending":
+                _remove_form(plan, row.row_id, own)
+
+
+def _letters_shown(own: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("col.agenda_no"): own["agenda_no"],
+            t("col.letter_no"): own["letter_no"],
+            t("col.letter_date"): [i18n.fmt_date(d, lang(), "short") for d in own["letter_date"]],
+            t("col.age_wd"): own["age_wd"],
+            t("col.reminders"): own["reminders"],
+            t("col.last_status"): [t(f"status.{s}") for s in own["last_status"]],
+        }
+    )
+
+
+def _remove_form(plan: dict, row_id: int, own: pd.DataFrame) -> None:
+    labels = dict(zip(own["forwarding_id"].astype(int), own["letter_no"], strict=True))
+    key = f"remove_{plan['revision']}_{row_id}"
+    st.multiselect(
+        t("plans.remove_letters"),
+        options=list(labels),
+        key=key,
+        format_func=lambda f: labels.get(f, str(f)),
+    )
+    st.button(
+        t("plans.remove"),
+        key=f"remove_btn_{row_id}",
+        on_click=_remove,
+        args=(plan["id"], plan["revision"], key),
+    )
+
+
+def _remove(plan_id: int, revision: int, key: str) -> None:
+    chosen = [int(f) for f in st.session_state.get(key, [])]
+    run(
+        lambda: service.remove_letters(
+            get_db(), actor(), plan_id, revision=revision, forwarding_ids=chosen, now=config.now()
+        ),
+        t("plans.removed", n=len(chosen)),
+    )
+
+
+def add_letters(plan: dict) -> None:
+    """Letters from the follow-up database, with the dashboard's filters (in the sidebar).
+
+    The default proposal: letters lacking a response, plus responses marked perlu
+    klarifikasi, oldest first.
+    """
+    filters = followup_filters()
+    if not filters.statuses:
+        filters = dataclasses.replace(filters, statuses=DEFAULT_STATUSES)
+        st.caption(t("plans.default_selection"))
+    cur = get_db().cursor()
+    try:
+        found, total = q.candidates(cur, plan["id"], filters, today(), service.MAX_LETTERS_PER_ADD)
+    finally:
+        cur.close()
+    st.markdown(t("plans.candidates", n=i18n.fmt_int(total, lang())))
+    if found.empty:
+        return
+    shown = found.head(SHOWN_CANDIDATES)
+    picked = st.dataframe(
+        _letters_shown(shown.assign(row_id=0)).assign(**{t("col.agency"): shown["agency"]}),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="multi-row",
+        key=f"candidates_{plan['revision']}",
+    )
+    rows = picked.selection.rows if picked else []
+    chosen = [int(shown["forwarding_id"].iloc[i]) for i in rows]
+    everything = [int(f) for f in found["forwarding_id"]]
+    left, right = st.columns(2)
+    left.button(
+        t("plans.add_selected", n=len(chosen)),
+        disabled=not chosen,
+        key="add_sel",
+        on_click=_add,
+        args=(plan["id"], plan["revision"], chosen),
+    )
+    right.button(
+        t("plans.add_all", n=i18n.fmt_int(len(everything), lang())),
+        key="add_all",
+        type="primary",
+        on_click=_add,
+        args=(plan["id"], plan["revision"], everything),
+    )
+    if total > len(everything):
+        st.caption(t("plans.add_limit", max=i18n.fmt_int(len(everything), lang())))
+
+
+def _add(plan_id: int, revision: int, ids: list[int]) -> None:
+    outcome: dict[str, int] = {}
+
+    def write() -> None:
+        outcome.update(
+            service.add_letters(
+                get_db(), actor(), plan_id, revision=revision, forwarding_ids=ids, now=config.now()
+            )
+        )
+
+    if run(write, "") and outcome:
+        st.session_state["flash"] = t("plans.added", added=outcome["added"], rows=outcome["rows"])
+
+
+def export_button(plan: dict, matrix: pd.DataFrame) -> None:
+    """The matrix as a formatted workbook laid out like the paper matrix."""
+    from dumas.plan_export import matrix_xlsx
+
+    cur = get_db().cursor()
+    try:
+        letters = q.row_letters(cur, plan["id"], today())
+    finally:
+        cur.close()
+    language, generated = lang(), generated_text()
+    xlsx_button(
+        lambda: matrix_xlsx(plan, matrix, letters, language, generated),
+        filename=f"matriks-rencana-pemantauan-{plan['id']}-v{plan['version']}.xlsx",
+        key="matrix_xlsx",
+        label=t("plans.download_xlsx"),
+    )
+
+
+def staff_names() -> dict[int, str]:
+    """Team candidates (active analysts, Kasubbid, Kabid, Asdep)."""
+    cur = get_db().cursor()
+    try:
+        return q.staff(cur)
+    finally:
+        cur.close()
+
+
+def plan_and_matrix(plan_id: int) -> tuple[dict | None, pd.DataFrame | None]:
+    """The plan's header and matrix rows, read together."""
+    cur = get_db().cursor()
+    try:
+        plan = q.plan(cur, plan_id)
+        if plan is None:
+            return None, None
+        return plan, q.matrix(cur, plan_id, today())
+    finally:
+        cur.close()

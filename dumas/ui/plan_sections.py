@@ -1,0 +1,374 @@
+"""The plan page around the matrix: choosing or opening a plan, its actions, its history.
+
+Writes run in on_click callbacks that carry the plan's revision as it was drawn, so a
+click on a stale screen is refused by the service instead of overwriting someone else.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dumas import config, i18n, workflow
+from dumas.errors import DomainError
+from dumas.permissions import Action
+from dumas.queries import plan_history
+from dumas.queries import plans as q
+from dumas.queries.plan_state import load, view
+from dumas.services import plans as service
+from dumas.ui.state import actor, get_db, lang, show_error, t
+from dumas.ui.widgets import plain
+from dumas.workflow import Act, RowChoice, State
+
+
+def flash() -> None:
+    """The outcome of the previous click: a success line or the refusal's messages."""
+    if message := st.session_state.pop("flash", None):
+        st.success(message, icon=":material/check_circle:")
+    if error := st.session_state.pop("plan_error", None):
+        show_error(error)
+
+
+def run(write, success: str) -> bool:
+    """Call a service; keep its outcome for the next run. True when it succeeded."""
+    try:
+        write()
+    except DomainError as error:
+        st.session_state["plan_error"] = error
+        return False
+    st.session_state["flash"] = success
+    return True
+
+
+def choose_plan() -> int | None:
+    """The plan in the URL (?plan=ID), chosen from the list of plans."""
+    cur = get_db().cursor()
+    try:
+        listed = q.plans(cur)
+    finally:
+        cur.close()
+    titles = {
+        int(r.id): f"#{r.id} · {r.title} · {r.period_label} · {t('plan_state.' + r.state)}"
+        for r in listed.itertuples()
+    }
+    wanted = str(st.query_params.get("plan", ""))
+    chosen = int(wanted) if wanted.isdigit() and int(wanted) in titles else None
+    st.session_state["plan_select"] = chosen  # the URL decides (links, reloads, back)
+    st.selectbox(
+        t("plans.open"),
+        options=list(titles),
+        format_func=lambda i: titles.get(i, f"#{i}"),
+        key="plan_select",
+        on_change=_follow_selection,
+        placeholder=t("plans.choose"),
+    )
+    if chosen is None:
+        _plan_table(listed)
+    return chosen
+
+
+def _follow_selection() -> None:
+    chosen = st.session_state.get("plan_select")
+    if chosen is None:
+        st.query_params.pop("plan", None)
+    else:
+        st.query_params["plan"] = str(chosen)
+
+
+def _plan_table(listed: pd.DataFrame) -> None:
+    if listed.empty:
+        st.info(t("plans.none"), icon=":material/info:")
+        return
+    shown = listed.assign(
+        state=listed["state"].map(lambda s: t(f"plan_state.{s}")),
+        source=listed["source"].map(lambda s: t(f"source.{s}")),
+        link=listed["id"].map(lambda i: f"/rencana?plan={i}"),
+    )[
+        [
+            "link",
+            "title",
+            "period_label",
+            "state",
+            "source",
+            "bidang",
+            "rows",
+            "letters",
+            "monitorings",
+            "created_by",
+        ]
+    ]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "link": st.column_config.LinkColumn(
+                t("plans.col_open"), display_text=t("plans.open_link")
+            ),
+            **{c: t(f"plans.col_{c}") for c in shown.columns if c != "link"},
+        },
+    )
+
+
+def create_form() -> None:
+    """An analyst opens a new plan for a period (from the database or the work programme)."""
+    if not actor().can(Action.CREATE_PLAN):
+        return
+    cur = get_db().cursor()
+    try:
+        bidang = q.bidang_options(cur)
+    finally:
+        cur.close()
+    with st.expander(t("plans.new"), icon=":material/add:"), st.form("new_plan"):
+        st.text_input(t("field.title"), key="new_title", max_chars=200)
+        st.text_input(t("field.period_label"), key="new_period", placeholder="Semester I 2026")
+        st.radio(
+            t("field.source"),
+            options=list(service.SOURCES),
+            key="new_source",
+            format_func=lambda s: t(f"source.{s}"),
+            horizontal=True,
+        )
+        st.selectbox(
+            t("field.bidang"),
+            options=bidang,
+            index=None,
+            key="new_bidang",
+            placeholder=t("plans.any_bidang"),
+        )
+        st.form_submit_button(t("plans.create"), on_click=_create, type="primary")
+
+
+def _create() -> None:
+    state = st.session_state
+    created: list[int] = []
+
+    def write() -> None:
+        created.append(
+            service.create_plan(
+                get_db(),
+                actor(),
+                title=state.get("new_title", ""),
+                period_label=state.get("new_period", ""),
+                source=state.get("new_source", ""),
+                bidang=state.get("new_bidang"),
+                now=config.now(),
+            )
+        )
+
+    if run(write, t("plans.created")):
+        st.query_params["plan"] = str(created[0])
+
+
+def header(plan: dict) -> None:
+    """Title, period, state and version of the plan."""
+    st.subheader(plain(plan["title"]))
+    facts = [
+        (t("field.period_label"), plan["period_label"]),
+        (t("plans.state"), t(f"plan_state.{plan['state']}")),
+        (t("plans.version"), str(plan["version"])),
+        (t("field.source"), t(f"source.{plan['source']}")),
+        (t("field.bidang"), plan["bidang"] or t("plans.any_bidang")),
+        (t("plans.author"), plan["created_by_name"] or i18n.MISSING),
+    ]
+    st.markdown(" · ".join(f"**{k}:** {plain(v)}" for k, v in facts))
+
+
+def actions(plan: dict, matrix: pd.DataFrame) -> None:
+    """The buttons the transition table offers this user now, with a note and row choices."""
+    user = actor()
+    cur = get_db().cursor()
+    try:
+        seen = view(cur, load(cur, plan["id"]))
+    finally:
+        cur.close()
+    offered = workflow.available_actions(seen, user)
+    blocked = workflow.blocked_actions(seen, user)
+    can_note = bool(workflow.COMMENTERS.get(seen.state, frozenset()) & user.roles)
+    if not (offered or blocked or can_note):
+        return
+    with st.container(border=True):
+        st.markdown(f"**{t('plans.your_actions')}**")
+        note_key = f"note_{plan['id']}"  # no revision: a rerun must not lose the text
+        st.text_area(t("field.note"), key=note_key, height=80, placeholder=t("plans.note_hint"))
+        if Act.DECIDE in offered:
+            _row_choices(plan, matrix, seen.state)
+        columns = st.columns(max(1, len(offered) + int(can_note)))
+        for column, action in zip(columns, offered, strict=False):
+            column.button(
+                t(f"plan_act.{action.value}"),
+                key=f"act_{action.value}",
+                on_click=_act,
+                args=(plan["id"], plan["revision"], action, note_key),
+                type="primary"
+                if action in (Act.APPROVE, Act.SUBMIT, Act.PROPOSE, Act.FORWARD)
+                else "secondary",
+            )
+        if can_note:
+            columns[-1].button(
+                t("plans.add_note"), key="add_note", on_click=_comment, args=(plan["id"], note_key)
+            )
+        for action, reason in blocked.items():
+            st.caption(f"{t(f'plan_act.{action.value}')}: {t(reason)}")
+
+
+def _row_choices(plan: dict, matrix: pd.DataFrame, state: State) -> None:
+    waiting = "pending" if state is State.PROPOSED else "awaiting_deputi"
+    st.markdown(t("plans.decide_rows"))
+    for row in matrix[matrix["status"] == waiting].itertuples():
+        st.segmented_control(
+            f"{row.position}. {row.agency} ({t('level.' + row.level) if row.level else '–'})",
+            options=[c.value for c in RowChoice],
+            format_func=lambda c: t(f"row_choice.{c}"),
+            default=RowChoice.APPROVE.value,
+            required=True,
+            key=f"choice_{plan['id']}_{row.row_id}",
+        )
+
+
+def _act(plan_id: int, revision: int, action: Act, note_key: str) -> None:
+    state = st.session_state
+    prefix = f"choice_{plan_id}_"
+    choices = {int(k[len(prefix) :]): v for k, v in state.items() if str(k).startswith(prefix)}
+    done = run(
+        lambda: service.act(
+            get_db(),
+            actor(),
+            plan_id,
+            revision=revision,
+            action=action,
+            note=state.get(note_key),
+            now=config.now(),
+            choices=choices if action is Act.DECIDE else None,
+        ),
+        t("plans.done", action=t(f"plan_event.{action.value}")),
+    )
+    if done:
+        for key in [note_key, *(k for k in state if str(k).startswith(prefix))]:
+            state.pop(key, None)
+
+
+def _comment(plan_id: int, note_key: str) -> None:
+    def write() -> None:
+        service.comment(
+            get_db(), actor(), plan_id, note=st.session_state.get(note_key, ""), now=config.now()
+        )
+
+    if run(write, t("plans.note_added")):
+        st.session_state[note_key] = ""
+
+
+def checklist(plan: dict) -> None:
+    """The SOP checklist: step, who, started, done, due, late by."""
+    cur = get_db().cursor()
+    try:
+        runs = plan_history.checklist(cur, plan["id"], config.now())
+    finally:
+        cur.close()
+    rows = [
+        {
+            t("plans.col_step"): t(f"step.{r.step.key}"),
+            t("plans.col_who"): ", ".join(t(f"role.{role.value}") for role in r.step.roles),
+            t("plans.col_standard"): _standard(r.step.standard),
+            t("plans.col_started"): _when(r.started),
+            t("plans.col_done"): _when(r.done) + (f" ({r.done_by})" if r.done_by else ""),
+            t("plans.col_due"): _when(r.due),
+            t("plans.col_late"): _late(r.late),
+        }
+        for r in runs
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(t("plans.checklist_rule"))
+
+
+def _standard(standard: workflow.Standard) -> str:
+    if standard.working_days:
+        return t("step.days", n=standard.working_days)
+    return t("step.minutes", n=standard.minutes)
+
+
+def _when(value: object) -> str:
+    if value is None or pd.isna(value):
+        return i18n.MISSING
+    return i18n.fmt_datetime(
+        pd.Timestamp(value).to_pydatetime().astimezone(config.TIMEZONE), lang(), "short"
+    )
+
+
+def _late(late: workflow.LateBy | None) -> str:
+    if late is None:
+        return ""
+    if late.working_days:
+        return "⚠ " + t("step.days", n=late.working_days)
+    return "⚠ " + t("step.minutes", n=late.minutes)
+
+
+def difference(plan: dict, staff: dict[int, str]) -> None:
+    """What Kasubbid and Kabid changed since the analyst submitted this version."""
+    if plan["state"] == "draft" or plan["version"] == 0:
+        return
+    cur = get_db().cursor()
+    try:
+        submitted = plan_history.rows_at(cur, plan["id"], "submit") or []
+        current = plan_history.rows_at(cur, plan["id"], _latest_event(cur, plan["id"])) or []
+    finally:
+        cur.close()
+    changes = plan_history.diff(submitted, current)
+    st.markdown(f"**{t('plans.diff_title', version=plan['version'])}**")
+    if not changes:
+        st.caption(t("plans.diff_none"))
+        return
+    shown = pd.DataFrame(
+        {
+            t("plans.col_row"): [c["position"] for c in changes],
+            t("col.agency"): [c["agency"] for c in changes],
+            t("plans.col_change"): [t(f"plans.change_{c['change']}") for c in changes],
+            t("plans.col_field"): [t(f"field.{c['field']}") if c["field"] else "" for c in changes],
+            t("plans.col_old"): [_value(c["field"], c["old"], staff) for c in changes],
+            t("plans.col_new"): [_value(c["field"], c["new"], staff) for c in changes],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _latest_event(cur, plan_id: int) -> str:
+    found = cur.execute(
+        "SELECT action FROM plan_event WHERE plan_id = $id AND action <> 'comment'"
+        " ORDER BY id DESC LIMIT 1",
+        {"id": plan_id},
+    ).fetchall()
+    return found[0][0]
+
+
+def _value(field: str | None, value: object, staff: dict[int, str]) -> str:
+    if value is None or value == []:
+        return i18n.MISSING
+    if field in ("method", "priority", "level"):
+        return t(f"{field}.{value}")
+    if field == "team_lead":
+        return staff.get(int(value), str(value))
+    if field == "team":
+        return ", ".join(staff.get(int(v), str(v)) for v in value)
+    if field == "letters":
+        return t("plans.n_letters", n=len(value))
+    return str(value)
+
+
+def history(plan: dict) -> None:
+    """Every event: who did what, when, with the note."""
+    cur = get_db().cursor()
+    try:
+        events = plan_history.events(cur, plan["id"])
+    finally:
+        cur.close()
+    shown = pd.DataFrame(
+        {
+            t("plans.col_when"): [_when(v) for v in events["at"]],
+            t("plans.col_who"): events["actor"],
+            t("plans.col_event"): [t(f"plan_event.{a}") for a in events["action"]],
+            t("plans.state"): [t(f"plan_state.{s}") for s in events["to_state"]],
+            t("plans.version"): events["version"],
+            t("field.note"): events["note"],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")

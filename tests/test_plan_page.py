@@ -1,0 +1,266 @@
+"""The "Matriks Rencana Pemantauan" page through AppTest, per role, signed in for real.
+
+An analyst opens a plan, adds the default proposal of letters, edits the matrix in the
+table editor and submits; Kasubbid, Kabid and Asdep each see their own buttons; a click
+on a stale screen shows the message and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dumas import auth, config
+from dumas.db import Database
+from dumas.permissions import PERMISSIONS, Action, Role
+from dumas.queries import plans as q
+from dumas.services import plans
+from dumas.ui import navigation
+from dumas.workflow import Act
+from tests.conftest import TODAY, signed_in_app, username
+
+PAGE = "pages/plans.py"
+NOW = dt.datetime.combine(TODAY, dt.time(9), config.TIMEZONE)
+
+pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
+
+
+def _user(db: Database, role: Role):
+    cur = db.cursor()
+    uid = cur.execute(
+        "SELECT id FROM app_user WHERE username = $u", {"u": username(role)}
+    ).fetchone()[0]
+    return auth.load_user(cur, uid)
+
+
+def _open(role: Role, **query: object) -> AppTest:
+    at = signed_in_app(role, **query).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def letters(make, kemendagri: int, bpn: int) -> list[int]:
+    first = make.complaint(province_code="31")
+    second = make.complaint(province_code="31")
+    answered = make.complaint(province_code="32")
+    ids = [make.forward(first, kemendagri, dt.date(2026, 3, 2)),
+           make.forward(second, bpn, dt.date(2026, 4, 6)),
+           make.forward(answered, bpn, dt.date(2026, 5, 4))]  # fmt: skip
+    make.respond(answered, bpn, dt.date(2026, 5, 11), status="selesai")
+    return ids
+
+
+def _plan(db: Database, letters: list[int]) -> int:
+    analyst = _user(db, Role.ANALIS)
+    plan_id = plans.create_plan(
+        db, analyst, title="Semester II", period_label="Semester II 2026", source="database",
+        bidang="Bidang Uji", now=NOW,
+    )  # fmt: skip
+    plans.add_letters(db, analyst, plan_id, revision=1, forwarding_ids=letters[:2], now=NOW)
+    return plan_id
+
+
+def _revision(db: Database, plan_id: int) -> int:
+    return q.plan(db.cursor(), plan_id)["revision"]
+
+
+def _ready(db: Database, plan_id: int) -> None:
+    analyst = _user(db, Role.ANALIS)
+    ids = [int(r) for r in q.matrix(db.cursor(), plan_id, TODAY)["row_id"]]
+    updated = {r: {"method": "surat_resmi", "level": "kabid"} for r in ids}
+    plans.save_rows(db, analyst, plan_id, revision=_revision(db, plan_id), updated=updated,
+                    added=[], deleted=[], now=NOW)  # fmt: skip
+
+
+def _buttons(at: AppTest) -> set[str]:
+    return {b.label for b in at.button}
+
+
+def test_analyst_creates_a_plan_and_it_opens(db):
+    at = _open(Role.ANALIS)
+    at.text_input(key="new_title").input("Pemantauan Semester I")
+    at.text_input(key="new_period").input("Semester I 2026")
+    at.button(key="FormSubmitter:new_plan-Buat rencana").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Rencana dibuat."]
+    assert at.query_params["plan"] == "1"
+    assert q.plan(db.cursor(), 1)["title"] == "Pemantauan Semester I"
+
+
+def test_a_plan_without_a_title_is_refused_in_indonesian(db):
+    at = _open(Role.ANALIS)
+    at.button(key="FormSubmitter:new_plan-Buat rencana").click().run()
+    assert "Judul: wajib diisi." in [e.value for e in at.error]
+    assert q.plans(db.cursor()).empty
+
+
+def test_default_proposal_adds_the_unanswered_letters_grouped_by_agency(db, letters):
+    at = _open(Role.ANALIS)
+    at.text_input(key="new_title").input("Semester II")
+    at.text_input(key="new_period").input("Semester II 2026")
+    at.button(key="FormSubmitter:new_plan-Buat rencana").click().run()
+    at.segmented_control(key="plan_view").set_value("add").run()
+    assert not at.exception
+    at.button(key="add_all").click().run()
+    assert "2 surat ditambahkan; 2 baris baru." in [s.value for s in at.success]
+    matrix = q.matrix(db.cursor(), 1, TODAY)
+    assert sorted(matrix["agency"]) == [
+        "Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional",
+        "Kementerian Dalam Negeri",
+    ]  # the answered letter is not proposed
+
+
+def test_analyst_edits_the_matrix_in_the_table_and_saves(db, letters):
+    plan_id = _plan(db, letters)
+    at = _open(Role.ANALIS, plan=plan_id)
+    key = f"matrix_{plan_id}_{_revision(db, plan_id)}"
+    at.session_state[key] = {
+        "edited_rows": {0: {"method": "kunjungan_lapangan", "level": "kabid", "persons": 2,
+                            "days": 3, "transport": 1_000_000.0, "lodging": 500_000,
+                            "allowance": 400_000}},
+        "added_rows": [], "deleted_rows": [1],
+    }  # fmt: skip
+    at.run()
+    at.button(key="save_matrix").click().run()
+    assert not at.exception
+    assert "Matriks disimpan." in [s.value for s in at.success]
+    matrix = q.matrix(db.cursor(), plan_id, TODAY)
+    assert len(matrix) == 1
+    # 2 x (1.000.000 + 2 nights x 500.000 + 3 days x 400.000)
+    assert matrix["estimated_cost"][0] == 6_400_000
+
+
+def test_a_bad_edit_is_shown_with_its_row_and_nothing_is_saved(db, letters):
+    plan_id = _plan(db, letters)
+    at = _open(Role.ANALIS, plan=plan_id)
+    key = f"matrix_{plan_id}_{_revision(db, plan_id)}"
+    at.session_state[key] = {
+        "edited_rows": {1: {"schedule_from": "2026-12-10", "schedule_to": "2026-12-07"}},
+        "added_rows": [], "deleted_rows": [],
+    }  # fmt: skip
+    at.run()
+    at.button(key="save_matrix").click().run()
+    errors = [e.value for e in at.error]
+    assert "Jadwal selesai: pada baris 2, tanggal selesai sebelum tanggal mulai." in errors
+    assert q.matrix(db.cursor(), plan_id, TODAY)["schedule_to"].isna().all()
+
+
+def test_submit_is_offered_only_when_every_row_has_a_method_and_a_level(db, letters):
+    plan_id = _plan(db, letters)
+    at = _open(Role.ANALIS, plan=plan_id)
+    assert "Ajukan ke Kasubbid" not in _buttons(at)
+    assert any("metode dan tingkat" in c.value for c in at.caption)
+    _ready(db, plan_id)
+    at = _open(Role.ANALIS, plan=plan_id)
+    at.button(key="act_submit").click().run()
+    assert q.plan(db.cursor(), plan_id)["state"] == "submitted"
+
+
+def test_each_role_sees_only_its_own_step_buttons(db, letters):
+    plan_id = _plan(db, letters)
+    _ready(db, plan_id)
+    plans.act(db, _user(db, Role.ANALIS), plan_id, revision=_revision(db, plan_id),
+              action=Act.SUBMIT, note=None, now=NOW)  # fmt: skip
+    kasubbid = _buttons(_open(Role.KASUBBID, plan=plan_id))
+    assert {"Teruskan ke Kabid", "Kembalikan ke analis"} <= kasubbid
+    for role in (Role.ANALIS, Role.KABID, Role.ASDEP, Role.DEPUTI):
+        assert not {"Teruskan ke Kabid", "Setujui"} & _buttons(_open(role, plan=plan_id))
+
+
+def test_kabid_proposes_and_asdep_approves_through_the_page(db, letters):
+    plan_id = _plan(db, letters)
+    _ready(db, plan_id)
+    analyst, kasubbid = _user(db, Role.ANALIS), _user(db, Role.KASUBBID)
+    plans.act(db, analyst, plan_id, revision=_revision(db, plan_id), action=Act.SUBMIT,
+              note=None, now=NOW)  # fmt: skip
+    plans.act(db, kasubbid, plan_id, revision=_revision(db, plan_id), action=Act.FORWARD,
+              note=None, now=NOW)  # fmt: skip
+    kabid = _open(Role.KABID, plan=plan_id)
+    lead = _user(db, Role.KABID).id
+    kabid.session_state[f"matrix_{plan_id}_{_revision(db, plan_id)}"] = {
+        "edited_rows": {0: {"team_lead": lead}, 1: {"team_lead": lead}},
+        "added_rows": [], "deleted_rows": [],
+    }  # fmt: skip
+    kabid.run()
+    kabid.button(key="save_matrix").click().run()
+    kabid.button(key="act_propose").click().run()
+    assert not kabid.exception
+    assert q.plan(db.cursor(), plan_id)["state"] == "proposed"
+    asdep = _open(Role.ASDEP, plan=plan_id)
+    asdep.text_area(key=f"note_{plan_id}").input("Laksanakan")
+    asdep.button(key="act_approve").click().run()
+    assert "Disetujui." in [s.value for s in asdep.success]
+    assert len(q.monitorings(db.cursor(), plan_id)) == 2
+
+
+def test_a_click_on_a_stale_screen_is_refused_with_a_message(db, letters):
+    plan_id = _plan(db, letters)
+    _ready(db, plan_id)
+    at = _open(Role.ANALIS, plan=plan_id)  # drawn at this revision
+    analyst = _user(db, Role.ANALIS)
+    row_id = int(q.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])
+    plans.save_rows(db, analyst, plan_id, revision=_revision(db, plan_id),
+                    updated={row_id: {"days": 2}}, added=[], deleted=[], now=NOW)  # fmt: skip
+    at.button(key="act_submit").click().run()
+    assert any("sudah diubah oleh Analis Uji" in e.value for e in at.error)
+    assert q.plan(db.cursor(), plan_id)["state"] == "draft"
+
+
+def test_refused_edits_on_a_stale_screen_are_kept_over_the_new_version(db, letters):
+    plan_id = _plan(db, letters)
+    at = _open(Role.ANALIS, plan=plan_id)
+    key = f"matrix_{plan_id}_{_revision(db, plan_id)}"
+    row_id = int(q.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])
+    plans.save_rows(db, _user(db, Role.ANALIS), plan_id, revision=_revision(db, plan_id),
+                    updated={row_id: {"days": 2}}, added=[], deleted=[], now=NOW)  # fmt: skip
+    at.session_state[key] = {"edited_rows": {0: {"priority_reason": "Sudah 3 kali dikonfirmasi"}},
+                             "added_rows": [], "deleted_rows": []}  # fmt: skip
+    at.run()
+    at.button(key="save_matrix").click().run()
+    assert any("sudah diubah" in e.value for e in at.error)
+    assert any("belum tersimpan" in w.value for w in at.warning)
+    at.button(key="save_matrix").click().run()  # saved again over the new version
+    matrix = q.matrix(db.cursor(), plan_id, TODAY)
+    assert (matrix["days"][0], matrix["priority_reason"][0]) == (2, "Sudah 3 kali dikonfirmasi")
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_the_page_renders_for_every_role_that_may_see_it(db, letters, role):
+    plan_id = _plan(db, letters)
+    user = _user(db, role)
+    visible = PAGE in {p.path for p in navigation.visible(user)}
+    assert visible == (role in PERMISSIONS[Action.VIEW_PLANS])
+    if visible:
+        at = _open(role, plan=plan_id)
+        for view in ("matrix", "letters", "add", "history"):
+            at.segmented_control(key="plan_view").set_value(view).run()
+            assert not at.exception, (role, view)
+
+
+def test_the_history_view_shows_the_checklist_and_the_discussion_changes(db, letters):
+    plan_id = _plan(db, letters)
+    _ready(db, plan_id)
+    plans.act(db, _user(db, Role.ANALIS), plan_id, revision=_revision(db, plan_id),
+              action=Act.SUBMIT, note=None, now=NOW)  # fmt: skip
+    plans.act(db, _user(db, Role.KASUBBID), plan_id, revision=_revision(db, plan_id),
+              action=Act.FORWARD, note=None, now=NOW)  # fmt: skip
+    row_id = int(q.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])
+    plans.save_rows(db, _user(db, Role.KABID), plan_id, revision=_revision(db, plan_id),
+                    updated={row_id: {"method": "kontak_elektronik"}}, added=[], deleted=[],
+                    now=NOW)  # fmt: skip
+    at = _open(Role.ASDEP, plan=plan_id)
+    at.segmented_control(key="plan_view").set_value("history").run()
+    checklist, changes = at.dataframe[0].value, at.dataframe[1].value
+    assert list(checklist["Langkah SOP"])[:2] == [
+        "1. Telaah database, susun matriks, ajukan",
+        "2. Pembahasan Kasubbid–Kabid, usulan Tim",
+    ]
+    assert changes.iloc[0].tolist()[-3:] == [
+        "Metode",
+        "Tidak langsung: surat resmi",
+        "Tidak langsung: kontak elektronik",
+    ]
