@@ -49,5 +49,6 @@ elif view == "history":
 else:
     editor.matrix_table(plan, matrix, staff)
     if editor.may_edit(plan):
+        editor.bulk_form(plan, matrix, staff)
         editor.work_programme_form(plan)
     editor.export_button(plan, matrix)

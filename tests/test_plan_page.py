@@ -264,3 +264,18 @@ def test_the_history_view_shows_the_checklist_and_the_discussion_changes(db, let
         "Tidak langsung: surat resmi",
         "Tidak langsung: kontak elektronik",
     ]
+
+
+def test_one_form_sets_method_level_and_lead_on_every_undecided_row(db, letters):
+    plan_id = _plan(db, letters)
+    at = _open(Role.ANALIS, plan=plan_id)
+    at.selectbox(key="bulk_method").set_value("kunjungan_lapangan")
+    at.selectbox(key="bulk_level").set_value("kabid")
+    at.selectbox(key="bulk_team_lead").set_value(_user(db, Role.KABID).id)
+    at.button(key="FormSubmitter:bulk_1-Terapkan ke semua baris").click().run()
+    assert not at.exception
+    matrix = q.matrix(db.cursor(), plan_id, TODAY)
+    assert set(matrix["method"]) == {"kunjungan_lapangan"}
+    assert set(matrix["level"]) == {"kabid"}
+    assert set(matrix["team_lead_name"]) == {"Kabid Uji"}
+    assert "Ajukan ke Kasubbid" in _buttons(at)  # every row is ready now

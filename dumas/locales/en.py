@@ -437,6 +437,8 @@ MESSAGES: dict[str, str] = {
     "plans.added": "{added} letters added; {rows} new rows.",
     "plans.any_bidang": "Every Bidang",
     "plans.author": "Author",
+    "plans.bulk": "Fill in at once for the {n} undecided rows",
+    "plans.bulk_apply": "Apply to every row",
     "plans.candidates": "**{n}** letters match the filters and are not in this plan yet.",
     "plans.caption": (
         "SOP 305/2012 steps 1–3: the analyst drafts the matrix, Kasubbid and Kabid discuss it "
@@ -518,6 +520,7 @@ MESSAGES: dict[str, str] = {
         "Your changes were not saved because someone else changed the plan. They are shown "
         "over the latest version: check them, then save again."
     ),
+    "plans.unchanged": "Unchanged",
     "plans.version": "Version",
     "plans.view": "View",
     "plans.view_add": "Add letters",

@@ -439,6 +439,8 @@ MESSAGES: dict[str, str] = {
     "plans.added": "{added} surat ditambahkan; {rows} baris baru.",
     "plans.any_bidang": "Semua bidang",
     "plans.author": "Penyusun",
+    "plans.bulk": "Isi serentak untuk {n} baris yang belum diputuskan",
+    "plans.bulk_apply": "Terapkan ke semua baris",
     "plans.candidates": "**{n}** surat cocok dengan filter dan belum ada di rencana ini.",
     "plans.caption": (
         "Langkah 1–3 SOP 305/2012: analis menyusun matriks, Kasubbid dan Kabid membahas dan "
@@ -520,6 +522,7 @@ MESSAGES: dict[str, str] = {
         "Perubahan Anda belum tersimpan karena rencana diubah orang lain. Perubahan itu "
         "ditampilkan di atas versi terbaru: periksa, lalu simpan lagi."
     ),
+    "plans.unchanged": "Tidak diubah",
     "plans.version": "Versi",
     "plans.view": "Tampilan",
     "plans.view_add": "Tambah surat",

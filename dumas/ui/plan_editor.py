@@ -226,6 +226,52 @@ def _is_stale(error: object) -> bool:
     return any(m.key == "error.plan_changed" for m in messages)
 
 
+BULK_FIELDS = ("method", "level", "priority", "team_lead", "schedule_from", "schedule_to")
+
+
+def bulk_form(plan: dict, matrix: pd.DataFrame, staff: dict[int, str]) -> None:
+    """Set the same method, level, priority, team lead or schedule on every undecided row."""
+    pending = [int(r) for r in matrix.loc[matrix["status"] == "pending", "row_id"]]
+    if not pending:
+        return
+    expander = st.expander(t("plans.bulk", n=len(pending)), icon=":material/done_all:")
+    with expander, st.form(f"bulk_{plan['id']}"):
+        left, middle, right = st.columns(3)
+        for column, name in zip(
+            (left, middle, right), ("method", "level", "priority"), strict=True
+        ):
+            codes = {"method": plan_rows.METHODS, "level": plan_rows.LEVELS,
+                     "priority": plan_rows.PRIORITIES}[name]  # fmt: skip
+            column.selectbox(t(f"field.{name}"), options=list(codes), index=None,
+                             key=f"bulk_{name}", placeholder=t("plans.unchanged"),
+                             format_func=lambda c, n=name: t(f"{n}.{c}"))  # fmt: skip
+        left.selectbox(t("field.team_lead"), options=list(staff), index=None,
+                       key="bulk_team_lead", placeholder=t("plans.unchanged"),
+                       format_func=lambda u: staff.get(u, str(u)))  # fmt: skip
+        middle.date_input(t("field.schedule_from"), value=None, key="bulk_schedule_from",
+                          format="DD/MM/YYYY")  # fmt: skip
+        right.date_input(t("field.schedule_to"), value=None, key="bulk_schedule_to",
+                         format="DD/MM/YYYY")  # fmt: skip
+        st.form_submit_button(t("plans.bulk_apply"), on_click=_apply_bulk,
+                              args=(plan["id"], plan["revision"], pending))  # fmt: skip
+
+
+def _apply_bulk(plan_id: int, revision: int, pending: list[int]) -> None:
+    state = st.session_state
+    values = {name: state.get(f"bulk_{name}") for name in BULK_FIELDS}
+    values = {name: value for name, value in values.items() if value is not None}
+    if not values:
+        return
+    updated = {row_id: dict(values) for row_id in pending}
+    ok = run(
+        lambda: service.save_rows(get_db(), actor(), plan_id, revision=revision, updated=updated,
+                                  added=[], deleted=[], now=config.now()),
+        t("plans.saved"),
+    )  # fmt: skip
+    if ok:
+        state.pop(f"matrix_base_{plan_id}", None)
+
+
 def work_programme_form(plan: dict) -> None:
     """A row from the work programme rather than the database review, with its reason."""
     agencies = data.options("agency")
