@@ -68,13 +68,29 @@ def test_demo_returns_its_counts_and_writes_audit_rows_for_data_and_accounts(
         .execute("SELECT actor, action, new_value FROM audit_log ORDER BY id")
         .fetchall()
     )
-    assert [(r[0], r[1]) for r in rows] == [
+    assert [(r[0], r[1]) for r in rows[:2]] == [
         ("sistem.demo", "user.create_demo_accounts"),
         ("analis.uji", "demo.generate"),
     ]
     assert '"seed": 3' in rows[1][2]
     assert scalar(database, "SELECT count(*) FROM app_user") == 9  # one demo account per role
+    # then the demo plans, each step by its demo account through the services
+    assert {r[0] for r in rows[2:]} == {"analis", "kasubbid", "kabid", "asdep"}
+    assert {r[1] for r in rows[2:]} >= {"plan.create", "plan.submit", "plan.approve"}
     database.close()
+
+
+def test_demo_plans_show_each_stage_with_monitorings_from_the_decided_one(demo_db) -> None:
+    states = dict(
+        demo_db.cursor().execute("SELECT state, count(*) FROM plan GROUP BY state").fetchall()
+    )
+    assert states == {"decided": 1, "proposed": 1, "draft": 1}
+    monitorings = (
+        demo_db.cursor()
+        .execute("SELECT count(*), count(estimated_cost) FROM monitoring")
+        .fetchone()
+    )
+    assert monitorings[0] >= 2 and monitorings[1] >= 1  # a field visit carries its cost
 
 
 def test_demo_refuses_a_database_with_complaints(demo_db: Database) -> None:

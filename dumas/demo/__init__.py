@@ -47,10 +47,15 @@ def generate(
         # The frames are dropped as soon as they are inserted, before the commit.
         counts = insert_tables(cur, _build(read_reference(cur, today), complaints, seed))
         facts.refresh(cur)
-        if not cur.execute("SELECT count(*) FROM app_user").fetchall()[0][0]:
+        accounts = not cur.execute("SELECT count(*) FROM app_user").fetchall()[0][0]
+        if accounts:
             create_demo_accounts(cur)  # one per role; marks the database as a demo
         new = {"seed": seed, "today": today.isoformat(), "counts": counts}
         services.audit(cur, actor, "demo.generate", "database", None, None, new)
+    if accounts:  # demo plans need the demo accounts (each plan step is its own write)
+        from dumas.demo.plans import make_demo_plans
+
+        make_demo_plans(db, today)
     return counts
 
 

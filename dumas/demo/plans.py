@@ -1,0 +1,154 @@
+"""Demo monitoring plans, made through the real services so every rule and audit row holds.
+
+Three plans, dated before `today`: one decided (its rows are monitorings), one proposed
+and waiting for the Asdep, one draft the analyst is still writing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dumas import auth, config
+from dumas.db import Database
+from dumas.permissions import User
+from dumas.queries import plans as q
+from dumas.services import plans
+from dumas.workflow import Act
+
+
+def _user(db: Database, username: str) -> User:
+    cur = db.cursor()
+    found = cur.execute("SELECT id FROM app_user WHERE username = $u", {"u": username}).fetchall()
+    return auth.load_user(cur, found[0][0])
+
+
+def _at(today: dt.date, days_before: int, hour: int) -> dt.datetime:
+    return dt.datetime.combine(
+        today - dt.timedelta(days=days_before), dt.time(hour), config.TIMEZONE
+    )
+
+
+def _oldest_unanswered(db: Database, today: dt.date, agencies: int, skip: int) -> list[int]:
+    """The oldest unanswered letters of the agencies with most of them (a few per agency)."""
+    rows = (
+        db.cursor()
+        .execute(
+            """
+        WITH open AS (
+            SELECT forwarding_id, agency_id, letter_date,
+                   row_number() OVER (PARTITION BY agency_id ORDER BY letter_date,
+                                      forwarding_id) AS n,
+                   count(*) OVER (PARTITION BY agency_id) AS total
+              FROM letter_facts($today)
+             WHERE NOT answered
+        ),
+        top AS (
+            SELECT agency_id FROM open GROUP BY agency_id
+             ORDER BY max(total) DESC, agency_id
+             LIMIT $agencies OFFSET $skip
+        )
+        SELECT forwarding_id FROM open WHERE agency_id IN (SELECT agency_id FROM top) AND n <= 4
+        """,
+            {"today": today, "agencies": agencies, "skip": skip},
+        )
+        .fetchall()
+    )
+    return [r[0] for r in rows]
+
+
+def _draft(db: Database, who: User, title: str, period: str, letters: list[int], at) -> int:
+    plan_id = plans.create_plan(
+        db,
+        who,
+        title=title,
+        period_label=period,
+        source="database",
+        bidang="Bidang Pemantauan I",
+        now=at,
+    )
+    plans.add_letters(db, who, plan_id, revision=_rev(db, plan_id), forwarding_ids=letters, now=at)
+    return plan_id
+
+
+def _rev(db: Database, plan_id: int) -> int:
+    return q.plan(db.cursor(), plan_id)["revision"]
+
+
+def _fill(db: Database, who: User, plan_id: int, at: dt.datetime, lead: User | None) -> None:
+    """First row a field visit with its costs, the others official letters."""
+    ids = [int(r) for r in q.matrix(db.cursor(), plan_id, at.date())["row_id"]]
+    visit = {
+        "method": "kunjungan_lapangan",
+        "persons": 3,
+        "days": 4,
+        "transport": 3_200_000,
+        "lodging": 850_000,
+        "allowance": 530_000,
+        "priority": "tinggi",
+        "priority_reason": "Surat tertua belum ditanggapi setelah dua kali konfirmasi",
+        "schedule_from": at.date() + dt.timedelta(days=21),
+        "schedule_to": at.date() + dt.timedelta(days=24),
+    }
+    letter = {"method": "surat_resmi", "priority": "sedang"}
+    updated = {
+        row_id: {**(visit if i == 0 else letter), "level": "kabid"} for i, row_id in enumerate(ids)
+    }
+    if lead is not None:
+        for values in updated.values():
+            values["team_lead"] = lead.id
+    plans.save_rows(
+        db, who, plan_id, revision=_rev(db, plan_id), updated=updated, added=[], deleted=[], now=at
+    )
+
+
+def _step(db: Database, who: User, plan_id: int, action: Act, at, note=None) -> None:
+    plans.act(db, who, plan_id, revision=_rev(db, plan_id), action=action, note=note, now=at)
+
+
+def make_demo_plans(db: Database, today: dt.date) -> int:
+    """Create the three demo plans (demo accounts must exist); return how many."""
+    analyst, kasubbid = _user(db, "analis"), _user(db, "kasubbid")
+    kabid, asdep = _user(db, "kabid"), _user(db, "asdep")
+    decided = _draft(
+        db,
+        analyst,
+        "Pemantauan tindak lanjut (contoh, sudah diputuskan)",
+        "Semester II",
+        _oldest_unanswered(db, today, 2, 0),
+        _at(today, 30, 9),
+    )
+    _fill(db, analyst, decided, _at(today, 30, 10), None)
+    _step(db, analyst, decided, Act.SUBMIT, _at(today, 29, 9))
+    _step(db, kasubbid, decided, Act.FORWARD, _at(today, 29, 14))
+    _fill(db, kabid, decided, _at(today, 28, 9), kabid)
+    _step(db, kabid, decided, Act.PROPOSE, _at(today, 28, 10))
+    _step(
+        db,
+        asdep,
+        decided,
+        Act.APPROVE,
+        _at(today, 28, 10) + dt.timedelta(minutes=15),
+        "Laksanakan; laporkan hasil kunjungan dalam dua minggu.",
+    )
+    proposed = _draft(
+        db,
+        analyst,
+        "Pemantauan surat tertua (contoh, menunggu Asdep)",
+        "Semester II",
+        _oldest_unanswered(db, today, 3, 2),
+        _at(today, 6, 9),
+    )
+    _fill(db, analyst, proposed, _at(today, 6, 10), None)
+    _step(db, analyst, proposed, Act.SUBMIT, _at(today, 5, 9))
+    _step(db, kasubbid, proposed, Act.FORWARD, _at(today, 5, 11))
+    _fill(db, kabid, proposed, _at(today, 4, 9), kabid)
+    _step(db, kabid, proposed, Act.PROPOSE, _at(today, 4, 10))
+    draft = _draft(
+        db,
+        analyst,
+        "Rencana bulan depan (contoh, konsep)",
+        "Bulan depan",
+        _oldest_unanswered(db, today, 2, 5),
+        _at(today, 1, 9),
+    )
+    return len({decided, proposed, draft})

@@ -1,0 +1,184 @@
+"""A monitoring plan travels through the roles in a real Chromium against `streamlit run`."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dumas import demo
+from dumas.db import connect
+from dumas.services.users import DEMO_PASSWORD
+from tests.browser_support import running_app, settle, sign_in
+from tests.conftest import TODAY
+
+pytestmark = pytest.mark.browser
+AGENCY = "Kementerian Dalam Negeri"
+TITLE = "Uji peramban: pemantauan Kemendagri"  # demo plans never carry this title
+DIRECTION = "Segera kirim surat klarifikasi; laporkan hasilnya bulan depan."
+
+
+def open_plan(page, base: str, username: str, plan_id: str) -> None:
+    """Sign in through the form (a deep link as the first page may pop up "Page not
+    found"), then open the plan by its link."""
+    sign_in(page, base, username, DEMO_PASSWORD)
+    page.goto(f"{base}/rencana?plan={plan_id}")
+    settle(page)
+    page.get_by_role("heading", name=TITLE).wait_for()
+
+
+def click(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+    settle(page)
+
+
+def flash(page, text: str) -> None:
+    """The success line the previous click left."""
+    page.locator("[data-testid='stAlert']").filter(has_text=text).wait_for()
+
+
+def choose_view(page, name: str) -> None:
+    """One option of the "Tampilan" segmented control."""
+    control = page.locator("[data-testid='stButtonGroup']").filter(has_text="Matriks")
+    control.get_by_role("button", name=name, exact=True).click()
+    settle(page)
+
+
+def fill_bulk(page, choices: dict[str, str | re.Pattern]) -> int:
+    """Open "Isi serentak…", pick an option per selectbox, apply; the rows it covered."""
+    expander = page.locator("[data-testid='stExpander']").filter(has_text="Isi serentak untuk")
+    summary = expander.locator("summary")
+    rows = int(re.search(r"Isi serentak untuk (\d+) baris", summary.inner_text()).group(1))
+    summary.click()
+    form = expander.locator("[data-testid='stForm']")
+    for label, option in choices.items():
+        form.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
+        page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
+    form.get_by_role("button", name="Terapkan ke semua baris", exact=True).click()
+    settle(page)
+    flash(page, "Matriks disimpan.")
+    return rows
+
+
+def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, tmp_path):
+    path = tmp_path / "dumas.duckdb"
+    database = connect(path)
+    demo.generate(database, 1_500, today=TODAY)
+    database.close()
+
+    with running_app(path) as base:
+        # The analyst opens a new plan.
+        analyst = browser.new_context().new_page()
+        sign_in(analyst, base, "analis", DEMO_PASSWORD)
+        analyst.goto(f"{base}/rencana")
+        settle(analyst)
+        analyst.locator("[data-testid='stExpander'] summary").filter(
+            has_text="Rencana baru"
+        ).click()
+        analyst.get_by_label("Judul").fill(TITLE)
+        analyst.get_by_label("Periode").fill("Semester II 2026")
+        click(analyst, "Buat rencana")
+        flash(analyst, "Rencana dibuat.")
+        analyst.wait_for_url(re.compile(r"[?&]plan=\d+"))
+        plan_id = re.search(r"[?&]plan=(\d+)", analyst.url).group(1)
+        analyst.get_by_role("heading", name=TITLE).wait_for()
+
+        # ...adds the unanswered letters to one agency, found with the dashboard's filters.
+        choose_view(analyst, "Tambah surat")
+        picker = analyst.locator("[data-testid='stMultiSelect']").filter(has_text="Instansi tujuan")
+        picker.locator("input").fill(AGENCY)
+        analyst.keyboard.press("Enter")
+        analyst.keyboard.press("Escape")
+        settle(analyst)
+        add_all = analyst.get_by_role("button", name=re.compile(r"^Tambahkan semua hasil filter"))
+        letters = int(re.search(r"\((\d+) surat\)", add_all.inner_text()).group(1))
+        assert 0 < letters < 200  # one agency's letters, not the whole backlog
+        add_all.click()
+        settle(analyst)
+        flash(analyst, f"{letters} surat ditambahkan; ")
+        added = analyst.locator("[data-testid='stAlert']").filter(has_text="surat ditambahkan")
+        rows = int(re.search(r"; (\d+) baris baru", added.inner_text()).group(1))
+        assert rows >= 1
+
+        # ...sets method and level on every row, saves, and submits.
+        choose_view(analyst, "Matriks")
+        covered = fill_bulk(
+            analyst,
+            {"Metode": "Tidak langsung: surat resmi", "Tingkat pimpinan": "Kabid ke bawah"},
+        )
+        assert covered == rows
+        click(analyst, "Ajukan ke Kasubbid")
+        flash(analyst, "Diajukan ke Kasubbid.")
+
+        # The Kasubbid forwards it to the Kabid.
+        kasubbid = browser.new_context().new_page()
+        open_plan(kasubbid, base, "kasubbid", plan_id)
+        click(kasubbid, "Teruskan ke Kabid")
+        flash(kasubbid, "Diteruskan ke Kabid.")
+
+        # The Kabid finds it waiting, names the team lead, and proposes it to the Asdep.
+        kabid = browser.new_context().new_page()
+        sign_in(kabid, base, "kabid", DEMO_PASSWORD)
+        kabid.goto(f"{base}/menunggu")
+        settle(kabid)
+        kabid.get_by_role("link", name=TITLE).click()
+        kabid.wait_for_url(re.compile(rf"/rencana\?plan={plan_id}$"))
+        settle(kabid)
+        kabid.get_by_role("heading", name=TITLE).wait_for()
+        fill_bulk(kabid, {"Ketua tim": re.compile(r"^Demo Kabid")})
+        click(kabid, "Usulkan Tim ke Asdep")
+        flash(kabid, "Diusulkan ke Asdep.")
+
+        # The Asdep approves it with a direction.
+        asdep = browser.new_context().new_page()
+        sign_in(asdep, base, "asdep", DEMO_PASSWORD)
+        asdep.goto(f"{base}/pemantauan")
+        settle(asdep)
+        before = monitoring_count(asdep)
+        asdep.goto(f"{base}/rencana?plan={plan_id}")
+        settle(asdep)
+        asdep.get_by_role("heading", name=TITLE).wait_for()
+        asdep.get_by_label("Catatan").fill(DIRECTION)
+        click(asdep, "Setujui")
+        flash(asdep, "Disetujui.")
+
+        # The monitorings appear: one per row of the matrix.
+        asdep.goto(f"{base}/pemantauan")
+        settle(asdep)
+        assert monitoring_count(asdep) == before + rows
+
+    database = connect(path)
+    try:
+        cur = database.cursor()
+        plan = cur.execute(
+            "SELECT id, state FROM plan WHERE title = $title", {"title": TITLE}
+        ).fetchall()
+        assert plan == [(int(plan_id), "decided")]
+        found = cur.execute(
+            """
+            SELECT a.name, m.level, m.method, u.full_name, count(DISTINCT l.forwarding_id)
+              FROM monitoring AS m
+              JOIN agency AS a ON a.id = m.agency_id
+              JOIN app_user AS u ON u.id = m.team_lead
+              JOIN monitoring_letter AS l ON l.monitoring_id = m.id
+             WHERE m.plan_id = $plan
+             GROUP BY ALL
+            """,
+            {"plan": int(plan_id)},
+        ).fetchall()
+        assert {r[:4] for r in found} == {(AGENCY, "kabid", "surat_resmi", "Demo Kabid")}
+        assert len(found) == rows
+        assert sum(r[4] for r in found) == letters
+        note = cur.execute(
+            "SELECT note FROM plan_event WHERE plan_id = $plan AND action = 'approve'",
+            {"plan": int(plan_id)},
+        ).fetchall()
+        assert note == [(DIRECTION,)]
+    finally:
+        database.close()
+
+
+def monitoring_count(page) -> int:
+    """The "{n} pemantauan" caption above the list."""
+    caption = page.get_by_text(re.compile(r"^[\d.]+ pemantauan$"))
+    return int(caption.inner_text().split()[0].replace(".", ""))
