@@ -39,8 +39,8 @@ def flash(page, text: str) -> None:
 
 def choose_view(page, name: str) -> None:
     """One option of the "Tampilan" segmented control."""
-    control = page.locator("[data-testid='stButtonGroup']").filter(has_text="Matriks")
-    control.get_by_role("button", name=name, exact=True).click()
+    control = page.get_by_role("radiogroup", name="Tampilan", exact=True)
+    control.get_by_role("radio", name=name, exact=True).click()
     settle(page)
 
 

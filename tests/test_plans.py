@@ -149,6 +149,18 @@ def test_adding_the_same_letters_again_adds_nothing(db, team, letters):
     assert result == {"added": 0, "skipped": 3, "rows": 0}
 
 
+def test_a_later_letter_joins_the_existing_row_of_its_agency_and_locus(
+    db, team, letters, make, kemendagri
+):
+    plan_id = draft(db, team, letters)
+    later = make.forward(make.complaint(province_code="31"), kemendagri, dt.date(2026, 6, 1))
+    result = plans.add_letters(db, team.analyst, plan_id, revision=revision(db, plan_id),
+                               forwarding_ids=[later], now=NOW)  # fmt: skip
+    assert result == {"added": 1, "skipped": 0, "rows": 0}
+    first = rows(db, plan_id).iloc[0]
+    assert (first["province"], first["letters"], first["complaints"]) == ("DKI Jakarta", 2, 2)
+
+
 def test_removing_a_rows_last_letter_removes_the_database_row(db, team, letters):
     plan_id = draft(db, team, letters)
     plans.remove_letters(

@@ -155,6 +155,47 @@ def _require_editor(plan: Plan, actor: User) -> None:
         raise Forbidden(Message("error.cannot_edit_plan"))
 
 
+# add_letters, set-based (a click may add 2,000 letters in hundreds of rows):
+# the chosen letters not yet in the plan, with their agency and locus ...
+_CHOSEN_LETTERS = """
+    CREATE TEMP TABLE _chosen AS
+    SELECT f.id AS forwarding_id, f.agency_id, c.province_code, f.letter_date
+      FROM forwarding AS f
+      JOIN complaint AS c ON c.id = f.complaint_id
+     WHERE f.id IN (SELECT unnest($ids))
+       AND f.id NOT IN (SELECT forwarding_id FROM plan_letter WHERE plan_id = $plan)
+"""
+# ... a new undecided row for each agency and locus the matrix lacks, oldest letter first ...
+_NEW_ROWS = """
+    INSERT INTO plan_row (id, plan_id, agency_id, province_code, origin, position)
+    WITH missing AS (
+        SELECT agency_id, province_code, min(letter_date) AS oldest
+          FROM _chosen AS ch
+         WHERE NOT EXISTS (SELECT 1 FROM plan_row AS r
+                            WHERE r.plan_id = $plan AND r.status = 'pending'
+                              AND r.agency_id = ch.agency_id
+                              AND r.province_code IS NOT DISTINCT FROM ch.province_code)
+         GROUP BY ALL
+    )
+    SELECT (SELECT coalesce(max(id), 0) FROM plan_row) + n, $plan, agency_id, province_code,
+           'database', (SELECT coalesce(max(position), 0) FROM plan_row WHERE plan_id = $plan) + n
+      FROM (SELECT *, row_number() OVER (ORDER BY oldest, agency_id, province_code) AS n
+              FROM missing)
+    RETURNING 1
+"""
+# ... and each letter filed under its agency's and locus's undecided row.
+_FILE_LETTERS = """
+    INSERT INTO plan_letter (plan_id, plan_row_id, forwarding_id)
+    SELECT $plan, min(r.id), ch.forwarding_id
+      FROM _chosen AS ch
+      JOIN plan_row AS r
+        ON r.plan_id = $plan AND r.status = 'pending' AND r.agency_id = ch.agency_id
+       AND r.province_code IS NOT DISTINCT FROM ch.province_code
+     GROUP BY ch.forwarding_id
+    RETURNING 1
+"""
+
+
 def add_letters(
     db: Database,
     actor: User,
@@ -170,48 +211,16 @@ def add_letters(
     with db.transaction() as cur:
         plan = _open(cur, plan_id, revision)
         _require_editor(plan, actor)
-        groups = cur.execute(
-            """
-            SELECT f.agency_id, c.province_code, list(f.id ORDER BY f.letter_date, f.id)
-              FROM forwarding AS f
-              JOIN complaint AS c ON c.id = f.complaint_id
-             WHERE f.id IN (SELECT unnest($ids))
-               AND f.id NOT IN (SELECT forwarding_id FROM plan_letter WHERE plan_id = $plan)
-             GROUP BY ALL
-             ORDER BY min(f.letter_date), f.agency_id
-            """,
-            {"ids": list(forwarding_ids), "plan": plan_id},
-        ).fetchall()
-        added = rows_created = 0
-        for agency_id, province_code, letters in groups:
-            row_id = _row_for(cur, plan_id, agency_id, province_code)
-            if row_id is None:
-                row_id = _insert_row(cur, plan_id, agency_id, province_code, "database")
-                rows_created += 1
-            cur.execute(
-                "INSERT INTO plan_letter SELECT $plan, $row, unnest($letters)",
-                {"plan": plan_id, "row": row_id, "letters": letters},
-            )
-            added += len(letters)
+        params = {"ids": list(forwarding_ids), "plan": plan_id}
+        cur.execute(_CHOSEN_LETTERS, params)
+        rows_created = len(cur.execute(_NEW_ROWS, {"plan": plan_id}).fetchall())
+        added = len(cur.execute(_FILE_LETTERS, {"plan": plan_id}).fetchall())
+        cur.execute("DROP TABLE _chosen")
         result = {"added": added, "skipped": len(set(forwarding_ids)) - added, "rows": rows_created}
         if added:
             _touch(cur, plan)
             _event(cur, plan, actor, "save", plan.state, None, now, details={"letters": result})
         return result
-
-
-def _row_for(
-    cur: duckdb.DuckDBPyConnection, plan_id: int, agency_id: int, province_code: str | None
-) -> int | None:
-    found = cur.execute(
-        """
-        SELECT min(id) FROM plan_row
-         WHERE plan_id = $plan AND status = 'pending' AND agency_id = $agency
-           AND province_code IS NOT DISTINCT FROM $province
-        """,
-        {"plan": plan_id, "agency": agency_id, "province": province_code},
-    ).fetchall()
-    return found[0][0]
 
 
 def _insert_row(
