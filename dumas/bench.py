@@ -53,6 +53,28 @@ def _queries(cur, as_of) -> dict[str, Callable[[], object]]:
         "grafik umur": lambda: followup.unanswered_by_bucket(cur, everything, as_of),
         "grafik provinsi": lambda: followup.unanswered_by(cur, everything, as_of, "province"),
         "grafik kategori": lambda: followup.unanswered_by(cur, everything, as_of, "category"),
+        **_plan_queries(cur, as_of),
+    }
+
+
+def _plan_queries(cur, as_of) -> dict[str, Callable[[], object]]:
+    """The matrix page and the inbox on the demo plan waiting for the Asdep."""
+    from dumas import auth
+    from dumas.queries import plan_history, plans
+
+    plan_id = cur.execute("SELECT min(id) FROM plan WHERE state = 'proposed'").fetchall()[0][0]
+    asdep_id = cur.execute("SELECT id FROM app_user WHERE username = 'asdep'").fetchall()[0][0]
+    if plan_id is None or asdep_id is None:
+        return {}
+    asdep = auth.load_user(cur, asdep_id)
+    proposal = Filters(statuses=("unanswered", "perlu_klarifikasi"))
+    now = config.now()
+    return {
+        "matriks rencana (rencana contoh)": lambda: plans.matrix(cur, plan_id, as_of),
+        "usulan surat untuk matriks (2.000 tertua dari semua)": lambda: plans.candidates(
+            cur, plan_id, proposal, as_of, 2000
+        ),
+        "Menunggu Saya (Asdep)": lambda: plan_history.inbox(cur, asdep, now),
     }
 
 

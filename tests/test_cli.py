@@ -88,5 +88,6 @@ def test_bench_prints_every_measure_for_a_small_database(tmp_path):
     assert "KPI (semua)" in names
     assert "halaman Tindak Lanjut via AppTest (cache kosong)" in names
     assert "memori puncak proses dasbor (MB)" in names
+    assert {"matriks rencana (rencana contoh)", "Menunggu Saya (Asdep)"} <= set(names)
     assert any(name.startswith("impor ") and "basis data kosong" in name for name in names)
     assert all(float(row.split("|")[2]) > 0 for row in rows[1:])
