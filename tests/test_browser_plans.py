@@ -86,10 +86,12 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
         # ...adds the unanswered letters to one agency, found with the dashboard's filters.
         choose_view(analyst, "Tambah surat")
         picker = analyst.locator("[data-testid='stMultiSelect']").filter(has_text="Instansi tujuan")
-        picker.locator("input").fill(AGENCY)
-        analyst.keyboard.press("Enter")
+        picker.locator("input").click()  # typed key by key: fill() leaves no options to pick
+        picker.locator("input").press_sequentially("Dalam Negeri")
+        analyst.get_by_role("option", name=AGENCY, exact=True).click()
         analyst.keyboard.press("Escape")
         settle(analyst)
+        assert "agency=" in analyst.url
         add_all = analyst.get_by_role("button", name=re.compile(r"^Tambahkan semua hasil filter"))
         letters = int(re.search(r"\((\d+) surat\)", add_all.inner_text()).group(1))
         assert 0 < letters < 200  # one agency's letters, not the whole backlog
