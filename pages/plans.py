@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dumas.ui import plan_editor as editor
+from dumas.ui import plan_letters as letters
 from dumas.ui import plan_sections as sections
 from dumas.ui.state import t
 
@@ -36,10 +37,10 @@ view = st.segmented_control(
     bind="query-params",
 )
 if view == "letters":
-    editor.row_letters(plan, matrix)
+    letters.row_letters(plan, matrix)
 elif view == "add":
     if editor.may_edit(plan) and plan["source"] == "database":
-        editor.add_letters(plan)
+        letters.add_letters(plan)
     else:
         st.info(t("plans.add_not_now"), icon=":material/info:")
 elif view == "history":

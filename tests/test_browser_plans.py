@@ -44,16 +44,19 @@ def choose_view(page, name: str) -> None:
     settle(page)
 
 
-def fill_bulk(page, choices: dict[str, str | re.Pattern]) -> int:
-    """Open "Isi serentak…", pick an option per selectbox, apply; the rows it covered."""
+def fill_bulk(page, choices: dict[str, str]) -> int:
+    """Open "Isi serentak…", pick in each selectbox the option starting with the text
+    given, apply; return how many rows the form said it covers."""
     expander = page.locator("[data-testid='stExpander']").filter(has_text="Isi serentak untuk")
     summary = expander.locator("summary")
     rows = int(re.search(r"Isi serentak untuk (\d+) baris", summary.inner_text()).group(1))
     summary.click()
     form = expander.locator("[data-testid='stForm']")
-    for label, option in choices.items():
-        form.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
-        page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
+    for label, text in choices.items():
+        box = form.locator("[data-testid='stSelectbox']").filter(has_text=label).locator("input")
+        box.click()
+        box.press_sequentially(text)  # typing opens the list even when the click did not
+        page.get_by_role("option", name=re.compile("^" + re.escape(text))).click()
     form.get_by_role("button", name="Terapkan ke semua baris", exact=True).click()
     settle(page)
     flash(page, "Matriks disimpan.")
@@ -127,7 +130,7 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
         kabid.wait_for_url(re.compile(rf"/rencana\?plan={plan_id}$"))
         settle(kabid)
         kabid.get_by_role("heading", name=TITLE).wait_for()
-        fill_bulk(kabid, {"Ketua tim": re.compile(r"^Demo Kabid")})
+        fill_bulk(kabid, {"Ketua tim": "Demo Kabid"})
         click(kabid, "Usulkan Tim ke Asdep")
         flash(kabid, "Diusulkan ke Asdep.")
 
