@@ -35,8 +35,9 @@ def test_analyst_records_a_response_and_the_unanswered_count_drops(server, brows
 
     # Filter by one agency through the sidebar multiselect.
     picker = page.locator("[data-testid='stMultiSelect']").filter(has_text="Instansi tujuan")
-    picker.locator("input").fill(AGENCY)
-    page.keyboard.press("Enter")
+    picker.locator("input").click()  # typed key by key: fill() leaves no options to pick
+    picker.locator("input").press_sequentially("Dalam Negeri")
+    page.get_by_role("option", name=AGENCY, exact=True).click()
     page.keyboard.press("Escape")
     settle(page)
     before = metric(page, "Belum ditanggapi")
@@ -80,12 +81,18 @@ def test_analyst_records_a_response_and_the_unanswered_count_drops(server, brows
 def test_roles_see_their_own_menus_stay_signed_in_on_reload_and_sign_out(server, browser):
     analyst = browser.new_context().new_page()
     sign_in(analyst, server, "analis", DEMO_PASSWORD)
-    assert menu(analyst) == ["Tindak Lanjut", "Detail Pengaduan", "Impor Data"]
+    assert menu(analyst) == [
+        "Tindak Lanjut", "Menunggu Saya", "Matriks Rencana Pemantauan", "Pemantauan",
+        "Detail Pengaduan", "Impor Data",
+    ]  # fmt: skip
     assert analyst.get_by_text("DEMO").first.is_visible()
 
     asdep = browser.new_context().new_page()
     sign_in(asdep, server, "asdep", DEMO_PASSWORD)
-    assert menu(asdep) == ["Tindak Lanjut", "Detail Pengaduan", "Jejak Audit"]
+    assert menu(asdep) == [
+        "Tindak Lanjut", "Menunggu Saya", "Matriks Rencana Pemantauan", "Pemantauan",
+        "Detail Pengaduan", "Jejak Audit",
+    ]  # fmt: skip
 
     asdep.reload()
     settle(asdep)

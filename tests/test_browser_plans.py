@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import openpyxl
 import pytest
 
 from dumas import demo
@@ -44,23 +45,47 @@ def choose_view(page, name: str) -> None:
     settle(page)
 
 
+def expand(page, label: str):
+    """Open an expander and wait for its opening animation: a selectbox clicked while
+    it runs takes the focus but does not open its list."""
+    expander = page.locator("[data-testid='stExpander']").filter(has_text=label)
+    expander.locator("summary").click()
+    expander.evaluate("e => Promise.all(e.getAnimations({subtree: true}).map(a => a.finished))")
+    return expander
+
+
 def fill_bulk(page, choices: dict[str, str]) -> int:
-    """Open "Isi serentak…", pick in each selectbox the option starting with the text
-    given, apply; return how many rows the form said it covers."""
-    expander = page.locator("[data-testid='stExpander']").filter(has_text="Isi serentak untuk")
-    summary = expander.locator("summary")
-    rows = int(re.search(r"Isi serentak untuk (\d+) baris", summary.inner_text()).group(1))
-    summary.click()
-    form = expander.locator("[data-testid='stForm']")
+    """Fill "Isi serentak…" (each selectbox: the option starting with the text given) and
+    apply it; return how many undecided rows the form said it covers."""
+    title = page.locator("[data-testid='stExpander'] summary").filter(has_text="Isi serentak")
+    rows = int(re.search(r"Isi serentak untuk (\d+) baris", title.inner_text()).group(1))
+    form = expand(page, "Isi serentak untuk").locator("[data-testid='stForm']")
     for label, text in choices.items():
-        box = form.locator("[data-testid='stSelectbox']").filter(has_text=label).locator("input")
-        box.click()
-        box.press_sequentially(text)  # typing opens the list even when the click did not
+        form.locator("[data-testid='stSelectbox']").filter(has_text=label).locator("input").click()
         page.get_by_role("option", name=re.compile("^" + re.escape(text))).click()
     form.get_by_role("button", name="Terapkan ke semua baris", exact=True).click()
     settle(page)
     flash(page, "Matriks disimpan.")
     return rows
+
+
+def monitoring_rows(page, folder) -> list[dict]:
+    """The listed monitorings, from the page's .xlsx download."""
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Unduh .xlsx").click()
+    target = folder / "pemantauan.xlsx"
+    info.value.save_as(target)
+    sheet = openpyxl.load_workbook(target).active
+    header = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "Instansi")
+    names = [c.value for c in sheet[header]]
+    values = sheet.iter_rows(min_row=header + 1, values_only=True)
+    return [dict(zip(names, row, strict=True)) for row in values if row[0]]
+
+
+def monitoring_count(page) -> int:
+    """The "{n} pemantauan" caption above the list."""
+    caption = page.get_by_text(re.compile(r"^[\d.]+ pemantauan$"))
+    return int(caption.inner_text().split()[0].replace(".", ""))
 
 
 def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, tmp_path):
@@ -75,9 +100,7 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
         sign_in(analyst, base, "analis", DEMO_PASSWORD)
         analyst.goto(f"{base}/rencana")
         settle(analyst)
-        analyst.locator("[data-testid='stExpander'] summary").filter(
-            has_text="Rencana baru"
-        ).click()
+        expand(analyst, "Rencana baru")
         analyst.get_by_label("Judul").fill(TITLE)
         analyst.get_by_label("Periode").fill("Semester II 2026")
         click(analyst, "Buat rencana")
@@ -151,6 +174,14 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
         asdep.goto(f"{base}/pemantauan")
         settle(asdep)
         assert monitoring_count(asdep) == before + rows
+        # The list is drawn on a canvas; its .xlsx names the agency and the plan.
+        listed = [r for r in monitoring_rows(asdep, tmp_path) if r["Rencana"] == TITLE]
+        assert len(listed) == rows
+        assert {(r["Instansi"], r["Tingkat pimpinan"], r["Metode"]) for r in listed} == {
+            (AGENCY, "Kabid ke bawah", "Tidak langsung: surat resmi")
+        }
+        assert {r["Ketua tim"] for r in listed} == {"Demo Kabid"}
+        assert sum(r["Surat"] for r in listed) == letters
 
     database = connect(path)
     try:
@@ -161,7 +192,7 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
         assert plan == [(int(plan_id), "decided")]
         found = cur.execute(
             """
-            SELECT a.name, m.level, m.method, u.full_name, count(DISTINCT l.forwarding_id)
+            SELECT m.id, a.name, m.level, m.method, u.full_name, count(l.forwarding_id)
               FROM monitoring AS m
               JOIN agency AS a ON a.id = m.agency_id
               JOIN app_user AS u ON u.id = m.team_lead
@@ -171,9 +202,9 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
             """,
             {"plan": int(plan_id)},
         ).fetchall()
-        assert {r[:4] for r in found} == {(AGENCY, "kabid", "surat_resmi", "Demo Kabid")}
+        assert {r[1:5] for r in found} == {(AGENCY, "kabid", "surat_resmi", "Demo Kabid")}
         assert len(found) == rows
-        assert sum(r[4] for r in found) == letters
+        assert sum(r[5] for r in found) == letters
         note = cur.execute(
             "SELECT note FROM plan_event WHERE plan_id = $plan AND action = 'approve'",
             {"plan": int(plan_id)},
@@ -181,9 +212,3 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
         assert note == [(DIRECTION,)]
     finally:
         database.close()
-
-
-def monitoring_count(page) -> int:
-    """The "{n} pemantauan" caption above the list."""
-    caption = page.get_by_text(re.compile(r"^[\d.]+ pemantauan$"))
-    return int(caption.inner_text().split()[0].replace(".", ""))

@@ -279,3 +279,15 @@ def test_one_form_sets_method_level_and_lead_on_every_undecided_row(db, letters)
     assert set(matrix["level"]) == {"kabid"}
     assert set(matrix["team_lead_name"]) == {"Kabid Uji"}
     assert "Ajukan ke Kasubbid" in _buttons(at)  # every row is ready now
+
+
+def test_a_response_needing_clarification_is_proposed_and_shows_no_age(db, letters, make, bpn):
+    unclear = make.complaint(province_code="33")
+    make.forward(unclear, bpn, dt.date(2026, 6, 1))
+    make.respond(unclear, bpn, dt.date(2026, 6, 8), status="perlu_klarifikasi")
+    plan_id = _plan(db, letters)
+    at = _open(Role.ANALIS, plan=plan_id)
+    at.segmented_control(key="plan_view").set_value("add").run()
+    proposed = at.dataframe[0].value
+    row = proposed[proposed["Status tanggapan"] == "Perlu klarifikasi"]
+    assert len(row) == 1 and row["Umur (hari kerja)"].iloc[0] == "–"

@@ -46,7 +46,7 @@ def _letters_shown(own: pd.DataFrame) -> pd.DataFrame:
             t("col.agenda_no"): own["agenda_no"],
             t("col.letter_no"): own["letter_no"],
             t("col.letter_date"): [i18n.fmt_date(d, lang(), "short") for d in own["letter_date"]],
-            t("col.age_wd"): own["age_wd"],
+            t("col.age_wd"): [i18n.fmt_int(v, lang()) for v in own["age_wd"]],
             t("col.reminders"): own["reminders"],
             t("col.last_status"): [t(f"status.{s}") for s in own["last_status"]],
         }
