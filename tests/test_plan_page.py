@@ -291,3 +291,26 @@ def test_a_response_needing_clarification_is_proposed_and_shows_no_age(db, lette
     proposed = at.dataframe[0].value
     row = proposed[proposed["Status tanggapan"] == "Perlu klarifikasi"]
     assert len(row) == 1 and row["Umur (hari kerja)"].iloc[0] == "–"
+
+
+def test_asdep_approves_one_row_and_returns_the_other_from_the_page(db, letters):
+    plan_id = _plan(db, letters)
+    _ready(db, plan_id)
+    for role, action in ((Role.ANALIS, Act.SUBMIT), (Role.KASUBBID, Act.FORWARD)):
+        plans.act(db, _user(db, role), plan_id, revision=_revision(db, plan_id), action=action,
+                  note=None, now=NOW)  # fmt: skip
+    ids = [int(r) for r in q.matrix(db.cursor(), plan_id, TODAY)["row_id"]]
+    kabid = _user(db, Role.KABID)
+    plans.save_rows(db, kabid, plan_id, revision=_revision(db, plan_id),
+                    updated={r: {"team_lead": kabid.id} for r in ids}, added=[], deleted=[],
+                    now=NOW)  # fmt: skip
+    plans.act(db, kabid, plan_id, revision=_revision(db, plan_id), action=Act.PROPOSE,
+              note=None, now=NOW)  # fmt: skip
+    at = _open(Role.ASDEP, plan=plan_id)
+    at.segmented_control(key=f"choice_{plan_id}_{ids[1]}").set_value("return")
+    at.text_area(key=f"note_{plan_id}").input("Baris 2: lengkapi jadwal")
+    at.button(key="act_decide").click().run()
+    assert "Diputuskan per baris." in [s.value for s in at.success]
+    statuses = list(q.matrix(db.cursor(), plan_id, TODAY)["status"])
+    assert statuses == ["approved", "pending"]
+    assert q.plan(db.cursor(), plan_id)["state"] == "draft"

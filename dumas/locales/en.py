@@ -491,7 +491,7 @@ MESSAGES: dict[str, str] = {
     ),
     "plans.create": "Create plan",
     "plans.created": "Plan created.",
-    "plans.decide_rows": "Decision per row:",
+    "plans.decide_rows": "Decision per row ({n} rows), used by “Decide row by row”",
     "plans.default_selection": (
         "Default proposal: letters lacking a response and responses marked perlu "
         "klarifikasi, oldest first. Change it with the filters in the sidebar."

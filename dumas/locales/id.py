@@ -493,7 +493,7 @@ MESSAGES: dict[str, str] = {
     ),
     "plans.create": "Buat rencana",
     "plans.created": "Rencana dibuat.",
-    "plans.decide_rows": "Keputusan per baris:",
+    "plans.decide_rows": "Keputusan per baris ({n} baris), dipakai tombol “Putuskan per baris”",
     "plans.default_selection": (
         "Usulan bawaan: surat yang belum ditanggapi dan tanggapan berstatus perlu klarifikasi, "
         "tertua lebih dahulu. Ubah dengan filter di samping."

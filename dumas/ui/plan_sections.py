@@ -213,11 +213,16 @@ def actions(plan: dict, matrix: pd.DataFrame) -> None:
 
 
 def _row_choices(plan: dict, matrix: pd.DataFrame, state: State) -> None:
-    waiting = "pending" if state is State.PROPOSED else "awaiting_deputi"
-    st.markdown(t("plans.decide_rows"))
-    for row in matrix[matrix["status"] == waiting].itertuples():
-        st.segmented_control(
-            f"{row.position}. {row.agency} ({t('level.' + row.level) if row.level else '–'})",
+    """One choice per waiting row, folded away: most decisions are for the whole plan."""
+    waiting = matrix[
+        matrix["status"] == ("pending" if state is State.PROPOSED else "awaiting_deputi")
+    ]
+    expander = st.expander(t("plans.decide_rows", n=len(waiting)), icon=":material/rule:")
+    for row in waiting.itertuples():
+        locus = row.province if isinstance(row.province, str) else i18n.MISSING
+        level = t(f"level.{row.level}") if isinstance(row.level, str) else i18n.MISSING
+        expander.segmented_control(
+            f"{row.position}. {row.agency} — {locus} ({level})",
             options=[c.value for c in RowChoice],
             format_func=lambda c: t(f"row_choice.{c}"),
             default=RowChoice.APPROVE.value,
