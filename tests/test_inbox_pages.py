@@ -352,3 +352,12 @@ def test_every_code_these_pages_name_has_a_label_in_both_languages():
     ]
     for lang in i18n.LANGUAGES:
         assert [key for key in generated if key not in i18n.MESSAGES[lang]] == []
+
+
+def test_lateness_under_a_working_day_reads_in_hours_and_minutes():
+    from dumas.ui.inbox_sections import late_text
+    from dumas.workflow import LateBy
+
+    assert late_text(LateBy(0, 642)) == "10 jam 42 menit"
+    assert late_text(LateBy(0, 45)) == "45 menit"
+    assert late_text(LateBy(3, 0)) == "3 hari kerja"

@@ -340,6 +340,7 @@ MESSAGES: dict[str, str] = {
     "inbox.empty": "Nothing is waiting for your action.",
     "inbox.late_by": "Late by {late}",
     "inbox.late_days": "{n} working days",
+    "inbox.late_hours": "{h} h {m} min",
     "inbox.late_minutes": "{n} minutes",
     "inbox.late_one_day": "{n} working day",
     "inbox.late_one_minute": "{n} minute",

@@ -342,6 +342,7 @@ MESSAGES: dict[str, str] = {
     "inbox.empty": "Tidak ada yang menunggu tindakan Anda.",
     "inbox.late_by": "Terlambat {late}",
     "inbox.late_days": "{n} hari kerja",
+    "inbox.late_hours": "{h} jam {m} menit",
     "inbox.late_minutes": "{n} menit",
     "inbox.late_one_day": "{n} hari kerja",
     "inbox.late_one_minute": "{n} menit",

@@ -106,9 +106,12 @@ def _when(moment: dt.datetime) -> str:
 
 
 def late_text(late: LateBy) -> str:
-    """How late, in working days (or minutes when less than a day)."""
+    """How late, in working days (or hours and minutes when less than a day)."""
     if late.working_days:
         key = "inbox.late_one_day" if late.working_days == 1 else "inbox.late_days"
         return t(key, n=i18n.fmt_int(late.working_days, lang()))
+    if late.minutes >= 60:
+        hours, minutes = divmod(late.minutes, 60)
+        return t("inbox.late_hours", h=hours, m=minutes)
     key = "inbox.late_one_minute" if late.minutes == 1 else "inbox.late_minutes"
     return t(key, n=i18n.fmt_int(late.minutes, lang()))

@@ -16,6 +16,7 @@ from dumas.queries import plan_history
 from dumas.queries import plans as q
 from dumas.queries.plan_state import load, view
 from dumas.services import plans as service
+from dumas.ui.inbox_sections import late_text
 from dumas.ui.state import actor, get_db, lang, show_error, t
 from dumas.ui.widgets import plain
 from dumas.workflow import Act, RowChoice, State
@@ -301,11 +302,7 @@ def _when(value: object) -> str:
 
 
 def _late(late: workflow.LateBy | None) -> str:
-    if late is None:
-        return ""
-    if late.working_days:
-        return "⚠ " + t("step.days", n=late.working_days)
-    return "⚠ " + t("step.minutes", n=late.minutes)
+    return "" if late is None else "⚠ " + late_text(late)
 
 
 def difference(plan: dict, staff: dict[int, str]) -> None:
