@@ -146,9 +146,11 @@ EDITORS: dict[State, frozenset[Role]] = {
     State.SUBMITTED: frozenset({Role.KASUBBID}),
     State.DISCUSSION: frozenset({Role.KASUBBID, Role.KABID}),
 }
-# Who may add a discussion note in each state.
+# Who may add a note without acting, in each state (the discussion of step 2, the
+# Asdep's or Deputi's direction); the analyst writes a note with the submission itself.
 COMMENTERS: dict[State, frozenset[Role]] = {
-    **EDITORS,
+    State.SUBMITTED: frozenset({Role.KASUBBID}),
+    State.DISCUSSION: frozenset({Role.KASUBBID, Role.KABID}),
     State.PROPOSED: frozenset({Role.ASDEP}),
     State.AWAITING_DEPUTI: frozenset({Role.DEPUTI}),
 }

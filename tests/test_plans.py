@@ -548,3 +548,14 @@ def test_checklist_shows_each_step_with_its_due_time_and_lateness(db, team, lett
     assert step2.started == submitted and step2.done is None and step2.late is None
     assert step2.due == dt.datetime(2026, 12, 30, 11, 0, tzinfo=config.TIMEZONE)
     assert (step3.started, step3.due, step3d.started) == (None, None, None)
+
+
+def test_discussion_notes_belong_to_the_discussion_not_to_the_draft(db, team, letters):
+    plan_id = draft(db, team, letters)
+    with pytest.raises(Forbidden) as refused:
+        plans.comment(db, team.analyst, plan_id, note="catatan", now=NOW)
+    assert refused.value.messages[0].key == "error.cannot_comment_plan"
+    do(db, team.analyst, plan_id, Act.SUBMIT, "Sudah sesuai arahan")
+    plans.comment(db, team.kasubbid, plan_id, note="Dibahas Senin", now=NOW)
+    notes = list(plan_history.events(db.cursor(), plan_id)["note"].dropna())
+    assert notes == ["Sudah sesuai arahan", "Dibahas Senin"]
