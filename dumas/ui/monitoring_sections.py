@@ -117,7 +117,8 @@ def table(frame: pd.DataFrame) -> None:
             "schedule_to": lambda d: i18n.fmt_date(d, language, "medium"),
             "approved_at": lambda d: i18n.fmt_datetime(d, language, "medium"),
             "letters": lambda n: i18n.fmt_int(n, language),
-        }
+        },
+        na_rep=i18n.MISSING,
     )  # display in the user's notation; sorting still uses the values
     st.dataframe(styled, hide_index=True, column_config=column_config)
 
