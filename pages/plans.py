@@ -25,6 +25,7 @@ if plan is None:
 
 staff = editor.staff_names()
 sections.header(plan)
+sections.summary(matrix)
 sections.actions(plan, matrix)
 
 view = st.segmented_control(

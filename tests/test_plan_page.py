@@ -132,6 +132,9 @@ def test_analyst_edits_the_matrix_in_the_table_and_saves(db, letters):
     assert len(matrix) == 1
     # 2 x (1.000.000 + 2 nights x 500.000 + 3 days x 400.000)
     assert matrix["estimated_cost"][0] == 6_400_000
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Perkiraan biaya (Rp)"] == "Rp6.400.000"
+    assert shown["Baris (instansi dan lokus)"] == "1"
 
 
 def test_a_bad_edit_is_shown_with_its_row_and_nothing_is_saved(db, letters):
@@ -250,8 +253,9 @@ def test_the_history_view_shows_the_checklist_and_the_discussion_changes(db, let
               action=Act.FORWARD, note=None, now=NOW)  # fmt: skip
     row_id = int(q.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])
     plans.save_rows(db, _user(db, Role.KABID), plan_id, revision=_revision(db, plan_id),
-                    updated={row_id: {"method": "kontak_elektronik"}}, added=[], deleted=[],
-                    now=NOW)  # fmt: skip
+                    updated={row_id: {"method": "kontak_elektronik",
+                                      "schedule_from": dt.date(2026, 12, 7)}},
+                    added=[], deleted=[], now=NOW)  # fmt: skip
     at = _open(Role.ASDEP, plan=plan_id)
     at.segmented_control(key="plan_view").set_value("history").run()
     checklist, changes = at.dataframe[0].value, at.dataframe[1].value
@@ -264,6 +268,9 @@ def test_the_history_view_shows_the_checklist_and_the_discussion_changes(db, let
         "Tidak langsung: surat resmi",
         "Tidak langsung: kontak elektronik",
     ]
+    assert changes.iloc[1].tolist()[-3:] == ["Jadwal mulai", "–", "07/12/2026"]
+    notes = at.dataframe[2].value["Catatan"]
+    assert "None" not in list(notes)
 
 
 def test_one_form_sets_method_level_and_lead_on_every_undecided_row(db, letters):

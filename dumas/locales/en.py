@@ -521,6 +521,8 @@ MESSAGES: dict[str, str] = {
         "Your changes were not saved because someone else changed the plan. They are shown "
         "over the latest version: check them, then save again."
     ),
+    "plans.sum_rows": "Rows (agency and locus)",
+    "plans.sum_unanswered": "Letters unanswered",
     "plans.unchanged": "Unchanged",
     "plans.version": "Version",
     "plans.view": "View",

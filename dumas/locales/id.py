@@ -523,6 +523,8 @@ MESSAGES: dict[str, str] = {
         "Perubahan Anda belum tersimpan karena rencana diubah orang lain. Perubahan itu "
         "ditampilkan di atas versi terbaru: periksa, lalu simpan lagi."
     ),
+    "plans.sum_rows": "Baris (instansi dan lokus)",
+    "plans.sum_unanswered": "Surat belum ditanggapi",
     "plans.unchanged": "Tidak diubah",
     "plans.version": "Versi",
     "plans.view": "Tampilan",

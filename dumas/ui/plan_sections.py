@@ -6,6 +6,8 @@ click on a stale screen is refused by the service instead of overwriting someone
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -18,7 +20,7 @@ from dumas.queries.plan_state import load, view
 from dumas.services import plans as service
 from dumas.ui.inbox_sections import late_text
 from dumas.ui.state import actor, get_db, lang, show_error, t
-from dumas.ui.widgets import plain
+from dumas.ui.widgets import metric_row, plain
 from dumas.workflow import Act, RowChoice, State
 
 
@@ -173,6 +175,21 @@ def header(plan: dict) -> None:
         (t("plans.author"), plan["created_by_name"] or i18n.MISSING),
     ]
     st.markdown(" · ".join(f"**{k}:** {plain(v)}" for k, v in facts))
+
+
+def summary(matrix: pd.DataFrame) -> None:
+    """What the plan covers at a glance: rows, complaints, letters, estimated cost."""
+    if matrix.empty:
+        return
+    language = lang()
+    metric_row([
+        (t("plans.sum_rows"), i18n.fmt_int(len(matrix), language)),
+        (t("plans.col_complaints"), i18n.fmt_int(int(matrix["complaints"].sum()), language)),
+        (t("plans.col_letters"), i18n.fmt_int(int(matrix["letters"].sum()), language)),
+        (t("plans.sum_unanswered"), i18n.fmt_int(int(matrix["unanswered"].sum()), language)),
+        (t("plans.col_cost"), i18n.fmt_rupiah(int(matrix["estimated_cost"].fillna(0).sum()),
+                                               language)),
+    ])  # fmt: skip
 
 
 def actions(plan: dict, matrix: pd.DataFrame) -> None:
@@ -353,6 +370,10 @@ def _value(field: str | None, value: object, staff: dict[int, str]) -> str:
         return ", ".join(staff.get(int(v), str(v)) for v in value)
     if field == "letters":
         return t("plans.n_letters", n=len(value))
+    if field in ("schedule_from", "schedule_to"):
+        return i18n.fmt_date(dt.date.fromisoformat(str(value)[:10]), lang(), "short")
+    if field in ("persons", "days", "transport", "lodging", "allowance"):
+        return i18n.fmt_int(int(value), lang())
     return str(value)
 
 
@@ -370,7 +391,7 @@ def history(plan: dict) -> None:
             t("plans.col_event"): [t(f"plan_event.{a}") for a in events["action"]],
             t("plans.state"): [t(f"plan_state.{s}") for s in events["to_state"]],
             t("plans.version"): events["version"],
-            t("field.note"): events["note"],
+            t("field.note"): [n if isinstance(n, str) else "" for n in events["note"]],
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
