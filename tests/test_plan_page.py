@@ -298,6 +298,10 @@ def test_a_response_needing_clarification_is_proposed_and_shows_no_age(db, lette
     proposed = at.dataframe[0].value
     row = proposed[proposed["Status tanggapan"] == "Perlu klarifikasi"]
     assert len(row) == 1 and row["Umur (hari kerja)"].iloc[0] == "–"
+    assert row.iloc[0, :2].tolist() == [
+        "Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional",
+        "Jawa Tengah",
+    ]
 
 
 def test_asdep_approves_one_row_and_returns_the_other_from_the_page(db, letters):

@@ -100,7 +100,15 @@ def add_letters(plan: dict) -> None:
         return
     shown = found.head(SHOWN_CANDIDATES)
     picked = st.dataframe(
-        _letters_shown(shown.assign(row_id=0)).assign(**{t("col.agency"): shown["agency"]}),
+        pd.concat(
+            [
+                pd.DataFrame(
+                    {t("col.agency"): shown["agency"], t("col.province"): shown["province"]}
+                ),
+                _letters_shown(shown),
+            ],
+            axis=1,
+        ),
         hide_index=True,
         width="stretch",
         on_select="rerun",
