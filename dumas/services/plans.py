@@ -169,15 +169,17 @@ def _decide(
     chosen = _choices(action, rows, choices)
     if not note and any(c is not RowChoice.APPROVE for c in chosen.values()):
         raise ValidationError(Message("error.note_required", {}, "note"))
-    monitorings = []
-    for row_id, choice in chosen.items():
-        status = _status_after(plan.state, rows[row_id], choice)
-        cur.execute(
-            "UPDATE plan_row SET status = $status, decision_note = $note WHERE id = $id",
-            {"status": status, "note": note, "id": row_id},
-        )
-        if status == "approved":
-            monitorings.append(_create_monitoring(cur, row_id, actor, now))
+    after = {row_id: _status_after(plan.state, rows[row_id], c) for row_id, c in chosen.items()}
+    cur.execute(
+        """
+        UPDATE plan_row AS r SET status = c.status, decision_note = $note
+          FROM (SELECT unnest($ids) AS id, unnest($statuses) AS status) AS c
+         WHERE r.id = c.id
+        """,
+        {"ids": list(after), "statuses": list(after.values()), "note": note},
+    )
+    approved = [row_id for row_id, status in after.items() if status == "approved"]
+    monitorings = _create_monitorings(cur, approved, actor, now) if approved else []
     statuses = [
         r[0]
         for r in cur.execute(
@@ -217,40 +219,49 @@ def _status_after(state: State, level: str, choice: RowChoice) -> str:
     return "approved"
 
 
-def _create_monitoring(
-    cur: duckdb.DuckDBPyConnection, row_id: int, actor: User, now: dt.datetime
-) -> int:
-    """The approved row as a monitoring: level, method, team and lead, agency, letters."""
-    monitoring_id = next_id(cur, "monitoring")
-    params = {"id": monitoring_id, "row": row_id, "by": actor.id, "now": now}
-    cur.execute(
+def _create_monitorings(
+    cur: duckdb.DuckDBPyConnection, row_ids: list[int], actor: User, now: dt.datetime
+) -> list[int]:
+    """The approved rows as monitorings: level, method, team and lead, agency, letters."""
+    params = {"rows": row_ids, "by": actor.id, "now": now}
+    created = cur.execute(
         """
         INSERT INTO monitoring (id, plan_id, plan_row_id, agency_id, province_code, level,
                                 method, team_lead, schedule_from, schedule_to,
                                 estimated_cost, approved_by, approved_at)
-        SELECT $id, plan_id, id, agency_id, province_code, level, method, team_lead,
+        SELECT (SELECT coalesce(max(id), 0) FROM monitoring)
+                   + row_number() OVER (ORDER BY position),
+               plan_id, id, agency_id, province_code, level, method, team_lead,
                schedule_from, schedule_to,
                CASE WHEN method = 'kunjungan_lapangan'
                     THEN trip_cost(persons, days, transport, lodging, allowance) END,
                $by, $now
           FROM plan_row
-         WHERE id = $row
+         WHERE id IN (SELECT unnest($rows))
+        RETURNING id
         """,
         params,
-    )
+    ).fetchall()
+    scope = {"rows": row_ids}
     cur.execute(
         """
         INSERT INTO monitoring_member
-        SELECT $id, member, member = team_lead
-          FROM (SELECT unnest(list_distinct(list_prepend(team_lead, team))) AS member,
-                       team_lead
-                  FROM plan_row WHERE id = $row)
+        SELECT m.id, member, member = r.team_lead
+          FROM plan_row AS r
+          JOIN monitoring AS m ON m.plan_row_id = r.id,
+               unnest(list_distinct(list_prepend(r.team_lead, r.team))) AS t(member)
+         WHERE r.id IN (SELECT unnest($rows))
         """,
-        {"id": monitoring_id, "row": row_id},
+        scope,
     )
     cur.execute(
-        "INSERT INTO monitoring_letter SELECT $id, forwarding_id FROM plan_letter"
-        " WHERE plan_row_id = $row",
-        {"id": monitoring_id, "row": row_id},
+        """
+        INSERT INTO monitoring_letter
+        SELECT m.id, l.forwarding_id
+          FROM plan_letter AS l
+          JOIN monitoring AS m ON m.plan_row_id = l.plan_row_id
+         WHERE l.plan_row_id IN (SELECT unnest($rows))
+        """,
+        scope,
     )
-    return monitoring_id
+    return sorted(r[0] for r in created)
