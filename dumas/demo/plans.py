@@ -101,51 +101,52 @@ def _fill(db: Database, who: User, plan_id: int, at: dt.datetime, lead: User | N
     )
 
 
-def _step(db: Database, who: User, plan_id: int, action: Act, at, note=None) -> None:
+def _step(
+    db: Database, who: User, plan_id: int, action: Act, at: dt.datetime, note: str | None = None
+) -> None:
     plans.act(db, who, plan_id, revision=_rev(db, plan_id), action=action, note=note, now=at)
+
+
+def _proposed(db: Database, today: dt.date, title: str, letters: list[int], start: int) -> int:
+    """A plan drafted `start` days ago and carried through steps 1 and 2, one day each."""
+    analyst, kasubbid, kabid = (_user(db, name) for name in ("analis", "kasubbid", "kabid"))
+    plan_id = _draft(db, analyst, title, "Semester II", letters, _at(today, start, 9))
+    _fill(db, analyst, plan_id, _at(today, start, 10), None)
+    _step(db, analyst, plan_id, Act.SUBMIT, _at(today, start - 1, 9))
+    _step(db, kasubbid, plan_id, Act.FORWARD, _at(today, start - 1, 14))
+    _fill(db, kabid, plan_id, _at(today, start - 2, 9), kabid)
+    _step(db, kabid, plan_id, Act.PROPOSE, _at(today, start - 2, 10))
+    return plan_id
 
 
 def make_demo_plans(db: Database, today: dt.date) -> int:
     """Create the three demo plans (demo accounts must exist); return how many."""
-    analyst, kasubbid = _user(db, "analis"), _user(db, "kasubbid")
-    kabid, asdep = _user(db, "kabid"), _user(db, "asdep")
-    decided = _draft(
+    decided = _proposed(
         db,
-        analyst,
+        today,
         "Pemantauan tindak lanjut (contoh, sudah diputuskan)",
-        "Semester II",
         _oldest_unanswered(db, today, 2, 0),
-        _at(today, 30, 9),
+        start=30,
     )
-    _fill(db, analyst, decided, _at(today, 30, 10), None)
-    _step(db, analyst, decided, Act.SUBMIT, _at(today, 29, 9))
-    _step(db, kasubbid, decided, Act.FORWARD, _at(today, 29, 14))
-    _fill(db, kabid, decided, _at(today, 28, 9), kabid)
-    _step(db, kabid, decided, Act.PROPOSE, _at(today, 28, 10))
+    approved_at = _at(today, 28, 10) + dt.timedelta(minutes=15)
     _step(
         db,
-        asdep,
+        _user(db, "asdep"),
         decided,
         Act.APPROVE,
-        _at(today, 28, 10) + dt.timedelta(minutes=15),
+        approved_at,
         "Laksanakan; laporkan hasil kunjungan dalam dua minggu.",
     )
-    proposed = _draft(
+    proposed = _proposed(
         db,
-        analyst,
+        today,
         "Pemantauan surat tertua (contoh, menunggu Asdep)",
-        "Semester II",
         _oldest_unanswered(db, today, 3, 2),
-        _at(today, 6, 9),
+        start=6,
     )
-    _fill(db, analyst, proposed, _at(today, 6, 10), None)
-    _step(db, analyst, proposed, Act.SUBMIT, _at(today, 5, 9))
-    _step(db, kasubbid, proposed, Act.FORWARD, _at(today, 5, 11))
-    _fill(db, kabid, proposed, _at(today, 4, 9), kabid)
-    _step(db, kabid, proposed, Act.PROPOSE, _at(today, 4, 10))
     draft = _draft(
         db,
-        analyst,
+        _user(db, "analis"),
         "Rencana bulan depan (contoh, konsep)",
         "Bulan depan",
         _oldest_unanswered(db, today, 2, 5),

@@ -37,12 +37,16 @@ def events(cur: duckdb.DuckDBPyConnection, plan_id: int) -> pd.DataFrame:
     ).df()
 
 
-def rows_at(cur: duckdb.DuckDBPyConnection, plan_id: int, action: str) -> list[dict] | None:
-    """The matrix as it stood after the latest event of this action (e.g. 'submit')."""
+def rows_at(
+    cur: duckdb.DuckDBPyConnection, plan_id: int, action: str | None = None
+) -> list[dict] | None:
+    """The matrix as it stood after the latest event of this action (e.g. 'submit'), or
+    after the latest change of any kind when no action is given (notes change no row)."""
     found = cur.execute(
         """
         SELECT rows FROM plan_event
-         WHERE plan_id = $id AND action = $action
+         WHERE plan_id = $id
+           AND (action = $action OR ($action IS NULL AND action <> 'comment'))
          ORDER BY id DESC
          LIMIT 1
         """,
@@ -172,7 +176,7 @@ def inbox(cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime) -> list[
         mine = _waits_for(plan, user, view(cur, plan))
         run = checklist(cur, pid, now)
         current = next(r for r in run if r.done is None and r.started is not None)
-        watching = _watches(user, bidang) and current.late is not None
+        watching = watches(user, bidang) and current.late is not None
         if mine or watching:
             items.append(InboxItem(pid, title, period, plan.state, bidang, current.step,
                                    current.started, current.due, current.late, mine))  # fmt: skip
@@ -186,8 +190,11 @@ def _waits_for(plan: Plan, user: User, view: workflow.PlanView) -> bool:
     return bool(workflow.available_actions(view, user))
 
 
-def _watches(user: User, bidang: str | None) -> bool:
-    """The Asdep watches every plan; a Kabid those of their Bidang."""
+WATCHERS = frozenset({Role.KABID, Role.ASDEP})  # also see what is overdue in their area
+
+
+def watches(user: User, bidang: str | None = None) -> bool:
+    """The Asdep watches every plan; a Kabid those of their Bidang (any, without one)."""
     if Role.ASDEP in user.roles:
         return True
     return Role.KABID in user.roles and (not bidang or not user.bidang or user.bidang == bidang)

@@ -10,7 +10,7 @@ import datetime as dt
 import streamlit as st
 
 from dumas import config, i18n
-from dumas.permissions import Role, User
+from dumas.permissions import User
 from dumas.queries import plan_history
 from dumas.queries.plan_history import InboxItem
 from dumas.ui.state import get_db, lang, t
@@ -18,7 +18,6 @@ from dumas.ui.widgets import metric_row, plain
 from dumas.workflow import LateBy
 
 PLAN_PAGE = "pages/plans.py"
-WATCHERS = frozenset({Role.KABID, Role.ASDEP})  # also shown what is overdue in their area
 
 
 def load(user: User) -> list[InboxItem]:
@@ -32,7 +31,7 @@ def load(user: User) -> list[InboxItem]:
 
 def watches(user: User) -> bool:
     """Whether the user also oversees the plans of their area (Kabid, Asdep)."""
-    return bool(user.roles & WATCHERS)
+    return bool(user.roles & plan_history.WATCHERS)
 
 
 def counts(items: list[InboxItem], user: User) -> None:

@@ -329,7 +329,7 @@ def difference(plan: dict, staff: dict[int, str]) -> None:
     cur = get_db().cursor()
     try:
         submitted = plan_history.rows_at(cur, plan["id"], "submit") or []
-        current = plan_history.rows_at(cur, plan["id"], _latest_event(cur, plan["id"])) or []
+        current = plan_history.rows_at(cur, plan["id"]) or []
     finally:
         cur.close()
     changes = plan_history.diff(submitted, current)
@@ -348,15 +348,6 @@ def difference(plan: dict, staff: dict[int, str]) -> None:
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
-
-
-def _latest_event(cur, plan_id: int) -> str:
-    found = cur.execute(
-        "SELECT action FROM plan_event WHERE plan_id = $id AND action <> 'comment'"
-        " ORDER BY id DESC LIMIT 1",
-        {"id": plan_id},
-    ).fetchall()
-    return found[0][0]
 
 
 def _value(field: str | None, value: object, staff: dict[int, str]) -> str:
