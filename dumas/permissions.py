@@ -37,6 +37,12 @@ class Action(StrEnum):
     VIEW_PLANS = "view_plans"  # the monitoring-plan matrices and "Menunggu Saya"
     CREATE_PLAN = "create_plan"  # open a plan; its steps are governed by dumas/workflow.py
     VIEW_MONITORINGS = "view_monitorings"
+    WORK_MONITORING = "work_monitoring"  # steps 4-8, by the monitoring's own team
+    ACKNOWLEDGE_REPORT = "acknowledge_report"  # the receiver by level (Asdep or Deputi)
+    RECEIVE_ACCOUNTABILITY = "receive_accountability"  # BPP
+    ACCEPT_ACCOUNTABILITY = "accept_accountability"  # PPK
+    MANAGE_SBM = "manage_sbm"  # Standar Biaya Masukan rates, by finance staff
+    MANAGE_SETTINGS = "manage_settings"  # letterhead, letter numbers, officials, font
 
 
 _STAFF = {Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI}
@@ -56,6 +62,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_PLANS: frozenset(_STAFF),
     Action.CREATE_PLAN: frozenset({Role.ANALIS}),
     Action.VIEW_MONITORINGS: frozenset({*_STAFF, Role.PPK, Role.BPP}),
+    Action.WORK_MONITORING: frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP}),
+    Action.ACKNOWLEDGE_REPORT: frozenset({Role.ASDEP, Role.DEPUTI}),
+    Action.RECEIVE_ACCOUNTABILITY: frozenset({Role.BPP}),
+    Action.ACCEPT_ACCOUNTABILITY: frozenset({Role.PPK}),
+    Action.MANAGE_SBM: frozenset({Role.PPK, Role.BPP}),
+    Action.MANAGE_SETTINGS: frozenset({Role.ADMIN}),
 }
 TEAM_ROLES = frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP})  # on a team
 BIDANG_ROLES = frozenset({Role.KASUBBID, Role.KABID})  # these belong to a Bidang

@@ -286,3 +286,139 @@ CREATE TABLE monitoring_letter (
     forwarding_id BIGINT NOT NULL,
     PRIMARY KEY (monitoring_id, forwarding_id)
 );
+
+-- migration: 0006_monitoring_steps
+-- SOP steps 4-8 of an approved monitoring: scope, signed documents, coordination, the
+-- execution log, per-letter results, the reports, money, and where they went.
+ALTER TABLE monitoring ADD COLUMN state_since TIMESTAMPTZ;
+ALTER TABLE monitoring ADD COLUMN revision INTEGER DEFAULT 1;
+UPDATE monitoring SET state_since = approved_at, revision = 1;
+ALTER TABLE app_user ADD COLUMN nip VARCHAR;       -- for assignment letters and lists
+ALTER TABLE app_user ADD COLUMN rank VARCHAR;      -- pangkat/golongan
+ALTER TABLE app_user ADD COLUMN position VARCHAR;  -- jabatan
+
+-- Step 4a(1): the six scope items of the proposal memorandum (f is the letters matrix).
+CREATE TABLE monitoring_scope (
+    monitoring_id         INTEGER PRIMARY KEY,
+    purpose               VARCHAR,
+    partner               VARCHAR,
+    mechanism             VARCHAR,
+    expected_results      VARCHAR,
+    expected_relationship VARCHAR
+);
+
+-- A generated document once signed: its number and date, recorded once.
+CREATE TABLE monitoring_document (
+    monitoring_id INTEGER NOT NULL,
+    kind          VARCHAR NOT NULL CHECK (kind IN ('memo_deputi', 'surat_tugas',
+                      'memo_keuangan', 'daftar_berkas', 'surat_instansi',
+                      'laporan_substansi')),
+    letter_no     VARCHAR NOT NULL,
+    signed_on     DATE NOT NULL,
+    recorded_by   INTEGER NOT NULL,
+    PRIMARY KEY (monitoring_id, kind)
+);
+
+-- Step 5: what was sent to the agency, and who the contact is there.
+CREATE TABLE monitoring_coordination (
+    monitoring_id      INTEGER PRIMARY KEY,
+    letter_sent_on     DATE,       -- the assignment letter (direct monitoring)
+    material_sent_on   DATE,       -- the monitoring material
+    contact_name       VARCHAR,
+    contact_position   VARCHAR,
+    contact_phone      VARCHAR,
+    contact_email      VARCHAR,
+    note               VARCHAR
+);
+
+-- Step 6: the log (direct: activities; indirect: electronic contacts and the letter).
+CREATE TABLE monitoring_activity (
+    id            INTEGER PRIMARY KEY,
+    monitoring_id INTEGER NOT NULL,
+    kind          VARCHAR NOT NULL CHECK (kind IN ('paparan_peran', 'diskusi',
+                      'kunjungan_lokus', 'rapat_koordinasi', 'rapat_konsultasi',
+                      'kontak_elektronik')),
+    activity_date DATE NOT NULL,
+    place         VARCHAR,
+    participants  VARCHAR,
+    channel       VARCHAR,        -- electronic contact: telepon, email, WhatsApp ...
+    summary       VARCHAR         -- what was discussed, or the contact's outcome
+);
+
+CREATE TABLE monitoring_agreement (
+    id            INTEGER PRIMARY KEY,
+    monitoring_id INTEGER NOT NULL,
+    item          VARCHAR NOT NULL,
+    responsible   VARCHAR,
+    due_on        DATE
+);
+
+-- Step 6: what the monitoring found for each letter it clarified.
+CREATE TABLE monitoring_result (
+    monitoring_id  INTEGER NOT NULL,
+    forwarding_id  BIGINT NOT NULL,
+    result         VARCHAR NOT NULL CHECK (result IN ('ditindaklanjuti', 'sebagian',
+                       'belum', 'tidak_dapat', 'bukan_kewenangan')),
+    evidence       VARCHAR,
+    recommendation VARCHAR,
+    response_id    BIGINT,         -- the agency response recorded during the monitoring
+    PRIMARY KEY (monitoring_id, forwarding_id)
+);
+
+-- Step 7: the narrative parts of the substance report, written in the app.
+CREATE TABLE monitoring_report (
+    monitoring_id   INTEGER PRIMARY KEY,
+    introduction    VARCHAR,
+    execution       VARCHAR,
+    analysis        VARCHAR,
+    conclusions     VARCHAR,
+    recommendations VARCHAR
+);
+
+-- Step 7: money of a direct monitoring, planned against actual, per item and person.
+CREATE TABLE monitoring_cost (
+    id            INTEGER PRIMARY KEY,
+    monitoring_id INTEGER NOT NULL,
+    item          VARCHAR NOT NULL CHECK (item IN ('uang_harian', 'transport', 'penginapan',
+                      'representasi', 'sewa_kendaraan')),
+    user_id       INTEGER,        -- the person, when the item is per person
+    planned       DECIMAL(15, 0) NOT NULL CHECK (planned >= 0),
+    actual        DECIMAL(15, 0) CHECK (actual >= 0)
+);
+
+-- Step 8b: the financial accountability, to the PPK through the BPP.
+CREATE TABLE monitoring_finance (
+    monitoring_id   INTEGER PRIMARY KEY,
+    submitted_on    DATE,         -- by the team to the BPP
+    bpp_received_on DATE,
+    ppk_accepted_on DATE
+);
+
+-- Steps 4-8: every transition and record, in order.
+CREATE TABLE monitoring_event (
+    id            INTEGER PRIMARY KEY,
+    monitoring_id INTEGER NOT NULL,
+    occurred_at   TIMESTAMPTZ NOT NULL,
+    actor_id      INTEGER NOT NULL,
+    action        VARCHAR NOT NULL,
+    from_state    VARCHAR NOT NULL,
+    to_state      VARCHAR NOT NULL,
+    note          VARCHAR
+);
+
+-- Standar Biaya Masukan: daily allowance and lodging cap per person by year and
+-- province, kept by finance staff (never in code).
+CREATE TABLE sbm_rate (
+    year            INTEGER NOT NULL,
+    province_code   VARCHAR NOT NULL,
+    daily_allowance DECIMAL(15, 0) NOT NULL CHECK (daily_allowance >= 0),
+    lodging_cap     DECIMAL(15, 0) NOT NULL CHECK (lodging_cap >= 0),
+    PRIMARY KEY (year, province_code)
+);
+
+-- Letterhead, letter-number parts, officials and font, edited by an administrator;
+-- dumas/settings.py holds the defaults of LETTERS.md for keys not set here.
+CREATE TABLE setting (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);

@@ -20,7 +20,8 @@ from dumas.errors import Message
 from dumas.importer import files, import_file
 from dumas.permissions import BIDANG_ROLES, PERMISSIONS, Action, Forbidden, Role, User
 from dumas.queries import audit
-from dumas.services import plans, users
+from dumas.services import monitoring, plans, settings, users
+from dumas.services import monitoring_records as records
 from dumas.ui import navigation
 from tests.conftest import ANALYST, TODAY
 from tests.importing import row, xlsx
@@ -35,6 +36,7 @@ class World:
     complaint_id: int
     agency_id: int
     imported_agency_id: int
+    monitorings: dict[str, int]
 
 
 @pytest.fixture
@@ -43,7 +45,45 @@ def world(db: Database, make, kemendagri: int) -> World:
     make.forward(complaint, kemendagri, dt.date(2026, 3, 2))
     import_file(db, ANALYST, xlsx([row(agency=NEW_AGENCY)]), "awal.xlsx", today=TODAY)
     imported = db.cursor().execute("SELECT id FROM agency WHERE from_import").fetchone()[0]
-    return World(complaint, kemendagri, imported)
+    return World(complaint, kemendagri, imported, _monitorings(db, kemendagri))
+
+
+# Monitorings at the step each attempt needs: (name, method, level, state, finance stage).
+_MONITORINGS = (
+    ("team_of_7000", "kunjungan_lapangan", "kabid", "execution", None),
+    ("to_asdep", "surat_resmi", "kabid", "submission", None),
+    ("to_deputi", "surat_resmi", "asdep", "submission", None),
+    ("at_bpp", "kunjungan_lapangan", "kabid", "submission", "submitted_on"),
+    ("at_ppk", "kunjungan_lapangan", "kabid", "submission", "bpp_received_on"),
+)
+
+
+def _monitorings(db: Database, agency_id: int) -> dict[str, int]:
+    """Stored directly: the attempts concern steps 4-8, not how a plan got approved."""
+    cur = db.cursor()
+    ids = {}
+    for number, (name, method, level, state, finance) in enumerate(_MONITORINGS, start=1):
+        cur.execute(
+            """
+            INSERT INTO monitoring (id, plan_id, plan_row_id, agency_id, level, method,
+                                    team_lead, state, approved_by, approved_at, state_since)
+            VALUES ($id, 1, $id, $agency, $level, $method, 1, $state, 1, now(), now())
+            """,
+            {"id": number, "agency": agency_id, "level": level, "method": method,
+             "state": state},
+        )  # fmt: skip
+        member = 7000 if name == "team_of_7000" else 1
+        cur.execute("INSERT INTO monitoring_member VALUES ($id, $u, true)",
+                    {"id": number, "u": member})  # fmt: skip
+        if finance:
+            cur.execute(
+                "INSERT INTO monitoring_finance (monitoring_id, submitted_on, bpp_received_on)"
+                " VALUES ($id, DATE '2026-11-20', $received)",
+                {"id": number, "received": dt.date(2026, 11, 23) if finance == "bpp_received_on"
+                 else None},
+            )  # fmt: skip
+        ids[name] = number
+    return ids
 
 
 def _open_page(path: str) -> Callable[[Database, User, World], None]:
@@ -107,6 +147,44 @@ def _create_plan(db: Database, user: User, world: World) -> None:
     )  # fmt: skip
 
 
+NOW = dt.datetime(2026, 11, 27, 9, tzinfo=config.TIMEZONE)
+
+
+def _work_monitoring(db: Database, user: User, world: World) -> None:
+    records.add_agreement(db, user, world.monitorings["team_of_7000"], item="Jawab surat",
+                          responsible="Itjen", due_on=None, now=NOW)  # fmt: skip
+
+
+def _acknowledge(db: Database, user: User, world: World) -> None:
+    name = "to_deputi" if Role.DEPUTI in user.roles else "to_asdep"
+    mid = world.monitorings[name]
+    revision = (
+        db.cursor()
+        .execute("SELECT revision FROM monitoring WHERE id = $id", {"id": mid})
+        .fetchone()[0]
+    )
+    monitoring.advance(db, user, mid, revision=revision, action="acknowledge", note=None, now=NOW)
+
+
+def _receive(db: Database, user: User, world: World) -> None:
+    monitoring.record_finance(db, user, world.monitorings["at_bpp"], stage="bpp_received_on",
+                              on=TODAY, today=TODAY, now=NOW)  # fmt: skip
+
+
+def _accept(db: Database, user: User, world: World) -> None:
+    monitoring.record_finance(db, user, world.monitorings["at_ppk"], stage="ppk_accepted_on",
+                              on=TODAY, today=TODAY, now=NOW)  # fmt: skip
+
+
+def _sbm(db: Database, user: User, world: World) -> None:
+    rows = [{"province_code": "31", "daily_allowance": 530_000, "lodging_cap": 1_490_000}]
+    settings.save_sbm_rates(db, user, year=2026, rows=rows, now=NOW)
+
+
+def _settings(db: Database, user: User, world: World) -> None:
+    settings.save_settings(db, user, {"unit_code": "D-4"}, now=NOW)
+
+
 ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.VIEW_DASHBOARD: _open_page("pages/followup.py"),
     Action.VIEW_COMPLAINT: _open_page("pages/complaint.py"),
@@ -120,6 +198,12 @@ ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.VIEW_PLANS: _open_page("pages/plans.py"),
     Action.CREATE_PLAN: _create_plan,
     Action.VIEW_MONITORINGS: _open_page("pages/monitorings.py"),
+    Action.WORK_MONITORING: _work_monitoring,
+    Action.ACKNOWLEDGE_REPORT: _acknowledge,
+    Action.RECEIVE_ACCOUNTABILITY: _receive,
+    Action.ACCEPT_ACCOUNTABILITY: _accept,
+    Action.MANAGE_SBM: _sbm,
+    Action.MANAGE_SETTINGS: _settings,
 }
 WRITES = {  # the attempts audited when allowed (writes, and reads of personal data)
     Action.RECORD_LETTERS,
@@ -129,6 +213,12 @@ WRITES = {  # the attempts audited when allowed (writes, and reads of personal d
     Action.MERGE_AGENCY,
     Action.MANAGE_USERS,
     Action.CREATE_PLAN,
+    Action.WORK_MONITORING,
+    Action.ACKNOWLEDGE_REPORT,
+    Action.RECEIVE_ACCOUNTABILITY,
+    Action.ACCEPT_ACCOUNTABILITY,
+    Action.MANAGE_SBM,
+    Action.MANAGE_SETTINGS,
 }
 
 

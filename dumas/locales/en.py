@@ -531,6 +531,99 @@ MESSAGES: dict[str, str] = {
     "plans.view_letters": "Letters per row",
     "plans.view_matrix": "Matrix",
     "plans.your_actions": "Your actions",
+    # Monitoring steps 4-8: moves, records, documents, money, errors
+    "activity.diskusi": "Discussion with the authorities",
+    "activity.kontak_elektronik": "Electronic contact",
+    "activity.kunjungan_lokus": "Visit to the complaint's locus",
+    "activity.paparan_peran": "Presenting the Asdep's role",
+    "activity.rapat_konsultasi": "Consultation meeting (complainant/reported party)",
+    "activity.rapat_koordinasi": "Coordination meeting and agreements",
+    "cost_item.penginapan": "Lodging",
+    "cost_item.representasi": "Representation",
+    "cost_item.sewa_kendaraan": "Vehicle hire",
+    "cost_item.transport": "Transport",
+    "cost_item.uang_harian": "Daily allowance",
+    "document.laporan_substansi": "Monitoring report (substance)",
+    "document.memo_deputi": "Memorandum from the Asdep to the Deputi (proposal)",
+    "document.memo_keuangan": "Memorandum from the PPK to the Head of Finance (travel)",
+    "document.daftar_berkas": "List of files to clarify",
+    "document.surat_instansi": "Letter from the Asdep to the agency (request for information)",
+    "document.surat_tugas": "Assignment letter",
+    "error.cost_person_not_on_team": "the person on a cost line must be on the team.",
+    "error.document_recorded": "this document's number and date are already recorded.",
+    "error.finance_direct_only": "Costs and financial accountability apply to direct monitoring only.",
+    "error.finance_order": (
+        "must follow the order: submitted by the team, received by the BPP, accepted by the "
+        "PPK, and not before the previous stage."
+    ),
+    "error.finance_recorded": "This accountability stage is already recorded.",
+    "error.guard_coordination_recorded": (
+        "First record the material sent (and the assignment letter, for direct monitoring) "
+        "and the contact at the agency."
+    ),
+    "error.guard_documents_ready": (
+        "First complete the scope (and, for direct monitoring, the numbers and dates of the "
+        "proposal memorandum, the assignment letter and the travel memorandum)."
+    ),
+    "error.guard_finance_done": (
+        "The financial accountability of a direct monitoring must be accepted by the PPK."
+    ),
+    "error.guard_report_ready": (
+        "First complete the conclusions and recommendations (and, for direct monitoring, the "
+        "actual amount of every cost line)."
+    ),
+    "error.guard_results_complete": (
+        "Every letter needs a result, and an activity (or the official letter) must be recorded."
+    ),
+    "error.letter_not_in_monitoring": "This letter is not part of this monitoring.",
+    "error.monitoring_changed": (
+        "{who} changed this monitoring at {at}, after your screen was drawn. Nothing was saved "
+        "and nothing was overwritten; reload, then repeat if still needed."
+    ),
+    "error.monitoring_state": "This action does not apply at the monitoring's current step.",
+    "error.not_on_team": "Only this monitoring's team can record and move it on.",
+    "error.not_the_receiver": (
+        "This report is received by the Asdep (Kabid-and-below monitoring) or the Deputi "
+        "(Asdep-led), not by a team member."
+    ),
+    "error.sbm_missing": "The SBM rates of {year} for the locus province are not filled in.",
+    "error.unknown_monitoring": "Monitoring not found.",
+    "error.font_size": "font size from 8 to 16.",
+    "error.sbm_province": "each province once, from the list of provinces.",
+    "error.unknown_setting": "Unknown settings: {keys}.",
+    "field.daily_allowance": "Daily allowance",
+    "field.lodging_cap": "Lodging cap",
+    "field.setting": "Setting",
+    "field.year": "Year",
+    "field.activity_date": "Activity date",
+    "field.activity_kind": "Activity",
+    "field.actual": "Actual",
+    "field.evidence": "Evidence",
+    "field.finance_date": "Date",
+    "field.item": "Item",
+    "field.planned": "Planned",
+    "field.recommendation": "Recommendation",
+    "field.responsible": "Responsible party",
+    "field.result": "Result",
+    "field.signed_on": "Signed on",
+    "field.stage": "Stage",
+    "field.user_id": "Person",
+    "m_act.acknowledge": "Accept the report and close",
+    "m_act.coordinated": "Coordination done: start execution",
+    "m_act.executed": "Execution done: write the report",
+    "m_act.prepared": "Preparation done: coordinate",
+    "m_act.return_report": "Return the report",
+    "m_act.submit_report": "Submit the report",
+    "m_step.4": "4. Preparation",
+    "m_step.5": "5. Coordination with the agency",
+    "m_step.6": "6. Execution",
+    "m_step.7": "7. Analysis and report",
+    "m_step.8": "8. Report submission",
+    "result.belum": "Not yet followed up",
+    "result.bukan_kewenangan": "Not its authority",
+    "result.ditindaklanjuti": "Followed up",
+    "result.sebagian": "Partly followed up",
+    "result.tidak_dapat": "Cannot be followed up",
     # Follow-up dashboard, complaint page, forms, errors, command line
     "agencies.rule": "Only agencies with at least {n} forwarding letters are ranked; the others are listed unranked.",
     "agencies.title": "Agency responsiveness",

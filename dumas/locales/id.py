@@ -533,6 +533,100 @@ MESSAGES: dict[str, str] = {
     "plans.view_letters": "Surat per baris",
     "plans.view_matrix": "Matriks",
     "plans.your_actions": "Tindakan Anda",
+    # Monitoring steps 4-8: moves, records, documents, money, errors
+    "activity.diskusi": "Diskusi dengan instansi/pihak berwenang",
+    "activity.kontak_elektronik": "Kontak elektronik",
+    "activity.kunjungan_lokus": "Kunjungan ke lokus pengaduan",
+    "activity.paparan_peran": "Penyampaian tugas dan fungsi Asdep",
+    "activity.rapat_konsultasi": "Rapat konsultasi (pengadu/teradu)",
+    "activity.rapat_koordinasi": "Rapat koordinasi dan kesepakatan",
+    "cost_item.penginapan": "Penginapan",
+    "cost_item.representasi": "Representasi",
+    "cost_item.sewa_kendaraan": "Sewa kendaraan",
+    "cost_item.transport": "Transpor",
+    "cost_item.uang_harian": "Uang harian",
+    "document.laporan_substansi": "Laporan hasil pemantauan (substansi)",
+    "document.memo_deputi": "Memorandum Asdep kepada Deputi (usulan pemantauan)",
+    "document.memo_keuangan": "Memorandum PPK kepada Kepala Biro Keuangan (fasilitas perjalanan)",
+    "document.daftar_berkas": "Daftar berkas yang akan diklarifikasi",
+    "document.surat_instansi": "Surat Asdep kepada instansi (permintaan informasi)",
+    "document.surat_tugas": "Surat perintah penugasan",
+    "error.cost_person_not_on_team": "orang pada baris biaya harus anggota tim.",
+    "error.document_recorded": "nomor dan tanggal dokumen ini sudah dicatat.",
+    "error.finance_direct_only": "Biaya dan pertanggungjawaban keuangan hanya untuk pemantauan langsung.",
+    "error.finance_order": (
+        "harus berurutan: disampaikan tim, diterima BPP, lalu diterima PPK, dan tidak "
+        "sebelum tahap sebelumnya."
+    ),
+    "error.finance_recorded": "Tahap pertanggungjawaban ini sudah dicatat.",
+    "error.guard_coordination_recorded": (
+        "Catat dulu pengiriman bahan (dan surat tugas, untuk pemantauan langsung) serta "
+        "narahubung di instansi."
+    ),
+    "error.guard_documents_ready": (
+        "Lengkapi dulu cakupan pemantauan (dan, untuk pemantauan langsung, nomor dan tanggal "
+        "memorandum usulan, surat tugas, dan memorandum fasilitas perjalanan)."
+    ),
+    "error.guard_finance_done": (
+        "Pertanggungjawaban keuangan pemantauan langsung harus sudah diterima PPK."
+    ),
+    "error.guard_report_ready": (
+        "Lengkapi dulu kesimpulan dan rekomendasi (dan, untuk pemantauan langsung, biaya "
+        "realisasi setiap baris)."
+    ),
+    "error.guard_results_complete": (
+        "Setiap surat harus punya hasil, dan kegiatan pelaksanaan (atau surat resmi) harus "
+        "tercatat."
+    ),
+    "error.letter_not_in_monitoring": "Surat ini tidak termasuk pemantauan ini.",
+    "error.monitoring_changed": (
+        "Pemantauan ini sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada "
+        "yang disimpan dan tidak ada yang tertimpa; muat ulang lalu ulangi bila perlu."
+    ),
+    "error.monitoring_state": "Tindakan ini tidak berlaku pada tahap pemantauan saat ini.",
+    "error.not_on_team": "Hanya anggota tim pemantauan ini yang dapat mencatat dan melanjutkan.",
+    "error.not_the_receiver": (
+        "Laporan ini diterima Asdep (pemantauan tingkat Kabid ke bawah) atau Deputi "
+        "(pemantauan yang dipimpin Asdep), bukan oleh anggota tim."
+    ),
+    "error.sbm_missing": "Tarif SBM tahun {year} untuk provinsi lokus belum diisi.",
+    "error.unknown_monitoring": "Pemantauan tidak ditemukan.",
+    "error.font_size": "ukuran huruf 8 sampai 16.",
+    "error.sbm_province": "setiap provinsi satu kali, dari daftar provinsi.",
+    "error.unknown_setting": "Pengaturan tidak dikenal: {keys}.",
+    "field.daily_allowance": "Uang harian",
+    "field.lodging_cap": "Batas penginapan",
+    "field.setting": "Pengaturan",
+    "field.year": "Tahun",
+    "field.activity_date": "Tanggal kegiatan",
+    "field.activity_kind": "Jenis kegiatan",
+    "field.actual": "Realisasi",
+    "field.evidence": "Bukti",
+    "field.finance_date": "Tanggal",
+    "field.item": "Uraian",
+    "field.planned": "Rencana",
+    "field.recommendation": "Rekomendasi",
+    "field.responsible": "Penanggung jawab",
+    "field.result": "Hasil",
+    "field.signed_on": "Tanggal ditandatangani",
+    "field.stage": "Tahap",
+    "field.user_id": "Orang",
+    "m_act.acknowledge": "Terima laporan dan tutup pemantauan",
+    "m_act.coordinated": "Koordinasi selesai: mulai pelaksanaan",
+    "m_act.executed": "Pelaksanaan selesai: susun laporan",
+    "m_act.prepared": "Persiapan selesai: koordinasi",
+    "m_act.return_report": "Kembalikan laporan",
+    "m_act.submit_report": "Sampaikan laporan",
+    "m_step.4": "4. Persiapan",
+    "m_step.5": "5. Koordinasi dengan instansi",
+    "m_step.6": "6. Pelaksanaan",
+    "m_step.7": "7. Analisis dan laporan",
+    "m_step.8": "8. Penyampaian laporan",
+    "result.belum": "Belum ditindaklanjuti",
+    "result.bukan_kewenangan": "Bukan kewenangan",
+    "result.ditindaklanjuti": "Sudah ditindaklanjuti",
+    "result.sebagian": "Sebagian ditindaklanjuti",
+    "result.tidak_dapat": "Tidak dapat ditindaklanjuti",
     # Follow-up dashboard, complaint page, forms, errors, command line
     "agencies.rule": "Peringkat hanya untuk instansi dengan sedikitnya {n} surat penerusan; instansi lain ditampilkan tanpa peringkat.",
     "agencies.title": "Responsivitas instansi",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal, InvalidOperation
 
 import duckdb
 
@@ -13,6 +14,7 @@ from dumas.errors import Message, ValidationError
 
 MAX_TEXT = 4000  # longest free text accepted in any field
 MAX_LETTER_NO = 120
+MAX_MONEY = Decimal(10) ** 12  # an amount above a trillion rupiah is a typing error
 
 # Tables a service may insert into with insert_row (names never come from users).
 _INSERTABLE = {"complaint", "forwarding", "reminder", "response"}
@@ -92,3 +94,17 @@ def raise_if(errors: list[Message]) -> None:
     """Refuse the write with every problem found at once."""
     if errors:
         raise ValidationError(*errors)
+
+
+def clean_rupiah(value: object, field: str, row: int, errors: list[Message]) -> Decimal | None:
+    """Whole rupiah, not negative, below a trillion; None when empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        amount = Decimal(-1)
+    if amount < 0 or amount != amount.to_integral_value() or amount > MAX_MONEY:
+        errors.append(Message("error.row_money", {"row": row}, field))
+        return None
+    return Decimal(int(amount))

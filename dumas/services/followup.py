@@ -166,6 +166,27 @@ def record_response(
 ) -> int:
     """Record an agency's response (tanggapan) to a forwarded complaint."""
     require(actor, Action.RECORD_LETTERS)
+    with db.transaction() as cur:
+        return insert_response(
+            cur, actor, complaint_id=complaint_id, agency_id=agency_id, letter_no=letter_no,
+            response_date=response_date, status=status, summary=summary, today=today,
+        )  # fmt: skip
+
+
+def insert_response(
+    cur: duckdb.DuckDBPyConnection,
+    actor: User,
+    *,
+    complaint_id: int,
+    agency_id: int,
+    letter_no: str,
+    response_date: dt.date | None,
+    status: str,
+    summary: str | None,
+    today: dt.date,
+) -> int:
+    """The checks and the write of a response inside the caller's transaction (the
+    caller checked the permission: recording letters, or a monitoring's team)."""
     errors: list[Message] = []
     letter_no = clean_letter_no(letter_no, "letter_no", errors)
     check_date(response_date, "response_date", today, errors)
@@ -173,18 +194,17 @@ def record_response(
         errors.append(Message("error.invalid_choice", {}, "status"))
     summary = clean_text(summary, "summary", errors)
     raise_if(errors)
-    with db.transaction() as cur:
-        _complaint_received_on(cur, complaint_id)
-        _check_response(cur, complaint_id, agency_id, letter_no, response_date)
-        row = {
-            "complaint_id": complaint_id,
-            "agency_id": agency_id,
-            "letter_no": letter_no,
-            "response_date": response_date,
-            "status": status,
-            "summary": summary,
-        }
-        return _record(cur, actor, "response", row, complaint_id)
+    _complaint_received_on(cur, complaint_id)
+    _check_response(cur, complaint_id, agency_id, letter_no, response_date)
+    row = {
+        "complaint_id": complaint_id,
+        "agency_id": agency_id,
+        "letter_no": letter_no,
+        "response_date": response_date,
+        "status": status,
+        "summary": summary,
+    }
+    return _record(cur, actor, "response", row, complaint_id)
 
 
 def _check_response(

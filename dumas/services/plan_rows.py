@@ -8,14 +8,13 @@ from decimal import Decimal, InvalidOperation
 
 from dumas import calendar
 from dumas.errors import Message
-from dumas.services.common import MAX_TEXT
+from dumas.services.common import MAX_MONEY, MAX_TEXT
 
 METHODS = ("kunjungan_lapangan", "klarifikasi_berkas", "kontak_elektronik", "surat_resmi")
 DIRECT = "kunjungan_lapangan"  # the only direct method: a field visit
 PRIORITIES = ("tinggi", "sedang", "rendah")
 LEVELS = ("kabid", "asdep")  # led by the Kabid and below, or by the Asdep
 MONEY = ("transport", "lodging", "allowance")
-MAX_MONEY = Decimal(10) ** 12  # a trip estimate above a trillion rupiah is a typing error
 MAX_PERSONS = 50
 MAX_DAYS = 60
 

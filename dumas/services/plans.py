@@ -228,14 +228,14 @@ def _create_monitorings(
         """
         INSERT INTO monitoring (id, plan_id, plan_row_id, agency_id, province_code, level,
                                 method, team_lead, schedule_from, schedule_to,
-                                estimated_cost, approved_by, approved_at)
+                                estimated_cost, approved_by, approved_at, state_since)
         SELECT (SELECT coalesce(max(id), 0) FROM monitoring)
                    + row_number() OVER (ORDER BY position),
                plan_id, id, agency_id, province_code, level, method, team_lead,
                schedule_from, schedule_to,
                CASE WHEN method = 'kunjungan_lapangan'
                     THEN trip_cost(persons, days, transport, lodging, allowance) END,
-               $by, $now
+               $by, $now, $now
           FROM plan_row
          WHERE id IN (SELECT unnest($rows))
         RETURNING id

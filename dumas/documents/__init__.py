@@ -1,0 +1,43 @@
+"""Editable .docx drafts of the official documents of a monitoring (tata naskah dinas).
+
+Pure functions: plain dicts in, bytes out; no database, no Streamlit. Every document is
+in Indonesian whatever the interface language, and missing values print as dots for the
+drafter to fill in by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from dumas.documents.agency_letter import letter_to_agency
+from dumas.documents.assignment import assignment_letter
+from dumas.documents.common import DOTS, letter_number
+from dumas.documents.files import files_to_clarify
+from dumas.documents.memo_deputi import memo_to_deputi
+from dumas.documents.report import substance_report
+from dumas.documents.travel import travel_request_memo
+
+Builder = Callable[[dict, dict, dt.date], bytes]
+
+# The document kinds as recorded in monitoring["documents"], each with its builder.
+BUILDERS: dict[str, Builder] = {
+    "memo_deputi": memo_to_deputi,
+    "surat_tugas": assignment_letter,
+    "memo_keuangan": travel_request_memo,
+    "daftar_berkas": files_to_clarify,
+    "surat_instansi": letter_to_agency,
+    "laporan_substansi": substance_report,
+}
+
+__all__ = [
+    "BUILDERS",
+    "DOTS",
+    "assignment_letter",
+    "files_to_clarify",
+    "letter_number",
+    "letter_to_agency",
+    "memo_to_deputi",
+    "substance_report",
+    "travel_request_memo",
+]

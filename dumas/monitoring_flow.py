@@ -1,0 +1,166 @@
+"""SOP 305/2012 steps 4-8 of an approved monitoring, as data: states, transitions, times.
+
+Who acts is not one role but a relation to the monitoring: its team (any member), or
+the receiver of its report (the Asdep for Kabid-and-below monitoring, the Deputi for
+Asdep-led). The financial accountability (step 8b) runs beside the states: the team
+submits it, the BPP receives it, the PPK accepts it; a direct monitoring closes only
+once the PPK has accepted it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dumas.permissions import Role, User
+from dumas.workflow import Standard
+
+
+class MState(StrEnum):
+    """Where a monitoring stands (the values of monitoring.state)."""
+
+    PREPARATION = "preparation"  # step 4
+    COORDINATION = "coordination"  # step 5
+    EXECUTION = "execution"  # step 6
+    REPORTING = "reporting"  # step 7
+    SUBMISSION = "submission"  # step 8: the report awaits its receiver
+    CLOSED = "closed"
+
+
+class MAct(StrEnum):
+    """The moves between the steps."""
+
+    PREPARED = "prepared"
+    COORDINATED = "coordinated"
+    EXECUTED = "executed"
+    SUBMIT_REPORT = "submit_report"
+    ACKNOWLEDGE = "acknowledge"
+    RETURN_REPORT = "return_report"
+
+
+TEAM = "team"  # any member of the monitoring's team
+RECEIVER = "receiver"  # the report's receiver by level (see receiver_role)
+
+# Guards: preconditions the service checks on the monitoring's records.
+DOCUMENTS_READY = "documents_ready"
+COORDINATION_RECORDED = "coordination_recorded"
+RESULTS_COMPLETE = "results_complete"
+REPORT_READY = "report_ready"
+FINANCE_DONE = "finance_done"
+
+
+@dataclass(frozen=True)
+class MTransition:
+    """One allowed move of a monitoring."""
+
+    state: MState
+    action: MAct
+    next_state: MState
+    who: str  # TEAM or RECEIVER
+    guard: str | None = None
+    note_required: bool = False
+
+
+M = MState
+TRANSITIONS: tuple[MTransition, ...] = (
+    MTransition(M.PREPARATION, MAct.PREPARED, M.COORDINATION, TEAM, DOCUMENTS_READY),
+    MTransition(M.COORDINATION, MAct.COORDINATED, M.EXECUTION, TEAM, COORDINATION_RECORDED),
+    MTransition(M.EXECUTION, MAct.EXECUTED, M.REPORTING, TEAM, RESULTS_COMPLETE),
+    MTransition(M.REPORTING, MAct.SUBMIT_REPORT, M.SUBMISSION, TEAM, REPORT_READY),
+    MTransition(M.SUBMISSION, MAct.ACKNOWLEDGE, M.CLOSED, RECEIVER, FINANCE_DONE),
+    MTransition(M.SUBMISSION, MAct.RETURN_REPORT, M.REPORTING, RECEIVER, note_required=True),
+)
+INITIAL = MState.PREPARATION
+FINAL = frozenset({MState.CLOSED})
+# The states whose records (scope, log, results, report) the team may still change.
+TEAM_WRITES = frozenset({M.PREPARATION, M.COORDINATION, M.EXECUTION, M.REPORTING})
+
+
+@dataclass(frozen=True)
+class MStep:
+    """One SOP step of a monitoring with its standard time (direct, indirect)."""
+
+    key: str
+    sop_step: int
+    state: MState
+    direct: Standard
+    indirect: Standard
+
+
+STEPS: tuple[MStep, ...] = (
+    MStep("4", 4, M.PREPARATION, Standard(working_days=1), Standard(working_days=1)),
+    MStep("5", 5, M.COORDINATION, Standard(working_days=1), Standard(working_days=1)),
+    MStep("6", 6, M.EXECUTION, Standard(working_days=4), Standard(working_days=1)),
+    MStep("7", 7, M.REPORTING, Standard(working_days=2), Standard(working_days=2)),
+    MStep("8", 8, M.SUBMISSION, Standard(working_days=1), Standard(working_days=1)),
+)
+
+
+@dataclass(frozen=True)
+class MonitoringView:
+    """What the table needs to know about a monitoring to offer or check a move."""
+
+    state: MState
+    level: str
+    direct: bool
+    team: frozenset[int]
+    guards: frozenset[str]  # the guards currently satisfied
+
+
+def is_direct(method: str) -> bool:
+    """A field visit is direct monitoring; every other method is indirect."""
+    return method == "kunjungan_lapangan"
+
+
+def receiver_role(level: str) -> Role:
+    """Who receives the substance report: the Asdep, or the Deputi for Asdep-led."""
+    return Role.DEPUTI if level == "asdep" else Role.ASDEP
+
+
+def standard(step: MStep, direct: bool) -> Standard:
+    """The step's SOP time: execution is 3-4 days direct (4 counted), 1 indirect."""
+    return step.direct if direct else step.indirect
+
+
+def step_of(state: MState) -> MStep | None:
+    """The SOP step a state belongs to (None once closed)."""
+    return next((step for step in STEPS if step.state is state), None)
+
+
+def may_act_as(user: User, who: str, monitoring: MonitoringView) -> bool:
+    """Whether the user stands in the transition's relation to the monitoring."""
+    if who == TEAM:
+        return user.id in monitoring.team
+    return receiver_role(monitoring.level) in user.roles and user.id not in monitoring.team
+
+
+def refusal(transition: MTransition, monitoring: MonitoringView, user: User) -> str | None:
+    """Why the user may not take this move now (a catalogue id), or None."""
+    if monitoring.state is not transition.state:
+        return "error.monitoring_state"
+    if not may_act_as(user, transition.who, monitoring):
+        return "error.not_on_team" if transition.who == TEAM else "error.not_the_receiver"
+    if transition.guard and transition.guard not in monitoring.guards:
+        return f"error.guard_{transition.guard}"
+    return None
+
+
+def available_actions(monitoring: MonitoringView, user: User) -> list[MAct]:
+    """The moves to offer this user now, in table order."""
+    return [t.action for t in TRANSITIONS if refusal(t, monitoring, user) is None]
+
+
+def blocked_actions(monitoring: MonitoringView, user: User) -> dict[MAct, str]:
+    """Moves of this state the user stands in relation to but a guard still blocks."""
+    return {
+        t.action: t.guard and f"error.guard_{t.guard}"
+        for t in TRANSITIONS
+        if t.state is monitoring.state
+        and may_act_as(user, t.who, monitoring)
+        and refusal(t, monitoring, user) is not None
+    }
+
+
+def transition_for(state: MState, action: MAct) -> MTransition | None:
+    """The row of the table for this state and action."""
+    return next((t for t in TRANSITIONS if t.state is state and t.action is action), None)

@@ -1,0 +1,254 @@
+"""Read side of a monitoring (steps 4-8): its records, its checklist, its documents' data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from dumas import i18n, workflow
+from dumas import monitoring_flow as flow
+from dumas.monitoring_flow import MState
+from dumas.queries.plan_history import StepRun
+
+
+def _one(cur: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict | None:
+    cursor = cur.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    return dict(zip(names, rows[0], strict=True)) if rows else None
+
+
+def detail(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> dict | None:
+    """The monitoring with its plan, agency, locus and lead, or None."""
+    return _one(
+        cur,
+        """
+        SELECT m.*, p.title AS plan_title, p.period_label, ag.name AS agency,
+               pv.name AS province, lead.full_name AS team_lead_name,
+               r.days, r.persons, r.transport AS planned_transport
+          FROM monitoring AS m
+          JOIN plan AS p ON p.id = m.plan_id
+          JOIN plan_row AS r ON r.id = m.plan_row_id
+          JOIN agency AS ag ON ag.id = m.agency_id
+          LEFT JOIN province AS pv ON pv.code = m.province_code
+          LEFT JOIN app_user AS lead ON lead.id = m.team_lead
+         WHERE m.id = $id
+        """,
+        {"id": monitoring_id},
+    )
+
+
+def team(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> pd.DataFrame:
+    """The team, lead first, with what assignment letters need."""
+    return cur.execute(
+        """
+        SELECT u.id, u.full_name AS name, u.nip, u.rank, u.position, mm.is_lead
+          FROM monitoring_member AS mm JOIN app_user AS u ON u.id = mm.user_id
+         WHERE mm.monitoring_id = $id
+         ORDER BY mm.is_lead DESC, u.full_name
+        """,
+        {"id": monitoring_id},
+    ).df()
+
+
+def letters(cur: duckdb.DuckDBPyConnection, monitoring_id: int, as_of: dt.date) -> pd.DataFrame:
+    """The letters to clarify with their state at as_of and what the monitoring found."""
+    return cur.execute(
+        """
+        SELECT lf.forwarding_id, lf.complaint_id, lf.agency_id, lf.agenda_no, lf.letter_no,
+               lf.letter_date, lf.answered, lf.age_wd, lf.last_status, c.summary,
+               res.result, res.evidence, res.recommendation, res.response_id
+          FROM monitoring_letter AS ml
+          JOIN letter_facts($as_of) AS lf ON lf.forwarding_id = ml.forwarding_id
+          JOIN complaint AS c ON c.id = lf.complaint_id
+          LEFT JOIN monitoring_result AS res
+            ON res.monitoring_id = ml.monitoring_id AND res.forwarding_id = ml.forwarding_id
+         WHERE ml.monitoring_id = $id
+         ORDER BY lf.letter_date, lf.forwarding_id
+        """,
+        {"id": monitoring_id, "as_of": as_of},
+    ).df()
+
+
+def records(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> dict[str, object]:
+    """Scope, coordination, report, finance (dicts) and documents, activities,
+    agreements, costs (frames) of one monitoring."""
+    params = {"id": monitoring_id}
+    one = {
+        name: _one(cur, f"SELECT * FROM {name} WHERE monitoring_id = $id", params)  # noqa: S608
+        for name in ("monitoring_scope", "monitoring_coordination", "monitoring_report",
+                     "monitoring_finance")
+    }  # fmt: skip
+    return {
+        "scope": one["monitoring_scope"] or {},
+        "coordination": one["monitoring_coordination"] or {},
+        "report": one["monitoring_report"] or {},
+        "finance": one["monitoring_finance"] or {},
+        "documents": cur.execute(
+            "SELECT kind, letter_no, signed_on FROM monitoring_document"
+            " WHERE monitoring_id = $id ORDER BY kind",
+            params,
+        ).df(),
+        "activities": cur.execute(
+            "SELECT * FROM monitoring_activity WHERE monitoring_id = $id"
+            " ORDER BY activity_date, id",
+            params,
+        ).df(),
+        "agreements": cur.execute(
+            "SELECT * FROM monitoring_agreement WHERE monitoring_id = $id ORDER BY id", params
+        ).df(),
+        "costs": costs(cur, monitoring_id),
+    }
+
+
+def costs(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> pd.DataFrame:
+    """Cost lines, planned against actual, in whole rupiah (BIGINT: exact)."""
+    return cur.execute(
+        """
+        SELECT c.id, c.item, c.user_id, u.full_name AS person, c.planned::BIGINT AS planned,
+               c.actual::BIGINT AS actual, (c.actual - c.planned)::BIGINT AS difference
+          FROM monitoring_cost AS c LEFT JOIN app_user AS u ON u.id = c.user_id
+         WHERE c.monitoring_id = $id
+         ORDER BY c.id
+        """,
+        {"id": monitoring_id},
+    ).df()
+
+
+def cost_totals(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> dict[str, int | None]:
+    """Planned and actual totals summed in SQL as DECIMAL (never floats)."""
+    row = cur.execute(
+        """
+        SELECT sum(planned)::BIGINT, sum(actual)::BIGINT, count(*) - count(actual)
+          FROM monitoring_cost WHERE monitoring_id = $id
+        """,
+        {"id": monitoring_id},
+    ).fetchall()[0]
+    return {"planned": row[0], "actual": row[1] if row[2] == 0 else None}
+
+
+def events(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> pd.DataFrame:
+    """Every move and record of steps 4-8, in order."""
+    return cur.execute(
+        """
+        SELECT e.occurred_at AS at, u.full_name AS actor, e.action, e.from_state,
+               e.to_state, e.note
+          FROM monitoring_event AS e LEFT JOIN app_user AS u ON u.id = e.actor_id
+         WHERE e.monitoring_id = $id
+         ORDER BY e.id
+        """,
+        {"id": monitoring_id},
+    ).df()
+
+
+def checklist(
+    cur: duckdb.DuckDBPyConnection, monitoring_id: int, now: dt.datetime
+) -> list[StepRun]:
+    """Each pass through steps 4-8 with its standard time, due time and lateness."""
+    m = detail(cur, monitoring_id)
+    direct = flow.is_direct(m["method"])
+    moves = cur.execute(
+        """
+        SELECT occurred_at, to_state, u.full_name FROM monitoring_event AS e
+          LEFT JOIN app_user AS u ON u.id = e.actor_id
+         WHERE monitoring_id = $id AND from_state <> to_state ORDER BY e.id
+        """,
+        {"id": monitoring_id},
+    ).fetchall()
+    runs: list[StepRun] = []
+    state, started = MState.PREPARATION, m["approved_at"]
+    for at, to_state, actor in [*moves, (None, None, None)]:
+        step = flow.step_of(state)
+        if step is None:
+            break
+        plan_step = workflow.Step(step.key, step.sop_step, (), (), flow.standard(step, direct))
+        due = workflow.due_at(cur, started, plan_step.standard)
+        runs.append(StepRun(plan_step, started, at, actor, due,
+                            workflow.late_by(cur, due, at or now)))  # fmt: skip
+        if to_state is None:
+            break
+        state, started = MState(to_state), at
+    return runs
+
+
+def document_data(
+    cur: duckdb.DuckDBPyConnection, monitoring_id: int, as_of: dt.date
+) -> dict[str, object]:
+    """The monitoring in the shape the document builders take (see dumas/documents)."""
+    m = detail(cur, monitoring_id)
+    rec = records(cur, monitoring_id)
+    found = letters(cur, monitoring_id, as_of)
+    people = team(cur, monitoring_id)
+    return {
+        "id": m["id"], "level": m["level"], "method": m["method"], "agency": m["agency"],
+        "agency_head": None, "agency_city": None, "province": m["province"],
+        "schedule_from": m["schedule_from"], "schedule_to": m["schedule_to"],
+        "days": m["days"], "plan_title": m["plan_title"], "plan_period": m["period_label"],
+        "approved_on": m["approved_at"].date(),
+        "team": [_plain(p) for p in people.to_dict("records")],
+        "letters": [_letter(r) for r in found.to_dict("records")],
+        "scope": _plain(rec["scope"]),
+        "documents": {d["kind"]: {"letter_no": d["letter_no"], "signed_on": d["signed_on"]}
+                      for d in rec["documents"].to_dict("records")},
+        "costs": _costs(rec["costs"]),
+        "activities": _activities(rec["activities"]),
+        "agreements": _agreements(rec["agreements"]),
+        "results": _results(found),
+        "report": _plain(rec["report"]),
+    }  # fmt: skip
+
+
+def _costs(frame: pd.DataFrame) -> list[dict]:
+    return [
+        {"item": c["item"], "person": _none(c["person"]), "planned": int(c["planned"]),
+         "actual": None if pd.isna(c["actual"]) else int(c["actual"])}
+        for c in frame.to_dict("records")
+    ]  # fmt: skip
+
+
+def _activities(frame: pd.DataFrame) -> list[dict]:
+    return [
+        {"kind_label": i18n.t(f"activity.{a['kind']}", "id"), "date": _none(a["activity_date"]),
+         "place": _none(a["place"]), "participants": _none(a["participants"]),
+         "summary": _none(a["summary"])}
+        for a in frame.to_dict("records")
+    ]  # fmt: skip
+
+
+def _agreements(frame: pd.DataFrame) -> list[dict]:
+    return [
+        {"item": a["item"], "responsible": _none(a["responsible"]), "due_on": _none(a["due_on"])}
+        for a in frame.to_dict("records")
+    ]
+
+
+def _results(found: pd.DataFrame) -> list[dict]:
+    return [
+        {"agenda_no": r["agenda_no"], "letter_no": r["letter_no"],
+         "result_label": i18n.t(f"result.{r['result']}", "id"),
+         "evidence": _none(r["evidence"]), "recommendation": _none(r["recommendation"])}
+        for r in found.to_dict("records")
+        if isinstance(r["result"], str)
+    ]  # fmt: skip
+
+
+def _none(value: object) -> object:
+    """pandas' missing values as None; timestamps as dates."""
+    if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value
+
+
+def _plain(row: dict) -> dict:
+    return {k: _none(v) for k, v in row.items() if k != "monitoring_id"}
+
+
+def _letter(row: dict) -> dict:
+    return {"agenda_no": row["agenda_no"], "letter_no": row["letter_no"],
+            "letter_date": _none(row["letter_date"]), "summary": _none(row["summary"]),
+            "status": i18n.t(f"status.{row['last_status']}", "id"),
+            "age_wd": _none(row["age_wd"])}  # fmt: skip

@@ -1,0 +1,259 @@
+"""A monitoring through SOP steps 4-8: the moves of dumas/monitoring_flow.py and the
+financial accountability beside them. One transaction per call, an event and an audit
+row each, and the revision the user's screen showed checked on every move."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from dumas import monitoring_flow as flow
+from dumas.db import Database
+from dumas.errors import Conflict, Message, NotFound, ValidationError
+from dumas.monitoring_flow import MAct, MonitoringView, MState
+from dumas.permissions import Action, Forbidden, User, require
+from dumas.services.common import audit, check_date, clean_text, raise_if
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """The stored monitoring as a service reads it inside its transaction."""
+
+    id: int
+    state: MState
+    level: str
+    method: str
+    revision: int
+
+    @property
+    def direct(self) -> bool:
+        return flow.is_direct(self.method)
+
+
+def load(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> Monitoring:
+    found = cur.execute(
+        "SELECT id, state, level, method, revision FROM monitoring WHERE id = $id",
+        {"id": monitoring_id},
+    ).fetchall()
+    if not found:
+        raise NotFound(Message("error.unknown_monitoring"))
+    mid, state, level, method, revision = found[0]
+    return Monitoring(mid, MState(state), level, method, revision or 1)
+
+
+def open_monitoring(
+    cur: duckdb.DuckDBPyConnection, monitoring_id: int, revision: int | None
+) -> Monitoring:
+    """The monitoring, provided nobody changed it since the user's screen was drawn."""
+    monitoring = load(cur, monitoring_id)
+    if revision is not None and monitoring.revision != revision:
+        last = cur.execute(
+            """
+            SELECT coalesce(u.full_name, '?'), e.occurred_at
+              FROM monitoring_event AS e LEFT JOIN app_user AS u ON u.id = e.actor_id
+             WHERE e.monitoring_id = $id ORDER BY e.id DESC LIMIT 1
+            """,
+            {"id": monitoring_id},
+        ).fetchall()
+        who, at = last[0] if last else ("?", None)
+        raise Conflict(Message("error.monitoring_changed", {"who": who, "at": at}))
+    return monitoring
+
+
+def team(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> frozenset[int]:
+    rows = cur.execute(
+        "SELECT user_id FROM monitoring_member WHERE monitoring_id = $id", {"id": monitoring_id}
+    ).fetchall()
+    return frozenset(r[0] for r in rows)
+
+
+_GUARDS = """
+WITH m AS (SELECT * FROM monitoring WHERE id = $id),
+s AS (SELECT * FROM monitoring_scope WHERE monitoring_id = $id),
+d AS (SELECT list(kind) AS kinds FROM monitoring_document WHERE monitoring_id = $id),
+c AS (SELECT * FROM monitoring_coordination WHERE monitoring_id = $id),
+r AS (SELECT * FROM monitoring_report WHERE monitoring_id = $id)
+SELECT
+    (SELECT count(*) FROM s WHERE purpose IS NOT NULL
+        AND ($indirect OR (partner IS NOT NULL AND mechanism IS NOT NULL))) = 1
+    AND ($indirect OR len(list_intersect(coalesce((SELECT kinds FROM d), []),
+                                         ['memo_deputi', 'surat_tugas', 'memo_keuangan'])) = 3)
+        AS documents_ready,
+    (SELECT count(*) FROM c WHERE material_sent_on IS NOT NULL AND contact_name IS NOT NULL
+        AND ($indirect OR letter_sent_on IS NOT NULL)) = 1 AS coordination_recorded,
+    (SELECT count(*) FROM monitoring_letter WHERE monitoring_id = $id)
+        = (SELECT count(*) FROM monitoring_result WHERE monitoring_id = $id)
+    AND ((SELECT count(*) FROM monitoring_activity WHERE monitoring_id = $id) > 0
+         OR ($indirect AND list_contains(coalesce((SELECT kinds FROM d), []), 'surat_instansi')))
+        AS results_complete,
+    (SELECT count(*) FROM r WHERE conclusions IS NOT NULL AND recommendations IS NOT NULL) = 1
+    AND ($indirect OR ((SELECT count(*) FROM monitoring_cost WHERE monitoring_id = $id) > 0
+         AND (SELECT count(*) FROM monitoring_cost
+               WHERE monitoring_id = $id AND actual IS NULL) = 0)) AS report_ready,
+    $indirect OR (SELECT count(*) FROM monitoring_finance
+                   WHERE monitoring_id = $id AND ppk_accepted_on IS NOT NULL) = 1
+        AS finance_done
+"""
+
+
+def view(cur: duckdb.DuckDBPyConnection, monitoring: Monitoring) -> MonitoringView:
+    """What the move table needs: state, level, team, and which guards hold now."""
+    cursor = cur.execute(_GUARDS, {"id": monitoring.id, "indirect": not monitoring.direct})
+    names = [d[0] for d in cursor.description]
+    values = cursor.fetchall()[0]
+    held = frozenset(name for name, ok in zip(names, values, strict=True) if ok)
+    return MonitoringView(
+        monitoring.state, monitoring.level, monitoring.direct, team(cur, monitoring.id), held
+    )
+
+
+def record_event(
+    cur: duckdb.DuckDBPyConnection,
+    monitoring: Monitoring,
+    actor: User,
+    action: str,
+    to_state: MState,
+    note: str | None,
+    now: dt.datetime,
+    details: dict | None = None,
+) -> None:
+    """Append the monitoring's history row and the audit row; bump its revision."""
+    cur.execute(
+        """
+        INSERT INTO monitoring_event (id, monitoring_id, occurred_at, actor_id, action,
+                                      from_state, to_state, note)
+        VALUES ($id, $m, $at, $actor, $action, $from, $to, $note)
+        """,
+        {"id": _next_event_id(cur), "m": monitoring.id, "at": now, "actor": actor.id,
+         "action": action, "from": monitoring.state.value, "to": to_state.value,
+         "note": note},
+    )  # fmt: skip
+    cur.execute(
+        "UPDATE monitoring SET revision = coalesce(revision, 1) + 1 WHERE id = $id",
+        {"id": monitoring.id},
+    )
+    old = {"state": monitoring.state.value, "revision": monitoring.revision}
+    new = {"state": to_state.value, "note": note, **(details or {})}
+    audit(cur, actor.username, f"monitoring.{action}", "monitoring", monitoring.id, old, new)
+
+
+def _next_event_id(cur: duckdb.DuckDBPyConnection) -> int:
+    return cur.execute("SELECT coalesce(max(id), 0) + 1 FROM monitoring_event").fetchall()[0][0]
+
+
+def require_team(cur: duckdb.DuckDBPyConnection, monitoring: Monitoring, actor: User) -> None:
+    """Records are the team's, and only while the monitoring is in steps 4-7."""
+    require(actor, Action.WORK_MONITORING)
+    if actor.id not in team(cur, monitoring.id):
+        raise Forbidden(Message("error.not_on_team"))
+    if monitoring.state not in flow.TEAM_WRITES:
+        raise Conflict(Message("error.monitoring_state"))
+
+
+def advance(
+    db: Database,
+    actor: User,
+    monitoring_id: int,
+    *,
+    revision: int,
+    action: MAct | str,
+    note: str | None,
+    now: dt.datetime,
+) -> MState:
+    """Take one move of the table; returns the monitoring's new state."""
+    errors: list[Message] = []
+    note = clean_text(note, "note", errors)
+    raise_if(errors)
+    try:
+        action = MAct(action)
+    except ValueError:
+        raise ValidationError(Message("error.invalid_choice", {}, "action")) from None
+    with db.transaction() as cur:
+        monitoring = open_monitoring(cur, monitoring_id, revision)
+        transition = flow.transition_for(monitoring.state, action)
+        if transition is None:
+            raise Conflict(Message("error.monitoring_state"))
+        require(actor, Action.WORK_MONITORING if transition.who == flow.TEAM
+                else Action.ACKNOWLEDGE_REPORT)  # fmt: skip
+        reason = flow.refusal(transition, view(cur, monitoring), actor)
+        if reason:
+            raise Forbidden(Message(reason))
+        if transition.note_required and not note:
+            raise ValidationError(Message("error.note_required", {}, "note"))
+        cur.execute(
+            "UPDATE monitoring SET state = $state, state_since = $now WHERE id = $id",
+            {"state": transition.next_state.value, "now": now, "id": monitoring.id},
+        )
+        record_event(cur, monitoring, actor, action.value, transition.next_state, note, now)
+        return transition.next_state
+
+
+# Step 8b: the financial accountability of a direct monitoring, in this order.
+_FINANCE = {
+    "submitted_on": (None, None),
+    "bpp_received_on": ("submitted_on", Action.RECEIVE_ACCOUNTABILITY),
+    "ppk_accepted_on": ("bpp_received_on", Action.ACCEPT_ACCOUNTABILITY),
+}
+
+
+def record_finance(
+    db: Database,
+    actor: User,
+    monitoring_id: int,
+    *,
+    stage: str,
+    on: dt.date | None,
+    today: dt.date,
+    now: dt.datetime,
+) -> None:
+    """Submitted by the team (report written), received by the BPP, accepted by the PPK."""
+    if stage not in _FINANCE:
+        raise ValidationError(Message("error.invalid_choice", {}, "stage"))
+    errors: list[Message] = []
+    check_date(on, "finance_date", today, errors)
+    raise_if(errors)
+    before, action = _FINANCE[stage]
+    with db.transaction() as cur:
+        monitoring = open_monitoring(cur, monitoring_id, None)
+        if not monitoring.direct:
+            raise Conflict(Message("error.finance_direct_only"))
+        if action is None:
+            _require_member(cur, monitoring, actor)
+            if monitoring.state not in (MState.REPORTING, MState.SUBMISSION):
+                raise Conflict(Message("error.monitoring_state"))
+        else:
+            require(actor, action)
+        _check_finance_order(cur, monitoring.id, stage, before, on)
+        cur.execute(
+            "INSERT INTO monitoring_finance (monitoring_id) VALUES ($id) ON CONFLICT DO NOTHING",
+            {"id": monitoring.id},
+        )
+        cur.execute(
+            f"UPDATE monitoring_finance SET {stage} = $on WHERE monitoring_id = $id",  # noqa: S608
+            {"on": on, "id": monitoring.id},
+        )
+        record_event(cur, monitoring, actor, f"finance_{stage}", monitoring.state, None, now,
+                     {"date": on})  # fmt: skip
+
+
+def _require_member(cur: duckdb.DuckDBPyConnection, monitoring: Monitoring, actor: User) -> None:
+    require(actor, Action.WORK_MONITORING)
+    if actor.id not in team(cur, monitoring.id):
+        raise Forbidden(Message("error.not_on_team"))
+
+
+def _check_finance_order(
+    cur: duckdb.DuckDBPyConnection, mid: int, stage: str, before: str | None, on: dt.date
+) -> None:
+    row = cur.execute(
+        "SELECT submitted_on, bpp_received_on, ppk_accepted_on FROM monitoring_finance"
+        " WHERE monitoring_id = $id",
+        {"id": mid},
+    ).fetchall()
+    done = dict(zip(_FINANCE, row[0], strict=True)) if row else dict.fromkeys(_FINANCE)
+    if done[stage] is not None:
+        raise Conflict(Message("error.finance_recorded"))
+    if before is not None and (done[before] is None or on < done[before]):
+        raise ValidationError(Message("error.finance_order", {}, "finance_date"))

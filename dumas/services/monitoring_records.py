@@ -1,0 +1,345 @@
+"""What the team records during steps 4-7: scope, signed documents, coordination, the
+execution log, results per letter (a response obtained goes into the follow-up
+database), the report's narrative, and the money planned and spent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from dumas.db import Database, next_id
+from dumas.errors import Conflict, Message, NotFound, ValidationError
+from dumas.permissions import User
+from dumas.services.common import (
+    check_date,
+    clean_letter_no,
+    clean_rupiah,
+    clean_text,
+    raise_if,
+)
+from dumas.services.followup import insert_response
+from dumas.services.monitoring import open_monitoring, record_event, require_team, team
+
+SCOPE_FIELDS = ("purpose", "partner", "mechanism", "expected_results", "expected_relationship")
+COORDINATION_TEXT = ("contact_name", "contact_position", "contact_phone", "contact_email", "note")
+COORDINATION_DATES = ("letter_sent_on", "material_sent_on")
+REPORT_FIELDS = ("introduction", "execution", "analysis", "conclusions", "recommendations")
+DOCUMENT_KINDS = ("memo_deputi", "surat_tugas", "memo_keuangan", "daftar_berkas",
+                  "surat_instansi", "laporan_substansi")  # fmt: skip
+ACTIVITY_KINDS = ("paparan_peran", "diskusi", "kunjungan_lokus", "rapat_koordinasi",
+                  "rapat_konsultasi", "kontak_elektronik")  # fmt: skip
+RESULTS = ("ditindaklanjuti", "sebagian", "belum", "tidak_dapat", "bukan_kewenangan")
+COST_ITEMS = ("uang_harian", "transport", "penginapan", "representasi", "sewa_kendaraan")
+
+
+def _texts(values: dict, names: tuple[str, ...], errors: list[Message]) -> dict[str, str | None]:
+    return {name: clean_text(values.get(name), name, errors) for name in names}
+
+
+def _upsert(cur: duckdb.DuckDBPyConnection, table: str, mid: int, values: dict) -> None:
+    """One row per monitoring in a record table (names from the allow-lists above)."""
+    columns = ", ".join(["monitoring_id", *values])
+    placeholders = ", ".join(["$monitoring_id", *(f"${k}" for k in values)])
+    updates = ", ".join(f"{k} = EXCLUDED.{k}" for k in values)
+    cur.execute(
+        f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        f" ON CONFLICT (monitoring_id) DO UPDATE SET {updates}",
+        {"monitoring_id": mid, **values},
+    )
+
+
+def save_scope(
+    db: Database, actor: User, monitoring_id: int, *, revision: int, values: dict, now: dt.datetime
+) -> None:
+    """The six scope items of the proposal memorandum (the sixth is the letters matrix)."""
+    errors: list[Message] = []
+    cleaned = _texts(values, SCOPE_FIELDS, errors)
+    raise_if(errors)
+    with db.transaction() as cur:
+        monitoring = open_monitoring(cur, monitoring_id, revision)
+        require_team(cur, monitoring, actor)
+        _upsert(cur, "monitoring_scope", monitoring.id, cleaned)
+        record_event(cur, monitoring, actor, "scope", monitoring.state, None, now, cleaned)
+
+
+def record_document(
+    db: Database,
+    actor: User,
+    monitoring_id: int,
+    *,
+    kind: str,
+    letter_no: str,
+    signed_on: dt.date | None,
+    today: dt.date,
+    now: dt.datetime,
+) -> None:
+    """A generated document's number and date, once it is signed (recorded once)."""
+    errors: list[Message] = []
+    if kind not in DOCUMENT_KINDS:
+        errors.append(Message("error.invalid_choice", {}, "kind"))
+    letter_no = clean_letter_no(letter_no, "letter_no", errors)
+    check_date(signed_on, "signed_on", today, errors)
+    raise_if(errors)
+    with db.transaction() as cur:
+        monitoring = open_monitoring(cur, monitoring_id, None)
+        require_team(cur, monitoring, actor)
+        found = cur.execute(
+            "SELECT 1 FROM monitoring_document WHERE monitoring_id = $id AND kind = $kind",
+            {"id": monitoring.id, "kind": kind},
+        ).fetchall()
+        if found:
+            raise Conflict(Message("error.document_recorded", {}, "kind"))
+        cur.execute(
+            "INSERT INTO monitoring_document VALUES ($id, $kind, $no, $on, $by)",
+            {"id": monitoring.id, "kind": kind, "no": letter_no, "on": signed_on, "by": actor.id},
+        )
+        details = {"kind": kind, "letter_no": letter_no, "signed_on": signed_on}
+        record_event(cur, monitoring, actor, "document", monitoring.state, None, now, details)
+
+
+def save_coordination(
+    db: Database,
+    actor: User,
+    monitoring_id: int,
+    *,
+    revision: int,
+    values: dict,
+    today: dt.date,
+    now: dt.datetime,
+) -> None:
+    """Step 5: the assignment letter and material sent, the contact at the agency."""
+    errors: list[Message] = []
+    cleaned: dict[str, object] = _texts(values, COORDINATION_TEXT, errors)
+    for name in COORDINATION_DATES:
+        if values.get(name) is not None:
+            check_date(values[name], name, today, errors)
+        cleaned[name] = values.get(name)
+    raise_if(errors)
+    with db.transaction() as cur:
+        monitoring = open_monitoring(cur, monitoring_id, revision)
+        require_team(cur, monitoring, actor)
+        _upsert(cur, "monitoring_coordination", monitoring.id, cleaned)
+        record_event(cur, monitoring, actor, "coordination", monitoring.state, None, now, cleaned)
+
+
+def add_activity(
+    db: Database,
+    actor: User,
+    monitoring_id: int,
+    *,
+    values: dict,
+    today: dt.date,
+    now: dt.datetime,
+) -> int:
+    """Step 6: one entry of the log (direct: meetings and visits; indirect: contacts)."""
+    errors: list[Message] = []
+    if values.get("kind") not in ACTIVITY_KINDS:
+        errors.append(Message("error.invalid_choice", {}, "activity_kind"))
+    check_date(values.get("activity_date"), "activity_date", today, errors)
+    texts = _texts(values, ("place", "participants", "channel", "summary"), errors)
+    raise_if(errors)
+    with db.transaction() as cur:
+        monitoring = open_monitoring(cur, monitoring_id, None)
+        require_team(cur, monitoring, actor)
+        row = {"id": next_id(cur, "monitoring_activity"), "kind": values["kind"],
+               "activity_date": values["activity_date"], **texts}  # fmt: skip
+        cur.execute(
+            """
+            INSERT INTO monitoring_activity (id, monitoring_id, kind, activity_date, place,
+                                             participants, channel, summary)
+            VALUES ($id, $m, $kind, $activity_date, $place, $participants, $channel, $summary)
+            """,
+            {**row, "m": monitoring.id},
+        )
+        record_event(cur, monitoring, actor, "activity", monitoring.state, None, now, row)
+        return row["id"]
+
+
+def add_agreement(
+    db: Database,
+    actor: User,
+    monitoring_id: int,
+    *,
+    item: str,
+    responsible: str | None,
+    due_on: dt.date | None,
+    now: dt.datetime,
+) -> int:
+    """Step 6: a kesepakatan with the party responsible and its due date."""
+    errors: list[Message] = []
+    item = clean_text(item, "item", errors) or ""
+    if not item:
+        errors.append(Message("error.required", {}, "item"))
+    responsible = clean_text(responsible, "responsible", errors)
+    raise_if(errors)
+    with db.transaction() as cur:
+        monitoring = open_monitoring(cur, monitoring_id, None)
+        require_team(cur, monitoring, actor)
+        row = {"id": next_id(cur, "monitoring_agreement"), "item": item,
+               "responsible": responsible, "due_on": due_on}  # fmt: skip
+        cur.execute(
+            "INSERT INTO monitoring_agreement VALUES ($id, $m, $item, $responsible, $due_on)",
+            {**row, "m": monitoring.id},
+        )
+        record_event(cur, monitoring, actor, "agreement", monitoring.state, None, now, row)
+        return row["id"]
+
+
+def record_result(
+    db: Database,
+    actor: User,
+    monitoring_id: int,
+    *,
+    forwarding_id: int,
+    result: str,
+    evidence: str | None,
+    recommendation: str | None,
+    response: dict | None,
+    today: dt.date,
+    now: dt.datetime,
+) -> None:
+    """What was found for one letter; a response obtained is recorded as the agency's
+    response in the follow-up database in the same transaction."""
+    errors: list[Message] = []
+    if result not in RESULTS:
+        errors.append(Message("error.invalid_choice", {}, "result"))
+    evidence = clean_text(evidence, "evidence", errors)
+    recommendation = clean_text(recommendation, "recommendation", errors)
+    raise_if(errors)
+    with db.transaction() as cur:
+        monitoring = open_monitoring(cur, monitoring_id, None)
+        require_team(cur, monitoring, actor)
+        letter = cur.execute(
+            """
+            SELECT f.complaint_id, f.agency_id FROM monitoring_letter AS ml
+              JOIN forwarding AS f ON f.id = ml.forwarding_id
+             WHERE ml.monitoring_id = $m AND ml.forwarding_id = $f
+            """,
+            {"m": monitoring.id, "f": forwarding_id},
+        ).fetchall()
+        if not letter:
+            raise NotFound(Message("error.letter_not_in_monitoring"))
+        response_id = None
+        if response:
+            complaint_id, agency_id = letter[0]
+            response_id = insert_response(cur, actor, complaint_id=complaint_id,
+                                          agency_id=agency_id, today=today, **response)  # fmt: skip
+        row = {"m": monitoring.id, "f": forwarding_id, "result": result, "evidence": evidence,
+               "recommendation": recommendation, "response": response_id}  # fmt: skip
+        cur.execute(
+            """
+            INSERT INTO monitoring_result VALUES ($m, $f, $result, $evidence, $recommendation,
+                                                  $response)
+            ON CONFLICT (monitoring_id, forwarding_id) DO UPDATE SET
+                result = EXCLUDED.result, evidence = EXCLUDED.evidence,
+                recommendation = EXCLUDED.recommendation,
+                response_id = coalesce(EXCLUDED.response_id, monitoring_result.response_id)
+            """,
+            row,
+        )
+        record_event(cur, monitoring, actor, "result", monitoring.state, None, now, row)
+
+
+def save_report(
+    db: Database, actor: User, monitoring_id: int, *, revision: int, values: dict, now: dt.datetime
+) -> None:
+    """Step 7: the narrative parts of the substance report."""
+    errors: list[Message] = []
+    cleaned = _texts(values, REPORT_FIELDS, errors)
+    raise_if(errors)
+    with db.transaction() as cur:
+        monitoring = open_monitoring(cur, monitoring_id, revision)
+        require_team(cur, monitoring, actor)
+        _upsert(cur, "monitoring_report", monitoring.id, cleaned)
+        record_event(cur, monitoring, actor, "report", monitoring.state, None, now)
+
+
+def save_costs(
+    db: Database,
+    actor: User,
+    monitoring_id: int,
+    *,
+    revision: int,
+    rows: list[dict],
+    now: dt.datetime,
+) -> None:
+    """Step 7: every cost line, planned and actual, in whole rupiah (replaces the list)."""
+    errors: list[Message] = []
+    clean: list[dict] = []
+    for number, row in enumerate(rows, start=1):
+        if row.get("item") not in COST_ITEMS:
+            errors.append(Message("error.row_invalid_choice", {"row": number}, "item"))
+        planned = clean_rupiah(row.get("planned"), "planned", number, errors)
+        if planned is None:
+            errors.append(Message("error.row_money", {"row": number}, "planned"))
+        actual = clean_rupiah(row.get("actual"), "actual", number, errors)
+        clean.append({"item": row.get("item"), "user_id": row.get("user_id"),
+                      "planned": planned, "actual": actual})  # fmt: skip
+    raise_if(errors)
+    with db.transaction() as cur:
+        monitoring = open_monitoring(cur, monitoring_id, revision)
+        require_team(cur, monitoring, actor)
+        if not monitoring.direct:
+            raise Conflict(Message("error.finance_direct_only"))
+        members = team(cur, monitoring.id)
+        if any(r["user_id"] is not None and int(r["user_id"]) not in members for r in clean):
+            raise ValidationError(Message("error.cost_person_not_on_team", {}, "user_id"))
+        cur.execute("DELETE FROM monitoring_cost WHERE monitoring_id = $id", {"id": monitoring.id})
+        for row in clean:
+            cur.execute(
+                "INSERT INTO monitoring_cost VALUES ($id, $m, $item, $user_id, $planned, $actual)",
+                {"id": next_id(cur, "monitoring_cost"), "m": monitoring.id, **row},
+            )
+        record_event(cur, monitoring, actor, "costs", monitoring.state, None, now,
+                     {"lines": len(clean)})  # fmt: skip
+
+
+def plan_costs_from_sbm(
+    db: Database, actor: User, monitoring_id: int, *, revision: int, year: int, now: dt.datetime
+) -> int:
+    """Planned lines per team member from the SBM table of the year and the locus:
+    daily allowance x days, lodging cap x nights, and the transport the plan estimated."""
+    with db.transaction() as cur:
+        monitoring = open_monitoring(cur, monitoring_id, revision)
+        require_team(cur, monitoring, actor)
+        if not monitoring.direct:
+            raise Conflict(Message("error.finance_direct_only"))
+        found = cur.execute(_SBM_PLAN, {"m": monitoring.id, "year": year}).fetchall()
+        if not found:
+            raise ValidationError(Message("error.sbm_missing", {"year": year}))
+        cur.execute("DELETE FROM monitoring_cost WHERE monitoring_id = $id", {"id": monitoring.id})
+        for item, user_id, planned in found:
+            cur.execute(
+                "INSERT INTO monitoring_cost VALUES ($id, $m, $item, $user, $planned, NULL)",
+                {"id": next_id(cur, "monitoring_cost"), "m": monitoring.id, "item": item,
+                 "user": user_id, "planned": planned},
+            )  # fmt: skip
+        record_event(cur, monitoring, actor, "costs", monitoring.state, None, now,
+                     {"from_sbm": year, "lines": len(found)})  # fmt: skip
+        return len(found)
+
+
+# Per team member: uang harian x days, lodging cap x (days - 1), and the plan's transport.
+_SBM_PLAN = """
+WITH m AS (
+    SELECT mo.id, mo.province_code, coalesce(r.days, 1) AS days, r.transport
+      FROM monitoring AS mo JOIN plan_row AS r ON r.id = mo.plan_row_id
+     WHERE mo.id = $m
+),
+rate AS (
+    SELECT s.* FROM sbm_rate AS s, m
+     WHERE s.year = $year AND s.province_code = m.province_code
+)
+SELECT item, user_id, planned FROM (
+    SELECT 'uang_harian' AS item, mm.user_id, rate.daily_allowance * m.days AS planned, 1 AS o
+      FROM m, rate, monitoring_member AS mm WHERE mm.monitoring_id = m.id
+    UNION ALL
+    SELECT 'penginapan', mm.user_id, rate.lodging_cap * greatest(m.days - 1, 0), 2
+      FROM m, rate, monitoring_member AS mm WHERE mm.monitoring_id = m.id
+    UNION ALL
+    SELECT 'transport', mm.user_id, coalesce(m.transport, 0), 3
+      FROM m, rate, monitoring_member AS mm WHERE mm.monitoring_id = m.id
+)
+ORDER BY o, user_id
+"""

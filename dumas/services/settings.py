@@ -1,0 +1,75 @@
+"""Writes of the settings an administrator keeps and the SBM rates finance staff keep."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dumas import settings
+from dumas.db import Database
+from dumas.errors import Message, ValidationError
+from dumas.permissions import Action, User, require
+from dumas.services.common import MAX_TEXT, audit, clean_rupiah, raise_if
+
+
+def save_settings(db: Database, actor: User, values: dict[str, str], now: dt.datetime) -> None:
+    """Store the given settings (unknown keys refused); empty means back to the default."""
+    require(actor, Action.MANAGE_SETTINGS)
+    errors: list[Message] = []
+    unknown = sorted(set(values) - set(settings.DEFAULTS))
+    if unknown:
+        raise ValidationError(Message("error.unknown_setting", {"keys": ", ".join(unknown)}))
+    cleaned = {key: (value or "").strip() for key, value in values.items()}
+    if any(len(value) > MAX_TEXT for value in cleaned.values()):
+        errors.append(Message("error.too_long", {"max": MAX_TEXT}, "setting"))
+    size = cleaned.get("font_size")
+    if size and not (size.isdigit() and 8 <= int(size) <= 16):
+        errors.append(Message("error.font_size", {}, "setting"))
+    code = cleaned.get("security_code")
+    if code and code not in settings.SECURITY_CODES:
+        errors.append(Message("error.invalid_choice", {}, "setting"))
+    raise_if(errors)
+    with db.transaction() as cur:
+        old = settings.stored(cur)
+        for key, value in cleaned.items():
+            if value:
+                cur.execute(
+                    "INSERT INTO setting VALUES ($k, $v)"
+                    " ON CONFLICT (key) DO UPDATE SET value = $v",
+                    {"k": key, "v": value},
+                )
+            else:
+                cur.execute("DELETE FROM setting WHERE key = $k", {"k": key})
+        changed = {k: v for k, v in cleaned.items() if old.get(k) != (v or settings.DEFAULTS[k])}
+        audit(cur, actor.username, "settings.save", "setting", None,
+              {k: old[k] for k in changed}, changed)  # fmt: skip
+
+
+def save_sbm_rates(
+    db: Database, actor: User, *, year: int, rows: list[dict], now: dt.datetime
+) -> int:
+    """Replace one year's Standar Biaya Masukan rates (per province, whole rupiah)."""
+    require(actor, Action.MANAGE_SBM)
+    if not 2000 <= int(year) <= 2040:
+        raise ValidationError(Message("error.date_out_of_range", {}, "year"))
+    errors: list[Message] = []
+    clean = []
+    for number, row in enumerate(rows, start=1):
+        allowance = clean_rupiah(row.get("daily_allowance"), "daily_allowance", number, errors)
+        lodging = clean_rupiah(row.get("lodging_cap"), "lodging_cap", number, errors)
+        if allowance is None or lodging is None:
+            errors.append(Message("error.row_money", {"row": number}, "daily_allowance"))
+        clean.append((row.get("province_code"), allowance, lodging))
+    raise_if(errors)
+    with db.transaction() as cur:
+        known = {r[0] for r in cur.execute("SELECT code FROM province").fetchall()}
+        codes = [code for code, _, _ in clean]
+        if any(code not in known for code in codes) or len(set(codes)) != len(codes):
+            raise ValidationError(Message("error.sbm_province", {}, "province_code"))
+        cur.execute("DELETE FROM sbm_rate WHERE year = $y", {"y": year})
+        for code, allowance, lodging in clean:
+            cur.execute(
+                "INSERT INTO sbm_rate VALUES ($y, $code, $allowance, $lodging)",
+                {"y": year, "code": code, "allowance": allowance, "lodging": lodging},
+            )
+        audit(cur, actor.username, "sbm.save", "sbm_rate", year, None, {"rows": len(clean)})
+        return len(clean)

@@ -1,0 +1,470 @@
+"""A monitoring carried from approval to closure (SOP steps 4-8) by personas.
+
+A direct monitoring (a field visit led by the Kabid, the analyst on the team) and an
+indirect one (an official letter led by the Asdep) go through preparation, coordination,
+execution, reporting and submission; the receiver by level acknowledges; the money of
+the visit goes to the PPK through the BPP. Every call is a real service on a real DuckDB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from dumas import auth, config
+from dumas.db import Database
+from dumas.errors import Conflict, DomainError, ValidationError
+from dumas.monitoring_flow import MAct, MState
+from dumas.permissions import Forbidden, Role, User
+from dumas.queries import followup
+from dumas.queries import monitoring as mq
+from dumas.queries import plans as pq
+from dumas.queries.filters import Filters
+from dumas.services import monitoring as ms
+from dumas.services import monitoring_records as rec
+from dumas.services import plans
+from dumas.workflow import Act, LateBy
+from tests.conftest import TODAY, username
+
+START = dt.datetime(2026, 12, 21, 9, 0, tzinfo=config.TIMEZONE)  # Monday before Christmas
+
+
+@dataclass(frozen=True)
+class People:
+    analyst: User
+    kasubbid: User
+    kabid: User
+    asdep: User
+    deputi: User
+    ppk: User
+    bpp: User
+
+
+@pytest.fixture
+def people(db: Database) -> People:
+    cur = db.cursor()
+
+    def load(role: Role) -> User:
+        uid = cur.execute(
+            "SELECT id FROM app_user WHERE username = $u", {"u": username(role)}
+        ).fetchone()[0]
+        return auth.load_user(cur, uid)
+
+    return People(
+        *(
+            load(r)
+            for r in (
+                Role.ANALIS,
+                Role.KASUBBID,
+                Role.KABID,
+                Role.ASDEP,
+                Role.DEPUTI,
+                Role.PPK,
+                Role.BPP,
+            )
+        )
+    )
+
+
+def _rev(db: Database, plan_id: int) -> int:
+    return pq.plan(db.cursor(), plan_id)["revision"]
+
+
+def approved(db: Database, p: People, letters: list[int], *, direct: bool) -> int:
+    """A plan of one row, walked through steps 1-3; returns the monitoring's id."""
+    now = START - dt.timedelta(days=7)
+    plan_id = plans.create_plan(
+        db,
+        p.analyst,
+        title="Uji",
+        period_label="Desember 2026",
+        source="database",
+        bidang="Bidang Uji",
+        now=now,
+    )
+    plans.add_letters(db, p.analyst, plan_id, revision=1, forwarding_ids=letters, now=now)
+    row_id = int(pq.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])
+    values = (
+        {
+            "method": "kunjungan_lapangan",
+            "level": "kabid",
+            "persons": 2,
+            "days": 3,
+            "transport": 2_500_000,
+            "lodging": 800_000,
+            "allowance": 530_000,
+        }
+        if direct
+        else {"method": "surat_resmi", "level": "asdep"}
+    )
+    lead = p.kabid if direct else p.asdep
+    plans.save_rows(
+        db,
+        p.analyst,
+        plan_id,
+        revision=_rev(db, plan_id),
+        added=[],
+        deleted=[],
+        updated={row_id: {**values, "team_lead": lead.id, "team": [p.analyst.id]}},
+        now=now,
+    )
+    for who, action in (
+        (p.analyst, Act.SUBMIT),
+        (p.kasubbid, Act.FORWARD),
+        (p.kabid, Act.PROPOSE),
+        (p.asdep, Act.APPROVE),
+    ):
+        plans.act(db, who, plan_id, revision=_rev(db, plan_id), action=action, note="ok", now=now)
+    if not direct:
+        plans.act(
+            db,
+            p.deputi,
+            plan_id,
+            revision=_rev(db, plan_id),
+            action=Act.APPROVE,
+            note=None,
+            now=now,
+        )
+    return int(pq.monitorings(db.cursor(), plan_id)["id"][0])
+
+
+@pytest.fixture
+def letters(make, kemendagri: int) -> list[int]:
+    first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
+    return [
+        make.forward(first, kemendagri, dt.date(2026, 3, 2)),
+        make.forward(second, kemendagri, dt.date(2026, 4, 6)),
+    ]
+
+
+def rev(db: Database, mid: int) -> int:
+    return mq.detail(db.cursor(), mid)["revision"]
+
+
+def move(db: Database, who: User, mid: int, action: MAct, at: dt.datetime, note=None) -> MState:
+    return ms.advance(db, who, mid, revision=rev(db, mid), action=action, note=note, now=at)
+
+
+def day(n: int, hour: int = 10) -> dt.datetime:
+    return START + dt.timedelta(days=n, hours=hour - 9)
+
+
+def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
+    p, mid = people, approved(db, people, letters, direct=True)
+    # Step 4: scope and the three signed documents
+    with pytest.raises(Forbidden) as refused:
+        move(db, p.analyst, mid, MAct.PREPARED, day(0))
+    assert refused.value.messages[0].key == "error.guard_documents_ready"
+    rec.save_scope(
+        db,
+        p.analyst,
+        mid,
+        revision=rev(db, mid),
+        now=day(0),
+        values={
+            "purpose": "Klarifikasi tindak lanjut",
+            "partner": "Inspektorat Jenderal",
+            "mechanism": "Rapat koordinasi",
+            "expected_results": "Status jelas",
+            "expected_relationship": "Kerja sama berlanjut",
+        },
+    )
+    for kind, no in (
+        ("memo_deputi", "12/D-4/DM.00.00/12/2026"),
+        ("surat_tugas", "B-45/Kemensetneg/D-4/DM.00.00/12/2026"),
+        ("memo_keuangan", "13/D-4/DM.00.00/12/2026"),
+    ):
+        rec.record_document(
+            db,
+            p.analyst,
+            mid,
+            kind=kind,
+            letter_no=no,
+            signed_on=dt.date(2026, 12, 21),
+            today=dt.date(2026, 12, 21),
+            now=day(0),
+        )
+    assert move(db, p.analyst, mid, MAct.PREPARED, day(0, 11)) is MState.COORDINATION
+    # Step 5: coordination
+    rec.save_coordination(
+        db,
+        p.kabid,
+        mid,
+        revision=rev(db, mid),
+        today=dt.date(2026, 12, 22),
+        now=day(1),
+        values={
+            "letter_sent_on": dt.date(2026, 12, 22),
+            "material_sent_on": dt.date(2026, 12, 22),
+            "contact_name": "Budi Santoso",
+            "contact_position": "Irjen",
+        },
+    )
+    assert move(db, p.kabid, mid, MAct.COORDINATED, day(1, 14)) is MState.EXECUTION
+    # Step 6: the visit, an agreement, the results (one response obtained on the spot)
+    rec.add_activity(
+        db,
+        p.analyst,
+        mid,
+        today=dt.date(2026, 12, 29),
+        now=day(8),
+        values={
+            "kind": "rapat_koordinasi",
+            "activity_date": dt.date(2026, 12, 29),
+            "place": "Kantor Kemendagri",
+            "participants": "Tim, Itjen",
+        },
+    )
+    rec.add_agreement(
+        db,
+        p.analyst,
+        mid,
+        item="Itjen menjawab surat dalam 14 hari",
+        responsible="Itjen Kemendagri",
+        due_on=dt.date(2027, 1, 15),
+        now=day(8),
+    )
+    with pytest.raises(Forbidden):
+        move(db, p.analyst, mid, MAct.EXECUTED, day(8))  # a letter still lacks its result
+    first, second = letters
+    rec.record_result(
+        db,
+        p.analyst,
+        mid,
+        forwarding_id=first,
+        result="ditindaklanjuti",
+        evidence="Surat Itjen",
+        recommendation=None,
+        today=dt.date(2026, 12, 29),
+        now=day(8),
+        response={
+            "letter_no": "700/123/Itjen",
+            "response_date": dt.date(2026, 12, 29),
+            "status": "selesai",
+            "summary": "Diterima saat pemantauan",
+        },
+    )
+    rec.record_result(
+        db,
+        p.analyst,
+        mid,
+        forwarding_id=second,
+        result="belum",
+        evidence=None,
+        recommendation="Konfirmasi ulang",
+        response=None,
+        today=dt.date(2026, 12, 29),
+        now=day(8),
+    )
+    assert move(db, p.analyst, mid, MAct.EXECUTED, day(9)) is MState.REPORTING
+    # Step 7: the report and the money
+    rec.save_report(
+        db,
+        p.analyst,
+        mid,
+        revision=rev(db, mid),
+        now=day(10),
+        values={
+            "introduction": "Pendahuluan",
+            "conclusions": "Satu surat selesai",
+            "recommendations": "Pantau surat kedua",
+        },
+    )
+    rec.save_costs(
+        db,
+        p.analyst,
+        mid,
+        revision=rev(db, mid),
+        now=day(10),
+        rows=[
+            {
+                "item": "uang_harian",
+                "user_id": p.kabid.id,
+                "planned": 1_590_000,
+                "actual": 1_590_000,
+            },
+            {"item": "transport", "user_id": p.kabid.id, "planned": 2_500_000, "actual": 2_350_500},
+            {"item": "penginapan", "user_id": None, "planned": 1_600_000, "actual": 1_450_000},
+        ],
+    )
+    assert mq.cost_totals(db.cursor(), mid) == {"planned": 5_690_000, "actual": 5_390_500}
+    assert move(db, p.analyst, mid, MAct.SUBMIT_REPORT, day(10, 15)) is MState.SUBMISSION
+    # Step 8: the Asdep receives the report, the money goes to the PPK through the BPP
+    with pytest.raises(Forbidden) as refused:
+        move(db, p.asdep, mid, MAct.ACKNOWLEDGE, day(11))
+    assert refused.value.messages[0].key == "error.guard_finance_done"
+    on = dt.date(2026, 12, 31)
+    ms.record_finance(db, p.kabid, mid, stage="submitted_on", on=on, today=on, now=day(10))
+    with pytest.raises(Forbidden):
+        ms.record_finance(db, p.kabid, mid, stage="ppk_accepted_on", on=on, today=on, now=day(10))
+    ms.record_finance(db, p.bpp, mid, stage="bpp_received_on", on=on, today=on, now=day(10))
+    ms.record_finance(db, p.ppk, mid, stage="ppk_accepted_on", on=on, today=on, now=day(10))
+    with pytest.raises(Forbidden):
+        move(db, p.deputi, mid, MAct.ACKNOWLEDGE, day(11))  # the Asdep's, for Kabid level
+    assert move(db, p.asdep, mid, MAct.ACKNOWLEDGE, day(11)) is MState.CLOSED
+    assert mq.detail(db.cursor(), mid)["state"] == "closed"
+
+
+def test_a_response_obtained_during_monitoring_leaves_the_unanswered_list(db, people, letters):
+    p, mid = people, approved(db, people, letters, direct=True)
+    on = dt.date(2026, 11, 20)
+    before = followup.kpis(db.cursor(), Filters(), TODAY)["unanswered"]
+    rec.record_result(
+        db,
+        p.analyst,
+        mid,
+        forwarding_id=letters[0],
+        result="ditindaklanjuti",
+        evidence=None,
+        recommendation=None,
+        today=TODAY,
+        now=START,
+        response={
+            "letter_no": "700/9/Itjen",
+            "response_date": on,
+            "status": "selesai",
+            "summary": None,
+        },
+    )
+    assert followup.kpis(db.cursor(), Filters(), TODAY)["unanswered"] == before - 1
+    found = mq.letters(db.cursor(), mid, TODAY)
+    assert list(found["answered"]) == [True, False]
+    assert found["response_id"].notna().sum() == 1
+
+
+def test_indirect_asdep_led_monitoring_closes_with_the_deputi(db, people, letters):
+    p, mid = people, approved(db, people, letters, direct=False)
+    rec.save_scope(
+        db,
+        p.asdep,
+        mid,
+        revision=rev(db, mid),
+        now=day(0),
+        values={"purpose": "Meminta informasi tindak lanjut"},
+    )
+    assert move(db, p.asdep, mid, MAct.PREPARED, day(0)) is MState.COORDINATION
+    rec.save_coordination(
+        db,
+        p.analyst,
+        mid,
+        revision=rev(db, mid),
+        today=TODAY,
+        now=day(1),
+        values={"material_sent_on": TODAY, "contact_name": "Sekretariat"},
+    )
+    move(db, p.analyst, mid, MAct.COORDINATED, day(1))
+    rec.record_document(
+        db,
+        p.analyst,
+        mid,
+        kind="surat_instansi",
+        today=TODAY,
+        now=day(2),
+        letter_no="B-77/Kemensetneg/D-4/DM.00.00/12/2026",
+        signed_on=TODAY,
+    )
+    for forwarding_id in letters:
+        rec.record_result(
+            db,
+            p.analyst,
+            mid,
+            forwarding_id=forwarding_id,
+            result="sebagian",
+            evidence=None,
+            recommendation=None,
+            response=None,
+            today=TODAY,
+            now=day(2),
+        )
+    move(db, p.analyst, mid, MAct.EXECUTED, day(2))
+    with pytest.raises(Conflict):  # no money in an indirect monitoring
+        rec.save_costs(db, p.analyst, mid, revision=rev(db, mid), now=day(3), rows=[])
+    rec.save_report(
+        db,
+        p.analyst,
+        mid,
+        revision=rev(db, mid),
+        now=day(3),
+        values={"conclusions": "Sebagian", "recommendations": "Lanjutkan"},
+    )
+    move(db, p.analyst, mid, MAct.SUBMIT_REPORT, day(3))
+    with pytest.raises(Forbidden) as refused:
+        move(db, p.asdep, mid, MAct.ACKNOWLEDGE, day(3))  # the Asdep led it: the Deputi's
+    assert refused.value.messages[0].key == "error.not_the_receiver"
+    assert move(db, p.deputi, mid, MAct.RETURN_REPORT, day(3), "Lengkapi analisis") is (
+        MState.REPORTING
+    )
+    move(db, p.analyst, mid, MAct.SUBMIT_REPORT, day(4))
+    assert move(db, p.deputi, mid, MAct.ACKNOWLEDGE, day(4)) is MState.CLOSED
+
+
+def test_only_the_team_records_and_only_while_steps_4_to_7_run(db, people, letters):
+    p, mid = people, approved(db, people, letters, direct=True)
+    for outsider in (p.kasubbid, p.ppk, p.deputi):
+        with pytest.raises(Forbidden):
+            rec.add_agreement(db, outsider, mid, item="x", responsible=None, due_on=None, now=START)
+    with pytest.raises(ValidationError):
+        rec.save_costs(
+            db,
+            p.analyst,
+            mid,
+            revision=rev(db, mid),
+            now=START,
+            rows=[{"item": "transport", "user_id": None, "planned": -5}],
+        )
+    with pytest.raises(ValidationError):
+        rec.save_costs(
+            db,
+            p.analyst,
+            mid,
+            revision=rev(db, mid),
+            now=START,
+            rows=[{"item": "transport", "user_id": None, "planned": 10.5}],
+        )
+
+
+def test_a_document_number_is_recorded_once(db, people, letters):
+    p, mid = people, approved(db, people, letters, direct=True)
+    args = {"kind": "surat_tugas", "signed_on": TODAY, "today": TODAY, "now": START}
+    rec.record_document(
+        db, p.analyst, mid, letter_no="B-1/Kemensetneg/D-4/DM.00.00/11/2026", **args
+    )
+    with pytest.raises(Conflict):
+        rec.record_document(db, p.kabid, mid, letter_no="B-2/X", **args)
+
+
+def test_a_stale_screen_cannot_move_a_monitoring(db, people, letters):
+    p, mid = people, approved(db, people, letters, direct=False)
+    seen = rev(db, mid)
+    rec.save_scope(db, p.asdep, mid, revision=seen, now=START, values={"purpose": "A"})
+    with pytest.raises(DomainError) as refused:
+        rec.save_scope(db, p.analyst, mid, revision=seen, now=START, values={"purpose": "B"})
+    assert refused.value.messages[0].key == "error.monitoring_changed"
+    assert mq.records(db.cursor(), mid)["scope"]["purpose"] == "A"
+
+
+def test_planned_costs_come_from_the_sbm_rates_of_the_year_and_locus(db, people, letters):
+    p, mid = people, approved(db, people, letters, direct=True)
+    db.cursor().execute("INSERT INTO sbm_rate VALUES (2026, '31', 530000, 1490000)")
+    with pytest.raises(ValidationError):
+        rec.plan_costs_from_sbm(db, p.analyst, mid, revision=rev(db, mid), year=2027, now=START)
+    lines = rec.plan_costs_from_sbm(db, p.analyst, mid, revision=rev(db, mid), year=2026, now=START)
+    assert lines == 6  # 2 team members x (uang harian, penginapan, transport)
+    # per person: 530.000 x 3 days + 1.490.000 x 2 nights + 2.500.000 transport
+    assert mq.cost_totals(db.cursor(), mid)["planned"] == 2 * (1_590_000 + 2_980_000 + 2_500_000)
+
+
+def test_checklist_counts_step_times_across_christmas(db, people, letters):
+    p, mid = people, approved(db, people, letters, direct=False)
+    rec.save_scope(db, p.asdep, mid, revision=rev(db, mid), now=START, values={"purpose": "A"})
+    # approved Monday 14 Dec 09:00; step 4 done on Wednesday 23 Dec
+    move(db, p.asdep, mid, MAct.PREPARED, dt.datetime(2026, 12, 23, 10, tzinfo=config.TIMEZONE))
+    later = dt.datetime(2026, 12, 28, 11, tzinfo=config.TIMEZONE)
+    step4, step5 = mq.checklist(db.cursor(), mid, later)
+    assert step4.due == dt.datetime(2026, 12, 15, 9, tzinfo=config.TIMEZONE)
+    assert step4.late == LateBy(working_days=6, minutes=0)
+    # step 5 (1 working day) began Wednesday 23 Dec: 24-25 Dec are off, due Monday 28 10:00
+    assert step5.due == dt.datetime(2026, 12, 28, 10, tzinfo=config.TIMEZONE)
+    assert step5.late == LateBy(working_days=0, minutes=60)
