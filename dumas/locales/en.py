@@ -285,6 +285,8 @@ MESSAGES: dict[str, str] = {
     "nav.inbox": "Waiting for me",
     "nav.monitorings": "Monitorings",
     "nav.plans": "Monitoring-plan matrix",
+    "nav.sbm": "Cost standards (SBM)",
+    "nav.settings": "Document settings",
     "origin.database": "Database review",
     "origin.work_programme": "Work programme",
     "plan_act.approve": "Approve",

@@ -287,6 +287,8 @@ MESSAGES: dict[str, str] = {
     "nav.inbox": "Menunggu Saya",
     "nav.monitorings": "Pemantauan",
     "nav.plans": "Matriks Rencana Pemantauan",
+    "nav.sbm": "Standar Biaya (SBM)",
+    "nav.settings": "Pengaturan Naskah",
     "origin.database": "Telaahan database",
     "origin.work_programme": "Program kerja",
     "plan_act.approve": "Setujui",

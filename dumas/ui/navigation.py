@@ -49,6 +49,11 @@ PAGES = (
         (Action.MANAGE_USERS,),
     ),
     PageSpec("pages/audit.py", "nav.audit", ":material/history:", "audit", (Action.VIEW_AUDIT,)),
+    PageSpec("pages/sbm.py", "nav.sbm", ":material/payments:", "sbm", (Action.MANAGE_SBM,)),
+    PageSpec(
+        "pages/settings.py", "nav.settings", ":material/settings:", "pengaturan",
+        (Action.MANAGE_SETTINGS,),
+    ),
 )  # fmt: skip
 
 
