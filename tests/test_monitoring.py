@@ -468,3 +468,26 @@ def test_checklist_counts_step_times_across_christmas(db, people, letters):
     # step 5 (1 working day) began Wednesday 23 Dec: 24-25 Dec are off, due Monday 28 10:00
     assert step5.due == dt.datetime(2026, 12, 28, 10, tzinfo=config.TIMEZONE)
     assert step5.late == LateBy(working_days=0, minutes=60)
+
+
+def _inbox(db: Database, user: User, at: dt.datetime) -> dict[int, bool]:
+    from dumas.queries import inbox
+
+    return {i.record_id: i.mine for i in inbox.inbox(db.cursor(), user, at)
+            if i.kind == "monitoring"}  # fmt: skip
+
+
+def test_the_inbox_shows_each_monitoring_to_whoever_must_act_next(db, people, letters):
+    p, mid = people, approved(db, people, letters, direct=True)
+    at = START  # a week after the approval: step 4 (1 working day) is overdue
+    assert _inbox(db, p.analyst, at) == {mid: True}  # on the team
+    assert _inbox(db, p.kasubbid, at) == {}  # neither on the team nor watching
+    assert _inbox(db, p.asdep, at) == {mid: False}  # overdue in the Asdep's area
+    db.cursor().execute("UPDATE monitoring SET state = 'submission' WHERE id = $id", {"id": mid})
+    on = dt.date(2026, 12, 21)
+    ms.record_finance(db, p.kabid, mid, stage="submitted_on", on=on, today=on, now=at)
+    assert _inbox(db, p.bpp, at) == {mid: True}
+    assert _inbox(db, p.ppk, at) == {}
+    ms.record_finance(db, p.bpp, mid, stage="bpp_received_on", on=on, today=on, now=at)
+    assert (_inbox(db, p.bpp, at), _inbox(db, p.ppk, at)) == ({}, {mid: True})
+    assert _inbox(db, p.asdep, at) == {mid: True}  # the receiver of a Kabid-level report

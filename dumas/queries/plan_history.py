@@ -146,18 +146,19 @@ def _run(
 
 @dataclass(frozen=True)
 class InboxItem:
-    """A plan waiting for someone, with its current step's due time."""
+    """A plan or a monitoring waiting for someone, with its current step's due time."""
 
-    plan_id: int
+    record_id: int  # the plan's id, or the monitoring's
     title: str
     period_label: str
-    state: State
+    state: str  # a plan_state.* or monitoring_state.* code, by kind
     bidang: str | None
     step: Step
     since: dt.datetime
     due: dt.datetime
     late: LateBy | None
     mine: bool  # waiting for this user's action (else: overdue in their area)
+    kind: str = "plan"  # "plan" or "monitoring"
 
 
 def inbox(cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime) -> list[InboxItem]:
@@ -178,7 +179,7 @@ def inbox(cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime) -> list[
         current = next(r for r in run if r.done is None and r.started is not None)
         watching = watches(user, bidang) and current.late is not None
         if mine or watching:
-            items.append(InboxItem(pid, title, period, plan.state, bidang, current.step,
+            items.append(InboxItem(pid, title, period, plan.state.value, bidang, current.step,
                                    current.started, current.due, current.late, mine))  # fmt: skip
     return sorted(items, key=lambda i: (i.late is None, i.due))
 

@@ -11,20 +11,27 @@ import streamlit as st
 
 from dumas import config, i18n
 from dumas.permissions import User
-from dumas.queries import plan_history
+from dumas.queries import inbox, plan_history
 from dumas.queries.plan_history import InboxItem
 from dumas.ui.state import get_db, lang, t
 from dumas.ui.widgets import metric_row, plain
 from dumas.workflow import LateBy
 
 PLAN_PAGE = "pages/plans.py"
+# By kind: the page, its query parameter, the icon, and the catalogue prefixes.
+_KINDS = {
+    "plan": (PLAN_PAGE, "plan", ":material/table_view:", "plan_state", "step"),
+    "monitoring": (
+        "pages/monitorings.py", "id", ":material/travel_explore:", "monitoring_state", "m_step",
+    ),
+}  # fmt: skip
 
 
 def load(user: User) -> list[InboxItem]:
     """What waits for the user now (overdue first), and what is overdue in their area."""
     cur = get_db().cursor()
     try:
-        return plan_history.inbox(cur, user, config.now())
+        return inbox.inbox(cur, user, config.now())
     finally:
         cur.close()
 
@@ -73,14 +80,15 @@ def area(items: list[InboxItem]) -> None:
 
 
 def _item(item: InboxItem) -> None:
-    """One plan: its link, where it stands, since and due, and how late it is."""
+    """One plan or monitoring: its link, where it stands, since and due, how late it is."""
+    page, param, icon, state_key, step_key = _KINDS[item.kind]
     with st.container(border=True):
         with st.container(horizontal=True, vertical_alignment="center"):
             st.page_link(
-                PLAN_PAGE,
+                page,
                 label=plain(item.title),
-                icon=":material/table_view:",
-                query_params={"plan": str(item.plan_id)},
+                icon=icon,
+                query_params={param: str(item.record_id)},
             )
             if item.late is not None:
                 st.badge(
@@ -91,8 +99,8 @@ def _item(item: InboxItem) -> None:
         details = t(
             "inbox.details",
             period=plain(item.period_label),
-            state=t(f"plan_state.{item.state.value}"),
-            step=t(f"step.{item.step.key}"),
+            state=t(f"{state_key}.{item.state}"),
+            step=t(f"{step_key}.{item.step.key}"),
         )
         if item.bidang:
             details += " · " + plain(item.bidang)

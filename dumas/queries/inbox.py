@@ -1,0 +1,80 @@
+"""Menunggu Saya: the plans and the monitorings waiting for the user, and for a Kabid or
+an Asdep what is overdue in their area. Overdue is attention; it changes no state."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from dumas import monitoring_flow as flow
+from dumas import workflow
+from dumas.monitoring_flow import MState
+from dumas.permissions import Role, User
+from dumas.queries import plan_history
+from dumas.queries.monitoring_state import Monitoring, view
+from dumas.queries.plan_history import InboxItem
+
+_OPEN_MONITORINGS = """
+SELECT m.id, ag.name AS agency, p.period_label, m.state, p.bidang, m.level, m.method,
+       m.revision, coalesce(m.state_since, m.approved_at) AS since,
+       f.submitted_on, f.bpp_received_on, f.ppk_accepted_on
+  FROM monitoring AS m
+  JOIN plan AS p ON p.id = m.plan_id
+  JOIN agency AS ag ON ag.id = m.agency_id
+  LEFT JOIN monitoring_finance AS f ON f.monitoring_id = m.id
+ WHERE m.state <> 'closed'
+    OR (f.bpp_received_on IS NOT NULL AND f.ppk_accepted_on IS NULL)
+"""
+
+
+def inbox(cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime) -> list[InboxItem]:
+    """Plans and monitorings together: overdue first, then by due time."""
+    items = plan_history.inbox(cur, user, now) + monitoring_items(cur, user, now)
+    return sorted(items, key=lambda i: (i.late is None, i.due))
+
+
+def monitoring_items(
+    cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime
+) -> list[InboxItem]:
+    """Monitorings the user must move (team, receiver) or whose money they handle
+    (BPP, PPK), and for watchers those of their area running late."""
+    cursor = cur.execute(_OPEN_MONITORINGS)
+    names = [d[0] for d in cursor.description]
+    items = []
+    for row in (dict(zip(names, r, strict=True)) for r in cursor.fetchall()):
+        monitoring = Monitoring(row["id"], MState(row["state"]), row["level"], row["method"],
+                                row["revision"] or 1)  # fmt: skip
+        step = flow.step_of(monitoring.state) or flow.STEPS[-1]
+        standard = flow.standard(step, monitoring.direct)
+        due = workflow.due_at(cur, row["since"], standard)
+        late = workflow.late_by(cur, due, now)
+        mine = _waits_for(cur, monitoring, row, user)
+        if mine or (plan_history.watches(user, row["bidang"]) and late is not None):
+            shown = workflow.Step(step.key, step.sop_step, (), (), standard)
+            items.append(InboxItem(row["id"], row["agency"], row["period_label"],
+                                   monitoring.state.value, row["bidang"], shown, row["since"],
+                                   due, late, mine, kind="monitoring"))  # fmt: skip
+    return items
+
+
+def _waits_for(
+    cur: duckdb.DuckDBPyConnection, monitoring: Monitoring, row: dict, user: User
+) -> bool:
+    """A move of the table the user stands in relation to, or their part of the money."""
+    if Role.BPP in user.roles and row["submitted_on"] and not row["bpp_received_on"]:
+        return True
+    if Role.PPK in user.roles and row["bpp_received_on"] and not row["ppk_accepted_on"]:
+        return True
+    if monitoring.state is MState.CLOSED:
+        return False
+    seen = view(cur, monitoring)
+    if any(flow.may_act_as(user, t.who, seen) for t in flow.TRANSITIONS
+           if t.state is monitoring.state):  # fmt: skip
+        return True
+    return (
+        monitoring.direct
+        and user.id in seen.team
+        and not row["submitted_on"]
+        and (monitoring.state is MState.SUBMISSION)
+    )
