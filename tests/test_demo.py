@@ -91,6 +91,10 @@ def test_demo_plans_show_each_stage_with_monitorings_from_the_decided_one(demo_d
         .fetchone()
     )
     assert monitorings[0] >= 2 and monitorings[1] >= 1  # a field visit carries its cost
+    progressed = dict(
+        demo_db.cursor().execute("SELECT method, state FROM monitoring WHERE id <= 2").fetchall()
+    )
+    assert progressed == {"kunjungan_lapangan": "reporting", "surat_resmi": "closed"}
 
 
 def test_demo_refuses_a_database_with_complaints(demo_db: Database) -> None:

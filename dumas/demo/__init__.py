@@ -53,9 +53,11 @@ def generate(
         new = {"seed": seed, "today": today.isoformat(), "counts": counts}
         services.audit(cur, actor, "demo.generate", "database", None, None, new)
     if accounts:  # demo plans need the demo accounts (each plan step is its own write)
+        from dumas.demo.monitorings import progress_demo_monitorings
         from dumas.demo.plans import make_demo_plans
 
         make_demo_plans(db, today)
+        progress_demo_monitorings(db, today)
     return counts
 
 

@@ -1,0 +1,254 @@
+"""Demo progress of the approved demo monitorings (SOP steps 4-8), through the services.
+
+The field visit is carried to its report (documents signed, coordination, the visit's
+log, results with a response obtained on the spot); one official-letter monitoring is
+carried to its close; the others wait in preparation. Demo SBM rates for the year and
+demo officials' names fill the settings so that documents and cost plans work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dumas import auth, config
+from dumas.db import Database
+from dumas.monitoring_flow import MAct
+from dumas.permissions import User
+from dumas.queries import monitoring as mq
+from dumas.services import monitoring as ms
+from dumas.services import monitoring_records as rec
+from dumas.services import settings
+
+
+def _user(db: Database, username: str) -> User:
+    cur = db.cursor()
+    found = cur.execute("SELECT id FROM app_user WHERE username = $u", {"u": username}).fetchall()
+    return auth.load_user(cur, found[0][0])
+
+
+def _rev(db: Database, mid: int) -> int:
+    return mq.detail(db.cursor(), mid)["revision"]
+
+
+def _moment(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), config.TIMEZONE)
+
+
+def _demo_settings(db: Database, today: dt.date) -> None:
+    """Demo officials (the demo accounts' names) and SBM rates for this year."""
+    admin, ppk = _user(db, "admin"), _user(db, "ppk")
+    names = {
+        f"official.{who}.name": f"Demo {label}"
+        for who, label in (
+            ("asdep", "Asdep"),
+            ("deputi", "Deputi"),
+            ("ppk", "PPK"),
+            ("kepala_biro_keuangan", "Kepala Biro Keuangan"),
+        )
+    }
+    settings.save_settings(db, admin, names, now=_moment(today, 8))
+    codes = [
+        r[0] for r in db.cursor().execute("SELECT code FROM province ORDER BY code").fetchall()
+    ]
+    rows = [
+        {
+            "province_code": code,
+            "daily_allowance": 430_000 + 10_000 * (i % 16),
+            "lodging_cap": 650_000 + 25_000 * (i % 30),
+        }
+        for i, code in enumerate(codes)
+    ]
+    settings.save_sbm_rates(db, ppk, year=today.year, rows=rows, now=_moment(today, 8))
+
+
+def _prepare_visit(db: Database, kabid: User, mid: int, start: dt.date, today: dt.date) -> None:
+    """Step 4 of the field visit: scope, the three signed documents, planned costs."""
+    at = _moment(start, 10)
+    rec.save_scope(
+        db,
+        kabid,
+        mid,
+        revision=_rev(db, mid),
+        now=at,
+        values={
+            "purpose": "Klarifikasi tindak lanjut surat penerusan yang belum ditanggapi",
+            "partner": "Inspektorat dan Biro Hukum",
+            "mechanism": "Rapat koordinasi dan klarifikasi",
+            "expected_results": "Status tindak lanjut setiap surat jelas",
+            "expected_relationship": "Narahubung tetap untuk pengaduan berikutnya",
+        },
+    )
+    for n, kind in enumerate(("memo_deputi", "surat_tugas", "memo_keuangan"), start=21):
+        number = (
+            f"B-{n}/Kemensetneg/D-4/DM.00.00/{start:%m/%Y}"
+            if kind == "surat_tugas"
+            else f"{n}/D-4/DM.00.00/{start:%m/%Y}"
+        )
+        rec.record_document(
+            db, kabid, mid, kind=kind, letter_no=number, signed_on=start, today=today, now=at
+        )
+    rec.plan_costs_from_sbm(db, kabid, mid, revision=_rev(db, mid), year=today.year, now=at)
+    ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.PREPARED, note=None, now=at)
+
+
+def _visit(db: Database, kabid: User, mid: int, start: dt.date, today: dt.date) -> None:
+    """Steps 5-6 of the field visit: coordination, the visit, results."""
+    at = _moment(start + dt.timedelta(days=1), 10)
+    rec.save_coordination(
+        db,
+        kabid,
+        mid,
+        revision=_rev(db, mid),
+        today=today,
+        now=at,
+        values={
+            "letter_sent_on": at.date(),
+            "material_sent_on": at.date(),
+            "contact_name": "Kepala Bagian Pengaduan",
+            "contact_position": "Inspektorat",
+        },
+    )
+    ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.COORDINATED, note=None, now=at)
+    visit = start + dt.timedelta(days=7)
+    for kind in ("paparan_peran", "rapat_koordinasi"):
+        rec.add_activity(
+            db,
+            kabid,
+            mid,
+            today=today,
+            now=_moment(visit, 15),
+            values={
+                "kind": kind,
+                "activity_date": visit,
+                "place": "Kantor instansi",
+                "participants": "Tim pemantauan; Inspektorat; Biro Hukum",
+            },
+        )
+    rec.add_agreement(
+        db,
+        kabid,
+        mid,
+        item="Instansi menjawab surat yang tersisa",
+        responsible="Inspektorat",
+        due_on=visit + dt.timedelta(days=21),
+        now=_moment(visit, 16),
+    )
+    for n, letter in enumerate(mq.letters(db.cursor(), mid, today).itertuples()):
+        response = (
+            {
+                "letter_no": f"700/{400 + n}/INSP",
+                "response_date": visit,
+                "status": "dalam_proses",
+                "summary": "Diserahkan saat rapat koordinasi",
+            }
+            if n == 0
+            else None
+        )
+        rec.record_result(
+            db,
+            kabid,
+            mid,
+            forwarding_id=letter.forwarding_id,
+            result="sebagian" if n == 0 else "belum",
+            evidence=None,
+            recommendation="Pantau kesepakatan",
+            response=response,
+            today=today,
+            now=_moment(visit, 17),
+        )
+    ms.advance(
+        db,
+        kabid,
+        mid,
+        revision=_rev(db, mid),
+        action=MAct.EXECUTED,
+        note=None,
+        now=_moment(visit, 17),
+    )
+
+
+def _close_letter(
+    db: Database, kabid: User, asdep: User, mid: int, start: dt.date, today: dt.date
+) -> None:
+    """An official-letter monitoring from preparation to its close."""
+    at = _moment(start, 11)
+    rec.save_scope(
+        db,
+        kabid,
+        mid,
+        revision=_rev(db, mid),
+        now=at,
+        values={"purpose": "Meminta informasi tindak lanjut secara tertulis"},
+    )
+    for action in (MAct.PREPARED,):
+        ms.advance(db, kabid, mid, revision=_rev(db, mid), action=action, note=None, now=at)
+    rec.save_coordination(
+        db,
+        kabid,
+        mid,
+        revision=_rev(db, mid),
+        today=today,
+        now=at,
+        values={"material_sent_on": start, "contact_name": "Sekretariat"},
+    )
+    ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.COORDINATED, note=None, now=at)
+    rec.record_document(
+        db,
+        kabid,
+        mid,
+        kind="surat_instansi",
+        signed_on=start,
+        today=today,
+        letter_no=f"B-40/Kemensetneg/D-4/DM.00.00/{start:%m/%Y}",
+        now=at,
+    )
+    for letter in mq.letters(db.cursor(), mid, today).itertuples():
+        rec.record_result(
+            db,
+            kabid,
+            mid,
+            forwarding_id=letter.forwarding_id,
+            result="belum",
+            evidence="Belum ada jawaban atas surat Asdep",
+            recommendation=None,
+            response=None,
+            today=today,
+            now=at,
+        )
+    ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.EXECUTED, note=None, now=at)
+    rec.save_report(
+        db,
+        kabid,
+        mid,
+        revision=_rev(db, mid),
+        now=at,
+        values={
+            "conclusions": "Instansi belum menanggapi surat resmi",
+            "recommendations": "Masukkan ke rencana pemantauan langsung berikutnya",
+        },
+    )
+    ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.SUBMIT_REPORT, note=None, now=at)
+    ms.advance(
+        db,
+        asdep,
+        mid,
+        revision=_rev(db, mid),
+        action=MAct.ACKNOWLEDGE,
+        note=None,
+        now=at + dt.timedelta(hours=2),
+    )
+
+
+def progress_demo_monitorings(db: Database, today: dt.date) -> None:
+    """Carry the decided demo plan's monitorings forward (demo accounts must exist)."""
+    _demo_settings(db, today)
+    kabid, asdep = _user(db, "kabid"), _user(db, "asdep")
+    rows = db.cursor().execute("SELECT id, method FROM monitoring ORDER BY id").fetchall()
+    start = today - dt.timedelta(days=26)
+    visits = [mid for mid, method in rows if method == "kunjungan_lapangan"]
+    letters = [mid for mid, method in rows if method == "surat_resmi"]
+    if visits:
+        _prepare_visit(db, kabid, visits[0], start, today)
+        _visit(db, kabid, visits[0], start, today)
+    if letters:
+        _close_letter(db, kabid, asdep, letters[0], start, today)
