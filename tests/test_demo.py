@@ -75,7 +75,7 @@ def test_demo_returns_its_counts_and_writes_audit_rows_for_data_and_accounts(
     assert '"seed": 3' in rows[1][2]
     assert scalar(database, "SELECT count(*) FROM app_user") == 9  # one demo account per role
     # then the demo plans, each step by its demo account through the services
-    assert {r[0] for r in rows[2:]} == {"analis", "kasubbid", "kabid", "asdep"}
+    assert {r[0] for r in rows[2:]} == {"analis", "kasubbid", "kabid", "asdep", "admin", "ppk"}
     assert {r[1] for r in rows[2:]} >= {"plan.create", "plan.submit", "plan.approve"}
     database.close()
 

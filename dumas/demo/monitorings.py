@@ -1,7 +1,7 @@
 """Demo progress of the approved demo monitorings (SOP steps 4-8), through the services.
 
 The field visit is carried to its report (documents signed, coordination, the visit's
-log, results with a response obtained on the spot); one official-letter monitoring is
+log, results); one official-letter monitoring is
 carried to its close; the others wait in preparation. Demo SBM rates for the year and
 demo officials' names fill the settings so that documents and cost plans work.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dumas import auth, config
+from dumas import auth, calendar, config
 from dumas.db import Database
 from dumas.monitoring_flow import MAct
 from dumas.permissions import User
@@ -109,7 +109,7 @@ def _visit(db: Database, kabid: User, mid: int, start: dt.date, today: dt.date) 
         },
     )
     ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.COORDINATED, note=None, now=at)
-    visit = start + dt.timedelta(days=7)
+    visit = calendar.add_working_days(db.cursor(), start, 5)
     for kind in ("paparan_peran", "rapat_koordinasi"):
         rec.add_activity(
             db,
@@ -133,26 +133,17 @@ def _visit(db: Database, kabid: User, mid: int, start: dt.date, today: dt.date) 
         due_on=visit + dt.timedelta(days=21),
         now=_moment(visit, 16),
     )
+    # No agency response is recorded here: the demo's follow-up data stay as generated.
     for n, letter in enumerate(mq.letters(db.cursor(), mid, today).itertuples()):
-        response = (
-            {
-                "letter_no": f"700/{400 + n}/INSP",
-                "response_date": visit,
-                "status": "dalam_proses",
-                "summary": "Diserahkan saat rapat koordinasi",
-            }
-            if n == 0
-            else None
-        )
         rec.record_result(
             db,
             kabid,
             mid,
             forwarding_id=letter.forwarding_id,
             result="sebagian" if n == 0 else "belum",
-            evidence=None,
+            evidence="Notula rapat koordinasi",
             recommendation="Pantau kesepakatan",
-            response=response,
+            response=None,
             today=today,
             now=_moment(visit, 17),
         )

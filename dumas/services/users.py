@@ -184,6 +184,57 @@ def assign_roles(
         audit(cur, actor.username, "user.assign_roles", "app_user", user_id, old, new)
 
 
+NIP_DIGITS = 18  # Nomor Induk Pegawai of a civil servant
+MAX_OFFICIAL_TEXT = 120  # pangkat/golongan and jabatan as printed in letters
+
+
+def official_details(cur: duckdb.DuckDBPyConnection, user_id: int) -> dict[str, str | None]:
+    """A user's NIP, pangkat/golongan and jabatan as stored (None when not recorded)."""
+    rows = cur.execute(
+        "SELECT nip, rank, position FROM app_user WHERE id = $id", {"id": user_id}
+    ).fetchall()
+    if not rows:
+        raise NotFound(Message("error.unknown_user"))
+    return dict(zip(("nip", "rank", "position"), rows[0], strict=True))
+
+
+def _official_values(nip: str | None, rank: str | None, position: str | None) -> dict:
+    """The details cleaned: NIP digits (spaces people type between groups removed)."""
+    errors: list[Message] = []
+    number = "".join((nip or "").split()) or None
+    if number and not (number.isascii() and number.isdigit() and len(number) == NIP_DIGITS):
+        errors.append(Message("error.nip", {"digits": NIP_DIGITS}, "nip"))
+    values: dict[str, str | None] = {"nip": number}
+    for field, text in (("rank", rank), ("position", position)):
+        values[field] = " ".join((text or "").split()) or None
+        if values[field] and len(values[field]) > MAX_OFFICIAL_TEXT:
+            errors.append(Message("error.too_long", {"max": MAX_OFFICIAL_TEXT}, field))
+    if errors:
+        raise ValidationError(*errors)
+    return values
+
+
+def set_official_details(
+    db: Database,
+    actor: User,
+    user_id: int,
+    *,
+    nip: str | None,
+    rank: str | None,
+    position: str | None,
+) -> None:
+    """Record the NIP, pangkat/golongan and jabatan printed in letters (Administrator only)."""
+    require(actor, Action.MANAGE_USERS)
+    new = _official_values(nip, rank, position)
+    with db.transaction() as cur:
+        old = official_details(cur, user_id)
+        cur.execute(
+            "UPDATE app_user SET nip = $nip, rank = $rank, position = $position WHERE id = $id",
+            {**new, "id": user_id},
+        )
+        audit(cur, actor.username, "user.set_official_details", "app_user", user_id, old, new)
+
+
 def create_demo_accounts(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, Role]]:
     """One account per role, password DEMO_PASSWORD (demo databases only)."""
     password_hash = auth.hash_password(DEMO_PASSWORD)

@@ -137,6 +137,8 @@ def manage_user(frame: pd.DataFrame) -> None:
         _password(user_id, row)
     with roles:
         _roles(user_id, row)
+    with st.container(border=True):
+        _official(user_id, row)
 
 
 def _status(user_id: int, row: pd.Series) -> None:
@@ -194,3 +196,41 @@ def _roles(user_id: int, row: pd.Series) -> None:
         show_error(error)
     else:
         _done(t("users.roles_saved", username=plain(row["username"])))
+
+
+def _official(user_id: int, row: pd.Series) -> None:
+    """NIP, pangkat/golongan and jabatan, printed for the user in assignment letters."""
+    st.subheader(t("users.section_official"))
+    st.caption(t("users.official_caption"))
+    cur = get_db().cursor()
+    try:
+        stored = service.official_details(cur, user_id)
+    finally:
+        cur.close()
+    keys = {field: f"manage_{field}_{user_id}" for field in stored}  # keyed by user: fresh values
+    with st.form(f"manage_official_form_{user_id}", border=False):
+        nip, rank, position = st.columns(3)
+        values = {
+            "nip": nip.text_input(
+                t("field.nip"), value=stored["nip"] or "", key=keys["nip"], max_chars=30,
+                help=t("users.nip_help", digits=service.NIP_DIGITS),
+            ),
+            "rank": rank.text_input(
+                t("field.rank"), value=stored["rank"] or "", key=keys["rank"],
+                max_chars=service.MAX_OFFICIAL_TEXT, placeholder=t("users.rank_placeholder"),
+            ),
+            "position": position.text_input(
+                t("field.position"), value=stored["position"] or "", key=keys["position"],
+                max_chars=service.MAX_OFFICIAL_TEXT,
+            ),
+        }  # fmt: skip
+        if not st.form_submit_button(t("users.save_official"), key="manage_save_official"):
+            return
+    try:
+        service.set_official_details(get_db(), actor(), user_id, **values)
+    except DomainError as error:
+        show_error(error)
+        return
+    for key in keys.values():
+        st.session_state.pop(key, None)  # shown again as stored (the NIP without spaces)
+    _done(t("users.official_saved", username=plain(row["username"])))

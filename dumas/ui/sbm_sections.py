@@ -1,0 +1,170 @@
+"""The sections of the "Standar Biaya (SBM)" page: the year, the rates per province in an
+editable table (saved on a button), a copy of last year's rates, and the xlsx export.
+
+The table's base is the year's stored rates, or last year's after "copy"; its key carries a
+round number that moves on every copy and save, so the editor starts again from the base.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from dumas import config, tables
+from dumas.errors import DomainError
+from dumas.queries import sbm
+from dumas.services import settings as service
+from dumas.ui import data
+from dumas.ui.import_sections import flash
+from dumas.ui.state import actor, get_db, lang, show_error, t, today
+from dumas.ui.widgets import generated_text, xlsx_button
+
+__all__ = ["SBM_COLUMNS", "editor", "editor_key", "export", "flash", "save", "stored", "year"]
+
+# Column -> catalogue id of its header, in screen and Excel order.
+SBM_COLUMNS = {
+    "province_code": "sbm.col.code",
+    "province": "sbm.col.province",
+    "daily_allowance": "field.daily_allowance",
+    "lodging_cap": "field.lodging_cap",
+}
+MONEY = ("daily_allowance", "lodging_cap")
+FIRST_YEAR, LAST_YEAR = 2000, 2040  # the years save_sbm_rates accepts
+
+Rates = dict[str, tuple[Decimal, Decimal]]  # province code -> (daily allowance, lodging cap)
+
+
+# Read only here: a year's rates, one row per province that has them.
+def year() -> int:
+    """The budget year shown (this year unless chosen)."""
+    this = min(max(today().year, FIRST_YEAR), LAST_YEAR)
+    chosen = st.number_input(
+        t("field.year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, value=this, step=1,
+        key="sbm_year", width=160,
+    )  # fmt: skip
+    return int(chosen)
+
+
+def stored(chosen: int) -> Rates:
+    """The stored rates of one year."""
+    cur = get_db().cursor()
+    try:
+        return sbm.rates(cur, chosen)
+    finally:
+        cur.close()
+
+
+def _table(rates: Rates) -> pd.DataFrame:
+    """The 38 provinces in reference order with their rates (empty where none)."""
+    provinces = data.options("province")
+    codes = [str(code) for code in provinces]
+    amounts = {name: [] for name in MONEY}
+    for code in codes:
+        pair = rates.get(code, (None, None))
+        for name, amount in zip(MONEY, pair, strict=True):
+            amounts[name].append(float("nan") if amount is None else float(amount))
+    return pd.DataFrame({"province_code": codes, "province": list(provinces.values()), **amounts})
+
+
+def _round() -> int:
+    return int(st.session_state.get("sbm_round", 0))
+
+
+def _copied_key(chosen: int) -> str:
+    return f"sbm_copied_{chosen}"
+
+
+def editor_key(chosen: int) -> str:
+    """The table editor's key for this year and round."""
+    return f"sbm_editor_{chosen}_{_round()}"
+
+
+def _copy(chosen: int) -> None:
+    """Last year's rates become this year's editing base (saved only on "save")."""
+    previous = stored(chosen - 1)
+    if not previous:
+        st.warning(t("sbm.nothing_to_copy", year=chosen - 1), icon=":material/warning:")
+        return
+    st.session_state[_copied_key(chosen)] = previous
+    st.session_state["sbm_round"] = _round() + 1  # a fresh editor over the copied base
+
+
+def editor(chosen: int, rates: Rates) -> pd.DataFrame:
+    """The rates table to edit; returns the table as edited."""
+    if st.button(t("sbm.copy", year=chosen - 1), key="sbm_copy", icon=":material/content_copy:"):
+        _copy(chosen)
+    copied = st.session_state.get(_copied_key(chosen))
+    if copied:
+        st.info(t("sbm.copied", year=chosen - 1), icon=":material/content_copy:")
+    money = {"min_value": 0, "step": 1, "format": "localized"}
+    config_ = {
+        "province_code": st.column_config.TextColumn(t("sbm.col.code"), width="small"),
+        "province": st.column_config.TextColumn(t("sbm.col.province")),
+        **{name: st.column_config.NumberColumn(t(f"field.{name}"), **money) for name in MONEY},
+    }
+    return st.data_editor(
+        _table(copied or rates), key=editor_key(chosen), hide_index=True, num_rows="fixed",
+        disabled=["province_code", "province"], column_config=config_, width="stretch",
+    )  # fmt: skip
+
+
+def _amount(value: object) -> object:
+    return None if value is None or pd.isna(value) else value
+
+
+def _located(error: DomainError, places: list[str]) -> DomainError:
+    """The refusal with each row number of the filled rows told as the table's row and
+    province; repeated messages shown once."""
+    messages = []
+    for message in error.messages:
+        row = message.params.get("row")
+        if isinstance(row, int) and 1 <= row <= len(places):
+            params = {**message.params, "row": places[row - 1]}
+            message = type(message)(message.key, params, message.field)
+        if message not in messages:
+            messages.append(message)
+    return type(error)(*messages)
+
+
+def save(chosen: int, edited: pd.DataFrame) -> None:
+    """Store the filled rows as this year's rates (replacing the year's stored ones)."""
+    st.caption(t("sbm.filled_only"))
+    if not st.button(t("sbm.save"), key="sbm_save", type="primary", icon=":material/save:"):
+        return
+    rows, places = [], []
+    for position, row in enumerate(edited.itertuples(index=False), start=1):
+        amounts = {name: _amount(getattr(row, name)) for name in MONEY}
+        if all(value is None for value in amounts.values()):
+            continue
+        rows.append({"province_code": row.province_code, **amounts})
+        places.append(f"{position} ({row.province})")
+    try:
+        count = service.save_sbm_rates(get_db(), actor(), year=chosen, rows=rows, now=config.now())
+    except DomainError as error:
+        show_error(_located(error, places))
+        return
+    st.session_state.pop(_copied_key(chosen), None)
+    st.session_state["sbm_round"] = _round() + 1  # the editor starts again from what is stored
+    st.session_state["flash"] = t("sbm.saved", year=chosen, n=count)
+    st.rerun()
+
+
+def export(chosen: int, rates: Rates) -> None:
+    """The year's stored rates as .xlsx."""
+    if not rates:
+        st.caption(t("sbm.none_stored", year=chosen))
+        return
+    frame = _table(rates).dropna(subset=list(MONEY), how="all")
+    frame = frame.astype({name: "Int64" for name in MONEY})  # whole rupiah
+    language, generated = lang(), generated_text()
+    title, note = t("sbm.export_title", year=chosen), t("sbm.export_note")
+    xlsx_button(
+        lambda: tables.workbook(
+            frame, SBM_COLUMNS, lang=language, title=title, filters_text=note,
+            generated=generated,
+        ),
+        filename=f"sbm-{chosen}.xlsx",
+        key="sbm_xlsx",
+    )  # fmt: skip

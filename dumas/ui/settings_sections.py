@@ -1,0 +1,172 @@
+"""The sections of the "Pengaturan Naskah" page: the settings form, the letter-number
+preview and a sample document built with the stored settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dumas import config, settings
+from dumas.documents import BUILDERS, letter_number
+from dumas.errors import DomainError
+from dumas.services import settings as service
+from dumas.services.common import MAX_TEXT
+from dumas.ui.import_sections import flash
+from dumas.ui.state import actor, get_db, show_error, t, today
+
+__all__ = ["flash", "form", "preview", "sample", "stored"]
+
+_KOP = ("font_name", "font_size")
+_NUMBER = ("agency_code", "unit_code", "archive_code", "city")
+_PARTS = ("title", "name", "nip")
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# The sample is a document, always in Indonesian whatever the interface language.
+_SAMPLE = {
+    "level": "kabid",
+    "method": "kunjungan_lapangan",
+    "agency": "Kementerian Dalam Negeri",
+    "agency_city": "Jakarta",
+    "province": "DKI Jakarta",
+    "plan_title": "Rencana Pemantauan",
+    "team": [{"name": "Nama Ketua Tim", "is_lead": True}, {"name": "Nama Anggota Tim"}],
+    "documents": {},
+}
+
+
+def stored() -> dict[str, str]:
+    """Every setting as stored (the default where none is stored)."""
+    cur = get_db().cursor()
+    try:
+        return settings.stored(cur)
+    finally:
+        cur.close()
+
+
+def _key(name: str) -> str:
+    return f"setting_{name}"
+
+
+def _text(values: dict[str, str], name: str, label: str, **kwargs: object) -> str:
+    """A text field prefilled with the stored value; its help names the default."""
+    default = settings.DEFAULTS[name] or t("settings.no_default")
+    return st.text_input(
+        label, value=values[name], key=_key(name), help=t("settings.default", value=default),
+        **kwargs,
+    )  # fmt: skip
+
+
+def _letterhead_help() -> str:
+    default = " / ".join(settings.DEFAULTS["letterhead"].splitlines())
+    return f"{t('settings.letterhead_help')} {t('settings.default', value=default)}"
+
+
+def _kop(values: dict[str, str]) -> dict[str, str]:
+    st.subheader(t("settings.group_kop"))
+    chosen = {
+        "letterhead": st.text_area(
+            t("settings.letterhead"), value=values["letterhead"], key=_key("letterhead"),
+            height=110, max_chars=MAX_TEXT, help=_letterhead_help(),
+        )
+    }  # fmt: skip
+    for column, name in zip(st.columns(2), _KOP, strict=True):
+        with column:
+            chosen[name] = _text(values, name, t(f"settings.{name}"), max_chars=60)
+    return chosen
+
+
+def _number(values: dict[str, str]) -> dict[str, str]:
+    st.subheader(t("settings.group_number"))
+    codes = settings.SECURITY_CODES
+    current = values["security_code"]
+    chosen = {
+        "security_code": st.selectbox(
+            t("settings.security_code"), codes, index=codes.index(current) if current in codes
+            else 0, format_func=lambda code: t(f"security.{code}"), key=_key("security_code"),
+        )
+    }  # fmt: skip
+    for column, name in zip(st.columns(len(_NUMBER)), _NUMBER, strict=True):
+        with column:
+            chosen[name] = _text(values, name, t(f"settings.{name}"), max_chars=60)
+    return chosen
+
+
+def _officials(values: dict[str, str]) -> dict[str, str]:
+    st.subheader(t("settings.group_officials"))
+    chosen: dict[str, str] = {}
+    for who in settings.OFFICIALS:
+        st.markdown(f"**{t(f'official.{who}')}**")
+        for column, part in zip(st.columns([3, 3, 2]), _PARTS, strict=True):
+            with column:
+                name = f"official.{who}.{part}"
+                chosen[name] = _text(values, name, t(f"settings.official_{part}"), max_chars=200)
+    return chosen
+
+
+def form(values: dict[str, str]) -> None:
+    """Every setting, grouped as the documents use them; saved together on one button."""
+    with st.form("settings_form"):
+        chosen = {**_kop(values), **_number(values), **_officials(values)}
+        st.caption(t("settings.empty_is_default"))
+        if not st.form_submit_button(t("settings.save"), key="settings_save", type="primary"):
+            return
+    changed = {name: value for name, value in chosen.items() if value != values[name]}
+    if not changed:
+        st.info(t("settings.unchanged"), icon=":material/info:")
+        return
+    try:
+        service.save_settings(get_db(), actor(), changed, config.now())
+    except DomainError as error:
+        show_error(error)
+        return
+    for name in changed:
+        st.session_state.pop(_key(name), None)  # drawn again from what was stored
+    st.session_state["flash"] = t("settings.saved", n=len(changed))
+    st.rerun()
+
+
+def _for_documents() -> dict[str, object]:
+    cur = get_db().cursor()
+    try:
+        return settings.for_documents(cur)
+    finally:
+        cur.close()
+
+
+def preview() -> dict[str, object]:
+    """The numbers a draft made today gets; returns the settings the documents use."""
+    shaped = _for_documents()
+    st.subheader(t("settings.preview"))
+    on = today()
+    external, memo = st.columns(2)
+    for column, kind, label in (
+        (external, "surat_instansi", "settings.preview_external"),
+        (memo, "memo_deputi", "settings.preview_memo"),
+    ):
+        with column:
+            st.markdown(t(label))
+            st.code(letter_number(shaped, kind, on), language=None)
+    st.caption(t("settings.preview_caption"))
+    return shaped
+
+
+def sample(shaped: dict[str, object]) -> None:
+    """An assignment letter built with the stored kop, font and officials, as .docx."""
+    on = today()
+    monitoring = {
+        **_SAMPLE,
+        "schedule_from": on + dt.timedelta(days=7),
+        "schedule_to": on + dt.timedelta(days=9),
+        "approved_on": on,
+    }
+    st.download_button(
+        t("settings.sample"),
+        data=lambda: BUILDERS["surat_tugas"](shaped, monitoring, on),
+        file_name="contoh-surat-perintah.docx",
+        mime=DOCX_MIME,
+        icon=":material/description:",
+        key="settings_sample",
+        on_click="ignore",
+    )
+    st.caption(t("settings.sample_caption"))
