@@ -14,6 +14,7 @@ from dumas.documents.agency_letter import letter_to_agency
 from dumas.documents.assignment import assignment_letter
 from dumas.documents.common import DOTS, letter_number
 from dumas.documents.files import files_to_clarify
+from dumas.documents.finance import financial_report
 from dumas.documents.memo_deputi import memo_to_deputi
 from dumas.documents.report import substance_report
 from dumas.documents.travel import travel_request_memo
@@ -35,6 +36,7 @@ __all__ = [
     "DOTS",
     "assignment_letter",
     "files_to_clarify",
+    "financial_report",
     "letter_number",
     "letter_to_agency",
     "memo_to_deputi",

@@ -1,0 +1,84 @@
+"""The financial report of a field visit: each cost line planned against actual, per item
+and person, with exact totals; from the team lead to the PPK through the BPP."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dumas.documents.common import (
+    as_signer,
+    clean,
+    date_text,
+    official,
+    period,
+    recorded,
+    rupiah,
+    team_lead,
+)
+from dumas.documents.layout import (
+    body,
+    new_document,
+    para,
+    place_and_date,
+    signature,
+    title,
+    to_bytes,
+)
+from dumas.documents.tables import bold_row, grid_table, label_block
+from dumas.documents.travel import COST_ITEMS
+
+HEADER = ("No", "Uraian", "Pelaksana", "Rencana", "Realisasi", "Selisih")
+
+
+def totals(costs: list[dict]) -> tuple[int, int | None]:
+    """Planned and actual sums in whole rupiah (actual None while a line lacks it)."""
+    planned = sum(int(c.get("planned") or 0) for c in costs)
+    actuals = [c.get("actual") for c in costs]
+    actual = None if any(a is None for a in actuals) else sum(int(a) for a in actuals)
+    return planned, actual
+
+
+def financial_report(settings: dict, monitoring: dict, on: dt.date) -> bytes:
+    """Rincian biaya perjalanan dinas: planned against actual, signed by the team lead."""
+    doc = new_document(settings)
+    title(doc, "LAPORAN KEUANGAN PERJALANAN DINAS",
+          "PEMANTAUAN TINDAK LANJUT PENGADUAN MASYARAKAT")  # fmt: skip
+    letter_no, letter_date = recorded(monitoring, "surat_tugas")
+    label_block(doc, [
+        ("Kepada Yth.", f"{official(settings, 'ppk')['title']} melalui Bendahara Pengeluaran "
+                        "Pembantu"),
+        ("Dasar", f"Surat Perintah Nomor {letter_no} tanggal {letter_date}"),
+        ("Instansi tujuan", clean(monitoring.get("agency"))),
+        ("Lokus", clean(monitoring.get("province"))),
+        ("Waktu", period(monitoring.get("schedule_from"), monitoring.get("schedule_to"))),
+    ])  # fmt: skip
+    para(doc)
+    costs = monitoring.get("costs") or []
+    rows = [
+        [str(i), COST_ITEMS.get(c.get("item"), clean(c.get("item"))), clean(c.get("person")),
+         rupiah(c.get("planned")), rupiah(c.get("actual")), _difference(c)]
+        for i, c in enumerate(costs, start=1)
+    ]  # fmt: skip
+    planned, actual = totals(costs)
+    difference = None if actual is None else actual - planned
+    rows.append(["", "JUMLAH", "", rupiah(planned), rupiah(actual), _signed(difference)])
+    table = grid_table(doc, HEADER, rows, (1.0, 3.6, 3.4, 2.8, 2.8, 2.4), right=(3, 4, 5))
+    bold_row(table)
+    para(doc)
+    body(doc, "Bukti pengeluaran (tiket, kuitansi penginapan, Daftar Pengeluaran Riil, SPD) "
+              "terlampir dan disampaikan kepada PPK melalui BPP.")  # fmt: skip
+    place_and_date(doc, settings, date_text(on))
+    signature(doc, as_signer(team_lead(monitoring), "Ketua Tim"))
+    return to_bytes(doc)
+
+
+def _difference(cost: dict) -> str:
+    if cost.get("actual") is None:
+        return "–"
+    return _signed(int(cost["actual"]) - int(cost.get("planned") or 0))
+
+
+def _signed(amount: int | None) -> str:
+    if amount is None:
+        return "–"
+    return ("−" if amount < 0 else "") + rupiah(abs(amount))
