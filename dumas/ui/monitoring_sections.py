@@ -1,6 +1,6 @@
 """The sections of the "Pemantauan" page: filters, the list of monitorings, its xlsx export.
 
-Steps 4-8 of the SOP come later; for now the approved monitorings are only listed. The
+Each listed monitoring links to its detail (?id=N, dumas/ui/monitoring_detail.py). The
 list carries no complainant data (the PPK and the BPP read it too).
 """
 
@@ -104,7 +104,13 @@ def table(frame: pd.DataFrame) -> None:
         return
     language, names = lang(), tables.labels(COLUMNS, lang())
     shown = named(frame, language)[list(COLUMNS)]
-    column_config = {**names}
+    shown.insert(0, "link", frame["id"].map(lambda i: f"pemantauan?id={i}"))
+    column_config = {
+        **names,
+        "link": st.column_config.LinkColumn(
+            t("col.open"), display_text=t("monitorings.open_detail"), width="small"
+        ),
+    }
     if actor().can(Action.VIEW_PLANS):  # the PPK and the BPP do not open plans
         shown = shown.assign(plan_link=frame["plan_id"].map(lambda p: f"rencana?plan={p}"))
         column_config["plan_link"] = st.column_config.LinkColumn(

@@ -1,0 +1,426 @@
+"""The views of one monitoring's records: Persiapan, Koordinasi, Pelaksanaan, Laporan.
+
+Forms are drawn for the team while the monitoring is in steps 4-7; everyone else reads.
+Widget keys carry the revision the screen showed, so a saved change draws fresh forms;
+what a stale screen could not save is laid over the fresh form once more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from dumas import config, i18n
+from dumas.monitoring_flow import MState
+from dumas.permissions import Action
+from dumas.queries.filters import FOLLOW_UP_STATUSES
+from dumas.services import monitoring as service
+from dumas.services import monitoring_records as records
+from dumas.ui.monitoring_detail import ERROR, Screen, day, document_button, is_stale, run
+from dumas.ui.state import actor, get_db, lang, t, today
+from dumas.ui.widgets import metric_row, plain
+
+DIRECT_DOCUMENTS = ("memo_deputi", "surat_tugas", "memo_keuangan")
+INDIRECT_DOCUMENTS = ("daftar_berkas", "surat_instansi")
+FINANCE_STAGES = ("submitted_on", "bpp_received_on", "ppk_accepted_on")
+COST_COLUMNS = ("item", "user_id", "planned", "actual")
+# Choice fields: their codes and the catalogue prefix of their labels.
+SELECTS = {
+    "kind": (records.ACTIVITY_KINDS, "activity"),
+    "result": (records.RESULTS, "result"),
+    "status": (FOLLOW_UP_STATUSES, "status"),
+}
+Fields = tuple[tuple[str, str], ...]  # (field name, widget: text, area, date, due, select, check)
+Write = Callable[[int, int, dict], object]  # (monitoring id, revision shown, values)
+
+SCOPE: Fields = tuple((name, "area") for name in records.SCOPE_FIELDS)
+REPORT: Fields = tuple((name, "area") for name in records.REPORT_FIELDS)
+CONTACT: Fields = (("contact_name", "text"), ("contact_position", "text"),
+                   ("contact_phone", "text"), ("contact_email", "text"),
+                   ("note", "area"))  # fmt: skip
+DOCUMENT: Fields = (("letter_no", "text"), ("signed_on", "date"))
+ACTIVITY: Fields = (("kind", "select"), ("activity_date", "date"), ("place", "text"),
+                    ("participants", "text"), ("channel", "text"), ("summary", "area"))  # fmt: skip
+AGREEMENT: Fields = (("item", "area"), ("responsible", "text"), ("due_on", "due"))
+RESULT: Fields = (("result", "select"), ("evidence", "area"), ("recommendation", "area"))
+RESPONSE: Fields = (("response_obtained", "check"), ("letter_no", "text"),
+                    ("response_date", "date"), ("status", "select"),
+                    ("summary", "area"))  # fmt: skip
+
+
+def _key(form: str, mid: int, revision: int, name: str) -> str:
+    return f"{form}_{mid}_{revision}_{name}"
+
+
+def _form(screen: Screen, form: str, fields: Fields, stored: dict, write: Write, *,
+          submit: str = "monitoring.save", success: str = "monitoring.saved") -> None:  # fmt: skip
+    """A form prefilled with the stored values, sent with the revision the screen showed."""
+    mid, revision = screen.id, screen.revision
+    kept = st.session_state.pop(f"draft_{form}_{mid}", None)
+    if kept:
+        st.warning(t("monitoring.draft_kept"), icon=":material/edit_note:")
+    current = kept or stored
+    with st.form(f"{form}_{mid}_{revision}"):
+        for name, widget in fields:
+            _widget(_key(form, mid, revision, name), name, widget, current.get(name))
+        names = tuple(name for name, _ in fields)
+        st.form_submit_button(
+            t(submit), key=f"{form}_save", type="primary", on_click=_submit,
+            args=(form, mid, revision, names, write, success),
+        )  # fmt: skip
+
+
+def _widget(key: str, name: str, widget: str, value: object) -> None:
+    label = t(f"field.{name}")
+    if widget == "area":
+        st.text_area(label, value=value if isinstance(value, str) else "", height=90, key=key)
+    elif widget == "text":
+        st.text_input(label, value=value if isinstance(value, str) else "", key=key)
+    elif widget == "check":
+        st.checkbox(label, value=bool(value), key=key)
+    elif widget == "select":
+        codes, prefix = SELECTS[name]
+        st.selectbox(
+            label, options=list(codes), index=codes.index(value) if value in codes else None,
+            format_func=lambda c, prefix=prefix: t(f"{prefix}.{c}"), key=key,
+        )  # fmt: skip
+    else:  # "date": a day that has happened; "due": any day
+        latest = today() if widget == "date" else None
+        value = None if value is None or pd.isna(value) else value
+        st.date_input(label, value=value, max_value=latest, format="DD/MM/YYYY", key=key)
+
+
+def _submit(form: str, mid: int, revision: int, names: tuple, write: Write, success: str) -> None:
+    values = {name: st.session_state.get(_key(form, mid, revision, name)) for name in names}
+    saved = run(lambda: write(mid, revision, values), t(success))
+    if not saved and is_stale(st.session_state.get(ERROR)):  # laid over the next run's form
+        st.session_state[f"draft_{form}_{mid}"] = values
+
+
+def _facts(fields: Fields, values: dict) -> None:
+    """Stored values shown read-only, one labelled line each."""
+    for name, _ in fields:
+        value = values.get(name)
+        shown = day(value) if hasattr(value, "year") else plain(value or i18n.MISSING)
+        st.markdown(f"**{t(f'field.{name}')}:** {shown}")
+
+
+def _heading(key: str) -> None:
+    st.markdown(f"**{t(key)}**")
+
+
+# Persiapan (step 4)
+
+
+def preparation(screen: Screen) -> None:
+    """The scope of the proposal, the letters to clarify, the documents of the method."""
+    _heading("monitoring.scope")
+    if screen.may_write():
+        _form(screen, "scope", SCOPE, screen.records["scope"], _save_scope)
+    else:
+        _facts(SCOPE, screen.records["scope"])
+    _heading("monitoring.letters")
+    letters_table(screen)
+    _heading("monitoring.documents")
+    documents = screen.records["documents"].set_index("kind").to_dict("index")
+    for kind in DIRECT_DOCUMENTS if screen.direct else INDIRECT_DOCUMENTS:
+        with st.container(border=True):
+            _document(screen, kind, documents.get(kind))
+
+
+def _save_scope(mid: int, revision: int, values: dict) -> None:
+    records.save_scope(get_db(), actor(), mid, revision=revision, values=values, now=config.now())
+
+
+def _document(screen: Screen, kind: str, recorded: dict | None) -> None:
+    """One document: its draft to download, then its number and date once signed."""
+    st.markdown(t(f"document.{kind}"))
+    document_button(screen, kind)
+    if recorded:
+        number, on = plain(recorded["letter_no"]), day(recorded["signed_on"])
+        st.caption(t("monitoring.document_recorded", number=number, on=on))
+    elif screen.may_write():
+        _form(screen, f"doc_{kind}", DOCUMENT, {}, partial(_record_document, kind),
+              submit="monitoring.record_document", success="monitoring.document_saved")  # fmt: skip
+    else:
+        st.caption(t("monitoring.document_not_recorded"))
+
+
+def _record_document(kind: str, mid: int, revision: int, values: dict) -> None:
+    number, on = values["letter_no"] or "", values["signed_on"]
+    records.record_document(get_db(), actor(), mid, kind=kind, letter_no=number, signed_on=on,
+                            today=today(), now=config.now())  # fmt: skip
+
+
+def letters_table(screen: Screen) -> None:
+    """The letters to clarify: numbers, date, status, summary, result (no complainant)."""
+    found = screen.letters
+    if found.empty:
+        st.caption(t("monitoring.no_letters"))
+        return
+    shown = pd.DataFrame({
+        t("field.agenda_no"): found["agenda_no"],
+        t("field.letter_no"): found["letter_no"],
+        t("field.letter_date"): [day(d) for d in found["letter_date"]],
+        t("field.status"): [t(f"status.{s}") for s in found["last_status"]],
+        t("field.summary"): found["summary"],
+        t("field.result"): [t(f"result.{r}") if isinstance(r, str) else i18n.MISSING
+                            for r in found["result"]],
+    })  # fmt: skip
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+# Koordinasi (step 5)
+
+
+def coordination(screen: Screen) -> None:
+    """Step 5: when the assignment letter (direct) and the material went, the contact."""
+    dates = records.COORDINATION_DATES if screen.direct else ("material_sent_on",)
+    fields = (*((name, "date") for name in dates), *CONTACT)
+    if screen.may_write():
+        _form(screen, "coord", fields, screen.records["coordination"], _save_coordination)
+    else:
+        _facts(fields, screen.records["coordination"])
+
+
+def _save_coordination(mid: int, revision: int, values: dict) -> None:
+    records.save_coordination(get_db(), actor(), mid, revision=revision, values=values,
+                              today=today(), now=config.now())  # fmt: skip
+
+
+# Pelaksanaan (step 6)
+
+
+def execution(screen: Screen) -> None:
+    """Step 6: the log of activities, the agreements, and a result for every letter."""
+    writes = screen.may_write()
+    _heading("monitoring.activities")
+    _table(screen.records["activities"], ACTIVITY, {"kind": "activity"})
+    if writes:
+        default = {} if screen.direct else {"kind": "kontak_elektronik"}
+        with st.expander(t("monitoring.add_activity"), icon=":material/add:"):
+            _form(screen, "activity", ACTIVITY, default, _add_activity,
+                  submit="monitoring.add", success="monitoring.added")  # fmt: skip
+    _heading("monitoring.agreements")
+    _table(screen.records["agreements"], AGREEMENT, {})
+    if writes:
+        with st.expander(t("monitoring.add_agreement"), icon=":material/handshake:"):
+            _form(screen, "agreement", AGREEMENT, {}, _add_agreement,
+                  submit="monitoring.add", success="monitoring.added")  # fmt: skip
+    _heading("monitoring.results")
+    letters_table(screen)
+    if writes and not screen.letters.empty:
+        _result_form(screen)
+
+
+def _table(frame: pd.DataFrame, fields: Fields, coded: dict[str, str]) -> None:
+    """Logged rows with labelled columns, codes in words, dates in the user's notation."""
+    if frame.empty:
+        st.caption(t("monitoring.none_yet"))
+        return
+    columns = {}
+    for name, widget in fields:
+        values = frame[name]
+        if name in coded:
+            values = [t(f"{coded[name]}.{v}") for v in values]
+        elif widget in ("date", "due"):
+            values = [day(v) for v in values]
+        columns[t(f"field.{name}")] = [v if isinstance(v, str) else "" for v in values]
+    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
+
+
+def _add_activity(mid: int, revision: int, values: dict) -> None:
+    records.add_activity(get_db(), actor(), mid, values=values, today=today(), now=config.now())
+
+
+def _add_agreement(mid: int, revision: int, values: dict) -> None:
+    records.add_agreement(get_db(), actor(), mid, now=config.now(), **values)
+
+
+def _result_form(screen: Screen) -> None:
+    """One letter at a time: its result, and the agency's response when one was obtained."""
+    found = screen.letters.set_index("forwarding_id")
+    names = {int(f): f"{r.agenda_no} · {r.letter_no}" for f, r in found.iterrows()}
+    chosen = st.selectbox(
+        t("monitoring.result_letter"), options=list(names), key=f"result_letter_{screen.id}",
+        format_func=lambda f: names.get(f, str(f)),
+    )  # fmt: skip
+    letter = found.loc[chosen].to_dict()
+    fields = RESULT if pd.notna(letter["response_id"]) else (*RESULT, *RESPONSE)
+    stored = {name: letter[name] for name, _ in RESULT}
+    _form(screen, f"result_{chosen}", fields, stored, partial(_record_result, int(chosen)),
+          submit="monitoring.save_result", success="monitoring.result_saved")  # fmt: skip
+
+
+def _record_result(forwarding_id: int, mid: int, revision: int, values: dict) -> None:
+    response = None
+    if values.get("response_obtained"):
+        response = {name: values[name] for name, _ in RESPONSE[1:]}
+        response["letter_no"] = response["letter_no"] or ""
+    records.record_result(
+        get_db(), actor(), mid, forwarding_id=forwarding_id, result=values["result"] or "",
+        evidence=values["evidence"], recommendation=values["recommendation"],
+        response=response, today=today(), now=config.now(),
+    )  # fmt: skip
+
+
+# Laporan (steps 7-8)
+
+
+def report(screen: Screen) -> None:
+    """Step 7: the narrative, the substance report's draft, money; step 8b: accountability."""
+    _heading("monitoring.report")
+    if screen.may_write():
+        _form(screen, "report", REPORT, screen.records["report"], _save_report)
+    else:
+        _facts(REPORT, screen.records["report"])
+    document_button(screen, "laporan_substansi")
+    if screen.direct:
+        _heading("monitoring.costs")
+        _costs(screen)
+        _heading("monitoring.finance")
+        _finance(screen)
+
+
+def _save_report(mid: int, revision: int, values: dict) -> None:
+    records.save_report(get_db(), actor(), mid, revision=revision, values=values, now=config.now())
+
+
+def _costs(screen: Screen) -> None:
+    """The cost lines in a table editor for the team (read-only otherwise), and the totals."""
+    frame = screen.records["costs"][list(COST_COLUMNS)].astype(
+        {"item": "object", "user_id": "Int64", "planned": "Int64", "actual": "Int64"}
+    )
+    people = {int(p.id): p.name for p in screen.team.itertuples()}
+    cc, money = st.column_config, {"format": "localized", "min_value": 0, "step": 1}
+    columns = {
+        "item": cc.SelectboxColumn(t("field.item"), options=list(records.COST_ITEMS),
+                                   format_func=lambda i: t(f"cost_item.{i}"), required=True),
+        "user_id": cc.SelectboxColumn(t("field.user_id"), options=list(people),
+                                      format_func=lambda u: people.get(u, str(u))),
+        "planned": cc.NumberColumn(t("field.planned"), required=True, **money),
+        "actual": cc.NumberColumn(t("field.actual"), **money),
+    }  # fmt: skip
+    if screen.may_write():
+        _cost_editor(screen, frame, columns)
+    else:
+        _cost_table(screen.records["costs"])
+    planned, actual = (i18n.fmt_rupiah(screen.totals[k], lang()) for k in ("planned", "actual"))
+    metric_row([
+        (t("monitoring.total_planned"), planned),
+        (t("monitoring.total_actual"), actual, t("monitoring.total_actual_help")),
+    ])  # fmt: skip
+
+
+def _cost_table(costs: pd.DataFrame) -> None:
+    """The cost lines read-only, amounts in the user's notation (a dash when unknown)."""
+    if costs.empty:
+        st.caption(t("monitoring.none_yet"))
+        return
+    money = {n: [i18n.fmt_rupiah(v, lang()) for v in costs[n]] for n in ("planned", "actual")}
+    shown = pd.DataFrame({
+        t("field.item"): [t(f"cost_item.{i}") for i in costs["item"]],
+        t("field.user_id"): costs["person"].fillna(i18n.MISSING),
+        t("field.planned"): money["planned"],
+        t("field.actual"): money["actual"],
+    })  # fmt: skip
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _cost_editor(screen: Screen, frame: pd.DataFrame, columns: dict) -> None:
+    """The editor keyed by the revision shown; saved as a whole on the button."""
+    key, mid, revision = f"costs_{screen.id}_{screen.revision}", screen.id, screen.revision
+    st.data_editor(frame, key=key, hide_index=True, num_rows="dynamic", column_config=columns)
+    base = [{n: _plain(v) for n, v in row.items()} for row in frame.to_dict("records")]
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.button(
+            t("monitoring.save_costs"),
+            key="costs_save",
+            type="primary",
+            icon=":material/save:",
+            on_click=_save_costs,
+            args=(mid, revision, key, base),
+        )
+        st.number_input(
+            t("field.year"),
+            min_value=2000,
+            max_value=2100,
+            step=1,
+            value=today().year,
+            key=f"sbm_year_{mid}",
+            width=140,
+        )
+        st.button(t("monitoring.plan_from_sbm"), key="costs_sbm", on_click=_plan_from_sbm,
+                  args=(mid, revision))  # fmt: skip
+
+
+def _plain(value: object) -> object:
+    """A pandas missing value as None, numpy numbers as Python numbers."""
+    if value is None or pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _save_costs(mid: int, revision: int, key: str, base: list[dict]) -> None:
+    edits = st.session_state.get(key) or {}
+    rows = [dict(row) for row in base]
+    for position, changes in (edits.get("edited_rows") or {}).items():
+        rows[int(position)].update(changes)
+    deleted = {int(p) for p in edits.get("deleted_rows") or []}
+    rows = [row for i, row in enumerate(rows) if i not in deleted]
+    rows += [dict(row) for row in edits.get("added_rows") or []]
+    lines = [{name: _plain(row.get(name)) for name in COST_COLUMNS} for row in rows]
+    run(lambda: records.save_costs(get_db(), actor(), mid, revision=revision, rows=lines,
+                                   now=config.now()), t("monitoring.costs_saved"))  # fmt: skip
+
+
+def _plan_from_sbm(mid: int, revision: int) -> None:
+    year = int(st.session_state.get(f"sbm_year_{mid}") or today().year)
+    run(lambda: records.plan_costs_from_sbm(get_db(), actor(), mid, revision=revision,
+                                            year=year, now=config.now()),
+        t("monitoring.costs_planned", year=year))  # fmt: skip
+
+
+def _finance(screen: Screen) -> None:
+    """Submitted by the team, received by the BPP, accepted by the PPK: one line each,
+    with a date and a button for the one who may record that stage now."""
+    done = screen.records["finance"]
+    for position, stage in enumerate(FINANCE_STAGES):
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            st.markdown(f"{t(f'monitoring.finance_{stage}')}: **{day(done.get(stage))}**")
+            if done.get(stage) is not None or not _may_record(screen, stage):
+                continue
+            if position and done.get(FINANCE_STAGES[position - 1]) is None:
+                st.caption(t("monitoring.finance_waits"))
+                continue
+            st.date_input(
+                t("field.finance_date"),
+                value=today(),
+                max_value=today(),
+                format="DD/MM/YYYY",
+                key=f"fin_{stage}_{screen.id}",
+                width=180,
+            )
+            st.button(t(f"monitoring.record_{stage}"), key=f"fin_{stage}",
+                      on_click=_record_finance, args=(screen.id, stage))  # fmt: skip
+
+
+def _may_record(screen: Screen, stage: str) -> bool:
+    """The team submits (once the report is being written), the BPP receives, the PPK accepts."""
+    user, view = actor(), screen.view
+    if stage == "submitted_on":
+        return (user.can(Action.WORK_MONITORING) and user.id in view.team
+                and view.state in (MState.REPORTING, MState.SUBMISSION))  # fmt: skip
+    if stage == "bpp_received_on":
+        return user.can(Action.RECEIVE_ACCOUNTABILITY)
+    return user.can(Action.ACCEPT_ACCOUNTABILITY)
+
+
+def _record_finance(mid: int, stage: str) -> None:
+    on = st.session_state.get(f"fin_{stage}_{mid}")
+    run(lambda: service.record_finance(get_db(), actor(), mid, stage=stage, on=on,
+                                       today=today(), now=config.now()),
+        t("monitoring.finance_saved"))  # fmt: skip

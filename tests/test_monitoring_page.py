@@ -1,0 +1,411 @@
+"""The monitoring detail on the "Pemantauan" page (?id=N) through AppTest, per role.
+
+A direct field visit at Kabid level (the analyst on the team, the Kabid leading it) and
+an indirect official letter led by the Asdep are approved through the real services;
+the team then works through steps 4-8 on the page: scope, signed documents, the move to
+coordination, a result with the agency's response, the costs. Outsiders only read; the
+BPP and the PPK each get the one button of their stage of the accountability.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import docx
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from dumas import auth, config, i18n
+from dumas.db import Database
+from dumas.monitoring_flow import MAct
+from dumas.permissions import Role, User
+from dumas.queries import monitoring as mq
+from dumas.queries import plans as pq
+from dumas.services import monitoring as ms
+from dumas.services import monitoring_records as rec
+from dumas.services import plans
+from dumas.ui import navigation
+from dumas.ui.monitoring_detail import VIEWS
+from dumas.workflow import Act
+from tests.conftest import TODAY, signed_in_app, username
+
+PAGE = "pages/monitorings.py"
+START = dt.datetime.combine(TODAY, dt.time(9), config.TIMEZONE) - dt.timedelta(days=3)
+SIGNED = dt.date(2026, 11, 25)
+
+pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
+
+
+@dataclass(frozen=True)
+class People:
+    analyst: User
+    kasubbid: User
+    kabid: User
+    asdep: User
+    deputi: User
+    ppk: User
+    bpp: User
+
+
+@pytest.fixture
+def people(db: Database) -> People:
+    cur = db.cursor()
+
+    def load(role: Role) -> User:
+        uid = cur.execute(
+            "SELECT id FROM app_user WHERE username = $u", {"u": username(role)}
+        ).fetchone()[0]
+        return auth.load_user(cur, uid)
+
+    roles = (Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI, Role.PPK, Role.BPP)
+    return People(*(load(r) for r in roles))
+
+
+def _rev(db: Database, plan_id: int) -> int:
+    return pq.plan(db.cursor(), plan_id)["revision"]
+
+
+def approved(db: Database, p: People, letters: list[int], *, direct: bool) -> int:
+    """A plan of one row, walked through steps 1-3; returns the monitoring's id.
+    (tests/test_monitoring.py's helper, a few days before today)"""
+    now = START
+    plan_id = plans.create_plan(
+        db, p.analyst, title="Uji", period_label="November 2026", source="database",
+        bidang="Bidang Uji", now=now,
+    )  # fmt: skip
+    plans.add_letters(db, p.analyst, plan_id, revision=1, forwarding_ids=letters, now=now)
+    row_id = int(pq.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])
+    values = (
+        {"method": "kunjungan_lapangan", "level": "kabid", "persons": 2, "days": 3,
+         "transport": 2_500_000, "lodging": 800_000, "allowance": 530_000}
+        if direct
+        else {"method": "surat_resmi", "level": "asdep"}
+    )  # fmt: skip
+    lead = p.kabid if direct else p.asdep
+    plans.save_rows(
+        db, p.analyst, plan_id, revision=_rev(db, plan_id), added=[], deleted=[],
+        updated={row_id: {**values, "team_lead": lead.id, "team": [p.analyst.id]}}, now=now,
+    )  # fmt: skip
+    for who, action in (
+        (p.analyst, Act.SUBMIT),
+        (p.kasubbid, Act.FORWARD),
+        (p.kabid, Act.PROPOSE),
+        (p.asdep, Act.APPROVE),
+    ):
+        plans.act(db, who, plan_id, revision=_rev(db, plan_id), action=action, note="ok", now=now)
+    if not direct:
+        plans.act(db, p.deputi, plan_id, revision=_rev(db, plan_id), action=Act.APPROVE,
+                  note=None, now=now)  # fmt: skip
+    return int(pq.monitorings(db.cursor(), plan_id)["id"][0])
+
+
+@pytest.fixture
+def letters(make, kemendagri: int) -> list[int]:
+    first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
+    return [
+        make.forward(first, kemendagri, dt.date(2026, 3, 2)),
+        make.forward(second, kemendagri, dt.date(2026, 4, 6)),
+    ]
+
+
+@pytest.fixture
+def direct(db: Database, people: People, letters: list[int]) -> int:
+    return approved(db, people, letters, direct=True)
+
+
+@pytest.fixture
+def indirect(db: Database, people: People, letters: list[int]) -> int:
+    return approved(db, people, letters, direct=False)
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
+    """The deferred download callables the page registers, by file name."""
+    registered: dict[str, Callable[[], bytes]] = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        registered[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return registered
+
+
+def rev(db: Database, mid: int) -> int:
+    return mq.detail(db.cursor(), mid)["revision"]
+
+
+def _open(role: Role, mid: int, view: str | None = None) -> AppTest:
+    at = signed_in_app(role, id=mid).run()
+    at.switch_page(PAGE).run()
+    if view:
+        at.segmented_control(key="monitoring_view").set_value(view).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _key(form: str, db: Database, mid: int, name: str) -> str:
+    """A form field's widget key at the monitoring's current revision."""
+    return f"{form}_{mid}_{rev(db, mid)}_{name}"
+
+
+def _buttons(at: AppTest) -> set[str]:
+    return {b.key for b in at.button if b.key}
+
+
+def _messages(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def _prepared(db: Database, p: People, mid: int) -> None:
+    """Step 4 done through the services: scope and the three signed documents."""
+    rec.save_scope(db, p.analyst, mid, revision=rev(db, mid), now=START,
+                   values={"purpose": "Klarifikasi", "partner": "Itjen",
+                           "mechanism": "Rapat koordinasi"})  # fmt: skip
+    for kind in ("memo_deputi", "surat_tugas", "memo_keuangan"):
+        rec.record_document(db, p.analyst, mid, kind=kind, letter_no=f"B-1/{kind}",
+                            signed_on=SIGNED, today=TODAY, now=START)  # fmt: skip
+    ms.advance(db, p.analyst, mid, revision=rev(db, mid), action=MAct.PREPARED, note=None,
+               now=START)  # fmt: skip
+
+
+def _to_reporting(db: Database, p: People, mid: int, letters: list[int]) -> None:
+    """Steps 4-6 of the direct monitoring through the services."""
+    _prepared(db, p, mid)
+    rec.save_coordination(db, p.analyst, mid, revision=rev(db, mid), today=TODAY, now=START,
+                          values={"letter_sent_on": SIGNED, "material_sent_on": SIGNED,
+                                  "contact_name": "Budi"})  # fmt: skip
+    ms.advance(db, p.analyst, mid, revision=rev(db, mid), action=MAct.COORDINATED, note=None,
+               now=START)  # fmt: skip
+    rec.add_activity(db, p.analyst, mid, today=TODAY, now=START,
+                     values={"kind": "rapat_koordinasi", "activity_date": TODAY})  # fmt: skip
+    for forwarding_id in letters:
+        rec.record_result(db, p.analyst, mid, forwarding_id=forwarding_id, result="belum",
+                          evidence=None, recommendation=None, response=None, today=TODAY,
+                          now=START)  # fmt: skip
+    ms.advance(db, p.analyst, mid, revision=rev(db, mid), action=MAct.EXECUTED, note=None,
+               now=START)  # fmt: skip
+
+
+def test_each_listed_monitoring_links_to_its_detail(direct):
+    at = signed_in_app(Role.PPK).run()
+    at.switch_page(PAGE).run()
+    assert at.dataframe[0].value["link"].tolist() == [f"pemantauan?id={direct}"]
+    detail = _open(Role.PPK, direct)
+    assert detail.subheader[0].value == "Kementerian Dalam Negeri"
+    detail.button(key="monitoring_back").click().run()
+    assert "id" not in detail.query_params
+    assert detail.dataframe[0].value["agency"].tolist() == ["Kementerian Dalam Negeri"]
+
+
+@pytest.mark.parametrize("kind", ["direct", "indirect"])
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_the_detail_renders_in_every_view_for_every_role_that_may_see_it(
+    db, people, letters, role, kind
+):
+    mid = approved(db, people, letters, direct=kind == "direct")
+    cur = db.cursor()
+    uid = cur.execute(
+        "SELECT id FROM app_user WHERE username = $u", {"u": username(role)}
+    ).fetchone()[0]
+    visible = PAGE in {p.path for p in navigation.visible(auth.load_user(cur, uid))}
+    assert visible == (role not in (Role.PIMPINAN, Role.ADMIN))
+    if not visible:
+        return
+    at = _open(role, mid)
+    for view in VIEWS:
+        at.segmented_control(key="monitoring_view").set_value(view).run()
+        assert not at.exception, (role, view)
+        assert not at.error, (role, view, _messages(at))
+
+
+def test_an_unknown_id_says_so():
+    at = _open(Role.KABID, 999)
+    assert [w.value for w in at.warning] == ["Pemantauan tidak ditemukan."]
+
+
+def test_the_team_fills_the_scope_records_the_documents_and_moves_to_coordination(
+    db, people, direct
+):
+    at = _open(Role.ANALIS, direct, "preparation")
+    blocked = [c.value for c in at.caption if c.value.startswith("Persiapan selesai")]
+    assert blocked and "Lengkapi dulu cakupan" in blocked[0]  # the guard says what is missing
+    scope = {"purpose": "Klarifikasi tindak lanjut", "partner": "Inspektorat Jenderal",
+             "mechanism": "Rapat koordinasi", "expected_results": "Status jelas",
+             "expected_relationship": "Kerja sama berlanjut"}  # fmt: skip
+    for name, text in scope.items():
+        at.text_area(key=_key("scope", db, direct, name)).input(text)
+    at.button(key="scope_save").click().run()
+    assert "Disimpan." in [s.value for s in at.success]
+    assert mq.records(db.cursor(), direct)["scope"]["partner"] == "Inspektorat Jenderal"
+    for kind in ("memo_deputi", "surat_tugas", "memo_keuangan"):
+        at.text_input(key=_key(f"doc_{kind}", db, direct, "letter_no")).input(f"B-7/{kind}")
+        at.date_input(key=_key(f"doc_{kind}", db, direct, "signed_on")).set_value(SIGNED)
+        at.button(key=f"doc_{kind}_save").click().run()
+        assert not at.error, _messages(at)
+    shown = [c.value for c in at.caption]
+    assert "Nomor B\\-7/surat\\_tugas, ditandatangani 25 Nov 2026." in shown
+    at.text_area(key=f"mnote_{direct}").input("Dokumen lengkap")
+    at.button(key="mact_prepared").click().run()
+    assert not at.exception
+    assert mq.detail(db.cursor(), direct)["state"] == "coordination"
+    assert "Tercatat: Persiapan selesai." in [s.value for s in at.success]
+    events = mq.events(db.cursor(), direct)
+    assert events["note"].iloc[-1] == "Dokumen lengkap"
+
+
+def test_the_assignment_letter_of_a_kabid_level_monitoring_is_signed_by_the_asdep(
+    direct, downloads
+):
+    at = _open(Role.KABID, direct, "preparation")
+    assert sorted(b.label for b in at.get("download_button")) == ["Unduh draf .docx"] * 3
+    assert {f"memo-deputi-{direct}.docx", f"memo-keuangan-{direct}.docx"} <= set(downloads)
+    letter = docx.Document(io.BytesIO(downloads[f"surat-tugas-{direct}.docx"]()))
+    lines = [p.text.strip() for p in letter.paragraphs]
+    assert "SURAT PERINTAH" in lines
+    assert "Asisten Deputi Pengaduan Masyarakat," in lines  # the signature block
+    assert "Pejabat Pembuat Komitmen," not in lines
+    text = "\n".join(lines) + "".join(c.text for t in letter.tables for c in t._cells)
+    assert "Kementerian Dalam Negeri" in text
+    assert "Siti Aminah" not in text
+
+
+def test_an_indirect_monitoring_offers_its_file_list_and_agency_letter(indirect, downloads):
+    at = _open(Role.ASDEP, indirect, "preparation")
+    assert len(at.get("download_button")) == 2
+    assert {f"daftar-berkas-{indirect}.docx", f"surat-instansi-{indirect}.docx"} <= set(downloads)
+    assert f"surat-tugas-{indirect}.docx" not in downloads
+    report = _open(Role.DEPUTI, indirect, "report")
+    assert not [m for m in report.markdown if "Biaya" in m.value]  # no money when indirect
+    assert f"laporan-pemantauan-{indirect}.docx" in downloads
+    assert docx.Document(io.BytesIO(downloads[f"laporan-pemantauan-{indirect}.docx"]()))
+
+
+def test_a_response_obtained_through_the_page_answers_the_letter(db, people, direct, letters):
+    _prepared(db, people, direct)
+    first = letters[0]
+    at = _open(Role.ANALIS, direct, "execution")
+    at.selectbox(key=f"result_letter_{direct}").set_value(first).run()
+    form = f"result_{first}"
+    at.selectbox(key=_key(form, db, direct, "result")).set_value("ditindaklanjuti")
+    at.text_area(key=_key(form, db, direct, "evidence")).input("Surat Itjen")
+    at.checkbox(key=_key(form, db, direct, "response_obtained")).check()
+    at.text_input(key=_key(form, db, direct, "letter_no")).input("700/123/Itjen")
+    at.date_input(key=_key(form, db, direct, "response_date")).set_value(SIGNED)
+    at.selectbox(key=_key(form, db, direct, "status")).set_value("selesai")
+    at.text_area(key=_key(form, db, direct, "summary")).input("Diterima saat pemantauan")
+    at.button(key=f"{form}_save").click().run()
+    assert not at.error, _messages(at)
+    assert "Hasil surat dicatat." in [s.value for s in at.success]
+    found = mq.letters(db.cursor(), direct, TODAY).set_index("forwarding_id")
+    assert bool(found.loc[first, "answered"]) is True
+    assert bool(found.loc[letters[1], "answered"]) is False
+    assert found.loc[first, "result"] == "ditindaklanjuti"
+    table = at.dataframe[-1].value
+    assert "Sudah ditindaklanjuti" in table["Hasil"].tolist()
+
+
+def test_the_costs_editor_saves_and_the_totals_show_exact_rupiah(db, people, direct):
+    p = people
+    rec.save_costs(db, p.analyst, direct, revision=rev(db, direct), now=START,
+                   rows=[{"item": "penginapan", "user_id": None, "planned": 1_600_000,
+                          "actual": None}])  # fmt: skip
+    at = _open(Role.ANALIS, direct, "report")
+    at.session_state[f"costs_{direct}_{rev(db, direct)}"] = {
+        "edited_rows": {0: {"actual": 1_450_000}},
+        "added_rows": [
+            {"item": "transport", "user_id": p.kabid.id, "planned": 2_500_000,
+             "actual": 2_350_500},
+            {"item": "uang_harian", "user_id": p.analyst.id, "planned": 1_590_000.0,
+             "actual": 1_590_001},
+        ],
+        "deleted_rows": [],
+    }  # fmt: skip
+    at.run()
+    at.button(key="costs_save").click().run()
+    assert not at.error, _messages(at)
+    assert "Biaya disimpan." in [s.value for s in at.success]
+    assert mq.cost_totals(db.cursor(), direct) == {"planned": 5_690_000, "actual": 5_390_501}
+    shown = {m.label: m.value for m in at.metric}
+    assert shown == {"Total rencana": "Rp5.690.000", "Total realisasi": "Rp5.390.501"}
+    costs = mq.costs(db.cursor(), direct)
+    assert costs["person"].fillna("").tolist() == ["", "Kabid Uji", "Analis Uji"]
+
+
+def test_a_cost_line_for_someone_off_the_team_is_refused_and_nothing_saved(db, people, direct):
+    at = _open(Role.ANALIS, direct, "report")
+    at.session_state[f"costs_{direct}_{rev(db, direct)}"] = {
+        "edited_rows": {},
+        "added_rows": [{"item": "transport", "user_id": people.ppk.id, "planned": 100}],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="costs_save").click().run()
+    assert any("harus anggota tim" in m for m in _messages(at))
+    assert mq.costs(db.cursor(), direct).empty
+
+
+def test_the_bpp_sees_only_the_bpp_button(db, people, direct, letters):
+    _to_reporting(db, people, direct, letters)
+    ms.record_finance(db, people.analyst, direct, stage="submitted_on", on=TODAY, today=TODAY,
+                      now=START)  # fmt: skip
+    at = _open(Role.BPP, direct, "report")
+    assert {k for k in _buttons(at) if k != "monitoring_back"} == {"fin_bpp_received_on"}
+    assert not at.text_area and not at.text_input
+    at.button(key="fin_bpp_received_on").click().run()
+    assert "Tahap pertanggungjawaban dicatat." in [s.value for s in at.success]
+    assert mq.records(db.cursor(), direct)["finance"]["bpp_received_on"] == TODAY
+    ppk = _open(Role.PPK, direct, "report")
+    assert {k for k in _buttons(ppk) if k != "monitoring_back"} == {"fin_ppk_accepted_on"}
+    team = _open(Role.ANALIS, direct, "report")
+    assert not {k for k in _buttons(team) if k.startswith("fin_")}  # submitted already
+
+
+def test_a_stale_click_shows_the_monitoring_changed_message(db, people, direct):
+    at = _open(Role.ANALIS, direct, "preparation")  # drawn at this revision
+    at.text_area(key=_key("scope", db, direct, "purpose")).input("Tujuan saya")
+    rec.save_scope(db, people.kabid, direct, revision=rev(db, direct), now=START,
+                   values={"purpose": "Tujuan Kabid"})  # fmt: skip
+    at.button(key="scope_save").click().run()
+    assert any("sudah diubah oleh Kabid Uji" in m for m in _messages(at))
+    assert mq.records(db.cursor(), direct)["scope"]["purpose"] == "Tujuan Kabid"
+    assert any("belum tersimpan" in w.value for w in at.warning)
+    assert at.text_area(key=_key("scope", db, direct, "purpose")).value == "Tujuan saya"
+
+
+def test_a_kasubbid_not_on_the_team_sees_no_forms(db, people, direct, letters):
+    _prepared(db, people, direct)
+    at = _open(Role.KASUBBID, direct)
+    for view in VIEWS:
+        at.segmented_control(key="monitoring_view").set_value(view).run()
+        assert not at.exception, view
+        inputs = [*at.text_area, *at.text_input, *at.date_input, *at.checkbox]
+        assert inputs == [], view
+        assert _buttons(at) <= {"monitoring_back"}, view
+    assert not [c for c in at.caption if "Persiapan selesai" in c.value]  # no moves either
+
+
+def test_the_history_names_every_event_in_words(db, people, direct):
+    _prepared(db, people, direct)
+    at = _open(Role.ASDEP, direct, "history")
+    table = at.dataframe[-1].value
+    assert table["Peristiwa"].tolist() == [
+        "Cakupan disimpan",
+        "Nomor dokumen dicatat",
+        "Nomor dokumen dicatat",
+        "Nomor dokumen dicatat",
+        "Persiapan selesai",
+    ]
+    # every action an event can carry (services/monitoring*.py) reads in both languages
+    records = ("scope", "document", "coordination", "activity", "agreement", "result",
+               "report", "costs")  # fmt: skip
+    finance = ("finance_submitted_on", "finance_bpp_received_on", "finance_ppk_accepted_on")
+    actions = [*(a.value for a in MAct), *records, *finance]
+    for lang in i18n.LANGUAGES:
+        assert [a for a in actions if f"m_event.{a}" not in i18n.MESSAGES[lang]] == []
+        assert [v for v in VIEWS if f"monitoring.view_{v}" not in i18n.MESSAGES[lang]] == []
