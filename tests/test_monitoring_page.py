@@ -337,6 +337,19 @@ def test_the_costs_editor_saves_and_the_totals_show_exact_rupiah(db, people, dir
     assert costs["person"].fillna("").tolist() == ["", "Kabid Uji", "Analis Uji"]
 
 
+def test_the_financial_report_downloads_with_the_saved_lines_and_exact_totals(
+    db, people, direct, downloads
+):
+    rec.save_costs(db, people.analyst, direct, revision=rev(db, direct), now=START, rows=[
+        {"item": "penginapan", "user_id": None, "planned": 1_600_000, "actual": 1_450_000},
+        {"item": "transport", "user_id": people.kabid.id, "planned": 2_500_000,
+         "actual": 2_350_501}])  # fmt: skip
+    _open(Role.KABID, direct, "report")
+    report = docx.Document(io.BytesIO(downloads[f"laporan-keuangan-{direct}.docx"]()))
+    total = [c.text for c in report.tables[-1].rows[-1].cells]
+    assert total[1:] == ["JUMLAH", "", "Rp4.100.000", "Rp3.800.501", "−Rp299.499"]
+
+
 def test_a_cost_line_for_someone_off_the_team_is_refused_and_nothing_saved(db, people, direct):
     at = _open(Role.ANALIS, direct, "report")
     at.session_state[f"costs_{direct}_{rev(db, direct)}"] = {

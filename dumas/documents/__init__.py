@@ -31,9 +31,13 @@ BUILDERS: dict[str, Builder] = {
     "laporan_substansi": substance_report,
 }
 
+# Every draft the app offers: the recorded kinds and the financial report (no number).
+DRAFTS: dict[str, Builder] = {**BUILDERS, "laporan_keuangan": financial_report}
+
 __all__ = [
     "BUILDERS",
     "DOTS",
+    "DRAFTS",
     "assignment_letter",
     "files_to_clarify",
     "financial_report",

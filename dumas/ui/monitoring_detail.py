@@ -17,7 +17,7 @@ import streamlit as st
 
 from dumas import config, i18n, workflow
 from dumas import monitoring_flow as flow
-from dumas.documents import BUILDERS
+from dumas.documents import DRAFTS
 from dumas.errors import DomainError
 from dumas.monitoring_flow import MAct, MonitoringView
 from dumas.permissions import Action
@@ -41,6 +41,7 @@ FILE_NAMES = {
     "daftar_berkas": "daftar-berkas",
     "surat_instansi": "surat-instansi",
     "laporan_substansi": "laporan-pemantauan",
+    "laporan_keuangan": "laporan-keuangan",
 }
 
 
@@ -272,7 +273,7 @@ def document_button(screen: Screen, kind: str) -> None:
     def build() -> bytes:  # runs in another thread: a cursor of its own, values by closure
         cur = database.cursor()
         try:
-            return BUILDERS[kind](for_documents(cur), mq.document_data(cur, monitoring_id, on), on)
+            return DRAFTS[kind](for_documents(cur), mq.document_data(cur, monitoring_id, on), on)
         finally:
             cur.close()
 

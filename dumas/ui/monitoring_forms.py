@@ -14,14 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from dumas import config, i18n
-from dumas.monitoring_flow import MState
-from dumas.permissions import Action
 from dumas.queries.filters import FOLLOW_UP_STATUSES
-from dumas.services import monitoring as service
 from dumas.services import monitoring_records as records
+from dumas.ui import monitoring_money as money
 from dumas.ui.monitoring_detail import ERROR, Screen, day, document_button, is_stale, run
-from dumas.ui.state import actor, get_db, lang, t, today
-from dumas.ui.widgets import metric_row, plain
+from dumas.ui.state import actor, get_db, t, today
+from dumas.ui.widgets import plain
 
 DIRECT_DOCUMENTS = ("memo_deputi", "surat_tugas", "memo_keuangan")
 INDIRECT_DOCUMENTS = ("daftar_berkas", "surat_instansi")
@@ -280,147 +278,10 @@ def report(screen: Screen) -> None:
     document_button(screen, "laporan_substansi")
     if screen.direct:
         _heading("monitoring.costs")
-        _costs(screen)
+        money.costs(screen)
         _heading("monitoring.finance")
-        _finance(screen)
+        money.finance(screen)
 
 
 def _save_report(mid: int, revision: int, values: dict) -> None:
     records.save_report(get_db(), actor(), mid, revision=revision, values=values, now=config.now())
-
-
-def _costs(screen: Screen) -> None:
-    """The cost lines in a table editor for the team (read-only otherwise), and the totals."""
-    frame = screen.records["costs"][list(COST_COLUMNS)].astype(
-        {"item": "object", "user_id": "Int64", "planned": "Int64", "actual": "Int64"}
-    )
-    people = {int(p.id): p.name for p in screen.team.itertuples()}
-    cc, money = st.column_config, {"format": "localized", "min_value": 0, "step": 1}
-    columns = {
-        "item": cc.SelectboxColumn(t("field.item"), options=list(records.COST_ITEMS),
-                                   format_func=lambda i: t(f"cost_item.{i}"), required=True),
-        "user_id": cc.SelectboxColumn(t("field.user_id"), options=list(people),
-                                      format_func=lambda u: people.get(u, str(u))),
-        "planned": cc.NumberColumn(t("field.planned"), required=True, **money),
-        "actual": cc.NumberColumn(t("field.actual"), **money),
-    }  # fmt: skip
-    if screen.may_write():
-        _cost_editor(screen, frame, columns)
-    else:
-        _cost_table(screen.records["costs"])
-    planned, actual = (i18n.fmt_rupiah(screen.totals[k], lang()) for k in ("planned", "actual"))
-    metric_row([
-        (t("monitoring.total_planned"), planned),
-        (t("monitoring.total_actual"), actual, t("monitoring.total_actual_help")),
-    ])  # fmt: skip
-
-
-def _cost_table(costs: pd.DataFrame) -> None:
-    """The cost lines read-only, amounts in the user's notation (a dash when unknown)."""
-    if costs.empty:
-        st.caption(t("monitoring.none_yet"))
-        return
-    money = {n: [i18n.fmt_rupiah(v, lang()) for v in costs[n]] for n in ("planned", "actual")}
-    shown = pd.DataFrame({
-        t("field.item"): [t(f"cost_item.{i}") for i in costs["item"]],
-        t("field.user_id"): costs["person"].fillna(i18n.MISSING),
-        t("field.planned"): money["planned"],
-        t("field.actual"): money["actual"],
-    })  # fmt: skip
-    st.dataframe(shown, hide_index=True, width="stretch")
-
-
-def _cost_editor(screen: Screen, frame: pd.DataFrame, columns: dict) -> None:
-    """The editor keyed by the revision shown; saved as a whole on the button."""
-    key, mid, revision = f"costs_{screen.id}_{screen.revision}", screen.id, screen.revision
-    st.data_editor(frame, key=key, hide_index=True, num_rows="dynamic", column_config=columns)
-    base = [{n: _plain(v) for n, v in row.items()} for row in frame.to_dict("records")]
-    with st.container(horizontal=True, vertical_alignment="bottom"):
-        st.button(
-            t("monitoring.save_costs"),
-            key="costs_save",
-            type="primary",
-            icon=":material/save:",
-            on_click=_save_costs,
-            args=(mid, revision, key, base),
-        )
-        st.number_input(
-            t("field.year"),
-            min_value=2000,
-            max_value=2100,
-            step=1,
-            value=today().year,
-            key=f"sbm_year_{mid}",
-            width=140,
-        )
-        st.button(t("monitoring.plan_from_sbm"), key="costs_sbm", on_click=_plan_from_sbm,
-                  args=(mid, revision))  # fmt: skip
-
-
-def _plain(value: object) -> object:
-    """A pandas missing value as None, numpy numbers as Python numbers."""
-    if value is None or pd.isna(value):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
-def _save_costs(mid: int, revision: int, key: str, base: list[dict]) -> None:
-    edits = st.session_state.get(key) or {}
-    rows = [dict(row) for row in base]
-    for position, changes in (edits.get("edited_rows") or {}).items():
-        rows[int(position)].update(changes)
-    deleted = {int(p) for p in edits.get("deleted_rows") or []}
-    rows = [row for i, row in enumerate(rows) if i not in deleted]
-    rows += [dict(row) for row in edits.get("added_rows") or []]
-    lines = [{name: _plain(row.get(name)) for name in COST_COLUMNS} for row in rows]
-    run(lambda: records.save_costs(get_db(), actor(), mid, revision=revision, rows=lines,
-                                   now=config.now()), t("monitoring.costs_saved"))  # fmt: skip
-
-
-def _plan_from_sbm(mid: int, revision: int) -> None:
-    year = int(st.session_state.get(f"sbm_year_{mid}") or today().year)
-    run(lambda: records.plan_costs_from_sbm(get_db(), actor(), mid, revision=revision,
-                                            year=year, now=config.now()),
-        t("monitoring.costs_planned", year=year))  # fmt: skip
-
-
-def _finance(screen: Screen) -> None:
-    """Submitted by the team, received by the BPP, accepted by the PPK: one line each,
-    with a date and a button for the one who may record that stage now."""
-    done = screen.records["finance"]
-    for position, stage in enumerate(FINANCE_STAGES):
-        with st.container(horizontal=True, vertical_alignment="bottom"):
-            st.markdown(f"{t(f'monitoring.finance_{stage}')}: **{day(done.get(stage))}**")
-            if done.get(stage) is not None or not _may_record(screen, stage):
-                continue
-            if position and done.get(FINANCE_STAGES[position - 1]) is None:
-                st.caption(t("monitoring.finance_waits"))
-                continue
-            st.date_input(
-                t("field.finance_date"),
-                value=today(),
-                max_value=today(),
-                format="DD/MM/YYYY",
-                key=f"fin_{stage}_{screen.id}",
-                width=180,
-            )
-            st.button(t(f"monitoring.record_{stage}"), key=f"fin_{stage}",
-                      on_click=_record_finance, args=(screen.id, stage))  # fmt: skip
-
-
-def _may_record(screen: Screen, stage: str) -> bool:
-    """The team submits (once the report is being written), the BPP receives, the PPK accepts."""
-    user, view = actor(), screen.view
-    if stage == "submitted_on":
-        return (user.can(Action.WORK_MONITORING) and user.id in view.team
-                and view.state in (MState.REPORTING, MState.SUBMISSION))  # fmt: skip
-    if stage == "bpp_received_on":
-        return user.can(Action.RECEIVE_ACCOUNTABILITY)
-    return user.can(Action.ACCEPT_ACCOUNTABILITY)
-
-
-def _record_finance(mid: int, stage: str) -> None:
-    on = st.session_state.get(f"fin_{stage}_{mid}")
-    run(lambda: service.record_finance(get_db(), actor(), mid, stage=stage, on=on,
-                                       today=today(), now=config.now()),
-        t("monitoring.finance_saved"))  # fmt: skip
