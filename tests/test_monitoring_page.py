@@ -255,6 +255,7 @@ def test_the_team_fills_the_scope_records_the_documents_and_moves_to_coordinatio
     assert not at.exception
     assert mq.detail(db.cursor(), direct)["state"] == "coordination"
     assert "Tercatat: Persiapan selesai." in [s.value for s in at.success]
+    assert at.segmented_control(key="monitoring_view").value == "coordination"  # follows
     events = mq.events(db.cursor(), direct)
     assert events["note"].iloc[-1] == "Dokumen lengkap"
 
@@ -263,7 +264,11 @@ def test_the_assignment_letter_of_a_kabid_level_monitoring_is_signed_by_the_asde
     direct, downloads
 ):
     at = _open(Role.KABID, direct, "preparation")
-    assert sorted(b.label for b in at.get("download_button")) == ["Unduh draf .docx"] * 3
+    assert sorted(b.label for b in at.get("download_button")) == [
+        "Unduh draf Memorandum Asdep kepada Deputi (usulan pemantauan) (.docx)",
+        "Unduh draf Memorandum PPK kepada Kepala Biro Keuangan (fasilitas perjalanan) (.docx)",
+        "Unduh draf Surat perintah penugasan (.docx)",
+    ]
     assert {f"memo-deputi-{direct}.docx", f"memo-keuangan-{direct}.docx"} <= set(downloads)
     letter = docx.Document(io.BytesIO(downloads[f"surat-tugas-{direct}.docx"]()))
     lines = [p.text.strip() for p in letter.paragraphs]

@@ -235,7 +235,7 @@ def progress_demo_monitorings(db: Database, today: dt.date) -> None:
     _demo_settings(db, today)
     kabid, asdep = _user(db, "kabid"), _user(db, "asdep")
     rows = db.cursor().execute("SELECT id, method FROM monitoring ORDER BY id").fetchall()
-    start = today - dt.timedelta(days=26)
+    start = calendar.add_working_days(db.cursor(), today - dt.timedelta(days=27), 1)
     visits = [mid for mid, method in rows if method == "kunjungan_lapangan"]
     letters = [mid for mid, method in rows if method == "surat_resmi"]
     if visits:

@@ -545,6 +545,7 @@ MESSAGES: dict[str, str] = {
     "cost_item.sewa_kendaraan": "Vehicle hire",
     "cost_item.transport": "Transport",
     "cost_item.uang_harian": "Daily allowance",
+    "document.laporan_keuangan": "Financial report of the trip (planned and actual)",
     "document.laporan_substansi": "Monitoring report (substance)",
     "document.memo_deputi": "Memorandum from the Asdep to the Deputi (proposal)",
     "document.memo_keuangan": "Memorandum from the PPK to the Head of Finance (travel)",
@@ -738,7 +739,7 @@ MESSAGES: dict[str, str] = {
     "monitoring.document_saved": "Document number and date recorded.",
     "monitoring.documents": "Documents",
     "monitoring.done": "Recorded: {event}.",
-    "monitoring.download_docx": "Download .docx draft",
+    "monitoring.download_docx": "Download the draft {name} (.docx)",
     "monitoring.draft_kept": (
         "Your unsaved entries are still in this form, over the latest version. Check them and"
         " save again."
@@ -781,6 +782,8 @@ MESSAGES: dict[str, str] = {
     "monitoring.view_preparation": "Preparation",
     "monitoring.view_report": "Report",
     "monitorings.open_detail": "Open",
+    # Widgets
+    "widget.choose": "Choose…",
     # Follow-up dashboard, complaint page, forms, errors, command line
     "agencies.rule": "Only agencies with at least {n} forwarding letters are ranked; the others are listed unranked.",
     "agencies.title": "Agency responsiveness",

@@ -547,6 +547,7 @@ MESSAGES: dict[str, str] = {
     "cost_item.sewa_kendaraan": "Sewa kendaraan",
     "cost_item.transport": "Transpor",
     "cost_item.uang_harian": "Uang harian",
+    "document.laporan_keuangan": "Laporan keuangan perjalanan dinas (rencana dan realisasi)",
     "document.laporan_substansi": "Laporan hasil pemantauan (substansi)",
     "document.memo_deputi": "Memorandum Asdep kepada Deputi (usulan pemantauan)",
     "document.memo_keuangan": "Memorandum PPK kepada Kepala Biro Keuangan (fasilitas perjalanan)",
@@ -741,7 +742,7 @@ MESSAGES: dict[str, str] = {
     "monitoring.document_saved": "Nomor dan tanggal dokumen dicatat.",
     "monitoring.documents": "Dokumen",
     "monitoring.done": "Tercatat: {event}.",
-    "monitoring.download_docx": "Unduh draf .docx",
+    "monitoring.download_docx": "Unduh draf {name} (.docx)",
     "monitoring.draft_kept": (
         "Isian Anda yang belum tersimpan masih ada di formulir ini, di atas versi terbaru. "
         "Periksa lalu simpan lagi."
@@ -784,6 +785,8 @@ MESSAGES: dict[str, str] = {
     "monitoring.view_preparation": "Persiapan",
     "monitoring.view_report": "Laporan",
     "monitorings.open_detail": "Buka",
+    # Widgets
+    "widget.choose": "Pilih…",
     # Follow-up dashboard, complaint page, forms, errors, command line
     "agencies.rule": "Peringkat hanya untuk instansi dengan sedikitnya {n} surat penerusan; instansi lain ditampilkan tanpa peringkat.",
     "agencies.title": "Responsivitas instansi",

@@ -249,6 +249,9 @@ def _move(monitoring_id: int, revision: int, action: MAct, note_key: str) -> Non
     )
     if done:
         state.pop(note_key, None)
+        # Show the view of the step the monitoring has just reached.
+        target = next(t.next_state.value for t in flow.TRANSITIONS if t.action is action)
+        state["monitoring_view"] = target if target in VIEWS else "report"
 
 
 def choose_view(screen: Screen) -> str:
@@ -278,7 +281,7 @@ def document_button(screen: Screen, kind: str) -> None:
             cur.close()
 
     st.download_button(
-        t("monitoring.download_docx"),
+        t("monitoring.download_docx", name=t(f"document.{kind}")),
         data=build,
         mime=DOCX,
         icon=":material/download:",

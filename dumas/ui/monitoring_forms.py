@@ -84,6 +84,7 @@ def _widget(key: str, name: str, widget: str, value: object) -> None:
         st.selectbox(
             label, options=list(codes), index=codes.index(value) if value in codes else None,
             format_func=lambda c, prefix=prefix: t(f"{prefix}.{c}"), key=key,
+            placeholder=t("widget.choose"),
         )  # fmt: skip
     else:  # "date": a day that has happened; "due": any day
         latest = today() if widget == "date" else None

@@ -279,6 +279,7 @@ def work_programme_form(plan: dict) -> None:
             index=None,
             format_func=lambda a: agencies.get(a, str(a)),
             key="wp_agency",
+            placeholder=t("widget.choose"),
         )
         st.text_input(t("field.origin_reason"), key="wp_reason")
         st.selectbox(

@@ -61,6 +61,7 @@ def _remove_form(plan: dict, row_id: int, own: pd.DataFrame) -> None:
         options=list(labels),
         key=key,
         format_func=lambda f: labels.get(f, str(f)),
+        placeholder=t("widget.choose"),
     )
     st.button(
         t("plans.remove"),
