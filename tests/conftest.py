@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -167,6 +167,23 @@ def kemendagri(make: Factory) -> int:
 @pytest.fixture
 def bpn(make: Factory) -> int:
     return make.agency("Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional")
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
+    """The data callables of the download buttons a page draws from now on, by file name
+    (st.download_button(data=callable) builds the file only when clicked)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    registered: dict[str, Callable[[], bytes]] = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        registered[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return registered
 
 
 @pytest.fixture(scope="session")

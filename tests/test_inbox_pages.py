@@ -11,13 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import openpyxl
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dumas import auth, config, workflow
@@ -305,20 +303,6 @@ def test_the_monitorings_filter_by_level_and_state(approved):
     at.multiselect(key="monitoring_level").set_value(["kabid"]).run()
     at.multiselect(key="monitoring_state").set_value(["preparation"]).run()
     assert len(at.dataframe[0].value) == 1
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
-    """The deferred download callables the page registers, by file name."""
-    registered: dict[str, Callable[[], bytes]] = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        registered[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return registered
 
 
 def test_the_monitorings_xlsx_reads_back_with_names_numbers_and_no_complainant(approved, downloads):

@@ -9,125 +9,34 @@ the visit goes to the PPK through the BPP. Every call is a real service on a rea
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 
-from dumas import auth, config
+from dumas import config
 from dumas.db import Database
 from dumas.errors import Conflict, DomainError, ValidationError
 from dumas.monitoring_flow import MAct, MState
-from dumas.permissions import Forbidden, Role, User
+from dumas.permissions import Forbidden, User
 from dumas.queries import followup
 from dumas.queries import monitoring as mq
-from dumas.queries import plans as pq
 from dumas.queries.filters import Filters
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
-from dumas.services import plans
-from dumas.workflow import Act, LateBy
-from tests.conftest import TODAY, username
+from dumas.workflow import LateBy
+from tests import monitoring_support as support
+from tests.conftest import TODAY
+from tests.monitoring_support import People, people_of
 
 START = dt.datetime(2026, 12, 21, 9, 0, tzinfo=config.TIMEZONE)  # Monday before Christmas
 
 
-@dataclass(frozen=True)
-class People:
-    analyst: User
-    kasubbid: User
-    kabid: User
-    asdep: User
-    deputi: User
-    ppk: User
-    bpp: User
-
-
 @pytest.fixture
 def people(db: Database) -> People:
-    cur = db.cursor()
-
-    def load(role: Role) -> User:
-        uid = cur.execute(
-            "SELECT id FROM app_user WHERE username = $u", {"u": username(role)}
-        ).fetchone()[0]
-        return auth.load_user(cur, uid)
-
-    return People(
-        *(
-            load(r)
-            for r in (
-                Role.ANALIS,
-                Role.KASUBBID,
-                Role.KABID,
-                Role.ASDEP,
-                Role.DEPUTI,
-                Role.PPK,
-                Role.BPP,
-            )
-        )
-    )
-
-
-def _rev(db: Database, plan_id: int) -> int:
-    return pq.plan(db.cursor(), plan_id)["revision"]
+    return people_of(db)
 
 
 def approved(db: Database, p: People, letters: list[int], *, direct: bool) -> int:
-    """A plan of one row, walked through steps 1-3; returns the monitoring's id."""
-    now = START - dt.timedelta(days=7)
-    plan_id = plans.create_plan(
-        db,
-        p.analyst,
-        title="Uji",
-        period_label="Desember 2026",
-        source="database",
-        bidang="Bidang Uji",
-        now=now,
-    )
-    plans.add_letters(db, p.analyst, plan_id, revision=1, forwarding_ids=letters, now=now)
-    row_id = int(pq.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])
-    values = (
-        {
-            "method": "kunjungan_lapangan",
-            "level": "kabid",
-            "persons": 2,
-            "days": 3,
-            "transport": 2_500_000,
-            "lodging": 800_000,
-            "allowance": 530_000,
-        }
-        if direct
-        else {"method": "surat_resmi", "level": "asdep"}
-    )
-    lead = p.kabid if direct else p.asdep
-    plans.save_rows(
-        db,
-        p.analyst,
-        plan_id,
-        revision=_rev(db, plan_id),
-        added=[],
-        deleted=[],
-        updated={row_id: {**values, "team_lead": lead.id, "team": [p.analyst.id]}},
-        now=now,
-    )
-    for who, action in (
-        (p.analyst, Act.SUBMIT),
-        (p.kasubbid, Act.FORWARD),
-        (p.kabid, Act.PROPOSE),
-        (p.asdep, Act.APPROVE),
-    ):
-        plans.act(db, who, plan_id, revision=_rev(db, plan_id), action=action, note="ok", now=now)
-    if not direct:
-        plans.act(
-            db,
-            p.deputi,
-            plan_id,
-            revision=_rev(db, plan_id),
-            action=Act.APPROVE,
-            note=None,
-            now=now,
-        )
-    return int(pq.monitorings(db.cursor(), plan_id)["id"][0])
+    return support.approved(db, p, letters, direct=direct, now=START - dt.timedelta(days=7))
 
 
 @pytest.fixture

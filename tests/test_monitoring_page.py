@@ -11,27 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import docx
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dumas import auth, config, i18n
 from dumas.db import Database
 from dumas.monitoring_flow import MAct
-from dumas.permissions import Role, User
+from dumas.permissions import Role
 from dumas.queries import monitoring as mq
-from dumas.queries import plans as pq
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
-from dumas.services import plans
 from dumas.ui import navigation
 from dumas.ui.monitoring_detail import VIEWS
-from dumas.workflow import Act
+from tests import monitoring_support as support
 from tests.conftest import TODAY, signed_in_app, username
+from tests.monitoring_support import People, people_of
 
 PAGE = "pages/monitorings.py"
 START = dt.datetime.combine(TODAY, dt.time(9), config.TIMEZONE) - dt.timedelta(days=3)
@@ -40,67 +36,13 @@ SIGNED = dt.date(2026, 11, 25)
 pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
 
 
-@dataclass(frozen=True)
-class People:
-    analyst: User
-    kasubbid: User
-    kabid: User
-    asdep: User
-    deputi: User
-    ppk: User
-    bpp: User
-
-
 @pytest.fixture
 def people(db: Database) -> People:
-    cur = db.cursor()
-
-    def load(role: Role) -> User:
-        uid = cur.execute(
-            "SELECT id FROM app_user WHERE username = $u", {"u": username(role)}
-        ).fetchone()[0]
-        return auth.load_user(cur, uid)
-
-    roles = (Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI, Role.PPK, Role.BPP)
-    return People(*(load(r) for r in roles))
-
-
-def _rev(db: Database, plan_id: int) -> int:
-    return pq.plan(db.cursor(), plan_id)["revision"]
+    return people_of(db)
 
 
 def approved(db: Database, p: People, letters: list[int], *, direct: bool) -> int:
-    """A plan of one row, walked through steps 1-3; returns the monitoring's id.
-    (tests/test_monitoring.py's helper, a few days before today)"""
-    now = START
-    plan_id = plans.create_plan(
-        db, p.analyst, title="Uji", period_label="November 2026", source="database",
-        bidang="Bidang Uji", now=now,
-    )  # fmt: skip
-    plans.add_letters(db, p.analyst, plan_id, revision=1, forwarding_ids=letters, now=now)
-    row_id = int(pq.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])
-    values = (
-        {"method": "kunjungan_lapangan", "level": "kabid", "persons": 2, "days": 3,
-         "transport": 2_500_000, "lodging": 800_000, "allowance": 530_000}
-        if direct
-        else {"method": "surat_resmi", "level": "asdep"}
-    )  # fmt: skip
-    lead = p.kabid if direct else p.asdep
-    plans.save_rows(
-        db, p.analyst, plan_id, revision=_rev(db, plan_id), added=[], deleted=[],
-        updated={row_id: {**values, "team_lead": lead.id, "team": [p.analyst.id]}}, now=now,
-    )  # fmt: skip
-    for who, action in (
-        (p.analyst, Act.SUBMIT),
-        (p.kasubbid, Act.FORWARD),
-        (p.kabid, Act.PROPOSE),
-        (p.asdep, Act.APPROVE),
-    ):
-        plans.act(db, who, plan_id, revision=_rev(db, plan_id), action=action, note="ok", now=now)
-    if not direct:
-        plans.act(db, p.deputi, plan_id, revision=_rev(db, plan_id), action=Act.APPROVE,
-                  note=None, now=now)  # fmt: skip
-    return int(pq.monitorings(db.cursor(), plan_id)["id"][0])
+    return support.approved(db, p, letters, direct=direct, now=START)
 
 
 @pytest.fixture
@@ -120,20 +62,6 @@ def direct(db: Database, people: People, letters: list[int]) -> int:
 @pytest.fixture
 def indirect(db: Database, people: People, letters: list[int]) -> int:
     return approved(db, people, letters, direct=False)
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
-    """The deferred download callables the page registers, by file name."""
-    registered: dict[str, Callable[[], bytes]] = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        registered[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return registered
 
 
 def rev(db: Database, mid: int) -> int:

@@ -12,7 +12,6 @@ import io
 
 import openpyxl
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dumas import auth, config
@@ -330,18 +329,10 @@ def test_asdep_approves_one_row_and_returns_the_other_from_the_page(db, letters)
     assert q.plan(db.cursor(), plan_id)["state"] == "draft"
 
 
-def test_the_matrix_downloads_as_a_workbook_of_the_plan_shown(db, letters, monkeypatch):
-    registered: dict[str, object] = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        registered[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+def test_the_matrix_downloads_as_a_workbook_of_the_plan_shown(db, letters, downloads):
     plan_id = _plan(db, letters)
     _open(Role.KABID, plan=plan_id)
-    build = registered[f"matriks-rencana-pemantauan-{plan_id}-v0.xlsx"]
+    build = downloads[f"matriks-rencana-pemantauan-{plan_id}-v0.xlsx"]
     book = openpyxl.load_workbook(io.BytesIO(build()))
     text = [str(c) for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c]
     assert "Semester II" in text

@@ -17,7 +17,6 @@ import duckdb
 import openpyxl
 import pytest
 from docx.shared import Pt
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dumas import settings
@@ -65,19 +64,6 @@ def _texts(elements) -> list[str]:
 def _numbers(at: AppTest) -> list[str]:
     """The previewed letter numbers: the external letter, then the memorandum."""
     return [c.value for c in at.code]
-
-
-def _downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
-    """The data callables of the download buttons drawn from now on, by file name."""
-    registered: dict[str, object] = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        registered[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return registered
 
 
 def _provinces(db_path: Path) -> list[tuple[str, str]]:
@@ -173,8 +159,7 @@ def test_an_invalid_font_size_is_refused_in_indonesian_and_nothing_is_stored(db_
     assert _numbers(at)[1] == ".../D-4/DM.00.00/11/2026"
 
 
-def test_the_sample_docx_carries_the_saved_font_and_kop(monkeypatch):
-    downloads = _downloads(monkeypatch)
+def test_the_sample_docx_carries_the_saved_font_and_kop(downloads):
     at = _open(Role.ADMIN, SETTINGS_PAGE)
     at.text_area(key="setting_letterhead").input("KEMENTERIAN UJI\n\nJalan Percobaan 1, Jakarta")
     at.text_input(key="setting_font_name").input("Bookman Old Style")
@@ -272,10 +257,9 @@ def test_copy_says_so_when_last_year_has_no_rates():
     assert _texts(at.warning) == ["Belum ada tarif tahun 2025 untuk disalin."]
 
 
-def test_the_years_rates_download_as_a_workbook(db_path, monkeypatch):
+def test_the_years_rates_download_as_a_workbook(db_path, downloads):
     provinces = _provinces(db_path)
     _seed_rates(db_path, 2026, [(provinces[0][0], 360_000, 556_000)])
-    downloads = _downloads(monkeypatch)
     at = _open(Role.PPK, SBM_PAGE)
     assert [b.label for b in at.get("download_button")] == ["Unduh .xlsx"]
     sheet = openpyxl.load_workbook(io.BytesIO(downloads["sbm-2026.xlsx"]())).worksheets[0]

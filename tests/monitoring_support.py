@@ -1,0 +1,74 @@
+"""Personas and an approved monitoring, for the tests of steps 4-8 (services and page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dumas import auth
+from dumas.db import Database
+from dumas.permissions import Role, User
+from dumas.queries import plans as pq
+from dumas.services import plans
+from dumas.workflow import Act
+from tests.conftest import TODAY, username
+
+
+@dataclass(frozen=True)
+class People:
+    """The template database's accounts, each holding just its role."""
+
+    analyst: User
+    kasubbid: User
+    kabid: User
+    asdep: User
+    deputi: User
+    ppk: User
+    bpp: User
+
+
+def people_of(db: Database) -> People:
+    cur = db.cursor()
+
+    def load(role: Role) -> User:
+        uid = cur.execute(
+            "SELECT id FROM app_user WHERE username = $u", {"u": username(role)}
+        ).fetchone()[0]
+        return auth.load_user(cur, uid)
+
+    roles = (Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI, Role.PPK, Role.BPP)
+    return People(*(load(r) for r in roles))
+
+
+def _rev(db: Database, plan_id: int) -> int:
+    return pq.plan(db.cursor(), plan_id)["revision"]
+
+
+def approved(db: Database, p: People, letters: list[int], *, direct: bool, now: dt.datetime) -> int:
+    """A plan of one row walked through steps 1-3 at `now`; returns the monitoring's id.
+
+    Direct: a Kabid-led field visit (2 persons, 3 days); indirect: an Asdep-led official
+    letter (so the Deputi approves too). The analyst is on the team either way.
+    """
+    plan_id = plans.create_plan(
+        db, p.analyst, title="Uji", period_label="Desember 2026", source="database",
+        bidang="Bidang Uji", now=now,
+    )  # fmt: skip
+    plans.add_letters(db, p.analyst, plan_id, revision=1, forwarding_ids=letters, now=now)
+    row_id = int(pq.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])
+    values = (
+        {"method": "kunjungan_lapangan", "level": "kabid", "persons": 2, "days": 3,
+         "transport": 2_500_000, "lodging": 800_000, "allowance": 530_000}
+        if direct
+        else {"method": "surat_resmi", "level": "asdep"}
+    )  # fmt: skip
+    lead = p.kabid if direct else p.asdep
+    plans.save_rows(
+        db, p.analyst, plan_id, revision=_rev(db, plan_id), added=[], deleted=[],
+        updated={row_id: {**values, "team_lead": lead.id, "team": [p.analyst.id]}}, now=now,
+    )  # fmt: skip
+    steps = [(p.analyst, Act.SUBMIT), (p.kasubbid, Act.FORWARD), (p.kabid, Act.PROPOSE),
+             (p.asdep, Act.APPROVE)] + ([] if direct else [(p.deputi, Act.APPROVE)])  # fmt: skip
+    for who, action in steps:
+        plans.act(db, who, plan_id, revision=_rev(db, plan_id), action=action, note="ok", now=now)
+    return int(pq.monitorings(db.cursor(), plan_id)["id"][0])
