@@ -164,6 +164,14 @@ class Standard:
     minutes: int = 0
 
 
+def standard_words(standard: Standard) -> tuple[str, int]:
+    """The catalogue id and number that say a standard time in words ("1 hari kerja")."""
+    if standard.working_days:
+        key = "step.one_day" if standard.working_days == 1 else "step.days"
+        return key, standard.working_days
+    return "step.minutes", standard.minutes
+
+
 @dataclass(frozen=True)
 class Step:
     """One SOP step of the plan: the states it covers and who acts in it."""

@@ -159,3 +159,17 @@ def test_lateness_is_in_working_days_or_in_minutes_under_a_day(db):
     assert workflow.late_by(cur, due, at(2026, 12, 23, 10, 45)) == LateBy(0, 45)
     # 24 and 25 December are not working days: Monday 28 is one working day later
     assert workflow.late_by(cur, due, at(2026, 12, 28, 9, 0)) == LateBy(1, 0)
+
+
+@pytest.mark.parametrize(
+    ("standard", "lang", "words"),
+    [
+        (Standard(working_days=1), "en", "1 working day"),
+        (Standard(working_days=4), "en", "4 working days"),
+        (Standard(working_days=1), "id", "1 hari kerja"),
+        (Standard(minutes=20), "en", "20 minutes"),
+    ],
+)
+def test_a_standard_time_reads_in_words_with_the_singular_for_one_day(standard, lang, words):
+    key, number = workflow.standard_words(standard)
+    assert i18n.t(key, lang, n=number) == words

@@ -333,6 +333,7 @@ MESSAGES: dict[str, str] = {
     "step.3": "3. Asdep's direction and approval",
     "step.3d": "3. Deputi's direction and approval (Asdep-led)",
     "step.days": "{n} working days",
+    "step.one_day": "{n} working day",
     "step.minutes": "{n} minutes",
     # Inbox and monitorings pages
     "inbox.area_caption": "Plans of your area past their SOP standard time, waiting for someone else's action.",

@@ -335,6 +335,7 @@ MESSAGES: dict[str, str] = {
     "step.3": "3. Arahan dan persetujuan Asdep",
     "step.3d": "3. Arahan dan persetujuan Deputi (dipimpin Asdep)",
     "step.days": "{n} hari kerja",
+    "step.one_day": "{n} hari kerja",
     "step.minutes": "{n} menit",
     # Inbox and monitorings pages
     "inbox.area_caption": "Rencana di bidang Anda yang melewati standar waktu SOP dan menunggu tindakan orang lain.",

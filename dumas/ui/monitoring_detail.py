@@ -27,6 +27,7 @@ from dumas.queries.plan_history import StepRun
 from dumas.services import monitoring as service
 from dumas.settings import for_documents
 from dumas.ui.inbox_sections import late_text
+from dumas.ui.plan_sections import standard_text
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
 from dumas.ui.widgets import plain
 
@@ -174,7 +175,7 @@ def checklist(screen: Screen) -> None:
     rows = [
         {
             t("plans.col_step"): t(f"m_step.{r.step.key}"),
-            t("plans.col_standard"): t("step.days", n=r.step.standard.working_days),
+            t("plans.col_standard"): standard_text(r.step.standard),
             t("plans.col_started"): when(r.started),
             t("plans.col_done"): when(r.done) + (f" ({r.done_by})" if r.done_by else ""),
             t("plans.col_due"): when(r.due),

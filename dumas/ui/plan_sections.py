@@ -292,7 +292,7 @@ def checklist(plan: dict) -> None:
         {
             t("plans.col_step"): t(f"step.{r.step.key}"),
             t("plans.col_who"): ", ".join(t(f"role.{role.value}") for role in r.step.roles),
-            t("plans.col_standard"): _standard(r.step.standard),
+            t("plans.col_standard"): standard_text(r.step.standard),
             t("plans.col_started"): _when(r.started),
             t("plans.col_done"): _when(r.done) + (f" ({r.done_by})" if r.done_by else ""),
             t("plans.col_due"): _when(r.due),
@@ -304,10 +304,10 @@ def checklist(plan: dict) -> None:
     st.caption(t("plans.checklist_rule"))
 
 
-def _standard(standard: workflow.Standard) -> str:
-    if standard.working_days:
-        return t("step.days", n=standard.working_days)
-    return t("step.minutes", n=standard.minutes)
+def standard_text(standard: workflow.Standard) -> str:
+    """An SOP standard time in words: "1 hari kerja", "20 menit"."""
+    key, number = workflow.standard_words(standard)
+    return t(key, n=number)
 
 
 def _when(value: object) -> str:
