@@ -1,0 +1,143 @@
+"""The periodic report's tables on a small month built by hand (May 2026).
+
+    A  received Mon 4 May (surat, DKI), to Kemendagri Tue 5 May, answered Tue 12 May
+       (5 working days: on time)
+    B  received 6 May (email, Jabar), to Kemendagri 7 May, answered 10 June (after May)
+    C  received 20 May (surat, DKI), to BPN 21 May, never answered
+    D  received 10 April (lapor), to BPN 13 April, answered 27 May (the month before)
+    E  received 15 May 2025 (surat), to Kemendagri 16 May 2025, never answered (a year ago)
+
+May 2026 holds Ascension (14), cuti bersama (15, 28) and Idul Adha (27): B's age at
+31 May counts 8, 11-13, 18-22, 25, 26 and 29 May = 12 working days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dumas import periods
+from dumas.queries import reports
+
+MAY = periods.parse("2026-05")
+KEMENDAGRI = "Kementerian Dalam Negeri"
+BPN = "Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional"
+
+
+@pytest.fixture
+def month(make, kemendagri: int, bpn: int) -> None:
+    d = dt.date
+    a = make.complaint(received_on=d(2026, 5, 4), channel="surat", province_code="31")
+    make.forward(a, kemendagri, d(2026, 5, 5))
+    make.respond(a, kemendagri, d(2026, 5, 12))
+    b = make.complaint(received_on=d(2026, 5, 6), channel="email", province_code="32")
+    make.forward(b, kemendagri, d(2026, 5, 7))
+    make.respond(b, kemendagri, d(2026, 6, 10))
+    c = make.complaint(received_on=d(2026, 5, 20), channel="surat", province_code="31")
+    make.forward(c, bpn, d(2026, 5, 21))
+    e = make.complaint(received_on=d(2026, 4, 10), channel="lapor", province_code="31")
+    make.forward(e, bpn, d(2026, 4, 13))
+    make.respond(e, bpn, d(2026, 5, 27))
+    f = make.complaint(received_on=d(2025, 5, 15), channel="surat", province_code="33")
+    make.forward(f, kemendagri, d(2025, 5, 16))
+
+
+def _rows(frame) -> list[tuple]:
+    return [tuple(None if v != v else v for v in row) for row in frame.itertuples(index=False)]
+
+
+def test_periods_read_months_semesters_years_and_ranges_with_their_comparisons():
+    assert (MAY.start, MAY.end) == (dt.date(2026, 5, 1), dt.date(2026, 5, 31))
+    assert MAY.previous().code == "2026-04" and MAY.year_ago().code == "2025-05"
+    assert periods.parse("2026-01").previous().code == "2025-12"
+    first = periods.parse("2026-S1")
+    assert (first.end, first.previous().code) == (dt.date(2026, 6, 30), "2025-S2")
+    assert periods.parse("2026").previous().code == "2025"
+    spring = periods.parse("2026-03-01..2026-03-10")
+    assert spring.previous().code == "2026-02-19..2026-02-28"
+    for bad in ("2026-13", "2026-S3", "26", "2026-05-10..2026-05-01", "1999"):
+        with pytest.raises(ValueError):
+            periods.parse(bad)
+
+
+def test_complaints_received_by_channel_in_may_april_and_may_a_year_ago(db, month):
+    table = reports.received_by(db.cursor(), "channel", MAY)
+    assert _rows(table) == [("surat", 2, 0, 1), ("email", 1, 0, 0), ("lapor", 0, 1, 0)]
+
+
+def test_response_status_by_agency_is_judged_at_the_end_of_may(db, month):
+    table = reports.response_status(db.cursor(), MAY)
+    assert _rows(table) == [
+        (KEMENDAGRI, 2, 1, 0, 1, 0.5),  # A on time; B answered only in June
+        (BPN, 1, 0, 0, 1, 0.0),  # C
+    ]
+
+
+def test_ageing_of_the_unanswered_at_each_periods_end(db, month):
+    table = reports.ageing_at_end(db.cursor(), MAY)
+    # 31 May: B (12 working days) and C (4) are 0-14; E (a year old) is over 60.
+    # 30 April: D (13 working days since 13 April) and E. 31 May 2025: E (at most 11).
+    assert _rows(table) == [
+        ("0_14", 2, 1, 1),
+        ("15_30", 0, 0, 0),
+        ("31_60", 0, 0, 0),
+        ("over_60", 1, 1, 0),
+    ]
+
+
+def test_forwarded_by_agency_keeps_the_top_and_sums_the_rest(db, month):
+    table = reports.forwarded_by_agency(db.cursor(), MAY, top=1)
+    assert _rows(table) == [
+        (KEMENDAGRI, "Kementerian", 2, 0, 1),
+        (None, None, 1, 1, 0),  # BPN: C in May, D in April
+    ]
+
+
+def test_trend_compares_may_with_april_and_with_may_a_year_ago(db, month):
+    table = reports.trend(db.cursor(), MAY).set_index("figure")
+    assert table.loc["received"].tolist() == [3, 1, 1]
+    assert table.loc["forwarded"].tolist() == [3, 1, 1]
+    assert table.loc["answered"].tolist() == [1, 0, 0]  # D answered only in May
+    assert table.loc["response_rate"].tolist() == pytest.approx([1 / 3, 0.0, 0.0])
+    assert table.loc["unanswered_at_end"].tolist() == [3, 2, 1]  # B, C, E / D, E / E
+    assert table.loc["monitorings_approved"].tolist() == [0, 0, 0]
+
+
+def test_monitoring_and_money_of_may_count_what_the_monitoring_changed(db, make, kemendagri):
+    from dumas import config
+    from dumas.services import monitoring_records as rec
+    from tests.monitoring_support import approved, people_of
+
+    d = dt.date
+    first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
+    letters = [make.forward(first, kemendagri, d(2026, 3, 2)),
+               make.forward(second, kemendagri, d(2026, 3, 9))]  # fmt: skip
+    people = people_of(db)
+    at = dt.datetime(2026, 5, 18, 9, tzinfo=config.TIMEZONE)
+    mid = approved(db, people, letters, direct=True, now=at)
+    rec.record_result(db, people.analyst, mid, forwarding_id=letters[0], result="ditindaklanjuti",
+                      evidence=None, recommendation=None, today=d(2026, 11, 27), now=at,
+                      response={"letter_no": "T-1/2026", "response_date": d(2026, 5, 25),
+                                "status": "selesai", "summary": None})  # fmt: skip
+    rec.record_result(db, people.analyst, mid, forwarding_id=letters[1], result="belum",
+                      evidence=None, recommendation=None, response=None,
+                      today=d(2026, 11, 27), now=at)  # fmt: skip
+    revision = (
+        db.cursor()
+        .execute("SELECT revision FROM monitoring WHERE id = $id", {"id": mid})
+        .fetchone()[0]
+    )
+    costs = [
+        {"item": "transport", "user_id": None, "planned": 2_500_000, "actual": 2_410_000},
+        {"item": "penginapan", "user_id": None, "planned": 1_600_000, "actual": 1_600_000},
+    ]
+    rec.save_costs(db, people.analyst, mid, revision=revision, now=at, rows=costs)
+    summary = reports.monitoring_summary(db.cursor(), MAY)
+    assert {k: summary[k] for k in ("approved", "approved_direct", "approved_indirect",
+                                    "complaints", "letters", "answered_after")} == {
+        "approved": 1, "approved_direct": 1, "approved_indirect": 0, "complaints": 2,
+        "letters": 2, "answered_after": 1}  # fmt: skip
+    assert _rows(summary["findings"]) == [("belum", 1), ("ditindaklanjuti", 1)]
+    assert _rows(reports.money(db.cursor(), MAY)) == [(KEMENDAGRI, mid, 4_100_000, 4_010_000)]
+    assert reports.monitoring_summary(db.cursor(), periods.parse("2026-04"))["approved"] == 0
