@@ -58,6 +58,11 @@ def fmt_date(value: dt.date | None, lang: str = DEFAULT_LANGUAGE, style: str = "
     return format_date(value, _DATE_PATTERNS[style], locale=_language(lang))
 
 
+def fmt_month(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A month as "Mei 2026" (id) or "May 2026" (en)."""
+    return format_date(value, "LLLL y", locale=_language(lang))
+
+
 def fmt_datetime(
     value: dt.datetime | None, lang: str = DEFAULT_LANGUAGE, style: str = "long"
 ) -> str:

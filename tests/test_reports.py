@@ -71,6 +71,7 @@ def test_response_status_by_agency_is_judged_at_the_end_of_may(db, month):
     assert _rows(table) == [
         (KEMENDAGRI, 2, 1, 0, 1, 0.5),  # A on time; B answered only in June
         (BPN, 1, 0, 0, 1, 0.0),  # C
+        (None, 3, 1, 0, 2, pytest.approx(1 / 3)),  # the total row
     ]
 
 
@@ -141,3 +142,22 @@ def test_monitoring_and_money_of_may_count_what_the_monitoring_changed(db, make,
     assert _rows(summary["findings"]) == [("belum", 1), ("ditindaklanjuti", 1)]
     assert _rows(reports.money(db.cursor(), MAY)) == [(KEMENDAGRI, mid, 4_100_000, 4_010_000)]
     assert reports.monitoring_summary(db.cursor(), periods.parse("2026-04"))["approved"] == 0
+
+
+def test_the_report_data_labels_every_table_in_the_users_language(db, month):
+    from dumas import reports as build
+
+    report = build.build(db.cursor(), MAY, "id", title="Laporan Mei 2026", generated="Dibuat")
+    tables = {t["key"]: t for t in report["tables"]}
+    assert list(tables) == ["channels", "problems", "categories", "provinces", "agencies",
+                            "response", "ageing", "monitoring", "money", "trend"]  # fmt: skip
+    assert report["period_label"] == "Mei 2026 (1 Mei 2026 – 31 Mei 2026)"
+    channels = tables["channels"]
+    assert [r["label"] for r in channels["rows"]] == ["Surat", "Email", "SP4N-LAPOR!"]
+    assert channels["total"] == {"label": "Jumlah", "current": 3, "previous": 1, "year_ago": 1}
+    assert tables["response"]["total"]["agency"] == "Jumlah"
+    assert tables["response"]["total"]["forwarded"] == 3
+    assert tables["ageing"]["rows"][0]["label"] == "0–14 hari kerja"
+    english = build.build(db.cursor(), MAY, "en", title="May", generated="")
+    assert english["tables"][0]["columns"][1]["label"] == "This period"
+    assert build.period_label(periods.parse("2026-S1"), "en").startswith("Semester I 2026")

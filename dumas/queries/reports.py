@@ -80,7 +80,8 @@ def forwarded_by_agency(cur: duckdb.DuckDBPyConnection, period: Period, top: int
 
 def response_status(cur: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
     """Table 4: per agency, letters dated in the period and their fate by the period's
-    end: answered within 14 working days, late, not yet; the response rate."""
+    end: answered within 14 working days, late, not yet; the response rate. The last row
+    (agency NULL) is the total, computed by the same SQL."""
     return cur.execute(
         """
         SELECT ag.name AS agency,
@@ -92,8 +93,8 @@ def response_status(cur: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFr
           FROM letter_facts($e) AS lf
           JOIN agency AS ag ON ag.id = lf.agency_id
          WHERE lf.letter_date BETWEEN $s AND $e
-         GROUP BY ag.name
-         ORDER BY forwarded DESC, agency
+         GROUP BY GROUPING SETS ((ag.name), ())
+         ORDER BY agency IS NULL, forwarded DESC, agency
         """,
         {"s": period.start, "e": period.end},
     ).df()
