@@ -1,0 +1,265 @@
+"""The periodic report (issue 7) as an xlsx workbook: a cover, one sheet per table (pure).
+
+Each table sheet has title rows, a frozen bold header, number formats, a bold total row and,
+when asked, a native Excel chart of its rows. Number formats use Excel's neutral codes, so
+Excel and LibreOffice show the reader's separators. User text is always text, never a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import numbers
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.chart import BarChart, LineChart, PieChart, Reference
+from openpyxl.chart.data_source import AxDataSource, NumFmt, StrRef
+from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from dumas import exports
+from dumas.i18n import t
+
+HEADER_ROW = 5  # 1-based: table title, report and period, status and generated, blank, header
+FIRST_ROW = HEADER_ROW + 1
+FORMATS = {"int": exports.INTEGER, "rupiah": exports.INTEGER, "pct": exports.PERCENT}
+CHARTS = {"bar": BarChart, "line": LineChart, "pie": PieChart}
+CHART_GAP = 2  # blank rows between a table and its chart
+LINE_HEIGHT = 15  # points per wrapped line of an 11 pt cell
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+_NOTE = Font(color="595959")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def report_xlsx(report: dict, lang: str) -> bytes:
+    """The report as a workbook: its cover sheet, then one formatted sheet per table."""
+    book = Workbook()
+    cover = book.active
+    cover.title = exports.sheet_safe_name(t("report_xlsx.cover_sheet", lang))
+    book.properties.title = _clean(report["title"])
+    tables = report["tables"]
+    names = _sheet_names([str(table["key"]) for table in tables], cover.title)
+    for table, name in zip(tables, names, strict=True):
+        _write_table(book.create_sheet(name), table, report, lang)
+    _write_cover(cover, report, names, lang)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_names(keys: list[str], reserved: str) -> list[str]:
+    """Excel-safe, distinct sheet names from the table keys (" (2)" added on a clash)."""
+    used, names = {reserved.lower()}, []
+    for key in keys:
+        base = exports.sheet_safe_name(key)
+        name, n = base, 1
+        while name.lower() in used:
+            n += 1
+            suffix = f" ({n})"
+            name = base[: 31 - len(suffix)].rstrip() + suffix
+        used.add(name.lower())
+        names.append(name)
+    return names
+
+
+def _status(report: dict, lang: str) -> str:
+    """DRAF or FINAL in `lang`."""
+    return t("report_xlsx.final" if report.get("final") else "report_xlsx.draft", lang)
+
+
+def _write_cover(ws: Worksheet, report: dict, names: list[str], lang: str) -> None:
+    """Title, unit, period, DRAF/FINAL in large bold, generated, then the list of tables."""
+    _text(ws, 1, 1, report["title"]).font = Font(bold=True, size=16)
+    for row, key, field in ((3, "unit", "unit"), (4, "period", "period_label")):
+        _text(ws, row, 1, t(f"report_xlsx.{key}", lang)).font = Font(bold=True)
+        _text(ws, row, 2, report.get(field) or "")
+    _text(ws, 5, 1, t("report_xlsx.status", lang)).font = Font(bold=True)
+    colour = "00703C" if report.get("final") else "C00000"
+    _text(ws, 5, 2, _status(report, lang)).font = Font(bold=True, size=20, color=colour)
+    ws.row_dimensions[5].height = 30
+    note = report.get("finalised") if report.get("final") else t("report_xlsx.draft_note", lang)
+    _text(ws, 6, 2, note or "").font = _NOTE
+    _text(ws, 7, 2, report.get("generated") or "").font = _NOTE
+    _text(ws, 9, 1, t("report_xlsx.tables", lang)).font = Font(bold=True, size=12)
+    _header(ws, 10, [t("report_xlsx.sheet", lang), t("report_xlsx.table", lang)])
+    for row, (table, name) in enumerate(zip(report["tables"], names, strict=True), start=11):
+        link = _text(ws, row, 1, name)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=_location(name))
+        link.font = Font(color="0563C1", underline="single")
+        _text(ws, row, 2, table["title"])
+        for col in (1, 2):
+            ws.cell(row=row, column=col).border = _BORDER
+    ws.column_dimensions["A"].width = max([14, *(len(name) + 2 for name in names)])
+    ws.column_dimensions["B"].width = 80
+    _print_setup(ws, landscape=False)
+
+
+def _location(name: str) -> str:
+    """An in-workbook link target: the sheet's first cell."""
+    return "'{}'!A1".format(name.replace("'", "''"))
+
+
+def _write_table(ws: Worksheet, table: dict, report: dict, lang: str) -> None:
+    """Title rows, the frozen header, the rows, the bold total, widths, print setup, chart."""
+    columns, rows, total = table["columns"], table["rows"], table.get("total")
+    _text(ws, 1, 1, table["title"]).font = Font(bold=True, size=14)
+    subtitle = t("report_xlsx.subtitle", lang, title=report["title"], period=report["period_label"])
+    _text(ws, 2, 1, subtitle).font = _NOTE
+    status = _status(report, lang)
+    state = t("report_xlsx.state_line", lang, state=status, generated=report["generated"])
+    _text(ws, 3, 1, state).font = _NOTE
+    _header(ws, HEADER_ROW, [column["label"] for column in columns])
+    for index, values in enumerate(rows):
+        _write_row(ws, FIRST_ROW + index, columns, values, bold=False)
+    if total is not None:
+        _write_row(ws, FIRST_ROW + len(rows), columns, total, bold=True)
+    _set_widths(ws, columns, [*rows, *([total] if total is not None else [])])
+    ws.freeze_panes = f"A{FIRST_ROW}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    _print_setup(ws, landscape=True)
+    if table.get("chart") and rows:
+        after = FIRST_ROW + len(rows) + (total is not None)  # the first row below the table
+        _add_chart(ws, table, len(rows), anchor_row=after + CHART_GAP)
+
+
+def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
+    """A bold, filled, bordered header row."""
+    for col, label in enumerate(labels, start=1):
+        cell = _text(ws, row, col, label)
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.border = _BORDER
+        cell.alignment = _WRAP
+
+
+def _write_row(ws: Worksheet, row: int, columns: list[dict], values: dict, bold: bool) -> None:
+    """One table row, each cell by its column's kind; the total row bold and shaded."""
+    for col, column in enumerate(columns, start=1):
+        cell = _put(ws, row, col, values.get(column["name"]), column["kind"])
+        cell.border = _BORDER
+        if bold:
+            cell.font = Font(bold=True)
+            cell.fill = _TOTAL_FILL
+
+
+def _put(ws: Worksheet, row: int, col: int, value: Any, kind: str) -> Cell:
+    """A number with its column's format, an empty cell, or text (never a formula)."""
+    if _is_number(value):
+        cell = ws.cell(row=row, column=col, value=_number(value))
+    elif exports._is_missing(value):
+        cell = ws.cell(row=row, column=col)
+    else:
+        cell = _text(ws, row, col, value)
+        cell.alignment = _WRAP
+    if kind in FORMATS:
+        cell.number_format = FORMATS[kind]
+    return cell
+
+
+def _text(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
+    """A cell holding `value` as a string: "=..." stays text, control characters dropped."""
+    cell = ws.cell(row=row, column=col)
+    cell.value = _clean(value)
+    cell.data_type = "s"
+    return cell
+
+
+def _clean(value: Any) -> str:
+    """`value` as text Excel accepts (no control characters)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def _is_number(value: Any) -> bool:
+    """Whether `value` is a real number (not a bool, not NaN)."""
+    numeric = isinstance(value, (numbers.Real, Decimal)) and not isinstance(value, bool)
+    return numeric and not exports._is_missing(value) and value == value
+
+
+def _number(value: Any) -> int | float:
+    """A plain int or float openpyxl writes as is."""
+    return int(value) if isinstance(value, numbers.Integral) else float(value)
+
+
+def _set_widths(ws: Worksheet, columns: list[dict], records: list[dict]) -> None:
+    """Each column as wide as its longest value or header word; long text wraps at the cap."""
+    lines = 1
+    for col, column in enumerate(columns, start=1):
+        shown = [_shown(record.get(column["name"]), column["kind"]) for record in records]
+        label = str(column["label"])
+        word = max((len(w) for w in label.split()), default=0)
+        content = max((len(text) for text in shown), default=0)
+        width = min(max(word + 2, content + 2, exports.MIN_WIDTH), exports.MAX_WIDTH)
+        ws.column_dimensions[get_column_letter(col)].width = width
+        lines = max(lines, -(-len(label) // max(int(width) - 1, 1)))
+    ws.row_dimensions[HEADER_ROW].height = lines * LINE_HEIGHT
+
+
+def _shown(value: Any, kind: str) -> str:
+    """Roughly how a cell reads, to size its column."""
+    if _is_number(value):
+        return f"{value:.1%}" if kind == "pct" else f"{_number(value):,.0f}"
+    return "" if exports._is_missing(value) else str(value)
+
+
+def _add_chart(ws: Worksheet, table: dict, count: int, anchor_row: int) -> None:
+    """The table's native chart over its `count` rows (not the total), below the table."""
+    spec, columns = table["chart"], table["columns"]
+    if spec["type"] not in CHARTS:
+        raise ValueError(f"unknown chart type {spec['type']!r}; expected one of {sorted(CHARTS)}")
+    chart = CHARTS[spec["type"]]()
+    last = FIRST_ROW + count - 1
+    values = spec["values"][:1] if spec["type"] == "pie" else spec["values"]
+    for name in values:
+        data = Reference(ws, min_col=_column(columns, name), min_row=HEADER_ROW, max_row=last)
+        chart.add_data(data, titles_from_data=True)
+    category = _column(columns, spec["category"])
+    cats = Reference(ws, min_col=category, min_row=FIRST_ROW, max_row=last)
+    chart.set_categories(cats)
+    if columns[category - 1]["kind"] not in FORMATS:  # text categories: a string reference
+        for series in chart.series:
+            series.cat = AxDataSource(strRef=StrRef(f=str(cats)))
+    chart.title = _clean(table["title"])
+    kind = columns[_column(columns, values[0]) - 1]["kind"]
+    _style_chart(chart, spec["type"], FORMATS.get(kind, "General"))
+    ws.add_chart(chart, f"A{anchor_row}")
+
+
+def _column(columns: list[dict], name: str) -> int:
+    """The 1-based column of `name`, ValueError when the table has no such column."""
+    for col, column in enumerate(columns, start=1):
+        if column["name"] == name:
+            return col
+    raise ValueError(f"chart column {name!r} is not a column of the table")
+
+
+def _style_chart(chart: Any, kind: str, number_format: str) -> None:
+    """Size, legend, visible axes with the values' format; percentages on a pie."""
+    chart.legend.position = "b"
+    if kind == "pie":
+        chart.width, chart.height = 16, 10
+        chart.dataLabels = DataLabelList(showPercent=True)
+        return
+    chart.width, chart.height = 24, 10
+    if kind == "bar":
+        chart.type, chart.grouping = "col", "clustered"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.numFmt = NumFmt(formatCode=number_format, sourceLinked=False)
+
+
+def _print_setup(ws: Worksheet, landscape: bool) -> None:
+    """A4, one page wide, page numbers in the footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.right.text = "&P / &N"

@@ -1,0 +1,235 @@
+"""The periodic report workbook: built from plain data and read back with openpyxl."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+from openpyxl.chart import BarChart, LineChart, PieChart
+from openpyxl.workbook.workbook import Workbook
+
+from dumas.report_workbook import FIRST_ROW, HEADER_ROW, report_xlsx
+
+TRAP = '=HYPERLINK("x")'
+CHANNEL_COLUMNS = [
+    {"name": "channel", "label": "Saluran", "kind": "text"},
+    {"name": "current", "label": "Periode ini", "kind": "int"},
+    {"name": "previous", "label": "Periode sebelumnya", "kind": "int"},
+    {"name": "year_ago", "label": "Periode sama tahun lalu", "kind": "int"},
+    {"name": "rate", "label": "Tingkat respons", "kind": "pct"},
+    {"name": "cost", "label": "Biaya", "kind": "rupiah"},
+]
+
+
+def _channels(chart: dict | None) -> dict[str, Any]:
+    """Table 1 with three channels (one a formula-looking label) and its total."""
+    return {
+        "key": "channels",
+        "title": "1. Pengaduan diterima menurut saluran",
+        "columns": CHANNEL_COLUMNS,
+        "rows": [
+            {"channel": "Surat", "current": 120, "previous": 100, "year_ago": 90,
+             "rate": 0.75, "cost": 1_500_000},
+            {"channel": "Email", "current": 150, "previous": 130, "year_ago": None,
+             "rate": None, "cost": 2_250_000},
+            {"channel": TRAP, "current": 30, "previous": 20, "year_ago": 10,
+             "rate": 0.5, "cost": 0},
+        ],
+        "total": {"channel": "Jumlah", "current": 300, "previous": 250, "year_ago": 100,
+                  "rate": 0.7, "cost": 3_750_000},
+        "chart": chart,
+    }  # fmt: skip
+
+
+def _simple(key: str, title: str, rows: list[dict], chart: dict | None) -> dict[str, Any]:
+    """A two-column table (label, count) without a total."""
+    return {
+        "key": key,
+        "title": title,
+        "columns": [
+            {"name": "label", "label": "Uraian", "kind": "text"},
+            {"name": "count", "label": "Jumlah", "kind": "int"},
+        ],
+        "rows": rows,
+        "total": None,
+        "chart": chart,
+    }
+
+
+def _report(final: bool = False) -> dict[str, Any]:
+    """A report of four tables: bar chart, pie chart, no chart, and an empty line-chart one."""
+    ageing = [{"label": "0-14", "count": 5}, {"label": "15-30", "count": 3}]
+    return {
+        "title": "Laporan Semester I 2026",
+        "unit": "Asisten Deputi Pengaduan Masyarakat",
+        "period_label": "Semester I 2026 (1 Januari – 30 Juni 2026)",
+        "generated": "Dibuat 28 November 2026 14.05",
+        "final": final,
+        "finalised": "Difinalkan oleh Asdep Uji pada 28 November 2026" if final else None,
+        "tables": [
+            _channels({"type": "bar", "category": "channel", "values": ["current", "previous"]}),
+            _simple("ageing", "5. Umur surat belum dijawab", ageing,
+                    {"type": "pie", "category": "label", "values": ["count"]}),
+            _simple("findings", "6. Temuan pemantauan", [{"label": "Ditindaklanjuti",
+                                                          "count": 2}], None),
+            _simple("trend", "8. Tren", [], {"type": "line", "category": "label",
+                                             "values": ["count"]}),
+        ],
+    }  # fmt: skip
+
+
+def _open(report: dict[str, Any], lang: str = "id") -> Workbook:
+    """The workbook as a reader's Excel would load it."""
+    return openpyxl.load_workbook(io.BytesIO(report_xlsx(report, lang)))
+
+
+def _cover_text(book: Workbook) -> list[str]:
+    """Every non-empty text on the cover sheet."""
+    ws = book.worksheets[0]
+    return [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def test_sheets_are_the_cover_then_one_per_table_in_order() -> None:
+    assert _open(_report()).sheetnames == ["Sampul", "channels", "ageing", "findings", "trend"]
+
+
+def test_sheet_names_are_excel_safe_short_and_distinct() -> None:
+    report = _report()
+    report["tables"] = [
+        _simple("a/b:c*" + "x" * 40, "Satu", [], None),
+        _simple("a/b:c*" + "x" * 40, "Dua", [], None),
+        _simple("Sampul", "Tiga", [], None),
+    ]
+    names = _open(report).sheetnames
+    assert len(set(n.lower() for n in names)) == 4
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+
+
+def test_draft_cover_shows_draf_title_unit_period_and_the_list_of_tables() -> None:
+    text = _cover_text(_open(_report()))
+    for expected in ("Laporan Semester I 2026", "Asisten Deputi Pengaduan Masyarakat",
+                     "Semester I 2026 (1 Januari – 30 Juni 2026)", "Dibuat 28 November 2026 14.05",
+                     "DRAF", "Unit", "Periode", "Daftar tabel",
+                     "1. Pengaduan diterima menurut saluran", "8. Tren", "channels"):  # fmt: skip
+        assert expected in text
+    assert "FINAL" not in text
+
+
+def test_final_cover_shows_final_in_large_bold_and_who_finalised() -> None:
+    book = _open(_report(final=True))
+    text = _cover_text(book)
+    assert "FINAL" in text and "DRAF" not in text
+    assert "Difinalkan oleh Asdep Uji pada 28 November 2026" in text
+    status = next(c for row in book.worksheets[0].iter_rows() for c in row if c.value == "FINAL")
+    assert status.font.b and status.font.sz >= 16
+
+
+def test_cover_words_are_english_with_lang_en() -> None:
+    book = _open(_report(), "en")
+    text = _cover_text(book)
+    assert book.sheetnames[0] == "Cover"
+    assert {"DRAFT", "Period", "Tables"} <= set(text)
+    assert "DRAF" not in text and "Periode" not in text
+
+
+def test_table_sheet_has_title_rows_and_a_frozen_bold_header() -> None:
+    ws = _open(_report())["channels"]
+    assert ws["A1"].value == "1. Pengaduan diterima menurut saluran"
+    assert ws["A1"].font.b
+    assert "Semester I 2026" in ws["A2"].value and "DRAF" in ws["A3"].value
+    header = [c.value for c in ws[HEADER_ROW]]
+    assert header == [c["label"] for c in CHANNEL_COLUMNS]
+    assert all(c.font.b for c in ws[HEADER_ROW])
+    assert ws.freeze_panes == f"A{FIRST_ROW}"
+
+
+def test_table_values_are_written_as_numbers_and_missing_ones_left_empty() -> None:
+    ws = _open(_report())["channels"]
+    assert [c.value for c in ws[FIRST_ROW]] == ["Surat", 120, 100, 90, 0.75, 1_500_000]
+    assert [c.value for c in ws[FIRST_ROW + 1]] == ["Email", 150, 130, None, None, 2_250_000]
+
+
+def test_total_row_is_bold_and_last() -> None:
+    ws = _open(_report())["channels"]
+    total = ws[FIRST_ROW + 3]
+    assert [c.value for c in total] == ["Jumlah", 300, 250, 100, 0.7, 3_750_000]
+    assert all(c.font.b for c in total)
+    assert not any(c.font.b for c in ws[FIRST_ROW])
+    assert ws.max_row == FIRST_ROW + 3
+
+
+def test_int_pct_and_rupiah_cells_carry_their_number_formats() -> None:
+    ws = _open(_report())["channels"]
+    for row in (FIRST_ROW, FIRST_ROW + 3):
+        assert ws.cell(row, 2).number_format == "#,##0"
+        assert ws.cell(row, 5).number_format == "0.0%"
+        assert ws.cell(row, 6).number_format == "#,##0"
+
+
+def test_table_sheet_is_bordered_sized_and_prints_landscape_one_page_wide() -> None:
+    ws = _open(_report())["channels"]
+    assert ws.cell(FIRST_ROW, 1).border.left.style == "thin"
+    assert ws.column_dimensions["D"].width >= len("tahun") + 2
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+@pytest.mark.parametrize(
+    ("sheet", "kind"), [("channels", BarChart), ("ageing", PieChart)]
+)  # fmt: skip
+def test_a_native_chart_of_the_right_type_is_on_sheets_that_ask_for_one(sheet, kind) -> None:
+    charts = _open(_report())[sheet]._charts
+    assert len(charts) == 1 and isinstance(charts[0], kind)
+
+
+def test_no_chart_on_a_sheet_without_one() -> None:
+    assert _open(_report())["findings"]._charts == []
+
+
+def test_the_chart_references_the_category_and_value_cells_not_the_total() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(report_xlsx(_report(), "id")))
+    chart = book["channels"]._charts[0]
+    refs = [s.val.numRef.f for s in chart.series]
+    last = FIRST_ROW + 2
+    assert refs == [f"'channels'!$B${FIRST_ROW}:$B${last}", f"'channels'!$C${FIRST_ROW}:$C${last}"]
+    assert chart.series[0].cat.strRef.f == f"'channels'!$A${FIRST_ROW}:$A${last}"
+    assert chart.series[0].tx.strRef.f.replace("$", "") == f"'channels'!B{HEADER_ROW}"
+
+
+def test_a_line_chart_is_written_when_asked() -> None:
+    report = _report()
+    report["tables"][3]["rows"] = [{"label": "Mei", "count": 4}, {"label": "Juni", "count": 6}]
+    charts = _open(report)["trend"]._charts
+    assert len(charts) == 1 and isinstance(charts[0], LineChart)
+
+
+def test_a_formula_looking_label_is_stored_as_text() -> None:
+    ws = _open(_report())["channels"]
+    cell = ws.cell(FIRST_ROW + 2, 1)
+    assert cell.value == TRAP
+    assert cell.data_type == "s"
+
+
+def test_formula_looking_titles_stay_text_on_the_cover_and_the_sheet() -> None:
+    report = _report()
+    report["title"] = TRAP
+    report["tables"][2]["title"] = TRAP
+    book = _open(report)
+    assert book.worksheets[0]["A1"].value == TRAP and book.worksheets[0]["A1"].data_type == "s"
+    assert book["findings"]["A1"].data_type == "s"
+
+
+def test_an_empty_table_still_writes_its_sheet_with_the_header_and_no_chart() -> None:
+    ws = _open(_report())["trend"]
+    assert [c.value for c in ws[HEADER_ROW]] == ["Uraian", "Jumlah"]
+    assert ws.max_row == HEADER_ROW
+    assert ws._charts == []
+
+
+def test_an_unknown_chart_column_is_refused() -> None:
+    report = _report()
+    report["tables"][2]["chart"] = {"type": "bar", "category": "label", "values": ["nope"]}
+    with pytest.raises(ValueError, match="nope"):
+        report_xlsx(report, "id")
