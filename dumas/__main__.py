@@ -1,4 +1,4 @@
-"""Command line: python -m dumas init | demo | summary | bench [--db PATH]."""
+"""Command line: python -m dumas init | demo | summary | import | report | bench [--db PATH]."""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="report only, write nothing")
     imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows")
     imp.add_argument("--rejects", help="write the rejected rows to this .xlsx")
+    report = sub.add_parser("report", parents=[common], help="write a periodic report")
+    report.add_argument("--period", required=True, help="2026-05 | 2026-S1 | 2026 | A..B")
+    report.add_argument("--xlsx", required=True, help="the workbook to write")
     bench = sub.add_parser("bench", parents=[common], help="benchmark at national scale")
     bench.add_argument("--complaints", type=int, default=1_000_000)
     bench.add_argument("--repeat", type=int, default=7)
@@ -86,6 +89,29 @@ def cmd_import(args: argparse.Namespace) -> int:
     return run(args, _open)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the period's report workbook (a draft) and print its path."""
+    from pathlib import Path
+
+    from dumas import periods, reports
+    from dumas.report_workbook import report_xlsx
+
+    try:
+        period = periods.parse(args.period)
+    except ValueError:
+        print(i18n.t("cli.bad_period", args.lang, period=args.period), file=sys.stderr)
+        return 2
+    db = _open(args)
+    cur = db.cursor()
+    title = reports.default_title(period, args.lang)
+    generated = reports.generated_on(config.now(), args.lang)
+    data = reports.build(cur, period, args.lang, title=title, generated=generated)
+    target = Path(args.xlsx)
+    target.write_bytes(report_xlsx(data, args.lang))
+    print(target)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = {
@@ -94,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         "summary": cmd_summary,
         "bench": cmd_bench,
         "import": cmd_import,
+        "report": cmd_report,
     }
     try:
         return command[args.command](args)

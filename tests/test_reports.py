@@ -161,3 +161,27 @@ def test_the_report_data_labels_every_table_in_the_users_language(db, month):
     english = build.build(db.cursor(), MAY, "en", title="May", generated="")
     assert english["tables"][0]["columns"][1]["label"] == "This period"
     assert build.period_label(periods.parse("2026-S1"), "en").startswith("Semester I 2026")
+
+
+def test_the_command_line_writes_the_periods_workbook_and_prints_its_path(db_path, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    from dumas.config import ROOT
+
+    target = tmp_path / "laporan-2026-05.xlsx"
+    env = {**os.environ, "DUMAS_TODAY": "2026-11-27"}
+    run = [sys.executable, "-m", "dumas", "report", "--db", str(db_path)]
+    done = subprocess.run([*run, "--period", "2026-05", "--xlsx", str(target)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(target)
+    book = openpyxl.load_workbook(target)
+    assert len(book.sheetnames) == 11  # the cover and ten tables
+    refused = subprocess.run([*run, "--period", "2026-13", "--xlsx", str(target)], cwd=ROOT,
+                             env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert refused.returncode == 2
+    assert "Periode tidak dikenal: 2026-13" in refused.stderr

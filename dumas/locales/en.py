@@ -799,6 +799,7 @@ MESSAGES: dict[str, str] = {
     "report_xlsx.tables": "Tables",
     "report_xlsx.unit": "Unit",
     # Periodic report tables
+    "cli.bad_period": "Unknown period: {period}. Examples: 2026-05, 2026-S1, 2026, 2026-01-01..2026-03-31.",
     "report.col_actual": "Actual (Rp)",
     "report.col_age": "Age (working days)",
     "report.col_agency": "Agency",
