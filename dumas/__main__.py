@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", parents=[common], help="write a periodic report")
     report.add_argument("--period", required=True, help="2026-05 | 2026-S1 | 2026 | A..B")
     report.add_argument("--xlsx", required=True, help="the workbook to write")
+    report.add_argument("--final", action="store_true", help="finalise (freeze) it first")
     bench = sub.add_parser("bench", parents=[common], help="benchmark at national scale")
     bench.add_argument("--complaints", type=int, default=1_000_000)
     bench.add_argument("--repeat", type=int, default=7)
@@ -89,11 +90,30 @@ def cmd_import(args: argparse.Namespace) -> int:
     return run(args, _open)
 
 
+def _report_data(db, period, args: argparse.Namespace) -> dict:
+    """The frozen report when final (finalising it now with --final), else a draft."""
+    from dumas import reports
+    from dumas.permissions import SYSTEM
+    from dumas.services import reports as final
+
+    cur = db.cursor()
+    if args.final and final.frozen(cur, period) is None:
+        final.finalise(db, SYSTEM, period, narrative={}, now=config.now())
+    frozen = final.frozen(cur, period)
+    if frozen is not None:
+        when = i18n.fmt_datetime(frozen["finalised_at"].astimezone(config.TIMEZONE), args.lang)
+        who = frozen["finalised_by"] or SYSTEM.full_name
+        return {**frozen, "finalised": i18n.t("cli.finalised", args.lang, who=who, when=when)}
+    title = reports.default_title(period, args.lang)
+    generated = reports.generated_on(config.now(), args.lang)
+    return reports.build(cur, period, args.lang, title=title, generated=generated)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the period's report workbook (a draft) and print its path."""
     from pathlib import Path
 
-    from dumas import periods, reports
+    from dumas import periods
     from dumas.report_workbook import report_xlsx
 
     try:
@@ -102,10 +122,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(i18n.t("cli.bad_period", args.lang, period=args.period), file=sys.stderr)
         return 2
     db = _open(args)
-    cur = db.cursor()
-    title = reports.default_title(period, args.lang)
-    generated = reports.generated_on(config.now(), args.lang)
-    data = reports.build(cur, period, args.lang, title=title, generated=generated)
+    data = _report_data(db, period, args)
     target = Path(args.xlsx)
     target.write_bytes(report_xlsx(data, args.lang))
     print(target)

@@ -135,7 +135,7 @@ def _has_statements(sql: str) -> bool:
 _ID_TABLES = frozenset(
     {"complaint", "forwarding", "reminder", "response", "audit_log", "agency"}
     | {"plan", "plan_row", "plan_event", "monitoring"}
-    | {"monitoring_activity", "monitoring_agreement", "monitoring_cost"}
+    | {"monitoring_activity", "monitoring_agreement", "monitoring_cost", "periodic_report"}
 )
 
 

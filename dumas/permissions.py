@@ -43,6 +43,7 @@ class Action(StrEnum):
     ACCEPT_ACCOUNTABILITY = "accept_accountability"  # PPK
     MANAGE_SBM = "manage_sbm"  # Standar Biaya Masukan rates, by finance staff
     MANAGE_SETTINGS = "manage_settings"  # letterhead, letter numbers, officials, font
+    FINALISE_REPORT = "finalise_report"  # freeze a periodic report as sent
 
 
 _STAFF = {Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI}
@@ -68,6 +69,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ACCEPT_ACCOUNTABILITY: frozenset({Role.PPK}),
     Action.MANAGE_SBM: frozenset({Role.PPK, Role.BPP}),
     Action.MANAGE_SETTINGS: frozenset({Role.ADMIN}),
+    Action.FINALISE_REPORT: frozenset({Role.ASDEP}),
 }
 TEAM_ROLES = frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP})  # on a team
 BIDANG_ROLES = frozenset({Role.KASUBBID, Role.KABID})  # these belong to a Bidang

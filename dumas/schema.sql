@@ -422,3 +422,16 @@ CREATE TABLE setting (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL
 );
+
+-- migration: 0007_periodic_report
+-- A finalised periodic report: its figures frozen as they were sent, so late data never
+-- changes what the Minister received (dumas/services/reports.py).
+CREATE TABLE periodic_report (
+    id           INTEGER PRIMARY KEY,
+    period_code  VARCHAR NOT NULL UNIQUE,   -- 2026-05, 2026-S1, 2026, or A..B: one final each
+    title        VARCHAR NOT NULL,
+    narrative    JSON,                      -- key issues and recommendations, as written
+    data         JSON NOT NULL,             -- the report's tables as finalised (Indonesian)
+    finalised_by INTEGER NOT NULL,
+    finalised_at TIMESTAMPTZ NOT NULL
+);

@@ -185,6 +185,13 @@ def _settings(db: Database, user: User, world: World) -> None:
     settings.save_settings(db, user, {"unit_code": "D-4"}, now=NOW)
 
 
+def _finalise(db: Database, user: User, world: World) -> None:
+    from dumas import periods
+    from dumas.services import reports
+
+    reports.finalise(db, user, periods.parse("2026-03"), narrative={}, now=NOW)
+
+
 ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.VIEW_DASHBOARD: _open_page("pages/followup.py"),
     Action.VIEW_COMPLAINT: _open_page("pages/complaint.py"),
@@ -204,6 +211,7 @@ ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.ACCEPT_ACCOUNTABILITY: _accept,
     Action.MANAGE_SBM: _sbm,
     Action.MANAGE_SETTINGS: _settings,
+    Action.FINALISE_REPORT: _finalise,
 }
 WRITES = {  # the attempts audited when allowed (writes, and reads of personal data)
     Action.RECORD_LETTERS,
@@ -219,6 +227,7 @@ WRITES = {  # the attempts audited when allowed (writes, and reads of personal d
     Action.ACCEPT_ACCOUNTABILITY,
     Action.MANAGE_SBM,
     Action.MANAGE_SETTINGS,
+    Action.FINALISE_REPORT,
 }
 
 

@@ -181,7 +181,44 @@ def test_the_command_line_writes_the_periods_workbook_and_prints_its_path(db_pat
     assert done.stdout.strip() == str(target)
     book = openpyxl.load_workbook(target)
     assert len(book.sheetnames) == 11  # the cover and ten tables
+    assert book["Sampul"]["A1"].value.startswith("Laporan Mei 2026")
+    assert "DRAF" in [c.value for row in book["Sampul"].iter_rows() for c in row]
+    final = [*run, "--period", "2026-05", "--xlsx", str(target), "--final"]
+    done = subprocess.run(final, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    cover = [c.value for row in openpyxl.load_workbook(target)["Sampul"].iter_rows() for c in row]
+    assert "FINAL" in cover
+    assert any(isinstance(v, str) and v.startswith("Difinalkan oleh Sistem") for v in cover)
     refused = subprocess.run([*run, "--period", "2026-13", "--xlsx", str(target)], cwd=ROOT,
                              env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert refused.returncode == 2
     assert "Periode tidak dikenal: 2026-13" in refused.stderr
+
+
+def test_a_finalised_report_stays_as_sent_when_late_data_arrive(db, month, make, bpn):
+    from dumas import auth, config
+    from dumas.errors import Conflict
+    from dumas.permissions import Role
+    from dumas.services import reports as final
+    from tests.conftest import username
+
+    cur = db.cursor()
+    uid = cur.execute("SELECT id FROM app_user WHERE username = $u",
+                      {"u": username(Role.ASDEP)}).fetchone()[0]  # fmt: skip
+    asdep = auth.load_user(cur, uid)
+    now = dt.datetime(2026, 6, 5, 10, tzinfo=config.TIMEZONE)
+    final.finalise(db, asdep, MAY, narrative={"key_issues": "BPN belum menjawab"}, now=now)
+    # C's answer, dated 29 May, is only recorded in June
+    c = cur.execute("SELECT complaint_id FROM forwarding WHERE letter_date = DATE '2026-05-21'"
+                    ).fetchone()[0]  # fmt: skip
+    make.respond(c, bpn, dt.date(2026, 5, 29))
+    frozen = final.frozen(db.cursor(), MAY)
+    response = next(t for t in frozen["tables"] if t["key"] == "response")
+    assert response["total"]["not_yet"] == 2  # as sent
+    assert frozen["finalised_by"] == asdep.full_name and frozen["final"] is True
+    changes = final.reconcile(db.cursor(), MAY, now)
+    bpn_row = [(c["column"], c["final"], c["today"]) for c in changes if c["row"] == BPN]
+    # 22, 25, 26 and 29 May: answered in 4 working days, on time
+    assert bpn_row == [("on_time", 0, 1), ("not_yet", 1, 0), ("response_rate", 0.0, 1.0)]
+    with pytest.raises(Conflict):
+        final.finalise(db, asdep, MAY, narrative={}, now=now)

@@ -800,6 +800,9 @@ MESSAGES: dict[str, str] = {
     "report_xlsx.unit": "Unit",
     # Periodic report tables
     "cli.bad_period": "Unknown period: {period}. Examples: 2026-05, 2026-S1, 2026, 2026-01-01..2026-03-31.",
+    "error.report_final": "The report of {period} is already final; its figures no longer change.",
+    "field.key_issues": "Key issues",
+    "cli.finalised": "Finalised by {who} at {when}",
     "report.col_actual": "Actual (Rp)",
     "report.col_age": "Age (working days)",
     "report.col_agency": "Agency",

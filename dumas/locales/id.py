@@ -803,6 +803,9 @@ MESSAGES: dict[str, str] = {
     "report_xlsx.unit": "Unit",
     # Periodic report tables
     "cli.bad_period": "Periode tidak dikenal: {period}. Contoh: 2026-05, 2026-S1, 2026, 2026-01-01..2026-03-31.",
+    "error.report_final": "Laporan periode {period} sudah difinalkan; angkanya tidak berubah lagi.",
+    "field.key_issues": "Isu utama",
+    "cli.finalised": "Difinalkan oleh {who} pada {when}",
     "report.col_actual": "Realisasi (Rp)",
     "report.col_age": "Umur (hari kerja)",
     "report.col_agency": "Instansi",
