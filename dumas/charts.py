@@ -56,3 +56,18 @@ def bars(
         )
     fig = go.Figure([go.Bar(x=df[x], y=df[y], marker_color=_COLOURS["primary"])])
     return _layout(fig, labels["title"], labels["x"], labels["y"])
+
+
+def report_chart(table: dict) -> go.Figure | None:
+    """A periodic-report table's chart (grouped bars of its value columns), or None."""
+    spec = table.get("chart")
+    if not spec or not table["rows"]:
+        return None
+    labels = {c["name"]: c["label"] for c in table["columns"]}
+    categories = [row[spec["category"]] for row in table["rows"]]
+    fig = go.Figure(
+        [go.Bar(name=labels[v], x=categories, y=[row.get(v) for row in table["rows"]])
+         for v in spec["values"]]
+    )  # fmt: skip
+    fig.update_layout(barmode="group")
+    return _layout(fig, table["title"], labels[spec["category"]], "")

@@ -44,6 +44,7 @@ class Action(StrEnum):
     MANAGE_SBM = "manage_sbm"  # Standar Biaya Masukan rates, by finance staff
     MANAGE_SETTINGS = "manage_settings"  # letterhead, letter numbers, officials, font
     FINALISE_REPORT = "finalise_report"  # freeze a periodic report as sent
+    VIEW_REPORTS = "view_reports"  # the periodic reports (Laporan Berkala)
 
 
 _STAFF = {Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI}
@@ -70,6 +71,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_SBM: frozenset({Role.PPK, Role.BPP}),
     Action.MANAGE_SETTINGS: frozenset({Role.ADMIN}),
     Action.FINALISE_REPORT: frozenset({Role.ASDEP}),
+    Action.VIEW_REPORTS: frozenset({*_STAFF, Role.PIMPINAN}),
 }
 TEAM_ROLES = frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP})  # on a team
 BIDANG_ROLES = frozenset({Role.KASUBBID, Role.KABID})  # these belong to a Bidang

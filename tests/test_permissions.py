@@ -212,6 +212,7 @@ ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.MANAGE_SBM: _sbm,
     Action.MANAGE_SETTINGS: _settings,
     Action.FINALISE_REPORT: _finalise,
+    Action.VIEW_REPORTS: _open_page("pages/reports.py"),
 }
 WRITES = {  # the attempts audited when allowed (writes, and reads of personal data)
     Action.RECORD_LETTERS,

@@ -37,6 +37,10 @@ PAGES = (
         (Action.VIEW_MONITORINGS,),
     ),
     PageSpec(
+        "pages/reports.py", "nav.reports", ":material/summarize:", "laporan",
+        (Action.VIEW_REPORTS,),
+    ),
+    PageSpec(
         "pages/complaint.py", "nav.complaint", ":material/description:", "pengaduan",
         (Action.VIEW_COMPLAINT,),
     ),
