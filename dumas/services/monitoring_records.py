@@ -49,6 +49,28 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, mid: int, values: dict) 
     )
 
 
+def _save_record(
+    db: Database,
+    actor: User,
+    monitoring_id: int,
+    revision: int,
+    record: tuple[str, str],
+    values: dict,
+    now: dt.datetime,
+    *,
+    audited: bool = True,
+) -> None:
+    """Store a monitoring's one-row record (table, event name) for its team, in one
+    transaction, refusing a stale screen; the values go into the event when audited."""
+    table, action = record
+    with db.transaction() as cur:
+        monitoring = open_monitoring(cur, monitoring_id, revision)
+        require_team(cur, monitoring, actor)
+        _upsert(cur, table, monitoring.id, values)
+        details = values if audited else None
+        record_event(cur, monitoring, actor, action, monitoring.state, None, now, details)
+
+
 def save_scope(
     db: Database, actor: User, monitoring_id: int, *, revision: int, values: dict, now: dt.datetime
 ) -> None:
@@ -56,11 +78,7 @@ def save_scope(
     errors: list[Message] = []
     cleaned = _texts(values, SCOPE_FIELDS, errors)
     raise_if(errors)
-    with db.transaction() as cur:
-        monitoring = open_monitoring(cur, monitoring_id, revision)
-        require_team(cur, monitoring, actor)
-        _upsert(cur, "monitoring_scope", monitoring.id, cleaned)
-        record_event(cur, monitoring, actor, "scope", monitoring.state, None, now, cleaned)
+    _save_record(db, actor, monitoring_id, revision, ("monitoring_scope", "scope"), cleaned, now)
 
 
 def record_document(
@@ -116,11 +134,8 @@ def save_coordination(
             check_date(values[name], name, today, errors)
         cleaned[name] = values.get(name)
     raise_if(errors)
-    with db.transaction() as cur:
-        monitoring = open_monitoring(cur, monitoring_id, revision)
-        require_team(cur, monitoring, actor)
-        _upsert(cur, "monitoring_coordination", monitoring.id, cleaned)
-        record_event(cur, monitoring, actor, "coordination", monitoring.state, None, now, cleaned)
+    record = ("monitoring_coordination", "coordination")
+    _save_record(db, actor, monitoring_id, revision, record, cleaned, now)
 
 
 def add_activity(
@@ -248,11 +263,8 @@ def save_report(
     errors: list[Message] = []
     cleaned = _texts(values, REPORT_FIELDS, errors)
     raise_if(errors)
-    with db.transaction() as cur:
-        monitoring = open_monitoring(cur, monitoring_id, revision)
-        require_team(cur, monitoring, actor)
-        _upsert(cur, "monitoring_report", monitoring.id, cleaned)
-        record_event(cur, monitoring, actor, "report", monitoring.state, None, now)
+    record = ("monitoring_report", "report")
+    _save_record(db, actor, monitoring_id, revision, record, cleaned, now, audited=False)
 
 
 def save_costs(

@@ -9,6 +9,7 @@ import streamlit as st
 from dumas import charts, config, i18n, periods, reports
 from dumas.errors import DomainError
 from dumas.permissions import Action
+from dumas.queries import lookups
 from dumas.report_workbook import report_xlsx
 from dumas.services import reports as final
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
@@ -28,15 +29,28 @@ def choose_period() -> periods.Period | None:
         return None
 
 
-def load(period: periods.Period) -> tuple[dict, dict | None]:
-    """Today's report of the period, and the finalised one if any."""
+@st.cache_data(ttl=900, max_entries=64, show_spinner=False)
+def _report(path: str, version: str, code: str, language: str) -> tuple[dict, dict | None]:
+    period = periods.parse(code)
     cur = get_db().cursor()
     try:
-        title = reports.default_title(period, lang())
-        data = reports.build(cur, period, lang(), title=title, generated=generated_text())
+        title = reports.default_title(period, language)
+        data = reports.build(cur, period, language, title=title, generated="")
         return data, final.frozen(cur, period)
     finally:
         cur.close()
+
+
+def load(period: periods.Period) -> tuple[dict, dict | None]:
+    """Today's report of the period and the finalised one if any, computed once per data
+    version (every write changes it, finalising included)."""
+    cur = get_db().cursor()
+    try:
+        version = lookups.data_version(cur)
+    finally:
+        cur.close()
+    data, frozen = _report(str(get_db().path), version, period.code, lang())
+    return {**data, "generated": generated_text()}, frozen
 
 
 def _final_line(frozen: dict) -> str:
