@@ -30,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--rejects", help="write the rejected rows to this .xlsx")
     report = sub.add_parser("report", parents=[common], help="write a periodic report")
     report.add_argument("--period", required=True, help="2026-05 | 2026-S1 | 2026 | A..B")
-    report.add_argument("--xlsx", required=True, help="the workbook to write")
+    report.add_argument("--xlsx", help="the workbook to write")
+    report.add_argument("--docx", help="the document (narrative, tables, charts) to write")
     report.add_argument("--final", action="store_true", help="finalise (freeze) it first")
     bench = sub.add_parser("bench", parents=[common], help="benchmark at national scale")
     bench.add_argument("--complaints", type=int, default=1_000_000)
@@ -91,14 +92,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _report_data(db, period, args: argparse.Namespace) -> dict:
-    """The frozen report when final (finalising it now with --final), else a draft."""
+    """The frozen report when final (finalising it now with --final), else a draft with
+    the narrative saved so far."""
     from dumas import reports
     from dumas.permissions import SYSTEM
     from dumas.services import reports as final
 
     cur = db.cursor()
     if args.final and final.frozen(cur, period) is None:
-        final.finalise(db, SYSTEM, period, narrative={}, now=config.now())
+        final.finalise(db, SYSTEM, period, narrative=_draft_text(cur, period), now=config.now())
     frozen = final.frozen(cur, period)
     if frozen is not None:
         when = i18n.fmt_datetime(frozen["finalised_at"].astimezone(config.TIMEZONE), args.lang)
@@ -106,14 +108,23 @@ def _report_data(db, period, args: argparse.Namespace) -> dict:
         return {**frozen, "finalised": i18n.t("cli.finalised", args.lang, who=who, when=when)}
     title = reports.default_title(period, args.lang)
     generated = reports.generated_on(config.now(), args.lang)
-    return reports.build(cur, period, args.lang, title=title, generated=generated)
+    data = reports.build(cur, period, args.lang, title=title, generated=generated)
+    return {**data, "narrative": _draft_text(cur, period)}
+
+
+def _draft_text(cur, period) -> dict:
+    from dumas.services import reports as final
+
+    saved = final.draft(cur, period)
+    return saved["narrative"] if saved else {}
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Write the period's report workbook (a draft) and print its path."""
+    """Write the period's report workbook and/or document and print each path."""
     from pathlib import Path
 
-    from dumas import periods
+    from dumas import periods, settings
+    from dumas.documents import periodic_report_docx
     from dumas.report_workbook import report_xlsx
 
     try:
@@ -121,11 +132,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ValueError:
         print(i18n.t("cli.bad_period", args.lang, period=args.period), file=sys.stderr)
         return 2
+    if not (args.xlsx or args.docx):
+        print(i18n.t("cli.report_target", args.lang), file=sys.stderr)
+        return 2
     db = _open(args)
     data = _report_data(db, period, args)
-    target = Path(args.xlsx)
-    target.write_bytes(report_xlsx(data, args.lang))
-    print(target)
+    if args.xlsx:
+        Path(args.xlsx).write_bytes(report_xlsx(data, args.lang))
+        print(args.xlsx)
+    if args.docx:
+        letterhead = settings.for_documents(db.cursor())
+        Path(args.docx).write_bytes(periodic_report_docx(data, letterhead, args.lang))
+        print(args.docx)
     return 0
 
 

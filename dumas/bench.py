@@ -21,6 +21,8 @@ from dumas.queries.filters import Filters
 TARGET_QUERY_MS = 150
 TARGET_PAGE_MS = 1000
 TARGET_PEAK_MB = 1536
+TARGET_REPORT_S = 2.0  # a year's report: every table and chart
+TARGET_WORKBOOK_S = 5.0
 
 
 def _median_ms(call: Callable[[], object], repeat: int) -> float:
@@ -76,6 +78,37 @@ def _plan_queries(cur, as_of) -> dict[str, Callable[[], object]]:
         ),
         "Menunggu Saya (Asdep)": lambda: plan_history.inbox(cur, asdep, now),
     }
+
+
+def _report_rows(cur, repeat: int) -> list[tuple[str, str, str]]:
+    """A year's periodic report (the last full year): its tables and charts, as the page
+    draws them; its workbook and its document (charts as images), each from the database."""
+    from dumas import charts, periods, reports, settings
+    from dumas.documents import periodic_report_docx
+    from dumas.report_workbook import report_xlsx
+
+    year = periods.year(config.today().year - 1)
+    title = reports.default_title(year, "id")
+
+    def build() -> dict:
+        return reports.build(cur, year, "id", title=title, generated="")
+
+    def render() -> list:
+        return [charts.report_chart(table) for table in build()["tables"]]
+
+    letterhead = settings.for_documents(cur)
+    times = max(3, repeat // 3)
+    seconds = {
+        f"laporan tahun {year.code}: semua tabel dan grafik (s)": (render, TARGET_REPORT_S),
+        f"laporan tahun {year.code}: buku kerja .xlsx (s)": (
+            lambda: report_xlsx(build(), "id"), TARGET_WORKBOOK_S),
+        f"laporan tahun {year.code}: dokumen .docx (s)": (
+            lambda: periodic_report_docx(build(), letterhead, "id"), None),
+    }  # fmt: skip
+    return [
+        (name, f"{_median_ms(call, times) / 1000:.2f}", f"≤ {target}" if target else "–")
+        for name, (call, target) in seconds.items()
+    ]
 
 
 def _build(path: Path, complaints: int) -> tuple[float, dict[str, int]]:
@@ -184,6 +217,7 @@ def main(complaints: int, repeat: int = 7) -> int:
             (name, f"{_median_ms(call, repeat):.1f}", f"≤ {TARGET_QUERY_MS}")
             for name, call in _queries(cur, config.today()).items()
         ]
+        rows += _report_rows(cur, repeat)
         cur.close()
         db.close()
         cold, warm = page_rerun_ms(path, max(3, repeat // 2))

@@ -43,6 +43,7 @@ class Action(StrEnum):
     ACCEPT_ACCOUNTABILITY = "accept_accountability"  # PPK
     MANAGE_SBM = "manage_sbm"  # Standar Biaya Masukan rates, by finance staff
     MANAGE_SETTINGS = "manage_settings"  # letterhead, letter numbers, officials, font
+    WRITE_REPORT = "write_report"  # a periodic report's narrative, before it is final
     FINALISE_REPORT = "finalise_report"  # freeze a periodic report as sent
     VIEW_REPORTS = "view_reports"  # the periodic reports (Laporan Berkala)
 
@@ -70,6 +71,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ACCEPT_ACCOUNTABILITY: frozenset({Role.PPK}),
     Action.MANAGE_SBM: frozenset({Role.PPK, Role.BPP}),
     Action.MANAGE_SETTINGS: frozenset({Role.ADMIN}),
+    Action.WRITE_REPORT: frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP}),
     Action.FINALISE_REPORT: frozenset({Role.ASDEP}),
     Action.VIEW_REPORTS: frozenset({*_STAFF, Role.PIMPINAN}),
 }

@@ -31,6 +31,8 @@ FORMATS = {"int": exports.INTEGER, "rupiah": exports.INTEGER, "pct": exports.PER
 CHARTS = {"bar": BarChart, "line": LineChart, "pie": PieChart}
 CHART_GAP = 2  # blank rows between a table and its chart
 LINE_HEIGHT = 15  # points per wrapped line of an 11 pt cell
+MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
+COVER_NARRATIVE_ROW = 9  # the first row below the status lines (the tables follow it)
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -50,6 +52,28 @@ def report_xlsx(report: dict, lang: str) -> bytes:
     for table, name in zip(tables, names, strict=True):
         _write_table(book.create_sheet(name), table, report, lang)
     _write_cover(cover, report, names, lang)
+    return _saved(book)
+
+
+def table_xlsx(report: dict, key: str, lang: str) -> bytes:
+    """One table of the report on its own: the workbook of just its sheet, as in the full one.
+
+    The sheet's title rows name the report, its period and DRAF/FINAL. KeyError for a key
+    that is not one of the report's tables.
+    """
+    table = next((table for table in report["tables"] if str(table["key"]) == key), None)
+    if table is None:
+        raise KeyError(f"the report has no table {key!r}")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = exports.sheet_safe_name(key)
+    book.properties.title = _clean(f"{report['title']} — {table['title']}")
+    _write_table(sheet, table, report, lang)
+    return _saved(book)
+
+
+def _saved(book: Workbook) -> bytes:
+    """The workbook's xlsx bytes."""
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -76,7 +100,9 @@ def _status(report: dict, lang: str) -> str:
 
 
 def _write_cover(ws: Worksheet, report: dict, names: list[str], lang: str) -> None:
-    """Title, unit, period, DRAF/FINAL in large bold, generated, then the list of tables."""
+    """Title, unit, period, DRAF/FINAL in large bold, generated, the narrative, the tables."""
+    ws.column_dimensions["A"].width = max([14, *(len(name) + 2 for name in names)])
+    ws.column_dimensions["B"].width = 80
     _text(ws, 1, 1, report["title"]).font = Font(bold=True, size=16)
     for row, key, field in ((3, "unit", "unit"), (4, "period", "period_label")):
         _text(ws, row, 1, t(f"report_xlsx.{key}", lang)).font = Font(bold=True)
@@ -88,18 +114,39 @@ def _write_cover(ws: Worksheet, report: dict, names: list[str], lang: str) -> No
     note = report.get("finalised") if report.get("final") else t("report_xlsx.draft_note", lang)
     _text(ws, 6, 2, note or "").font = _NOTE
     _text(ws, 7, 2, report.get("generated") or "").font = _NOTE
-    _text(ws, 9, 1, t("report_xlsx.tables", lang)).font = Font(bold=True, size=12)
-    _header(ws, 10, [t("report_xlsx.sheet", lang), t("report_xlsx.table", lang)])
-    for row, (table, name) in enumerate(zip(report["tables"], names, strict=True), start=11):
+    top = _write_narrative(ws, report.get("narrative") or {}, COVER_NARRATIVE_ROW, lang)
+    _text(ws, top, 1, t("report_xlsx.tables", lang)).font = Font(bold=True, size=12)
+    _header(ws, top + 1, [t("report_xlsx.sheet", lang), t("report_xlsx.table", lang)])
+    for row, (table, name) in enumerate(zip(report["tables"], names, strict=True), start=top + 2):
         link = _text(ws, row, 1, name)
         link.hyperlink = Hyperlink(ref=link.coordinate, location=_location(name))
         link.font = Font(color="0563C1", underline="single")
         _text(ws, row, 2, table["title"])
         for col in (1, 2):
             ws.cell(row=row, column=col).border = _BORDER
-    ws.column_dimensions["A"].width = max([14, *(len(name) + 2 for name in names)])
-    ws.column_dimensions["B"].width = 80
     _print_setup(ws, landscape=False)
+
+
+def _write_narrative(ws: Worksheet, narrative: dict, row: int, lang: str) -> int:
+    """Each non-empty part (key issues, recommendations) under its bold heading, a line of
+    the text per row across A:B, wrapped; the row where the list of tables goes."""
+    width = ws.column_dimensions["A"].width + ws.column_dimensions["B"].width
+    parts = (("key_issues", t("report_xlsx.key_issues", lang)),
+             ("recommendations", t("report_xlsx.recommendations", lang)))  # fmt: skip
+    for part, heading in parts:
+        lines = [line.rstrip() for line in str(narrative.get(part) or "").strip().splitlines()]
+        if not lines:
+            continue
+        _text(ws, row, 1, heading).font = Font(bold=True, size=12)
+        for line in lines:
+            row += 1
+            if line:  # a blank line stays an empty row between paragraphs
+                ws.merge_cells(start_row=row, end_row=row, start_column=1, end_column=2)
+                _text(ws, row, 1, line).alignment = _WRAP
+                height = _line_count(line, width) * LINE_HEIGHT
+                ws.row_dimensions[row].height = min(height, MAX_ROW_HEIGHT)
+        row += 2  # a blank row after each part
+    return row
 
 
 def _location(name: str) -> str:
@@ -198,8 +245,13 @@ def _set_widths(ws: Worksheet, columns: list[dict], records: list[dict]) -> None
         content = max((len(text) for text in shown), default=0)
         width = min(max(word + 2, content + 2, exports.MIN_WIDTH), exports.MAX_WIDTH)
         ws.column_dimensions[get_column_letter(col)].width = width
-        lines = max(lines, -(-len(label) // max(int(width) - 1, 1)))
+        lines = max(lines, _line_count(label, width))
     ws.row_dimensions[HEADER_ROW].height = lines * LINE_HEIGHT
+
+
+def _line_count(text: str, width: float) -> int:
+    """Roughly how many lines `text` wraps to in a cell `width` characters wide."""
+    return max(1, -(-len(text) // max(int(width) - 1, 1)))
 
 
 def _shown(value: Any, kind: str) -> str:

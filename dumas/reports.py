@@ -100,6 +100,13 @@ def build(
             None,
         ),
         _agencies(cur, period, lang),
+        _compare_table(
+            "agency_categories",
+            q.forwarded_by_category(cur, period),
+            "report.col_agency_category",
+            {**lookups.options(cur, "agency_category"), "?": i18n.t("report.unknown", lang)},
+            lang,
+        ),
         _response(cur, period, lang),
         _ageing(cur, period, lang),
         _monitoring(cur, period, lang),

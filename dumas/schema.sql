@@ -435,3 +435,14 @@ CREATE TABLE periodic_report (
     finalised_by INTEGER NOT NULL,
     finalised_at TIMESTAMPTZ NOT NULL
 );
+
+-- migration: 0008_report_draft
+-- A periodic report's narrative (key issues, recommendations) as written before it is
+-- finalised: one per period, saved with the revision the writer's screen showed.
+CREATE TABLE report_draft (
+    period_code VARCHAR PRIMARY KEY,
+    narrative   JSON NOT NULL,
+    revision    INTEGER NOT NULL,
+    saved_by    INTEGER NOT NULL,
+    saved_at    TIMESTAMPTZ NOT NULL
+);

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dumas.ui import period_picker, report_narrative
 from dumas.ui import report_sections as sections
 from dumas.ui.state import t
 
 st.title(t("nav.reports"))
 st.caption(t("reports.caption"))
-period = sections.choose_period()
+report_narrative.listing()
+period = period_picker.choose()
 if period is None:
     st.stop()
 data, frozen = sections.load(period)
 sections.header(data, frozen)
-sections.downloads(data, frozen, period)
-sections.finalise(period, frozen)
+report = sections.shown(data, frozen, period)
+sections.downloads(report, period)
+report_narrative.narrative(period, frozen)
 sections.reconciliation(period, frozen)
-sections.tables(data if frozen is None else frozen)
+sections.tables(report, period)

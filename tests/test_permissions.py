@@ -192,6 +192,14 @@ def _finalise(db: Database, user: User, world: World) -> None:
     reports.finalise(db, user, periods.parse("2026-03"), narrative={}, now=NOW)
 
 
+def _write_report(db: Database, user: User, world: World) -> None:
+    from dumas import periods
+    from dumas.services import reports
+
+    reports.save_draft(db, user, periods.parse("2026-03"), narrative={"key_issues": "Catatan"},
+                       revision=0, now=NOW)  # fmt: skip
+
+
 ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.VIEW_DASHBOARD: _open_page("pages/followup.py"),
     Action.VIEW_COMPLAINT: _open_page("pages/complaint.py"),
@@ -211,6 +219,7 @@ ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.ACCEPT_ACCOUNTABILITY: _accept,
     Action.MANAGE_SBM: _sbm,
     Action.MANAGE_SETTINGS: _settings,
+    Action.WRITE_REPORT: _write_report,
     Action.FINALISE_REPORT: _finalise,
     Action.VIEW_REPORTS: _open_page("pages/reports.py"),
 }
@@ -228,6 +237,7 @@ WRITES = {  # the attempts audited when allowed (writes, and reads of personal d
     Action.ACCEPT_ACCOUNTABILITY,
     Action.MANAGE_SBM,
     Action.MANAGE_SETTINGS,
+    Action.WRITE_REPORT,
     Action.FINALISE_REPORT,
 }
 

@@ -1,20 +1,25 @@
-"""The "Laporan Berkala" page through AppTest: every role that may see it, finalising."""
+"""The "Laporan Berkala" page through AppTest: every role that may see it, the period
+picker, the narrative draft (and a stale save), finalising, and the downloads."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 
+import docx
 import openpyxl
 import pytest
 
-from dumas import periods
+from dumas import config, periods
 from dumas.permissions import PERMISSIONS, Action, Role
 from dumas.services import reports as final
 from dumas.ui import navigation
 from tests.conftest import signed_in_app
+from tests.monitoring_support import people_of
 
 PAGE = "pages/reports.py"
+MAY = periods.parse("2026-05")
+KEY_ISSUES = "report_key_issues_2026-05"
 pytestmark = pytest.mark.usefixtures("app_env")
 
 
@@ -24,12 +29,15 @@ def may(make, kemendagri: int) -> None:
     make.forward(first, kemendagri, dt.date(2026, 5, 5))
 
 
-def _open(role: Role):
-    at = signed_in_app(role).run()
+def _open(role: Role, period: str = "2026-05"):
+    at = signed_in_app(role, report=period).run()
     at.switch_page(PAGE).run()
-    at.text_input(key="report_period").input("2026-05").run()
     assert not at.exception, at.exception
     return at
+
+
+def _cells(book: openpyxl.Workbook) -> list:
+    return [c.value for row in book.worksheets[0].iter_rows() for c in row]
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
@@ -45,29 +53,100 @@ def test_the_page_is_offered_to_the_roles_that_read_reports(db, may, role):
     if visible:
         at = _open(role)
         assert at.subheader[0].value.startswith("Laporan Mei 2026")
-        assert len(at.dataframe) == 10
+        assert len(at.dataframe) == 11  # every table
+        writes = role in PERMISSIONS[Action.WRITE_REPORT]
+        assert (KEY_ISSUES in [a.key for a in at.text_area]) == writes
 
 
-def test_the_asdep_finalises_and_the_page_then_shows_the_frozen_figures(db, may, downloads):
-    at = _open(Role.ASDEP)
-    assert any("Draf" in i.value for i in at.info)
-    at.text_area(key="report_key_issues").input("Kemendagri belum menjawab")
-    at.button(key="FormSubmitter:finalise-Finalkan laporan").click().run()
-    assert not at.exception
-    assert final.frozen(db.cursor(), periods.parse("2026-05")) is not None
-    assert any(s.value.startswith("Final: difinalkan oleh Asdep Uji") for s in at.success)
-    book = openpyxl.load_workbook(io.BytesIO(downloads["laporan-2026-05.xlsx"]()))
-    cover = [c.value for row in book.worksheets[0].iter_rows() for c in row]
-    assert "FINAL" in cover
-
-
-def test_a_wrong_period_says_so_in_indonesian(db):
+def test_the_last_full_month_opens_by_default_and_a_semester_is_picked(db, may):
     at = signed_in_app(Role.KABID).run()
     at.switch_page(PAGE).run()
-    at.text_input(key="report_period").input("2026-13").run()
-    assert any("Periode tidak dikenal: 2026-13" in e.value for e in at.error)
+    assert at.subheader[0].value.startswith("Laporan Oktober 2026")  # today is 27 Nov 2026
+    at.segmented_control(key="report_kind").set_value("semester").run()
+    at.selectbox(key="report_semester").set_value(1).run()
+    assert at.subheader[0].value.startswith("Laporan Semester I 2026")
+    assert at.query_params["report"] == "2026-S1"
+    at.segmented_control(key="report_kind").set_value("year").run()
+    assert at.subheader[0].value.startswith("Laporan Tahun 2026")
+
+
+def test_a_reversed_date_range_says_so_in_indonesian(db):
+    at = signed_in_app(Role.KABID).run()
+    at.switch_page(PAGE).run()
+    at.segmented_control(key="report_kind").set_value("range").run()
+    at.date_input(key="report_from").set_value(dt.date(2026, 5, 10))
+    at.date_input(key="report_to").set_value(dt.date(2026, 5, 1)).run()
+    assert any("Periode tidak dikenal: 2026-05-10..2026-05-01" in e.value for e in at.error)
+    assert not at.subheader
+
+
+def test_a_saved_narrative_draft_goes_into_both_downloads(db, may, downloads):
+    at = _open(Role.KABID)
+    at.text_area(key=KEY_ISSUES).input("Kemendagri belum menjawab\nPerlu surat kedua")
+    at.button(key="FormSubmitter:narrative-Simpan draf narasi").click().run()
+    assert not at.exception and not at.error
+    saved = final.draft(db.cursor(), MAY)
+    assert saved["narrative"]["key_issues"] == "Kemendagri belum menjawab\nPerlu surat kedua"
+    assert any("disimpan oleh Kabid Uji" in c.value for c in at.caption)
+    book = openpyxl.load_workbook(io.BytesIO(downloads["laporan-2026-05.xlsx"]()))
+    assert "Perlu surat kedua" in _cells(book)
+    document = docx.Document(io.BytesIO(downloads["laporan-2026-05.docx"]()))
+    assert "Perlu surat kedua" in [p.text for p in document.paragraphs]
+    single = openpyxl.load_workbook(io.BytesIO(downloads["laporan-2026-05-response.xlsx"]()))
+    assert len(single.sheetnames) == 1
+    assert single.worksheets[0]["A1"].value.startswith("4. Status tanggapan")
+
+
+def test_a_stale_narrative_save_is_refused_and_the_typed_text_kept(db, may):
+    at = _open(Role.KABID)
+    people = people_of(db)
+    at_ten = dt.datetime(2026, 6, 2, 10, tzinfo=config.TIMEZONE)
+    final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "Versi analis"},
+                     revision=0, now=at_ten)  # fmt: skip
+    at.text_area(key=KEY_ISSUES).input("Versi Kabid")
+    at.button(key="FormSubmitter:narrative-Simpan draf narasi").click().run()
+    assert any("sudah diubah oleh Analis Uji" in e.value for e in at.error)
+    assert at.text_area(key=KEY_ISSUES).value == "Versi Kabid"
+    assert "Versi analis" in [t.value for t in at.text]  # the latest version, to compare
+    assert final.draft(db.cursor(), MAY)["narrative"]["key_issues"] == "Versi analis"
+    at.button(key="FormSubmitter:narrative-Simpan draf narasi").click().run()
+    assert final.draft(db.cursor(), MAY)["narrative"]["key_issues"] == "Versi Kabid"
+
+
+def test_the_asdep_finalises_only_after_confirming(db, may, downloads):
+    at = _open(Role.ASDEP)
+    assert any("Draf" in i.value for i in at.info)
+    at.text_area(key=KEY_ISSUES).input("Kemendagri belum menjawab")
+    at.button(key="FormSubmitter:narrative-Finalkan laporan").click().run()
+    assert any("Centang pernyataan" in e.value for e in at.error)
+    assert final.frozen(db.cursor(), MAY) is None
+    at.checkbox(key="report_confirm").check()
+    at.button(key="FormSubmitter:narrative-Finalkan laporan").click().run()
+    assert not at.exception
+    frozen = final.frozen(db.cursor(), MAY)
+    assert frozen["narrative"]["key_issues"] == "Kemendagri belum menjawab"
+    assert any(s.value.startswith("Final: difinalkan oleh Asdep Uji") for s in at.success)
+    assert KEY_ISSUES not in [a.key for a in at.text_area]  # frozen: read only
+    cover = _cells(openpyxl.load_workbook(io.BytesIO(downloads["laporan-2026-05.xlsx"]())))
+    assert "FINAL" in cover and "Kemendagri belum menjawab" in cover
+    document = docx.Document(io.BytesIO(downloads["laporan-2026-05.docx"]()))
+    assert "FINAL" in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_drafts_and_final_reports_are_listed_on_the_page(db, may):
+    people = people_of(db)
+    now = dt.datetime(2026, 7, 2, 9, tzinfo=config.TIMEZONE)
+    final.save_draft(db, people.analyst, periods.parse("2026-S1"),
+                     narrative={"key_issues": "S1"}, revision=0, now=now)  # fmt: skip
+    final.finalise(db, people.asdep, MAY, narrative={}, now=now - dt.timedelta(hours=1))
+    at = _open(Role.DEPUTI)
+    listed = at.dataframe[0].value
+    assert listed["Periode"].tolist() == ["2026-S1", "2026-05"]
+    assert listed["Status"].tolist() == ["Draf", "Final"]
+    assert listed["Oleh"].tolist() == ["Analis Uji", "Asdep Uji"]
 
 
 def test_only_the_asdep_is_offered_finalising(db, may):
     at = _open(Role.KABID)
     assert "Finalkan laporan" not in [b.label for b in at.button]
+    assert "report_confirm" not in [c.key for c in at.checkbox]

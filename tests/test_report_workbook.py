@@ -10,7 +10,7 @@ import pytest
 from openpyxl.chart import BarChart, LineChart, PieChart
 from openpyxl.workbook.workbook import Workbook
 
-from dumas.report_workbook import FIRST_ROW, HEADER_ROW, report_xlsx
+from dumas.report_workbook import FIRST_ROW, HEADER_ROW, report_xlsx, table_xlsx
 
 TRAP = '=HYPERLINK("x")'
 CHANNEL_COLUMNS = [
@@ -233,3 +233,147 @@ def test_an_unknown_chart_column_is_refused() -> None:
     report["tables"][2]["chart"] = {"type": "bar", "category": "label", "values": ["nope"]}
     with pytest.raises(ValueError, match="nope"):
         report_xlsx(report, "id")
+
+
+NARRATIVE = {
+    "key_issues": "BPN belum menjawab 12 surat.\nKemendagri terlambat rata-rata 20 hari.",
+    "recommendations": "Surati BPN kembali.\n\nRapat koordinasi dengan Kemendagri.",
+}
+
+
+def _with_narrative(narrative: dict[str, Any] | None) -> dict[str, Any]:
+    """The report with its narrative (key issues, recommendations) as typed by the Asdep."""
+    return {**_report(final=True), "narrative": narrative}
+
+
+def _cover_links(book: Workbook) -> dict[str, str]:
+    """Each cover hyperlink's text and its in-workbook target."""
+    ws = book.worksheets[0]
+    return {c.value: c.hyperlink.location for row in ws.iter_rows() for c in row if c.hyperlink}
+
+
+def _row_of(ws: Any, value: str) -> int:
+    """The row of the first cell holding `value`."""
+    return next(c.row for row in ws.iter_rows() for c in row if c.value == value)
+
+
+def test_a_single_table_workbook_has_only_that_tables_sheet_with_header_rows_and_total() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(table_xlsx(_report(), "channels", "id")))
+    assert book.sheetnames == ["channels"]
+    ws = book["channels"]
+    assert [c.value for c in ws[HEADER_ROW]] == [c["label"] for c in CHANNEL_COLUMNS]
+    assert all(c.font.b for c in ws[HEADER_ROW])
+    assert [c.value for c in ws[FIRST_ROW]] == ["Surat", 120, 100, 90, 0.75, 1_500_000]
+    assert ws.cell(FIRST_ROW + 2, 1).value == TRAP and ws.cell(FIRST_ROW + 2, 1).data_type == "s"
+    total = ws[FIRST_ROW + 3]
+    assert [c.value for c in total] == ["Jumlah", 300, 250, 100, 0.7, 3_750_000]
+    assert all(c.font.b for c in total) and ws.max_row == FIRST_ROW + 3
+    assert ws.freeze_panes == f"A{FIRST_ROW}" and ws.page_setup.orientation == "landscape"
+    assert ws.cell(FIRST_ROW, 5).number_format == "0.0%"
+
+
+def test_a_single_table_sheet_names_its_report_period_and_status_on_its_own() -> None:
+    ws = openpyxl.load_workbook(io.BytesIO(table_xlsx(_report(), "findings", "id")))["findings"]
+    assert ws["A1"].value == "6. Temuan pemantauan"
+    assert "Laporan Semester I 2026" in ws["A2"].value
+    assert "Semester I 2026 (1 Januari – 30 Juni 2026)" in ws["A2"].value
+    assert "DRAF" in ws["A3"].value and "Dibuat 28 November 2026 14.05" in ws["A3"].value
+    final = openpyxl.load_workbook(io.BytesIO(table_xlsx(_report(final=True), "findings", "en")))
+    assert "FINAL" in final["findings"]["A3"].value
+
+
+def test_a_single_table_workbook_carries_the_same_native_chart_as_the_full_one() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(table_xlsx(_report(), "channels", "id")))
+    charts = book["channels"]._charts
+    assert len(charts) == 1 and isinstance(charts[0], BarChart)
+    full = _open(_report())["channels"]._charts[0]
+    assert [s.val.numRef.f for s in charts[0].series] == [s.val.numRef.f for s in full.series]
+    assert charts[0].series[0].cat.strRef.f == f"'channels'!$A${FIRST_ROW}:$A${FIRST_ROW + 2}"
+    pie = openpyxl.load_workbook(io.BytesIO(table_xlsx(_report(), "ageing", "id")))["ageing"]
+    assert len(pie._charts) == 1 and isinstance(pie._charts[0], PieChart)
+
+
+def test_a_single_table_workbook_of_an_unknown_key_raises_key_error() -> None:
+    with pytest.raises(KeyError, match="nope"):
+        table_xlsx(_report(), "nope", "id")
+
+
+def test_the_cover_shows_key_issues_and_recommendations_under_bold_headings() -> None:
+    book = _open(_with_narrative(NARRATIVE))
+    ws = book.worksheets[0]
+    text = _cover_text(book)
+    assert {"Pokok Permasalahan", "Rekomendasi"} <= set(text)
+    for heading in ("Pokok Permasalahan", "Rekomendasi"):
+        assert ws.cell(_row_of(ws, heading), 1).font.b
+    issues = _row_of(ws, "Pokok Permasalahan")
+    assert [ws.cell(issues + n, 1).value for n in (1, 2)] == [
+        "BPN belum menjawab 12 surat.",
+        "Kemendagri terlambat rata-rata 20 hari.",
+    ]
+    advice = _row_of(ws, "Rekomendasi")
+    assert advice > issues + 2
+    lines = [ws.cell(advice + n, 1).value for n in (1, 2, 3)]
+    assert lines == ["Surati BPN kembali.", None, "Rapat koordinasi dengan Kemendagri."]
+    assert (
+        _row_of(ws, "Dibuat 28 November 2026 14.05") < issues < advice < _row_of(ws, "Daftar tabel")
+    )
+
+
+def test_the_cover_narrative_wraps_across_the_page_width_with_a_row_tall_enough() -> None:
+    long = "Surat dari BPN belum dijawab meskipun telah diingatkan tiga kali. " * 6
+    ws = _open(_with_narrative({"key_issues": long, "recommendations": None})).worksheets[0]
+    row = _row_of(ws, "Pokok Permasalahan") + 1
+    assert f"A{row}:B{row}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.cell(row, 1).alignment.wrap_text
+    assert ws.row_dimensions[row].height >= 4 * 15
+    assert ws.page_setup.fitToWidth == 1 and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+
+
+def test_the_cover_narrative_headings_are_english_with_lang_en() -> None:
+    text = _cover_text(_open(_with_narrative(NARRATIVE), "en"))
+    assert {"Key issues", "Recommendations"} <= set(text)
+    assert "Pokok Permasalahan" not in text
+
+
+def test_a_formula_looking_narrative_stays_a_string_cell() -> None:
+    trap = '=HYPERLINK("http://x")'
+    ws = _open(_with_narrative({"key_issues": trap, "recommendations": None})).worksheets[0]
+    cell = ws.cell(_row_of(ws, "Pokok Permasalahan") + 1, 1)
+    assert cell.value == trap and cell.data_type == "s"
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    ["absent", None, {}, {"key_issues": None, "recommendations": "  \n "}, {"key_issues": ""}],
+)
+def test_an_absent_or_empty_narrative_shows_no_heading_and_keeps_the_cover_rows(narrative) -> None:
+    report = _report(final=True)
+    if narrative != "absent":
+        report["narrative"] = narrative
+    ws = _open(report).worksheets[0]
+    text = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert "Pokok Permasalahan" not in text and "Rekomendasi" not in text
+    assert _row_of(ws, "Daftar tabel") == 9 and _row_of(ws, "channels") == 11
+
+
+def test_only_the_narrative_part_given_gets_its_heading() -> None:
+    text = _cover_text(_open(_with_narrative({"key_issues": None, "recommendations": "Rapat"})))
+    assert "Rekomendasi" in text and "Rapat" in text
+    assert "Pokok Permasalahan" not in text
+
+
+@pytest.mark.parametrize("narrative", [None, NARRATIVE])
+def test_the_cover_table_links_point_at_their_sheets_below_the_narrative(narrative) -> None:
+    book = _open(_with_narrative(narrative))
+    assert _cover_links(book) == {
+        name: f"'{name}'!A1" for name in ("channels", "ageing", "findings", "trend")
+    }
+    ws = book.worksheets[0]
+    for name, title in (
+        ("channels", "1. Pengaduan diterima menurut saluran"),
+        ("trend", "8. Tren"),
+    ):
+        row = _row_of(ws, name)
+        assert ws.cell(row, 2).value == title and ws.cell(row, 1).hyperlink.ref == f"A{row}"
+        assert row > _row_of(ws, "Daftar tabel")
+        assert name in book.sheetnames

@@ -95,6 +95,13 @@ def test_forwarded_by_agency_keeps_the_top_and_sums_the_rest(db, month):
     ]
 
 
+def test_forwarded_by_agency_category_counts_every_letter_of_each_period(db, month):
+    codes = dict(db.cursor().execute("SELECT name, category_code FROM agency").fetchall())
+    assert codes[KEMENDAGRI] == codes[BPN]  # both ministries
+    table = reports.forwarded_by_category(db.cursor(), MAY)
+    assert _rows(table) == [(codes[KEMENDAGRI], 3, 1, 1)]  # A, B, C / D / E
+
+
 def test_trend_compares_may_with_april_and_with_may_a_year_ago(db, month):
     table = reports.trend(db.cursor(), MAY).set_index("figure")
     assert table.loc["received"].tolist() == [3, 1, 1]
@@ -150,7 +157,11 @@ def test_the_report_data_labels_every_table_in_the_users_language(db, month):
     report = build.build(db.cursor(), MAY, "id", title="Laporan Mei 2026", generated="Dibuat")
     tables = {t["key"]: t for t in report["tables"]}
     assert list(tables) == ["channels", "problems", "categories", "provinces", "agencies",
-                            "response", "ageing", "monitoring", "money", "trend"]  # fmt: skip
+                            "agency_categories", "response", "ageing", "monitoring", "money",
+                            "trend"]  # fmt: skip
+    assert tables["agency_categories"]["rows"] == [
+        {"label": "Kementerian", "current": 3, "previous": 1, "year_ago": 1}
+    ]
     assert report["period_label"] == "Mei 2026 (1 Mei 2026 – 31 Mei 2026)"
     channels = tables["channels"]
     assert [r["label"] for r in channels["rows"]] == ["Surat", "Email", "SP4N-LAPOR!"]
@@ -163,24 +174,30 @@ def test_the_report_data_labels_every_table_in_the_users_language(db, month):
     assert build.period_label(periods.parse("2026-S1"), "en").startswith("Semester I 2026")
 
 
-def test_the_command_line_writes_the_periods_workbook_and_prints_its_path(db_path, tmp_path):
+def test_the_command_line_writes_the_periods_workbook_and_document_and_prints_each_path(
+    db_path, tmp_path
+):
     import os
     import subprocess
     import sys
 
+    import docx
     import openpyxl
 
     from dumas.config import ROOT
 
-    target = tmp_path / "laporan-2026-05.xlsx"
+    target, document = tmp_path / "laporan-2026-05.xlsx", tmp_path / "laporan-2026-05.docx"
     env = {**os.environ, "DUMAS_TODAY": "2026-11-27"}
     run = [sys.executable, "-m", "dumas", "report", "--db", str(db_path)]
-    done = subprocess.run([*run, "--period", "2026-05", "--xlsx", str(target)], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    both = ["--period", "2026-05", "--xlsx", str(target), "--docx", str(document)]
+    done = subprocess.run([*run, *both], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == str(target)
+    assert done.stdout.splitlines() == [str(target), str(document)]
+    words = [p.text for p in docx.Document(str(document)).paragraphs]
+    assert "LAPORAN MEI 2026" in words
     book = openpyxl.load_workbook(target)
-    assert len(book.sheetnames) == 11  # the cover and ten tables
+    assert len(book.sheetnames) == 12  # the cover and eleven tables
     assert book["Sampul"]["A1"].value.startswith("Laporan Mei 2026")
     assert "DRAF" in [c.value for row in book["Sampul"].iter_rows() for c in row]
     final = [*run, "--period", "2026-05", "--xlsx", str(target), "--final"]
@@ -193,6 +210,10 @@ def test_the_command_line_writes_the_periods_workbook_and_prints_its_path(db_pat
                              env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert refused.returncode == 2
     assert "Periode tidak dikenal: 2026-13" in refused.stderr
+    nothing = subprocess.run([*run, "--period", "2026-05"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert nothing.returncode == 2
+    assert "--xlsx BERKAS.xlsx dan/atau --docx BERKAS.docx" in nothing.stderr
 
 
 def test_a_finalised_report_stays_as_sent_when_late_data_arrive(db, month, make, bpn):

@@ -1,8 +1,9 @@
 """Editable .docx drafts of the official documents of a monitoring (tata naskah dinas).
 
-Pure functions: plain dicts in, bytes out; no database, no Streamlit. Every document is
-in Indonesian whatever the interface language, and missing values print as dots for the
-drafter to fill in by hand.
+Pure functions: plain dicts in, bytes out; no database, no Streamlit. Every monitoring
+document is in Indonesian whatever the interface language, and missing values print as
+dots for the drafter to fill in by hand. The periodic report (periodic.py) is written in the
+language it is given (Indonesian for the official copy).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dumas.documents.common import DOTS, letter_number
 from dumas.documents.files import files_to_clarify
 from dumas.documents.finance import financial_report
 from dumas.documents.memo_deputi import memo_to_deputi
+from dumas.documents.periodic import periodic_report_docx
 from dumas.documents.report import substance_report
 from dumas.documents.travel import travel_request_memo
 
@@ -44,6 +46,7 @@ __all__ = [
     "letter_number",
     "letter_to_agency",
     "memo_to_deputi",
+    "periodic_report_docx",
     "substance_report",
     "travel_request_memo",
 ]

@@ -78,6 +78,26 @@ def forwarded_by_agency(cur: duckdb.DuckDBPyConnection, period: Period, top: int
     ).df()
 
 
+def forwarded_by_category(cur: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
+    """Table 3b: forwarding letters dated in the period, by agency category."""
+    return cur.execute(
+        """
+        SELECT coalesce(ag.category_code, '?') AS code,
+               count(*) FILTER (f.letter_date BETWEEN $s AND $e) AS current,
+               count(*) FILTER (f.letter_date BETWEEN $ps AND $pe) AS previous,
+               count(*) FILTER (f.letter_date BETWEEN $ys AND $ye) AS year_ago
+          FROM forwarding AS f
+          JOIN agency AS ag ON ag.id = f.agency_id
+         WHERE f.letter_date BETWEEN $ys AND $e
+         GROUP BY 1
+        HAVING count(*) FILTER (f.letter_date BETWEEN $s AND $e) > 0
+            OR count(*) FILTER (f.letter_date BETWEEN $ps AND $pe) > 0
+         ORDER BY current DESC, code
+        """,
+        _three(period),
+    ).df()
+
+
 def response_status(cur: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
     """Table 4: per agency, letters dated in the period and their fate by the period's
     end: answered within 14 working days, late, not yet; the response rate. The last row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal, InvalidOperation
 
 import duckdb
@@ -12,6 +13,8 @@ from dumas import calendar
 from dumas.db import next_id
 from dumas.errors import Message, ValidationError
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_PARAGRAPHS = 20_000  # a report narrative: a few pages
 MAX_TEXT = 4000  # longest free text accepted in any field
 MAX_LETTER_NO = 120
 MAX_MONEY = Decimal(10) ** 12  # an amount above a trillion rupiah is a typing error
@@ -87,6 +90,17 @@ def clean_text(value: str | None, field: str, errors: list[Message]) -> str | No
     text = " ".join((value or "").split()) or None
     if text and len(text) > MAX_TEXT:
         errors.append(Message("error.too_long", {"max": MAX_TEXT}, field))
+    return text
+
+
+def clean_paragraphs(value: str | None, field: str, errors: list[Message]) -> str | None:
+    """Optional text of several paragraphs: each line trimmed and collapsed, runs of blank
+    lines kept as one, control characters dropped; None when empty."""
+    lines = [" ".join(_CONTROL.sub("", line).split()) for line in (value or "").splitlines()]
+    kept = [line for i, line in enumerate(lines) if line or (i and lines[i - 1])]
+    text = "\n".join(kept).strip() or None
+    if text and len(text) > MAX_PARAGRAPHS:
+        errors.append(Message("error.too_long", {"max": MAX_PARAGRAPHS}, field))
     return text
 
 

@@ -1,5 +1,6 @@
-"""Finalising a periodic report: its figures frozen as sent, audited; and how today's
-data differ from what was finalised (the reconciliation note)."""
+"""A periodic report's life: its narrative drafted (saved with the revision the writer saw),
+its figures frozen as sent when the Asdep finalises it (audited), the list of drafts and
+finalised reports, and how today's data differ from what was finalised (reconciliation)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,23 @@ from dumas.db import Database, next_id
 from dumas.errors import Conflict, Message
 from dumas.periods import Period
 from dumas.permissions import Action, User, require
-from dumas.services.common import audit, clean_text, raise_if
+from dumas.services.common import audit, clean_paragraphs, raise_if
 
 LANG = "id"  # official reports are in Indonesian
 NARRATIVE = ("key_issues", "recommendations")
+
+
+def _cleaned(narrative: dict[str, str | None]) -> dict[str, str | None]:
+    """Key issues and recommendations as paragraphs, refused at once when too long."""
+    errors: list[Message] = []
+    text = {k: clean_paragraphs(narrative.get(k), k, errors) for k in NARRATIVE}
+    raise_if(errors)
+    return text
+
+
+def _refuse_if_final(cur: duckdb.DuckDBPyConnection, period: Period) -> None:
+    if frozen(cur, period) is not None:
+        raise Conflict(Message("error.report_final", {"period": period.code}))
 
 
 def finalise(
@@ -29,12 +43,9 @@ def finalise(
 ) -> int:
     """Freeze the period's report as it stands now (once per period)."""
     require(actor, Action.FINALISE_REPORT)
-    errors: list[Message] = []
-    text = {k: clean_text(narrative.get(k), k, errors) for k in NARRATIVE}
-    raise_if(errors)
+    text = _cleaned(narrative)
     with db.transaction() as cur:
-        if frozen(cur, period) is not None:
-            raise Conflict(Message("error.report_final", {"period": period.code}))
+        _refuse_if_final(cur, period)
         title = reports.default_title(period, LANG)
         data = reports.build(cur, period, LANG, title=title,
                              generated=reports.generated_on(now, LANG))  # fmt: skip
@@ -48,6 +59,74 @@ def finalise(
         audit(cur, actor.username, "report.finalise", "periodic_report", report_id, None,
               {"period": period.code, "title": title})  # fmt: skip
         return report_id
+
+
+def save_draft(
+    db: Database,
+    actor: User,
+    period: Period,
+    *,
+    narrative: dict[str, str | None],
+    revision: int,
+    now: dt.datetime,
+) -> int:
+    """Keep the narrative of a report not yet final; `revision` is the draft revision the
+    writer's screen showed (0 for none). Returns the new revision."""
+    require(actor, Action.WRITE_REPORT)
+    text = _cleaned(narrative)
+    with db.transaction() as cur:
+        _refuse_if_final(cur, period)
+        stored = draft(cur, period)
+        if (stored["revision"] if stored else 0) != revision:
+            who, at = (stored["saved_by"], stored["saved_at"]) if stored else ("?", None)
+            raise Conflict(Message("error.report_changed", {"who": who, "at": at}))
+        cur.execute(
+            """
+            INSERT OR REPLACE INTO report_draft
+            VALUES ($code, $narrative, $revision, $by, $at)
+            """,
+            {"code": period.code, "narrative": json.dumps(text), "revision": revision + 1,
+             "by": actor.id, "at": now},
+        )  # fmt: skip
+        audit(cur, actor.username, "report.draft", "report_draft", period.code,
+              stored and stored["narrative"], text)  # fmt: skip
+        return revision + 1
+
+
+def draft(cur: duckdb.DuckDBPyConnection, period: Period) -> dict | None:
+    """The saved narrative of the period, its revision, who saved it and when."""
+    found = cur.execute(
+        """
+        SELECT d.narrative, d.revision, coalesce(u.full_name, '?'), d.saved_at
+          FROM report_draft AS d LEFT JOIN app_user AS u ON u.id = d.saved_by
+         WHERE d.period_code = $code
+        """,
+        {"code": period.code},
+    ).fetchall()
+    if not found:
+        return None
+    narrative, revision, who, at = found[0]
+    return {"narrative": json.loads(narrative), "revision": revision, "saved_by": who,
+            "saved_at": at}  # fmt: skip
+
+
+def listing(cur: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Every report someone worked on: finalised ones and drafts with a saved narrative,
+    the latest worked on first. A finalised period is listed once, as final."""
+    rows = cur.execute(
+        """
+        SELECT coalesce(r.period_code, d.period_code) AS period_code,
+               r.id IS NOT NULL AS final,
+               coalesce(fu.full_name, du.full_name, '?') AS who,
+               coalesce(r.finalised_at, d.saved_at) AS changed_at
+          FROM periodic_report AS r
+          FULL JOIN report_draft AS d ON d.period_code = r.period_code
+          LEFT JOIN app_user AS fu ON fu.id = r.finalised_by
+          LEFT JOIN app_user AS du ON du.id = d.saved_by
+         ORDER BY changed_at DESC, period_code
+        """
+    ).fetchall()
+    return [dict(zip(("period_code", "final", "who", "at"), row, strict=True)) for row in rows]
 
 
 def frozen(cur: duckdb.DuckDBPyConnection, period: Period) -> dict | None:

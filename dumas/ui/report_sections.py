@@ -1,32 +1,21 @@
-"""Laporan Berkala: the period chosen, every table with its chart, the downloads, and
-finalising (Asdep) with the reconciliation of a finalised report against today's data."""
+"""Laporan Berkala: the report of the chosen period, its downloads (workbook, document,
+each table on its own), every table with its chart, and the reconciliation of a finalised
+report against today's data. The narrative and finalising are in report_narrative.py."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from dumas import charts, config, i18n, periods, reports
-from dumas.errors import DomainError
-from dumas.permissions import Action
+from dumas import charts, config, i18n, periods, reports, settings
+from dumas.documents import periodic_report_docx
 from dumas.queries import lookups
-from dumas.report_workbook import report_xlsx
+from dumas.report_workbook import report_xlsx, table_xlsx
 from dumas.services import reports as final
-from dumas.ui.state import actor, get_db, lang, show_error, t, today
+from dumas.ui.state import get_db, lang, t
 from dumas.ui.widgets import generated_text, plain, xlsx_button
 
-
-def choose_period() -> periods.Period | None:
-    """A period typed as 2026-05, 2026-S1, 2026 or A..B (the last month by default)."""
-    last_month = (today().replace(day=1) - pd.Timedelta(days=1)).strftime("%Y-%m")
-    code = st.text_input(
-        t("reports.period"), value=last_month, key="report_period", help=t("reports.period_help")
-    )
-    try:
-        return periods.parse(code)
-    except ValueError:
-        st.error(t("cli.bad_period", period=code), icon=":material/error:")
-        return None
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @st.cache_data(ttl=900, max_entries=64, show_spinner=False)
@@ -68,9 +57,10 @@ def header(data: dict, frozen: dict | None) -> None:
         st.success(_final_line(frozen), icon=":material/verified:")
 
 
-def tables(data: dict) -> None:
-    """Each table with its chart."""
-    for table in data["tables"]:
+def tables(report: dict, period: periods.Period) -> None:
+    """Each table with its chart and its own download."""
+    language = lang()
+    for table in report["tables"]:
         st.markdown(f"**{plain(table['title'])}**")
         rows = [*table["rows"], *([table["total"]] if table["total"] else [])]
         frame = pd.DataFrame(rows, columns=[c["name"] for c in table["columns"]])
@@ -82,36 +72,50 @@ def tables(data: dict) -> None:
         figure = charts.report_chart(table)
         if figure is not None:
             st.plotly_chart(figure, key=f"chart_{table['key']}")
+        xlsx_button(
+            lambda key=table["key"]: table_xlsx(report, key, language),
+            key=f"table_xlsx_{table['key']}", label=t("reports.table_download"),
+            filename=f"laporan-{period.code}-{table['key']}.xlsx",
+        )  # fmt: skip
 
 
-def downloads(data: dict, frozen: dict | None, period: periods.Period) -> None:
-    """The workbook of the report as shown (the finalised figures once final)."""
-    shown = data if frozen is None else {**frozen, "finalised": _final_line(frozen)}
+def shown(data: dict, frozen: dict | None, period: periods.Period) -> dict:
+    """The report as it goes out: the finalised figures and narrative once final, else
+    today's figures with the saved narrative draft."""
+    if frozen is not None:
+        return {**frozen, "finalised": _final_line(frozen)}
+    cur = get_db().cursor()
+    try:
+        saved = final.draft(cur, period)
+    finally:
+        cur.close()
+    return {**data, "narrative": saved["narrative"] if saved else {}}
+
+
+def downloads(report: dict, period: periods.Period) -> None:
+    """The workbook and the document of the report as shown."""
     language = lang()
-    xlsx_button(
-        lambda: report_xlsx(shown, language), key="report_xlsx",
-        filename=f"laporan-{period.code}.xlsx",
-    )  # fmt: skip
+    left, right = st.columns(2)
+    with left:
+        xlsx_button(
+            lambda: report_xlsx(report, language), key="report_xlsx",
+            filename=f"laporan-{period.code}.xlsx",
+        )  # fmt: skip
+    with right:
+        st.download_button(
+            t("reports.docx"), data=lambda: _docx(report, language),
+            file_name=f"laporan-{period.code}.docx", mime=DOCX, key="report_docx",
+            icon=":material/description:", on_click="ignore",
+        )  # fmt: skip
 
 
-def finalise(period: periods.Period, frozen: dict | None) -> None:
-    """For the Asdep: key issues and recommendations, then freeze the report."""
-    if frozen is not None or not actor().can(Action.FINALISE_REPORT):
-        return
-    with st.form("finalise"):
-        st.text_area(t("field.key_issues"), key="report_key_issues")
-        st.text_area(t("field.recommendations"), key="report_recommendations")
-        if st.form_submit_button(t("reports.finalise"), type="primary"):
-            narrative = {
-                "key_issues": st.session_state.get("report_key_issues"),
-                "recommendations": st.session_state.get("report_recommendations"),
-            }
-            try:
-                final.finalise(get_db(), actor(), period, narrative=narrative, now=config.now())
-            except DomainError as error:
-                show_error(error)
-            else:
-                st.rerun()
+def _docx(report: dict, language: str) -> bytes:
+    cur = get_db().cursor()
+    try:
+        letterhead = settings.for_documents(cur)
+    finally:
+        cur.close()
+    return periodic_report_docx(report, letterhead, language)
 
 
 def reconciliation(period: periods.Period, frozen: dict | None) -> None:

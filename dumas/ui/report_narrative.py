@@ -1,0 +1,147 @@
+"""Laporan Berkala: the list of drafts and final reports, the narrative (key issues and
+recommendations) saved as a draft with the revision the writer saw, and finalising."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dumas import config, i18n, periods, reports
+from dumas.errors import Conflict, DomainError
+from dumas.permissions import Action
+from dumas.services import reports as final
+from dumas.ui import period_picker
+from dumas.ui.state import actor, get_db, lang, show_error, t
+
+FIELDS = final.NARRATIVE
+
+
+def _saved(period: periods.Period) -> dict | None:
+    cur = get_db().cursor()
+    try:
+        return final.draft(cur, period)
+    finally:
+        cur.close()
+
+
+def _open_listed() -> None:
+    """Callback of the list: show the selected report's period."""
+    rows = st.session_state["report_list"].selection.rows
+    listed = st.session_state.get("report_listed") or []
+    if rows and rows[0] < len(listed):
+        period_picker.show(periods.parse(listed[rows[0]]))
+
+
+def listing() -> None:
+    """Drafts (a narrative saved) and finalised reports; selecting one opens it."""
+    cur = get_db().cursor()
+    try:
+        found = final.listing(cur)
+    finally:
+        cur.close()
+    with st.expander(f"{t('reports.list')} ({i18n.fmt_int(len(found), lang())})"):
+        if not found:
+            st.caption(t("reports.list_empty"))
+            return
+        st.session_state["report_listed"] = [r["period_code"] for r in found]
+        frame = pd.DataFrame(
+            {
+                t("reports.col_period"): [r["period_code"] for r in found],
+                t("reports.col_title"): [_title(r["period_code"]) for r in found],
+                t("reports.col_state"): [
+                    t("reports.state_final" if r["final"] else "reports.state_draft") for r in found
+                ],
+                t("reports.col_who"): [r["who"] for r in found],
+                t("reports.col_at"): [_when(r["at"]) for r in found],
+            }
+        )
+        st.dataframe(frame, hide_index=True, width="stretch", key="report_list",
+                     on_select=_open_listed, selection_mode="single-row")  # fmt: skip
+
+
+def _title(code: str) -> str:
+    return reports.default_title(periods.parse(code), lang())
+
+
+def _when(at) -> str:
+    return i18n.fmt_datetime(at.astimezone(config.TIMEZONE), lang())
+
+
+def narrative(period: periods.Period, frozen: dict | None) -> None:
+    """The narrative: frozen once final; else a form for writers (read-only for others)."""
+    st.markdown(f"**{t('reports.narrative')}**")
+    if frozen is not None:
+        _show(frozen.get("narrative") or {})
+        return
+    saved = _saved(period)
+    if saved:
+        when = _when(saved["saved_at"])
+        st.caption(t("reports.draft_saved", who=saved["saved_by"], when=when))
+    if not actor().can(Action.WRITE_REPORT):
+        _show(saved["narrative"] if saved else {})
+        return
+    _form(period, saved)
+
+
+def _show(text: dict) -> None:
+    for field in FIELDS:
+        st.markdown(f"*{t(f'field.{field}')}*")
+        st.text(text.get(field) or "–")
+
+
+def _keys(period: periods.Period) -> dict[str, str]:
+    return {field: f"report_{field}_{period.code}" for field in FIELDS}
+
+
+def _form(period: periods.Period, saved: dict | None) -> None:
+    """Text areas keep what was typed across reruns; the base revision is the one the
+    writer last saw, so a save over someone else's newer text is refused, never lost."""
+    keys, base = _keys(period), f"report_base_{period.code}"
+    state = st.session_state
+    if base not in state:
+        state[base] = saved["revision"] if saved else 0
+        for field, key in keys.items():
+            state[key] = (saved["narrative"].get(field) if saved else None) or ""
+    can_finalise = actor().can(Action.FINALISE_REPORT)
+    with st.form("narrative"):
+        for field, key in keys.items():
+            st.text_area(t(f"field.{field}"), key=key, help=t("reports.narrative_help"))
+        save = st.form_submit_button(t("reports.save_draft"))
+        confirm = can_finalise and st.checkbox(t("reports.confirm_final"), key="report_confirm")
+        close = can_finalise and st.form_submit_button(t("reports.finalise"), type="primary")
+    text = {field: state.get(key) for field, key in keys.items()}
+    if save:
+        _save(period, text, base)
+    elif close:
+        if not confirm:
+            st.error(t("error.confirm_final"), icon=":material/error:")
+            return
+        _finalise(period, text)
+
+
+def _save(period: periods.Period, text: dict, base: str) -> None:
+    try:
+        revision = final.save_draft(get_db(), actor(), period, narrative=text,
+                                    revision=st.session_state[base], now=config.now())  # fmt: skip
+    except Conflict as conflict:
+        show_error(conflict)
+        latest = _saved(period)
+        if latest:
+            st.session_state[base] = latest["revision"]  # the writer has now seen it
+            with st.container(border=True):
+                st.caption(t("reports.latest_narrative"))
+                _show(latest["narrative"])
+    except DomainError as error:
+        show_error(error)
+    else:
+        st.session_state[base] = revision
+        st.rerun()
+
+
+def _finalise(period: periods.Period, text: dict) -> None:
+    try:
+        final.finalise(get_db(), actor(), period, narrative=text, now=config.now())
+    except DomainError as error:
+        show_error(error)
+    else:
+        st.rerun()

@@ -1,0 +1,114 @@
+"""A periodic report's narrative drafted before it is final: kept with its revision,
+never overwritten silently, listed with the finalised reports, frozen on finalising."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+
+import pytest
+
+from dumas import config, periods
+from dumas.errors import Conflict, Message
+from dumas.services import reports as final
+from tests.monitoring_support import people_of
+
+S1 = periods.parse("2026-S1")
+MAY = periods.parse("2026-05")
+NOW = dt.datetime(2026, 7, 3, 9, tzinfo=config.TIMEZONE)
+
+
+def _audits(db, action: str) -> list[tuple]:
+    sql = "SELECT actor, entity_id, old_value, new_value FROM audit_log WHERE action = $a"
+    return db.cursor().execute(sql, {"a": action}).fetchall()
+
+
+def test_a_saved_narrative_is_kept_with_its_revision_writer_and_audit(db):
+    people = people_of(db)
+    text = {"key_issues": "Tanggapan BPN lambat\nKemendagri membaik", "recommendations": None}
+    assert final.save_draft(db, people.analyst, S1, narrative=text, revision=0, now=NOW) == 1
+    saved = final.draft(db.cursor(), S1)
+    assert saved["narrative"] == text
+    assert (saved["revision"], saved["saved_by"]) == (1, people.analyst.full_name)
+    later = NOW + dt.timedelta(hours=2)
+    edited = {"key_issues": "Tanggapan BPN lambat", "recommendations": "Pantau langsung BPN"}
+    assert final.save_draft(db, people.kabid, S1, narrative=edited, revision=1, now=later) == 2
+    assert final.draft(db.cursor(), S1)["narrative"] == edited
+    actor, entity, old, new = _audits(db, "report.draft")[-1]
+    assert (actor, entity) == (people.kabid.username, "2026-S1")
+    assert (json.loads(old), json.loads(new)) == (text, edited)
+
+
+def test_a_save_over_a_newer_narrative_is_refused_and_loses_nothing(db):
+    people = people_of(db)
+    first = {"key_issues": "Versi Kabid", "recommendations": None}
+    final.save_draft(db, people.kabid, S1, narrative=first, revision=0, now=NOW)
+    stale = {"key_issues": "Versi analis dari layar lama", "recommendations": None}
+    with pytest.raises(Conflict) as refused:
+        final.save_draft(db, people.analyst, S1, narrative=stale, revision=0, now=NOW)
+    assert refused.value.messages[0] == Message(
+        "error.report_changed", {"who": people.kabid.full_name, "at": NOW}
+    )
+    assert final.draft(db.cursor(), S1)["narrative"] == first
+
+
+def test_two_writers_on_the_same_revision_one_wins_the_other_is_told(db):
+    people = people_of(db)
+    start, outcomes = threading.Barrier(2), {}
+
+    def write(user, words: str) -> None:
+        start.wait()
+        try:
+            final.save_draft(db, user, S1, narrative={"key_issues": words}, revision=0, now=NOW)
+            outcomes[user.username] = "saved"
+        except Conflict as conflict:
+            outcomes[user.username] = conflict.messages[0].key
+
+    threads = [threading.Thread(target=write, args=(people.analyst, "A")),
+               threading.Thread(target=write, args=(people.kabid, "B"))]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()) == ["error.report_changed", "saved"]
+    winner = next(u for u, o in outcomes.items() if o == "saved")
+    saved = final.draft(db.cursor(), S1)
+    assert saved["revision"] == 1
+    assert saved["narrative"]["key_issues"] == ("A" if winner == people.analyst.username else "B")
+    assert len(_audits(db, "report.draft")) == 1
+
+
+def test_drafts_and_finalised_reports_are_listed_once_each_newest_first(db):
+    people = people_of(db)
+    assert final.listing(db.cursor()) == []
+    final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "Mei"}, revision=0,
+                     now=NOW - dt.timedelta(days=30))  # fmt: skip
+    final.save_draft(db, people.analyst, S1, narrative={"key_issues": "S1"}, revision=0, now=NOW)
+    final.finalise(db, people.asdep, MAY, narrative={"key_issues": "Mei final"},
+                   now=NOW + dt.timedelta(days=1))  # fmt: skip
+    listed = [(r["period_code"], r["final"], r["who"]) for r in final.listing(db.cursor())]
+    assert listed == [("2026-05", True, people.asdep.full_name),
+                      ("2026-S1", False, people.analyst.full_name)]  # fmt: skip
+    assert final.frozen(db.cursor(), MAY)["narrative"] == {
+        "key_issues": "Mei final", "recommendations": None}  # fmt: skip
+
+
+def test_a_finalised_periods_narrative_can_no_longer_be_drafted(db):
+    people = people_of(db)
+    final.finalise(db, people.asdep, MAY, narrative={}, now=NOW)
+    with pytest.raises(Conflict) as refused:
+        final.save_draft(db, people.kabid, MAY, narrative={"key_issues": "x"}, revision=0,
+                         now=NOW)  # fmt: skip
+    assert refused.value.messages[0].key == "error.report_final"
+    assert final.draft(db.cursor(), MAY) is None
+
+
+def test_narrative_text_is_checked_like_every_other_field(db):
+    from dumas.errors import ValidationError
+
+    people = people_of(db)
+    with pytest.raises(ValidationError):
+        final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "x" * 20_001},
+                         revision=0, now=NOW)  # fmt: skip
+    assert final.draft(db.cursor(), MAY) is None
