@@ -150,3 +150,20 @@ def test_only_the_asdep_is_offered_finalising(db, may):
     at = _open(Role.KABID)
     assert "Finalkan laporan" not in [b.label for b in at.button]
     assert "report_confirm" not in [c.key for c in at.checkbox]
+
+
+def test_report_tables_show_indonesian_numbers_percentages_and_rupiah():
+    import pandas as pd
+
+    from dumas.ui.report_sections import styled
+
+    columns = [{"name": "agency", "label": "Instansi", "kind": "text"},
+               {"name": "n", "label": "Diteruskan", "kind": "int"},
+               {"name": "rate", "label": "Tingkat tanggapan", "kind": "pct"},
+               {"name": "cost", "label": "Rencana (Rp)", "kind": "rupiah"}]  # fmt: skip
+    frame = pd.DataFrame([{"agency": "BPN", "n": 12345, "rate": 1 / 3, "cost": 4_100_000},
+                          {"agency": "Lain", "n": 0, "rate": None, "cost": None}])  # fmt: skip
+    html = styled(frame, columns, "id").to_html()
+    for shown in ("12.345", "33,3%", "Rp4.100.000", "Instansi", "–"):
+        assert shown in html
+    assert styled(frame, columns, "en").data["Diteruskan"].tolist() == [12345, 0]  # values kept

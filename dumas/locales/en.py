@@ -858,6 +858,7 @@ MESSAGES: dict[str, str] = {
     "reports.state_final": "Final",
     "reports.table_download": "Download this table (.xlsx)",
     "reports.year": "Year",
+    "reports.xlsx": "Download the report (.xlsx)",
     "report.col_actual": "Actual (Rp)",
     "report.col_age": "Age (working days)",
     "report.col_agency": "Agency",

@@ -861,6 +861,7 @@ MESSAGES: dict[str, str] = {
     "reports.state_final": "Final",
     "reports.table_download": "Unduh tabel ini (.xlsx)",
     "reports.year": "Tahun",
+    "reports.xlsx": "Unduh laporan (.xlsx)",
     "report.col_actual": "Realisasi (Rp)",
     "report.col_age": "Umur (hari kerja)",
     "report.col_agency": "Instansi",

@@ -64,11 +64,7 @@ def tables(report: dict, period: periods.Period) -> None:
         st.markdown(f"**{plain(table['title'])}**")
         rows = [*table["rows"], *([table["total"]] if table["total"] else [])]
         frame = pd.DataFrame(rows, columns=[c["name"] for c in table["columns"]])
-        st.dataframe(
-            frame.rename(columns={c["name"]: c["label"] for c in table["columns"]}),
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(styled(frame, table["columns"], language), hide_index=True, width="stretch")
         figure = charts.report_chart(table)
         if figure is not None:
             st.plotly_chart(figure, key=f"chart_{table['key']}")
@@ -77,6 +73,20 @@ def tables(report: dict, period: periods.Period) -> None:
             key=f"table_xlsx_{table['key']}", label=t("reports.table_download"),
             filename=f"laporan-{period.code}-{table['key']}.xlsx",
         )  # fmt: skip
+
+
+FORMATS = {"int": i18n.fmt_int, "pct": i18n.fmt_percent, "rupiah": i18n.fmt_rupiah}
+
+
+def styled(frame: pd.DataFrame, columns: list[dict], language: str):
+    """Labelled columns, numbers shown as 1.234 / 33,3% / Rp1.234 (sorting keeps values)."""
+    labels = {c["name"]: c["label"] for c in columns}
+    shown_as = {
+        c["label"]: (lambda v, f=FORMATS[c["kind"]]: "–" if pd.isna(v) else f(v, language))
+        for c in columns
+        if c["kind"] in FORMATS
+    }
+    return frame.rename(columns=labels).style.format(shown_as)
 
 
 def shown(data: dict, frozen: dict | None, period: periods.Period) -> dict:
@@ -95,11 +105,11 @@ def shown(data: dict, frozen: dict | None, period: periods.Period) -> dict:
 def downloads(report: dict, period: periods.Period) -> None:
     """The workbook and the document of the report as shown."""
     language = lang()
-    left, right = st.columns(2)
+    left, right, _ = st.columns([1, 1, 2])
     with left:
         xlsx_button(
             lambda: report_xlsx(report, language), key="report_xlsx",
-            filename=f"laporan-{period.code}.xlsx",
+            filename=f"laporan-{period.code}.xlsx", label=t("reports.xlsx"),
         )  # fmt: skip
     with right:
         st.download_button(

@@ -1,0 +1,95 @@
+"""The Asdep picks a semester, writes the narrative, finalises the report and downloads
+the workbook and the document, in a real Chromium against `streamlit run`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from dumas import demo, periods
+from dumas.db import connect
+from dumas.services import reports as final
+from dumas.services.users import DEMO_PASSWORD
+from tests.browser_support import running_app, settle, sign_in
+from tests.conftest import TODAY
+
+pytestmark = pytest.mark.browser
+KEY_ISSUES = "Tanggapan BPN masih lambat di Semester I."
+RECOMMENDATIONS = "Pemantauan langsung ke Kanwil BPN pada Semester II."
+
+
+def _pick(page, label: str, option: str) -> None:
+    """One option (exact name) of the selectbox labelled `label`."""
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label)
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page)
+
+
+def _download(page, key: str, folder: Path) -> Path:
+    with page.expect_download() as info:
+        page.locator(f".st-key-{key} button").click()
+    target = folder / info.value.suggested_filename
+    info.value.save_as(target)
+    return target
+
+
+def test_the_asdep_finalises_a_semester_report_and_downloads_both_files(browser, tmp_path):
+    path = tmp_path / "dumas.duckdb"
+    database = connect(path)
+    try:
+        demo.generate(database, 1_500, today=TODAY)
+    finally:
+        database.close()
+
+    with running_app(path) as base:
+        page = browser.new_context(accept_downloads=True).new_page()
+        sign_in(page, base, "asdep", DEMO_PASSWORD)
+        page.goto(f"{base}/laporan")
+        settle(page)
+        kinds = page.get_by_role("radiogroup", name="Jenis periode", exact=True)
+        kinds.get_by_role("radio", name="Semester", exact=True).click()
+        settle(page)
+        _pick(page, "Semester", "I")
+        page.get_by_role("heading", name="Laporan Semester I 2026").wait_for()
+        assert page.url.endswith("report=2026-S1")
+
+        form = page.locator("[data-testid='stForm']")
+        form.get_by_label("Pokok permasalahan", exact=True).fill(KEY_ISSUES)
+        form.get_by_label("Rekomendasi", exact=True).fill(RECOMMENDATIONS)
+        form.get_by_role("button", name="Simpan draf narasi", exact=True).click()
+        settle(page)
+        page.get_by_text("Draf narasi terakhir disimpan oleh").wait_for()
+        form.get_by_text("Saya mengerti", exact=False).click()  # the confirmation box
+        form.get_by_role("button", name="Finalkan laporan", exact=True).click()
+        settle(page)
+        page.get_by_text("Final: difinalkan oleh").wait_for()
+
+        workbook = _download(page, "report_xlsx", tmp_path)
+        document = _download(page, "report_docx", tmp_path)
+
+    assert (workbook.name, document.name) == ("laporan-2026-S1.xlsx", "laporan-2026-S1.docx")
+    book = openpyxl.load_workbook(workbook)
+    cover = [c.value for row in book.worksheets[0].iter_rows() for c in row]
+    assert "FINAL" in cover and KEY_ISSUES in cover and RECOMMENDATIONS in cover
+    assert len(book.sheetnames) == 12  # the cover and every table
+    report = docx.Document(str(document))
+    words = [p.text for p in report.paragraphs]
+    assert "LAPORAN SEMESTER I 2026" in words and KEY_ISSUES in words
+    assert any(w.startswith("Status: FINAL") for w in words)
+    assert len(report.inline_shapes) >= 5  # the charts, as pictures
+    database = connect(path)
+    try:
+        frozen = final.frozen(database.cursor(), periods.parse("2026-S1"))
+        audited = (
+            database.cursor()
+            .execute("SELECT actor FROM audit_log WHERE action = 'report.finalise'")
+            .fetchall()
+        )
+    finally:
+        database.close()
+    assert frozen["narrative"] == {"key_issues": KEY_ISSUES, "recommendations": RECOMMENDATIONS}
+    assert audited == [("asdep",)]
