@@ -1,4 +1,5 @@
-"""The page part of `python -m dumas bench`: reruns of Tindak Lanjut through AppTest."""
+"""The page part of `python -m dumas bench`: reruns of Tindak Lanjut and of Laporan Berkala
+through AppTest."""
 
 from __future__ import annotations
 
@@ -41,6 +42,33 @@ def page_rerun_ms(path: Path, repeat: int) -> tuple[float, float]:
         cold.append((time.perf_counter() - start) * 1000)
         if at.exception or not at.metric:  # the dashboard itself, not the sign-in page
             raise RuntimeError(f"the page did not render: {at.exception}")
+        start = time.perf_counter()
+        at.run()
+        warm.append((time.perf_counter() - start) * 1000)
+    return statistics.median(cold), statistics.median(warm)
+
+
+def report_page_ms(path: Path, period: str, repeat: int) -> tuple[float, float]:
+    """Cold (cache cleared) and warm runs of Laporan Berkala on a period: every table and
+    chart of the report, drawn as the Asdep sees them."""
+    os.environ["DUMAS_DB"] = str(path)
+    db = connect(path)
+    try:
+        _, token = auth.sign_in(db, "asdep", DEMO_PASSWORD, dt.datetime.now(config.TIMEZONE))
+    finally:
+        db.close()
+    cold, warm = [], []
+    for _ in range(repeat):
+        at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=120)
+        at.session_state["session_token"] = token
+        at.query_params["report"] = period
+        at.run()
+        st.cache_data.clear()
+        start = time.perf_counter()
+        at.switch_page("pages/reports.py").run()
+        cold.append((time.perf_counter() - start) * 1000)
+        if at.exception or len(at.dataframe) < 10:
+            raise RuntimeError(f"the report page did not render: {at.exception}")
         start = time.perf_counter()
         at.run()
         warm.append((time.perf_counter() - start) * 1000)
