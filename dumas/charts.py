@@ -59,15 +59,26 @@ def bars(
 
 
 def report_chart(table: dict) -> go.Figure | None:
-    """A periodic-report table's chart (grouped bars of its value columns), or None."""
+    """A periodic-report table's chart (grouped bars of its value columns), or None. Many
+    or long labels (agencies, provinces) lie as horizontal bars, the first row on top."""
     spec = table.get("chart")
     if not spec or not table["rows"]:
         return None
     labels = {c["name"]: c["label"] for c in table["columns"]}
-    categories = [row[spec["category"]] for row in table["rows"]]
-    fig = go.Figure(
-        [go.Bar(name=labels[v], x=categories, y=[row.get(v) for row in table["rows"]])
-         for v in spec["values"]]
-    )  # fmt: skip
+    categories = [str(row[spec["category"]]) for row in table["rows"]]
+    values = {v: [row.get(v) for row in table["rows"]] for v in spec["values"]}
+    if len(categories) > 6 or max(map(len, categories)) > 18:
+        fig = go.Figure(
+            [
+                go.Bar(name=labels[v], y=categories, x=xs, orientation="h")
+                for v, xs in values.items()
+            ]
+        )
+        fig.update_yaxes(autorange="reversed")
+        fig = _layout(fig, table["title"], "", labels[spec["category"]])
+        fig.update_layout(height=max(360, 18 * len(categories) * len(values) + 120))
+    else:
+        fig = go.Figure([go.Bar(name=labels[v], x=categories, y=ys) for v, ys in values.items()])
+        fig = _layout(fig, table["title"], labels[spec["category"]], "")
     fig.update_layout(barmode="group")
-    return _layout(fig, table["title"], labels[spec["category"]], "")
+    return fig

@@ -97,7 +97,6 @@ def build(
             "report.col_province",
             lookups.options(cur, "province"),
             lang,
-            None,
         ),
         _agencies(cur, period, lang),
         _compare_table(
@@ -215,7 +214,7 @@ def _monitoring(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> di
         "columns": _columns(lang, ("figure", "report.col_figure"), ("value", "int")),
         "rows": rows,
         "total": None,
-        "chart": None,
+        "chart": {"type": "bar", "category": "figure", "values": ["value"]},
     }
 
 

@@ -66,6 +66,16 @@ def test_complaints_received_by_channel_in_may_april_and_may_a_year_ago(db, mont
     assert _rows(table) == [("surat", 2, 0, 1), ("email", 1, 0, 0), ("lapor", 0, 1, 0)]
 
 
+def test_complaints_by_province_keep_a_province_seen_only_a_year_ago(db, month):
+    table = reports.received_by(db.cursor(), "province", MAY)
+    # 31: A and C in May, D in April; 32: B; 33: only E, in May 2025
+    assert _rows(table) == [("31", 2, 1, 0), ("32", 1, 0, 0), ("33", 0, 0, 1)]
+    by_problem = reports.received_by(db.cursor(), "problem_code", MAY)
+    assert _rows(by_problem) == [("03", 3, 1, 1)]  # every complaint of the month is "03"
+    by_category = reports.received_by(db.cursor(), "category", MAY)
+    assert _rows(by_category) == [("pertanahan", 3, 1, 1)]
+
+
 def test_response_status_by_agency_is_judged_at_the_end_of_may(db, month):
     table = reports.response_status(db.cursor(), MAY)
     assert _rows(table) == [
@@ -243,3 +253,24 @@ def test_a_finalised_report_stays_as_sent_when_late_data_arrive(db, month, make,
     assert bpn_row == [("on_time", 0, 1), ("not_yet", 1, 0), ("response_rate", 0.0, 1.0)]
     with pytest.raises(Conflict):
         final.finalise(db, asdep, MAY, narrative={}, now=now)
+
+
+def test_report_charts_lay_many_or_long_labels_as_horizontal_bars_first_row_on_top():
+    from dumas import charts
+
+    columns = [{"name": "label", "label": "Provinsi", "kind": "text"},
+               {"name": "current", "label": "Periode ini", "kind": "int"},
+               {"name": "previous", "label": "Periode sebelumnya", "kind": "int"}]  # fmt: skip
+    chart = {"type": "bar", "category": "label", "values": ["current", "previous"]}
+    rows = [{"label": f"Provinsi {i}", "current": 40 - i, "previous": i} for i in range(38)]
+    wide = charts.report_chart({"title": "2c", "columns": columns, "rows": rows, "chart": chart})
+    assert [bar.orientation for bar in wide.data] == ["h", "h"]
+    assert list(wide.data[0].y[:2]) == ["Provinsi 0", "Provinsi 1"]
+    assert list(wide.data[0].x[:2]) == [40, 39]
+    assert wide.layout.yaxis.autorange == "reversed" and wide.layout.height > 1000
+    few = charts.report_chart({"title": "1", "columns": columns, "rows": rows[:3], "chart": chart})
+    assert [bar.orientation for bar in few.data] == [None, None]
+    assert [bar.name for bar in few.data] == ["Periode ini", "Periode sebelumnya"]
+    assert (
+        charts.report_chart({"title": "x", "columns": columns, "rows": [], "chart": chart}) is None
+    )

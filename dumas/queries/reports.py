@@ -43,6 +43,7 @@ def received_by(cur: duckdb.DuckDBPyConnection, dimension: str, period: Period) 
          GROUP BY 1
         HAVING count(*) FILTER (c.received_on BETWEEN $s AND $e) > 0
             OR count(*) FILTER (c.received_on BETWEEN $ps AND $pe) > 0
+            OR count(*) FILTER (c.received_on BETWEEN $ys AND $ye) > 0
          ORDER BY current DESC, code
         """,  # noqa: S608 - the column comes from DIMENSIONS
         _three(period),
@@ -92,6 +93,7 @@ def forwarded_by_category(cur: duckdb.DuckDBPyConnection, period: Period) -> pd.
          GROUP BY 1
         HAVING count(*) FILTER (f.letter_date BETWEEN $s AND $e) > 0
             OR count(*) FILTER (f.letter_date BETWEEN $ps AND $pe) > 0
+            OR count(*) FILTER (f.letter_date BETWEEN $ys AND $ye) > 0
          ORDER BY current DESC, code
         """,
         _three(period),
