@@ -20,6 +20,7 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dumas import exports
@@ -30,6 +31,7 @@ FIRST_ROW = HEADER_ROW + 1
 FORMATS = {"int": exports.INTEGER, "rupiah": exports.INTEGER, "pct": exports.PERCENT}
 CHARTS = {"bar": BarChart, "line": LineChart, "pie": PieChart}
 CHART_GAP = 2  # blank rows between a table and its chart
+ONE_PAGE_ROWS = 20  # a table this short prints on one landscape page with its chart
 LINE_HEIGHT = 15  # points per wrapped line of an 11 pt cell
 MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
 COVER_NARRATIVE_ROW = 9  # the first row below the status lines (the tables follow it)
@@ -175,6 +177,16 @@ def _write_table(ws: Worksheet, table: dict, report: dict, lang: str) -> None:
     if table.get("chart") and rows:
         after = FIRST_ROW + len(rows) + (total is not None)  # the first row below the table
         _add_chart(ws, table, len(rows), anchor_row=after + CHART_GAP)
+        _keep_chart_whole(ws, len(rows), chart_row=after + CHART_GAP)
+
+
+def _keep_chart_whole(ws: Worksheet, rows: int, chart_row: int) -> None:
+    """Never print a page break through the chart: a short table and its chart print on
+    one page; a long table ends its pages and the chart starts a page of its own."""
+    if rows <= ONE_PAGE_ROWS:
+        ws.page_setup.fitToHeight = 1
+    else:
+        ws.row_breaks.append(Break(id=chart_row - 1))
 
 
 def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
@@ -281,7 +293,18 @@ def _add_chart(ws: Worksheet, table: dict, count: int, anchor_row: int) -> None:
     chart.title = _clean(table["title"])
     kind = columns[_column(columns, values[0]) - 1]["kind"]
     _style_chart(chart, spec["type"], FORMATS.get(kind, "General"))
+    labels = [str(row.get(spec["category"]) or "") for row in table["rows"]]
+    if spec["type"] == "bar" and (count > 6 or max(map(len, labels), default=0) > 18):
+        _lay_flat(chart, count * len(values))
     ws.add_chart(chart, f"A{anchor_row}")
+
+
+def _lay_flat(chart: BarChart, bars: int) -> None:
+    """Many or long labels (agencies, provinces): horizontal bars, the first row on top,
+    as on the page."""
+    chart.type = "bar"
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.height = min(max(10, 0.3 * bars + 3), 14)  # one landscape page with the header
 
 
 def _column(columns: list[dict], name: str) -> int:

@@ -377,3 +377,26 @@ def test_the_cover_table_links_point_at_their_sheets_below_the_narrative(narrati
         assert ws.cell(row, 2).value == title and ws.cell(row, 1).hyperlink.ref == f"A{row}"
         assert row > _row_of(ws, "Daftar tabel")
         assert name in book.sheetnames
+
+
+def _with_rows(n: int) -> dict[str, Any]:
+    rows = [{"label": f"Provinsi {i}", "count": i} for i in range(n)]
+    chart = {"type": "bar", "category": "label", "values": ["count"]}
+    return {**_report(), "tables": [_simple("provinces", "2c. Provinsi", rows, chart)]}
+
+
+def test_no_printed_page_break_falls_through_a_chart():
+    sheet = _open(_with_rows(5)).worksheets[1]
+    assert sheet.page_setup.fitToHeight == 1 and not sheet.row_breaks.brk  # one page
+    sheet = _open(_with_rows(30)).worksheets[1]
+    chart_row = sheet._charts[0].anchor._from.row + 1  # 1-based
+    assert [b.id for b in sheet.row_breaks.brk] == [chart_row - 1]  # the chart starts a page
+
+
+def test_a_long_list_is_charted_as_horizontal_bars_first_row_on_top():
+    long = _open(_with_rows(30)).worksheets[1]._charts[0]
+    assert (long.type, long.x_axis.scaling.orientation) == ("bar", "maxMin")
+    short = _open(_with_rows(3)).worksheets[1]._charts[0]
+    assert (short.type, short.x_axis.scaling.orientation) == ("col", "minMax")
+
+    assert long.anchor.ext.height > short.anchor.ext.height  # taller: room for each bar
