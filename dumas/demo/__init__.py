@@ -55,9 +55,11 @@ def generate(
     if accounts:  # demo plans need the demo accounts (each plan step is its own write)
         from dumas.demo.monitorings import progress_demo_monitorings
         from dumas.demo.plans import make_demo_plans
+        from dumas.demo.reports import make_demo_reports
 
         make_demo_plans(db, today)
         progress_demo_monitorings(db, today)
+        make_demo_reports(db, today)
     return counts
 
 
