@@ -14,6 +14,7 @@ from dumas.queries import lookups
 from dumas.queries import reports as q
 
 TOP_AGENCIES = 10
+CHANNELS = ("surat", "email", "lapor", "langsung", "whatsapp")
 COMPARE = ("current", "previous", "year_ago")
 
 
@@ -69,41 +70,26 @@ def build(
     cur: duckdb.DuckDBPyConnection, period: Period, lang: str, *, title: str, generated: str
 ) -> dict:
     """Every table of the report for the period (a draft; finalising comes later)."""
-    channels = {
-        c: i18n.t(f"channel.{c}", lang) for c in ("surat", "email", "lapor", "langsung", "whatsapp")
-    }
-    channels["?"] = i18n.t("report.unknown", lang)
+    unknown = {"?": i18n.t("report.unknown", lang)}
+    channels = {c: i18n.t(f"channel.{c}", lang) for c in CHANNELS}
+    received = [  # tables 1-2: (key, dimension, label of the first column, names of codes)
+        ("channels", "channel", "report.col_channel", channels),
+        ("problems", "problem_code", "report.col_problem", lookups.options(cur, "problem_code")),
+        ("categories", "category", "report.col_category", lookups.options(cur, "category")),
+        ("provinces", "province", "report.col_province", lookups.options(cur, "province")),
+    ]
+    categories = {**lookups.options(cur, "agency_category"), **unknown}
     tables = [
-        _compare_table(
-            "channels", q.received_by(cur, "channel", period), "report.col_channel", channels, lang
-        ),
-        _compare_table(
-            "problems",
-            q.received_by(cur, "problem_code", period),
-            "report.col_problem",
-            lookups.options(cur, "problem_code"),
-            lang,
-        ),
-        _compare_table(
-            "categories",
-            q.received_by(cur, "category", period),
-            "report.col_category",
-            lookups.options(cur, "category"),
-            lang,
-        ),
-        _compare_table(
-            "provinces",
-            q.received_by(cur, "province", period),
-            "report.col_province",
-            lookups.options(cur, "province"),
-            lang,
+        *(
+            _compare_table(key, q.received_by(cur, dim, period), label, {**names, **unknown}, lang)
+            for key, dim, label, names in received
         ),
         _agencies(cur, period, lang),
         _compare_table(
             "agency_categories",
             q.forwarded_by_category(cur, period),
             "report.col_agency_category",
-            {**lookups.options(cur, "agency_category"), "?": i18n.t("report.unknown", lang)},
+            categories,
             lang,
         ),
         _response(cur, period, lang),

@@ -10,20 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dumas import auth, calendar, config
+from dumas import calendar, config
 from dumas.db import Database
+from dumas.demo.plans import user
 from dumas.monitoring_flow import MAct
 from dumas.permissions import User
 from dumas.queries import monitoring as mq
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from dumas.services import settings
-
-
-def _user(db: Database, username: str) -> User:
-    cur = db.cursor()
-    found = cur.execute("SELECT id FROM app_user WHERE username = $u", {"u": username}).fetchall()
-    return auth.load_user(cur, found[0][0])
 
 
 def _rev(db: Database, mid: int) -> int:
@@ -36,7 +31,7 @@ def _moment(day: dt.date, hour: int) -> dt.datetime:
 
 def _demo_settings(db: Database, today: dt.date) -> None:
     """Demo officials (the demo accounts' names) and SBM rates for this year."""
-    admin, ppk = _user(db, "admin"), _user(db, "ppk")
+    admin, ppk = user(db, "admin"), user(db, "ppk")
     names = {
         f"official.{who}.name": f"Demo {label}"
         for who, label in (
@@ -233,7 +228,7 @@ def _close_letter(
 def progress_demo_monitorings(db: Database, today: dt.date) -> None:
     """Carry the decided demo plan's monitorings forward (demo accounts must exist)."""
     _demo_settings(db, today)
-    kabid, asdep = _user(db, "kabid"), _user(db, "asdep")
+    kabid, asdep = user(db, "kabid"), user(db, "asdep")
     rows = db.cursor().execute("SELECT id, method FROM monitoring ORDER BY id").fetchall()
     start = calendar.add_working_days(db.cursor(), today - dt.timedelta(days=27), 1)
     visits = [mid for mid, method in rows if method == "kunjungan_lapangan"]

@@ -16,7 +16,8 @@ from dumas.services import plans
 from dumas.workflow import Act
 
 
-def _user(db: Database, username: str) -> User:
+def user(db: Database, username: str) -> User:
+    """A demo account, by its username (the role's name)."""
     cur = db.cursor()
     found = cur.execute("SELECT id FROM app_user WHERE username = $u", {"u": username}).fetchall()
     return auth.load_user(cur, found[0][0])
@@ -109,7 +110,7 @@ def _step(
 
 def _proposed(db: Database, today: dt.date, title: str, letters: list[int], start: int) -> int:
     """A plan drafted `start` days ago and carried through steps 1 and 2, one day each."""
-    analyst, kasubbid, kabid = (_user(db, name) for name in ("analis", "kasubbid", "kabid"))
+    analyst, kasubbid, kabid = (user(db, name) for name in ("analis", "kasubbid", "kabid"))
     plan_id = _draft(db, analyst, title, "Semester II", letters, _at(today, start, 9))
     _fill(db, analyst, plan_id, _at(today, start, 10), None)
     _step(db, analyst, plan_id, Act.SUBMIT, _at(today, start - 1, 9))
@@ -131,7 +132,7 @@ def make_demo_plans(db: Database, today: dt.date) -> int:
     approved_at = _at(today, 28, 10) + dt.timedelta(minutes=15)
     _step(
         db,
-        _user(db, "asdep"),
+        user(db, "asdep"),
         decided,
         Act.APPROVE,
         approved_at,
@@ -146,7 +147,7 @@ def make_demo_plans(db: Database, today: dt.date) -> int:
     )
     draft = _draft(
         db,
-        _user(db, "analis"),
+        user(db, "analis"),
         "Rencana bulan depan (contoh, konsep)",
         "Bulan depan",
         _oldest_unanswered(db, today, 2, 5),

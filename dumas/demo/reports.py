@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dumas import auth, calendar, config, periods
+from dumas import calendar, config, periods
 from dumas.db import Database
-from dumas.permissions import User
+from dumas.demo.plans import user
 from dumas.services import reports
-
-
-def _user(db: Database, username: str) -> User:
-    cur = db.cursor()
-    found = cur.execute("SELECT id FROM app_user WHERE username = $u", {"u": username}).fetchall()
-    return auth.load_user(cur, found[0][0])
 
 
 def _early_in(db: Database, month_after: dt.date, nth: int, hour: int) -> dt.datetime:
@@ -27,7 +21,7 @@ def make_demo_reports(db: Database, today: dt.date) -> None:
     first = today.replace(day=1)
     last_month = periods.parse(f"{(first - dt.timedelta(days=1)):%Y-%m}")
     before = last_month.previous()
-    analyst, asdep = _user(db, "analis"), _user(db, "asdep")
+    analyst, asdep = user(db, "analis"), user(db, "asdep")
     final_text = {
         "key_issues": "Sebagian besar surat penerusan belum ditanggapi dalam 14 hari kerja.\n"
         "Tanggapan instansi daerah lebih lambat daripada kementerian.",
