@@ -13,12 +13,16 @@ import pandas as pd
 
 from dumas.periods import Period
 
-# Complaint dimensions a table may group by (an allow-list: column names are never input).
-DIMENSIONS = {
-    "channel": "c.channel",
-    "problem_code": "c.problem_code",
-    "category": "c.category_code",
-    "province": "c.province_code",
+# What the count tables count, by the code they group by (an allow-list of SQL fragments:
+# nothing here comes from input): the rows, the date that places a row in a period, the code.
+_COMPLAINTS = ("complaint AS c", "c.received_on")
+_LETTERS = ("forwarding AS f JOIN agency AS ag ON ag.id = f.agency_id", "f.letter_date")
+COUNTED = {
+    "channel": (*_COMPLAINTS, "c.channel"),
+    "problem_code": (*_COMPLAINTS, "c.problem_code"),
+    "category": (*_COMPLAINTS, "c.category_code"),
+    "province": (*_COMPLAINTS, "c.province_code"),
+    "agency_category": (*_LETTERS, "ag.category_code"),
 }
 
 
@@ -29,25 +33,33 @@ def _three(period: Period) -> dict[str, object]:
             "ys": ago.start, "ye": ago.end}  # fmt: skip
 
 
-def received_by(cur: duckdb.DuckDBPyConnection, dimension: str, period: Period) -> pd.DataFrame:
-    """Table 1-2: complaints received, by channel, problem code, category or province."""
-    column = DIMENSIONS[dimension]
+def _counted(cur: duckdb.DuckDBPyConnection, what: str, period: Period) -> pd.DataFrame:
+    """Rows counted by code in the period, the one before and a year earlier; a code seen
+    in any of the three keeps its row (unknown codes as '?')."""
+    rows, day, code = COUNTED[what]
     return cur.execute(
         f"""
-        SELECT coalesce({column}, '?') AS code,
-               count(*) FILTER (c.received_on BETWEEN $s AND $e) AS current,
-               count(*) FILTER (c.received_on BETWEEN $ps AND $pe) AS previous,
-               count(*) FILTER (c.received_on BETWEEN $ys AND $ye) AS year_ago
-          FROM complaint AS c
-         WHERE c.received_on BETWEEN $ys AND $e
-         GROUP BY 1
-        HAVING count(*) FILTER (c.received_on BETWEEN $s AND $e) > 0
-            OR count(*) FILTER (c.received_on BETWEEN $ps AND $pe) > 0
-            OR count(*) FILTER (c.received_on BETWEEN $ys AND $ye) > 0
+        SELECT * FROM (
+            SELECT coalesce({code}, '?') AS code,
+                   count(*) FILTER ({day} BETWEEN $s AND $e) AS current,
+                   count(*) FILTER ({day} BETWEEN $ps AND $pe) AS previous,
+                   count(*) FILTER ({day} BETWEEN $ys AND $ye) AS year_ago
+              FROM {rows}
+             WHERE {day} BETWEEN $ys AND $e
+             GROUP BY 1
+        )
+         WHERE current + previous + year_ago > 0
          ORDER BY current DESC, code
-        """,  # noqa: S608 - the column comes from DIMENSIONS
+        """,  # noqa: S608 - every fragment comes from COUNTED
         _three(period),
     ).df()
+
+
+def received_by(cur: duckdb.DuckDBPyConnection, dimension: str, period: Period) -> pd.DataFrame:
+    """Table 1-2: complaints received, by channel, problem code, category or province."""
+    if COUNTED[dimension][0] != _COMPLAINTS[0]:
+        raise KeyError(dimension)
+    return _counted(cur, dimension, period)
 
 
 def forwarded_by_agency(cur: duckdb.DuckDBPyConnection, period: Period, top: int) -> pd.DataFrame:
@@ -81,23 +93,7 @@ def forwarded_by_agency(cur: duckdb.DuckDBPyConnection, period: Period, top: int
 
 def forwarded_by_category(cur: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
     """Table 3b: forwarding letters dated in the period, by agency category."""
-    return cur.execute(
-        """
-        SELECT coalesce(ag.category_code, '?') AS code,
-               count(*) FILTER (f.letter_date BETWEEN $s AND $e) AS current,
-               count(*) FILTER (f.letter_date BETWEEN $ps AND $pe) AS previous,
-               count(*) FILTER (f.letter_date BETWEEN $ys AND $ye) AS year_ago
-          FROM forwarding AS f
-          JOIN agency AS ag ON ag.id = f.agency_id
-         WHERE f.letter_date BETWEEN $ys AND $e
-         GROUP BY 1
-        HAVING count(*) FILTER (f.letter_date BETWEEN $s AND $e) > 0
-            OR count(*) FILTER (f.letter_date BETWEEN $ps AND $pe) > 0
-            OR count(*) FILTER (f.letter_date BETWEEN $ys AND $ye) > 0
-         ORDER BY current DESC, code
-        """,
-        _three(period),
-    ).df()
+    return _counted(cur, "agency_category", period)
 
 
 def response_status(cur: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
