@@ -1,4 +1,4 @@
-"""Impor Data: bring the unit's own follow-up spreadsheets into the database."""
+"""Impor dan Ekspor Data: the unit's follow-up spreadsheets in, the whole database out."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ sections.flash()
 user = actor()
 parts = [
     (t("import.tab_import"), Action.IMPORT_DATA, sections.import_tab),
+    (t("import.tab_export"), Action.EXPORT_DATA, sections.export_tab),
     (t("import.tab_merge"), Action.MERGE_AGENCY, sections.merge_agencies),
 ]
 allowed = [(label, show) for label, action, show in parts if user.can(action)]

@@ -71,3 +71,74 @@ def test_every_follow_up_text_field_takes_hostile_text_safely(db, make, kemendag
     stored = db.cursor().execute("SELECT summary FROM response").fetchall()
     if outcomes["response number and summary"] == "stored":
         assert stored == [(" ".join(text.split()),)]  # literally, spaces collapsed
+
+
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Budi \u202eosotnaS" reads "Budi Santoso"
+
+
+def test_invisible_direction_controls_are_refused_in_every_typed_field(db, make, kemendagri):
+    from dumas import periods
+    from dumas.services import reports
+
+    c = make.complaint()
+    f = make.forward(c, kemendagri, dt.date(2026, 3, 2))
+    spoof = f"Budi {RLO}osotnaS"
+    calls = {
+        "complaint name": lambda: services.create_complaint(
+            db, ANALYST, today=TODAY, agenda_no="RLO-1", received_on=TODAY, channel="surat",
+            complainant_name=spoof,
+        ),
+        "agenda number": lambda: services.create_complaint(
+            db, ANALYST, today=TODAY, agenda_no=f"RLO-{RLO}2", received_on=TODAY, channel="surat",
+        ),
+        "forwarding number": lambda: services.record_forwarding(
+            db, ANALYST, complaint_id=c, agency_id=kemendagri, letter_no=f"B-1{RLO}/D-4",
+            letter_date=dt.date(2026, 3, 3), today=TODAY,
+        ),
+        "reminder number": lambda: services.record_reminder(
+            db, ANALYST, forwarding_id=f, kind="konfirmasi_1", letter_no=f"K-1{RLO}",
+            letter_date=dt.date(2026, 4, 6), today=TODAY,
+        ),
+        "response summary": lambda: services.record_response(
+            db, ANALYST, complaint_id=c, agency_id=kemendagri, letter_no="T-1",
+            response_date=dt.date(2026, 3, 5), status="selesai", summary=spoof, today=TODAY,
+        ),
+        "full name": lambda: users.create_user(
+            db, ADMIN, username="budi", full_name=spoof, password="sandi-kuat-2026",
+            roles=["analis"],
+        ),
+        "jabatan": lambda: users.set_official_details(
+            db, ADMIN, 1, nip=None, rank=None, position=spoof
+        ),
+        "report narrative": lambda: reports.save_draft(
+            db, ANALYST, periods.parse("2026-05"), narrative={"key_issues": spoof}, revision=0,
+            now=dt.datetime(2026, 11, 27, 9),
+        ),
+    }  # fmt: skip
+    before = db.cursor().execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    for name, call in calls.items():
+        with pytest.raises(DomainError) as refused:
+            call()
+            pytest.fail(f"{name}: stored")
+        assert [m.key for m in refused.value.messages] == ["error.bidi_control"], name
+    assert db.cursor().execute("SELECT count(*) FROM audit_log").fetchone()[0] == before
+    stored = db.cursor().execute("SELECT count(*) FROM complaint WHERE agenda_no LIKE 'RLO%'")
+    assert stored.fetchone()[0] == 0
+
+
+def test_the_same_texts_without_the_control_are_stored_as_typed(db):
+    uid = users.create_user(
+        db, ADMIN, username="budi", full_name="  Budi   Santoso, S.H.  ",
+        password="sandi-kuat-2026", roles=["analis"],
+    )  # fmt: skip
+    name = db.cursor().execute("SELECT full_name FROM app_user WHERE id = $id", {"id": uid})
+    assert name.fetchall() == [("Budi Santoso, S.H.",)]
+
+
+def test_a_full_name_longer_than_a_signature_line_is_refused_not_cut(db):
+    with pytest.raises(DomainError) as refused:
+        users.create_user(
+            db, ADMIN, username="budi", full_name="B" * 121, password="sandi-kuat-2026",
+            roles=["analis"],
+        )  # fmt: skip
+    assert [m.key for m in refused.value.messages] == ["error.too_long"]

@@ -1,4 +1,5 @@
-"""A real Chromium imports a spreadsheet into an empty database through the Impor Data page."""
+"""A real Chromium imports a spreadsheet into an empty database through the Impor dan Ekspor
+Data page."""
 
 from __future__ import annotations
 
@@ -101,7 +102,7 @@ def test_the_import_page_opens_in_english_from_its_url(server, browser):
     sign_in(page, server, "admin", PASSWORD)
     page.goto(f"{server}/impor?lang=English")
     _settle(page)
-    assert page.locator("h1").first.inner_text().strip() == "Import data"
+    assert page.locator("h1").first.inner_text().strip() == "Import and export data"
     tabs = [t.strip() for t in page.get_by_role("tab").all_inner_texts()]
     assert tabs == ["Import a file", "Merge agencies"]
     assert _button(page, "Download the template").is_visible()

@@ -233,3 +233,14 @@ def test_the_empty_template_imports_nothing_with_a_clear_message(db):
     with pytest.raises(ImportFileError) as error:
         _run(db, template_xlsx())
     assert error.value.key == "import.error.no_rows"
+
+
+def test_a_cell_with_an_invisible_direction_control_refuses_its_row_with_the_reason(db):
+    spoofed = row(agenda_no="IMP-0002", letter_no="B-2/D-4", agency="Dinas \u202eanaDS")
+    report = _run(db, xlsx([row(), spoofed]), skip_invalid=True)
+    assert [(e.row, e.column, e.key) for e in report.errors] == [
+        (5, "Instansi Tujuan", "import.error.bidi_control")
+    ]  # the header is on row 3 under the title rows, so the second data row is row 5
+    assert _counts(report)["forwarding"] == (1, 0, 0)
+    names = db.cursor().execute("SELECT name FROM agency WHERE name LIKE 'Dinas%'").fetchall()
+    assert names == []

@@ -1,4 +1,5 @@
-"""The Impor Data page through AppTest: preview, import, rejected rows, English, agency merge."""
+"""The Impor dan Ekspor Data page through AppTest: preview, import, rejected rows, English,
+the export, agency merge."""
 
 from __future__ import annotations
 
@@ -112,6 +113,14 @@ def _count(db_path: Path, sql: str) -> int:
         con.close()
 
 
+def _rows(db_path: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db_path))
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def _app(role: Role = Role.ANALIS, **query: str) -> AppTest:
     return signed_in_app(role, **query)
 
@@ -159,9 +168,9 @@ def _selectbox(at: AppTest, label: str):
 
 
 def test_the_page_offers_the_template_and_explains_the_layout_before_any_upload():
-    at = _import_page(Role.ADMIN)  # an administrator sees both tabs
-    assert at.title[0].value == "Impor Data"
-    assert [tab.label for tab in at.tabs] == ["Impor berkas", "Gabungkan instansi"]
+    at = _import_page(Role.ADMIN)  # an administrator sees every tab
+    assert at.title[0].value == "Impor dan Ekspor Data"
+    assert [tab.label for tab in at.tabs] == ["Impor berkas", "Ekspor data", "Gabungkan instansi"]
     assert at.get("download_button")[0].label == "Unduh templat"
     assert at.file_uploader(key="import_upload").label == "Berkas .xlsx atau .csv"
     assert any(text.startswith("Satu baris = satu surat penerusan") for text in _texts(at.info))
@@ -169,9 +178,29 @@ def test_the_page_offers_the_template_and_explains_the_layout_before_any_upload(
     assert not [b for b in at.button if b.key == "import_run"]  # nothing to import yet
 
 
-def test_an_analyst_imports_but_does_not_see_the_merge_tab():
+def test_an_analyst_imports_and_exports_but_does_not_see_the_merge_tab():
     at = _import_page(Role.ANALIS)
-    assert [tab.label for tab in at.tabs] == ["Impor berkas"]
+    assert [tab.label for tab in at.tabs] == ["Impor berkas", "Ekspor data"]
+
+
+def test_the_asdep_who_may_export_opens_the_page_and_downloads_the_audited_export(
+    db_path, downloads
+):
+    at = _app(Role.ASDEP).run()
+    at.switch_page(IMPORT_PAGE).run()  # offered to the Asdep: it opens
+    assert not at.exception
+    assert [tab.label for tab in at.tabs] == ["Ekspor data"]  # no import, no merge
+    assert not [u for u in at.get("file_uploader")]
+    book = openpyxl.load_workbook(io.BytesIO(downloads["data-tindak-lanjut.xlsx"]()))
+    assert [c.value for c in book["Data"][5]][:2] == ["No Agenda", "Tanggal Diterima"]
+    actions = "SELECT actor, action FROM audit_log WHERE action = 'data.export'"
+    assert _rows(db_path, actions) == [("asdep.uji", "data.export")]
+
+
+def test_the_deputi_who_may_neither_import_nor_export_cannot_open_the_page():
+    at = _app(Role.DEPUTI).run()
+    with pytest.raises(ValueError):  # not registered for this user: no URL reaches it
+        at.switch_page(IMPORT_PAGE).run()
 
 
 def test_preview_of_a_valid_file_reports_the_counts_and_writes_nothing(db_path):
@@ -256,7 +285,7 @@ def test_choosing_english_in_the_sidebar_translates_the_page_and_its_report():
     at = _import_page()
     at.segmented_control(key="lang").set_value("en").run()
     assert not at.exception
-    assert at.title[0].value == "Import data"
+    assert at.title[0].value == "Import and export data"
     assert [tab.label for tab in at.tabs] == ["Import a file"]  # an analyst does not merge
     assert at.get("download_button")[0].label == "Download the template"
     at = _upload(at, _xlsx(VALID_ROWS))

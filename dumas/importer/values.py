@@ -12,6 +12,7 @@ import duckdb
 from dumas import calendar
 from dumas.i18n import MESSAGES
 from dumas.importer.dates import date_from_cell
+from dumas.text import BIDI_CONTROL
 
 MAX_TEXT = 4000  # characters in one text cell
 PLACEHOLDERS = frozenset({"-", "–", "—", "--"})  # what clerks type into an empty cell
@@ -66,11 +67,21 @@ def parse_text_column(cells: Sequence[object]) -> list[object]:
     column: list[object] = [t if t and t not in PLACEHOLDERS else None for t in texts]
     if max(map(len, texts), default=0) > MAX_TEXT:
         column = [_too_long(t) if isinstance(t, str) and len(t) > MAX_TEXT else t for t in column]
+    if BIDI_CONTROL.search("".join(texts)):  # one C scan of the column; rare, so then per cell
+        column = [_hidden(t) if _is_hidden(t) else t for t in column]
     return column
 
 
 def _as_text(cell: object) -> str:
     return cell if type(cell) is str else "" if cell is None else shown(cell)
+
+
+def _is_hidden(text: object) -> bool:
+    return isinstance(text, str) and BIDI_CONTROL.search(text) is not None
+
+
+def _hidden(text: str) -> CellError:
+    return CellError("import.error.bidi_control")
 
 
 def _too_long(text: str) -> CellError:

@@ -81,14 +81,14 @@ MESSAGES: dict[str, str] = {
     "import.tab_import": "Import a file",
     "import.tab_merge": "Merge agencies",
     "import.template": "Download the template",
-    "import.title": "Import data",
+    "import.title": "Import and export data",
     "import.upload": ".xlsx or .csv file",
     "merge.done": "{source} has been merged; its name is now an alias.",
     "merge.none": "No agency created by an import is waiting to be merged.",
     "merge.run": "Merge",
     "merge.source": "Agency created by an import",
     "merge.target": "Merge into this master-list agency",
-    "nav.import": "Import data",
+    "nav.import": "Import and export data",
     # Import page: wording after review
     "import.export_all": "Download all data (import layout)",
     "import.report.kind_would": "{kind}: {created} to be created, {updated} to be updated, {unchanged} unchanged",
@@ -1076,4 +1076,10 @@ MESSAGES: dict[str, str] = {
     "import.error.unknown_status": "Unknown response status: “{value}”. Use Dalam proses, Selesai, Bukan kewenangan, Tidak dapat ditindaklanjuti or Perlu klarifikasi.",
     "import.error.unreadable": "The file “{filename}” cannot be read. Make sure it is not damaged and not protected by a password.",
     "import.error.unsupported_file": "The file type of “{filename}” is not supported. Supported files: {types}.",
+    # issue 12: misc
+    "import.tab_export": "Export data",
+    "import.export_hint": "All follow-up data in the import layout (.xlsx), which imports back as it is. Every download is recorded in the audit log; complainants' names are left empty for roles not allowed to see them.",
+    "error.bidi_control": "contains invisible text-direction control characters (e.g. U+202E); remove them and save again.",
+    "import.error.bidi_control": "The text contains invisible text-direction control characters (e.g. U+202E), which can disguise what it says. Remove them and import again.",
+    "error.row_bidi_control": "in row {row}, contains invisible text-direction control characters (e.g. U+202E); remove them.",
 }

@@ -81,14 +81,14 @@ MESSAGES: dict[str, str] = {
     "import.tab_import": "Impor berkas",
     "import.tab_merge": "Gabungkan instansi",
     "import.template": "Unduh templat",
-    "import.title": "Impor Data",
+    "import.title": "Impor dan Ekspor Data",
     "import.upload": "Berkas .xlsx atau .csv",
     "merge.done": "{source} sudah digabungkan; namanya kini menjadi alias.",
     "merge.none": "Tidak ada instansi hasil impor yang perlu digabungkan.",
     "merge.run": "Gabungkan",
     "merge.source": "Instansi hasil impor",
     "merge.target": "Gabungkan ke instansi di daftar induk",
-    "nav.import": "Impor Data",
+    "nav.import": "Impor dan Ekspor Data",
     # Import page: wording after review
     "import.export_all": "Unduh seluruh data (format impor)",
     "import.report.kind_would": "{kind}: {created} akan dibuat, {updated} akan diperbarui, {unchanged} tetap",
@@ -1079,4 +1079,10 @@ MESSAGES: dict[str, str] = {
     "import.error.unknown_status": "Status tanggapan tidak dikenal: “{value}”. Gunakan Dalam proses, Selesai, Bukan kewenangan, Tidak dapat ditindaklanjuti atau Perlu klarifikasi.",
     "import.error.unreadable": "Berkas “{filename}” tidak dapat dibaca. Pastikan berkas tidak rusak dan tidak dikunci dengan kata sandi.",
     "import.error.unsupported_file": "Jenis berkas “{filename}” tidak didukung. Berkas yang didukung: {types}.",
+    # issue 12: misc
+    "import.tab_export": "Ekspor data",
+    "import.export_hint": "Seluruh data tindak lanjut dalam format impor (.xlsx), dapat diimpor kembali apa adanya. Setiap unduhan dicatat di log audit; nama pengadu dikosongkan bagi peran yang tidak berhak melihatnya.",
+    "error.bidi_control": "berisi karakter kendali arah tulisan yang tidak terlihat (mis. U+202E); hapus karakter itu lalu simpan lagi.",
+    "import.error.bidi_control": "Teks berisi karakter kendali arah tulisan yang tidak terlihat (mis. U+202E), yang dapat menyamarkan isinya. Hapus karakter itu lalu impor lagi.",
+    "error.row_bidi_control": "pada baris {row}, berisi karakter kendali arah tulisan yang tidak terlihat (mis. U+202E); hapus karakter itu.",
 }

@@ -12,6 +12,7 @@ import duckdb
 from dumas import calendar
 from dumas.db import next_id
 from dumas.errors import Message, ValidationError
+from dumas.text import BIDI_CONTROL
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_PARAGRAPHS = 20_000  # a report narrative: a few pages
@@ -72,6 +73,22 @@ def clean_letter_no(value: str | None, field: str, errors: list[Message]) -> str
         errors.append(Message("error.required", {}, field))
     elif len(text) > MAX_LETTER_NO:
         errors.append(Message("error.too_long", {"max": MAX_LETTER_NO}, field))
+    check_visible(text, field, errors)
+    return text
+
+
+def check_visible(text: str | None, field: str, errors: list[Message]) -> None:
+    """Refuse invisible direction controls, which make a text read otherwise than stored."""
+    if text and BIDI_CONTROL.search(text):
+        errors.append(Message("error.bidi_control", {}, field))
+
+
+def clean_name(value: str | None, field: str, errors: list[Message], limit: int) -> str | None:
+    """A person's or body's name: trimmed and collapsed, at most `limit`, no controls."""
+    text = " ".join(_CONTROL.sub("", value or "").split()) or None
+    if text and len(text) > limit:
+        errors.append(Message("error.too_long", {"max": limit}, field))
+    check_visible(text, field, errors)
     return text
 
 
@@ -90,6 +107,7 @@ def clean_text(value: str | None, field: str, errors: list[Message]) -> str | No
     text = " ".join((value or "").split()) or None
     if text and len(text) > MAX_TEXT:
         errors.append(Message("error.too_long", {"max": MAX_TEXT}, field))
+    check_visible(text, field, errors)
     return text
 
 
@@ -101,6 +119,7 @@ def clean_paragraphs(value: str | None, field: str, errors: list[Message]) -> st
     text = "\n".join(kept).strip() or None
     if text and len(text) > MAX_PARAGRAPHS:
         errors.append(Message("error.too_long", {"max": MAX_PARAGRAPHS}, field))
+    check_visible(text, field, errors)
     return text
 
 

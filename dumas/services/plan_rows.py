@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from dumas import calendar
 from dumas.errors import Message
 from dumas.services.common import MAX_MONEY, MAX_TEXT
+from dumas.text import BIDI_CONTROL
 
 METHODS = ("kunjungan_lapangan", "klarifikasi_berkas", "kontak_elektronik", "surat_resmi")
 DIRECT = "kunjungan_lapangan"  # the only direct method: a field visit
@@ -38,6 +39,8 @@ def _text(value: object, field: str, row: int, errors: list[Message]) -> str | N
     text = None if _missing(value) else " ".join(str(value).split())
     if text and len(text) > MAX_TEXT:
         errors.append(Message("error.row_too_long", {"row": row, "max": MAX_TEXT}, field))
+    if text and BIDI_CONTROL.search(text):
+        errors.append(Message("error.row_bidi_control", {"row": row}, field))
     return text
 
 

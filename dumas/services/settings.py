@@ -8,7 +8,7 @@ from dumas import settings
 from dumas.db import Database
 from dumas.errors import Message, ValidationError
 from dumas.permissions import Action, User, require
-from dumas.services.common import MAX_TEXT, audit, clean_rupiah, raise_if
+from dumas.services.common import MAX_TEXT, audit, check_visible, clean_rupiah, raise_if
 
 
 def save_settings(db: Database, actor: User, values: dict[str, str], now: dt.datetime) -> None:
@@ -21,6 +21,7 @@ def save_settings(db: Database, actor: User, values: dict[str, str], now: dt.dat
     cleaned = {key: (value or "").strip() for key, value in values.items()}
     if any(len(value) > MAX_TEXT for value in cleaned.values()):
         errors.append(Message("error.too_long", {"max": MAX_TEXT}, "setting"))
+    check_visible("".join(cleaned.values()), "setting", errors)
     size = cleaned.get("font_size")
     if size and not (size.isdigit() and 8 <= int(size) <= 16):
         errors.append(Message("error.font_size", {}, "setting"))

@@ -10,10 +10,11 @@ from dumas import auth
 from dumas.db import Database
 from dumas.errors import Conflict, Message, NotFound, ValidationError
 from dumas.permissions import BIDANG_ROLES, Action, Role, User, require
-from dumas.services.common import audit, clean_text
+from dumas.services.common import audit, clean_name, clean_text, raise_if
 
 # Demo mode only, and public on purpose: listed on the sign-in page and in the README.
 DEMO_PASSWORD = "dumas-demo"  # noqa: S105
+MAX_FULL_NAME = 120  # a name with its degrees, as printed under a signature
 
 
 def _username(value: str | None) -> str:
@@ -21,6 +22,14 @@ def _username(value: str | None) -> str:
     if not name or len(name) > 100 or not all(ch.isalnum() or ch in "._-@" for ch in name):
         raise ValidationError(Message("error.username", {}, "username"))
     return name
+
+
+def _full_name(value: str | None, username: str) -> str:
+    """The name shown and printed for the account (the user name when left empty)."""
+    errors: list[Message] = []
+    full = clean_name(value, "full_name", errors, MAX_FULL_NAME)
+    raise_if(errors)
+    return full or username
 
 
 def _roles(roles: list[str] | set[str], bidang: str | None) -> tuple[list[Role], str | None]:
@@ -73,7 +82,7 @@ def create_first_admin(db: Database, *, username: str, full_name: str, password:
     """The first administrator of an empty database; refused once any account exists."""
     name, auth_hash = _username(username), None
     auth.check_new_password(password)
-    full = (full_name or "").strip()[:120] or name
+    full = _full_name(full_name, name)
     auth_hash = auth.hash_password(password)
     with db.transaction() as cur:
         if cur.execute("SELECT count(*) FROM app_user").fetchall()[0][0]:
@@ -99,7 +108,7 @@ def create_user(
     name = _username(username)
     chosen, bidang = _roles(roles, bidang)
     auth.check_new_password(password)
-    full = (full_name or "").strip()[:120] or name
+    full = _full_name(full_name, name)
     password_hash = auth.hash_password(password)
     with db.transaction() as cur:
         uid = _insert_user(cur, name, full, password_hash, bidang)
@@ -206,9 +215,7 @@ def _official_values(nip: str | None, rank: str | None, position: str | None) ->
         errors.append(Message("error.nip", {"digits": NIP_DIGITS}, "nip"))
     values: dict[str, str | None] = {"nip": number}
     for field, text in (("rank", rank), ("position", position)):
-        values[field] = " ".join((text or "").split()) or None
-        if values[field] and len(values[field]) > MAX_OFFICIAL_TEXT:
-            errors.append(Message("error.too_long", {"max": MAX_OFFICIAL_TEXT}, field))
+        values[field] = clean_name(text, field, errors, MAX_OFFICIAL_TEXT)
     if errors:
         raise ValidationError(*errors)
     return values

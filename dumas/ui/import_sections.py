@@ -1,4 +1,4 @@
-"""The sections of the "Impor Data" page: downloads, preview, import, agency merge."""
+"""The sections of the "Impor dan Ekspor Data" page: template, preview, import, export, merge."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from dumas.importer.files import export_for, rejects_xlsx, template_xlsx
 from dumas.importer.model import ImportFileError
 from dumas.importer.reading import sheet_names
 from dumas.importer.report import count_lines, outcome, reason
-from dumas.permissions import Action
 from dumas.queries import lookups
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
 from dumas.ui.widgets import generated_text, xlsx_button
@@ -22,33 +21,34 @@ from dumas.ui.widgets import generated_text, xlsx_button
 _REPORT = "import_report"  # session key: (file digest, report) of the last preview or import
 
 
-def downloads() -> None:
-    """The template, and the whole follow-up database in the import layout."""
-    title, generated = t("import.export_title"), generated_text()
+def template_download() -> None:
+    """The empty template with its drop-down lists."""
+    st.download_button(
+        t("import.template"),
+        data=template_xlsx(),
+        file_name="templat-impor-dumas.xlsx",
+        icon=":material/table_view:",
+        on_click="ignore",
+        key="download_template",
+    )
 
+
+def export_tab() -> None:
+    """The whole follow-up database in the import layout (audited; names masked by role)."""
+    title, generated = t("import.export_title"), generated_text()
     user = actor()
 
     def export() -> bytes:
         with get_db().transaction() as cur:  # the export is audited
             return export_for(cur, user, title=title, generated=generated)
 
-    with st.container(horizontal=True):
-        st.download_button(
-            t("import.template"),
-            data=template_xlsx(),
-            file_name="templat-impor-dumas.xlsx",
-            icon=":material/table_view:",
-            on_click="ignore",
-            key="download_template",
-        )
-        if not user.can(Action.EXPORT_DATA):
-            return
-        xlsx_button(
-            export,
-            filename="data-tindak-lanjut.xlsx",
-            key="download_export",
-            label=t("import.export_all"),
-        )
+    st.caption(t("import.export_hint"))
+    xlsx_button(
+        export,
+        filename="data-tindak-lanjut.xlsx",
+        key="download_export",
+        label=t("import.export_all"),
+    )
 
 
 def _run(data: bytes, name: str, sheet: str | None, **mode: bool) -> ImportReport | None:
@@ -156,8 +156,8 @@ def merge_agencies() -> None:
 
 
 def import_tab() -> None:
-    """Downloads, then upload, preview and import."""
-    downloads()
+    """The template, then upload, preview and import."""
+    template_download()
     upload_and_import()
 
 

@@ -46,7 +46,7 @@ PAGES = (
     ),
     PageSpec(
         "pages/import_data.py", "nav.import", ":material/upload_file:", "impor",
-        (Action.IMPORT_DATA, Action.MERGE_AGENCY),
+        (Action.IMPORT_DATA, Action.EXPORT_DATA, Action.MERGE_AGENCY),
     ),
     PageSpec(
         "pages/users.py", "nav.users", ":material/manage_accounts:", "pengguna",
