@@ -189,7 +189,7 @@ def _finalise(db: Database, user: User, world: World) -> None:
     from dumas import periods
     from dumas.services import reports
 
-    reports.finalise(db, user, periods.parse("2026-03"), narrative={}, now=NOW)
+    reports.finalise(db, user, periods.parse("2026-03"), narrative={}, revision=0, now=NOW)
 
 
 def _write_report(db: Database, user: User, world: World) -> None:

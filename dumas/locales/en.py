@@ -1076,4 +1076,8 @@ MESSAGES: dict[str, str] = {
     "import.error.unknown_status": "Unknown response status: “{value}”. Use Dalam proses, Selesai, Bukan kewenangan, Tidak dapat ditindaklanjuti or Perlu klarifikasi.",
     "import.error.unreadable": "The file “{filename}” cannot be read. Make sure it is not damaged and not protected by a password.",
     "import.error.unsupported_file": "The file type of “{filename}” is not supported. Supported files: {types}.",
+    # issue 12: races
+    "error.report_changed_final": "This report's narrative was changed by {who} at {at} after your screen was opened. The report was not finalised and nothing was overwritten: load the latest narrative, check it, then finalise again.",
+    "reports.newer_draft": "A newer narrative was saved by {who} at {when}; the fields still hold the version you opened earlier.",
+    "reports.reload_draft": "Load the latest narrative",
 }

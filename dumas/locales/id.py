@@ -1079,4 +1079,8 @@ MESSAGES: dict[str, str] = {
     "import.error.unknown_status": "Status tanggapan tidak dikenal: “{value}”. Gunakan Dalam proses, Selesai, Bukan kewenangan, Tidak dapat ditindaklanjuti atau Perlu klarifikasi.",
     "import.error.unreadable": "Berkas “{filename}” tidak dapat dibaca. Pastikan berkas tidak rusak dan tidak dikunci dengan kata sandi.",
     "import.error.unsupported_file": "Jenis berkas “{filename}” tidak didukung. Berkas yang didukung: {types}.",
+    # issue 12: races
+    "error.report_changed_final": "Narasi laporan ini sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Laporan tidak difinalkan dan tidak ada yang tertimpa: muat narasi terbaru, periksa, lalu finalkan lagi.",
+    "reports.newer_draft": "Narasi yang lebih baru sudah disimpan oleh {who} pada {when}; kolom isian masih memuat versi yang Anda buka sebelumnya.",
+    "reports.reload_draft": "Muat narasi terbaru",
 }
