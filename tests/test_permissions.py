@@ -155,24 +155,27 @@ def _work_monitoring(db: Database, user: User, world: World) -> None:
                           responsible="Itjen", due_on=None, now=NOW)  # fmt: skip
 
 
+def _revision(db: Database, mid: int) -> int:
+    sql = "SELECT revision FROM monitoring WHERE id = $id"
+    return db.cursor().execute(sql, {"id": mid}).fetchone()[0]
+
+
 def _acknowledge(db: Database, user: User, world: World) -> None:
     name = "to_deputi" if Role.DEPUTI in user.roles else "to_asdep"
     mid = world.monitorings[name]
-    revision = (
-        db.cursor()
-        .execute("SELECT revision FROM monitoring WHERE id = $id", {"id": mid})
-        .fetchone()[0]
-    )
+    revision = _revision(db, mid)
     monitoring.advance(db, user, mid, revision=revision, action="acknowledge", note=None, now=NOW)
 
 
 def _receive(db: Database, user: User, world: World) -> None:
-    monitoring.record_finance(db, user, world.monitorings["at_bpp"], stage="bpp_received_on",
+    mid = world.monitorings["at_bpp"]
+    monitoring.record_finance(db, user, mid, revision=_revision(db, mid), stage="bpp_received_on",
                               on=TODAY, today=TODAY, now=NOW)  # fmt: skip
 
 
 def _accept(db: Database, user: User, world: World) -> None:
-    monitoring.record_finance(db, user, world.monitorings["at_ppk"], stage="ppk_accepted_on",
+    mid = world.monitorings["at_ppk"]
+    monitoring.record_finance(db, user, mid, revision=_revision(db, mid), stage="ppk_accepted_on",
                               on=TODAY, today=TODAY, now=NOW)  # fmt: skip
 
 

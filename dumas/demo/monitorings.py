@@ -79,9 +79,8 @@ def _prepare_visit(db: Database, kabid: User, mid: int, start: dt.date, today: d
             if kind == "surat_tugas"
             else f"{n}/D-4/DM.00.00/{start:%m/%Y}"
         )
-        rec.record_document(
-            db, kabid, mid, kind=kind, letter_no=number, signed_on=start, today=today, now=at
-        )
+        rec.record_document(db, kabid, mid, revision=_rev(db, mid), kind=kind, letter_no=number,
+                            signed_on=start, today=today, now=at)  # fmt: skip
     rec.plan_costs_from_sbm(db, kabid, mid, revision=_rev(db, mid), year=today.year, now=at)
     ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.PREPARED, note=None, now=at)
 
@@ -182,6 +181,7 @@ def _close_letter(
         db,
         kabid,
         mid,
+        revision=_rev(db, mid),
         kind="surat_instansi",
         signed_on=start,
         today=today,
