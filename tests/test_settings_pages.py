@@ -360,8 +360,10 @@ def test_a_nip_with_letters_or_17_digits_is_refused_on_the_page(db_path, wrong):
 
 def test_set_official_details_stores_and_audits_old_and_new_values(db, db_path):
     uid = _user_id(db_path, username(Role.ANALIS))
-    users.set_official_details(db, ADMIN, uid, nip=NIP, rank=" Penata  (III/c) ", position="Analis")
-    users.set_official_details(db, ADMIN, uid, nip="", rank="Penata (III/c)", position=None)
+    users.set_official_details(db, ADMIN, uid, revision=1, nip=NIP, rank=" Penata  (III/c) ",
+                               position="Analis")  # fmt: skip
+    users.set_official_details(db, ADMIN, uid, revision=2, nip="", rank="Penata (III/c)",
+                               position=None)  # fmt: skip
     assert users.official_details(db.cursor(), uid) == {
         "nip": None, "rank": "Penata (III/c)", "position": None,
     }  # fmt: skip
@@ -376,16 +378,22 @@ def test_set_official_details_stores_and_audits_old_and_new_values(db, db_path):
     assert [(actor, entity_id) for actor, entity_id, _, _ in rows] == [
         (ADMIN.username, str(uid)), (ADMIN.username, str(uid)),
     ]  # fmt: skip
-    assert json.loads(rows[0][2]) == {"nip": None, "rank": None, "position": None}
-    assert json.loads(rows[1][2]) == {"nip": NIP, "rank": "Penata (III/c)", "position": "Analis"}
-    assert json.loads(rows[1][3]) == {"nip": None, "rank": "Penata (III/c)", "position": None}
+    assert json.loads(rows[0][2]) == {"nip": None, "rank": None, "position": None, "revision": 1}
+    assert json.loads(rows[1][2]) == {
+        "nip": NIP, "rank": "Penata (III/c)", "position": "Analis", "revision": 2,
+    }  # fmt: skip
+    assert json.loads(rows[1][3]) == {
+        "nip": None, "rank": "Penata (III/c)", "position": None, "revision": 3,
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r is not Role.ADMIN], ids=lambda r: r.value)
 def test_only_an_administrator_may_set_official_details(db, db_path, role):
     uid = _user_id(db_path, username(Role.ANALIS))
     with pytest.raises(Forbidden):
-        users.set_official_details(db, _persona(role), uid, nip=NIP, rank=None, position=None)
+        users.set_official_details(
+            db, _persona(role), uid, revision=1, nip=NIP, rank=None, position=None
+        )
     assert users.official_details(db.cursor(), uid)["nip"] is None
 
 
@@ -401,7 +409,7 @@ def test_only_an_administrator_may_set_official_details(db, db_path, role):
 def test_a_nip_must_be_18_ascii_digits(db, db_path, nip):
     uid = _user_id(db_path, username(Role.ANALIS))
     with pytest.raises(ValidationError) as refused:
-        users.set_official_details(db, ADMIN, uid, nip=nip, rank=None, position=None)
+        users.set_official_details(db, ADMIN, uid, revision=1, nip=nip, rank=None, position=None)
     assert [(m.key, m.field) for m in refused.value.messages] == [("error.nip", "nip")]
     assert users.official_details(db.cursor(), uid)["nip"] is None
 
@@ -410,7 +418,9 @@ def test_every_problem_of_the_details_is_told_at_once_and_nothing_is_written(db,
     uid = _user_id(db_path, username(Role.ANALIS))
     long_text = "x" * (users.MAX_OFFICIAL_TEXT + 1)
     with pytest.raises(ValidationError) as refused:
-        users.set_official_details(db, ADMIN, uid, nip="123", rank=long_text, position=long_text)
+        users.set_official_details(
+            db, ADMIN, uid, revision=1, nip="123", rank=long_text, position=long_text
+        )
     assert [(m.key, m.field) for m in refused.value.messages] == [
         ("error.nip", "nip"), ("error.too_long", "rank"), ("error.too_long", "position"),
     ]  # fmt: skip
@@ -421,4 +431,4 @@ def test_every_problem_of_the_details_is_told_at_once_and_nothing_is_written(db,
 
 def test_official_details_of_an_unknown_user_are_not_found(db):
     with pytest.raises(NotFound):
-        users.set_official_details(db, ADMIN, 424242, nip=NIP, rank=None, position=None)
+        users.set_official_details(db, ADMIN, 424242, revision=1, nip=NIP, rank=None, position=None)

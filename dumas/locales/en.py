@@ -1080,4 +1080,5 @@ MESSAGES: dict[str, str] = {
     "error.report_changed_final": "This report's narrative was changed by {who} at {at} after your screen was opened. The report was not finalised and nothing was overwritten: load the latest narrative, check it, then finalise again.",
     "reports.newer_draft": "A newer narrative was saved by {who} at {when}; the fields still hold the version you opened earlier.",
     "reports.reload_draft": "Load the latest narrative",
+    "error.user_changed": "The account {username} was changed by {who} at {at} after your screen was opened. Nothing was saved and nothing was overwritten; check the account as now shown, then repeat if still needed.",
 }

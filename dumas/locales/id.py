@@ -1083,4 +1083,5 @@ MESSAGES: dict[str, str] = {
     "error.report_changed_final": "Narasi laporan ini sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Laporan tidak difinalkan dan tidak ada yang tertimpa: muat narasi terbaru, periksa, lalu finalkan lagi.",
     "reports.newer_draft": "Narasi yang lebih baru sudah disimpan oleh {who} pada {when}; kolom isian masih memuat versi yang Anda buka sebelumnya.",
     "reports.reload_draft": "Muat narasi terbaru",
+    "error.user_changed": "Akun {username} sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; periksa keadaan akun yang kini ditampilkan, lalu ulangi bila masih perlu.",
 }
