@@ -116,7 +116,7 @@ def _import(db: Database, user: User, world: World) -> None:
 
 def _merge(db: Database, user: User, world: World) -> None:
     source, target = world.imported_agency_id, world.agency_id
-    services.merge_agency(db, user, source_id=source, target_id=target)
+    services.merge_agency(db, user, source_id=source, source_name=NEW_AGENCY, target_id=target)
 
 
 def _export_data(db: Database, user: User, world: World) -> None:

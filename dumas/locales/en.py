@@ -1081,4 +1081,5 @@ MESSAGES: dict[str, str] = {
     "reports.newer_draft": "A newer narrative was saved by {who} at {when}; the fields still hold the version you opened earlier.",
     "reports.reload_draft": "Load the latest narrative",
     "error.user_changed": "The account {username} was changed by {who} at {at} after your screen was opened. Nothing was saved and nothing was overwritten; check the account as now shown, then repeat if still needed.",
+    "error.agency_merged": "{name} was merged into {target} by {who} at {at} after your screen was opened. Nothing was changed; the list of imported agencies is now up to date.",
 }

@@ -1084,4 +1084,5 @@ MESSAGES: dict[str, str] = {
     "reports.newer_draft": "Narasi yang lebih baru sudah disimpan oleh {who} pada {when}; kolom isian masih memuat versi yang Anda buka sebelumnya.",
     "reports.reload_draft": "Muat narasi terbaru",
     "error.user_changed": "Akun {username} sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; periksa keadaan akun yang kini ditampilkan, lalu ulangi bila masih perlu.",
+    "error.agency_merged": "{name} sudah digabungkan ke {target} oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang diubah; daftar instansi hasil impor kini sudah diperbarui.",
 }
