@@ -181,11 +181,11 @@ def _accept(db: Database, user: User, world: World) -> None:
 
 def _sbm(db: Database, user: User, world: World) -> None:
     rows = [{"province_code": "31", "daily_allowance": 530_000, "lodging_cap": 1_490_000}]
-    settings.save_sbm_rates(db, user, year=2026, rows=rows, now=NOW)
+    settings.save_sbm_rates(db, user, year=2026, rows=rows, seen={}, now=NOW)
 
 
 def _settings(db: Database, user: User, world: World) -> None:
-    settings.save_settings(db, user, {"unit_code": "D-4"}, now=NOW)
+    settings.save_settings(db, user, {"unit_code": "D-5"}, now=NOW, seen={"unit_code": "D-4"})
 
 
 def _finalise(db: Database, user: User, world: World) -> None:

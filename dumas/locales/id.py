@@ -1085,4 +1085,6 @@ MESSAGES: dict[str, str] = {
     "reports.reload_draft": "Muat narasi terbaru",
     "error.user_changed": "Akun {username} sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; periksa keadaan akun yang kini ditampilkan, lalu ulangi bila masih perlu.",
     "error.agency_merged": "{name} sudah digabungkan ke {target} oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang diubah; daftar instansi hasil impor kini sudah diperbarui.",
+    "error.settings_changed": "Pengaturan naskah sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; isian yang diubahnya kini menampilkan nilai terbaru: periksa, lalu simpan lagi bila masih perlu.",
+    "error.sbm_changed": "Tarif SBM tahun {year} sudah disimpan oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; tabel kini menampilkan tarif terbaru dengan perubahan Anda di atasnya: periksa, lalu simpan lagi.",
 }
