@@ -100,7 +100,9 @@ def _report_data(db, period, args: argparse.Namespace) -> dict:
 
     cur = db.cursor()
     if args.final and final.frozen(cur, period) is None:
-        final.finalise(db, SYSTEM, period, narrative=_draft_text(cur, period), now=config.now())
+        saved = final.draft(cur, period)  # what this run froze: the draft as it is now
+        final.finalise(db, SYSTEM, period, narrative=saved["narrative"] if saved else {},
+                       revision=saved["revision"] if saved else 0, now=config.now())  # fmt: skip
     frozen = final.frozen(cur, period)
     if frozen is not None:
         when = i18n.fmt_datetime(frozen["finalised_at"].astimezone(config.TIMEZONE), args.lang)

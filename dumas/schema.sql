@@ -446,3 +446,12 @@ CREATE TABLE report_draft (
     saved_by    INTEGER NOT NULL,
     saved_at    TIMESTAMPTZ NOT NULL
 );
+
+-- migration: 0009_decision_revisions
+-- The version a screen showed, for the decisions that had none (issue 12): an account's
+-- revision, bumped by every administrator change (status, password, roles, official
+-- details) so a change made from a stale "Pengguna" screen is refused; and the draft
+-- revision of the narrative a periodic report froze.
+ALTER TABLE app_user ADD COLUMN revision INTEGER DEFAULT 1;
+UPDATE app_user SET revision = 1;
+ALTER TABLE periodic_report ADD COLUMN narrative_revision INTEGER;  -- report_draft.revision

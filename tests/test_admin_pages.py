@@ -6,6 +6,7 @@ The Administrator manages accounts; the Asdep reads the audit trail; an Analis g
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dumas.config import ROOT
+from dumas.config import ROOT, TIMEZONE
 from dumas.permissions import Role
 from dumas.queries.audit import PAGE_SIZE
 from dumas.services.common import audit as write_audit
@@ -162,6 +163,55 @@ def test_an_administrator_assigns_roles_and_the_bidang_follows_the_roles(db_path
         db_path, "SELECT role FROM user_role WHERE user_id = $id ORDER BY 1", {"id": uid}
     )
     assert roles == [("analis",), ("asdep",)]
+
+
+def _other_admin_disables(db_path: Path, name: str) -> None:
+    """A second administrator, in another session, disables the account first."""
+    from dumas import auth
+    from dumas.db import connect
+    from dumas.services import users
+
+    db = connect(db_path)
+    try:
+        uid = _user_id(db_path, name)
+        other = users.create_user(db, ADMIN, username="admin.dua", full_name="Admin Kedua",
+                                  password=SECRET, roles=["admin"])  # fmt: skip
+        revision = _query(db_path, "SELECT revision FROM app_user WHERE id = $id", {"id": uid})
+        users.set_active(db, auth.load_user(db.cursor(), other), uid, False,
+                         dt.datetime.now(TIMEZONE), revision=revision[0][0])  # fmt: skip
+    finally:
+        db.close()
+
+
+def test_a_disable_click_on_a_stale_screen_is_refused_and_never_re_enables(db_path):
+    name = username(Role.ANALIS)
+    at = _manage(_open(Role.ADMIN, USERS_PAGE), db_path, name)
+    assert at.button(key="manage_status").label == "Nonaktifkan"
+    _other_admin_disables(db_path, name)
+    at.button(key="manage_status").click().run()  # "disable", as this screen still shows
+    assert not at.exception
+    [refusal] = _texts(at.error)
+    assert refusal.startswith(f"Akun {name} sudah diubah oleh Admin Kedua pada ")
+    sql = "SELECT is_active FROM app_user WHERE username = $u"
+    assert _query(db_path, sql, {"u": name}) == [(False,)]  # not flipped back on
+    assert at.button(key="manage_status").label == "Aktifkan kembali"  # the screen caught up
+    assert not _texts(at.success)
+
+
+def test_roles_saved_from_a_stale_screen_are_refused_and_the_roles_kept(db_path):
+    name = username(Role.KASUBBID)
+    uid = _user_id(db_path, name)
+    at = _manage(_open(Role.ADMIN, USERS_PAGE), db_path, name)
+    at.multiselect(key=f"manage_roles_{uid}").set_value(["analis"]).run()
+    _other_admin_disables(db_path, name)
+    at.button(key="manage_save_roles").click().run()
+    assert any("sudah diubah oleh Admin Kedua" in e for e in _texts(at.error))
+    roles = _query(db_path, "SELECT role FROM user_role WHERE user_id = $id", {"id": uid})
+    assert roles == [("kasubbid",)]
+    at.button(key="manage_save_roles").click().run()  # now from the fresh screen
+    assert f"Peran {name} disimpan." in _texts(at.success)
+    roles = _query(db_path, "SELECT role FROM user_role WHERE user_id = $id", {"id": uid})
+    assert roles == [("analis",)]
 
 
 # Jejak Audit

@@ -108,7 +108,7 @@ def test_invisible_direction_controls_are_refused_in_every_typed_field(db, make,
             roles=["analis"],
         ),
         "jabatan": lambda: users.set_official_details(
-            db, ADMIN, 1, nip=None, rank=None, position=spoof
+            db, ADMIN, 1, revision=_revision(db, 1), nip=None, rank=None, position=spoof
         ),
         "report narrative": lambda: reports.save_draft(
             db, ANALYST, periods.parse("2026-05"), narrative={"key_issues": spoof}, revision=0,
@@ -124,6 +124,11 @@ def test_invisible_direction_controls_are_refused_in_every_typed_field(db, make,
     assert db.cursor().execute("SELECT count(*) FROM audit_log").fetchone()[0] == before
     stored = db.cursor().execute("SELECT count(*) FROM complaint WHERE agenda_no LIKE 'RLO%'")
     assert stored.fetchone()[0] == 0
+
+
+def _revision(db, user_id: int) -> int:
+    found = db.cursor().execute("SELECT revision FROM app_user WHERE id = $id", {"id": user_id})
+    return found.fetchone()[0]
 
 
 def test_the_same_texts_without_the_control_are_stored_as_typed(db):

@@ -80,7 +80,7 @@ def test_signing_out_ends_the_session(db):
 def test_a_disabled_users_open_session_stops_at_the_next_action(db):
     user, token = auth.sign_in(db, "bpp.uji", PASSWORD, NOW)
     admin = auth.load_user(db.cursor(), 1)
-    users.set_active(db, admin, user.id, False, NOW)
+    users.set_active(db, admin, user.id, False, NOW, revision=1)
     assert auth.session_user(db, token, NOW) is None
     with pytest.raises(auth.SignInRefused):
         auth.sign_in(db, "bpp.uji", PASSWORD, NOW)
@@ -149,5 +149,5 @@ def test_single_sign_on_maps_an_email_to_an_existing_active_account_only(db):
     assert auth.user_for_identity(db, "orang.lain@setneg.go.id") is None  # never created
     assert auth.user_for_identity(db, "analis.uji") is None  # not an e-mail identity
     assert auth.user_for_identity(db, None) is None
-    users.set_active(db, ADMIN, uid, False, NOW)
+    users.set_active(db, ADMIN, uid, False, NOW, revision=1)
     assert auth.user_for_identity(db, "siti@setneg.go.id") is None

@@ -11,6 +11,7 @@ import pytest
 
 from dumas import demo, services
 from dumas.db import connect
+from dumas.errors import Conflict, Message
 from dumas.importer import import_file, stage
 from dumas.importer.files import export_xlsx, rejects_xlsx, template_xlsx
 from dumas.importer.model import CANONICAL, ImportFileError
@@ -172,12 +173,83 @@ def test_an_unknown_agency_is_created_and_can_be_merged_into_the_master_list(db)
     source = db.cursor().execute("SELECT id FROM agency WHERE from_import").fetchone()[0]
     target = db.cursor().execute("SELECT id FROM agency WHERE name = $n", {"n": KEMENDAGRI})
     target = target.fetchone()[0]
-    moved = services.merge_agency(db, ADMIN, source_id=source, target_id=target)
+    moved = services.merge_agency(
+        db, ADMIN, source_id=source, source_name="Kemendagri RI (Ditjen Dukcapil)", target_id=target
+    )
     assert moved["forwarding"] == 1
     agency = db.cursor().execute("SELECT agency_id FROM letter_facts($d)", {"d": TODAY})
     assert agency.fetchone()[0] == target
     again = _run(db, xlsx([row(agency="Kemendagri RI (Ditjen Dukcapil)")]))
     assert again.new_agencies == [] and _counts(again)["forwarding"] == (0, 0, 1)
+
+
+def _merger(db):
+    """A second Administrator, merging on another screen."""
+    from dumas import auth
+    from dumas.services import users
+
+    uid = users.create_user(db, ADMIN, username="admin.dua", full_name="Admin Kedua",
+                            password="sandi-admin-kedua", roles=["admin"])  # fmt: skip
+    return auth.load_user(db.cursor(), uid)
+
+
+def _agency_id(db, name: str) -> int:
+    return db.cursor().execute("SELECT id FROM agency WHERE name = $n", {"n": name}).fetchone()[0]
+
+
+def _agency_state(db) -> dict[str, list]:
+    cur = db.cursor()
+    return {
+        table: cur.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+        for table in ("agency", "agency_alias", "forwarding", "response", "audit_log")
+    }
+
+
+def test_an_agency_merged_meanwhile_is_refused_with_who_when_and_where_it_went(db):
+    name = "Kemendagri RI (Ditjen Dukcapil)"
+    _run(db, xlsx([row(agency=name)]))
+    listed = _agency_id(db, name)  # both administrators' screens list it
+    other = _merger(db)
+    services.merge_agency(db, other, source_id=listed, source_name=name,
+                          target_id=_agency_id(db, KEMENDAGRI))  # fmt: skip
+    at = db.cursor().execute("SELECT max(logged_at) FROM audit_log").fetchone()[0]
+    before = _agency_state(db)
+    with pytest.raises(Conflict) as refused:
+        services.merge_agency(db, ADMIN, source_id=listed, source_name=name,
+                              target_id=_agency_id(db, BPN))  # fmt: skip
+    params = {"name": name, "target": KEMENDAGRI, "who": "Admin Kedua", "at": at}
+    assert refused.value.messages == [Message("error.agency_merged", params)]
+    assert _agency_state(db) == before
+
+
+def test_a_newer_agency_given_a_merged_agencys_id_is_not_merged_under_the_old_name(db):
+    first, second = "Dinas Contoh Lama", "Dinas Contoh Baru"
+    _run(db, xlsx([row(agency=first)]))
+    listed = _agency_id(db, first)  # the stale screen lists it
+    services.merge_agency(db, _merger(db), source_id=listed, source_name=first,
+                          target_id=_agency_id(db, KEMENDAGRI))  # fmt: skip
+    _run(db, xlsx([row(agenda_no="IMP-0002", letter_no="B-2/2026", agency=second)]))
+    assert _agency_id(db, second) == listed  # the id came free and was given again
+    before = _agency_state(db)
+    with pytest.raises(Conflict) as refused:
+        services.merge_agency(db, ADMIN, source_id=listed, source_name=first,
+                              target_id=_agency_id(db, BPN))  # fmt: skip
+    assert refused.value.messages[0].key == "error.agency_merged"
+    assert _agency_state(db) == before
+
+
+def test_a_merge_from_a_fresh_screen_records_the_name_it_saw(db):
+    name = "Dinas Contoh"
+    _run(db, xlsx([row(agency=name)]))
+    source, target = _agency_id(db, name), _agency_id(db, KEMENDAGRI)
+    services.merge_agency(db, ADMIN, source_id=source, source_name=name, target_id=target)
+    old, new = (
+        db.cursor()
+        .execute("SELECT old_value, new_value FROM audit_log WHERE action = 'agency.merge'")
+        .fetchone()
+    )
+    assert json.loads(old) == {"id": source, "name": name, "from_import": True}
+    assert (json.loads(new)["id"], json.loads(new)["forwarding"]) == (target, 1)
 
 
 def test_a_crash_half_way_leaves_the_database_as_it_was(db, monkeypatch):

@@ -286,7 +286,7 @@ def test_choosing_english_in_the_sidebar_translates_the_page_and_its_report():
     at.segmented_control(key="lang").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Import and export data"
-    assert [tab.label for tab in at.tabs] == ["Import a file"]  # an analyst does not merge
+    assert [tab.label for tab in at.tabs] == ["Import a file", "Export data"]  # no merge
     assert at.get("download_button")[0].label == "Download the template"
     at = _upload(at, _xlsx(VALID_ROWS))
     labels = {b.key: b.label for b in at.button}
@@ -299,6 +299,33 @@ def test_choosing_english_in_the_sidebar_translates_the_page_and_its_report():
     report = _report(at)
     assert "Rows read: 3 (exact duplicates: 0; rejected: 0)" in report
     assert "Forwarding letters: 3 to be created, 0 to be updated, 0 unchanged" in report
+
+
+def test_a_merge_chosen_on_a_stale_list_is_refused_with_who_and_when(db_path):
+    from dumas import services
+    from dumas.db import connect
+    from tests.conftest import ADMIN
+
+    at = _click(_upload(_import_page(Role.ADMIN), _xlsx(VALID_ROWS)), "import_run")
+    source = _count(db_path, f"SELECT id FROM agency WHERE name = '{NEW_AGENCY}'")
+    kemendagri = _count(db_path, f"SELECT id FROM agency WHERE name = '{KEMENDAGRI}'")
+    _selectbox(at, "Instansi hasil impor").set_value(source)
+    _selectbox(at, "Gabungkan ke instansi di daftar induk").set_value(
+        _count(db_path, f"SELECT id FROM agency WHERE name = '{BPN}'")
+    )
+    db = connect(db_path)  # another administrator's session merges it first
+    try:
+        services.merge_agency(db, ADMIN, source_id=source, source_name=NEW_AGENCY,
+                              target_id=kemendagri)  # fmt: skip
+    finally:
+        db.close()
+    at = _click(at, "merge_run")
+    [refusal] = _texts(at.error)
+    assert refusal.startswith(f"{NEW_AGENCY} sudah digabungkan ke {KEMENDAGRI} oleh Admin Uji")
+    assert not [m for m in _texts(at.success) if "menjadi alias" in m]
+    assert "Tidak ada instansi hasil impor yang perlu digabungkan." in _texts(at.info)
+    moved = f"SELECT count(*) FROM forwarding WHERE agency_id = {kemendagri}"
+    assert _count(db_path, moved) == 2  # where the first merge put its letter, not BPN
 
 
 def test_an_agency_created_by_an_import_is_listed_until_merged_into_a_master_agency(db_path):

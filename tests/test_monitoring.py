@@ -9,12 +9,13 @@ the visit goes to the PPK through the BPP. Every call is a real service on a rea
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
 from dumas import config
 from dumas.db import Database
-from dumas.errors import Conflict, DomainError, ValidationError
+from dumas.errors import Conflict, DomainError, Message, ValidationError
 from dumas.monitoring_flow import MAct, MState
 from dumas.permissions import Forbidden, User
 from dumas.queries import followup
@@ -56,6 +57,11 @@ def move(db: Database, who: User, mid: int, action: MAct, at: dt.datetime, note=
     return ms.advance(db, who, mid, revision=rev(db, mid), action=action, note=note, now=at)
 
 
+def finance(db: Database, who: User, mid: int, stage: str, on: dt.date, at: dt.datetime) -> None:
+    """One stage of the accountability, from a screen showing the current revision."""
+    ms.record_finance(db, who, mid, revision=rev(db, mid), stage=stage, on=on, today=on, now=at)
+
+
 def day(n: int, hour: int = 10) -> dt.datetime:
     return START + dt.timedelta(days=n, hours=hour - 9)
 
@@ -89,6 +95,7 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
             db,
             p.analyst,
             mid,
+            revision=rev(db, mid),
             kind=kind,
             letter_no=no,
             signed_on=dt.date(2026, 12, 21),
@@ -205,11 +212,11 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
         move(db, p.asdep, mid, MAct.ACKNOWLEDGE, day(11))
     assert refused.value.messages[0].key == "error.guard_finance_done"
     on = dt.date(2026, 12, 31)
-    ms.record_finance(db, p.kabid, mid, stage="submitted_on", on=on, today=on, now=day(10))
+    finance(db, p.kabid, mid, "submitted_on", on, day(10))
     with pytest.raises(Forbidden):
-        ms.record_finance(db, p.kabid, mid, stage="ppk_accepted_on", on=on, today=on, now=day(10))
-    ms.record_finance(db, p.bpp, mid, stage="bpp_received_on", on=on, today=on, now=day(10))
-    ms.record_finance(db, p.ppk, mid, stage="ppk_accepted_on", on=on, today=on, now=day(10))
+        finance(db, p.kabid, mid, "ppk_accepted_on", on, day(10))
+    finance(db, p.bpp, mid, "bpp_received_on", on, day(10))
+    finance(db, p.ppk, mid, "ppk_accepted_on", on, day(10))
     with pytest.raises(Forbidden):
         move(db, p.deputi, mid, MAct.ACKNOWLEDGE, day(11))  # the Asdep's, for Kabid level
     assert move(db, p.asdep, mid, MAct.ACKNOWLEDGE, day(11)) is MState.CLOSED
@@ -268,6 +275,7 @@ def test_indirect_asdep_led_monitoring_closes_with_the_deputi(db, people, letter
         db,
         p.analyst,
         mid,
+        revision=rev(db, mid),
         kind="surat_instansi",
         today=TODAY,
         now=day(2),
@@ -338,10 +346,12 @@ def test_a_document_number_is_recorded_once(db, people, letters):
     p, mid = people, approved(db, people, letters, direct=True)
     args = {"kind": "surat_tugas", "signed_on": TODAY, "today": TODAY, "now": START}
     rec.record_document(
-        db, p.analyst, mid, letter_no="B-1/Kemensetneg/D-4/DM.00.00/11/2026", **args
-    )
-    with pytest.raises(Conflict):
-        rec.record_document(db, p.kabid, mid, letter_no="B-2/X", **args)
+        db, p.analyst, mid, revision=rev(db, mid), letter_no="B-1/Kemensetneg/D-4/DM.00.00/11/2026",
+        **args,
+    )  # fmt: skip
+    with pytest.raises(Conflict) as refused:
+        rec.record_document(db, p.kabid, mid, revision=rev(db, mid), letter_no="B-2/X", **args)
+    assert refused.value.messages[0].key == "error.document_recorded"
 
 
 def test_a_stale_screen_cannot_move_a_monitoring(db, people, letters):
@@ -394,9 +404,126 @@ def test_the_inbox_shows_each_monitoring_to_whoever_must_act_next(db, people, le
     assert _inbox(db, p.asdep, at) == {mid: False}  # overdue in the Asdep's area
     db.cursor().execute("UPDATE monitoring SET state = 'submission' WHERE id = $id", {"id": mid})
     on = dt.date(2026, 12, 21)
-    ms.record_finance(db, p.kabid, mid, stage="submitted_on", on=on, today=on, now=at)
+    finance(db, p.kabid, mid, "submitted_on", on, at)
     assert _inbox(db, p.bpp, at) == {mid: True}
     assert _inbox(db, p.ppk, at) == {}
-    ms.record_finance(db, p.bpp, mid, stage="bpp_received_on", on=on, today=on, now=at)
+    finance(db, p.bpp, mid, "bpp_received_on", on, at)
     assert (_inbox(db, p.bpp, at), _inbox(db, p.ppk, at)) == ({}, {mid: True})
     assert _inbox(db, p.asdep, at) == {mid: True}  # the receiver of a Kabid-level report
+
+
+# Decisions from a stale screen (issue 12): each carries the revision the screen showed.
+
+
+def _audit_rows(db: Database) -> list[tuple]:
+    return db.cursor().execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+
+
+def _old_value(db: Database, action: str) -> dict:
+    sql = "SELECT old_value FROM audit_log WHERE action = $a ORDER BY id DESC LIMIT 1"
+    return json.loads(db.cursor().execute(sql, {"a": action}).fetchone()[0])
+
+
+def _submitted(db: Database, p: People, letters: list[int]) -> int:
+    """An Asdep-led letter monitoring whose substance report waits for the Deputi."""
+    mid = approved(db, p, letters, direct=False)
+    db.cursor().execute("UPDATE monitoring SET state = 'reporting' WHERE id = $id", {"id": mid})
+    report = {"conclusions": "Belum dijawab", "recommendations": "Surat kedua"}
+    rec.save_report(db, p.analyst, mid, revision=rev(db, mid), now=day(9), values=report)
+    move(db, p.analyst, mid, MAct.SUBMIT_REPORT, day(9, 11))
+    return mid
+
+
+def test_a_report_accepted_from_a_stale_screen_is_refused_with_who_and_when(db, people, letters):
+    p = people
+    mid = _submitted(db, p, letters)
+    seen = rev(db, mid)  # the Deputi's screen: the report as first submitted
+    move(db, p.deputi, mid, MAct.RETURN_REPORT, day(10), note="Lengkapi rekomendasi")
+    rewritten = {"conclusions": "Belum dijawab", "recommendations": "Surat kedua dan kunjungan"}
+    rec.save_report(db, p.analyst, mid, revision=rev(db, mid), now=day(10, 13), values=rewritten)
+    move(db, p.analyst, mid, MAct.SUBMIT_REPORT, day(10, 14))
+    audits = _audit_rows(db)
+    with pytest.raises(Conflict) as refused:
+        ms.advance(db, p.deputi, mid, revision=seen, action=MAct.ACKNOWLEDGE, note=None,
+                   now=day(10, 15))  # fmt: skip
+    assert refused.value.messages == [
+        Message("error.monitoring_changed", {"who": p.analyst.full_name, "at": day(10, 14)})
+    ]
+    assert mq.detail(db.cursor(), mid)["state"] == "submission"
+    assert _audit_rows(db) == audits
+    fresh = rev(db, mid)
+    assert move(db, p.deputi, mid, MAct.ACKNOWLEDGE, day(10, 16)) is MState.CLOSED
+    assert _old_value(db, "monitoring.acknowledge") == {"state": "submission", "revision": fresh}
+
+
+def test_two_receivers_accepting_one_report_at_once_close_it_once(db, people, letters):
+    import threading
+
+    p = people
+    mid = _submitted(db, p, letters)
+    seen, start, outcomes = rev(db, mid), threading.Barrier(2), []
+
+    def accept() -> None:
+        start.wait()
+        try:
+            ms.advance(db, p.deputi, mid, revision=seen, action=MAct.ACKNOWLEDGE, note=None,
+                       now=day(10))  # fmt: skip
+            outcomes.append("closed")
+        except DomainError as error:
+            outcomes.append(error.messages[0].key)
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["closed", "error.monitoring_changed"]
+    sql = "SELECT count(*) FROM audit_log WHERE action = 'monitoring.acknowledge'"
+    assert db.cursor().execute(sql).fetchone()[0] == 1
+
+
+def test_a_finance_stage_recorded_from_a_stale_screen_is_refused_with_who_and_when(
+    db, people, letters
+):
+    p, mid = people, approved(db, people, letters, direct=True)
+    db.cursor().execute("UPDATE monitoring SET state = 'reporting' WHERE id = $id", {"id": mid})
+    on = dt.date(2026, 12, 21)
+    finance(db, p.kabid, mid, "submitted_on", on, day(0))
+    seen = rev(db, mid)  # the BPP's screen
+    lines = [{"item": "transport", "user_id": None, "planned": 1_000_000, "actual": 1_250_000}]
+    rec.save_costs(db, p.kabid, mid, revision=seen, now=day(0, 11), rows=lines)
+    audits = _audit_rows(db)
+    with pytest.raises(Conflict) as refused:
+        ms.record_finance(db, p.bpp, mid, revision=seen, stage="bpp_received_on", on=on,
+                          today=on, now=day(0, 12))  # fmt: skip
+    assert refused.value.messages == [
+        Message("error.monitoring_changed", {"who": p.kabid.full_name, "at": day(0, 11)})
+    ]
+    assert mq.records(db.cursor(), mid)["finance"]["bpp_received_on"] is None
+    assert _audit_rows(db) == audits
+    fresh = rev(db, mid)
+    finance(db, p.bpp, mid, "bpp_received_on", on, day(0, 13))
+    assert mq.records(db.cursor(), mid)["finance"]["bpp_received_on"] == on
+    assert _old_value(db, "monitoring.finance_bpp_received_on")["revision"] == fresh
+
+
+def test_a_signed_document_recorded_from_a_stale_screen_is_refused_with_who_and_when(
+    db, people, letters
+):
+    p, mid = people, approved(db, people, letters, direct=True)
+    seen = rev(db, mid)
+    rec.save_scope(db, p.kabid, mid, revision=seen, now=START, values={"purpose": "A"})
+    audits = _audit_rows(db)
+    signed = {"kind": "surat_tugas", "letter_no": "B-9/Kemensetneg/D-4/DM.00.00/12/2026",
+              "signed_on": TODAY, "today": TODAY}  # fmt: skip
+    with pytest.raises(Conflict) as refused:
+        rec.record_document(db, p.analyst, mid, revision=seen, now=day(0, 11), **signed)
+    assert refused.value.messages == [
+        Message("error.monitoring_changed", {"who": p.kabid.full_name, "at": START})
+    ]
+    assert mq.records(db.cursor(), mid)["documents"].empty
+    assert _audit_rows(db) == audits
+    fresh = rev(db, mid)
+    rec.record_document(db, p.analyst, mid, revision=fresh, now=day(0, 12), **signed)
+    assert mq.records(db.cursor(), mid)["documents"]["letter_no"].tolist() == [signed["letter_no"]]
+    assert _old_value(db, "monitoring.document")["revision"] == fresh

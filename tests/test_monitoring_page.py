@@ -96,8 +96,9 @@ def _prepared(db: Database, p: People, mid: int) -> None:
                    values={"purpose": "Klarifikasi", "partner": "Itjen",
                            "mechanism": "Rapat koordinasi"})  # fmt: skip
     for kind in ("memo_deputi", "surat_tugas", "memo_keuangan"):
-        rec.record_document(db, p.analyst, mid, kind=kind, letter_no=f"B-1/{kind}",
-                            signed_on=SIGNED, today=TODAY, now=START)  # fmt: skip
+        rec.record_document(db, p.analyst, mid, revision=rev(db, mid), kind=kind,
+                            letter_no=f"B-1/{kind}", signed_on=SIGNED, today=TODAY,
+                            now=START)  # fmt: skip
     ms.advance(db, p.analyst, mid, revision=rev(db, mid), action=MAct.PREPARED, note=None,
                now=START)  # fmt: skip
 
@@ -298,8 +299,8 @@ def test_a_cost_line_for_someone_off_the_team_is_refused_and_nothing_saved(db, p
 
 def test_the_bpp_sees_only_the_bpp_button(db, people, direct, letters):
     _to_reporting(db, people, direct, letters)
-    ms.record_finance(db, people.analyst, direct, stage="submitted_on", on=TODAY, today=TODAY,
-                      now=START)  # fmt: skip
+    ms.record_finance(db, people.analyst, direct, revision=rev(db, direct), stage="submitted_on",
+                      on=TODAY, today=TODAY, now=START)  # fmt: skip
     at = _open(Role.BPP, direct, "report")
     assert {k for k in _buttons(at) if k != "monitoring_back"} == {"fin_bpp_received_on"}
     assert not at.text_area and not at.text_input
@@ -355,3 +356,38 @@ def test_the_history_names_every_event_in_words(db, people, direct):
     for lang in i18n.LANGUAGES:
         assert [a for a in actions if f"m_event.{a}" not in i18n.MESSAGES[lang]] == []
         assert [v for v in VIEWS if f"monitoring.view_{v}" not in i18n.MESSAGES[lang]] == []
+
+
+def test_a_finance_stage_clicked_on_a_stale_screen_is_refused_then_recorded_on_the_fresh_one(
+    db, people, direct, letters
+):
+    _to_reporting(db, people, direct, letters)
+    ms.record_finance(db, people.analyst, direct, revision=rev(db, direct), stage="submitted_on",
+                      on=TODAY, today=TODAY, now=START)  # fmt: skip
+    at = _open(Role.BPP, direct, "report")  # drawn at this revision
+    lines = [{"item": "transport", "user_id": None, "planned": 900_000, "actual": 950_000}]
+    rec.save_costs(db, people.kabid, direct, revision=rev(db, direct), now=START, rows=lines)
+    at.button(key="fin_bpp_received_on").click().run()
+    assert any("sudah diubah oleh Kabid Uji" in m for m in _messages(at))
+    assert mq.records(db.cursor(), direct)["finance"]["bpp_received_on"] is None
+    at.button(key="fin_bpp_received_on").click().run()  # the screen now shows the costs
+    assert not _messages(at)
+    assert mq.records(db.cursor(), direct)["finance"]["bpp_received_on"] == TODAY
+
+
+def test_a_document_number_typed_on_a_stale_screen_is_refused_and_kept(db, people, direct):
+    at = _open(Role.ANALIS, direct, "preparation")
+    form = "doc_surat_tugas"
+    at.text_input(key=_key(form, db, direct, "letter_no")).input("B-7/Kemensetneg/D-4/2026")
+    at.date_input(key=_key(form, db, direct, "signed_on")).set_value(SIGNED)
+    rec.save_scope(db, people.kabid, direct, revision=rev(db, direct), now=START,
+                   values={"purpose": "Tujuan Kabid"})  # fmt: skip
+    at.button(key=f"{form}_save").click().run()
+    assert any("sudah diubah oleh Kabid Uji" in m for m in _messages(at))
+    assert mq.records(db.cursor(), direct)["documents"].empty
+    kept = at.text_input(key=_key(form, db, direct, "letter_no"))
+    assert kept.value == "B-7/Kemensetneg/D-4/2026"
+    at.button(key=f"{form}_save").click().run()
+    assert mq.records(db.cursor(), direct)["documents"]["letter_no"].tolist() == [
+        "B-7/Kemensetneg/D-4/2026"
+    ]

@@ -116,7 +116,7 @@ def _import(db: Database, user: User, world: World) -> None:
 
 def _merge(db: Database, user: User, world: World) -> None:
     source, target = world.imported_agency_id, world.agency_id
-    services.merge_agency(db, user, source_id=source, target_id=target)
+    services.merge_agency(db, user, source_id=source, source_name=NEW_AGENCY, target_id=target)
 
 
 def _export_data(db: Database, user: User, world: World) -> None:
@@ -155,41 +155,44 @@ def _work_monitoring(db: Database, user: User, world: World) -> None:
                           responsible="Itjen", due_on=None, now=NOW)  # fmt: skip
 
 
+def _revision(db: Database, mid: int) -> int:
+    sql = "SELECT revision FROM monitoring WHERE id = $id"
+    return db.cursor().execute(sql, {"id": mid}).fetchone()[0]
+
+
 def _acknowledge(db: Database, user: User, world: World) -> None:
     name = "to_deputi" if Role.DEPUTI in user.roles else "to_asdep"
     mid = world.monitorings[name]
-    revision = (
-        db.cursor()
-        .execute("SELECT revision FROM monitoring WHERE id = $id", {"id": mid})
-        .fetchone()[0]
-    )
+    revision = _revision(db, mid)
     monitoring.advance(db, user, mid, revision=revision, action="acknowledge", note=None, now=NOW)
 
 
 def _receive(db: Database, user: User, world: World) -> None:
-    monitoring.record_finance(db, user, world.monitorings["at_bpp"], stage="bpp_received_on",
+    mid = world.monitorings["at_bpp"]
+    monitoring.record_finance(db, user, mid, revision=_revision(db, mid), stage="bpp_received_on",
                               on=TODAY, today=TODAY, now=NOW)  # fmt: skip
 
 
 def _accept(db: Database, user: User, world: World) -> None:
-    monitoring.record_finance(db, user, world.monitorings["at_ppk"], stage="ppk_accepted_on",
+    mid = world.monitorings["at_ppk"]
+    monitoring.record_finance(db, user, mid, revision=_revision(db, mid), stage="ppk_accepted_on",
                               on=TODAY, today=TODAY, now=NOW)  # fmt: skip
 
 
 def _sbm(db: Database, user: User, world: World) -> None:
     rows = [{"province_code": "31", "daily_allowance": 530_000, "lodging_cap": 1_490_000}]
-    settings.save_sbm_rates(db, user, year=2026, rows=rows, now=NOW)
+    settings.save_sbm_rates(db, user, year=2026, rows=rows, seen={}, now=NOW)
 
 
 def _settings(db: Database, user: User, world: World) -> None:
-    settings.save_settings(db, user, {"unit_code": "D-4"}, now=NOW)
+    settings.save_settings(db, user, {"unit_code": "D-5"}, now=NOW, seen={"unit_code": "D-4"})
 
 
 def _finalise(db: Database, user: User, world: World) -> None:
     from dumas import periods
     from dumas.services import reports
 
-    reports.finalise(db, user, periods.parse("2026-03"), narrative={}, now=NOW)
+    reports.finalise(db, user, periods.parse("2026-03"), narrative={}, revision=0, now=NOW)
 
 
 def _write_report(db: Database, user: User, world: World) -> None:

@@ -85,7 +85,7 @@ def test_drafts_and_finalised_reports_are_listed_once_each_newest_first(db):
     final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "Mei"}, revision=0,
                      now=NOW - dt.timedelta(days=30))  # fmt: skip
     final.save_draft(db, people.analyst, S1, narrative={"key_issues": "S1"}, revision=0, now=NOW)
-    final.finalise(db, people.asdep, MAY, narrative={"key_issues": "Mei final"},
+    final.finalise(db, people.asdep, MAY, narrative={"key_issues": "Mei final"}, revision=1,
                    now=NOW + dt.timedelta(days=1))  # fmt: skip
     listed = [(r["period_code"], r["final"], r["who"]) for r in final.listing(db.cursor())]
     assert listed == [("2026-05", True, people.asdep.full_name),
@@ -96,7 +96,7 @@ def test_drafts_and_finalised_reports_are_listed_once_each_newest_first(db):
 
 def test_a_finalised_periods_narrative_can_no_longer_be_drafted(db):
     people = people_of(db)
-    final.finalise(db, people.asdep, MAY, narrative={}, now=NOW)
+    final.finalise(db, people.asdep, MAY, narrative={}, revision=0, now=NOW)
     with pytest.raises(Conflict) as refused:
         final.save_draft(db, people.kabid, MAY, narrative={"key_issues": "x"}, revision=0,
                          now=NOW)  # fmt: skip
@@ -112,3 +112,89 @@ def test_narrative_text_is_checked_like_every_other_field(db):
         final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "x" * 20_001},
                          revision=0, now=NOW)  # fmt: skip
     assert final.draft(db.cursor(), MAY) is None
+
+
+def _finalised(db) -> list[tuple]:
+    return _audits(db, "report.finalise")
+
+
+def test_finalising_over_a_newer_narrative_is_refused_with_who_and_when_and_freezes_nothing(db):
+    people = people_of(db)
+    final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "Versi 1"}, revision=0,
+                     now=NOW)  # fmt: skip
+    later = NOW + dt.timedelta(minutes=4)  # the Asdep's screen still shows revision 1
+    final.save_draft(db, people.kabid, MAY, narrative={"key_issues": "Versi 2"}, revision=1,
+                     now=later)  # fmt: skip
+    drafts_before = _audits(db, "report.draft")
+    with pytest.raises(Conflict) as refused:
+        final.finalise(db, people.asdep, MAY, narrative={"key_issues": "Versi 1"}, revision=1,
+                       now=later + dt.timedelta(seconds=4))  # fmt: skip
+    assert refused.value.messages == [
+        Message("error.report_changed_final", {"who": people.kabid.full_name, "at": later})
+    ]
+    assert final.frozen(db.cursor(), MAY) is None
+    assert _finalised(db) == []
+    assert _audits(db, "report.draft") == drafts_before
+    assert final.draft(db.cursor(), MAY)["narrative"]["key_issues"] == "Versi 2"
+
+
+def test_finalising_the_revision_the_screen_showed_records_it_in_the_report_and_audit_row(db):
+    people = people_of(db)
+    text = {"key_issues": "BPN lambat", "recommendations": "Surat kedua"}
+    final.save_draft(db, people.analyst, MAY, narrative=text, revision=0, now=NOW)
+    final.finalise(db, people.asdep, MAY, narrative=text, revision=1,
+                   now=NOW + dt.timedelta(hours=1))  # fmt: skip
+    frozen = final.frozen(db.cursor(), MAY)
+    assert (frozen["narrative"], frozen["narrative_revision"]) == (text, 1)
+    [(actor, _, _, new)] = _finalised(db)
+    assert actor == people.asdep.username
+    audited = json.loads(new)
+    assert dt.datetime.fromisoformat(audited.pop("narrative_saved_at")) == NOW
+    assert audited == {
+        "period": "2026-05",
+        "title": "Laporan Mei 2026",
+        "narrative_revision": 1,
+        "narrative_saved_by": people.analyst.full_name,
+    }
+    assert len(_audits(db, "report.draft")) == 1  # the text was frozen as saved
+
+
+def test_text_edited_on_the_finalisers_screen_is_kept_as_the_next_revision_then_frozen(db):
+    people = people_of(db)
+    final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "Draf"}, revision=0,
+                     now=NOW)  # fmt: skip
+    at = NOW + dt.timedelta(hours=1)
+    edited = {"key_issues": "Draf, disunting Asdep", "recommendations": None}
+    final.finalise(db, people.asdep, MAY, narrative=edited, revision=1, now=at)
+    saved = final.draft(db.cursor(), MAY)
+    assert (saved["narrative"], saved["revision"], saved["saved_by"]) == (
+        edited, 2, people.asdep.full_name)  # fmt: skip
+    assert final.frozen(db.cursor(), MAY)["narrative_revision"] == 2
+    new = json.loads(_finalised(db)[0][3])
+    assert (new["narrative_revision"], new["narrative_saved_by"]) == (2, people.asdep.full_name)
+    assert json.loads(_audits(db, "report.draft")[-1][3]) == edited
+
+
+def test_two_asdeps_finalising_the_same_screen_freeze_one_report(db):
+    people = people_of(db)
+    second = people.asdep  # the same account in two sessions is the harder case
+    start, outcomes = threading.Barrier(2), []
+
+    def close(words: str) -> None:
+        start.wait()
+        try:
+            final.finalise(db, second, MAY, narrative={"key_issues": words}, revision=0, now=NOW)
+            outcomes.append("final")
+        except Conflict as conflict:
+            outcomes.append(conflict.messages[0].key)
+
+    threads = [threading.Thread(target=close, args=(w,)) for w in ("A", "B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("final") == 1
+    assert len(_finalised(db)) == 1
+    frozen = final.frozen(db.cursor(), MAY)
+    assert frozen["narrative_revision"] == 1
+    assert final.draft(db.cursor(), MAY)["narrative"] == frozen["narrative"]

@@ -138,7 +138,8 @@ def test_drafts_and_final_reports_are_listed_on_the_page(db, may):
     now = dt.datetime(2026, 7, 2, 9, tzinfo=config.TIMEZONE)
     final.save_draft(db, people.analyst, periods.parse("2026-S1"),
                      narrative={"key_issues": "S1"}, revision=0, now=now)  # fmt: skip
-    final.finalise(db, people.asdep, MAY, narrative={}, now=now - dt.timedelta(hours=1))
+    final.finalise(db, people.asdep, MAY, narrative={}, revision=0,
+                   now=now - dt.timedelta(hours=1))  # fmt: skip
     at = _open(Role.DEPUTI)
     listed = at.dataframe[0].value
     assert listed["Periode"].tolist() == ["2026-S1", "2026-05"]
@@ -167,3 +168,57 @@ def test_report_tables_show_indonesian_numbers_percentages_and_rupiah():
     for shown in ("12.345", "33,3%", "Rp4.100.000", "Instansi", "–"):
         assert shown in html
     assert styled(frame, columns, "en").data["Diteruskan"].tolist() == [12345, 0]  # values kept
+
+
+FINALISE = "FormSubmitter:narrative-Finalkan laporan"
+SAVE = "FormSubmitter:narrative-Simpan draf narasi"
+
+
+def test_the_finalise_race_between_two_sessions(db, may):
+    import json
+
+    from dumas import i18n
+
+    asdep = _open(Role.ASDEP)  # the Asdep opens the report: no narrative yet
+    analyst = _open(Role.ANALIS)
+    analyst.text_area(key=KEY_ISSUES).input("Versi analis: BPN belum menjawab")
+    analyst.button(key=SAVE).click().run()
+    saved = final.draft(db.cursor(), MAY)
+    assert saved["revision"] == 1
+    # four seconds later the Asdep finalises from the old screen
+    asdep.checkbox(key="report_confirm").check()
+    asdep.button(key=FINALISE).click().run()
+    assert not asdep.exception
+    when = i18n.fmt_datetime(saved["saved_at"].astimezone(config.TIMEZONE), "id")
+    assert any("sudah diubah oleh Analis Uji pada " + when in e.value for e in asdep.error)
+    assert final.frozen(db.cursor(), MAY) is None
+    assert "Versi analis: BPN belum menjawab" in [t.value for t in asdep.text]  # to compare
+    assert asdep.text_area(key=KEY_ISSUES).value == ""  # the old screen, until reloaded
+    asdep.button(key="report_reload").click().run()
+    assert asdep.text_area(key=KEY_ISSUES).value == "Versi analis: BPN belum menjawab"
+    assert "report_reload" not in [b.key for b in asdep.button]
+    asdep.checkbox(key="report_confirm").check()
+    asdep.button(key=FINALISE).click().run()
+    assert not asdep.exception and not asdep.error
+    frozen = final.frozen(db.cursor(), MAY)
+    assert frozen["narrative"]["key_issues"] == "Versi analis: BPN belum menjawab"
+    assert frozen["narrative_revision"] == 1
+    new = (
+        db.cursor()
+        .execute("SELECT new_value FROM audit_log WHERE action = 'report.finalise'")
+        .fetchall()
+    )
+    assert [json.loads(n)["narrative_revision"] for (n,) in new] == [1]
+    assert json.loads(new[0][0])["narrative_saved_by"] == "Analis Uji"
+
+
+def test_an_open_screen_says_when_a_newer_narrative_was_saved(db, may):
+    at = _open(Role.KABID)
+    people = people_of(db)
+    final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "Baru"}, revision=0,
+                     now=dt.datetime(2026, 6, 2, 10, tzinfo=config.TIMEZONE))  # fmt: skip
+    at.run()
+    assert any("lebih baru sudah disimpan oleh Analis Uji" in w.value for w in at.warning)
+    at.button(key="report_reload").click().run()
+    assert at.text_area(key=KEY_ISSUES).value == "Baru"
+    assert not any("lebih baru" in w.value for w in at.warning)

@@ -238,7 +238,8 @@ def test_a_finalised_report_stays_as_sent_when_late_data_arrive(db, month, make,
                       {"u": username(Role.ASDEP)}).fetchone()[0]  # fmt: skip
     asdep = auth.load_user(cur, uid)
     now = dt.datetime(2026, 6, 5, 10, tzinfo=config.TIMEZONE)
-    final.finalise(db, asdep, MAY, narrative={"key_issues": "BPN belum menjawab"}, now=now)
+    final.finalise(db, asdep, MAY, narrative={"key_issues": "BPN belum menjawab"}, revision=0,
+                   now=now)  # fmt: skip
     # C's answer, dated 29 May, is only recorded in June
     c = cur.execute("SELECT complaint_id FROM forwarding WHERE letter_date = DATE '2026-05-21'"
                     ).fetchone()[0]  # fmt: skip
@@ -252,7 +253,7 @@ def test_a_finalised_report_stays_as_sent_when_late_data_arrive(db, month, make,
     # 22, 25, 26 and 29 May: answered in 4 working days, on time
     assert bpn_row == [("on_time", 0, 1), ("not_yet", 1, 0), ("response_rate", 0.0, 1.0)]
     with pytest.raises(Conflict):
-        final.finalise(db, asdep, MAY, narrative={}, now=now)
+        final.finalise(db, asdep, MAY, narrative={}, revision=1, now=now)
 
 
 def test_report_charts_lay_many_or_long_labels_as_horizontal_bars_first_row_on_top():

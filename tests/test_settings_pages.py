@@ -21,8 +21,9 @@ from streamlit.testing.v1 import AppTest
 
 from dumas import settings
 from dumas.config import ROOT, TIMEZONE
-from dumas.errors import NotFound, ValidationError
+from dumas.errors import Conflict, Message, NotFound, ValidationError
 from dumas.permissions import PERMISSIONS, Action, Forbidden, Role, User
+from dumas.queries import sbm
 from dumas.services import settings as settings_service
 from dumas.services import users
 from dumas.ui import navigation
@@ -84,7 +85,7 @@ def _seed_rates(db_path: Path, year: int, rows: list[tuple[str, int, int]]) -> N
     db = connect(db_path)
     try:
         settings_service.save_sbm_rates(
-            db, PPK, year=year, now=NOW,
+            db, PPK, year=year, now=NOW, seen=sbm.rates(db.cursor(), year),
             rows=[{"province_code": c, "daily_allowance": a, "lodging_cap": lo}
                   for c, a, lo in rows],
         )  # fmt: skip
@@ -360,8 +361,10 @@ def test_a_nip_with_letters_or_17_digits_is_refused_on_the_page(db_path, wrong):
 
 def test_set_official_details_stores_and_audits_old_and_new_values(db, db_path):
     uid = _user_id(db_path, username(Role.ANALIS))
-    users.set_official_details(db, ADMIN, uid, nip=NIP, rank=" Penata  (III/c) ", position="Analis")
-    users.set_official_details(db, ADMIN, uid, nip="", rank="Penata (III/c)", position=None)
+    users.set_official_details(db, ADMIN, uid, revision=1, nip=NIP, rank=" Penata  (III/c) ",
+                               position="Analis")  # fmt: skip
+    users.set_official_details(db, ADMIN, uid, revision=2, nip="", rank="Penata (III/c)",
+                               position=None)  # fmt: skip
     assert users.official_details(db.cursor(), uid) == {
         "nip": None, "rank": "Penata (III/c)", "position": None,
     }  # fmt: skip
@@ -376,16 +379,22 @@ def test_set_official_details_stores_and_audits_old_and_new_values(db, db_path):
     assert [(actor, entity_id) for actor, entity_id, _, _ in rows] == [
         (ADMIN.username, str(uid)), (ADMIN.username, str(uid)),
     ]  # fmt: skip
-    assert json.loads(rows[0][2]) == {"nip": None, "rank": None, "position": None}
-    assert json.loads(rows[1][2]) == {"nip": NIP, "rank": "Penata (III/c)", "position": "Analis"}
-    assert json.loads(rows[1][3]) == {"nip": None, "rank": "Penata (III/c)", "position": None}
+    assert json.loads(rows[0][2]) == {"nip": None, "rank": None, "position": None, "revision": 1}
+    assert json.loads(rows[1][2]) == {
+        "nip": NIP, "rank": "Penata (III/c)", "position": "Analis", "revision": 2,
+    }  # fmt: skip
+    assert json.loads(rows[1][3]) == {
+        "nip": None, "rank": "Penata (III/c)", "position": None, "revision": 3,
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r is not Role.ADMIN], ids=lambda r: r.value)
 def test_only_an_administrator_may_set_official_details(db, db_path, role):
     uid = _user_id(db_path, username(Role.ANALIS))
     with pytest.raises(Forbidden):
-        users.set_official_details(db, _persona(role), uid, nip=NIP, rank=None, position=None)
+        users.set_official_details(
+            db, _persona(role), uid, revision=1, nip=NIP, rank=None, position=None
+        )
     assert users.official_details(db.cursor(), uid)["nip"] is None
 
 
@@ -401,7 +410,7 @@ def test_only_an_administrator_may_set_official_details(db, db_path, role):
 def test_a_nip_must_be_18_ascii_digits(db, db_path, nip):
     uid = _user_id(db_path, username(Role.ANALIS))
     with pytest.raises(ValidationError) as refused:
-        users.set_official_details(db, ADMIN, uid, nip=nip, rank=None, position=None)
+        users.set_official_details(db, ADMIN, uid, revision=1, nip=nip, rank=None, position=None)
     assert [(m.key, m.field) for m in refused.value.messages] == [("error.nip", "nip")]
     assert users.official_details(db.cursor(), uid)["nip"] is None
 
@@ -410,7 +419,9 @@ def test_every_problem_of_the_details_is_told_at_once_and_nothing_is_written(db,
     uid = _user_id(db_path, username(Role.ANALIS))
     long_text = "x" * (users.MAX_OFFICIAL_TEXT + 1)
     with pytest.raises(ValidationError) as refused:
-        users.set_official_details(db, ADMIN, uid, nip="123", rank=long_text, position=long_text)
+        users.set_official_details(
+            db, ADMIN, uid, revision=1, nip="123", rank=long_text, position=long_text
+        )
     assert [(m.key, m.field) for m in refused.value.messages] == [
         ("error.nip", "nip"), ("error.too_long", "rank"), ("error.too_long", "position"),
     ]  # fmt: skip
@@ -421,4 +432,126 @@ def test_every_problem_of_the_details_is_told_at_once_and_nothing_is_written(db,
 
 def test_official_details_of_an_unknown_user_are_not_found(db):
     with pytest.raises(NotFound):
-        users.set_official_details(db, ADMIN, 424242, nip=NIP, rank=None, position=None)
+        users.set_official_details(db, ADMIN, 424242, revision=1, nip=NIP, rank=None, position=None)
+
+
+# Settings and rates saved from a stale screen (issue 12)
+
+
+def _account(db, role: Role) -> User:
+    """The template database's account of the role, as the sign-in gate loads it."""
+    from dumas import auth
+
+    return auth.load_user(db.cursor(), _user_id(db.path, username(role)))
+
+
+def _audit_rows(db) -> list[tuple]:
+    return db.cursor().execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+
+
+def test_a_setting_saved_from_a_stale_screen_is_refused_with_who_and_when(db):
+    other = users.create_user(db, ADMIN, username="admin.dua", full_name="Admin Kedua",
+                              password="sandi-admin-kedua", roles=["admin"])  # fmt: skip
+    from dumas import auth
+
+    settings_service.save_settings(db, auth.load_user(db.cursor(), other), {"unit_code": "D-7"},
+                                   NOW, seen={"unit_code": "D-4"})  # fmt: skip
+    at = db.cursor().execute("SELECT max(logged_at) FROM audit_log").fetchone()[0]
+    before = _audit_rows(db)
+    with pytest.raises(Conflict) as refused:
+        settings_service.save_settings(db, ADMIN, {"unit_code": "D-9"}, NOW,
+                                       seen={"unit_code": "D-4"})  # fmt: skip
+    assert refused.value.messages == [
+        Message("error.settings_changed", {"who": "Admin Kedua", "at": at})
+    ]
+    assert settings.stored(db.cursor())["unit_code"] == "D-7"
+    assert _audit_rows(db) == before
+    settings_service.save_settings(db, ADMIN, {"unit_code": "D-9"}, NOW, seen={"unit_code": "D-7"})
+    old, new = (
+        db.cursor()
+        .execute("SELECT old_value, new_value FROM audit_log ORDER BY id DESC LIMIT 1")
+        .fetchone()
+    )
+    assert (json.loads(old), json.loads(new)) == ({"unit_code": "D-7"}, {"unit_code": "D-9"})
+
+
+def test_a_setting_changed_elsewhere_on_the_form_does_not_block_another(db):
+    settings_service.save_settings(db, ADMIN, {"city": "Bogor"}, NOW, seen={"city": "Jakarta"})
+    settings_service.save_settings(db, ADMIN, {"unit_code": "D-7"}, NOW,
+                                   seen={"unit_code": "D-4"})  # fmt: skip
+    stored = settings.stored(db.cursor())
+    assert (stored["city"], stored["unit_code"]) == ("Bogor", "D-7")
+
+
+def test_sbm_rates_saved_from_a_stale_screen_are_refused_with_who_and_when(db):
+    bpp, ppk = _account(db, Role.BPP), _account(db, Role.PPK)
+    seen = sbm.rates(db.cursor(), 2026)  # both screens: nothing stored yet
+    theirs = [{"province_code": "31", "daily_allowance": 530_000, "lodging_cap": 1_490_000}]
+    settings_service.save_sbm_rates(db, bpp, year=2026, rows=theirs, seen=seen, now=NOW)
+    at = db.cursor().execute("SELECT max(logged_at) FROM audit_log").fetchone()[0]
+    before = _audit_rows(db)
+    mine = [{"province_code": "32", "daily_allowance": 430_000, "lodging_cap": 900_000}]
+    with pytest.raises(Conflict) as refused:
+        settings_service.save_sbm_rates(db, ppk, year=2026, rows=mine, seen=seen, now=NOW)
+    assert refused.value.messages == [
+        Message("error.sbm_changed", {"year": "2026", "who": "Bpp Uji", "at": at})
+    ]
+    assert sbm.rates(db.cursor(), 2026) == {"31": (530_000, 1_490_000)}
+    assert _audit_rows(db) == before
+    fresh = sbm.rates(db.cursor(), 2026)
+    settings_service.save_sbm_rates(db, ppk, year=2026, rows=theirs + mine, seen=fresh, now=NOW)
+    old, new = (
+        db.cursor()
+        .execute(
+            "SELECT old_value, new_value FROM audit_log WHERE action = 'sbm.save' ORDER BY id DESC"
+        )
+        .fetchone()
+    )
+    assert json.loads(old) == {"rows": 1, "rates": {"31": [530_000, 1_490_000]}}
+    assert json.loads(new)["rates"] == {"31": [530_000, 1_490_000], "32": [430_000, 900_000]}
+
+
+def test_a_setting_typed_on_a_stale_page_is_refused_and_the_new_value_shown(db_path):
+    at = _open(Role.ADMIN, SETTINGS_PAGE)
+    from dumas.db import connect
+
+    other = connect(db_path)  # another administrator's session saves first
+    try:
+        settings_service.save_settings(other, ADMIN, {"unit_code": "D-7"}, NOW,
+                                       seen={"unit_code": "D-4"})  # fmt: skip
+    finally:
+        other.close()
+    at.text_input(key="setting_unit_code").input("D-9")
+    at.button(key="settings_save").click().run()
+    assert not at.exception
+    [refusal] = _texts(at.error)
+    assert refusal.startswith("Pengaturan naskah sudah diubah oleh Admin Uji pada ")
+    assert _query(db_path, "SELECT value FROM setting WHERE key = 'unit_code'") == [("D-7",)]
+    assert at.text_input(key="setting_unit_code").value == "D-7"  # the colleague's value
+    at.text_input(key="setting_unit_code").input("D-9")
+    at.button(key="settings_save").click().run()
+    assert _query(db_path, "SELECT value FROM setting WHERE key = 'unit_code'") == [("D-9",)]
+
+
+def test_sbm_rates_edited_on_a_stale_page_are_refused_and_the_edits_kept(db_path):
+    provinces = _provinces(db_path)
+    at = _open(Role.PPK, SBM_PAGE)
+    at.session_state[EDITOR_2026] = {
+        "edited_rows": {0: {"daily_allowance": 360_000, "lodging_cap": 556_000}},
+        "added_rows": [], "deleted_rows": [],
+    }  # fmt: skip
+    at.run()  # the PPK's edit, drawn over the year's rates as they then were (none)
+    _seed_rates(db_path, 2026, [(provinces[10][0], 530_000, 1_490_000)])  # the BPP, meanwhile
+    at.button(key="sbm_save").click().run()
+    assert not at.exception
+    [refusal] = _texts(at.error)
+    assert refusal.startswith("Tarif SBM tahun 2026 sudah disimpan oleh ppk.persona pada ")
+    assert _rates(db_path, 2026) == [(provinces[10][0], 530_000, 1_490_000)]
+    shown = at.dataframe[0].value.set_index("province_code")
+    assert shown.loc[provinces[10][0], "lodging_cap"] == 1_490_000  # the new rates
+    at.button(key="sbm_save").click().run()  # now from the screen that shows them
+    assert _texts(at.success) == ["Tarif SBM tahun 2026 disimpan: 2 provinsi."]
+    assert _rates(db_path, 2026) == [
+        (provinces[0][0], 360_000, 556_000),
+        (provinces[10][0], 530_000, 1_490_000),
+    ]

@@ -17,7 +17,7 @@ import pytest
 
 from dumas import auth
 from dumas.config import TIMEZONE
-from dumas.errors import Conflict, ValidationError
+from dumas.errors import Conflict, Message, ValidationError
 from dumas.permissions import Forbidden, Role, User
 from dumas.queries import audit
 from dumas.services import users
@@ -26,6 +26,12 @@ from tests.conftest import ADMIN, ANALYST, username
 
 NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=TIMEZONE)
 SECRET = "kata-sandi-rina-2026"  # a test password
+
+
+def _rev(db, uid: int) -> int:
+    """The account's revision, as a screen drawn now would send it."""
+    sql = "SELECT revision FROM app_user WHERE id = $id"
+    return db.cursor().execute(sql, {"id": uid}).fetchone()[0]
 
 
 def _last_audit_id(db) -> int:
@@ -192,7 +198,7 @@ def test_disabling_a_user_ends_their_open_session_and_re_enabling_restores_sign_
     assert auth.session_user(db, token, NOW + dt.timedelta(minutes=1)).id == uid
 
     last = _last_audit_id(db)
-    users.set_active(db, ADMIN, uid, False, NOW + dt.timedelta(minutes=2))
+    users.set_active(db, ADMIN, uid, False, NOW + dt.timedelta(minutes=2), revision=_rev(db, uid))
     [row] = _audit_since(db, last)
     assert (row["action"], row["entity_id"]) == ("user.disable", str(uid))
     assert (row["old"]["is_active"], row["new"]["is_active"]) == (True, False)
@@ -201,7 +207,7 @@ def test_disabling_a_user_ends_their_open_session_and_re_enabling_restores_sign_
         auth.sign_in(db, "rina", SECRET, NOW + dt.timedelta(minutes=3))
 
     last = _last_audit_id(db)
-    users.set_active(db, ADMIN, uid, True, NOW + dt.timedelta(minutes=4))
+    users.set_active(db, ADMIN, uid, True, NOW + dt.timedelta(minutes=4), revision=_rev(db, uid))
     [row] = _audit_since(db, last)
     assert (row["action"], row["old"]["is_active"], row["new"]["is_active"]) == (
         "user.enable",
@@ -225,11 +231,11 @@ def test_a_password_reset_unlocks_the_account_and_only_the_new_password_works(db
 
     fresh = "sandi-baru-desember"
     last = _last_audit_id(db)
-    users.reset_password(db, ADMIN, uid, fresh)
+    users.reset_password(db, ADMIN, uid, fresh, revision=_rev(db, uid))
     [row] = _audit_since(db, last)
     assert (row["action"], row["entity_id"]) == ("user.reset_password", str(uid))
     assert row["old"]["username"] == "rina"
-    assert row["new"] == {"password": "***"}
+    assert row["new"] == {"password": "***", "revision": 2}
     assert _account(db, uid)["locked_until"] is None
     with pytest.raises(auth.SignInRefused):
         auth.sign_in(db, "rina", SECRET, NOW)
@@ -242,7 +248,7 @@ def test_a_reset_to_a_weak_password_is_refused_and_the_old_one_still_works(db):
     uid = _create(db)
     last = _last_audit_id(db)
     with pytest.raises(ValidationError) as error:
-        users.reset_password(db, ADMIN, uid, "123")
+        users.reset_password(db, ADMIN, uid, "123", revision=_rev(db, uid))
     assert _keys(error) == ["error.weak_password"]
     assert _audit_since(db, last) == []
     assert auth.sign_in(db, "rina", SECRET, NOW)[0].id == uid
@@ -251,7 +257,7 @@ def test_a_reset_to_a_weak_password_is_refused_and_the_old_one_still_works(db):
 def test_assigning_roles_replaces_them_and_audits_old_and_new(db):
     uid = _create(db, roles=("kabid",), bidang="Bidang Pemantauan I")
     last = _last_audit_id(db)
-    users.assign_roles(db, ADMIN, uid, ["analis", "asdep"])
+    users.assign_roles(db, ADMIN, uid, ["analis", "asdep"], revision=_rev(db, uid))
     assert _roles(db, uid) == {"analis", "asdep"}
     assert _account(db, uid)["bidang"] is None  # no Bidang role any more
     [row] = _audit_since(db, last)
@@ -264,7 +270,7 @@ def test_assigning_roles_replaces_them_and_audits_old_and_new(db):
 def test_assigning_a_kabid_role_without_bidang_is_refused(db):
     uid = _create(db)
     with pytest.raises(ValidationError) as error:
-        users.assign_roles(db, ADMIN, uid, ["kabid"], None)
+        users.assign_roles(db, ADMIN, uid, ["kabid"], None, revision=_rev(db, uid))
     assert _keys(error) == ["error.bidang_required"]
     assert _roles(db, uid) == {"analis"}
 
@@ -272,14 +278,16 @@ def test_assigning_a_kabid_role_without_bidang_is_refused(db):
 def test_an_unknown_role_is_refused(db):
     uid = _create(db)
     with pytest.raises(ValidationError) as error:
-        users.assign_roles(db, ADMIN, uid, ["superuser"])
+        users.assign_roles(db, ADMIN, uid, ["superuser"], revision=_rev(db, uid))
     assert _keys(error) == ["error.invalid_choice"]
 
 
 def test_an_administrator_cannot_disable_their_own_account(db, real_admin):
     last = _last_audit_id(db)
     with pytest.raises(ValidationError) as error:
-        users.set_active(db, real_admin, real_admin.id, False, NOW)
+        users.set_active(
+            db, real_admin, real_admin.id, False, NOW, revision=_rev(db, real_admin.id)
+        )
     assert _keys(error) == ["error.disable_self"]
     assert _account(db, real_admin.id)["is_active"] is True
     assert _audit_since(db, last) == []
@@ -288,11 +296,15 @@ def test_an_administrator_cannot_disable_their_own_account(db, real_admin):
 def test_an_administrator_cannot_drop_their_own_admin_role_but_may_add_one(db, real_admin):
     last = _last_audit_id(db)
     with pytest.raises(ValidationError) as error:
-        users.assign_roles(db, real_admin, real_admin.id, ["analis"])
+        users.assign_roles(
+            db, real_admin, real_admin.id, ["analis"], revision=_rev(db, real_admin.id)
+        )
     assert _keys(error) == ["error.keep_own_admin"]
     assert _roles(db, real_admin.id) == {"admin"}
     assert _audit_since(db, last) == []
-    users.assign_roles(db, real_admin, real_admin.id, ["admin", "asdep"])
+    users.assign_roles(
+        db, real_admin, real_admin.id, ["admin", "asdep"], revision=_rev(db, real_admin.id)
+    )
     assert _roles(db, real_admin.id) == {"admin", "asdep"}
     [row] = _audit_since(db, last)
     assert row["actor"] == real_admin.username
@@ -308,17 +320,26 @@ _CALLS = {
     "create_user": lambda db, actor, uid: users.create_user(
         db, actor, username="baru", full_name="Baru", password=SECRET, roles=["analis"]
     ),
-    "disable": lambda db, actor, uid: users.set_active(db, actor, uid, False, NOW),
-    "enable": lambda db, actor, uid: users.set_active(db, actor, uid, True, NOW),
-    "reset_password": lambda db, actor, uid: users.reset_password(db, actor, uid, SECRET),
-    "assign_roles": lambda db, actor, uid: users.assign_roles(db, actor, uid, ["admin"]),
+    "disable": lambda db, actor, uid: users.set_active(
+        db, actor, uid, False, NOW, revision=_rev(db, uid)
+    ),
+    "enable": lambda db, actor, uid: users.set_active(
+        db, actor, uid, True, NOW, revision=_rev(db, uid)
+    ),
+    "reset_password": lambda db, actor, uid: users.reset_password(
+        db, actor, uid, SECRET, revision=_rev(db, uid)
+    ),
+    "assign_roles": lambda db, actor, uid: users.assign_roles(
+        db, actor, uid, ["admin"], revision=_rev(db, uid)
+    ),
 }
 
 
 @pytest.mark.parametrize("call", list(_CALLS))
 def test_an_analyst_is_refused_every_user_service_and_nothing_is_written(db, call):
     uid = _create(db)
-    users.set_active(db, ADMIN, uid, False, NOW)  # "enable" must have something to change
+    # "enable" must have something to change
+    users.set_active(db, ADMIN, uid, False, NOW, revision=_rev(db, uid))
     last = _last_audit_id(db)
     accounts = db.cursor().execute("SELECT * FROM app_user ORDER BY id").fetchall()
     roles = db.cursor().execute("SELECT * FROM user_role ORDER BY ALL").fetchall()
@@ -327,6 +348,90 @@ def test_an_analyst_is_refused_every_user_service_and_nothing_is_written(db, cal
     assert db.cursor().execute("SELECT * FROM app_user ORDER BY id").fetchall() == accounts
     assert db.cursor().execute("SELECT * FROM user_role ORDER BY ALL").fetchall() == roles
     assert _audit_since(db, last) == []
+
+
+# Changes from a stale screen (issue 12): every change carries the revision it saw
+
+
+@pytest.fixture
+def second_admin(db) -> User:
+    """Another Administrator, working on the same accounts at the same time."""
+    uid = users.create_user(db, ADMIN, username="admin.dua", full_name="Admin Kedua",
+                            password=SECRET, roles=["admin"])  # fmt: skip
+    return auth.load_user(db.cursor(), uid)
+
+
+_STALE = {
+    "disable": lambda db, uid, seen: users.set_active(db, ADMIN, uid, False, NOW, revision=seen),
+    "reset_password": lambda db, uid, seen: users.reset_password(
+        db, ADMIN, uid, "sandi-admin-pertama", revision=seen
+    ),
+    "assign_roles": lambda db, uid, seen: users.assign_roles(
+        db, ADMIN, uid, ["analis", "asdep"], revision=seen
+    ),
+    "set_official_details": lambda db, uid, seen: users.set_official_details(
+        db, ADMIN, uid, revision=seen, nip=None, rank="Penata (III/c)", position=None
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(_STALE))
+def test_an_account_change_from_a_stale_screen_is_refused_with_who_and_when(
+    db, second_admin, change
+):
+    uid = _create(db)
+    seen = _rev(db, uid)  # the first administrator's screen
+    users.reset_password(db, second_admin, uid, "sandi-admin-kedua", revision=seen)
+    at = db.cursor().execute("SELECT max(logged_at) FROM audit_log").fetchone()[0]
+    last = _last_audit_id(db)
+    account = db.cursor().execute("SELECT * FROM app_user WHERE id = $id", {"id": uid}).fetchall()
+    with pytest.raises(Conflict) as refused:
+        _STALE[change](db, uid, seen)
+    assert refused.value.messages == [
+        Message("error.user_changed", {"username": "rina", "who": "Admin Kedua", "at": at})
+    ]
+    assert db.cursor().execute("SELECT * FROM app_user WHERE id = $id", {"id": uid}).fetchall() == (
+        account
+    )
+    assert _roles(db, uid) == {"analis"}
+    assert _audit_since(db, last) == []
+    assert auth.sign_in(db, "rina", "sandi-admin-kedua", NOW)[0].id == uid
+
+
+@pytest.mark.parametrize("change", list(_STALE))
+def test_an_account_change_from_a_fresh_screen_records_the_revision_it_saw(db, change):
+    uid = _create(db)
+    users.assign_roles(db, ADMIN, uid, ["analis"], revision=_rev(db, uid))
+    fresh = _rev(db, uid)
+    last = _last_audit_id(db)
+    _STALE[change](db, uid, fresh)
+    [row] = _audit_since(db, last)
+    assert (row["old"]["revision"], row["new"]["revision"]) == (fresh, fresh + 1)
+    assert _rev(db, uid) == fresh + 1
+
+
+def test_two_administrators_disabling_one_account_at_once_disable_it_once(db, second_admin):
+    import threading
+
+    uid = _create(db)
+    seen, start, outcomes = _rev(db, uid), threading.Barrier(2), []
+
+    def disable(admin: User) -> None:
+        start.wait()
+        try:
+            users.set_active(db, admin, uid, False, NOW, revision=seen)
+            outcomes.append("disabled")
+        except Conflict as conflict:
+            outcomes.append(conflict.messages[0].key)
+
+    threads = [threading.Thread(target=disable, args=(a,)) for a in (ADMIN, second_admin)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["disabled", "error.user_changed"]
+    sql = "SELECT count(*) FROM audit_log WHERE action = 'user.disable'"
+    assert db.cursor().execute(sql).fetchone()[0] == 1
 
 
 # The audit trail and the user list (read side)
@@ -459,7 +564,7 @@ def test_the_audit_export_is_refused_to_a_role_without_the_audit_permission(db, 
 def test_the_user_list_shows_roles_state_and_last_sign_in_but_never_a_password_hash(db):
     uid = _create(db, roles=("kasubbid", "analis"), bidang="Bidang Pemantauan I")
     auth.sign_in(db, "rina", SECRET, NOW)
-    users.set_active(db, ADMIN, uid, False, NOW)
+    users.set_active(db, ADMIN, uid, False, NOW, revision=_rev(db, uid))
     frame = audit.users(db.cursor())
     assert "password_hash" not in frame.columns
     assert not frame.astype(str).apply(lambda col: col.str.contains("scrypt")).any().any()

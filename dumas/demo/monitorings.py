@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 
 from dumas import calendar, config
+from dumas import settings as letters
 from dumas.db import Database
 from dumas.demo.plans import user
 from dumas.monitoring_flow import MAct
 from dumas.permissions import User
 from dumas.queries import monitoring as mq
+from dumas.queries import sbm
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from dumas.services import settings
@@ -41,7 +43,9 @@ def _demo_settings(db: Database, today: dt.date) -> None:
             ("kepala_biro_keuangan", "Kepala Biro Keuangan"),
         )
     }
-    settings.save_settings(db, admin, names, now=_moment(today, 8))
+    shown = letters.stored(db.cursor())
+    settings.save_settings(db, admin, names, now=_moment(today, 8),
+                           seen={key: shown[key] for key in names})  # fmt: skip
     codes = [
         r[0] for r in db.cursor().execute("SELECT code FROM province ORDER BY code").fetchall()
     ]
@@ -53,7 +57,8 @@ def _demo_settings(db: Database, today: dt.date) -> None:
         }
         for i, code in enumerate(codes)
     ]
-    settings.save_sbm_rates(db, ppk, year=today.year, rows=rows, now=_moment(today, 8))
+    settings.save_sbm_rates(db, ppk, year=today.year, rows=rows, now=_moment(today, 8),
+                            seen=sbm.rates(db.cursor(), today.year))  # fmt: skip
 
 
 def _prepare_visit(db: Database, kabid: User, mid: int, start: dt.date, today: dt.date) -> None:
@@ -79,9 +84,8 @@ def _prepare_visit(db: Database, kabid: User, mid: int, start: dt.date, today: d
             if kind == "surat_tugas"
             else f"{n}/D-4/DM.00.00/{start:%m/%Y}"
         )
-        rec.record_document(
-            db, kabid, mid, kind=kind, letter_no=number, signed_on=start, today=today, now=at
-        )
+        rec.record_document(db, kabid, mid, revision=_rev(db, mid), kind=kind, letter_no=number,
+                            signed_on=start, today=today, now=at)  # fmt: skip
     rec.plan_costs_from_sbm(db, kabid, mid, revision=_rev(db, mid), year=today.year, now=at)
     ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.PREPARED, note=None, now=at)
 
@@ -182,6 +186,7 @@ def _close_letter(
         db,
         kabid,
         mid,
+        revision=_rev(db, mid),
         kind="surat_instansi",
         signed_on=start,
         today=today,

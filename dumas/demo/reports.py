@@ -1,5 +1,6 @@
-"""Demo periodic reports, through the services: the month before last finalised by the
-Asdep early in the following month, and last month's narrative drafted by the analyst."""
+"""Demo periodic reports, through the services: the month before last drafted by the
+analyst and finalised by the Asdep early in the following month, and last month's
+narrative drafted by the analyst."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ def make_demo_reports(db: Database, today: dt.date) -> None:
         "recommendations": "Kirim surat pengingat kedua kepada instansi dengan surat tertua.\n"
         "Usulkan pemantauan langsung untuk instansi dengan tunggakan terbanyak.",
     }
-    reports.finalise(db, asdep, before, narrative=final_text,
+    reports.save_draft(db, analyst, before, narrative=final_text, revision=0,
+                       now=_early_in(db, last_month.start, 2, 15))  # fmt: skip
+    reports.finalise(db, asdep, before, narrative=final_text, revision=1,
                      now=_early_in(db, last_month.start, 3, 10))  # fmt: skip
     draft = {"key_issues": "Jumlah pengaduan melalui SP4N-LAPOR! meningkat.",
              "recommendations": None}  # fmt: skip

@@ -1082,4 +1082,12 @@ MESSAGES: dict[str, str] = {
     "error.bidi_control": "contains invisible text-direction control characters (e.g. U+202E); remove them and save again.",
     "import.error.bidi_control": "The text contains invisible text-direction control characters (e.g. U+202E), which can disguise what it says. Remove them and import again.",
     "error.row_bidi_control": "in row {row}, contains invisible text-direction control characters (e.g. U+202E); remove them.",
+    # issue 12: races
+    "error.report_changed_final": "This report's narrative was changed by {who} at {at} after your screen was opened. The report was not finalised and nothing was overwritten: load the latest narrative, check it, then finalise again.",
+    "reports.newer_draft": "A newer narrative was saved by {who} at {when}; the fields still hold the version you opened earlier.",
+    "reports.reload_draft": "Load the latest narrative",
+    "error.user_changed": "The account {username} was changed by {who} at {at} after your screen was opened. Nothing was saved and nothing was overwritten; check the account as now shown, then repeat if still needed.",
+    "error.agency_merged": "{name} was merged into {target} by {who} at {at} after your screen was opened. Nothing was changed; the list of imported agencies is now up to date.",
+    "error.settings_changed": "The document settings were changed by {who} at {at} after your screen was opened. Nothing was saved and nothing was overwritten; the fields they changed now show the latest values: check them, then save again if still needed.",
+    "error.sbm_changed": "The {year} SBM rates were saved by {who} at {at} after your screen was opened. Nothing was saved and nothing was overwritten; the table now shows the latest rates with your changes over them: check, then save again.",
 }

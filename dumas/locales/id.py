@@ -1085,4 +1085,12 @@ MESSAGES: dict[str, str] = {
     "error.bidi_control": "berisi karakter kendali arah tulisan yang tidak terlihat (mis. U+202E); hapus karakter itu lalu simpan lagi.",
     "import.error.bidi_control": "Teks berisi karakter kendali arah tulisan yang tidak terlihat (mis. U+202E), yang dapat menyamarkan isinya. Hapus karakter itu lalu impor lagi.",
     "error.row_bidi_control": "pada baris {row}, berisi karakter kendali arah tulisan yang tidak terlihat (mis. U+202E); hapus karakter itu.",
+    # issue 12: races
+    "error.report_changed_final": "Narasi laporan ini sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Laporan tidak difinalkan dan tidak ada yang tertimpa: muat narasi terbaru, periksa, lalu finalkan lagi.",
+    "reports.newer_draft": "Narasi yang lebih baru sudah disimpan oleh {who} pada {when}; kolom isian masih memuat versi yang Anda buka sebelumnya.",
+    "reports.reload_draft": "Muat narasi terbaru",
+    "error.user_changed": "Akun {username} sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; periksa keadaan akun yang kini ditampilkan, lalu ulangi bila masih perlu.",
+    "error.agency_merged": "{name} sudah digabungkan ke {target} oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang diubah; daftar instansi hasil impor kini sudah diperbarui.",
+    "error.settings_changed": "Pengaturan naskah sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; isian yang diubahnya kini menampilkan nilai terbaru: periksa, lalu simpan lagi bila masih perlu.",
+    "error.sbm_changed": "Tarif SBM tahun {year} sudah disimpan oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; tabel kini menampilkan tarif terbaru dengan perubahan Anda di atasnya: periksa, lalu simpan lagi.",
 }

@@ -149,7 +149,8 @@ def audit_xlsx(
 
 
 def users(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every account with its roles (comma-joined codes), state and last sign-in; no hashes."""
+    """Every account with its roles (comma-joined codes), state, last sign-in and revision;
+    no hashes."""
     return cur.execute(
         """
         SELECT u.id,
@@ -159,7 +160,8 @@ def users(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                u.bidang,
                u.is_active,
                timezone($tz, u.locked_until) AS locked_until,
-               timezone($tz, s.last_sign_in) AS last_sign_in
+               timezone($tz, s.last_sign_in) AS last_sign_in,
+               u.revision                  -- sent back with every change made from the list
           FROM app_user AS u
           LEFT JOIN (
                 SELECT user_id,

@@ -37,13 +37,44 @@ def _clashing_responses(cur: duckdb.DuckDBPyConnection, source: int, target: int
     return [r[0] for r in rows]
 
 
-def merge_agency(db: Database, actor: User, *, source_id: int, target_id: int) -> dict[str, int]:
-    """Move everything of an imported agency to a master one; its name becomes an alias."""
+def _seen_source(cur: duckdb.DuckDBPyConnection, source_id: int, name: str) -> dict:
+    """The imported agency the user's screen listed under this name. If someone merged it
+    since (its id gone, or reused by a newer agency), the refusal says who, when and into
+    which agency."""
+    exists = cur.execute(
+        "SELECT 1 FROM agency WHERE id = $id AND name = $name", {"id": source_id, "name": name}
+    ).fetchall()
+    if exists:
+        return _agency(cur, source_id)
+    merged = cur.execute(
+        """
+        SELECT coalesce(u.full_name, a.actor), a.logged_at, a.new_value ->> 'name'
+          FROM audit_log AS a
+          LEFT JOIN app_user AS u ON u.username = a.actor
+         WHERE a.action = 'agency.merge' AND a.entity_id = $id AND a.old_value ->> 'name' = $name
+         ORDER BY a.id DESC
+         LIMIT 1
+        """,
+        {"id": str(source_id), "name": name},
+    ).fetchall()
+    if not merged:
+        raise NotFound(Message("error.unknown_agency", {}, "agency"))
+    who, at, target = merged[0]
+    raise Conflict(
+        Message("error.agency_merged", {"name": name, "target": target, "who": who, "at": at})
+    )
+
+
+def merge_agency(
+    db: Database, actor: User, *, source_id: int, source_name: str, target_id: int
+) -> dict[str, int]:
+    """Move everything of an imported agency to a master one; its name becomes an alias.
+    `source_name` is the agency's name as the user's screen listed it."""
     require(actor, Action.MERGE_AGENCY)
     if source_id == target_id:
         raise ValidationError(Message("error.merge_same", {}, "agency"))
     with db.transaction() as cur:
-        source, target = _agency(cur, source_id), _agency(cur, target_id)
+        source, target = _seen_source(cur, source_id, source_name), _agency(cur, target_id)
         if not source["from_import"]:
             raise ValidationError(Message("error.merge_master", {"name": source["name"]}, "agency"))
         clashes = _clashing_responses(cur, source_id, target_id)

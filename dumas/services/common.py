@@ -57,6 +57,28 @@ def audit(
     )
 
 
+def last_change(
+    cur: duckdb.DuckDBPyConnection, entity: str, entity_id: object, actions: tuple[str, ...]
+) -> tuple[str, dt.datetime | None]:
+    """Who (by name) and when of the latest audited change of one record, for a refusal
+    that says who changed it since the user's screen was drawn."""
+    found = cur.execute(
+        """
+        SELECT coalesce(u.full_name, a.actor), a.logged_at
+          FROM audit_log AS a
+          LEFT JOIN app_user AS u ON u.username = a.actor
+         WHERE a.entity = $entity
+           AND a.entity_id IS NOT DISTINCT FROM $id
+           AND list_contains($actions, a.action)
+         ORDER BY a.id DESC
+         LIMIT 1
+        """,
+        {"entity": entity, "id": None if entity_id is None else str(entity_id),
+         "actions": list(actions)},
+    ).fetchall()  # fmt: skip
+    return found[0] if found else ("?", None)
+
+
 def insert_row(cur: duckdb.DuckDBPyConnection, table: str, row: dict[str, object]) -> None:
     """INSERT one row given as a dict; the table name comes from an allow-list."""
     if table not in _INSERTABLE:

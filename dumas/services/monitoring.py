@@ -130,12 +130,15 @@ def record_finance(
     actor: User,
     monitoring_id: int,
     *,
+    revision: int,
     stage: str,
     on: dt.date | None,
     today: dt.date,
     now: dt.datetime,
 ) -> None:
-    """Submitted by the team (report written), received by the BPP, accepted by the PPK."""
+    """Submitted by the team (report written), received by the BPP, accepted by the PPK,
+    each on the monitoring as the recorder's screen showed it (`revision`): after any
+    change since (costs, the report, another stage) it is refused with who and when."""
     if stage not in _FINANCE:
         raise ValidationError(Message("error.invalid_choice", {}, "stage"))
     errors: list[Message] = []
@@ -143,7 +146,7 @@ def record_finance(
     raise_if(errors)
     before, action = _FINANCE[stage]
     with db.transaction() as cur:
-        monitoring = open_monitoring(cur, monitoring_id, None)
+        monitoring = open_monitoring(cur, monitoring_id, revision)
         if not monitoring.direct:
             raise Conflict(Message("error.finance_direct_only"))
         if action is None:

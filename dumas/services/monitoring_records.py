@@ -86,13 +86,15 @@ def record_document(
     actor: User,
     monitoring_id: int,
     *,
+    revision: int,
     kind: str,
     letter_no: str,
     signed_on: dt.date | None,
     today: dt.date,
     now: dt.datetime,
 ) -> None:
-    """A generated document's number and date, once it is signed (recorded once)."""
+    """A generated document's number and date, once it is signed (recorded once), on the
+    monitoring as the recorder's screen showed it (`revision`)."""
     errors: list[Message] = []
     if kind not in DOCUMENT_KINDS:
         errors.append(Message("error.invalid_choice", {}, "kind"))
@@ -100,7 +102,7 @@ def record_document(
     check_date(signed_on, "signed_on", today, errors)
     raise_if(errors)
     with db.transaction() as cur:
-        monitoring = open_monitoring(cur, monitoring_id, None)
+        monitoring = open_monitoring(cur, monitoring_id, revision)
         require_team(cur, monitoring, actor)
         found = cur.execute(
             "SELECT 1 FROM monitoring_document WHERE monitoring_id = $id AND kind = $kind",

@@ -39,25 +39,40 @@ def finalise(
     period: Period,
     *,
     narrative: dict[str, str | None],
+    revision: int,
     now: dt.datetime,
 ) -> int:
-    """Freeze the period's report as it stands now (once per period)."""
+    """Freeze the period's report as it stands now (once per period) with the narrative
+    the finaliser's screen showed: `revision` is the draft revision it showed (0 for none).
+    If someone saved a newer draft since, nothing is frozen and the refusal says who and
+    when. Text changed on the screen is first kept as the next draft revision."""
     require(actor, Action.FINALISE_REPORT)
     text = _cleaned(narrative)
     with db.transaction() as cur:
         _refuse_if_final(cur, period)
+        stored = _unchanged_since(cur, period, revision, "error.report_changed_final")
+        if (stored["narrative"] if stored else dict.fromkeys(NARRATIVE)) != text:
+            stored = _write_draft(cur, actor, period, text, stored, now)
         title = reports.default_title(period, LANG)
         data = reports.build(cur, period, LANG, title=title,
                              generated=reports.generated_on(now, LANG))  # fmt: skip
         data = {**data, "final": True, "narrative": text}
         report_id = next_id(cur, "periodic_report")
+        frozen_revision = stored["revision"] if stored else 0
         cur.execute(
-            "INSERT INTO periodic_report VALUES ($id, $code, $title, $narrative, $data, $by, $at)",
+            """
+            INSERT INTO periodic_report (id, period_code, title, narrative, data, finalised_by,
+                                         finalised_at, narrative_revision)
+            VALUES ($id, $code, $title, $narrative, $data, $by, $at, $revision)
+            """,
             {"id": report_id, "code": period.code, "title": title, "narrative": json.dumps(text),
-             "data": json.dumps(data, default=str), "by": actor.id, "at": now},
+             "data": json.dumps(data, default=str), "by": actor.id, "at": now,
+             "revision": frozen_revision},
         )  # fmt: skip
         audit(cur, actor.username, "report.finalise", "periodic_report", report_id, None,
-              {"period": period.code, "title": title})  # fmt: skip
+              {"period": period.code, "title": title, "narrative_revision": frozen_revision,
+               "narrative_saved_by": stored and stored["saved_by"],
+               "narrative_saved_at": stored and stored["saved_at"]})  # fmt: skip
         return report_id
 
 
@@ -76,21 +91,42 @@ def save_draft(
     text = _cleaned(narrative)
     with db.transaction() as cur:
         _refuse_if_final(cur, period)
-        stored = draft(cur, period)
-        if (stored["revision"] if stored else 0) != revision:
-            who, at = (stored["saved_by"], stored["saved_at"]) if stored else ("?", None)
-            raise Conflict(Message("error.report_changed", {"who": who, "at": at}))
-        cur.execute(
-            """
-            INSERT OR REPLACE INTO report_draft
-            VALUES ($code, $narrative, $revision, $by, $at)
-            """,
-            {"code": period.code, "narrative": json.dumps(text), "revision": revision + 1,
-             "by": actor.id, "at": now},
-        )  # fmt: skip
-        audit(cur, actor.username, "report.draft", "report_draft", period.code,
-              stored and stored["narrative"], text)  # fmt: skip
-        return revision + 1
+        stored = _unchanged_since(cur, period, revision, "error.report_changed")
+        return _write_draft(cur, actor, period, text, stored, now)["revision"]
+
+
+def _unchanged_since(
+    cur: duckdb.DuckDBPyConnection, period: Period, revision: int, refusal: str
+) -> dict | None:
+    """The stored draft, provided it is still the revision the user's screen showed."""
+    stored = draft(cur, period)
+    if (stored["revision"] if stored else 0) != revision:
+        who, at = (stored["saved_by"], stored["saved_at"]) if stored else ("?", None)
+        raise Conflict(Message(refusal, {"who": who, "at": at}))
+    return stored
+
+
+def _write_draft(
+    cur: duckdb.DuckDBPyConnection,
+    actor: User,
+    period: Period,
+    text: dict[str, str | None],
+    stored: dict | None,
+    now: dt.datetime,
+) -> dict:
+    """Store the narrative as the next revision (audited); returns it as draft() would."""
+    revision = (stored["revision"] if stored else 0) + 1
+    cur.execute(
+        """
+        INSERT OR REPLACE INTO report_draft
+        VALUES ($code, $narrative, $revision, $by, $at)
+        """,
+        {"code": period.code, "narrative": json.dumps(text), "revision": revision,
+         "by": actor.id, "at": now},
+    )  # fmt: skip
+    audit(cur, actor.username, "report.draft", "report_draft", period.code,
+          stored and stored["narrative"], text)  # fmt: skip
+    return {"narrative": text, "revision": revision, "saved_by": actor.full_name, "saved_at": now}
 
 
 def draft(cur: duckdb.DuckDBPyConnection, period: Period) -> dict | None:
@@ -130,10 +166,11 @@ def listing(cur: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def frozen(cur: duckdb.DuckDBPyConnection, period: Period) -> dict | None:
-    """The finalised report of the period as it was frozen, with who and when."""
+    """The finalised report of the period as it was frozen, with who and when, and the
+    draft revision of its narrative."""
     found = cur.execute(
         """
-        SELECT r.data, u.full_name, r.finalised_at
+        SELECT r.data, u.full_name, r.finalised_at, r.narrative_revision
           FROM periodic_report AS r LEFT JOIN app_user AS u ON u.id = r.finalised_by
          WHERE r.period_code = $code
         """,
@@ -141,8 +178,9 @@ def frozen(cur: duckdb.DuckDBPyConnection, period: Period) -> dict | None:
     ).fetchall()
     if not found:
         return None
-    data, who, at = found[0]
-    return {**json.loads(data), "finalised_by": who, "finalised_at": at}
+    data, who, at, revision = found[0]
+    return {**json.loads(data), "finalised_by": who, "finalised_at": at,
+            "narrative_revision": revision}  # fmt: skip
 
 
 def reconcile(cur: duckdb.DuckDBPyConnection, period: Period, now: dt.datetime) -> list[dict]:

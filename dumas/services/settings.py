@@ -6,13 +6,30 @@ import datetime as dt
 
 from dumas import settings
 from dumas.db import Database
-from dumas.errors import Message, ValidationError
+from dumas.errors import Conflict, Message, ValidationError
 from dumas.permissions import Action, User, require
-from dumas.services.common import MAX_TEXT, audit, check_visible, clean_rupiah, raise_if
+from dumas.queries import sbm
+from dumas.services.common import (
+    MAX_TEXT,
+    audit,
+    check_visible,
+    clean_rupiah,
+    last_change,
+    raise_if,
+)
 
 
-def save_settings(db: Database, actor: User, values: dict[str, str], now: dt.datetime) -> None:
-    """Store the given settings (unknown keys refused); empty means back to the default."""
+def save_settings(
+    db: Database,
+    actor: User,
+    values: dict[str, str],
+    now: dt.datetime,
+    *,
+    seen: dict[str, str],
+) -> None:
+    """Store the given settings (unknown keys refused); empty means back to the default.
+    `seen` holds each given key's value as the user's screen showed it: if someone changed
+    one of them since, nothing is stored and the refusal says who and when."""
     require(actor, Action.MANAGE_SETTINGS)
     errors: list[Message] = []
     unknown = sorted(set(values) - set(settings.DEFAULTS))
@@ -31,6 +48,9 @@ def save_settings(db: Database, actor: User, values: dict[str, str], now: dt.dat
     raise_if(errors)
     with db.transaction() as cur:
         old = settings.stored(cur)
+        if any(old[key] != seen.get(key) for key in cleaned):
+            who, at = last_change(cur, "setting", None, ("settings.save",))
+            raise Conflict(Message("error.settings_changed", {"who": who, "at": at}))
         for key, value in cleaned.items():
             if value:
                 cur.execute(
@@ -46,9 +66,18 @@ def save_settings(db: Database, actor: User, values: dict[str, str], now: dt.dat
 
 
 def save_sbm_rates(
-    db: Database, actor: User, *, year: int, rows: list[dict], now: dt.datetime
+    db: Database,
+    actor: User,
+    *,
+    year: int,
+    rows: list[dict],
+    seen: dict[str, tuple[object, object]],
+    now: dt.datetime,
 ) -> int:
-    """Replace one year's Standar Biaya Masukan rates (per province, whole rupiah)."""
+    """Replace one year's Standar Biaya Masukan rates (per province, whole rupiah).
+    `seen` is the year's stored rates as the user's screen showed them (province code ->
+    daily allowance, lodging cap): if someone saved the year since, nothing is replaced and
+    the refusal says who and when."""
     require(actor, Action.MANAGE_SBM)
     if not 2000 <= int(year) <= 2040:
         raise ValidationError(Message("error.date_out_of_range", {}, "year"))
@@ -62,6 +91,9 @@ def save_sbm_rates(
         clean.append((row.get("province_code"), allowance, lodging))
     raise_if(errors)
     with db.transaction() as cur:
+        if sbm.rates(cur, year) != {code: tuple(pair) for code, pair in seen.items()}:
+            who, at = last_change(cur, "sbm_rate", year, ("sbm.save",))
+            raise Conflict(Message("error.sbm_changed", {"year": str(year), "who": who, "at": at}))
         known = {r[0] for r in cur.execute("SELECT code FROM province").fetchall()}
         codes = [code for code, _, _ in clean]
         if any(code not in known for code in codes) or len(set(codes)) != len(codes):
@@ -72,5 +104,9 @@ def save_sbm_rates(
                 "INSERT INTO sbm_rate VALUES ($y, $code, $allowance, $lodging)",
                 {"y": year, "code": code, "allowance": allowance, "lodging": lodging},
             )
-        audit(cur, actor.username, "sbm.save", "sbm_rate", year, None, {"rows": len(clean)})
+        replaced = {code: [int(a), int(lo)] for code, (a, lo) in sorted(seen.items())}
+        written = {code: [int(a), int(lo)] for code, a, lo in sorted(clean)}
+        audit(cur, actor.username, "sbm.save", "sbm_rate", year,
+              {"rows": len(replaced), "rates": replaced},
+              {"rows": len(written), "rates": written})  # fmt: skip
         return len(clean)

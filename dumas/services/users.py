@@ -10,7 +10,18 @@ from dumas import auth
 from dumas.db import Database
 from dumas.errors import Conflict, Message, NotFound, ValidationError
 from dumas.permissions import BIDANG_ROLES, Action, Role, User, require
-from dumas.services.common import audit, clean_name, clean_text, raise_if
+from dumas.services.common import audit, clean_name, clean_text, last_change, raise_if
+
+# The audited administrator changes of an account (each bumps app_user.revision).
+ACCOUNT_CHANGES = (
+    "user.create",
+    "user.create_first_admin",
+    "user.enable",
+    "user.disable",
+    "user.reset_password",
+    "user.assign_roles",
+    "user.set_official_details",
+)
 
 # Demo mode only, and public on purpose: listed on the sign-in page and in the README.
 DEMO_PASSWORD = "dumas-demo"  # noqa: S105
@@ -120,7 +131,8 @@ def create_user(
 
 def _user_row(cur: duckdb.DuckDBPyConnection, uid: int) -> dict:
     cursor = cur.execute(
-        "SELECT id, username, is_active, bidang FROM app_user WHERE id = $id", {"id": uid}
+        "SELECT id, username, is_active, bidang, revision FROM app_user WHERE id = $id",
+        {"id": uid},
     )
     row = cursor.fetchall()
     if not row:
@@ -135,13 +147,30 @@ def _user_row(cur: duckdb.DuckDBPyConnection, uid: int) -> dict:
     return {**stored, "roles": roles}
 
 
-def set_active(db: Database, actor: User, user_id: int, active: bool, now: dt.datetime) -> None:
-    """Disable (ending every session of the user) or re-enable an account."""
+def _open_account(cur: duckdb.DuckDBPyConnection, uid: int, revision: int) -> dict:
+    """The account as stored, provided no administrator changed it since the screen that
+    sends `revision` was drawn (else the refusal names who changed it and when); its
+    revision is bumped for the change about to be written."""
+    stored = _user_row(cur, uid)
+    if stored["revision"] != revision:
+        who, at = last_change(cur, "app_user", uid, ACCOUNT_CHANGES)
+        raise Conflict(
+            Message("error.user_changed", {"username": stored["username"], "who": who, "at": at})
+        )
+    cur.execute("UPDATE app_user SET revision = revision + 1 WHERE id = $id", {"id": uid})
+    return stored
+
+
+def set_active(
+    db: Database, actor: User, user_id: int, active: bool, now: dt.datetime, *, revision: int
+) -> None:
+    """Disable (ending every session of the user) or re-enable an account, as the screen
+    showed it (`revision`)."""
     require(actor, Action.MANAGE_USERS)
     if user_id == actor.id and not active:
         raise ValidationError(Message("error.disable_self"))
     with db.transaction() as cur:
-        old = _user_row(cur, user_id)
+        old = _open_account(cur, user_id, revision)
         cur.execute(
             "UPDATE app_user SET is_active = $a WHERE id = $id", {"a": active, "id": user_id}
         )
@@ -151,16 +180,19 @@ def set_active(db: Database, actor: User, user_id: int, active: bool, now: dt.da
                 {"now": now, "id": user_id},
             )
         action = "user.enable" if active else "user.disable"
-        audit(cur, actor.username, action, "app_user", user_id, old, {**old, "is_active": active})
+        new = {**old, "is_active": active, "revision": revision + 1}
+        audit(cur, actor.username, action, "app_user", user_id, old, new)
 
 
-def reset_password(db: Database, actor: User, user_id: int, password: str) -> None:
+def reset_password(
+    db: Database, actor: User, user_id: int, password: str, *, revision: int
+) -> None:
     """A new password set by an administrator; the account is unlocked."""
     require(actor, Action.MANAGE_USERS)
     auth.check_new_password(password)
     password_hash = auth.hash_password(password)
     with db.transaction() as cur:
-        old = _user_row(cur, user_id)
+        old = _open_account(cur, user_id, revision)
         cur.execute(
             "UPDATE app_user SET password_hash = $h, failed_attempts = 0, locked_until = NULL"
             " WHERE id = $id",
@@ -173,23 +205,30 @@ def reset_password(db: Database, actor: User, user_id: int, password: str) -> No
             "app_user",
             user_id,
             old,
-            {"password": "***"},
+            {"password": "***", "revision": revision + 1},
         )
 
 
 def assign_roles(
-    db: Database, actor: User, user_id: int, roles: list[str], bidang: str | None = None
+    db: Database,
+    actor: User,
+    user_id: int,
+    roles: list[str],
+    bidang: str | None = None,
+    *,
+    revision: int,
 ) -> None:
     """Replace a user's roles (and Bidang)."""
     require(actor, Action.MANAGE_USERS)
     chosen, bidang = _roles(roles, bidang)
     with db.transaction() as cur:
-        old = _user_row(cur, user_id)
+        old = _open_account(cur, user_id, revision)
         if user_id == actor.id and Role.ADMIN not in chosen:
             raise ValidationError(Message("error.keep_own_admin"))
         _set_roles(cur, user_id, chosen)
         cur.execute("UPDATE app_user SET bidang = $b WHERE id = $id", {"b": bidang, "id": user_id})
-        new = {**old, "roles": [r.value for r in chosen], "bidang": bidang}
+        new = {**old, "roles": [r.value for r in chosen], "bidang": bidang,
+               "revision": revision + 1}  # fmt: skip
         audit(cur, actor.username, "user.assign_roles", "app_user", user_id, old, new)
 
 
@@ -226,6 +265,7 @@ def set_official_details(
     actor: User,
     user_id: int,
     *,
+    revision: int,
     nip: str | None,
     rank: str | None,
     position: str | None,
@@ -234,12 +274,14 @@ def set_official_details(
     require(actor, Action.MANAGE_USERS)
     new = _official_values(nip, rank, position)
     with db.transaction() as cur:
+        _open_account(cur, user_id, revision)
         old = official_details(cur, user_id)
         cur.execute(
             "UPDATE app_user SET nip = $nip, rank = $rank, position = $position WHERE id = $id",
             {**new, "id": user_id},
         )
-        audit(cur, actor.username, "user.set_official_details", "app_user", user_id, old, new)
+        audit(cur, actor.username, "user.set_official_details", "app_user", user_id,
+              {**old, "revision": revision}, {**new, "revision": revision + 1})  # fmt: skip
 
 
 def create_demo_accounts(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, Role]]:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dumas import services
-from dumas.errors import DomainError
+from dumas.errors import DomainError, Message
 from dumas.importer import ImportReport, import_file
 from dumas.importer.files import export_for, rejects_xlsx, template_xlsx
 from dumas.importer.model import ImportFileError
@@ -128,7 +128,11 @@ def show_report(report: ImportReport) -> None:
 
 
 def merge_agencies() -> None:
-    """Merge an agency an import created into one of the master list."""
+    """Merge an agency an import created into one of the master list. The merge runs in a
+    callback that carries the agencies as this screen listed them, so an agency someone
+    merged meanwhile is refused with who and when instead of merging whatever has its id."""
+    if error := st.session_state.pop("merge_error", None):
+        show_error(error)
     cur = get_db().cursor()
     try:
         imported = lookups.imported_agencies(cur)
@@ -140,19 +144,30 @@ def merge_agencies() -> None:
         return
     with st.form("merge_form"):
         choose = {"index": None, "placeholder": t("merge.choose")}
-        source = st.selectbox(t("merge.source"), list(imported), format_func=imported.get, **choose)
-        target = st.selectbox(t("merge.target"), list(masters), format_func=masters.get, **choose)
-        if st.form_submit_button(t("merge.run"), key="merge_run", type="primary"):
-            if source is None or target is None:
-                st.warning(t("merge.pick_both"))
-                return
-            try:
-                services.merge_agency(get_db(), actor(), source_id=source, target_id=target)
-            except DomainError as error:
-                show_error(error)
-            else:
-                st.session_state["flash"] = t("merge.done", source=imported[source])
-                st.rerun()
+        st.selectbox(t("merge.source"), list(imported), format_func=imported.get,
+                     key="merge_source", **choose)  # fmt: skip
+        st.selectbox(t("merge.target"), list(masters), format_func=masters.get,
+                     key="merge_target", **choose)  # fmt: skip
+        st.form_submit_button(t("merge.run"), key="merge_run", type="primary",
+                              on_click=_merge, args=(imported,))  # fmt: skip
+
+
+def _merge(listed: dict[int, str]) -> None:
+    """Callback: merge the chosen agency under the name this screen listed it by."""
+    state = st.session_state
+    source, target = state.get("merge_source"), state.get("merge_target")
+    if source is None or target is None or source not in listed:
+        state["merge_error"] = DomainError(Message("merge.pick_both"))
+        return
+    try:
+        services.merge_agency(get_db(), actor(), source_id=source, source_name=listed[source],
+                              target_id=target)  # fmt: skip
+    except DomainError as error:
+        state["merge_error"] = error
+    else:
+        state["flash"] = t("merge.done", source=listed[source])
+        for key in ("merge_source", "merge_target"):
+            state.pop(key, None)  # the next merge starts from no choice again
 
 
 def import_tab() -> None:

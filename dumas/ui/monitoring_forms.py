@@ -150,8 +150,8 @@ def _document(screen: Screen, kind: str, recorded: dict | None) -> None:
 
 def _record_document(kind: str, mid: int, revision: int, values: dict) -> None:
     number, on = values["letter_no"] or "", values["signed_on"]
-    records.record_document(get_db(), actor(), mid, kind=kind, letter_no=number, signed_on=on,
-                            today=today(), now=config.now())  # fmt: skip
+    records.record_document(get_db(), actor(), mid, revision=revision, kind=kind, letter_no=number,
+                            signed_on=on, today=today(), now=config.now())  # fmt: skip
 
 
 def letters_table(screen: Screen) -> None:

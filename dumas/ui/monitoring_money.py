@@ -135,8 +135,8 @@ def finance(screen: Screen) -> None:
                 key=f"fin_{stage}_{screen.id}",
                 width=180,
             )
-            st.button(t(f"monitoring.record_{stage}"), key=f"fin_{stage}",
-                      on_click=_record_finance, args=(screen.id, stage))  # fmt: skip
+            st.button(t(f"monitoring.record_{stage}"), key=f"fin_{stage}", on_click=_record_finance,
+                      args=(screen.id, screen.revision, stage))  # fmt: skip
 
 
 def _may_record(screen: Screen, stage: str) -> bool:
@@ -150,8 +150,9 @@ def _may_record(screen: Screen, stage: str) -> bool:
     return user.can(Action.ACCEPT_ACCOUNTABILITY)
 
 
-def _record_finance(mid: int, stage: str) -> None:
+def _record_finance(mid: int, revision: int, stage: str) -> None:
+    """Callback: the stage on the monitoring as this screen showed it (its revision)."""
     on = st.session_state.get(f"fin_{stage}_{mid}")
-    run(lambda: service.record_finance(get_db(), actor(), mid, stage=stage, on=on,
-                                       today=today(), now=config.now()),
+    run(lambda: service.record_finance(get_db(), actor(), mid, revision=revision, stage=stage,
+                                       on=on, today=today(), now=config.now()),
         t("monitoring.finance_saved"))  # fmt: skip

@@ -95,13 +95,14 @@ def _keys(period: periods.Period) -> dict[str, str]:
 
 def _form(period: periods.Period, saved: dict | None) -> None:
     """Text areas keep what was typed across reruns; the base revision is the one the
-    writer last saw, so a save over someone else's newer text is refused, never lost."""
-    keys, base = _keys(period), f"report_base_{period.code}"
+    writer last saw, kept in session_state when the text was loaded, so a save or a
+    finalisation over someone else's newer text is refused, never lost."""
+    keys, base = _keys(period), _base(period)
     state = st.session_state
     if base not in state:
-        state[base] = saved["revision"] if saved else 0
-        for field, key in keys.items():
-            state[key] = (saved["narrative"].get(field) if saved else None) or ""
+        _load(period, saved)
+    elif saved and state[base] != saved["revision"]:
+        _newer(period, saved)
     can_finalise = actor().can(Action.FINALISE_REPORT)
     with st.form("narrative"):
         for field, key in keys.items():
@@ -116,7 +117,44 @@ def _form(period: periods.Period, saved: dict | None) -> None:
         if not confirm:
             st.error(t("error.confirm_final"), icon=":material/error:")
             return
-        _finalise(period, text)
+        _finalise(period, text, base)
+
+
+def _base(period: periods.Period) -> str:
+    return f"report_base_{period.code}"
+
+
+def _load(period: periods.Period, saved: dict | None) -> None:
+    """Put a draft (or nothing) into the text areas; its revision becomes the one seen."""
+    st.session_state[_base(period)] = saved["revision"] if saved else 0
+    for field, key in _keys(period).items():
+        st.session_state[key] = (saved["narrative"].get(field) if saved else None) or ""
+
+
+def _reload(code: str) -> None:
+    """Callback: the latest draft replaces the text on the screen."""
+    period = periods.parse(code)
+    _load(period, _saved(period))
+
+
+def _newer(period: periods.Period, saved: dict) -> None:
+    """Someone saved a newer draft than the one in the text areas: say so, offer it."""
+    st.warning(
+        t("reports.newer_draft", who=saved["saved_by"], when=_when(saved["saved_at"])),
+        icon=":material/sync_problem:",
+    )
+    st.button(t("reports.reload_draft"), key="report_reload", icon=":material/refresh:",
+              on_click=_reload, args=(period.code,))  # fmt: skip
+
+
+def _latest(period: periods.Period) -> dict | None:
+    """The latest saved narrative, shown under the form to compare after a refusal."""
+    latest = _saved(period)
+    if latest:
+        with st.container(border=True):
+            st.caption(t("reports.latest_narrative"))
+            _show(latest["narrative"])
+    return latest
 
 
 def _save(period: periods.Period, text: dict, base: str) -> None:
@@ -125,12 +163,9 @@ def _save(period: periods.Period, text: dict, base: str) -> None:
                                     revision=st.session_state[base], now=config.now())  # fmt: skip
     except Conflict as conflict:
         show_error(conflict)
-        latest = _saved(period)
+        latest = _latest(period)
         if latest:
             st.session_state[base] = latest["revision"]  # the writer has now seen it
-            with st.container(border=True):
-                st.caption(t("reports.latest_narrative"))
-                _show(latest["narrative"])
     except DomainError as error:
         show_error(error)
     else:
@@ -138,9 +173,15 @@ def _save(period: periods.Period, text: dict, base: str) -> None:
         st.rerun()
 
 
-def _finalise(period: periods.Period, text: dict) -> None:
+def _finalise(period: periods.Period, text: dict, base: str) -> None:
+    """Freeze with the revision the text areas were loaded from; when refused, the text
+    stays as it was until the Asdep reloads the latest draft (the button above)."""
     try:
-        final.finalise(get_db(), actor(), period, narrative=text, now=config.now())
+        final.finalise(get_db(), actor(), period, narrative=text,
+                       revision=st.session_state[base], now=config.now())  # fmt: skip
+    except Conflict as conflict:
+        show_error(conflict)
+        _latest(period)
     except DomainError as error:
         show_error(error)
     else:

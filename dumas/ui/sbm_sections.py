@@ -92,7 +92,8 @@ def _copy(chosen: int) -> None:
 
 
 def editor(chosen: int, rates: Rates) -> pd.DataFrame:
-    """The rates table to edit; returns the table as edited."""
+    """The rates table to edit; returns the table it was drawn from (the edits stay in the
+    editor's session state until saved)."""
     if st.button(t("sbm.copy", year=chosen - 1), key="sbm_copy", icon=":material/content_copy:"):
         _copy(chosen)
     copied = st.session_state.get(_copied_key(chosen))
@@ -104,10 +105,12 @@ def editor(chosen: int, rates: Rates) -> pd.DataFrame:
         "province": st.column_config.TextColumn(t("sbm.col.province")),
         **{name: st.column_config.NumberColumn(t(f"field.{name}"), **money) for name in MONEY},
     }
-    return st.data_editor(
-        _table(copied or rates), key=editor_key(chosen), hide_index=True, num_rows="fixed",
+    drawn = _table(copied or rates)
+    st.data_editor(
+        drawn, key=editor_key(chosen), hide_index=True, num_rows="fixed",
         disabled=["province_code", "province"], column_config=config_, width="stretch",
     )  # fmt: skip
+    return drawn
 
 
 def _amount(value: object) -> object:
@@ -128,27 +131,42 @@ def _located(error: DomainError, places: list[str]) -> DomainError:
     return type(error)(*messages)
 
 
-def save(chosen: int, edited: pd.DataFrame) -> None:
-    """Store the filled rows as this year's rates (replacing the year's stored ones)."""
+def save(chosen: int, rates: Rates, drawn: pd.DataFrame) -> None:
+    """Store the filled rows as this year's rates (replacing the year's stored ones), in a
+    callback carrying the table as this screen drew it and the year's rates it showed: a
+    year someone else saved meanwhile is refused with who and when, the edits kept."""
     st.caption(t("sbm.filled_only"))
-    if not st.button(t("sbm.save"), key="sbm_save", type="primary", icon=":material/save:"):
-        return
+    if error := st.session_state.pop(_ERROR, None):
+        show_error(error)
+    base = drawn.to_dict("records")
+    st.button(t("sbm.save"), key="sbm_save", type="primary", icon=":material/save:",
+              on_click=_save, args=(chosen, editor_key(chosen), base, rates))  # fmt: skip
+
+
+_ERROR = "sbm_error"
+
+
+def _save(chosen: int, key: str, base: list[dict], seen: Rates) -> None:
+    """Callback: the drawn table with the editor's changes, sent with the rates it showed."""
+    table = [dict(row) for row in base]
+    for position, changes in ((st.session_state.get(key) or {}).get("edited_rows") or {}).items():
+        table[int(position)].update(changes)
     rows, places = [], []
-    for position, row in enumerate(edited.itertuples(index=False), start=1):
-        amounts = {name: _amount(getattr(row, name)) for name in MONEY}
+    for position, row in enumerate(table, start=1):
+        amounts = {name: _amount(row.get(name)) for name in MONEY}
         if all(value is None for value in amounts.values()):
             continue
-        rows.append({"province_code": row.province_code, **amounts})
-        places.append(f"{position} ({row.province})")
+        rows.append({"province_code": row["province_code"], **amounts})
+        places.append(f"{position} ({row['province']})")
     try:
-        count = service.save_sbm_rates(get_db(), actor(), year=chosen, rows=rows, now=config.now())
+        count = service.save_sbm_rates(get_db(), actor(), year=chosen, rows=rows, seen=seen,
+                                       now=config.now())  # fmt: skip
     except DomainError as error:
-        show_error(_located(error, places))
+        st.session_state[_ERROR] = _located(error, places)
         return
     st.session_state.pop(_copied_key(chosen), None)
     st.session_state["sbm_round"] = _round() + 1  # the editor starts again from what is stored
     st.session_state["flash"] = t("sbm.saved", year=chosen, n=count)
-    st.rerun()
 
 
 def export(chosen: int, rates: Rates) -> None:

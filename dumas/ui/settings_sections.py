@@ -9,7 +9,7 @@ import streamlit as st
 
 from dumas import config, settings
 from dumas.documents import BUILDERS, letter_number
-from dumas.errors import DomainError
+from dumas.errors import Conflict, DomainError
 from dumas.services import settings as service
 from dumas.services.common import MAX_TEXT
 from dumas.ui.import_sections import flash
@@ -104,26 +104,49 @@ def _officials(values: dict[str, str]) -> dict[str, str]:
     return chosen
 
 
+_ERROR, _NOTE = "settings_error", "settings_note"
+
+
 def form(values: dict[str, str]) -> None:
-    """Every setting, grouped as the documents use them; saved together on one button."""
-    with st.form("settings_form"):
-        chosen = {**_kop(values), **_number(values), **_officials(values)}
-        st.caption(t("settings.empty_is_default"))
-        if not st.form_submit_button(t("settings.save"), key="settings_save", type="primary"):
-            return
-    changed = {name: value for name, value in chosen.items() if value != values[name]}
-    if not changed:
-        st.info(t("settings.unchanged"), icon=":material/info:")
-        return
-    try:
-        service.save_settings(get_db(), actor(), changed, config.now())
-    except DomainError as error:
+    """Every setting, grouped as the documents use them; saved together on one button, in
+    a callback carrying the values this screen showed, so a setting someone else changed
+    meanwhile is refused with who and when instead of being overwritten unseen."""
+    if note := st.session_state.pop(_NOTE, None):
+        st.info(note, icon=":material/info:")
+    if error := st.session_state.pop(_ERROR, None):
         show_error(error)
+    with st.form("settings_form"):
+        names = [*_kop(values), *_number(values), *_officials(values)]
+        st.caption(t("settings.empty_is_default"))
+        shown = {name: values[name] for name in names}
+        st.form_submit_button(t("settings.save"), key="settings_save", type="primary",
+                              on_click=_save, args=(shown,))  # fmt: skip
+
+
+def _save(shown: dict[str, str]) -> None:
+    """Callback: store what differs from the values the screen showed."""
+    state = st.session_state
+    chosen = {name: state.get(_key(name)) or "" for name in shown}
+    changed = {name: value for name, value in chosen.items() if value != shown[name]}
+    if not changed:
+        state[_NOTE] = t("settings.unchanged")
+        return
+    seen = {name: shown[name] for name in changed}
+    try:
+        service.save_settings(get_db(), actor(), changed, config.now(), seen=seen)
+    except Conflict as conflict:
+        state[_ERROR] = conflict
+        latest = stored()
+        for name in changed:
+            if latest[name] != seen[name]:
+                state.pop(_key(name), None)  # drawn again with the colleague's value
+        return
+    except DomainError as error:
+        state[_ERROR] = error
         return
     for name in changed:
-        st.session_state.pop(_key(name), None)  # drawn again from what was stored
-    st.session_state["flash"] = t("settings.saved", n=len(changed))
-    st.rerun()
+        state.pop(_key(name), None)  # drawn again from what was stored
+    state["flash"] = t("settings.saved", n=len(changed))
 
 
 def _for_documents() -> dict[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -117,7 +118,13 @@ def create_user() -> None:
 
 
 def manage_user(frame: pd.DataFrame) -> None:
-    """Pick an account, then change its status, password or roles."""
+    """Pick an account, then change its status, password or roles. Every change runs in a
+    callback carrying the account's revision as this screen showed it, so a change made
+    from a screen older than another administrator's change is refused, never applied."""
+    if message := st.session_state.pop(_WARNING, None):
+        st.warning(message)
+    if error := st.session_state.pop(_ERROR, None):
+        show_error(error)
     names = {int(r.id): f"{r.username} — {r.full_name}" for r in frame.itertuples()}
     user_id = st.selectbox(
         t("users.choose"),
@@ -130,107 +137,135 @@ def manage_user(frame: pd.DataFrame) -> None:
     if user_id is None:
         return
     row = frame.set_index("id").loc[user_id]
+    seen = (user_id, int(row["revision"]), str(row["username"]))  # what this screen shows
     status, password, roles = st.columns(3, border=True)
     with status:
-        _status(user_id, row)
+        _status(seen, bool(row["is_active"]))
     with password:
-        _password(user_id, row)
+        _password(seen)
     with roles:
-        _roles(user_id, row)
+        _roles(seen, row)
     with st.container(border=True):
-        _official(user_id, row)
+        _official(seen)
 
 
-def _status(user_id: int, row: pd.Series) -> None:
-    st.subheader(t("users.section_status"))
-    active = bool(row["is_active"])
-    state = "users.status_active" if active else "users.status_inactive"
-    st.markdown(t(state, username=plain(row["username"])))
-    label = t("users.disable" if active else "users.enable")
-    if not st.button(label, key="manage_status", icon=":material/power_settings_new:"):
-        return
+_ERROR, _WARNING = "manage_user_error", "manage_user_warning"
+Seen = tuple[int, int, str]  # the account's id, revision and user name as shown
+
+
+def _run(write: Callable[[], object], success: str) -> bool:
+    """In a callback: call the service, leave its outcome for the run that follows."""
     try:
-        service.set_active(get_db(), actor(), user_id, not active, _now())
+        write()
     except DomainError as error:
-        show_error(error)
-    else:
-        _done(t("users.disabled" if active else "users.enabled", username=plain(row["username"])))
+        st.session_state[_ERROR] = error
+        return False
+    st.session_state["flash"] = success
+    return True
 
 
-def _password(user_id: int, row: pd.Series) -> None:
+def _status(seen: Seen, active: bool) -> None:
+    st.subheader(t("users.section_status"))
+    state = "users.status_active" if active else "users.status_inactive"
+    st.markdown(t(state, username=plain(seen[2])))
+    label = t("users.disable" if active else "users.enable")
+    st.button(label, key="manage_status", icon=":material/power_settings_new:",
+              on_click=_set_active, args=(seen, not active))  # fmt: skip
+
+
+def _set_active(seen: Seen, active: bool) -> None:
+    user_id, revision, name = seen
+    _run(lambda: service.set_active(get_db(), actor(), user_id, active, _now(), revision=revision),
+         t("users.enabled" if active else "users.disabled", username=plain(name)))  # fmt: skip
+
+
+def _password(seen: Seen) -> None:
     st.subheader(t("users.section_password"))
     with st.form("manage_password_form", clear_on_submit=True, border=False):
-        first = st.text_input(
+        st.text_input(
             t("users.new_password"),
             type="password",
             key="manage_password",
             max_chars=200,
             help=t("users.password_help", min=auth.MIN_PASSWORD),
         )
-        again = st.text_input(
+        st.text_input(
             t("users.confirm_password"), type="password", key="manage_password2", max_chars=200
         )
-        if not st.form_submit_button(t("users.reset"), key="manage_reset"):
-            return
+        st.form_submit_button(t("users.reset"), key="manage_reset", on_click=_reset_password,
+                              args=(seen,))  # fmt: skip
+
+
+def _reset_password(seen: Seen) -> None:
+    user_id, revision, name = seen
+    first, again = (st.session_state.get(k) or "" for k in ("manage_password", "manage_password2"))
     if first != again:
-        st.warning(t("users.password_mismatch"))
+        st.session_state[_WARNING] = t("users.password_mismatch")
         return
-    try:
-        service.reset_password(get_db(), actor(), user_id, first)
-    except DomainError as error:
-        show_error(error)
-    else:
-        _done(t("users.reset_done", username=plain(row["username"])))
+    _run(lambda: service.reset_password(get_db(), actor(), user_id, first, revision=revision),
+         t("users.reset_done", username=plain(name)))  # fmt: skip
 
 
-def _roles(user_id: int, row: pd.Series) -> None:
+def _roles(seen: Seen, row: pd.Series) -> None:
     st.subheader(t("users.section_roles"))
-    current = _codes(row["roles"])
-    chosen = _roles_input(f"manage_roles_{user_id}", current)  # keyed by user: fresh defaults
-    bidang = _bidang_input(f"manage_bidang_{user_id}", chosen, row["bidang"])
-    if not st.button(t("users.save_roles"), key="manage_save_roles"):
-        return
-    try:
-        service.assign_roles(get_db(), actor(), user_id, chosen, bidang)
-    except DomainError as error:
-        show_error(error)
-    else:
-        _done(t("users.roles_saved", username=plain(row["username"])))
+    user_id = seen[0]
+    chosen = _roles_input(f"manage_roles_{user_id}", _codes(row["roles"]))  # keyed by user
+    _bidang_input(f"manage_bidang_{user_id}", chosen, row["bidang"])
+    st.button(t("users.save_roles"), key="manage_save_roles", on_click=_assign_roles,
+              args=(seen,))  # fmt: skip
 
 
-def _official(user_id: int, row: pd.Series) -> None:
+def _assign_roles(seen: Seen) -> None:
+    user_id, revision, name = seen
+    chosen = st.session_state.get(f"manage_roles_{user_id}") or []
+    bidang = None
+    if {Role(r) for r in chosen} & BIDANG_ROLES:
+        bidang = st.session_state.get(f"manage_bidang_{user_id}")
+    _run(lambda: service.assign_roles(get_db(), actor(), user_id, chosen, bidang,
+                                      revision=revision),
+         t("users.roles_saved", username=plain(name)))  # fmt: skip
+
+
+def _official(seen: Seen) -> None:
     """NIP, pangkat/golongan and jabatan, printed for the user in assignment letters."""
     st.subheader(t("users.section_official"))
     st.caption(t("users.official_caption"))
+    user_id = seen[0]
     cur = get_db().cursor()
     try:
         stored = service.official_details(cur, user_id)
     finally:
         cur.close()
-    keys = {field: f"manage_{field}_{user_id}" for field in stored}  # keyed by user: fresh values
+    keys = _official_keys(user_id)  # keyed by user: fresh values
     with st.form(f"manage_official_form_{user_id}", border=False):
         nip, rank, position = st.columns(3)
-        values = {
-            "nip": nip.text_input(
-                t("field.nip"), value=stored["nip"] or "", key=keys["nip"], max_chars=30,
-                help=t("users.nip_help", digits=service.NIP_DIGITS),
-            ),
-            "rank": rank.text_input(
-                t("field.rank"), value=stored["rank"] or "", key=keys["rank"],
-                max_chars=service.MAX_OFFICIAL_TEXT, placeholder=t("users.rank_placeholder"),
-            ),
-            "position": position.text_input(
-                t("field.position"), value=stored["position"] or "", key=keys["position"],
-                max_chars=service.MAX_OFFICIAL_TEXT,
-            ),
-        }  # fmt: skip
-        if not st.form_submit_button(t("users.save_official"), key="manage_save_official"):
-            return
-    try:
-        service.set_official_details(get_db(), actor(), user_id, **values)
-    except DomainError as error:
-        show_error(error)
-        return
-    for key in keys.values():
-        st.session_state.pop(key, None)  # shown again as stored (the NIP without spaces)
-    _done(t("users.official_saved", username=plain(row["username"])))
+        nip.text_input(
+            t("field.nip"), value=stored["nip"] or "", key=keys["nip"], max_chars=30,
+            help=t("users.nip_help", digits=service.NIP_DIGITS),
+        )  # fmt: skip
+        rank.text_input(
+            t("field.rank"), value=stored["rank"] or "", key=keys["rank"],
+            max_chars=service.MAX_OFFICIAL_TEXT, placeholder=t("users.rank_placeholder"),
+        )  # fmt: skip
+        position.text_input(
+            t("field.position"), value=stored["position"] or "", key=keys["position"],
+            max_chars=service.MAX_OFFICIAL_TEXT,
+        )  # fmt: skip
+        st.form_submit_button(t("users.save_official"), key="manage_save_official",
+                              on_click=_set_official, args=(seen,))  # fmt: skip
+
+
+def _official_keys(user_id: int) -> dict[str, str]:
+    return {field: f"manage_{field}_{user_id}" for field in ("nip", "rank", "position")}
+
+
+def _set_official(seen: Seen) -> None:
+    user_id, revision, name = seen
+    keys = _official_keys(user_id)
+    values = {field: st.session_state.get(key) for field, key in keys.items()}
+    saved = _run(lambda: service.set_official_details(get_db(), actor(), user_id,
+                                                      revision=revision, **values),
+                 t("users.official_saved", username=plain(name)))  # fmt: skip
+    if saved:
+        for key in keys.values():
+            st.session_state.pop(key, None)  # shown again as stored (the NIP without spaces)
