@@ -527,3 +527,28 @@ def test_a_signed_document_recorded_from_a_stale_screen_is_refused_with_who_and_
     rec.record_document(db, p.analyst, mid, revision=fresh, now=day(0, 12), **signed)
     assert mq.records(db.cursor(), mid)["documents"]["letter_no"].tolist() == [signed["letter_no"]]
     assert _old_value(db, "monitoring.document")["revision"] == fresh
+
+
+def _result(db, who, mid, letter, result, seen, evidence=None):
+    rec.record_result(
+        db, who, mid, forwarding_id=letter, result=result, evidence=evidence,
+        recommendation=None, response=None, today=TODAY, now=START, seen=seen,
+    )  # fmt: skip
+
+
+def test_a_letters_result_from_a_stale_screen_is_refused_with_who_and_when(db, people, letters):
+    mid = approved(db, people, letters, direct=True)  # the Kabid leads, the analyst is on it
+    first, second = letters
+    nothing = {"result": None, "evidence": None, "recommendation": None}
+    _result(db, people.kabid, mid, first, "belum", nothing, evidence="Belum ada jawaban")
+    with pytest.raises(Conflict) as refused:  # the analyst's screen still showed no result
+        _result(db, people.analyst, mid, first, "ditindaklanjuti", nothing)
+    (message,) = refused.value.messages
+    assert message.key == "error.result_changed"
+    assert message.params["who"] == people.kabid.full_name
+    stored = "SELECT forwarding_id, result, evidence FROM monitoring_result ORDER BY 1"
+    assert db.cursor().execute(stored).fetchall() == [(first, "belum", "Belum ada jawaban")]
+    _result(db, people.analyst, mid, second, "belum", nothing)  # another letter: no clash
+    shown = {"result": "belum", "evidence": "Belum ada jawaban", "recommendation": None}
+    _result(db, people.analyst, mid, first, "ditindaklanjuti", shown)  # after a reload
+    assert db.cursor().execute(stored).fetchall()[0] == (first, "ditindaklanjuti", None)

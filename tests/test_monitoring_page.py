@@ -391,3 +391,22 @@ def test_a_document_number_typed_on_a_stale_screen_is_refused_and_kept(db, peopl
     assert mq.records(db.cursor(), direct)["documents"]["letter_no"].tolist() == [
         "B-7/Kemensetneg/D-4/2026"
     ]
+
+
+def test_a_result_saved_over_a_colleagues_newer_one_is_refused_with_who(
+    db, people, direct, letters
+):
+    _prepared(db, people, direct)
+    first = letters[0]
+    at = _open(Role.ANALIS, direct, "execution")
+    at.selectbox(key=f"result_letter_{direct}").set_value(first).run()
+    form = f"result_{first}"
+    at.selectbox(key=_key(form, db, direct, "result")).set_value("ditindaklanjuti")
+    rec.record_result(
+        db, people.kabid, direct, forwarding_id=first, result="belum", evidence="Kata Kabid",
+        recommendation=None, response=None, today=TODAY, now=START,
+    )  # fmt: skip
+    at.button(key=f"{form}_save").click().run()
+    assert any("sudah dicatat atau diubah oleh Kabid Uji" in m for m in _messages(at))
+    found = mq.letters(db.cursor(), direct, TODAY).set_index("forwarding_id")
+    assert (found.loc[first, "result"], found.loc[first, "evidence"]) == ("belum", "Kata Kabid")

@@ -1090,4 +1090,5 @@ MESSAGES: dict[str, str] = {
     "error.agency_merged": "{name} was merged into {target} by {who} at {at} after your screen was opened. Nothing was changed; the list of imported agencies is now up to date.",
     "error.settings_changed": "The document settings were changed by {who} at {at} after your screen was opened. Nothing was saved and nothing was overwritten; the fields they changed now show the latest values: check them, then save again if still needed.",
     "error.sbm_changed": "The {year} SBM rates were saved by {who} at {at} after your screen was opened. Nothing was saved and nothing was overwritten; the table now shows the latest rates with your changes over them: check, then save again.",
+    "error.result_changed": "{who} recorded or changed this letter's result at {at}, after your screen was drawn. Nothing was saved and nothing was overwritten; look at the latest result, then repeat if still needed.",
 }

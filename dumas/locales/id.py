@@ -1093,4 +1093,5 @@ MESSAGES: dict[str, str] = {
     "error.agency_merged": "{name} sudah digabungkan ke {target} oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang diubah; daftar instansi hasil impor kini sudah diperbarui.",
     "error.settings_changed": "Pengaturan naskah sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; isian yang diubahnya kini menampilkan nilai terbaru: periksa, lalu simpan lagi bila masih perlu.",
     "error.sbm_changed": "Tarif SBM tahun {year} sudah disimpan oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; tabel kini menampilkan tarif terbaru dengan perubahan Anda di atasnya: periksa, lalu simpan lagi.",
+    "error.result_changed": "Hasil surat ini sudah dicatat atau diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; lihat hasil terbaru lalu ulangi bila perlu.",
 }

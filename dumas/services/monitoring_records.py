@@ -215,9 +215,12 @@ def record_result(
     response: dict | None,
     today: dt.date,
     now: dt.datetime,
+    seen: dict | None = None,
 ) -> None:
     """What was found for one letter; a response obtained is recorded as the agency's
-    response in the follow-up database in the same transaction."""
+    response in the follow-up database in the same transaction. `seen` is the letter's
+    result as the recorder's screen showed it (result, evidence, recommendation; None for
+    none): a colleague's result saved since is refused with who and when, not overwritten."""
     errors: list[Message] = []
     if result not in RESULTS:
         errors.append(Message("error.invalid_choice", {}, "result"))
@@ -237,6 +240,8 @@ def record_result(
         ).fetchall()
         if not letter:
             raise NotFound(Message("error.letter_not_in_monitoring"))
+        if seen is not None:
+            _refuse_changed_result(cur, monitoring.id, forwarding_id, seen)
         response_id = None
         if response:
             complaint_id, agency_id = letter[0]
@@ -256,6 +261,38 @@ def record_result(
             row,
         )
         record_event(cur, monitoring, actor, "result", monitoring.state, None, now, row)
+
+
+def _refuse_changed_result(
+    cur: duckdb.DuckDBPyConnection, monitoring_id: int, forwarding_id: int, seen: dict
+) -> None:
+    """A letter's stored result must still be the one the screen showed."""
+    stored = cur.execute(
+        """
+        SELECT result, evidence, recommendation FROM monitoring_result
+         WHERE monitoring_id = $m AND forwarding_id = $f
+        """,
+        {"m": monitoring_id, "f": forwarding_id},
+    ).fetchall()
+    now = dict(zip(_RESULT_FIELDS, stored[0] if stored else (None,) * 3, strict=True))
+    if now == {name: seen.get(name) for name in _RESULT_FIELDS}:
+        return
+    last = cur.execute(
+        """
+        SELECT coalesce(u.full_name, a.actor), a.logged_at
+          FROM audit_log AS a LEFT JOIN app_user AS u ON u.username = a.actor
+         WHERE a.entity = 'monitoring' AND a.entity_id = $m AND a.action = 'monitoring.result'
+           AND json_extract(a.new_value, '$.f')::INTEGER = $f
+         ORDER BY a.id DESC
+         LIMIT 1
+        """,
+        {"m": str(monitoring_id), "f": forwarding_id},
+    ).fetchall()
+    who, at = last[0] if last else ("?", None)
+    raise Conflict(Message("error.result_changed", {"who": who, "at": at}))
+
+
+_RESULT_FIELDS = ("result", "evidence", "recommendation")
 
 
 def save_report(

@@ -249,12 +249,17 @@ def _result_form(screen: Screen) -> None:
     )  # fmt: skip
     letter = found.loc[chosen].to_dict()
     fields = RESULT if pd.notna(letter["response_id"]) else (*RESULT, *RESPONSE)
-    stored = {name: letter[name] for name, _ in RESULT}
-    _form(screen, f"result_{chosen}", fields, stored, partial(_record_result, int(chosen)),
+    stored = {name: None if _missing(letter[name]) else letter[name] for name, _ in RESULT}
+    write = partial(_record_result, int(chosen), dict(stored))  # what this screen showed
+    _form(screen, f"result_{chosen}", fields, stored, write,
           submit="monitoring.save_result", success="monitoring.result_saved")  # fmt: skip
 
 
-def _record_result(forwarding_id: int, mid: int, revision: int, values: dict) -> None:
+def _missing(value: object) -> bool:
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def _record_result(forwarding_id: int, seen: dict, mid: int, revision: int, values: dict) -> None:
     response = None
     if values.get("response_obtained"):
         response = {name: values[name] for name, _ in RESPONSE[1:]}
@@ -262,7 +267,7 @@ def _record_result(forwarding_id: int, mid: int, revision: int, values: dict) ->
     records.record_result(
         get_db(), actor(), mid, forwarding_id=forwarding_id, result=values["result"] or "",
         evidence=values["evidence"], recommendation=values["recommendation"],
-        response=response, today=today(), now=config.now(),
+        response=response, today=today(), now=config.now(), seen=seen,
     )  # fmt: skip
 
 
