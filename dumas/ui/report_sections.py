@@ -13,7 +13,8 @@ from dumas.queries import lookups
 from dumas.report_workbook import report_xlsx, table_xlsx
 from dumas.services import reports as final
 from dumas.ui.state import get_db, lang, t
-from dumas.ui.widgets import generated_text, plain, xlsx_button
+from dumas.ui.text import plain
+from dumas.ui.widgets import generated_text, xlsx_button
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -43,8 +44,9 @@ def load(period: periods.Period) -> tuple[dict, dict | None]:
 
 
 def _final_line(frozen: dict) -> str:
+    """Who finalised and when, as plain text (it goes into the workbook and the document)."""
     when = i18n.fmt_datetime(frozen["finalised_at"].astimezone(config.TIMEZONE), lang())
-    return t("reports.final", who=frozen["finalised_by"] or "?", when=when)
+    return i18n.t("reports.final", lang(), who=frozen["finalised_by"] or "?", when=when)
 
 
 def header(data: dict, frozen: dict | None) -> None:
@@ -54,7 +56,7 @@ def header(data: dict, frozen: dict | None) -> None:
     if frozen is None:
         st.info(t("reports.draft"), icon=":material/edit_note:")
     else:
-        st.success(_final_line(frozen), icon=":material/verified:")
+        st.success(plain(_final_line(frozen)), icon=":material/verified:")
 
 
 def tables(report: dict, period: periods.Period) -> None:

@@ -15,7 +15,6 @@ from dumas.queries import audit
 from dumas.services import users as service
 from dumas.ui.import_sections import flash
 from dumas.ui.state import actor, get_db, lang, show_error, t
-from dumas.ui.widgets import plain
 
 _NEW = ("new_user_username", "new_user_full_name", "new_user_password", "new_user_roles")
 _NEW_BIDANG = "new_user_bidang"
@@ -113,7 +112,7 @@ def create_user() -> None:
         return
     for key in (*_NEW, _NEW_BIDANG):
         st.session_state.pop(key, None)  # an empty form for the next user
-    _done(t("users.created", username=plain(username.strip().lower())))
+    _done(t("users.created", username=username.strip().lower()))
 
 
 def manage_user(frame: pd.DataFrame) -> None:
@@ -145,7 +144,7 @@ def _status(user_id: int, row: pd.Series) -> None:
     st.subheader(t("users.section_status"))
     active = bool(row["is_active"])
     state = "users.status_active" if active else "users.status_inactive"
-    st.markdown(t(state, username=plain(row["username"])))
+    st.markdown(t(state, username=row["username"]))
     label = t("users.disable" if active else "users.enable")
     if not st.button(label, key="manage_status", icon=":material/power_settings_new:"):
         return
@@ -154,7 +153,7 @@ def _status(user_id: int, row: pd.Series) -> None:
     except DomainError as error:
         show_error(error)
     else:
-        _done(t("users.disabled" if active else "users.enabled", username=plain(row["username"])))
+        _done(t("users.disabled" if active else "users.enabled", username=row["username"]))
 
 
 def _password(user_id: int, row: pd.Series) -> None:
@@ -180,7 +179,7 @@ def _password(user_id: int, row: pd.Series) -> None:
     except DomainError as error:
         show_error(error)
     else:
-        _done(t("users.reset_done", username=plain(row["username"])))
+        _done(t("users.reset_done", username=row["username"]))
 
 
 def _roles(user_id: int, row: pd.Series) -> None:
@@ -195,7 +194,7 @@ def _roles(user_id: int, row: pd.Series) -> None:
     except DomainError as error:
         show_error(error)
     else:
-        _done(t("users.roles_saved", username=plain(row["username"])))
+        _done(t("users.roles_saved", username=row["username"]))
 
 
 def _official(user_id: int, row: pd.Series) -> None:
@@ -233,4 +232,4 @@ def _official(user_id: int, row: pd.Series) -> None:
         return
     for key in keys.values():
         st.session_state.pop(key, None)  # shown again as stored (the NIP without spaces)
-    _done(t("users.official_saved", username=plain(row["username"])))
+    _done(t("users.official_saved", username=row["username"]))
