@@ -17,6 +17,7 @@ from dumas.importer.report import count_lines, outcome, reason
 from dumas.permissions import Action
 from dumas.queries import lookups
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
+from dumas.ui.text import plain
 from dumas.ui.widgets import generated_text, xlsx_button
 
 _REPORT = "import_report"  # session key: (file digest, report) of the last preview or import
@@ -101,8 +102,8 @@ def show_report(report: ImportReport) -> None:
         box = st.warning if report.errors else st.info
     else:
         box = st.warning if report.errors else st.success
-    box(outcome(report, language))
-    st.markdown("\n".join(f"- {line}" for line in count_lines(report, language)))
+    box(outcome(report, language, quote=plain))
+    st.markdown("\n".join(f"- {line}" for line in count_lines(report, language, quote=plain)))
     if not report.errors:
         return
     table = pd.DataFrame(
