@@ -29,9 +29,10 @@ BODY = frozenset({
     "button", "download_button", "link_button", "form_submit_button", "page_link",
     "checkbox", "toggle", "radio", "segmented_control", "pills", "text_input", "text_area",
     "number_input", "selectbox", "multiselect", "select_slider", "slider", "date_input",
-    "time_input", "file_uploader", "color_picker", "camera_input", "audio_input",
+    "time_input", "file_uploader", "color_picker", "camera_input", "audio_input", "spinner",
+    "progress",
 })  # fmt: skip
-LABEL_ONLY = frozenset({"page_link"})  # the first argument is the page, not text
+LABEL_ONLY = frozenset({"page_link", "progress"})  # the first argument is not text
 OPTIONS = frozenset({"radio", "segmented_control", "pills"})  # their options are Markdown too
 SAFE_CALLS = frozenset({"t", "plain", "len", "int", "round", "sum", "min", "max", "abs"})
 SAFE_CONSTANTS = frozenset({"i18n.MISSING"})
@@ -343,7 +344,7 @@ def _texts(call: ast.Call, sinks: dict[str, str]) -> Iterator[ast.AST]:
         return
     if kind not in LABEL_ONLY and call.args:
         yield call.args[0]
-    yield from (keywords[k] for k in ("body", "label") if k in keywords)
+    yield from (keywords[k] for k in ("body", "label", "text") if k in keywords)
     if kind in OPTIONS:  # options shown through format_func, or as they are
         options = keywords.get("options", call.args[1] if len(call.args) > 1 else None)
         shown = keywords.get("format_func", options)

@@ -43,10 +43,10 @@ def load(period: periods.Period) -> tuple[dict, dict | None]:
     return {**data, "generated": generated_text()}, frozen
 
 
-def _final_line(frozen: dict) -> str:
-    """Who finalised and when, as plain text (it goes into the workbook and the document)."""
+def _finalised(frozen: dict) -> dict[str, str]:
+    """Who finalised and when, the values of the "reports.final" line."""
     when = i18n.fmt_datetime(frozen["finalised_at"].astimezone(config.TIMEZONE), lang())
-    return i18n.t("reports.final", lang(), who=frozen["finalised_by"] or "?", when=when)
+    return {"who": frozen["finalised_by"] or "?", "when": when}
 
 
 def header(data: dict, frozen: dict | None) -> None:
@@ -56,7 +56,7 @@ def header(data: dict, frozen: dict | None) -> None:
     if frozen is None:
         st.info(t("reports.draft"), icon=":material/edit_note:")
     else:
-        st.success(plain(_final_line(frozen)), icon=":material/verified:")
+        st.success(t("reports.final", **_finalised(frozen)), icon=":material/verified:")
 
 
 def tables(report: dict, period: periods.Period) -> None:
@@ -95,7 +95,8 @@ def shown(data: dict, frozen: dict | None, period: periods.Period) -> dict:
     """The report as it goes out: the finalised figures and narrative once final, else
     today's figures with the saved narrative draft."""
     if frozen is not None:
-        return {**frozen, "finalised": _final_line(frozen)}
+        line = i18n.t("reports.final", lang(), **_finalised(frozen))  # plain: workbook, document
+        return {**frozen, "finalised": line}
     cur = get_db().cursor()
     try:
         saved = final.draft(cur, period)

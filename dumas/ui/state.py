@@ -30,7 +30,7 @@ def _database(path: str) -> Database:
     if config.demo_enabled() and _is_empty(database):
         from dumas import demo
 
-        with st.spinner(i18n.t("app.demo_loading", lang())):
+        with st.spinner(t("app.demo_loading")):
             demo.generate(database, config.demo_size(), today=today())
     return database
 
