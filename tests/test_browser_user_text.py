@@ -18,7 +18,7 @@ from urllib.parse import quote
 import openpyxl
 import pytest
 
-from dumas import config, periods
+from dumas import auth, config, periods, services
 from dumas.db import connect
 from dumas.importer import import_file
 from dumas.queries import plans as pq
@@ -100,30 +100,31 @@ def server(template_db: Path, tmp_path_factory, hostile: Hostile) -> Iterator[di
 
 
 def _seed(path: Path, h: Hostile) -> dict:
+    """Through the services and the importer, as the app writes them."""
     db = connect(path)
     try:
-        p = people_of(db)
-        viewer_id = users.create_user(
-            db, _admin(db), username=VIEWER, full_name=h.field("NM"), password=PASSWORD,
-            roles=["analis", "asdep", "admin"], bidang=None,
+        p, cur = people_of(db), db.cursor()
+        admin = _user(db, "admin.uji")
+        for name, marker, roles in ((VIEWER, "NM", ["analis", "asdep", "admin"]),
+                                    ("anggota", "TM", ["analis"])):  # fmt: skip
+            users.create_user(db, admin, username=name, full_name=h.field(marker),
+                              password=PASSWORD, roles=roles, bidang=None)  # fmt: skip
+        viewer, member = _user(db, VIEWER), _user(db, "anggota")
+        agency = h.field("AGC", long=True)  # created by the import: not in the master list
+        import_file(db, viewer, _xlsx([row(agenda_no="SEED-1", agency=agency,
+                                           letter_date=dt.date(2026, 10, 2))]),
+                    "seed.xlsx", today=TODAY)  # fmt: skip
+        agency_id = cur.execute("SELECT id FROM agency WHERE name = $n", {"n": agency}).fetchone()
+        complaint = services.create_complaint(
+            db, viewer, today=TODAY, agenda_no=h.field("AG"), received_on=dt.date(2026, 10, 1),
+            channel="surat", complainant_name=h.field("CN", long=True),
+            complainant_contact=h.field("CC", long=True), regency=h.field("RG"),
+            summary=h.field("SM", long=True), reported_agency_id=agency_id[0], province_code="31",
         )  # fmt: skip
-        member_id = users.create_user(
-            db, _admin(db), username="anggota", full_name=h.field("TM"), password=PASSWORD,
-            roles=["analis"], bidang=None,
+        services.record_forwarding(
+            db, viewer, complaint_id=complaint, agency_id=agency_id[0], letter_no=h.field("LN"),
+            letter_date=dt.date(2026, 10, 5), today=TODAY,
         )  # fmt: skip
-        viewer, member = (_load(db, uid) for uid in (viewer_id, member_id))
-        agency = h.field("AGC", long=True)
-        fields = {
-            "agenda_no": h.field("AG"), "complainant_name": h.field("CN", long=True),
-            "regency": h.field("RG"), "reported_agency": agency,
-            "summary": h.field("SM", long=True), "agency": agency, "letter_no": h.field("LN"),
-            "letter_date": dt.date(2026, 10, 5), "received_on": dt.date(2026, 10, 1),
-        }  # fmt: skip
-        import_file(db, viewer, _xlsx([row(**fields)]), "seed.xlsx", today=TODAY)
-        cur = db.cursor()
-        cur.execute(
-            "UPDATE complaint SET complainant_contact = $c", {"c": h.field("CC", long=True)}
-        )  # no service writes the contact of an imported complaint after the fact
         letters = [r[0] for r in cur.execute("SELECT id FROM forwarding").fetchall()]
         monitoring = _monitoring(db, p, viewer, member, letters, h)
         draft = plans.create_plan(
@@ -131,7 +132,7 @@ def _seed(path: Path, h: Hostile) -> dict:
             bidang=h.field("BD"), now=NOW,
         )  # fmt: skip
         reports.save_draft(
-            db, viewer, MONTH, narrative={"issues": h.field("NR", long=True)}, revision=0,
+            db, viewer, MONTH, narrative={"key_issues": h.field("NR", long=True)}, revision=0,
             now=NOW,
         )  # fmt: skip
         return {"monitoring": monitoring, "draft_plan": draft}
@@ -139,17 +140,10 @@ def _seed(path: Path, h: Hostile) -> dict:
         db.close()
 
 
-def _admin(db):
-    from dumas import auth
-
-    uid = db.cursor().execute("SELECT id FROM app_user WHERE username = 'admin.uji'").fetchone()
-    return auth.load_user(db.cursor(), uid[0])
-
-
-def _load(db, uid: int):
-    from dumas import auth
-
-    return auth.load_user(db.cursor(), uid)
+def _user(db, name: str):
+    cur = db.cursor()
+    uid = cur.execute("SELECT id FROM app_user WHERE username = $u", {"u": name}).fetchone()[0]
+    return auth.load_user(cur, uid)
 
 
 def _monitoring(db, p, viewer, member, letters: list[int], h: Hostile) -> int:
@@ -217,6 +211,7 @@ def _check(page, beacon: Beacon, base: str, *expected: str) -> None:
     """The expected texts read literally; no link or image from user text; no beacon call."""
     settle(page)
     page.wait_for_timeout(500)  # lazily loaded Markdown plugins (maths, emoji) included
+    assert page.locator("[data-testid='stException']").count() == 0, page.url
     shown = _visible(page)
     missing = [text for text in expected if " ".join(text.split()) not in shown]
     assert missing == [], f"{page.url}: not shown literally: {missing}"
@@ -303,6 +298,7 @@ def test_the_import_report_shows_file_sheet_column_and_agency_names_as_typed(
 
 def test_the_sign_in_page_echoes_none_of_its_query_parameters(server, browser, beacon, hostile):
     base, page = server["base"], browser.new_context().new_page()
-    page.goto(f"{base}/?masuk={quote(hostile.long)}&keluar={quote(hostile.long)}")
+    hostile_value = quote(hostile.long)
+    page.goto(f"{base}/?masuk={hostile_value}&keluar={hostile_value}&lang={hostile_value}")
     _check(page, beacon, base)
     page.close()
