@@ -1,4 +1,8 @@
-"""DataFrame -> plotly figure, pure functions (labels come translated from the caller)."""
+"""DataFrame -> plotly figure, pure functions (labels come translated from the caller).
+
+Plotly reads a subset of HTML in every text (<a href> makes a link, <b> bold): names from
+the data, such as an imported agency, go in with that HTML escaped, so they read as typed.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,16 @@ import plotly.graph_objects as go
 _COLOURS = {"primary": "#8B1E24", "secondary": "#C9A227", "muted": "#5B6770"}
 
 
+def text(value: object) -> str:
+    """A label as plotly shows it literally: no link, no formatting (entities read back)."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     fig.update_layout(
-        title=title,
-        xaxis_title=x_title,
-        yaxis_title=y_title,
+        title=text(title),
+        xaxis_title=text(x_title),
+        yaxis_title=text(y_title),
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         legend={"orientation": "h", "y": -0.2},
         separators=",.",  # Indonesian: decimal comma, thousands dot
@@ -28,13 +37,13 @@ def forwarded_vs_answered(df: pd.DataFrame, labels: dict[str, str]) -> go.Figure
             go.Bar(
                 x=df["month"],
                 y=df["forwarded"],
-                name=labels["forwarded"],
+                name=text(labels["forwarded"]),
                 marker_color=_COLOURS["muted"],
             ),
             go.Bar(
                 x=df["month"],
                 y=df["answered"],
-                name=labels["answered"],
+                name=text(labels["answered"]),
                 marker_color=_COLOURS["primary"],
             ),
         ]
@@ -49,12 +58,14 @@ def bars(
     """One series of bars; horizontal for long category names (largest on top)."""
     if horizontal:
         data = df.iloc[::-1]
-        trace = go.Bar(x=data[y], y=data[x], orientation="h", marker_color=_COLOURS["primary"])
+        names = [text(v) for v in data[x]]
+        trace = go.Bar(x=data[y], y=names, orientation="h", marker_color=_COLOURS["primary"])
         fig = go.Figure([trace])
         return _layout(fig, labels["title"], labels["y"], labels["x"]).update_layout(
             height=max(360, 22 * len(df) + 80)
         )
-    fig = go.Figure([go.Bar(x=df[x], y=df[y], marker_color=_COLOURS["primary"])])
+    names = [text(v) for v in df[x]]
+    fig = go.Figure([go.Bar(x=names, y=df[y], marker_color=_COLOURS["primary"])])
     return _layout(fig, labels["title"], labels["x"], labels["y"])
 
 
@@ -65,20 +76,21 @@ def report_chart(table: dict) -> go.Figure | None:
     if not spec or not table["rows"]:
         return None
     labels = {c["name"]: c["label"] for c in table["columns"]}
-    categories = [str(row[spec["category"]]) for row in table["rows"]]
+    names = [str(row[spec["category"]]) for row in table["rows"]]
+    categories = [text(name) for name in names]
     values = {v: [row.get(v) for row in table["rows"]] for v in spec["values"]}
-    if len(categories) > 6 or max(map(len, categories)) > 18:
+    if len(names) > 6 or max(map(len, names)) > 18:
         fig = go.Figure(
             [
-                go.Bar(name=labels[v], y=categories, x=xs, orientation="h")
+                go.Bar(name=text(labels[v]), y=categories, x=xs, orientation="h")
                 for v, xs in values.items()
             ]
         )
         fig.update_yaxes(autorange="reversed")
         fig = _layout(fig, table["title"], "", labels[spec["category"]])
-        fig.update_layout(height=max(360, 18 * len(categories) * len(values) + 120))
+        fig.update_layout(height=max(360, 18 * len(names) * len(values) + 120))
     else:
-        fig = go.Figure([go.Bar(name=labels[v], x=categories, y=ys) for v, ys in values.items()])
-        fig = _layout(fig, table["title"], labels[spec["category"]], "")
+        bars = [go.Bar(name=text(labels[v]), x=categories, y=ys) for v, ys in values.items()]
+        fig = _layout(go.Figure(bars), table["title"], labels[spec["category"]], "")
     fig.update_layout(barmode="group")
     return fig

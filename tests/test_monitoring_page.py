@@ -25,6 +25,7 @@ from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from dumas.ui import navigation
 from dumas.ui.monitoring_detail import VIEWS
+from dumas.ui.text import plain
 from tests import monitoring_support as support
 from tests.conftest import TODAY, signed_in_app, username
 from tests.monitoring_support import People, people_of
@@ -178,7 +179,7 @@ def test_the_team_fills_the_scope_records_the_documents_and_moves_to_coordinatio
         at.button(key=f"doc_{kind}_save").click().run()
         assert not at.error, _messages(at)
     shown = [c.value for c in at.caption]
-    assert "Nomor B\\-7/surat\\_tugas, ditandatangani 25 Nov 2026." in shown
+    assert f"Nomor {plain('B-7/surat_tugas')}, ditandatangani 25 Nov 2026." in shown  # as typed
     at.text_area(key=f"mnote_{direct}").input("Dokumen lengkap")
     at.button(key="mact_prepared").click().run()
     assert not at.exception

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dumas import i18n
 from dumas.importer import ImportReport
 from dumas.importer.model import RowError
 
 KINDS = ("complaint", "forwarding", "response")
+Quote = Callable[[object], str]  # how a value is put into a message (the page: as Markdown)
 
 
-def outcome(report: ImportReport, lang: str) -> str:
+def _say(key: str, lang: str, quote: Quote, **values: object) -> str:
+    return i18n.t(key, lang, **{name: quote(value) for name, value in values.items()})
+
+
+def outcome(report: ImportReport, lang: str, quote: Quote = str) -> str:
     """One line: what happened to the database."""
     if report.dry_run:
         key = "import.outcome.dry_run_errors" if report.errors else "import.outcome.dry_run"
@@ -19,16 +26,18 @@ def outcome(report: ImportReport, lang: str) -> str:
         key = "import.outcome.partial"
     else:
         key = "import.outcome.done"
-    return i18n.t(key, lang, rejected=i18n.fmt_int(len(report.rejected_rows), lang))
+    return _say(key, lang, quote, rejected=i18n.fmt_int(len(report.rejected_rows), lang))
 
 
-def count_lines(report: ImportReport, lang: str) -> list[str]:
-    """Rows read and, per kind of record, created / updated / unchanged."""
+def count_lines(report: ImportReport, lang: str, quote: Quote = str) -> list[str]:
+    """Rows read and, per kind of record, created / updated / unchanged; the agencies
+    created and the columns ignored, by name (each name put in with `quote`)."""
     n = lambda v: i18n.fmt_int(v, lang)  # noqa: E731
     lines = [
-        i18n.t(
+        _say(
             "import.report.rows",
             lang,
+            quote,
             rows=n(report.rows_read),
             duplicates=n(report.duplicates),
             rejected=n(len(report.rejected_rows)),
@@ -37,9 +46,10 @@ def count_lines(report: ImportReport, lang: str) -> list[str]:
     for kind in KINDS:
         c = report.counts[kind]
         lines.append(
-            i18n.t(
+            _say(
                 "import.report.kind" if report.applied else "import.report.kind_would",
                 lang,
+                quote,
                 kind=i18n.t(f"import.kind.{kind}", lang),
                 created=n(c.created),
                 updated=n(c.updated),
@@ -47,12 +57,12 @@ def count_lines(report: ImportReport, lang: str) -> list[str]:
             )
         )
     if report.new_agencies:
-        names = ", ".join(report.new_agencies)
+        names = ", ".join(map(quote, report.new_agencies))
         key = "import.report.new_agencies" if report.applied else "import.report.new_agencies_would"
-        lines.append(i18n.t(key, lang, names=names))
+        lines.append(_say(key, lang, str, names=names))
     if report.unknown_columns:
-        columns = ", ".join(report.unknown_columns)
-        lines.append(i18n.t("import.report.unknown_columns", lang, columns=columns))
+        columns = ", ".join(map(quote, report.unknown_columns))
+        lines.append(_say("import.report.unknown_columns", lang, str, columns=columns))
     return lines
 
 

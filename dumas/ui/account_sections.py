@@ -13,7 +13,7 @@ from dumas.queries import lookups
 from dumas.services import users
 from dumas.ui.auth_gate import sso_configured
 from dumas.ui.state import get_db, show_error, t
-from dumas.ui.widgets import plain
+from dumas.ui.text import plain
 
 _FORM = """
 <form method="post" action="/auth/masuk" style="display:grid;gap:.6rem;max-width:22rem">

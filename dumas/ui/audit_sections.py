@@ -64,7 +64,9 @@ def describe(chosen: dict[str, object]) -> str:
         start = i18n.fmt_date(chosen["date_from"], lang(), "short")
         end = i18n.fmt_date(chosen["date_to"], lang(), "short")
         parts.append(f"{t('audit.filter_period')}: {start} – {end}")
-    return t("export.filters", filters="; ".join(parts)) if parts else t("export.no_filters")
+    if not parts:
+        return i18n.t("export.no_filters", lang())
+    return i18n.t("export.filters", lang(), filters="; ".join(parts))  # plain text
 
 
 def _page_number(chosen: dict[str, object]) -> int:

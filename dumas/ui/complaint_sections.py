@@ -13,12 +13,13 @@ from dumas.permissions import Action
 from dumas.queries.filters import FOLLOW_UP_STATUSES
 from dumas.ui import data
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
-from dumas.ui.widgets import generated_text, plain, xlsx_button
+from dumas.ui.text import plain
+from dumas.ui.widgets import generated_text, xlsx_button
 
 
 def header(c: dict) -> None:
     """The complaint's own facts."""
-    st.subheader(f"{t('col.agenda_no')} {c['agenda_no']}")
+    st.subheader(f"{t('col.agenda_no')} {plain(c['agenda_no'])}")
     left, right = st.columns(2)
     rows_left = [
         (t("complaint.received_on"), i18n.fmt_date(c["received_on"], lang())),
@@ -80,7 +81,7 @@ def letters(letters_df: pd.DataFrame, timeline: pd.DataFrame, agenda_no: str) ->
                     ),
                 },
             )
-    title = t("complaint.timeline_title", agenda=agenda_no)
+    title = i18n.t("complaint.timeline_title", lang(), agenda=agenda_no)  # a workbook's title
     generated, language = generated_text(), lang()
     xlsx_button(
         lambda: tables.workbook(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -119,7 +120,7 @@ def letter_list(filters: Filters, as_of: dt.date) -> None:
 
 def _show_letters(frame: pd.DataFrame) -> None:
     shown = tables.with_status_names(frame, lang()).assign(
-        link=frame["agenda_no"].map(lambda a: f"pengaduan?agenda={a}")
+        link=frame["agenda_no"].map(lambda a: f"pengaduan?agenda={quote(str(a), safe='')}")
     )
     names = tables.labels(tables.LETTER_COLUMNS, lang())
     st.dataframe(

@@ -16,6 +16,7 @@ from dumas.importer.reading import sheet_names
 from dumas.importer.report import count_lines, outcome, reason
 from dumas.queries import lookups
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
+from dumas.ui.text import plain
 from dumas.ui.widgets import generated_text, xlsx_button
 
 _REPORT = "import_report"  # session key: (file digest, report) of the last preview or import
@@ -101,8 +102,8 @@ def show_report(report: ImportReport) -> None:
         box = st.warning if report.errors else st.info
     else:
         box = st.warning if report.errors else st.success
-    box(outcome(report, language))
-    st.markdown("\n".join(f"- {line}" for line in count_lines(report, language)))
+    box(outcome(report, language, quote=plain))
+    st.markdown("\n".join(f"- {line}" for line in count_lines(report, language, quote=plain)))
     if not report.errors:
         return
     table = pd.DataFrame(
@@ -165,7 +166,7 @@ def _merge(listed: dict[int, str]) -> None:
     except DomainError as error:
         state["merge_error"] = error
     else:
-        state["flash"] = t("merge.done", source=listed[source])
+        st.session_state["flash"] = t("merge.done", source=listed[source])
         for key in ("merge_source", "merge_target"):
             state.pop(key, None)  # the next merge starts from no choice again
 

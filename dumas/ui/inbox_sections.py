@@ -14,7 +14,8 @@ from dumas.permissions import User
 from dumas.queries import inbox, plan_history
 from dumas.queries.plan_history import InboxItem
 from dumas.ui.state import get_db, lang, t
-from dumas.ui.widgets import metric_row, plain
+from dumas.ui.text import plain
+from dumas.ui.widgets import metric_row
 from dumas.workflow import LateBy
 
 PLAN_PAGE = "pages/plans.py"
@@ -113,12 +114,14 @@ def _when(moment: dt.datetime) -> str:
 
 
 def late_text(late: LateBy) -> str:
-    """How late, in working days (or hours and minutes when less than a day)."""
+    """How late, in working days (or hours and minutes when less than a day); plain text,
+    for table cells too."""
+    language = lang()
     if late.working_days:
         key = "inbox.late_one_day" if late.working_days == 1 else "inbox.late_days"
-        return t(key, n=i18n.fmt_int(late.working_days, lang()))
+        return i18n.t(key, language, n=i18n.fmt_int(late.working_days, language))
     if late.minutes >= 60:
         hours, minutes = divmod(late.minutes, 60)
-        return t("inbox.late_hours", h=hours, m=minutes)
+        return i18n.t("inbox.late_hours", language, h=hours, m=minutes)
     key = "inbox.late_one_minute" if late.minutes == 1 else "inbox.late_minutes"
-    return t(key, n=i18n.fmt_int(late.minutes, lang()))
+    return i18n.t(key, language, n=i18n.fmt_int(late.minutes, language))

@@ -29,7 +29,7 @@ from dumas.settings import for_documents
 from dumas.ui.inbox_sections import late_text
 from dumas.ui.plan_sections import standard_text
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
-from dumas.ui.widgets import plain
+from dumas.ui.text import plain
 
 VIEWS = ("preparation", "coordination", "execution", "report", "history")
 FLASH, ERROR = "monitoring_flash", "monitoring_error"

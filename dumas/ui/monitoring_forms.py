@@ -19,7 +19,7 @@ from dumas.services import monitoring_records as records
 from dumas.ui import monitoring_money as money
 from dumas.ui.monitoring_detail import ERROR, Screen, day, document_button, is_stale, run
 from dumas.ui.state import actor, get_db, t, today
-from dumas.ui.widgets import plain
+from dumas.ui.text import plain
 
 DIRECT_DOCUMENTS = ("memo_deputi", "surat_tugas", "memo_keuangan")
 INDIRECT_DOCUMENTS = ("daftar_berkas", "surat_instansi")

@@ -155,4 +155,6 @@ def _describe(states: tuple[str, ...], levels: tuple[str, ...]) -> str:
         parts.append(
             f"{t('monitorings.filter_level')}: " + ", ".join(t(f"level.{v}") for v in levels)
         )
-    return t("export.filters", filters="; ".join(parts)) if parts else t("export.no_filters")
+    if not parts:
+        return i18n.t("export.no_filters", lang())
+    return i18n.t("export.filters", lang(), filters="; ".join(parts))  # plain text

@@ -20,7 +20,8 @@ from dumas.queries.plan_state import load, view
 from dumas.services import plans as service
 from dumas.ui.inbox_sections import late_text
 from dumas.ui.state import actor, get_db, lang, show_error, t
-from dumas.ui.widgets import metric_row, plain
+from dumas.ui.text import plain
+from dumas.ui.widgets import metric_row
 from dumas.workflow import Act, RowChoice, State
 
 
@@ -240,7 +241,7 @@ def _row_choices(plan: dict, matrix: pd.DataFrame, state: State) -> None:
         locus = row.province if isinstance(row.province, str) else i18n.MISSING
         level = t(f"level.{row.level}") if isinstance(row.level, str) else i18n.MISSING
         expander.segmented_control(
-            f"{row.position}. {row.agency} — {locus} ({level})",
+            plain(f"{row.position}. {row.agency} — {locus} ({level})"),
             options=[c.value for c in RowChoice],
             format_func=lambda c: t(f"row_choice.{c}"),
             default=RowChoice.APPROVE.value,
@@ -305,9 +306,9 @@ def checklist(plan: dict) -> None:
 
 
 def standard_text(standard: workflow.Standard) -> str:
-    """An SOP standard time in words: "1 hari kerja", "20 menit"."""
+    """An SOP standard time in words: "1 hari kerja", "20 menit" (plain text: table cells)."""
     key, number = workflow.standard_words(standard)
-    return t(key, n=number)
+    return i18n.t(key, lang(), n=number)
 
 
 def _when(value: object) -> str:
@@ -360,7 +361,7 @@ def _value(field: str | None, value: object, staff: dict[int, str]) -> str:
     if field == "team":
         return ", ".join(staff.get(int(v), str(v)) for v in value)
     if field == "letters":
-        return t("plans.n_letters", n=len(value))
+        return i18n.t("plans.n_letters", lang(), n=len(value))
     if field in ("schedule_from", "schedule_to"):
         return i18n.fmt_date(dt.date.fromisoformat(str(value)[:10]), lang(), "short")
     if field in ("persons", "days", "transport", "lodging", "allowance"):

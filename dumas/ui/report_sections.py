@@ -13,7 +13,8 @@ from dumas.queries import lookups
 from dumas.report_workbook import report_xlsx, table_xlsx
 from dumas.services import reports as final
 from dumas.ui.state import get_db, lang, t
-from dumas.ui.widgets import generated_text, plain, xlsx_button
+from dumas.ui.text import plain
+from dumas.ui.widgets import generated_text, xlsx_button
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -42,9 +43,10 @@ def load(period: periods.Period) -> tuple[dict, dict | None]:
     return {**data, "generated": generated_text()}, frozen
 
 
-def _final_line(frozen: dict) -> str:
+def _finalised(frozen: dict) -> dict[str, str]:
+    """Who finalised and when, the values of the "reports.final" line."""
     when = i18n.fmt_datetime(frozen["finalised_at"].astimezone(config.TIMEZONE), lang())
-    return t("reports.final", who=frozen["finalised_by"] or "?", when=when)
+    return {"who": frozen["finalised_by"] or "?", "when": when}
 
 
 def header(data: dict, frozen: dict | None) -> None:
@@ -54,7 +56,7 @@ def header(data: dict, frozen: dict | None) -> None:
     if frozen is None:
         st.info(t("reports.draft"), icon=":material/edit_note:")
     else:
-        st.success(_final_line(frozen), icon=":material/verified:")
+        st.success(t("reports.final", **_finalised(frozen)), icon=":material/verified:")
 
 
 def tables(report: dict, period: periods.Period) -> None:
@@ -93,7 +95,8 @@ def shown(data: dict, frozen: dict | None, period: periods.Period) -> dict:
     """The report as it goes out: the finalised figures and narrative once final, else
     today's figures with the saved narrative draft."""
     if frozen is not None:
-        return {**frozen, "finalised": _final_line(frozen)}
+        line = i18n.t("reports.final", lang(), **_finalised(frozen))  # plain: workbook, document
+        return {**frozen, "finalised": line}
     cur = get_db().cursor()
     try:
         saved = final.draft(cur, period)

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from dumas import config, tables
+from dumas import config, i18n, tables
 from dumas.errors import DomainError
 from dumas.queries import sbm
 from dumas.services import settings as service
@@ -177,7 +177,7 @@ def export(chosen: int, rates: Rates) -> None:
     frame = _table(rates).dropna(subset=list(MONEY), how="all")
     frame = frame.astype({name: "Int64" for name in MONEY})  # whole rupiah
     language, generated = lang(), generated_text()
-    title, note = t("sbm.export_title", year=chosen), t("sbm.export_note")
+    title, note = i18n.t("sbm.export_title", lang(), year=chosen), t("sbm.export_note")
     xlsx_button(
         lambda: tables.workbook(
             frame, SBM_COLUMNS, lang=language, title=title, filters_text=note,

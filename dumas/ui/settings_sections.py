@@ -129,7 +129,7 @@ def _save(shown: dict[str, str]) -> None:
     chosen = {name: state.get(_key(name)) or "" for name in shown}
     changed = {name: value for name, value in chosen.items() if value != shown[name]}
     if not changed:
-        state[_NOTE] = t("settings.unchanged")
+        st.session_state[_NOTE] = t("settings.unchanged")
         return
     seen = {name: shown[name] for name in changed}
     try:
@@ -146,7 +146,7 @@ def _save(shown: dict[str, str]) -> None:
         return
     for name in changed:
         state.pop(_key(name), None)  # drawn again from what was stored
-    state["flash"] = t("settings.saved", n=len(changed))
+    st.session_state["flash"] = t("settings.saved", n=len(changed))
 
 
 def _for_documents() -> dict[str, object]:

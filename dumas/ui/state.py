@@ -13,6 +13,7 @@ from dumas import config, i18n
 from dumas.db import Database, connect
 from dumas.errors import DomainError
 from dumas.permissions import User
+from dumas.ui.text import Markdown, plain
 
 
 def _cli_db() -> str | None:
@@ -29,7 +30,7 @@ def _database(path: str) -> Database:
     if config.demo_enabled() and _is_empty(database):
         from dumas import demo
 
-        with st.spinner(i18n.t("app.demo_loading", lang())):
+        with st.spinner(t("app.demo_loading")):
             demo.generate(database, config.demo_size(), today=today())
     return database
 
@@ -53,9 +54,12 @@ def lang() -> str:
     return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
-def t(key: str, **kwargs: Any) -> str:
-    """A catalogue message in the session's language."""
-    return i18n.t(key, lang(), **kwargs)
+def t(key: str, **kwargs: Any) -> Markdown:
+    """A catalogue message in the session's language, for the screen: the message is
+    Markdown, each value put into it shows literally (plain()). Text that leaves the screen
+    (exports, file names, table cells) takes i18n.t(key, lang(), ...) instead."""
+    values = {name: plain(value) for name, value in kwargs.items()}
+    return Markdown(i18n.t(key, lang(), **values))
 
 
 def today() -> dt.date:
@@ -83,7 +87,7 @@ def show_error(error: DomainError) -> None:
 def language_selector() -> None:
     """Sidebar choice of language, kept in the URL so it survives a reload."""
     st.sidebar.segmented_control(
-        i18n.t("language.label", lang()),
+        t("language.label"),
         options=list(i18n.LANGUAGES),
         format_func=lambda code: {"id": "Bahasa Indonesia", "en": "English"}[code],
         default=i18n.DEFAULT_LANGUAGE,

@@ -16,7 +16,6 @@ from dumas.queries import audit
 from dumas.services import users as service
 from dumas.ui.import_sections import flash
 from dumas.ui.state import actor, get_db, lang, show_error, t
-from dumas.ui.widgets import plain
 
 _NEW = ("new_user_username", "new_user_full_name", "new_user_password", "new_user_roles")
 _NEW_BIDANG = "new_user_bidang"
@@ -114,7 +113,7 @@ def create_user() -> None:
         return
     for key in (*_NEW, _NEW_BIDANG):
         st.session_state.pop(key, None)  # an empty form for the next user
-    _done(t("users.created", username=plain(username.strip().lower())))
+    _done(t("users.created", username=username.strip().lower()))
 
 
 def manage_user(frame: pd.DataFrame) -> None:
@@ -153,21 +152,22 @@ _ERROR, _WARNING = "manage_user_error", "manage_user_warning"
 Seen = tuple[int, int, str]  # the account's id, revision and user name as shown
 
 
-def _run(write: Callable[[], object], success: str) -> bool:
-    """In a callback: call the service, leave its outcome for the run that follows."""
+def _run(write: Callable[[], object], success: str, username: str) -> bool:
+    """In a callback: call the service, leave its outcome (the catalogue message `success`
+    about the account) for the run that follows."""
     try:
         write()
     except DomainError as error:
         st.session_state[_ERROR] = error
         return False
-    st.session_state["flash"] = success
+    st.session_state["flash"] = t(success, username=username)
     return True
 
 
 def _status(seen: Seen, active: bool) -> None:
     st.subheader(t("users.section_status"))
     state = "users.status_active" if active else "users.status_inactive"
-    st.markdown(t(state, username=plain(seen[2])))
+    st.markdown(t(state, username=seen[2]))
     label = t("users.disable" if active else "users.enable")
     st.button(label, key="manage_status", icon=":material/power_settings_new:",
               on_click=_set_active, args=(seen, not active))  # fmt: skip
@@ -176,7 +176,7 @@ def _status(seen: Seen, active: bool) -> None:
 def _set_active(seen: Seen, active: bool) -> None:
     user_id, revision, name = seen
     _run(lambda: service.set_active(get_db(), actor(), user_id, active, _now(), revision=revision),
-         t("users.enabled" if active else "users.disabled", username=plain(name)))  # fmt: skip
+         "users.enabled" if active else "users.disabled", name)  # fmt: skip
 
 
 def _password(seen: Seen) -> None:
@@ -203,7 +203,7 @@ def _reset_password(seen: Seen) -> None:
         st.session_state[_WARNING] = t("users.password_mismatch")
         return
     _run(lambda: service.reset_password(get_db(), actor(), user_id, first, revision=revision),
-         t("users.reset_done", username=plain(name)))  # fmt: skip
+         "users.reset_done", name)  # fmt: skip
 
 
 def _roles(seen: Seen, row: pd.Series) -> None:
@@ -223,7 +223,7 @@ def _assign_roles(seen: Seen) -> None:
         bidang = st.session_state.get(f"manage_bidang_{user_id}")
     _run(lambda: service.assign_roles(get_db(), actor(), user_id, chosen, bidang,
                                       revision=revision),
-         t("users.roles_saved", username=plain(name)))  # fmt: skip
+         "users.roles_saved", name)  # fmt: skip
 
 
 def _official(seen: Seen) -> None:
@@ -265,7 +265,7 @@ def _set_official(seen: Seen) -> None:
     values = {field: st.session_state.get(key) for field, key in keys.items()}
     saved = _run(lambda: service.set_official_details(get_db(), actor(), user_id,
                                                       revision=revision, **values),
-                 t("users.official_saved", username=plain(name)))  # fmt: skip
+                 "users.official_saved", name)  # fmt: skip
     if saved:
         for key in keys.values():
             st.session_state.pop(key, None)  # shown again as stored (the NIP without spaces)

@@ -90,7 +90,7 @@ def followup_filters() -> Filters:
 
 
 def describe(filters: Filters) -> str:
-    """The filters in words, for export title rows."""
+    """The filters in words, for export title rows (plain text)."""
     parts: list[str] = []
     if filters.date_from or filters.date_to:
         start = i18n.fmt_date(filters.date_from, lang(), "short")
@@ -112,13 +112,14 @@ def describe(filters: Filters) -> str:
     if filters.search.strip():
         parts.append(f"{t('filters.search')}: \u201c{filters.search.strip()}\u201d")
     if not parts:
-        return t("export.no_filters")
-    return t("export.filters", filters="; ".join(parts))
+        return i18n.t("export.no_filters", lang())
+    return i18n.t("export.filters", lang(), filters="; ".join(parts))
 
 
 def generated_text() -> str:
-    """The "generated at" line of exports, in the user's language."""
-    return t("export.generated", when=i18n.fmt_datetime(dt.datetime.now(TIMEZONE), lang()))
+    """The "generated at" line of exports, in the user's language (plain text)."""
+    now = i18n.fmt_datetime(dt.datetime.now(TIMEZONE), lang())
+    return i18n.t("export.generated", lang(), when=now)
 
 
 def xlsx_button(
@@ -141,8 +142,3 @@ def metric_row(items: list[tuple[str, ...]], widths: list[float] | None = None) 
     columns = st.columns(widths or len(items))
     for column, (label, value, *help_text) in zip(columns, items, strict=True):
         column.metric(label, value, border=True, height="stretch", help=next(iter(help_text), None))
-
-
-def plain(text: object) -> str:
-    """User text shown literally in markdown (no formatting, links or HTML)."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in str(text))
