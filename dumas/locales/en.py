@@ -102,8 +102,7 @@ MESSAGES: dict[str, str] = {
     "error.disable_self": "You cannot disable your own account.",
     "error.forbidden": "Your roles do not allow this action.",
     "error.keep_own_admin": "You cannot remove the Administrator role from your own account.",
-    "error.locked": "The account is locked after too many failed attempts; try again after {until}.",
-    "error.sign_in": "Wrong user name or password.",
+    "error.sign_in": "Wrong user name or password. After several failures, further attempts are refused for {minutes} minutes; ask an Administrator if needed.",
     "error.unknown_user": "User not found.",
     "error.username": "a user name has only letters, digits, dots, underscores, hyphens or @ (at most 100; an e-mail address will do).",
     "error.username_taken": "the user name {username} is taken.",
@@ -126,7 +125,6 @@ MESSAGES: dict[str, str] = {
     "setup.title": "First administrator",
     "signin.demo_password": "Every demo account uses the password: {password}",
     "signin.demo_title": "Demo accounts",
-    "signin.locked": "The account is locked for a while after too many failed attempts. Try again later or ask an Administrator.",
     "signin.sign_out": "Sign out",
     "signin.signed_out": "You have signed out.",
     "signin.submit": "Sign in",
@@ -1076,4 +1074,6 @@ MESSAGES: dict[str, str] = {
     "import.error.unknown_status": "Unknown response status: “{value}”. Use Dalam proses, Selesai, Bukan kewenangan, Tidak dapat ditindaklanjuti or Perlu klarifikasi.",
     "import.error.unreadable": "The file “{filename}” cannot be read. Make sure it is not damaged and not protected by a password.",
     "import.error.unsupported_file": "The file type of “{filename}” is not supported. Supported files: {types}.",
+    # issue 12: auth
+    "signin.cross_site": "Request refused: the sign-in and sign-out forms are accepted only from Dumas Monitor's own pages. Open Dumas Monitor and try again.",
 }

@@ -157,6 +157,7 @@ def reset_password(db: Database, actor: User, user_id: int, password: str) -> No
             " WHERE id = $id",
             {"h": password_hash, "id": user_id},
         )
+        auth.forget_failures(cur, old["username"])  # held from nowhere any more
         audit(
             cur,
             actor.username,

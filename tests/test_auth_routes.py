@@ -1,0 +1,238 @@
+"""The sign-in and sign-out routes over HTTP: cross-site posts, throttling by source, timing.
+
+An in-process client (tests/asgi_support.py) drives the very routes and middleware
+server.py mounts; its peer address is "testclient", so tests that need several sources
+name "testclient" a trusted proxy and send X-Forwarded-For, as a reverse proxy would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import time
+
+import pytest
+from starlette.applications import Starlette
+
+from dumas import auth, i18n
+from dumas.ui import routes, state
+from dumas.ui.auth_gate import COOKIE
+from tests.asgi_support import Client
+from tests.conftest import PASSWORD
+
+HOME = "http://testserver"
+OWNER_DESK = "10.20.30.40"
+ATTACKER = "203.0.113.9"
+
+
+@pytest.fixture
+def client(app_env) -> Client:
+    return Client(Starlette(routes=routes.ROUTES, middleware=routes.MIDDLEWARE))
+
+
+@pytest.fixture
+def behind_proxy(monkeypatch) -> None:
+    """The client's peer is a trusted reverse proxy: X-Forwarded-For names the client."""
+    monkeypatch.setenv("DUMAS_TRUSTED_PROXIES", "testclient")
+
+
+def _sign_in(client, name, password=PASSWORD, source=None, **headers):
+    """Post the sign-in form from the app's own page (unless headers say otherwise)."""
+    headers = {"origin": HOME, **headers}
+    if source:
+        headers["x-forwarded-for"] = source
+    form = {"username": name, "password": password}
+    return client.post("/auth/masuk", data=form, headers=headers)
+
+
+def _sessions(status: str = "open") -> int:
+    where = "ended_at IS NULL" if status == "open" else "ended_at IS NOT NULL"
+    cur = state.get_db().cursor()
+    return cur.execute(f"SELECT count(*) FROM user_session WHERE {where}").fetchall()[0][0]
+
+
+def _signed_in(response) -> bool:
+    return (
+        response.status_code == 303
+        and response.headers["location"] == "/"
+        and (COOKIE in response.headers.get("set-cookie", ""))
+    )
+
+
+def _refused(response) -> bool:
+    return response.status_code == 303 and response.headers["location"] == "/?masuk=gagal"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "https://evil.example"},
+        {"origin": "null"},  # a sandboxed frame or a data: page
+        {"origin": "http://testserver.evil.example"},
+        {"referer": "https://evil.example/form.html"},
+        {"origin": HOME, "sec-fetch-site": "cross-site"},
+        {"origin": HOME, "sec-fetch-site": "same-site"},  # a sibling subdomain
+        {},  # names no page at all
+    ],
+)
+def test_a_sign_in_posted_from_another_site_is_refused_and_signs_nobody_in(client, headers):
+    response = client.post(
+        "/auth/masuk", data={"username": "analis.uji", "password": PASSWORD}, headers=headers
+    )
+    assert response.status_code == 403
+    assert response.text == i18n.t("signin.cross_site")
+    assert "set-cookie" not in response.headers
+    assert _sessions() == 0
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": HOME},
+        {"referer": f"{HOME}/?masuk=gagal"},
+        {"origin": HOME, "sec-fetch-site": "same-origin"},
+    ],
+)
+def test_a_sign_in_from_the_apps_own_page_sets_a_strict_httponly_cookie(client, headers):
+    response = client.post(
+        "/auth/masuk", data={"username": "analis.uji", "password": PASSWORD}, headers=headers
+    )
+    assert _signed_in(response)
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
+    assert "Secure" not in cookie  # plain HTTP: a Secure cookie would never come back
+    assert _sessions() == 1
+
+
+def test_the_cookie_is_secure_over_https_or_behind_a_trusted_proxy_that_says_so(
+    client, monkeypatch
+):
+    def cookie(**headers) -> str:
+        response = _sign_in(client, "analis.uji", **headers)
+        assert _signed_in(response)
+        return response.headers["set-cookie"]
+
+    https = {"x-forwarded-proto": "https"}
+    assert "Secure" not in cookie(**https)  # anyone can write the header: not believed
+    monkeypatch.setenv("DUMAS_TRUSTED_PROXIES", "testclient")
+    assert "Secure" in cookie(**https)
+    assert "Secure" not in cookie()
+    monkeypatch.setenv("DUMAS_SECURE_COOKIE", "1")  # the deployment says so
+    assert "Secure" in cookie()
+    https_client = Client(client.app, base_url="https://testserver")
+    monkeypatch.delenv("DUMAS_SECURE_COOKIE")
+    monkeypatch.delenv("DUMAS_TRUSTED_PROXIES")
+    response = _sign_in(https_client, "analis.uji", origin="https://testserver")
+    assert "Secure" in response.headers["set-cookie"]  # served over HTTPS itself
+
+
+def _sign_out_form(client) -> tuple[str, str]:
+    """Sign in; the cookie's value and what the sign-out form carries."""
+    response = _sign_in(client, "asdep.uji")
+    value = client.cookies[COOKIE]
+    secret = auth.cookie_secret(state.get_db())
+    token = auth.token_from_cookie(value, secret)
+    assert _signed_in(response) and token
+    return value, auth.sign_out_key(token, secret)
+
+
+def test_a_sign_out_posted_from_another_site_is_refused_and_the_session_lives(client):
+    _, key = _sign_out_form(client)
+    response = client.post(
+        "/auth/keluar", data={"sesi": key}, headers={"origin": "https://evil.example"}
+    )
+    assert response.status_code == 403
+    assert _sessions() == 1
+
+
+def test_a_sign_out_without_the_cookie_ends_the_session_the_form_names(client):
+    _, key = _sign_out_form(client)
+    client.cookies.clear()  # the cookie is gone (cleared, expired), the page still open
+    response = client.post("/auth/keluar", data={"sesi": key}, headers={"origin": HOME})
+    assert (response.status_code, response.headers["location"]) == (303, "/?keluar=1")
+    assert (_sessions(), _sessions("ended")) == (0, 1)
+
+
+def test_a_sign_out_with_the_cookie_alone_still_ends_the_session(client):
+    _sign_out_form(client)
+    response = client.post("/auth/keluar", headers={"origin": HOME})
+    assert response.status_code == 303
+    assert COOKIE not in client.cookies  # and forgets the cookie
+    assert (_sessions(), _sessions("ended")) == (0, 1)
+
+
+@pytest.mark.usefixtures("behind_proxy")
+def test_an_attackers_failures_from_one_source_do_not_lock_the_owner_out_from_another(client):
+    assert _signed_in(_sign_in(client, "asdep.uji", source=OWNER_DESK))  # where they work
+    for _ in range(auth.MAX_FAILURES + 5):
+        assert _refused(_sign_in(client, "asdep.uji", "tebakan-saja", source=ATTACKER))
+    assert _refused(_sign_in(client, "asdep.uji", source=ATTACKER))  # even the right one
+    assert _refused(_sign_in(client, "asdep.uji", source="198.51.100.4"))  # locked elsewhere
+    assert _signed_in(_sign_in(client, "asdep.uji", source=OWNER_DESK))
+
+
+def test_x_forwarded_for_is_not_believed_from_a_client_that_is_not_a_trusted_proxy(client):
+    for _ in range(auth.MAX_FAILURES):  # spoofing a new address each time does not help
+        spoofed = f"198.51.100.{random.randint(1, 254)}"
+        assert _refused(_sign_in(client, "analis.uji", "tebakan-saja", source=spoofed))
+    assert _refused(_sign_in(client, "analis.uji", source=OWNER_DESK))
+    cur = state.get_db().cursor()
+    sources = cur.execute("SELECT DISTINCT source FROM sign_in_failure").fetchall()
+    assert sources == [("testclient",)]
+
+
+def test_every_response_carries_the_security_headers(client):
+    response = _sign_in(client, "analis.uji", "salah")
+    assert "frame-ancestors 'self'" in response.headers["content-security-policy"]
+    assert "camera=()" in response.headers["permissions-policy"]
+    assert response.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+ROUNDS = 7
+
+
+@pytest.mark.usefixtures("behind_proxy")
+def test_every_refusal_takes_the_same_time(client):
+    """Unknown name, wrong password, disabled, locked, throttled: medians within a margin.
+
+    Each round runs the five kinds in a shuffled order from fresh sources, so load from
+    other processes falls on all of them alike; the state each kind needs is restored
+    between requests, outside the timing.
+    """
+    db = state.get_db()
+    admin = auth.load_user(db.cursor(), 1)
+    from dumas.services import users
+
+    bpp = auth.sign_in(db, "bpp.uji", PASSWORD, dt.datetime.now(dt.UTC))[0]
+    users.set_active(db, admin, bpp.id, False, dt.datetime.now(dt.UTC))
+    for i in range(auth.MAX_SOURCE_FAILURES):
+        assert _refused(_sign_in(client, f"nama.{i}", "tebakan", source="192.0.2.1"))
+    kinds = {
+        "unknown name": ("tidak.ada", PASSWORD, None),
+        "wrong password": ("deputi.uji", "salah-sekali", None),
+        "disabled": ("bpp.uji", PASSWORD, None),
+        "locked": ("asdep.uji", PASSWORD, dt.datetime(2100, 1, 1, tzinfo=dt.UTC)),
+        "throttled source": ("kabid.uji", PASSWORD, "192.0.2.1"),
+    }
+    times: dict[str, list[float]] = {kind: [] for kind in kinds}
+    _sign_in(client, "tidak.ada", source="198.18.0.1")  # warm up the route
+    for round_no in range(ROUNDS):
+        order = list(kinds)
+        random.shuffle(order)
+        for n, kind in enumerate(order):
+            name, password, extra = kinds[kind]
+            with db.transaction() as cur:  # reset what earlier rounds counted
+                cur.execute(
+                    "UPDATE app_user SET failed_attempts = 0, locked_until = $l"
+                    " WHERE username = $u",
+                    {"l": extra if kind == "locked" else None, "u": name},
+                )
+            source = extra if kind == "throttled source" else f"198.18.{round_no}.{n + 1}"
+            start = time.perf_counter()
+            response = _sign_in(client, name, password, source=source)
+            times[kind].append(time.perf_counter() - start)
+            assert _refused(response), kind
+    medians = {kind: statistics.median(values) for kind, values in times.items()}
+    fastest, slowest = min(medians.values()), max(medians.values())
+    assert slowest - fastest <= 0.25 * fastest + 0.010, medians
