@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.parse
+import urllib.request
 from urllib.parse import quote
 
 import openpyxl
@@ -189,3 +191,28 @@ def test_a_form_on_another_site_cannot_sign_the_browser_in(server, browser):
     settle(page)
     page.locator("input[name='password']").wait_for()  # the sign-in form: still signed out
     context.close()
+
+
+def test_x_forwarded_for_from_a_client_is_not_believed_by_the_real_server(server):
+    """Started as `make run` starts it. Were the header believed, the last sign-in would
+    come from a familiar address with no failures of its own, and succeed."""
+
+    def post(password: str, claimed: str) -> str:
+        form = urllib.parse.urlencode({"username": "ppk", "password": password}).encode()
+        headers = {"Origin": server, "X-Forwarded-For": claimed}
+        request = urllib.request.Request(f"{server}/auth/masuk", data=form, headers=headers)
+        with urllib.request.build_opener(_NoRedirect).open(request) as response:
+            return response.headers["location"]
+
+    assert post(DEMO_PASSWORD, "198.51.100.7") == "/"
+    for i in range(5):
+        assert post("tebakan-saja", f"203.0.113.{i + 1}") == "/?masuk=gagal"
+    assert post(DEMO_PASSWORD, "198.51.100.7") == "/?masuk=gagal"  # all from 127.0.0.1
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+    def http_error_303(self, request, response, code, message, headers):
+        return response
