@@ -3,10 +3,11 @@
 The throttle (README "Accounts and sign-in"), counted over the last lock_time():
 - MAX_FAILURES failures for one name from one source refuse that name from that source;
 - MAX_SOURCE_FAILURES failures from one source, whatever the names, refuse that source;
-- MAX_FAILURES failures for one account from anywhere lock it (locked_until), but only
-  for sources it has not signed in from in the last FAMILIAR_FOR: its owner still signs in
-  from where they usually do. A familiar source is held by the first rule only.
-Refused attempts count too, so a source that keeps trying stays refused.
+- MAX_FAILURES failures for one name from anywhere lock it, but only for sources it has
+  not signed in from in the last FAMILIAR_FOR: its owner still signs in from where they
+  usually do. A familiar source is held by the first rule only.
+All three count the rows of sign_in_failure; app_user.locked_until only shows the lock to
+the Administrator. Refused attempts count too: a source that keeps trying stays refused.
 """
 
 from __future__ import annotations
@@ -145,9 +146,11 @@ def _begin(db: Database, name: str, source: str, now: dt.datetime) -> _Attempt:
     """Record the attempt as a failure first (undone on success), so parallel tries count."""
     with db.transaction() as cur:
         cur.execute("DELETE FROM sign_in_failure WHERE failed_at <= $t", {"t": now - lock_time()})
-        pair, from_source = cur.execute(
-            "SELECT count(*) FILTER (WHERE username = $u), count(*)"
-            "  FROM sign_in_failure WHERE source = $s",
+        pair, from_source, for_name = cur.execute(
+            "SELECT count(*) FILTER (WHERE username = $u AND source = $s),"
+            "       count(*) FILTER (WHERE source = $s),"
+            "       count(*) FILTER (WHERE username = $u)"
+            "  FROM sign_in_failure WHERE username = $u OR source = $s",
             {"u": name, "s": source},
         ).fetchall()[0]
         cur.execute(
@@ -155,43 +158,49 @@ def _begin(db: Database, name: str, source: str, now: dt.datetime) -> _Attempt:
             {"u": name, "s": source, "now": now},
         )
         found = cur.execute(
-            "SELECT id, password_hash, is_active, locked_until FROM app_user WHERE username = $u",
-            {"u": name},
+            "SELECT id, password_hash, is_active FROM app_user WHERE username = $u", {"u": name}
         ).fetchall()
-        uid, stored, active, locked_until = found[0] if found else (None, _DUMMY_HASH, False, None)
+        uid, stored, active = found[0] if found else (None, _DUMMY_HASH, False)
         familiar = cur.execute(
             "SELECT count(*) FROM user_session"
             " WHERE user_id = $id AND source = $s AND created_at > $since",
             {"id": uid, "s": source, "since": now - FAMILIAR_FOR},
         ).fetchall()[0][0]
-    locked = locked_until is not None and locked_until > now
     throttled = pair >= MAX_FAILURES or (
-        not familiar and (locked or from_source >= MAX_SOURCE_FAILURES)
+        not familiar and (for_name >= MAX_FAILURES or from_source >= MAX_SOURCE_FAILURES)
     )
     return _Attempt(name, source, uid, stored, bool(active), throttled)
 
 
 def _refuse(db: Database, attempt: _Attempt, now: dt.datetime) -> None:
-    """Count a failure against the account (the MAX_FAILURES-th locks it) and audit it.
+    """Count the failure (recorded in _begin) on the account's lock, and audit it.
 
     An unknown name is audited too (same work, and the Administrator sees names being
     guessed); a throttled attempt is not, so a source that keeps trying cannot flood the log.
     """
     with db.transaction() as cur:
-        failures = cur.execute(
-            "UPDATE app_user SET failed_attempts = failed_attempts + 1"
-            " WHERE username = $u RETURNING failed_attempts",
-            {"u": attempt.name},
-        ).fetchall()
-        locked = now + lock_time() if failures and failures[0][0] >= MAX_FAILURES else None
-        if locked is not None:
-            cur.execute(
-                "UPDATE app_user SET failed_attempts = 0, locked_until = $l WHERE id = $id",
-                {"l": locked, "id": attempt.uid},
-            )
+        locked = _show_lock(cur, attempt)
         if not attempt.throttled:
             new = {"locked_until": locked, "source": attempt.source}
             _audit(cur, attempt, "auth.failed", new)
+
+
+def _show_lock(cur: duckdb.DuckDBPyConnection, attempt: _Attempt) -> dt.datetime | None:
+    """Until when the name's failures lock it for unfamiliar sources (None: they do not).
+
+    That is the MAX_FAILURES-th latest failure plus lock_time(); kept on the account as
+    locked_until for the Administrator's list of users.
+    """
+    held_from = cur.execute(
+        "SELECT failed_at FROM sign_in_failure WHERE username = $u"
+        " ORDER BY failed_at DESC LIMIT 1 OFFSET $n",
+        {"u": attempt.name, "n": MAX_FAILURES - 1},
+    ).fetchall()
+    locked = held_from[0][0] + lock_time() if held_from else None
+    cur.execute(
+        "UPDATE app_user SET locked_until = $l WHERE id = $id", {"l": locked, "id": attempt.uid}
+    )
+    return locked
 
 
 def _audit(cur: duckdb.DuckDBPyConnection, attempt: _Attempt, action: str, new: dict) -> None:
@@ -215,9 +224,7 @@ def _open_session(db: Database, attempt: _Attempt, now: dt.datetime) -> tuple[Us
             "DELETE FROM sign_in_failure WHERE username = $u AND source = $s",
             {"u": attempt.name, "s": attempt.source},
         )
-        cur.execute(  # a lock caused from elsewhere stays for the other sources
-            "UPDATE app_user SET failed_attempts = 0 WHERE id = $id", {"id": attempt.uid}
-        )
+        _show_lock(cur, attempt)  # failures from elsewhere may still lock it there
         cur.execute(
             "INSERT INTO user_session"
             " (token_hash, user_id, created_at, last_seen, expires_at, ended_at, source)"

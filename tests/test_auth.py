@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -100,6 +101,17 @@ def test_one_source_guessing_many_names_is_refused_for_names_it_does_not_usually
     _refused(db, "analis.uji", PASSWORD, NOW, ATTACKER)  # never signed in from there
     assert auth.sign_in(db, "analis.uji", PASSWORD, NOW, OWNER_DESK)[0].username == "analis.uji"
     assert auth.sign_in(db, "kabid.uji", PASSWORD, NOW, ATTACKER)[0].username == "kabid.uji"
+
+
+def test_parallel_guesses_count_before_they_are_checked(db):
+    for i in range(auth.MAX_FAILURES - 1):
+        _refused(db, "asdep.uji", "tebakan", NOW, f"198.51.100.{i}")
+    guesses = [f"tebakan-{i}" for i in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:  # all at once, from eight places
+        list(pool.map(lambda i: _refused(db, "asdep.uji", guesses[i], NOW, f"203.0.113.{i}"),
+                      range(8)))  # fmt: skip
+    judged = _audited(db, "auth.failed")  # a held attempt is refused unjudged, unaudited
+    assert len(judged) == auth.MAX_FAILURES  # one of the eight was judged, not eight
 
 
 def test_a_familiar_source_is_still_held_after_five_failures_for_that_name(db):

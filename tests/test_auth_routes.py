@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import statistics
 import time
 
 import pytest
 from starlette.applications import Starlette
+from streamlit.testing.v1 import AppTest
 
 from dumas import auth, i18n
+from dumas.config import ROOT
+from dumas.permissions import Role
+from dumas.services import users
 from dumas.ui import routes, state
 from dumas.ui.auth_gate import COOKIE
 from tests.asgi_support import Client
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, signed_in_app
 
 HOME = "http://testserver"
 OWNER_DESK = "10.20.30.40"
@@ -162,6 +167,28 @@ def test_a_sign_out_with_the_cookie_alone_still_ends_the_session(client):
     assert (_sessions(), _sessions("ended")) == (0, 1)
 
 
+def test_the_sign_out_form_of_a_page_ends_its_session_without_the_cookie(client):
+    at = signed_in_app(Role.ASDEP).run()  # the token is kept in the session, no cookie
+    [form] = [html.proto.body for html in at.get("html") if "/auth/keluar" in html.proto.body]
+    key = re.search(r'name="sesi" value="([^"]+)"', form).group(1)
+    assert _sessions() == 1
+    response = client.post("/auth/keluar", data={"sesi": key}, headers={"origin": HOME})
+    assert response.headers["location"] == "/?keluar=1"
+    assert _sessions() == 0
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    again.session_state["session_token"] = at.session_state["session_token"]
+    assert again.run().title[0].value == "Masuk"  # that browser's next run is signed out
+
+
+@pytest.mark.parametrize("outcome", ["gagal", "terkunci"])
+def test_the_sign_in_page_says_the_same_whatever_the_refusal(app_env, outcome):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["masuk"] = outcome
+    at.run()
+    shown = [error.value for error in at.error]
+    assert shown == ([i18n.t("error.sign_in", minutes=15)] if outcome == "gagal" else [])
+
+
 @pytest.mark.usefixtures("behind_proxy")
 def test_an_attackers_failures_from_one_source_do_not_lock_the_owner_out_from_another(client):
     assert _signed_in(_sign_in(client, "asdep.uji", source=OWNER_DESK))  # where they work
@@ -196,41 +223,32 @@ ROUNDS = 7
 def test_every_refusal_takes_the_same_time(client):
     """Unknown name, wrong password, disabled, locked, throttled: medians within a margin.
 
-    Each round runs the five kinds in a shuffled order from fresh sources, so load from
-    other processes falls on all of them alike; the state each kind needs is restored
-    between requests, outside the timing.
+    Each round runs the five kinds in a shuffled order, each from a new source, so load
+    from other processes falls on all of them alike. Two accounts take turns where a kind
+    must not turn into another (a sixth wrong password would lock the account).
     """
-    db = state.get_db()
+    db, now = state.get_db(), dt.datetime.now(dt.UTC)
     admin = auth.load_user(db.cursor(), 1)
-    from dumas.services import users
-
-    bpp = auth.sign_in(db, "bpp.uji", PASSWORD, dt.datetime.now(dt.UTC))[0]
-    users.set_active(db, admin, bpp.id, False, dt.datetime.now(dt.UTC))
-    for i in range(auth.MAX_SOURCE_FAILURES):
+    for name in ("bpp.uji", "ppk.uji"):
+        users.set_active(db, admin, auth.sign_in(db, name, PASSWORD, now)[0].id, False, now)
+    for _ in range(auth.MAX_FAILURES):  # someone elsewhere locks the Asdep's account
+        assert _refused(_sign_in(client, "asdep.uji", "tebakan", source="192.0.2.200"))
+    for i in range(auth.MAX_SOURCE_FAILURES):  # one source guesses names
         assert _refused(_sign_in(client, f"nama.{i}", "tebakan", source="192.0.2.1"))
     kinds = {
-        "unknown name": ("tidak.ada", PASSWORD, None),
-        "wrong password": ("deputi.uji", "salah-sekali", None),
-        "disabled": ("bpp.uji", PASSWORD, None),
-        "locked": ("asdep.uji", PASSWORD, dt.datetime(2100, 1, 1, tzinfo=dt.UTC)),
-        "throttled source": ("kabid.uji", PASSWORD, "192.0.2.1"),
+        "unknown name": lambda r: (f"tidak.ada.{r}", PASSWORD, None),
+        "wrong password": lambda r: (("deputi.uji", "kasubbid.uji")[r % 2], "salah", None),
+        "disabled": lambda r: (("bpp.uji", "ppk.uji")[r % 2], PASSWORD, None),
+        "locked": lambda r: ("asdep.uji", PASSWORD, None),
+        "throttled source": lambda r: ("kabid.uji", PASSWORD, "192.0.2.1"),
     }
     times: dict[str, list[float]] = {kind: [] for kind in kinds}
     _sign_in(client, "tidak.ada", source="198.18.0.1")  # warm up the route
-    for round_no in range(ROUNDS):
-        order = list(kinds)
-        random.shuffle(order)
-        for n, kind in enumerate(order):
-            name, password, extra = kinds[kind]
-            with db.transaction() as cur:  # reset what earlier rounds counted
-                cur.execute(
-                    "UPDATE app_user SET failed_attempts = 0, locked_until = $l"
-                    " WHERE username = $u",
-                    {"l": extra if kind == "locked" else None, "u": name},
-                )
-            source = extra if kind == "throttled source" else f"198.18.{round_no}.{n + 1}"
+    for r in range(ROUNDS):
+        for n, kind in enumerate(random.sample(list(kinds), len(kinds))):
+            name, password, source = kinds[kind](r)
             start = time.perf_counter()
-            response = _sign_in(client, name, password, source=source)
+            response = _sign_in(client, name, password, source=source or f"198.18.{r}.{n + 1}")
             times[kind].append(time.perf_counter() - start)
             assert _refused(response), kind
     medians = {kind: statistics.median(values) for kind, values in times.items()}
