@@ -52,6 +52,11 @@ def lock_time() -> dt.timedelta:
     return _minutes("DUMAS_LOCK_MINUTES", 15)
 
 
+def lock_minutes() -> int:
+    """lock_time() in whole minutes, as the refusal message says it."""
+    return int(lock_time().total_seconds() // 60)
+
+
 def idle_time() -> dt.timedelta:
     """A session not used for this long has to sign in again."""
     return _minutes("DUMAS_IDLE_MINUTES", 30)
@@ -139,7 +144,7 @@ def sign_in(
     if correct and attempt.active and not attempt.throttled:
         return _open_session(db, attempt, now)
     _refuse(db, attempt, now)
-    raise SignInRefused(Message("error.sign_in", {"minutes": _whole_minutes(lock_time())}))
+    raise SignInRefused(Message("error.sign_in", {"minutes": lock_minutes()}))
 
 
 def _begin(db: Database, name: str, source: str, now: dt.datetime) -> _Attempt:
@@ -211,10 +216,6 @@ def _audit(cur: duckdb.DuckDBPyConnection, attempt: _Attempt, action: str, new: 
 def forget_failures(cur: duckdb.DuckDBPyConnection, username: str) -> None:
     """Forget the recorded failures of this name (a password reset by an Administrator)."""
     cur.execute("DELETE FROM sign_in_failure WHERE username = $u", {"u": username})
-
-
-def _whole_minutes(span: dt.timedelta) -> int:
-    return int(span.total_seconds() // 60)
 
 
 def _open_session(db: Database, attempt: _Attempt, now: dt.datetime) -> tuple[User, str]:

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from dumas.auth import lock_time
+from dumas.auth import lock_minutes
 from dumas.errors import DomainError
 from dumas.permissions import Role, User
 from dumas.queries import lookups
@@ -58,8 +58,7 @@ def single_sign_on() -> None:
 def sign_in_feedback() -> None:
     """What the last attempt said (carried back in the URL by the sign-in route)."""
     if st.query_params.get("masuk") == "gagal":  # one answer for every refusal
-        minutes = int(lock_time().total_seconds() // 60)
-        st.error(t("error.sign_in", minutes=minutes), icon=":material/lock:")
+        st.error(t("error.sign_in", minutes=lock_minutes()), icon=":material/lock:")
     elif st.query_params.get("keluar"):
         st.info(t("signin.signed_out"))
 
