@@ -21,8 +21,10 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "Chromium is missing: run 'sudo apt-get install chromium' and retry."; exit 1; fi
 
+# FORWARDED_ALLOW_IPS= : uvicorn must not believe X-Forwarded-For by itself (it would from
+# 127.0.0.1); DUMAS_TRUSTED_PROXIES decides (README "Configuration").
 run: $(STAMP)
-	$(VENV)/bin/streamlit run server.py --server.port=$(PORT)
+	FORWARDED_ALLOW_IPS= $(VENV)/bin/streamlit run server.py --server.port=$(PORT)
 
 test: $(STAMP) chromium
 	$(VENV)/bin/ruff check .

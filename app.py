@@ -6,6 +6,8 @@ permission table allows the user's roles; a page not offered cannot be opened by
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dumas.ui.account_sections import demo_banner, user_box
@@ -13,7 +15,10 @@ from dumas.ui.auth_gate import current_user
 from dumas.ui.navigation import pages_for
 from dumas.ui.state import get_db, language_selector, t
 
-st.set_page_config(page_title="Dumas Monitor", page_icon=":material/fact_check:", layout="wide")
+# Our own tab icon: a ":material/...:" one is fetched from Google's font servers, which the
+# Content-Security-Policy (dumas/ui/http_security.py) does not allow.
+ICON = Path(__file__).parent / "dumas" / "ui" / "favicon.svg"
+st.set_page_config(page_title="Dumas Monitor", page_icon=str(ICON), layout="wide")
 language_selector()
 get_db()  # creates, migrates and (first start) fills the database before any page
 demo_banner()

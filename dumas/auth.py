@@ -1,4 +1,14 @@
-"""Passwords (scrypt), sign-in with lockout, and browser sessions with idle expiry."""
+"""Passwords (scrypt), sign-in with throttling, and browser sessions with idle expiry.
+
+The throttle (README "Accounts and sign-in"), counted over the last lock_time():
+- MAX_FAILURES failures for one name from one source refuse that name from that source;
+- MAX_SOURCE_FAILURES failures from one source, whatever the names, refuse that source;
+- MAX_FAILURES failures for one name from anywhere lock it, but only for sources it has
+  not signed in from in the last FAMILIAR_FOR: its owner still signs in from where they
+  usually do. A familiar source is held by the first rule only.
+All three count the rows of sign_in_failure; app_user.locked_until only shows the lock to
+the Administrator. Refused attempts count too: a source that keeps trying stays refused.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +16,10 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
+from dataclasses import dataclass
 
 import duckdb
 
@@ -17,12 +29,18 @@ from dumas.permissions import Role, User
 from dumas.services.common import audit
 
 MIN_PASSWORD = 10
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per name from one source; per account from unfamiliar sources
+MAX_SOURCE_FAILURES = 20  # per source, whatever the names (guessing names, spraying)
+FAMILIAR_FOR = dt.timedelta(days=90)
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # 16 MiB per hash: memory-hard, ~50 ms
+# What an unknown name is checked against: same parameters, random digest, never matches.
+_DUMMY_HASH = "scrypt${}${}${}".format(
+    _SCRYPT["n"], *(base64.b64encode(os.urandom(size)).decode() for size in (16, 64))
+)
 
 
 class SignInRefused(ValidationError):
-    """Wrong name or password (never says which), or a locked account."""
+    """Any refusal: never says whether the name, the password, the account or the source."""
 
 
 def _minutes(name: str, default: int) -> dt.timedelta:
@@ -30,8 +48,13 @@ def _minutes(name: str, default: int) -> dt.timedelta:
 
 
 def lock_time() -> dt.timedelta:
-    """How long an account stays locked after MAX_FAILURES wrong passwords."""
+    """How long failures are counted, and an account stays locked after MAX_FAILURES."""
     return _minutes("DUMAS_LOCK_MINUTES", 15)
+
+
+def lock_minutes() -> int:
+    """lock_time() in whole minutes, as the refusal message says it."""
+    return int(lock_time().total_seconds() // 60)
 
 
 def idle_time() -> dt.timedelta:
@@ -84,57 +107,139 @@ def load_user(cur: duckdb.DuckDBPyConnection, user_id: int) -> User | None:
     return User(uid, username, full_name, frozenset(Role(r[0]) for r in roles.fetchall()), bidang)
 
 
-def sign_in(db: Database, username: str, password: str, now: dt.datetime) -> tuple[User, str]:
-    """Check the password; return the user and a new session token (for the cookie)."""
-    name = (username or "").strip().lower()[:100]
+def source_key(address: str | None) -> str:
+    """The source a sign-in is counted under: the address, an IPv6 address by its /64."""
+    text = (address or "").strip()[:64] or "unknown"
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return text
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))  # one host has a whole /64
+    return str(ip)
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    name: str
+    source: str
+    uid: int | None
+    stored: str  # the account's hash, or a dummy one: every attempt costs one scrypt
+    active: bool  # an account, and not disabled
+    throttled: bool  # a rule of the throttle refuses this name from this source
+
+
+def sign_in(
+    db: Database, username: str, password: str, now: dt.datetime, source: str = ""
+) -> tuple[User, str]:
+    """Check the password; return the user and a new session token (for the cookie).
+
+    Every refusal (unknown name, wrong password, disabled, locked, throttled) raises the
+    same message after the same work: one scrypt, one recorded failure.
+    """
+    attempt = _begin(db, (username or "").strip().lower()[:100], source_key(source), now)
+    correct = verify_password(attempt.stored, password or "")
+    if correct and attempt.active and not attempt.throttled:
+        return _open_session(db, attempt, now)
+    _refuse(db, attempt, now)
+    raise SignInRefused(Message("error.sign_in", {"minutes": lock_minutes()}))
+
+
+def _begin(db: Database, name: str, source: str, now: dt.datetime) -> _Attempt:
+    """Record the attempt as a failure first (undone on success), so parallel tries count."""
     with db.transaction() as cur:
+        cur.execute("DELETE FROM sign_in_failure WHERE failed_at <= $t", {"t": now - lock_time()})
+        pair, from_source, for_name = cur.execute(
+            "SELECT count(*) FILTER (WHERE username = $u AND source = $s),"
+            "       count(*) FILTER (WHERE source = $s),"
+            "       count(*) FILTER (WHERE username = $u)"
+            "  FROM sign_in_failure WHERE username = $u OR source = $s",
+            {"u": name, "s": source},
+        ).fetchall()[0]
+        cur.execute(
+            "INSERT INTO sign_in_failure VALUES ($u, $s, $now)",
+            {"u": name, "s": source, "now": now},
+        )
         found = cur.execute(
-            "SELECT id, password_hash, is_active, failed_attempts, locked_until FROM app_user"
-            " WHERE username = $u",
-            {"u": name},
+            "SELECT id, password_hash, is_active FROM app_user WHERE username = $u", {"u": name}
         ).fetchall()
-        if not found:
-            hash_password(password or "")  # same work as a real check: no timing oracle
-            raise SignInRefused(Message("error.sign_in"))
-        uid, stored, active, failures, locked_until = found[0]
-        if locked_until is not None and locked_until > now:
-            raise SignInRefused(Message("error.locked", {"until": locked_until}))
-        if not active or not verify_password(stored, password or ""):
-            _record_failure(cur, uid, name, failures, now)
-            return_error = Message("error.sign_in")
-        else:
-            return_error = None
-    if return_error is not None:
-        raise SignInRefused(return_error)
-    return _open_session(db, uid, name, now)
-
-
-def _record_failure(
-    cur: duckdb.DuckDBPyConnection, uid: int, name: str, failures: int, now: dt.datetime
-) -> None:
-    """Count a failure; the MAX_FAILURES-th locks the account for lock_time()."""
-    failures += 1
-    locked = now + lock_time() if failures >= MAX_FAILURES else None
-    cur.execute(
-        "UPDATE app_user SET failed_attempts = $f, locked_until = $l WHERE id = $id",
-        {"f": 0 if locked else failures, "l": locked, "id": uid},
+        uid, stored, active = found[0] if found else (None, _DUMMY_HASH, False)
+        familiar = cur.execute(
+            "SELECT count(*) FROM user_session"
+            " WHERE user_id = $id AND source = $s AND created_at > $since",
+            {"id": uid, "s": source, "since": now - FAMILIAR_FOR},
+        ).fetchall()[0][0]
+    throttled = pair >= MAX_FAILURES or (
+        not familiar and (for_name >= MAX_FAILURES or from_source >= MAX_SOURCE_FAILURES)
     )
-    audit(cur, name, "auth.failed", "app_user", uid, None, {"locked_until": locked})
+    return _Attempt(name, source, uid, stored, bool(active), throttled)
 
 
-def _open_session(db: Database, uid: int, name: str, now: dt.datetime) -> tuple[User, str]:
+def _refuse(db: Database, attempt: _Attempt, now: dt.datetime) -> None:
+    """Count the failure (recorded in _begin) on the account's lock, and audit it.
+
+    An unknown name is audited too (same work, and the Administrator sees names being
+    guessed); a throttled attempt is not, so a source that keeps trying cannot flood the log.
+    """
+    with db.transaction() as cur:
+        locked = _show_lock(cur, attempt)
+        if not attempt.throttled:
+            new = {"locked_until": locked, "source": attempt.source}
+            _audit(cur, attempt, "auth.failed", new)
+
+
+def _show_lock(cur: duckdb.DuckDBPyConnection, attempt: _Attempt) -> dt.datetime | None:
+    """Until when the name's failures lock it for unfamiliar sources (None: they do not).
+
+    That is the MAX_FAILURES-th latest failure plus lock_time(); kept on the account as
+    locked_until for the Administrator's list of users.
+    """
+    held_from = cur.execute(
+        "SELECT failed_at FROM sign_in_failure WHERE username = $u"
+        " ORDER BY failed_at DESC LIMIT 1 OFFSET $n",
+        {"u": attempt.name, "n": MAX_FAILURES - 1},
+    ).fetchall()
+    locked = held_from[0][0] + lock_time() if held_from else None
+    cur.execute(
+        "UPDATE app_user SET locked_until = $l WHERE id = $id", {"l": locked, "id": attempt.uid}
+    )
+    return locked
+
+
+def _audit(cur: duckdb.DuckDBPyConnection, attempt: _Attempt, action: str, new: dict) -> None:
+    """A sign-in event changes no figure: it leaves the cached pages alone."""
+    audit(cur, attempt.name, action, "app_user", attempt.uid, None, new, data_changed=False)
+
+
+def forget_failures(cur: duckdb.DuckDBPyConnection, username: str) -> None:
+    """Forget the recorded failures of this name (a password reset by an Administrator)."""
+    cur.execute("DELETE FROM sign_in_failure WHERE username = $u", {"u": username})
+
+
+def _open_session(db: Database, attempt: _Attempt, now: dt.datetime) -> tuple[User, str]:
     token = secrets.token_urlsafe(32)
     with db.transaction() as cur:
-        cur.execute(
-            "UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = $id",
-            {"id": uid},
+        cur.execute(  # this source's failures for this name, this attempt's too
+            "DELETE FROM sign_in_failure WHERE username = $u AND source = $s",
+            {"u": attempt.name, "s": attempt.source},
         )
+        _show_lock(cur, attempt)  # failures from elsewhere may still lock it there
         cur.execute(
-            "INSERT INTO user_session VALUES ($h, $u, $now, $now, $exp, NULL)",
-            {"h": _digest(token), "u": uid, "now": now, "exp": now + session_lifetime()},
+            "INSERT INTO user_session"
+            " (token_hash, user_id, created_at, last_seen, expires_at, ended_at, source)"
+            " VALUES ($h, $u, $now, $now, $exp, NULL, $s)",
+            {
+                "h": _digest(token),
+                "u": attempt.uid,
+                "now": now,
+                "exp": now + session_lifetime(),
+                "s": attempt.source,
+            },
         )
-        audit(cur, name, "auth.sign_in", "app_user", uid, None, None)
-        user = load_user(cur, uid)
+        _audit(cur, attempt, "auth.sign_in", {"source": attempt.source})
+        user = load_user(cur, attempt.uid)
     return user, token
 
 
@@ -163,20 +268,41 @@ def session_user(db: Database, token: str | None, now: dt.datetime) -> User | No
     return user
 
 
-def sign_out(db: Database, token: str | None, now: dt.datetime) -> None:
-    """End the session of this browser."""
-    if not token:
-        return
+def sign_out(
+    db: Database, token: str | None, now: dt.datetime, key: str | None = None, secret: bytes = b""
+) -> None:
+    """End this browser's session: the cookie's token, and the session the form's key names."""
+    digests = [_digest(token)] if token else []
+    if key and key.count(".") == 1:
+        digest, signature = key.split(".")
+        if hmac.compare_digest(signature, _sign(secret, "sign-out:" + digest)):
+            digests.append(digest)
     with db.transaction() as cur:
-        cur.execute(
-            "UPDATE user_session SET ended_at = $now WHERE token_hash = $h AND ended_at IS NULL",
-            {"now": now, "h": _digest(token)},
-        )
+        for digest in digests:
+            cur.execute(
+                "UPDATE user_session SET ended_at = $now"
+                " WHERE token_hash = $h AND ended_at IS NULL",
+                {"now": now, "h": digest},
+            )
+
+
+def sign_out_key(token: str, secret: bytes) -> str:
+    """What the sign-out form carries: it names the session to end, and cannot sign in.
+
+    The session's stored digest (one-way from the token) with a signature of its own kind,
+    so it is neither a token nor a cookie, and nobody without the key can make one.
+    """
+    digest = _digest(token)
+    return f"{digest}.{_sign(secret, 'sign-out:' + digest)}"
+
+
+def _sign(secret: bytes, text: str) -> str:
+    return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
 
 
 def cookie_value(token: str, secret: bytes) -> str:
     """token.signature: a cookie whose tampering is caught before any lookup."""
-    return f"{token}.{hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()}"
+    return f"{token}.{_sign(secret, token)}"
 
 
 def token_from_cookie(value: str | None, secret: bytes) -> str | None:
@@ -184,8 +310,7 @@ def token_from_cookie(value: str | None, secret: bytes) -> str | None:
     if not value or value.count(".") != 1:
         return None
     token, signature = value.split(".")
-    expected = hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()
-    return token if hmac.compare_digest(signature, expected) else None
+    return token if hmac.compare_digest(signature, _sign(secret, token)) else None
 
 
 def cookie_secret(db: Database) -> bytes:

@@ -57,3 +57,21 @@ def now() -> dt.datetime:
     if pinned:
         return dt.datetime.combine(dt.date.fromisoformat(pinned), current.timetz())
     return current
+
+
+def trusted_proxies() -> list[str]:
+    """Reverse proxies (addresses or networks) whose X-Forwarded-* headers are believed.
+
+    DUMAS_TRUSTED_PROXIES=10.0.0.5,10.1.0.0/24; empty (the default) believes no one, so the
+    client address is the one the connection comes from.
+    """
+    items = os.environ.get("DUMAS_TRUSTED_PROXIES", "").split(",")
+    return [item.strip() for item in items if item.strip()]
+
+
+def secure_cookie() -> bool | None:
+    """DUMAS_SECURE_COOKIE=1 always marks the cookie Secure, 0 never; unset: over HTTPS only."""
+    value = os.environ.get("DUMAS_SECURE_COOKIE", "").strip().lower()
+    if not value:
+        return None
+    return value not in {"0", "false", "no", "off"}

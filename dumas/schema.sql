@@ -455,3 +455,16 @@ CREATE TABLE report_draft (
 ALTER TABLE app_user ADD COLUMN revision INTEGER DEFAULT 1;
 UPDATE app_user SET revision = 1;
 ALTER TABLE periodic_report ADD COLUMN narrative_revision INTEGER;  -- report_draft.revision
+
+-- migration: 0010_sign_in_throttle
+-- Every refused sign-in, by the name tried (known or not) and the source it came from,
+-- kept only for DUMAS_LOCK_MINUTES (dumas/auth.py counts them per name and source, and
+-- per source, to throttle; it purges older rows on each attempt, so no index is needed).
+CREATE TABLE sign_in_failure (
+    username  VARCHAR NOT NULL,              -- as typed, lower case, at most 100 characters
+    source    VARCHAR NOT NULL,              -- client address (IPv6: its /64)
+    failed_at TIMESTAMPTZ NOT NULL
+);
+-- Where each session was opened from: a source where an account signed in recently is
+-- "familiar", and a lock caused by others does not apply there.
+ALTER TABLE user_session ADD COLUMN source VARCHAR;

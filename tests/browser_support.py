@@ -40,6 +40,7 @@ def running_app(db_path: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "DUMAS_DB": str(db_path), "DUMAS_DEMO": "0"}
     env["DUMAS_TODAY"] = TODAY.isoformat()
+    env["FORWARDED_ALLOW_IPS"] = ""  # as `make run`: only DUMAS_TRUSTED_PROXIES decides
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
         "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.parse
+import urllib.request
 from urllib.parse import quote
 
 import openpyxl
@@ -120,3 +122,97 @@ def test_a_wrong_password_is_refused_with_a_message(server, browser):
     page.wait_for_url(f"{server}/?masuk=gagal")
     settle(page)
     assert page.get_by_text("Nama pengguna atau kata sandi salah.").is_visible()
+
+
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.reportViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}`));
+"""
+
+
+def test_pages_pass_the_content_security_policy_with_charts_tables_downloads_and_uploads(
+    server, browser
+):
+    violations: list[str] = []
+    context = browser.new_context(accept_downloads=True)
+    context.expose_function("reportViolation", lambda text: violations.append(text))  # kept
+    context.add_init_script(REPORT_VIOLATIONS)
+    page = context.new_page()
+    console: list[str] = []  # what Chromium says about the headers themselves
+    page.on("console", lambda m: console.append(m.text) if "Policy" in m.text else None)
+
+    response = page.goto(f"{server}/")
+    assert response.headers["content-security-policy"].startswith("default-src 'none';")
+    assert "camera=()" in response.headers["permissions-policy"]
+    sign_in(page, server, "analis", DEMO_PASSWORD)
+    with page.expect_download():  # the list as .xlsx (a /media/ link)
+        page.get_by_role("button", name="Unduh .xlsx").click()
+
+    page.goto(f"{server}/laporan")  # Plotly charts and dataframes
+    settle(page)
+    page.locator(".js-plotly-plot").first.hover()
+    with page.expect_download():  # Plotly draws the PNG through a blob: image
+        page.locator(".modebar-btn[data-title^='Download']").first.click()
+    page.locator("[data-testid='stDataFrame'] canvas").first.wait_for()
+
+    page.goto(f"{server}/impor")
+    settle(page)
+    page.locator("input[type=file]").set_input_files(
+        {"name": "rekap.csv", "mimeType": "text/csv", "buffer": b"No Agenda,Ringkasan\nA-1,x\n"}
+    )
+    settle(page)
+    page.get_by_text("rekap.csv").first.wait_for()  # uploaded, and read
+
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_url(f"{server}/?keluar=1")
+    settle(page)
+    assert violations == [] and console == []
+    context.close()
+
+
+def test_a_form_on_another_site_cannot_sign_the_browser_in(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    attack = f"""<form method="post" action="{server}/auth/masuk">
+      <input name="username" value="analis"><input name="password" value="{DEMO_PASSWORD}">
+      </form><script>document.forms[0].submit()</script>"""
+    page.route(
+        "http://situs-lain.test/",
+        lambda route: route.fulfill(body=attack, content_type="text/html"),
+    )
+    with page.expect_response(f"{server}/auth/masuk") as posted:
+        page.goto("http://situs-lain.test/")
+    assert posted.value.status == 403
+    assert posted.value.request.headers["origin"] == "http://situs-lain.test"
+    page.wait_for_url(f"{server}/auth/masuk")
+    assert "Permintaan ditolak" in page.content()
+    assert not any(c["name"] == "dumas_session" for c in context.cookies())
+    page.goto(f"{server}/")
+    settle(page)
+    page.locator("input[name='password']").wait_for()  # the sign-in form: still signed out
+    context.close()
+
+
+def test_x_forwarded_for_from_a_client_is_not_believed_by_the_real_server(server):
+    """Started as `make run` starts it. Were the header believed, the last sign-in would
+    come from a familiar address with no failures of its own, and succeed."""
+
+    def post(password: str, claimed: str) -> str:
+        form = urllib.parse.urlencode({"username": "ppk", "password": password}).encode()
+        headers = {"Origin": server, "X-Forwarded-For": claimed}
+        request = urllib.request.Request(f"{server}/auth/masuk", data=form, headers=headers)
+        with urllib.request.build_opener(_NoRedirect).open(request) as response:
+            return response.headers["location"]
+
+    assert post(DEMO_PASSWORD, "198.51.100.7") == "/"
+    for i in range(5):
+        assert post("tebakan-saja", f"203.0.113.{i + 1}") == "/?masuk=gagal"
+    assert post(DEMO_PASSWORD, "198.51.100.7") == "/?masuk=gagal"  # all from 127.0.0.1
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+    def http_error_303(self, request, response, code, message, headers):
+        return response

@@ -225,9 +225,10 @@ def test_a_password_reset_unlocks_the_account_and_only_the_new_password_works(db
     for _ in range(auth.MAX_FAILURES):
         with pytest.raises(auth.SignInRefused):
             auth.sign_in(db, "rina", "salah-sandi-123", NOW)
-    with pytest.raises(auth.SignInRefused) as locked:
+    with pytest.raises(auth.SignInRefused) as locked:  # the right password, held here
         auth.sign_in(db, "rina", SECRET, NOW)
-    assert _keys(locked) == ["error.locked"]
+    assert _keys(locked) == ["error.sign_in"]
+    assert _account(db, uid)["locked_until"] is not None
 
     fresh = "sandi-baru-desember"
     last = _last_audit_id(db)

@@ -102,8 +102,7 @@ MESSAGES: dict[str, str] = {
     "error.disable_self": "You cannot disable your own account.",
     "error.forbidden": "Your roles do not allow this action.",
     "error.keep_own_admin": "You cannot remove the Administrator role from your own account.",
-    "error.locked": "The account is locked after too many failed attempts; try again after {until}.",
-    "error.sign_in": "Wrong user name or password.",
+    "error.sign_in": "Wrong user name or password. After several failures, further attempts are refused for {minutes} minutes; ask an Administrator if needed.",
     "error.unknown_user": "User not found.",
     "error.username": "a user name has only letters, digits, dots, underscores, hyphens or @ (at most 100; an e-mail address will do).",
     "error.username_taken": "the user name {username} is taken.",
@@ -126,7 +125,6 @@ MESSAGES: dict[str, str] = {
     "setup.title": "First administrator",
     "signin.demo_password": "Every demo account uses the password: {password}",
     "signin.demo_title": "Demo accounts",
-    "signin.locked": "The account is locked for a while after too many failed attempts. Try again later or ask an Administrator.",
     "signin.sign_out": "Sign out",
     "signin.signed_out": "You have signed out.",
     "signin.submit": "Sign in",
@@ -1091,4 +1089,6 @@ MESSAGES: dict[str, str] = {
     "error.settings_changed": "The document settings were changed by {who} at {at} after your screen was opened. Nothing was saved and nothing was overwritten; the fields they changed now show the latest values: check them, then save again if still needed.",
     "error.sbm_changed": "The {year} SBM rates were saved by {who} at {at} after your screen was opened. Nothing was saved and nothing was overwritten; the table now shows the latest rates with your changes over them: check, then save again.",
     "error.result_changed": "{who} recorded or changed this letter's result at {at}, after your screen was drawn. Nothing was saved and nothing was overwritten; look at the latest result, then repeat if still needed.",
+    # issue 12: auth
+    "signin.cross_site": "Request refused: the sign-in and sign-out forms are accepted only from Dumas Monitor's own pages. Open Dumas Monitor and try again.",
 }

@@ -102,8 +102,7 @@ MESSAGES: dict[str, str] = {
     "error.disable_self": "Anda tidak dapat menonaktifkan akun Anda sendiri.",
     "error.forbidden": "Peran Anda tidak mengizinkan tindakan ini.",
     "error.keep_own_admin": "Anda tidak dapat melepas peran Administrator dari akun Anda sendiri.",
-    "error.locked": "Akun terkunci karena terlalu banyak percobaan gagal; coba lagi setelah {until}.",
-    "error.sign_in": "Nama pengguna atau kata sandi salah.",
+    "error.sign_in": "Nama pengguna atau kata sandi salah. Setelah beberapa kali gagal, percobaan berikutnya ditolak selama {minutes} menit; hubungi Administrator bila perlu.",
     "error.unknown_user": "Pengguna tidak ditemukan.",
     "error.username": "nama pengguna hanya huruf, angka, titik, garis bawah, tanda hubung atau @ (paling banyak 100; alamat e-mail boleh).",
     "error.username_taken": "nama pengguna {username} sudah dipakai.",
@@ -126,7 +125,6 @@ MESSAGES: dict[str, str] = {
     "setup.title": "Administrator pertama",
     "signin.demo_password": "Semua akun demo memakai kata sandi: {password}",
     "signin.demo_title": "Akun demo",
-    "signin.locked": "Akun terkunci sementara karena terlalu banyak percobaan gagal. Coba lagi nanti atau hubungi Administrator.",
     "signin.sign_out": "Keluar",
     "signin.signed_out": "Anda sudah keluar.",
     "signin.submit": "Masuk",
@@ -1094,4 +1092,6 @@ MESSAGES: dict[str, str] = {
     "error.settings_changed": "Pengaturan naskah sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; isian yang diubahnya kini menampilkan nilai terbaru: periksa, lalu simpan lagi bila masih perlu.",
     "error.sbm_changed": "Tarif SBM tahun {year} sudah disimpan oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; tabel kini menampilkan tarif terbaru dengan perubahan Anda di atasnya: periksa, lalu simpan lagi.",
     "error.result_changed": "Hasil surat ini sudah dicatat atau diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; lihat hasil terbaru lalu ulangi bila perlu.",
+    # issue 12: auth
+    "signin.cross_site": "Permintaan ditolak: formulir masuk dan keluar hanya diterima dari halaman Dumas Monitor sendiri. Buka Dumas Monitor lalu coba lagi.",
 }

@@ -32,8 +32,13 @@ def audit(
     entity_id: object,
     old: dict | None,
     new: dict | None,
+    *,
+    data_changed: bool = True,
 ) -> None:
-    """Append one audit row and mark the data as changed, inside the caller's transaction."""
+    """Append one audit row and mark the data as changed, inside the caller's transaction.
+
+    data_changed=False for events that change no figure (signing in): cached pages stay.
+    """
     cur.execute(
         """
         INSERT INTO audit_log (id, actor, action, entity, entity_id, old_value, new_value)
@@ -49,6 +54,8 @@ def audit(
             "new": None if new is None else json.dumps(new, default=str),
         },
     )
+    if not data_changed:
+        return
     cur.execute(
         """
         INSERT INTO meta (key, value) VALUES ('data_version', '1')

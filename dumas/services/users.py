@@ -198,6 +198,7 @@ def reset_password(
             " WHERE id = $id",
             {"h": password_hash, "id": user_id},
         )
+        auth.forget_failures(cur, old["username"])  # held from nowhere any more
         audit(
             cur,
             actor.username,

@@ -7,11 +7,12 @@ import html
 import pandas as pd
 import streamlit as st
 
+from dumas.auth import lock_minutes
 from dumas.errors import DomainError
 from dumas.permissions import Role, User
 from dumas.queries import lookups
 from dumas.services import users
-from dumas.ui.auth_gate import sso_configured
+from dumas.ui.auth_gate import sign_out_key, sso_configured
 from dumas.ui.state import get_db, show_error, t
 from dumas.ui.text import plain
 
@@ -26,7 +27,8 @@ _FORM = """
 </form>
 """
 _SIGN_OUT = """
-<form method="post" action="/auth/keluar"><button type="submit">{label}</button></form>
+<form method="post" action="/auth/keluar"><input type="hidden" name="sesi" value="{key}">
+  <button type="submit">{label}</button></form>
 """
 
 
@@ -55,11 +57,8 @@ def single_sign_on() -> None:
 
 def sign_in_feedback() -> None:
     """What the last attempt said (carried back in the URL by the sign-in route)."""
-    outcome = st.query_params.get("masuk")
-    if outcome == "gagal":
-        st.error(t("error.sign_in"), icon=":material/lock:")
-    elif outcome == "terkunci":
-        st.error(t("signin.locked"), icon=":material/lock_clock:")
+    if st.query_params.get("masuk") == "gagal":  # one answer for every refusal
+        st.error(t("error.sign_in", minutes=lock_minutes()), icon=":material/lock:")
     elif st.query_params.get("keluar"):
         st.info(t("signin.signed_out"))
 
@@ -122,4 +121,5 @@ def user_box(user: User) -> None:
         if sso_configured() and st.user.is_logged_in:
             st.button(t("signin.sign_out"), on_click=st.logout, key="sso_sign_out")
         else:
-            st.html(_SIGN_OUT.format(label=html.escape(t("signin.sign_out"))))
+            label = html.escape(t("signin.sign_out"))
+            st.html(_SIGN_OUT.format(key=html.escape(sign_out_key()), label=label))

@@ -34,6 +34,12 @@ def session_token() -> str | None:
     return cookie or st.session_state.get("session_token")
 
 
+def sign_out_key() -> str:
+    """What the sign-out form carries, so a sign-out ends the session without the cookie."""
+    token = session_token()
+    return auth.sign_out_key(token, secret()) if token else ""
+
+
 def sso_configured() -> bool:
     """Whether an OpenID Connect provider is configured ([auth] in .streamlit/secrets.toml)."""
     try:

@@ -1,16 +1,22 @@
-"""HTTP routes of the ASGI wrapper: sign in (sets the signed cookie) and sign out."""
+"""HTTP routes of the ASGI wrapper: sign in (sets the signed cookie) and sign out.
+
+Both refuse a post from another site (login CSRF: a foreign form must not sign the
+browser in as someone else, nor sign it out).
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
 
-from dumas import auth
+from dumas import auth, i18n
 from dumas.ui.auth_gate import COOKIE, now, secret
+from dumas.ui.http_security import SecurityHeaders, client_address, is_https, same_origin
 from dumas.ui.state import get_db
 
 MAX_FIELD = 200
@@ -20,22 +26,31 @@ def _back(query: dict[str, str] | None = None) -> RedirectResponse:
     return RedirectResponse("/" + (f"?{urlencode(query)}" if query else ""), status_code=303)
 
 
+def _foreign() -> Response:
+    return PlainTextResponse(i18n.t("signin.cross_site"), status_code=403)
+
+
 async def sign_in(request: Request) -> Response:
     """Check the posted name and password; on success set the cookie and go to the app."""
+    if not same_origin(request):
+        return _foreign()
     form = await request.form()
     username = str(form.get("username", ""))[:MAX_FIELD]
     password = str(form.get("password", ""))[:MAX_FIELD]
+    source = client_address(request)
     try:
-        _, token = await run_in_threadpool(auth.sign_in, get_db(), username, password, now())
-    except auth.SignInRefused as refused:
-        reason = "terkunci" if refused.messages[0].key == "error.locked" else "gagal"
-        return _back({"masuk": reason})
+        _, token = await run_in_threadpool(
+            auth.sign_in, get_db(), username, password, now(), source
+        )
+    except auth.SignInRefused:  # one answer for every refusal: nothing to learn from it
+        return _back({"masuk": "gagal"})
     response = _back()
     response.set_cookie(
         COOKIE,
         auth.cookie_value(token, secret()),
         max_age=int(auth.session_lifetime().total_seconds()),
         httponly=True,
+        secure=is_https(request),
         samesite="strict",
         path="/",
     )
@@ -43,20 +58,20 @@ async def sign_in(request: Request) -> Response:
 
 
 async def sign_out(request: Request) -> Response:
-    """End this browser's session and forget its cookie."""
+    """End this browser's session (named by the cookie, or by the form if the cookie is gone)."""
+    if not same_origin(request):
+        return _foreign()
+    form = await request.form()
     token = auth.token_from_cookie(request.cookies.get(COOKIE), secret())
-    await run_in_threadpool(auth.sign_out, get_db(), token, now())
+    key = str(form.get("sesi", ""))[:MAX_FIELD]
+    await run_in_threadpool(auth.sign_out, get_db(), token, now(), key, secret())
     response = _back({"keluar": "1"})
-    response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(COOKIE, path="/", secure=is_https(request), samesite="strict")
     return response
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    """Headers every page should carry (no framing by other sites, no MIME sniffing)."""
-
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "SAMEORIGIN"
-        response.headers["Referrer-Policy"] = "same-origin"
-        return response
+ROUTES = [
+    Route("/auth/masuk", sign_in, methods=["POST"]),
+    Route("/auth/keluar", sign_out, methods=["POST"]),
+]
+MIDDLEWARE = [Middleware(SecurityHeaders)]

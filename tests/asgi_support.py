@@ -1,0 +1,95 @@
+"""A small in-process HTTP client for ASGI apps (Starlette's TestClient needs httpx2).
+
+It sends one request through the app as an ASGI server would (scope, body, disconnect),
+keeps the cookies the app sets, and never follows redirects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode, urlsplit
+
+
+@dataclass
+class Reply:
+    status_code: int
+    headers: dict[str, str]  # lower-case names; Set-Cookie values joined by "\n"
+    text: str
+
+
+@dataclass
+class Client:
+    app: object
+    base_url: str = "http://testserver"
+    peer: str = "testclient"  # the address the connection comes from
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def post(
+        self, path: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> Reply:
+        """POST a form and return the app's answer; remember the cookies it sets."""
+        body = urlencode(data or {}).encode()
+        url = urlsplit(self.base_url)
+        sent = {
+            "host": url.netloc,
+            "content-type": "application/x-www-form-urlencoded",
+            "content-length": str(len(body)),
+            **{name.lower(): value for name, value in (headers or {}).items()},
+        }
+        if self.cookies:
+            sent["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": url.scheme,
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in sent.items()],
+            "client": (self.peer, 50000),
+            "server": (url.hostname, url.port or (443 if url.scheme == "https" else 80)),
+        }
+        reply = asyncio.run(_call(self.app, scope, body))
+        self._keep_cookies(reply.headers.get("set-cookie", ""))
+        return reply
+
+    def _keep_cookies(self, set_cookie: str) -> None:
+        for line in filter(None, set_cookie.split("\n")):
+            for name, morsel in SimpleCookie(line).items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+
+
+async def _call(app, scope: dict, body: bytes) -> Reply:
+    done = asyncio.Event()
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+    start: dict = {}
+    chunks: list[bytes] = []
+
+    async def receive() -> dict:
+        if pending:
+            return pending.pop()
+        await done.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                done.set()
+
+    await app(scope, receive, send)
+    headers: dict[str, str] = {}
+    for name, value in start["headers"]:
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+        headers[key] = f"{headers[key]}\n{text}" if key in headers else text
+    return Reply(start["status"], headers, b"".join(chunks).decode())
