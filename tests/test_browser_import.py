@@ -104,6 +104,6 @@ def test_the_import_page_opens_in_english_from_its_url(server, browser):
     _settle(page)
     assert page.locator("h1").first.inner_text().strip() == "Import and export data"
     tabs = [t.strip() for t in page.get_by_role("tab").all_inner_texts()]
-    assert tabs == ["Import a file", "Merge agencies"]
+    assert tabs == ["Import a file", "Export data", "Merge agencies"]
     assert _button(page, "Download the template").is_visible()
     page.close()

@@ -167,8 +167,12 @@ def _monitoring(db, p, viewer, member, letters: list[int], h: Hostile) -> int:
     monitoring = int(pq.monitorings(db.cursor(), plan_id)["id"][0])
     scope = {name: h.field(f"S{i}", long=True) for i, name in enumerate(records.SCOPE_FIELDS)}
     records.save_scope(db, member, monitoring, revision=1, values=scope, now=NOW)
+    shown = db.cursor().execute(
+        "SELECT revision FROM monitoring WHERE id = $id", {"id": monitoring}
+    )
     records.record_document(
-        db, member, monitoring, kind="daftar_berkas", letter_no=h.field("DN"),
+        db, member, monitoring, revision=shown.fetchone()[0], kind="daftar_berkas",
+        letter_no=h.field("DN"),
         signed_on=TODAY, today=TODAY, now=NOW,
     )  # fmt: skip
     return monitoring
