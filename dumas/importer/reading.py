@@ -10,9 +10,9 @@ from pathlib import Path
 import python_calamine
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from dumas.importer.cells import is_blank
 from dumas.importer.headers import count_known, display_header
 from dumas.importer.model import ImportFileError, RawTable, paused_gc
-from dumas.importer.values import is_blank
 
 SUPPORTED = (".xlsx", ".csv")
 HEADER_SCAN_ROWS = 30  # the header row is looked for among the first rows only
