@@ -16,6 +16,8 @@ import resource
 import sys
 from typing import BinaryIO
 
+import python_calamine  # noqa: F401 - mapped before the memory limit applies
+
 from dumas.importer import table_reader
 from dumas.importer.model import ImportFileError
 
@@ -24,7 +26,10 @@ _STDERR_BYTES = 1 << 20  # the child's stderr is a file: a runaway message stops
 
 
 def main(argv: list[str]) -> int:
-    """Run one read; the exit status is 0 whenever a frame said how it ended."""
+    """Run one read; the exit status is 0 whenever a frame said how it ended.
+
+    Does not return: the process ends as soon as the last frame is written.
+    """
     mode, filename, sheet, memory_mb, seconds = argv
     limit(int(memory_mb), int(seconds))
     gc.disable()  # millions of cells, no cycles
@@ -41,7 +46,8 @@ def main(argv: list[str]) -> int:
         send(out, ("error", error.key, error.params))
     except MemoryError:
         os._exit(EXIT_MEMORY)
-    return 0
+    out.flush()
+    os._exit(0)  # no teardown: freeing a large grid cell by cell would keep the parent waiting
 
 
 def limit(memory_mb: int, seconds: int) -> None:

@@ -118,10 +118,14 @@ def _xlsx_source(data: bytes, filename: str, sheet: str | None, exact: bool) -> 
         strings = xlsx_package.shared_strings_part(package)
         readable = xlsx_extent.readable(data, package, chosen, strings, exact)
     except _DAMAGED as exc:
+        if _out_of_memory(exc):
+            raise MemoryError from exc
         raise unreadable from exc
-    try:  # any failure of the reader means the file is not a workbook it can read
+    try:  # any other failure of the reader means the file is not a workbook it can read
         book = CalamineWorkbook.from_filelike(io.BytesIO(readable))
         cells = book.get_sheet_by_name(chosen.name)
+    except MemoryError:
+        raise
     except Exception as exc:
         raise unreadable from exc
     rows: Iterable[list[object]] = cells.iter_rows()
@@ -129,6 +133,16 @@ def _xlsx_source(data: bytes, filename: str, sheet: str | None, exact: bool) -> 
         pad = [""] * cells.start[1]
         rows = (pad + row for row in rows)
     return Source(chosen.name, rows)
+
+
+def _out_of_memory(error: BaseException | None) -> bool:
+    """Whether a "damaged file" error was an exhausted memory: zlib and expat say so in
+    words, and zipfile may hide a MemoryError behind an error of its own clean-up."""
+    while error is not None:
+        if isinstance(error, MemoryError) or "memory" in str(error):
+            return True
+        error = error.__context__
+    return False
 
 
 def _chosen(

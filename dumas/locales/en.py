@@ -1088,5 +1088,5 @@ MESSAGES: dict[str, str] = {
     "import.error.read_crash": "The file cannot be read: the reader stopped with an error on “{filename}” (the file may be damaged).",
     "import.error.read_too_much": "The file cannot be read: “{filename}” holds more than {limit} MB of text.",
     "import.notice.cp1252_file": "The file was read as Windows-1252 (not UTF-8). Check accented letters and punctuation in the preview.",
-    "import.notice.cp1252_rows": "{count} rows were read as Windows-1252, the other rows as UTF-8: rows {rows}. Check accented letters and punctuation in those rows.",
+    "import.notice.cp1252_rows": "Rows read as Windows-1252, the other rows as UTF-8: {rows} ({count} in all). Check accented letters and punctuation in those rows.",
 }
