@@ -156,6 +156,19 @@ def zip_bomb(uncompressed: int = 8 << 20) -> bytes:
     )
 
 
+TABLES = ("complaint", "forwarding", "response", "reminder", "agency", "letter_fact", "audit_log")
+
+
+def fingerprint(db) -> dict[str, tuple]:
+    """Row count and a hash of every row of the tables an import writes."""
+    cur = db.cursor()
+    try:
+        sql = "SELECT count(*), bit_xor(hash(x)) FROM {} x"
+        return {table: cur.execute(sql.format(table)).fetchone() for table in TABLES}
+    finally:
+        cur.close()
+
+
 def mutated(data: bytes, rng: random.Random, flips: int) -> bytes:
     """The bytes with `flips` random bytes replaced (a damaged copy)."""
     damaged = bytearray(data)

@@ -21,7 +21,6 @@ from dumas.importer.model import ImportFileError
 from tests import hostile_files as hf
 from tests.conftest import ANALYST, TODAY
 
-TABLES = ("complaint", "forwarding", "response", "reminder", "agency", "letter_fact", "audit_log")
 ROWS = 3  # the valid data rows of every table below
 HUGE = "A1:XFD1048576"
 # The reader's own refusals all say "the file cannot be read", with the reason.
@@ -31,13 +30,6 @@ READER_KEYS = {
     "import.error.csv_field_too_long", "import.error.too_large", "import.error.read_memory",
     "import.error.read_timeout", "import.error.read_crash", "import.error.read_too_much",
 }  # fmt: skip
-
-
-def fingerprint(db) -> dict[str, tuple]:
-    """Row count and a hash of every row of the tables an import writes."""
-    cur = db.cursor()
-    sql = "SELECT count(*), bit_xor(hash(x)) FROM {} x"
-    return {table: cur.execute(sql.format(table)).fetchone() for table in TABLES}
 
 
 def _stray(ref: str, text: str, **sheet: object) -> bytes:
@@ -162,7 +154,7 @@ def test_a_hostile_file_is_refused_or_read_cleanly_and_nothing_is_written(
     db, make, kemendagri, case
 ):
     make.forward(make.complaint(), kemendagri, TODAY.replace(day=2))
-    before = fingerprint(db)
+    before = hf.fingerprint(db)
     filename, build, expected = CASES[case]
     data = build()
     outcome = _preview(db, data, filename)
@@ -171,7 +163,7 @@ def test_a_hostile_file_is_refused_or_read_cleanly_and_nothing_is_written(
         assert _preview(db, data, filename, dry_run=False) == expected
     else:
         assert (outcome.rows_read, len(outcome.rejected_rows)) == expected
-    assert fingerprint(db) == before
+    assert hf.fingerprint(db) == before
 
 
 def _preview(db, data: bytes, filename: str, dry_run: bool = True):
@@ -209,11 +201,11 @@ def test_damaged_copies_of_a_workbook_end_cleanly(db):
     """Seeded random damage (bytes flipped, ends cut): each refused or read, none written."""
     rng = random.Random(20261127)
     good = hf.xlsx(hf.table_cells(ROWS), shared=True)
-    before = fingerprint(db)
+    before = hf.fingerprint(db)
     outcomes = set()
     for n in range(24):
         data = hf.mutated(good, rng, flips=1 + n % 4) if n % 3 else good[: rng.randrange(len(good))]
         outcome = _preview(db, data, "acak.xlsx")
         outcomes.add(outcome if isinstance(outcome, str) else "read")
-    assert fingerprint(db) == before
+    assert hf.fingerprint(db) == before
     assert "import.error.unreadable" in outcomes
