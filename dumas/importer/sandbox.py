@@ -9,7 +9,9 @@ with an allow-list of classes (dates and times), never with plain pickle.loads.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import io
 import logging
 import os
@@ -25,6 +27,7 @@ from dumas import config
 from dumas.importer.model import ImportFileError
 from dumas.importer.reader_child import EXIT_MEMORY
 
+PIPE_BYTES = 1 << 20  # the default pipe-max-size of Linux
 MAX_TRANSFER_BYTES = 256 << 20  # all frames of one read (100,000 rows of 17 cells: 40 MB)
 _BOOT = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
@@ -80,6 +83,7 @@ class _Child:
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, env=env
         )
+        _widen(self.proc.stdout)
         self.timer.start()
         try:
             self.proc.stdin.write(data)
@@ -104,16 +108,20 @@ class _Child:
         return frame
 
     def stop(self) -> None:
-        """Reap the child (killing it if it lingers) and stop the watchdog."""
+        """Stop the watchdog; the child, done or not, is reaped without keeping the caller."""
         self.timer.cancel()
         if self.proc is not None:
-            try:
-                self.proc.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
             self.proc.stdout.close()
+            if self.proc.poll() is None:  # still exiting (a large heap takes a moment)
+                threading.Thread(target=self._reap, daemon=True).start()
         self.stderr.close()
+
+    def _reap(self) -> None:
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
     def _expire(self) -> None:
         self.timed_out = True
@@ -133,6 +141,13 @@ class _Child:
         tail = self.stderr.read()[-2000:]
         _log.info("reader child for %s ended with %s: %r", self.filename, status, tail)
         return _error(status, tail, self, too_much)
+
+
+def _widen(pipe: io.BufferedReader) -> None:
+    """A 1 MB pipe (Linux) holds a whole frame: the child writes the next one while this
+    process unpickles the last, instead of each waiting on the other."""
+    with contextlib.suppress(OSError, AttributeError):
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _error(status: int, tail: bytes, child: _Child, too_much: bool) -> ImportFileError:
