@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import datetime as dt
 import random
 import resource
 import sys
@@ -26,9 +27,9 @@ from dumas.importer import import_file
 from dumas.importer.model import ImportFileError
 from dumas.permissions import SYSTEM
 from tests import hostile_files as hf
-from tests.conftest import TODAY
 
 Maker = Callable[[random.Random], tuple[str, bytes]]
+TODAY = dt.date(2026, 11, 27)  # as in tests/conftest.py (not imported: it loads Streamlit)
 
 
 def _far_ref(rng: random.Random) -> str:

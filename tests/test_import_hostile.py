@@ -83,6 +83,14 @@ def _many_members() -> bytes:
     return hf.zipped(parts, method=zipfile.ZIP_STORED)
 
 
+def _future_zip() -> bytes:
+    """A package whose central directory asks for zip version 25.5 (found by make fuzz)."""
+    book = bytearray(hf.xlsx(hf.table_cells(ROWS)))
+    entry = book.index(b"PK\x01\x02")
+    book[entry + 6 : entry + 8] = (255).to_bytes(2, "little")
+    return bytes(book)
+
+
 def _csv(encodings: Callable[[int], str] = lambda n: "utf-8") -> bytes:
     return hf.csv_bytes([hf.HEADERS, *hf.data_rows(ROWS)], encodings)
 
@@ -114,6 +122,8 @@ CASES: dict[str, tuple[str, Callable[[], bytes], str | tuple[int, int]]] = {
     "a workbook cut in half": (
         "rusak.xlsx", lambda: (b := hf.xlsx(hf.table_cells(ROWS)))[: len(b) // 2],
         "import.error.unreadable"),
+    "a zip asking for a zip version from the future": (
+        "versi.xlsx", _future_zip, "import.error.unreadable"),
     "a shared strings part a thousand times its compressed size": (
         "bom.xlsx", hf.zip_bomb, "import.error.zip_bomb"),
     "6,000 parts in one package": ("bom.xlsx", _many_members, "import.error.zip_bomb"),

@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import io
 import itertools
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree
 
 from dumas.importer import xlsx_extent, xlsx_package
 from dumas.importer.cells import is_blank
@@ -33,11 +30,6 @@ MAX_ROWS = xlsx_extent.MAX_ROWS
 MAX_COLUMNS = xlsx_extent.MAX_COLUMNS
 MAX_CELLS = xlsx_extent.MAX_CELLS
 _SEPARATORS = (",", ";")
-# What a damaged package raises from zipfile, zlib and the XML parser.
-_DAMAGED = (
-    zipfile.BadZipFile, zlib.error, EOFError, ValueError, KeyError, OSError, RuntimeError,
-    NotImplementedError, ElementTree.ParseError,
-)  # fmt: skip
 
 
 @dataclass
@@ -88,8 +80,8 @@ def sheet_names(data: bytes, filename: str) -> list[str]:
         return []
     try:
         listed = xlsx_package.sheets(xlsx_package.open_package(data, filename))
-    except (ImportFileError, *_DAMAGED):
-        return []  # the import itself will say why the file cannot be read
+    except Exception:  # damaged or refused: the import itself will say why
+        return []
     first = xlsx_package.first_sheet(listed)
     return [s.name for s in sorted(listed, key=lambda s: s is not first)]
 
@@ -117,7 +109,9 @@ def _xlsx_source(data: bytes, filename: str, sheet: str | None, exact: bool) -> 
         chosen = _chosen(listed, sheet, filename)
         strings = xlsx_package.shared_strings_part(package)
         readable = xlsx_extent.readable(data, package, chosen, strings, exact)
-    except _DAMAGED as exc:
+    except ImportFileError:
+        raise
+    except Exception as exc:  # zipfile, zlib and expat fail in many ways on damaged bytes
         if _out_of_memory(exc):
             raise MemoryError from exc
         raise unreadable from exc

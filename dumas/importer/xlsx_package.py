@@ -43,7 +43,9 @@ def open_package(data: bytes, filename: str) -> zipfile.ZipFile:
         raise ImportFileError("import.error.encrypted", {"filename": filename})
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except MemoryError:
+        raise
+    except Exception as exc:  # zipfile fails in many ways on damaged bytes (found by fuzzing)
         raise ImportFileError("import.error.unreadable", {"filename": filename}) from exc
     members = package.infolist()
     total = sum(info.file_size for info in members)
