@@ -16,8 +16,6 @@ import resource
 import sys
 from typing import BinaryIO
 
-import python_calamine  # noqa: F401 - mapped before the memory limit applies
-
 from dumas.importer import table_reader
 from dumas.importer.model import ImportFileError
 
@@ -30,6 +28,8 @@ def main(argv: list[str]) -> int:
 
     Does not return: the process ends as soon as the last frame is written.
     """
+    import python_calamine  # noqa: F401 - mapped before the memory limit, which counts it
+
     mode, filename, sheet, memory_mb, seconds = argv
     limit(int(memory_mb), int(seconds))
     gc.disable()  # millions of cells, no cycles

@@ -80,9 +80,13 @@ class _Child:
         command = [sys.executable, "-I", "-c", _BOOT, str(config.ROOT), *self.args]
         command += [str(self.memory_mb), str(self.seconds)]
         env = {"RUST_BACKTRACE": "0", "LC_ALL": "C.UTF-8", "PATH": os.defpath}
-        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, env=env
-        )
+        try:
+            self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, env=env
+            )
+        except OSError as exc:  # no process to be had (the machine is out of them or memory)
+            _log.warning("cannot start a reader child: %s", exc)
+            raise ImportFileError("import.error.read_crash", {"filename": self.filename}) from exc
         _widen(self.proc.stdout)
         self.timer.start()
         try:
