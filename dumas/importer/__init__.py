@@ -1,20 +1,15 @@
 """Import the unit's own follow-up spreadsheets: read, check, compare, write in one unit.
 
 The package is imported lazily: the reader child (dumas.importer.reader_child) loads only
-what reading a file needs, not the database side (duckdb, pyarrow, pandas).
+what reading a file needs, not the database side (duckdb, pyarrow, pandas), nor typing.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from dumas.importer.service import ImportReport, import_file
-
-__all__ = ["ImportReport", "import_file"]
+__all__ = ["ImportReport", "import_file"]  # from dumas.importer.service, on first use
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in __all__:
         from dumas.importer import service
 

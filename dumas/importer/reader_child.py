@@ -10,11 +10,11 @@ reading needs: no database, no pandas.
 from __future__ import annotations
 
 import gc
+import io
 import os
 import pickle
 import resource
 import sys
-from typing import BinaryIO
 
 from dumas.importer import table_reader
 from dumas.importer.model import ImportFileError
@@ -70,7 +70,7 @@ def _set(which: int, soft: int) -> None:
     resource.setrlimit(which, (soft, hard if which == resource.RLIMIT_CPU else soft))
 
 
-def send(out: BinaryIO, frame: tuple) -> None:
+def send(out: io.BufferedWriter, frame: tuple) -> None:
     """One frame: its length as 8 bytes, then the pickle."""
     data = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
     out.write(len(data).to_bytes(8, "little"))
