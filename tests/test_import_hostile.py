@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from dumas import i18n
+from dumas.db import Database, connect
 from dumas.importer import import_file
 from dumas.importer.model import ImportFileError
 from tests import hostile_files as hf
-from tests.conftest import ANALYST, TODAY
+from tests.conftest import ANALYST, TODAY, Factory
+from tests.importing import KEMENDAGRI
 
 ROWS = 3  # the valid data rows of every table below
 HUGE = "A1:XFD1048576"
@@ -159,11 +163,21 @@ CASES: dict[str, tuple[str, Callable[[], bytes], str | tuple[int, int]]] = {
 }  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def seeded(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """One database for every case (none may write to it): one complaint and its letter."""
+    path = tmp_path_factory.mktemp("hostile") / "dumas.duckdb"
+    shutil.copy(template_db, path)
+    database = connect(path)
+    make = Factory(database)
+    make.forward(make.complaint(), make.agency(KEMENDAGRI), TODAY.replace(day=2))
+    yield database
+    database.close()
+
+
 @pytest.mark.parametrize("case", list(CASES))
-def test_a_hostile_file_is_refused_or_read_cleanly_and_nothing_is_written(
-    db, make, kemendagri, case
-):
-    make.forward(make.complaint(), kemendagri, TODAY.replace(day=2))
+def test_a_hostile_file_is_refused_or_read_cleanly_and_nothing_is_written(seeded, case):
+    db = seeded
     before = hf.fingerprint(db)
     filename, build, expected = CASES[case]
     data = build()
