@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-requirements
 PORT   ?= 8501
 
-.PHONY: run test test-fast lint format bench chromium install clean
+.PHONY: run test test-fast lint format bench fuzz chromium install clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m dumas bench --complaints 1000000
+
+# 1,000 generated hostile files previewed against a real database (peak memory printed).
+fuzz: $(STAMP)
+	$(PY) -m tests.fuzz_import --files 1000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

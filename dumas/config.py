@@ -37,6 +37,16 @@ def memory_limit() -> str:
     return os.environ.get("DUMAS_MEMORY_LIMIT", "1GB")
 
 
+def read_memory_mb() -> int:
+    """Memory a child process reading an uploaded file may use (DUMAS_READ_MEMORY_MB)."""
+    return int(os.environ.get("DUMAS_READ_MEMORY_MB", "512"))
+
+
+def read_seconds() -> int:
+    """Time a child process reading an uploaded file may take (DUMAS_READ_SECONDS)."""
+    return int(os.environ.get("DUMAS_READ_SECONDS", "60"))
+
+
 def min_ranking_sample() -> int:
     """Agencies are ranked only with at least this many letters (FIGURES.md)."""
     return int(os.environ.get("DUMAS_MIN_RANKING", "10"))

@@ -85,4 +85,31 @@ def test_a_file_that_is_not_a_spreadsheet_gets_one_clear_message(tmp_path):
     result = _run("import", str(path), db=str(tmp_path / "cli.duckdb"))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    messages = [line for line in result.stderr.splitlines() if "tidak didukung" in line]
+    assert messages == [
+        "Jenis berkas “catatan.txt” tidak didukung. Berkas yang didukung: .xlsx, .csv."
+    ]
+
+
+def test_an_error_message_starts_on_its_own_line_after_the_progress(tmp_path):
+    path = tmp_path / "kosong.xlsx"
+    openpyxl.Workbook().save(path)
+    result = _run("import", str(path), db=str(tmp_path / "cli.duckdb"))
+    assert result.returncode == 2
+    progress, message = result.stderr.rsplit("\n", 2)[-3:-1]
+    assert progress.endswith("Membaca berkas…   0%")  # the progress line, ended by a newline
+    assert message == "Lembar “Sheet” kosong."
+
+
+def test_a_workbook_the_reader_cannot_take_is_refused_with_the_reason_and_exit_2(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["No Agenda", "Tanggal Diterima"])
+    book.active["XFD1048576"] = "x"  # a stray keystroke far away
+    path = tmp_path / "stray.xlsx"
+    book.save(path)
+    result = _run("import", str(path), "--lang", "en", db=str(tmp_path / "cli.duckdb"))
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].startswith(
+        "The file cannot be read: sheet “Sheet” is filled down to row 1,048,576 and across to "
+        "column XFD (farthest filled cell: XFD1048576)"
+    )

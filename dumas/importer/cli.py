@@ -18,13 +18,25 @@ from dumas.permissions import SYSTEM
 MAX_ERRORS_SHOWN = 50
 
 
-def _progress(lang: str) -> Callable[[str, float], None]:
-    def show(stage: str, fraction: float) -> None:
-        label = i18n.t(f"import.stage.{stage}", lang)
-        end = "\n" if stage == "done" else ""
-        print(f"\r{label} {fraction:4.0%}", end=end, file=sys.stderr, flush=True)
+class _ProgressLine:
+    """The progress, redrawn in place on stderr (a carriage return before each update) and
+    ended with a newline before any other output, so no message runs on from "…0%"."""
 
-    return show
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.open = False
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        label = i18n.t(f"import.stage.{stage}", self.lang)
+        print(f"\r{label} {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+        self.open = True
+        if stage == "done":
+            self.end()
+
+    def end(self) -> None:
+        if self.open:
+            print(file=sys.stderr, flush=True)
+            self.open = False
 
 
 def run(args: argparse.Namespace, open_db: Callable[[argparse.Namespace], Database]) -> int:
@@ -41,14 +53,18 @@ def run(args: argparse.Namespace, open_db: Callable[[argparse.Namespace], Databa
         )
         return 2
     db = open_db(args)
+    progress = _ProgressLine(lang)
     try:
         report = import_file(
             db, SYSTEM, data, path.name, today=config.today(), sheet=args.sheet,
-            dry_run=args.dry_run, skip_invalid=args.skip_invalid, progress=_progress(lang),
+            dry_run=args.dry_run, skip_invalid=args.skip_invalid, progress=progress,
         )  # fmt: skip
     except ImportFileError as exc:
-        print(i18n.t(exc.key, lang, **exc.params), file=sys.stderr)
+        progress.end()
+        print(i18n.t(exc.key, lang, **i18n.display_params(exc.params, lang)), file=sys.stderr)
         return 2
+    finally:
+        progress.end()  # also before a traceback or the busy-database message
     _print(report, lang)
     _write_rejects(report, args, path, lang)
     return 2 if report.errors and not report.applied else 0

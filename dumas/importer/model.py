@@ -62,6 +62,7 @@ class RawTable:
     header_row: int  # 1-based row number in the sheet
     headers: list[str]  # as written in the file
     rows: list[tuple[int, list[object]]]  # (1-based sheet row number, cells)
+    notices: list[Message] = field(default_factory=list)  # e.g. rows read as Windows-1252
 
 
 @dataclass

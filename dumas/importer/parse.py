@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from dumas.importer.cells import is_blank
 from dumas.importer.headers import display_header, map_columns
 from dumas.importer.model import (
     CANONICAL,
@@ -21,7 +22,6 @@ from dumas.importer.rules import FIELDS, Broken, Consistency, broken_rules
 from dumas.importer.values import (
     CellError,
     Lookups,
-    is_blank,
     parse_category,
     parse_channel,
     parse_date,

@@ -63,7 +63,16 @@ def count_lines(report: ImportReport, lang: str, quote: Quote = str) -> list[str
     if report.unknown_columns:
         columns = ", ".join(map(quote, report.unknown_columns))
         lines.append(_say("import.report.unknown_columns", lang, str, columns=columns))
+    lines += notice_lines(report, lang)
     return lines
+
+
+def notice_lines(report: ImportReport, lang: str) -> list[str]:
+    """How the file was read, where the user should look (e.g. rows read as Windows-1252)."""
+    return [
+        i18n.t(notice.key, lang, **i18n.display_params(notice.params, lang))
+        for notice in report.notices
+    ]
 
 
 def reason(error: RowError, lang: str) -> str:

@@ -11,11 +11,11 @@ import duckdb
 
 from dumas import calendar
 from dumas.i18n import MESSAGES
+from dumas.importer.cells import PLACEHOLDERS
 from dumas.importer.dates import date_from_cell
 from dumas.text import BIDI_CONTROL
 
 MAX_TEXT = 4000  # characters in one text cell
-PLACEHOLDERS = frozenset({"-", "–", "—", "--"})  # what clerks type into an empty cell
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -26,16 +26,6 @@ class CellError(Exception):
         super().__init__(key)
         self.key = key
         self.params = dict(params or {})
-
-
-def is_blank(value: object) -> bool:
-    """Whether a cell holds nothing: empty, spaces only, or a lone dash."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        text = value.strip()
-        return not text or text in PLACEHOLDERS
-    return False
 
 
 def shown(value: object) -> str:

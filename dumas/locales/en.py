@@ -1091,4 +1091,17 @@ MESSAGES: dict[str, str] = {
     "error.result_changed": "{who} recorded or changed this letter's result at {at}, after your screen was drawn. Nothing was saved and nothing was overwritten; look at the latest result, then repeat if still needed.",
     # issue 12: auth
     "signin.cross_site": "Request refused: the sign-in and sign-out forms are accepted only from Dumas Monitor's own pages. Open Dumas Monitor and try again.",
+    # issue 12: reader
+    "import.error.encrypted": "The file cannot be read: “{filename}” is protected by a password or is an old .xls file. Open it in Excel, remove the password and save it as .xlsx.",
+    "import.error.zip_bomb": "The file cannot be read: the contents of “{filename}” expand far beyond the size of a worksheet.",
+    "import.error.sheet_too_large": "The file cannot be read: sheet “{sheet}” is filled down to row {rows} and across to column {column} (farthest filled cell: {cell}); the limits are {max_rows} rows, {max_columns} columns, {max_cells} cells. Clear the cells filled by mistake and try again.",
+    "import.error.cell_too_long": "The file cannot be read: cell {cell} of sheet “{sheet}” holds more than {max} characters.",
+    "import.error.csv_field_too_long": "The file cannot be read: row {row} of “{filename}” has a cell of more than {max} characters.",
+    "import.error.too_large": "The file cannot be read: “{filename}” goes beyond {max_rows} rows, {max_columns} columns or {max_cells} cells.",
+    "import.error.read_memory": "The file cannot be read: reading “{filename}” went over the memory limit of {limit} MB. Clear the cells that need not be filled (such as cells far outside the table) and try again.",
+    "import.error.read_timeout": "The file cannot be read: reading “{filename}” went over the time limit of {seconds} seconds.",
+    "import.error.read_crash": "The file cannot be read: the reader stopped with an error on “{filename}” (the file may be damaged).",
+    "import.error.read_too_much": "The file cannot be read: “{filename}” holds more than {limit} MB of text.",
+    "import.notice.cp1252_file": "The file was read as Windows-1252 (not UTF-8). Check accented letters and punctuation in the preview.",
+    "import.notice.cp1252_rows": "Rows read as Windows-1252, the other rows as UTF-8: {rows} ({count} in all). Check accented letters and punctuation in those rows.",
 }

@@ -1094,4 +1094,17 @@ MESSAGES: dict[str, str] = {
     "error.result_changed": "Hasil surat ini sudah dicatat atau diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; lihat hasil terbaru lalu ulangi bila perlu.",
     # issue 12: auth
     "signin.cross_site": "Permintaan ditolak: formulir masuk dan keluar hanya diterima dari halaman Dumas Monitor sendiri. Buka Dumas Monitor lalu coba lagi.",
+    # issue 12: reader
+    "import.error.encrypted": "Berkas tidak dapat dibaca: “{filename}” dikunci dengan kata sandi atau berformat .xls lama. Buka di Excel, hapus kata sandinya, lalu simpan sebagai .xlsx.",
+    "import.error.zip_bomb": "Berkas tidak dapat dibaca: isi “{filename}” mengembang jauh melebihi ukuran wajar sebuah lembar kerja.",
+    "import.error.sheet_too_large": "Berkas tidak dapat dibaca: lembar “{sheet}” terisi sampai baris {rows} dan kolom {column} (sel terjauh yang berisi: {cell}); batasnya {max_rows} baris, {max_columns} kolom, {max_cells} sel. Kosongkan sel yang tidak sengaja terisi, lalu coba lagi.",
+    "import.error.cell_too_long": "Berkas tidak dapat dibaca: sel {cell} di lembar “{sheet}” berisi lebih dari {max} karakter.",
+    "import.error.csv_field_too_long": "Berkas tidak dapat dibaca: baris {row} “{filename}” memuat sel lebih dari {max} karakter.",
+    "import.error.too_large": "Berkas tidak dapat dibaca: “{filename}” melebihi batas {max_rows} baris, {max_columns} kolom atau {max_cells} sel.",
+    "import.error.read_memory": "Berkas tidak dapat dibaca: membaca “{filename}” melampaui batas memori {limit} MB. Kosongkan sel yang tidak perlu (misalnya sel terisi jauh di luar tabel), lalu coba lagi.",
+    "import.error.read_timeout": "Berkas tidak dapat dibaca: membaca “{filename}” melampaui batas waktu {seconds} detik.",
+    "import.error.read_crash": "Berkas tidak dapat dibaca: pembaca berhenti dengan galat pada “{filename}” (berkas mungkin rusak).",
+    "import.error.read_too_much": "Berkas tidak dapat dibaca: “{filename}” berisi lebih dari {limit} MB teks.",
+    "import.notice.cp1252_file": "Berkas dibaca sebagai Windows-1252 (bukan UTF-8). Periksa huruf beraksen dan tanda baca pada pratinjau.",
+    "import.notice.cp1252_rows": "{count} baris dibaca sebagai Windows-1252, baris lainnya sebagai UTF-8: baris {rows}. Periksa huruf beraksen dan tanda baca pada baris itu.",
 }

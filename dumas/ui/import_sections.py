@@ -70,6 +70,12 @@ def _run(data: bytes, name: str, sheet: str | None, **mode: bool) -> ImportRepor
         bar.empty()
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _sheet_names(data: bytes, name: str) -> list[str]:
+    """The file's sheets, read once per upload (each read runs a child process)."""
+    return sheet_names(data, name)
+
+
 def upload_and_import() -> None:
     """Upload, preview (a dry run), then import all or only the valid rows."""
     upload = st.file_uploader(t("import.upload"), type=["xlsx", "csv"], key="import_upload")
@@ -77,7 +83,7 @@ def upload_and_import() -> None:
         st.info(t("import.hint"))
         return
     data = upload.getvalue()
-    sheets = sheet_names(data, upload.name)
+    sheets = _sheet_names(data, upload.name)
     sheet = st.selectbox(t("import.sheet"), sheets, key="import_sheet") if sheets else None
     digest = hashlib.sha256(data + (sheet or "").encode()).hexdigest()
     with st.container(horizontal=True):
