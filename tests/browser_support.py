@@ -35,6 +35,20 @@ def _free_port() -> int:
 
 
 @contextmanager
+def demo_app(folder: Path, complaints: int) -> Iterator[str]:
+    """A running app on a new demo database of `complaints` (with the demo accounts)."""
+    from dumas import demo
+    from dumas.db import connect
+
+    path = folder / "dumas.duckdb"
+    database = connect(path)
+    demo.generate(database, complaints, today=TODAY)
+    database.close()
+    with running_app(path) as base:
+        yield base
+
+
+@contextmanager
 def running_app(db_path: Path) -> Iterator[str]:
     """The app as `make run` serves it (server.py: Streamlit plus the sign-in routes)."""
     port = _free_port()

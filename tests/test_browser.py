@@ -9,11 +9,8 @@ from urllib.parse import quote
 import openpyxl
 import pytest
 
-from dumas import demo
-from dumas.db import connect
 from dumas.services.users import DEMO_PASSWORD
-from tests.browser_support import menu, metric, running_app, settle, sign_in
-from tests.conftest import TODAY
+from tests.browser_support import demo_app, menu, metric, settle, sign_in
 
 pytestmark = pytest.mark.browser
 AGENCY = "Kementerian Dalam Negeri"
@@ -22,11 +19,7 @@ AGENCY = "Kementerian Dalam Negeri"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     """A demo database of 1,500 complaints (with one demo account per role)."""
-    path = tmp_path_factory.mktemp("browser") / "dumas.duckdb"
-    database = connect(path)
-    demo.generate(database, 1_500, today=TODAY)
-    database.close()
-    with running_app(path) as base:
+    with demo_app(tmp_path_factory.mktemp("browser"), 1_500) as base:
         yield base
 
 

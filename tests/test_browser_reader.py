@@ -14,12 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dumas import demo
-from dumas.db import connect
 from dumas.services.users import DEMO_PASSWORD
 from tests import hostile_files as hf
-from tests.browser_support import metric, running_app, settle, sign_in
-from tests.conftest import TODAY
+from tests.browser_support import demo_app, metric, settle, sign_in
 
 pytestmark = pytest.mark.browser
 AGENCY = "Kementerian Dalam Negeri"
@@ -28,11 +25,7 @@ AGENCY = "Kementerian Dalam Negeri"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     """A demo database of 300 complaints, with the demo accounts."""
-    path = tmp_path_factory.mktemp("browser_reader") / "dumas.duckdb"
-    database = connect(path)
-    demo.generate(database, 300, today=TODAY)
-    database.close()
-    with running_app(path) as base:
+    with demo_app(tmp_path_factory.mktemp("browser_reader"), 300) as base:
         yield base
 
 
