@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dumas.permissions import Role, User
+from dumas.permissions import Action, Role, User
 from dumas.workflow import Standard
 
 
@@ -132,6 +132,59 @@ def may_act_as(user: User, who: str, monitoring: MonitoringView) -> bool:
     if who == TEAM:
         return user.id in monitoring.team
     return receiver_role(monitoring.level) in user.roles and user.id not in monitoring.team
+
+
+def record_refusal(user: User, state: MState, team: frozenset[int]) -> str | None:
+    """Why the user may not change the monitoring's records now (a catalogue id), or None:
+    the records are the team's, and only while the monitoring is in steps 4-7."""
+    if not user.can(Action.WORK_MONITORING):
+        return "error.forbidden"
+    if user.id not in team:
+        return "error.not_on_team"
+    if state not in TEAM_WRITES:
+        return "error.monitoring_state"
+    return None
+
+
+# Step 8b, the financial accountability of a direct monitoring: its stages in order, and
+# who records each (the team holds WORK_MONITORING; the BPP receives, the PPK accepts).
+FINANCE_STAGES = ("submitted_on", "bpp_received_on", "ppk_accepted_on")
+FINANCE_ACTIONS = {
+    "submitted_on": Action.WORK_MONITORING,
+    "bpp_received_on": Action.RECEIVE_ACCOUNTABILITY,
+    "ppk_accepted_on": Action.ACCEPT_ACCOUNTABILITY,
+}
+FINANCE_STATES = frozenset({M.REPORTING, M.SUBMISSION})  # the team submits once reporting
+
+
+@dataclass(frozen=True)
+class FinanceView:
+    """What the hand-over rule needs: the monitoring's state, kind, team, stages recorded."""
+
+    state: MState
+    direct: bool
+    team: frozenset[int]
+    done: frozenset[str]  # the stages recorded so far
+
+
+def finance_refusal(stage: str, finance: FinanceView, user: User) -> str | None:
+    """Why the user may not record this stage now (a catalogue id), or None: the team
+    submits (once the report is being written), then the BPP receives, then the PPK accepts."""
+    if not finance.direct:
+        return "error.finance_direct_only"
+    if not user.can(FINANCE_ACTIONS[stage]):
+        return "error.forbidden"
+    if stage == FINANCE_STAGES[0]:
+        if user.id not in finance.team:
+            return "error.not_on_team"
+        if finance.state not in FINANCE_STATES:
+            return "error.monitoring_state"
+    if stage in finance.done:
+        return "error.finance_recorded"
+    position = FINANCE_STAGES.index(stage)
+    if position and FINANCE_STAGES[position - 1] not in finance.done:
+        return "error.finance_order"
+    return None
 
 
 def refusal(transition: MTransition, monitoring: MonitoringView, user: User) -> str | None:

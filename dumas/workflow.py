@@ -216,6 +216,54 @@ def in_area(user: User, role: Role, bidang: str | None) -> bool:
     return role not in BIDANG_ROLES or not bidang or not user.bidang or user.bidang == bidang
 
 
+# The rules besides the transitions, each asked by the service that enforces it and by
+# the page that offers it (one home: the page never re-derives them).
+
+
+def may_edit(user: User, state: State, bidang: str | None) -> bool:
+    """Whether the user may change the matrix rows now (EDITORS, in their own Bidang)."""
+    return _holds_role_in(EDITORS, user, state, bidang)
+
+
+def may_comment(user: User, state: State, bidang: str | None) -> bool:
+    """Whether the user may add a note without acting (COMMENTERS, in their own Bidang)."""
+    return _holds_role_in(COMMENTERS, user, state, bidang)
+
+
+def _holds_role_in(
+    table: dict[State, frozenset[Role]], user: User, state: State, bidang: str | None
+) -> bool:
+    roles = table.get(state, frozenset()) & user.roles
+    return any(in_area(user, role, bidang) for role in roles)
+
+
+LETTERS_SOURCE = "database"  # letters come into a matrix only from the database review
+
+
+def may_add_letters(user: User, state: State, bidang: str | None, source: str) -> bool:
+    """Whether the user may add letters: an editor now, of a plan from the database review."""
+    return source == LETTERS_SOURCE and may_edit(user, state, bidang)
+
+
+def row_open(status: str) -> bool:
+    """A row's fields and letters change only while it is undecided (plan_row.status)."""
+    return status == "pending"
+
+
+def deciding(state: State) -> str:
+    """The row status a decision in this state works through: the Asdep decides the
+    undecided rows, the Deputi the Asdep-led rows the Asdep approved."""
+    return "awaiting_deputi" if state is State.AWAITING_DEPUTI else "pending"
+
+
+def watches(user: User, bidang: str | None = None) -> bool:
+    """Whether the user oversees plans of this Bidang (any Bidang without one): the Asdep
+    every plan, a Kabid those of their own Bidang; they see what runs late there."""
+    return Role.ASDEP in user.roles or (
+        Role.KABID in user.roles and in_area(user, Role.KABID, bidang)
+    )
+
+
 def refusal(transition: Transition, plan: PlanView, user: User) -> str | None:
     """Why the user may not take this transition now (a catalogue id), or None."""
     if plan.state is not transition.state:

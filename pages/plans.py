@@ -40,7 +40,7 @@ view = st.segmented_control(
 if view == "letters":
     letters.row_letters(plan, matrix)
 elif view == "add":
-    if editor.may_edit(plan) and plan["source"] == "database":
+    if editor.may_add_letters(plan):
         letters.add_letters(plan)
     else:
         st.info(t("plans.add_not_now"), icon=":material/info:")

@@ -1104,4 +1104,6 @@ MESSAGES: dict[str, str] = {
     "import.error.read_too_much": "The file cannot be read: “{filename}” holds more than {limit} MB of text.",
     "import.notice.cp1252_file": "The file was read as Windows-1252 (not UTF-8). Check accented letters and punctuation in the preview.",
     "import.notice.cp1252_rows": "Rows read as Windows-1252, the other rows as UTF-8: {rows} ({count} in all). Check accented letters and punctuation in those rows.",
+    # issue 13: rules with one home (workflow.may_add_letters)
+    "error.letters_database_only": "The letters of the follow-up database are added only to a plan from the database review.",
 }

@@ -1107,4 +1107,6 @@ MESSAGES: dict[str, str] = {
     "import.error.read_too_much": "Berkas tidak dapat dibaca: “{filename}” berisi lebih dari {limit} MB teks.",
     "import.notice.cp1252_file": "Berkas dibaca sebagai Windows-1252 (bukan UTF-8). Periksa huruf beraksen dan tanda baca pada pratinjau.",
     "import.notice.cp1252_rows": "{count} baris dibaca sebagai Windows-1252, baris lainnya sebagai UTF-8: baris {rows}. Periksa huruf beraksen dan tanda baca pada baris itu.",
+    # issue 13: rules with one home (workflow.may_add_letters)
+    "error.letters_database_only": "Surat dari database tindak lanjut hanya ditambahkan ke rencana dari telaahan database.",
 }

@@ -10,9 +10,9 @@ import duckdb
 from dumas import monitoring_flow as flow
 from dumas import workflow
 from dumas.monitoring_flow import MState
-from dumas.permissions import Role, User
+from dumas.permissions import User
 from dumas.queries import plan_history
-from dumas.queries.monitoring_state import Monitoring, view
+from dumas.queries.monitoring_state import Monitoring, team, view
 from dumas.queries.plan_history import InboxItem
 
 _OPEN_MONITORINGS = """
@@ -50,7 +50,7 @@ def monitoring_items(
         due = workflow.due_at(cur, row["since"], standard)
         late = workflow.late_by(cur, due, now)
         mine = _waits_for(cur, monitoring, row, user)
-        if mine or (plan_history.watches(user, row["bidang"]) and late is not None):
+        if mine or (workflow.watches(user, row["bidang"]) and late is not None):
             shown = workflow.Step(step.key, step.sop_step, (), (), standard)
             items.append(InboxItem(row["id"], row["agency"], row["period_label"],
                                    monitoring.state.value, row["bidang"], shown, row["since"],
@@ -62,19 +62,13 @@ def _waits_for(
     cur: duckdb.DuckDBPyConnection, monitoring: Monitoring, row: dict, user: User
 ) -> bool:
     """A move of the table the user stands in relation to, or their part of the money."""
-    if Role.BPP in user.roles and row["submitted_on"] and not row["bpp_received_on"]:
-        return True
-    if Role.PPK in user.roles and row["bpp_received_on"] and not row["ppk_accepted_on"]:
+    members = team(cur, monitoring.id)
+    done = frozenset(stage for stage in flow.FINANCE_STAGES if row[stage])
+    money = flow.FinanceView(monitoring.state, monitoring.direct, members, done)
+    if any(flow.finance_refusal(stage, money, user) is None for stage in flow.FINANCE_STAGES):
         return True
     if monitoring.state is MState.CLOSED:
         return False
     seen = view(cur, monitoring)
-    if any(flow.may_act_as(user, t.who, seen) for t in flow.TRANSITIONS
-           if t.state is monitoring.state):  # fmt: skip
-        return True
-    return (
-        monitoring.direct
-        and user.id in seen.team
-        and not row["submitted_on"]
-        and (monitoring.state is MState.SUBMISSION)
-    )
+    return any(flow.may_act_as(user, t.who, seen) for t in flow.TRANSITIONS
+               if t.state is monitoring.state)  # fmt: skip

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from dumas import workflow
-from dumas.permissions import Role, User
+from dumas.permissions import User
 from dumas.queries.plan_state import Plan, view
 from dumas.workflow import LateBy, State, Step
 
@@ -166,18 +166,18 @@ def inbox(cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime) -> list[
     their area; overdue first, then by due time. Overdue changes no state."""
     open_plans = cur.execute(
         """
-        SELECT id, title, period_label, state, bidang, revision, version, created_by
+        SELECT id, title, period_label, state, bidang, revision, version, created_by, source
           FROM plan
          WHERE state NOT IN ('decided', 'rejected', 'cancelled')
         """
     ).fetchall()
     items = []
-    for pid, title, period, state, bidang, revision, version, created_by in open_plans:
-        plan = Plan(pid, State(state), bidang, revision, version, created_by)
+    for pid, title, period, state, bidang, revision, version, created_by, source in open_plans:
+        plan = Plan(pid, State(state), bidang, revision, version, created_by, source)
         mine = _waits_for(plan, user, view(cur, plan))
         run = checklist(cur, pid, now)
         current = next(r for r in run if r.done is None and r.started is not None)
-        watching = watches(user, bidang) and current.late is not None
+        watching = workflow.watches(user, bidang) and current.late is not None
         if mine or watching:
             items.append(InboxItem(pid, title, period, plan.state.value, bidang, current.step,
                                    current.started, current.due, current.late, mine))  # fmt: skip
@@ -189,13 +189,3 @@ def _waits_for(plan: Plan, user: User, view: workflow.PlanView) -> bool:
     if view.state is State.DRAFT:
         return plan.created_by == user.id
     return bool(workflow.available_actions(view, user))
-
-
-WATCHERS = frozenset({Role.KABID, Role.ASDEP})  # also see what is overdue in their area
-
-
-def watches(user: User, bidang: str | None = None) -> bool:
-    """The Asdep watches every plan; a Kabid those of their Bidang (any, without one)."""
-    if Role.ASDEP in user.roles:
-        return True
-    return Role.KABID in user.roles and (not bidang or not user.bidang or user.bidang == bidang)

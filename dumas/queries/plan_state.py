@@ -21,17 +21,18 @@ class Plan:
     revision: int
     version: int
     created_by: int
+    source: str  # database or work_programme (see workflow.may_add_letters)
 
 
 def load(cur: duckdb.DuckDBPyConnection, plan_id: int) -> Plan:
     found = cur.execute(
-        "SELECT id, state, bidang, revision, version, created_by FROM plan WHERE id = $id",
+        "SELECT id, state, bidang, revision, version, created_by, source FROM plan WHERE id = $id",
         {"id": plan_id},
     ).fetchall()
     if not found:
         raise NotFound(Message("error.unknown_plan"))
-    pid, state, bidang, revision, version, created_by = found[0]
-    return Plan(pid, State(state), bidang, revision, version, created_by)
+    pid, state, bidang, revision, version, created_by, source = found[0]
+    return Plan(pid, State(state), bidang, revision, version, created_by, source)
 
 
 def view(cur: duckdb.DuckDBPyConnection, plan: Plan) -> PlanView:

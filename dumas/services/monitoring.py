@@ -10,7 +10,7 @@ import duckdb
 
 from dumas import monitoring_flow as flow
 from dumas.db import Database
-from dumas.errors import Conflict, Message, ValidationError
+from dumas.errors import Conflict, DomainError, Message, ValidationError
 from dumas.monitoring_flow import MAct, MState
 from dumas.permissions import Action, Forbidden, User, require
 from dumas.queries.monitoring_state import Monitoring, load, team, view
@@ -73,10 +73,11 @@ def _next_event_id(cur: duckdb.DuckDBPyConnection) -> int:
 def require_team(cur: duckdb.DuckDBPyConnection, monitoring: Monitoring, actor: User) -> None:
     """Records are the team's, and only while the monitoring is in steps 4-7."""
     require(actor, Action.WORK_MONITORING)
-    if actor.id not in team(cur, monitoring.id):
-        raise Forbidden(Message("error.not_on_team"))
-    if monitoring.state not in flow.TEAM_WRITES:
-        raise Conflict(Message("error.monitoring_state"))
+    reason = flow.record_refusal(actor, monitoring.state, team(cur, monitoring.id))
+    if reason == "error.monitoring_state":
+        raise Conflict(Message(reason))
+    if reason:
+        raise Forbidden(Message(reason))
 
 
 def advance(
@@ -117,14 +118,6 @@ def advance(
         return transition.next_state
 
 
-# Step 8b: the financial accountability of a direct monitoring, in this order.
-_FINANCE = {
-    "submitted_on": (None, None),
-    "bpp_received_on": ("submitted_on", Action.RECEIVE_ACCOUNTABILITY),
-    "ppk_accepted_on": ("bpp_received_on", Action.ACCEPT_ACCOUNTABILITY),
-}
-
-
 def record_finance(
     db: Database,
     actor: User,
@@ -139,23 +132,24 @@ def record_finance(
     """Submitted by the team (report written), received by the BPP, accepted by the PPK,
     each on the monitoring as the recorder's screen showed it (`revision`): after any
     change since (costs, the report, another stage) it is refused with who and when."""
-    if stage not in _FINANCE:
+    if stage not in flow.FINANCE_STAGES:
         raise ValidationError(Message("error.invalid_choice", {}, "stage"))
     errors: list[Message] = []
     check_date(on, "finance_date", today, errors)
     raise_if(errors)
-    before, action = _FINANCE[stage]
     with db.transaction() as cur:
         monitoring = open_monitoring(cur, monitoring_id, revision)
-        if not monitoring.direct:
-            raise Conflict(Message("error.finance_direct_only"))
-        if action is None:
-            _require_member(cur, monitoring, actor)
-            if monitoring.state not in (MState.REPORTING, MState.SUBMISSION):
-                raise Conflict(Message("error.monitoring_state"))
-        else:
-            require(actor, action)
-        _check_finance_order(cur, monitoring.id, stage, before, on)
+        done = finance_done(cur, monitoring.id)
+        recorded = frozenset(s for s, day in done.items() if day is not None)
+        seen = flow.FinanceView(
+            monitoring.state, monitoring.direct, team(cur, monitoring.id), recorded
+        )
+        reason = flow.finance_refusal(stage, seen, actor)
+        if reason:
+            raise _finance_refused(reason, stage)
+        position = flow.FINANCE_STAGES.index(stage)
+        if position and on < done[flow.FINANCE_STAGES[position - 1]]:
+            raise ValidationError(Message("error.finance_order", {}, "finance_date"))
         cur.execute(
             "INSERT INTO monitoring_finance (monitoring_id) VALUES ($id) ON CONFLICT DO NOTHING",
             {"id": monitoring.id},
@@ -168,22 +162,23 @@ def record_finance(
                      {"date": on})  # fmt: skip
 
 
-def _require_member(cur: duckdb.DuckDBPyConnection, monitoring: Monitoring, actor: User) -> None:
-    require(actor, Action.WORK_MONITORING)
-    if actor.id not in team(cur, monitoring.id):
-        raise Forbidden(Message("error.not_on_team"))
-
-
-def _check_finance_order(
-    cur: duckdb.DuckDBPyConnection, mid: int, stage: str, before: str | None, on: dt.date
-) -> None:
+def finance_done(cur: duckdb.DuckDBPyConnection, mid: int) -> dict[str, dt.date | None]:
+    """The date each stage of the accountability was recorded on (None: not yet)."""
     row = cur.execute(
         "SELECT submitted_on, bpp_received_on, ppk_accepted_on FROM monitoring_finance"
         " WHERE monitoring_id = $id",
         {"id": mid},
     ).fetchall()
-    done = dict(zip(_FINANCE, row[0], strict=True)) if row else dict.fromkeys(_FINANCE)
-    if done[stage] is not None:
-        raise Conflict(Message("error.finance_recorded"))
-    if before is not None and (done[before] is None or on < done[before]):
-        raise ValidationError(Message("error.finance_order", {}, "finance_date"))
+    stages = flow.FINANCE_STAGES
+    return dict(zip(stages, row[0], strict=True)) if row else dict.fromkeys(stages)
+
+
+def _finance_refused(reason: str, stage: str) -> DomainError:
+    """The refusal of flow.finance_refusal as the error a caller has always received."""
+    if reason == "error.forbidden":
+        return Forbidden(Message(reason, {"action": flow.FINANCE_ACTIONS[stage].value}))
+    if reason == "error.not_on_team":
+        return Forbidden(Message(reason))
+    if reason == "error.finance_order":
+        return ValidationError(Message(reason, {}, "finance_date"))
+    return Conflict(Message(reason))  # not direct, not this step, already recorded

@@ -96,6 +96,5 @@ def touch(cur: duckdb.DuckDBPyConnection, plan: Plan) -> None:
 def require_editor(plan: Plan, actor: User) -> None:
     """Rows change only in the states (and by the roles) of workflow.EDITORS."""
     require(actor, Action.VIEW_PLANS)
-    roles = workflow.EDITORS.get(plan.state, frozenset()) & actor.roles
-    if not any(workflow.in_area(actor, role, plan.bidang) for role in roles):
+    if not workflow.may_edit(actor, plan.state, plan.bidang):
         raise Forbidden(Message("error.cannot_edit_plan"))

@@ -6,6 +6,7 @@ import datetime as dt
 
 import duckdb
 
+from dumas import workflow
 from dumas.db import Database, next_id
 from dumas.errors import Conflict, Message, NotFound, ValidationError
 from dumas.permissions import TEAM_ROLES, User
@@ -72,6 +73,8 @@ def add_letters(
     with db.transaction() as cur:
         plan = open_plan(cur, plan_id, revision)
         require_editor(plan, actor)
+        if not workflow.may_add_letters(actor, plan.state, plan.bidang, plan.source):
+            raise Conflict(Message("error.letters_database_only"))
         params = {"ids": list(forwarding_ids), "plan": plan_id}
         cur.execute(_CHOSEN_LETTERS, params)
         rows_created = len(cur.execute(_NEW_ROWS, {"plan": plan_id}).fetchall())
@@ -211,7 +214,7 @@ def _check_updates(
         row = stored.get(int(row_id))
         if row is None:
             raise NotFound(Message("error.unknown_plan_row"))
-        if row["status"] != "pending":
+        if not workflow.row_open(row["status"]):
             raise Conflict(Message("error.row_decided", {"row": row["position"]}))
     for row_id, values in updated.items():
         row = stored[int(row_id)]

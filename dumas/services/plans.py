@@ -97,8 +97,7 @@ def comment(db: Database, actor: User, plan_id: int, *, note: str, now: dt.datet
     with db.transaction() as cur:
         plan = load(cur, plan_id)
         require(actor, Action.VIEW_PLANS)
-        roles = workflow.COMMENTERS.get(plan.state, frozenset()) & actor.roles
-        if not any(workflow.in_area(actor, role, plan.bidang) for role in roles):
+        if not workflow.may_comment(actor, plan.state, plan.bidang):
             raise Forbidden(Message("error.cannot_comment_plan"))
         record_event(cur, plan, actor, "comment", plan.state, note, now)
 
@@ -159,7 +158,7 @@ def _decide(
     now: dt.datetime,
 ) -> tuple[str, dict]:
     """Apply the approver's choice to each undecided row; approved rows become monitorings."""
-    waiting = "pending" if plan.state is State.PROPOSED else "awaiting_deputi"
+    waiting = workflow.deciding(plan.state)
     rows = dict(
         cur.execute(
             "SELECT id, level FROM plan_row WHERE plan_id = $id AND status = $status",

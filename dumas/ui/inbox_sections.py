@@ -9,9 +9,9 @@ import datetime as dt
 
 import streamlit as st
 
-from dumas import config, i18n
+from dumas import config, i18n, workflow
 from dumas.permissions import User
-from dumas.queries import inbox, plan_history
+from dumas.queries import inbox
 from dumas.queries.plan_history import InboxItem
 from dumas.ui.state import get_db, lang, t
 from dumas.ui.text import plain
@@ -39,7 +39,7 @@ def load(user: User) -> list[InboxItem]:
 
 def watches(user: User) -> bool:
     """Whether the user also oversees the plans of their area (Kabid, Asdep)."""
-    return bool(user.roles & plan_history.WATCHERS)
+    return workflow.watches(user)
 
 
 def counts(items: list[InboxItem], user: User) -> None:

@@ -20,7 +20,6 @@ from dumas import monitoring_flow as flow
 from dumas.documents import DRAFTS
 from dumas.errors import DomainError
 from dumas.monitoring_flow import MAct, MonitoringView
-from dumas.permissions import Action
 from dumas.queries import monitoring as mq
 from dumas.queries import plans as plan_queries
 from dumas.queries.plan_history import StepRun
@@ -73,13 +72,8 @@ class Screen:
         return self.view.direct
 
     def may_write(self) -> bool:
-        """Team members record while the monitoring is in steps 4-7 (the service re-checks)."""
-        user = actor()
-        return (
-            user.can(Action.WORK_MONITORING)
-            and user.id in self.view.team
-            and self.view.state in flow.TEAM_WRITES
-        )
+        """Team members record while the monitoring is in steps 4-7 (the service's rule)."""
+        return flow.record_refusal(actor(), self.view.state, self.view.team) is None
 
 
 def load(monitoring_id: int) -> Screen | None:

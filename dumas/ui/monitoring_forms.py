@@ -23,7 +23,6 @@ from dumas.ui.text import plain
 
 DIRECT_DOCUMENTS = ("memo_deputi", "surat_tugas", "memo_keuangan")
 INDIRECT_DOCUMENTS = ("daftar_berkas", "surat_instansi")
-FINANCE_STAGES = ("submitted_on", "bpp_received_on", "ppk_accepted_on")
 COST_COLUMNS = ("item", "user_id", "planned", "actual")
 # Choice fields: their codes and the catalogue prefix of their labels.
 SELECTS = {

@@ -7,8 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dumas import config, i18n
-from dumas.monitoring_flow import MState
-from dumas.permissions import Action
+from dumas import monitoring_flow as flow
 from dumas.services import monitoring as service
 from dumas.services import monitoring_records as records
 from dumas.ui.monitoring_detail import Screen, day, document_button, run
@@ -16,7 +15,6 @@ from dumas.ui.state import actor, get_db, lang, t, today
 from dumas.ui.widgets import metric_row
 
 COST_COLUMNS = ("item", "user_id", "planned", "actual")
-FINANCE_STAGES = ("submitted_on", "bpp_received_on", "ppk_accepted_on")
 
 
 def costs(screen: Screen) -> None:
@@ -118,14 +116,16 @@ def _plan_from_sbm(mid: int, revision: int) -> None:
 def finance(screen: Screen) -> None:
     """Submitted by the team, received by the BPP, accepted by the PPK: one line each,
     with a date and a button for the one who may record that stage now."""
-    done = screen.records["finance"]
-    for position, stage in enumerate(FINANCE_STAGES):
+    done, user = screen.records["finance"], actor()
+    recorded = frozenset(stage for stage in flow.FINANCE_STAGES if done.get(stage) is not None)
+    seen = flow.FinanceView(screen.view.state, screen.direct, screen.view.team, recorded)
+    for stage in flow.FINANCE_STAGES:
         with st.container(horizontal=True, vertical_alignment="bottom"):
             st.markdown(f"{t(f'monitoring.finance_{stage}')}: **{day(done.get(stage))}**")
-            if done.get(stage) is not None or not _may_record(screen, stage):
-                continue
-            if position and done.get(FINANCE_STAGES[position - 1]) is None:
+            reason = flow.finance_refusal(stage, seen, user)
+            if reason == "error.finance_order":  # theirs to record, after the stage before
                 st.caption(t("monitoring.finance_waits"))
+            if reason:
                 continue
             st.date_input(
                 t("field.finance_date"),
@@ -137,17 +137,6 @@ def finance(screen: Screen) -> None:
             )
             st.button(t(f"monitoring.record_{stage}"), key=f"fin_{stage}", on_click=_record_finance,
                       args=(screen.id, screen.revision, stage))  # fmt: skip
-
-
-def _may_record(screen: Screen, stage: str) -> bool:
-    """The team submits (once the report is being written), the BPP receives, the PPK accepts."""
-    user, view = actor(), screen.view
-    if stage == "submitted_on":
-        return (user.can(Action.WORK_MONITORING) and user.id in view.team
-                and view.state in (MState.REPORTING, MState.SUBMISSION))  # fmt: skip
-    if stage == "bpp_received_on":
-        return user.can(Action.RECEIVE_ACCOUNTABILITY)
-    return user.can(Action.ACCEPT_ACCOUNTABILITY)
 
 
 def _record_finance(mid: int, revision: int, stage: str) -> None:

@@ -50,10 +50,14 @@ SHOWN = (
 
 
 def may_edit(plan: dict) -> bool:
-    """Whether this user may change the rows now (workflow.EDITORS, in their Bidang)."""
-    user = actor()
-    roles = workflow.EDITORS.get(workflow.State(plan["state"]), frozenset()) & user.roles
-    return any(workflow.in_area(user, role, plan["bidang"]) for role in roles)
+    """Whether this user may change the rows now (the rule the service checks)."""
+    return workflow.may_edit(actor(), workflow.State(plan["state"]), plan["bidang"])
+
+
+def may_add_letters(plan: dict) -> bool:
+    """Whether this user may add letters now (the rule the service checks)."""
+    state = workflow.State(plan["state"])
+    return workflow.may_add_letters(actor(), state, plan["bidang"], plan["source"])
 
 
 def matrix_table(plan: dict, matrix: pd.DataFrame, staff: dict[int, str]) -> None:
@@ -227,7 +231,7 @@ BULK_FIELDS = ("method", "level", "priority", "team_lead", "schedule_from", "sch
 
 def bulk_form(plan: dict, matrix: pd.DataFrame, staff: dict[int, str]) -> None:
     """Set the same method, level, priority, team lead or schedule on every undecided row."""
-    pending = [int(r) for r in matrix.loc[matrix["status"] == "pending", "row_id"]]
+    pending = [int(r) for r in matrix.loc[matrix["status"].map(workflow.row_open), "row_id"]]
     if not pending:
         return
     expander = st.expander(t("plans.bulk", n=len(pending)), icon=":material/done_all:")

@@ -8,7 +8,7 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from dumas import config, i18n
+from dumas import config, i18n, workflow
 from dumas.queries import plans as q
 from dumas.services import plans as service
 from dumas.ui.plan_editor import may_edit
@@ -36,7 +36,7 @@ def row_letters(plan: dict, matrix: pd.DataFrame) -> None:
                 st.caption(t("plans.no_letters"))
                 continue
             st.dataframe(_letters_shown(own), hide_index=True, width="stretch")
-            if editable and row.status == "pending":
+            if editable and workflow.row_open(row.status):
                 _remove_form(plan, row.row_id, own)
 
 

@@ -203,7 +203,7 @@ def actions(plan: dict, matrix: pd.DataFrame) -> None:
         cur.close()
     offered = workflow.available_actions(seen, user)
     blocked = workflow.blocked_actions(seen, user)
-    can_note = bool(workflow.COMMENTERS.get(seen.state, frozenset()) & user.roles)
+    can_note = workflow.may_comment(user, seen.state, seen.bidang)
     if not (offered or blocked or can_note):
         return
     with st.container(border=True):
@@ -233,9 +233,7 @@ def actions(plan: dict, matrix: pd.DataFrame) -> None:
 
 def _row_choices(plan: dict, matrix: pd.DataFrame, state: State) -> None:
     """One choice per waiting row, folded away: most decisions are for the whole plan."""
-    waiting = matrix[
-        matrix["status"] == ("pending" if state is State.PROPOSED else "awaiting_deputi")
-    ]
+    waiting = matrix[matrix["status"] == workflow.deciding(state)]
     expander = st.expander(t("plans.decide_rows", n=len(waiting)), icon=":material/rule:")
     for row in waiting.itertuples():
         locus = row.province if isinstance(row.province, str) else i18n.MISSING
