@@ -1,0 +1,409 @@
+"""Every role against every control the plan and monitoring pages offer: the service
+accepts what the page offers, and the page hides what the service refuses.
+
+One database is built per module with a plan in each state (and a plan of another
+source) and monitorings through steps 4-8. Each role's page is drawn once per record
+(AppTest, one session per role), and every service the page could call is called for
+that role in a dry run (its transaction rolled back), so every call sees the same data.
+A Kasubbid and a Kabid of another Bidang take part: the rules also hold across Bidang.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dumas import auth, config
+from dumas.db import Database, Rollback, connect
+from dumas.errors import DomainError
+from dumas.monitoring_flow import MAct, MState
+from dumas.permissions import Role, User
+from dumas.queries import monitoring as mq
+from dumas.queries import plans as pq
+from dumas.services import monitoring as ms
+from dumas.services import monitoring_records as rec
+from dumas.services import plans, users
+from dumas.workflow import Act
+from tests import monitoring_support as support
+from tests.conftest import PASSWORD, TODAY, Factory, username
+from tests.monitoring_support import People, people_of
+
+NOW = dt.datetime.combine(TODAY, dt.time(10), config.TIMEZONE)
+BIDANG, OTHER = "Bidang Uji", "Bidang Lain"
+PLAN_PATH = [(Role.ANALIS, Act.SUBMIT), (Role.KASUBBID, Act.FORWARD), (Role.KABID, Act.PROPOSE),
+             (Role.ASDEP, Act.APPROVE), (Role.DEPUTI, Act.APPROVE)]  # fmt: skip
+# The accounts the pages are drawn for: one per role, and the other Bidang's two.
+STAFF = (Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI)
+PLAN_ACCOUNTS = (*(username(r) for r in STAFF), "kasubbid.lain", "kabid.lain")
+MONITORING_ACCOUNTS = tuple(username(r) for r in (*STAFF, Role.PPK, Role.BPP))
+
+
+class DryRun(Database):
+    """The database with every service transaction rolled back once its checks passed."""
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with super().transaction() as cur:
+            yield cur
+            raise Rollback  # accepted: undone, so the next call sees the same data
+
+
+@dataclass(frozen=True)
+class World:
+    path: Path
+    users: dict[str, User]
+    plans: dict[str, int]
+    monitorings: dict[str, int]
+    spare_letter: int  # a letter in no plan, for the "add letters" control
+
+
+@pytest.fixture(scope="module")
+def world(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    path = tmp_path_factory.mktemp("rules") / "dumas.duckdb"
+    shutil.copy(template_db, path)
+    db = connect(path)
+    try:
+        yield _build(db, path)
+    finally:
+        db.close()
+
+
+def _build(db: Database, path: Path) -> World:
+    p, make = people_of(db), Factory(db)
+    admin = auth.load_user(db.cursor(), _uid(db, username(Role.ADMIN)))
+    for role in (Role.KASUBBID, Role.KABID):
+        users.create_user(db, admin, username=f"{role.value}.lain", full_name=f"{role.name} Lain",
+                          password=PASSWORD, roles=[role.value], bidang=OTHER)  # fmt: skip
+    kemendagri = make.agency("Kementerian Dalam Negeri")
+    bpn = make.agency("Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional")
+    k1, k2, b1, spare = (
+        make.forward(make.complaint(), agency, dt.date(2026, month, 2))
+        for agency, month in ((kemendagri, 3), (kemendagri, 4), (bpn, 5), (bpn, 6))
+    )
+    steps = {"draft": 0, "submitted": 1, "discussion": 2, "proposed": 3, "awaiting": 4,
+             "decided": 5}  # fmt: skip
+    made = {name: _plan(db, p, [k1, b1], bpn, n) for name, n in steps.items()}
+    made["work_programme"] = _plan(db, p, [], bpn, 0)
+    monitorings = {
+        "direct_preparation": _monitoring(db, p, [k1, k2], True, []),
+        "direct_reporting": _monitoring(db, p, [k1, k2], True, ["prepare", "coordinate",
+                                                                 "execute", "write"]),
+        "direct_submission": _monitoring(db, p, [k1, k2], True, [*_TO_SUBMISSION]),
+        "direct_bpp_received": _monitoring(db, p, [k1, k2], True, [*_TO_SUBMISSION, "submit_fin",
+                                                                    "bpp"]),
+        "direct_closed": _monitoring(db, p, [k1, k2], True, [*_TO_SUBMISSION, "submit_fin",
+                                                              "bpp", "ppk", "acknowledge"]),
+        "indirect_preparation": _monitoring(db, p, [k1, k2], False, []),
+        "indirect_submission": _monitoring(db, p, [k1, k2], False, [*_TO_SUBMISSION]),
+    }  # fmt: skip
+    cur = db.cursor()
+    accounts = {*PLAN_ACCOUNTS, *MONITORING_ACCOUNTS}
+    people = {name: auth.load_user(cur, _uid(db, name)) for name in accounts}
+    return World(path, people, made, monitorings, spare)
+
+
+def _uid(db: Database, name: str) -> int:
+    cur = db.cursor()
+    return cur.execute("SELECT id FROM app_user WHERE username = $u", {"u": name}).fetchone()[0]
+
+
+def _plan(db: Database, p: People, letters: list[int], bpn: int, steps: int) -> int:
+    """A plan of Bidang Uji whose rows are ready, taken `steps` steps along PLAN_PATH: a
+    Kabid-level row and an Asdep-led one (or one work-programme row when no letters)."""
+    source = "database" if letters else "work_programme"
+    plan_id = plans.create_plan(db, p.analyst, title=f"Uji {steps}", period_label="2026",
+                                source=source, bidang=BIDANG, now=NOW)  # fmt: skip
+    kabid_row = {"method": "surat_resmi", "level": "kabid", "team_lead": p.kabid.id}
+    added, updated = [], {}
+    if letters:
+        plans.add_letters(db, p.analyst, plan_id, revision=_rev(db, plan_id),
+                          forwarding_ids=letters, now=NOW)  # fmt: skip
+        first, second = (int(r) for r in pq.matrix(db.cursor(), plan_id, TODAY)["row_id"])
+        asdep_row = {"method": "surat_resmi", "level": "asdep", "team_lead": p.asdep.id}
+        updated = {first: kabid_row, second: asdep_row}
+    else:
+        added = [{**kabid_row, "agency_id": bpn, "origin_reason": "Program kerja"}]
+    plans.save_rows(db, p.analyst, plan_id, revision=_rev(db, plan_id), updated=updated,
+                    added=added, deleted=[], now=NOW)  # fmt: skip
+    by_role = {
+        Role.ANALIS: p.analyst, Role.KASUBBID: p.kasubbid, Role.KABID: p.kabid,
+        Role.ASDEP: p.asdep, Role.DEPUTI: p.deputi,
+    }  # fmt: skip
+    for role, action in PLAN_PATH[:steps]:
+        plans.act(db, by_role[role], plan_id, revision=_rev(db, plan_id), action=action,
+                  note="ok", now=NOW)  # fmt: skip
+    return plan_id
+
+
+def _rev(db: Database, plan_id: int) -> int:
+    return pq.plan(db.cursor(), plan_id)["revision"]
+
+
+def _mrev(db: Database, mid: int) -> int:
+    return mq.detail(db.cursor(), mid)["revision"]
+
+
+_TO_SUBMISSION = ("prepare", "coordinate", "execute", "write", "submit_report")
+
+
+def _monitoring(db: Database, p: People, letters: list[int], direct: bool, steps: list[str]) -> int:
+    """An approved monitoring (the analyst on its team) taken through the named steps."""
+    mid = support.approved(db, p, letters, direct=direct, now=NOW)
+    for step in steps:
+        _STEPS[step](db, p, mid, letters, direct)
+    return mid
+
+
+def _prepare(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
+    rec.save_scope(db, p.analyst, mid, revision=_mrev(db, mid), now=NOW,
+                   values={"purpose": "Klarifikasi", "partner": "Itjen",
+                           "mechanism": "Rapat"})  # fmt: skip
+    for kind in ("memo_deputi", "surat_tugas", "memo_keuangan") if direct else ():
+        rec.record_document(db, p.analyst, mid, revision=_mrev(db, mid), kind=kind,
+                            letter_no=f"B-1/{kind}", signed_on=TODAY, today=TODAY,
+                            now=NOW)  # fmt: skip
+    _move(db, p.analyst, mid, MAct.PREPARED)
+
+
+def _coordinate(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
+    rec.save_coordination(db, p.analyst, mid, revision=_mrev(db, mid), today=TODAY, now=NOW,
+                          values={"letter_sent_on": TODAY, "material_sent_on": TODAY,
+                                  "contact_name": "Budi"})  # fmt: skip
+    _move(db, p.analyst, mid, MAct.COORDINATED)
+
+
+def _execute(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
+    rec.add_activity(db, p.analyst, mid, today=TODAY, now=NOW,
+                     values={"kind": "rapat_koordinasi", "activity_date": TODAY})  # fmt: skip
+    for forwarding_id in letters:
+        rec.record_result(db, p.analyst, mid, forwarding_id=forwarding_id, result="belum",
+                          evidence=None, recommendation=None, response=None, today=TODAY,
+                          now=NOW)  # fmt: skip
+    _move(db, p.analyst, mid, MAct.EXECUTED)
+
+
+def _write(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
+    rec.save_report(db, p.analyst, mid, revision=_mrev(db, mid), now=NOW,
+                    values={"conclusions": "Selesai", "recommendations": "Pantau"})  # fmt: skip
+    if direct:
+        rec.save_costs(db, p.analyst, mid, revision=_mrev(db, mid), now=NOW,
+                       rows=[{"item": "transport", "user_id": None, "planned": 100,
+                              "actual": 100}])  # fmt: skip
+
+
+def _finance(who: str, stage: str) -> Callable[..., None]:
+    def record(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
+        ms.record_finance(db, getattr(p, who), mid, revision=_mrev(db, mid), stage=stage,
+                          on=TODAY, today=TODAY, now=NOW)  # fmt: skip
+
+    return record
+
+
+def _acknowledge(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
+    _move(db, p.asdep if direct else p.deputi, mid, MAct.ACKNOWLEDGE)
+
+
+def _move(db: Database, who: User, mid: int, action: MAct) -> None:
+    ms.advance(db, who, mid, revision=_mrev(db, mid), action=action, note="ok", now=NOW)
+
+
+_STEPS = {
+    "prepare": _prepare,
+    "coordinate": _coordinate,
+    "execute": _execute,
+    "write": _write,
+    "submit_report": lambda db, p, mid, letters, direct: _move(db, p.analyst, mid,
+                                                               MAct.SUBMIT_REPORT),
+    "submit_fin": _finance("analyst", "submitted_on"),
+    "bpp": _finance("bpp", "bpp_received_on"),
+    "ppk": _finance("ppk", "ppk_accepted_on"),
+    "acknowledge": _acknowledge,
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def rules_env(world: World) -> Iterator[None]:
+    """For AppTest: the app reads this module's database, today pinned, caches emptied."""
+    import streamlit as st
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DUMAS_DB", str(world.path))
+        patch.setenv("DUMAS_DEMO", "0")
+        patch.setenv("DUMAS_TODAY", TODAY.isoformat())
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        yield
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+pytestmark = pytest.mark.usefixtures("rules_env")
+
+
+@pytest.fixture(scope="module")
+def dry(world: World, rules_env: None) -> Iterator[DryRun]:
+    db = connect(world.path)
+    try:
+        yield DryRun(path=db.path, con=db.con)
+    finally:
+        db.close()
+
+
+def _signed_in(name: str, page: str, **query: str) -> AppTest:
+    """An AppTest of app.py signed in as this account, on this page."""
+    db = connect(os.environ["DUMAS_DB"])
+    try:
+        _, token = auth.sign_in(db, name, PASSWORD, dt.datetime.now(config.TIMEZONE))
+    finally:
+        db.close()
+    at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60)
+    at.session_state["session_token"] = token
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    return at
+
+
+def _controls(at: AppTest) -> set[str]:
+    """The keys of the buttons and inputs the page draws now."""
+    assert not at.exception, at.exception
+    widgets = [*at.button, *at.selectbox, *at.text_input]
+    return {str(w.key) for w in widgets if w.key}
+
+
+def _accepts(call: Callable[[], object]) -> bool:
+    """Whether the service accepts the call (its rules pass; nothing is kept)."""
+    try:
+        result = call()
+    except DomainError:
+        return False
+    return result != 0  # remove_letters: 0 letters taken out is no removal
+
+
+# The plan page
+
+
+@pytest.mark.parametrize("account", PLAN_ACCOUNTS)
+def test_the_plan_page_offers_exactly_what_the_plan_services_accept(world, dry, account):
+    user = world.users[account]
+    at = None
+    for name, plan_id in world.plans.items():
+        shown: set[str] = set()
+        for view in ("matrix", "letters", "add"):
+            if at is None:
+                at = _signed_in(account, "pages/plans.py", plan=str(plan_id), plan_view=view)
+            else:
+                at.query_params["plan"] = str(plan_id)
+                at.segmented_control(key="plan_view").set_value(view).run()
+            shown |= _controls(at)
+        offered = {control: control in shown for control in _plan_calls(dry, world, plan_id, user)}
+        accepted = {c: _accepts(call) for c, call in _plan_calls(dry, world, plan_id, user).items()}
+        assert offered == accepted, (account, name)
+
+
+def _plan_calls(
+    dry: DryRun, world: World, plan_id: int, user: User
+) -> dict[str, Callable[[], object]]:
+    """Each control of the plan page (by widget key) and the service call it makes."""
+    revision = _rev(dry, plan_id)
+    matrix = pq.matrix(dry.cursor(), plan_id, TODAY)
+    open_rows = [int(r) for r in matrix.loc[matrix["status"] == "pending", "row_id"]]
+    letters = pq.row_letters(dry.cursor(), plan_id, TODAY)
+    common = {"revision": revision, "now": NOW}
+
+    def act(action: Act) -> Callable[[], object]:
+        waiting = matrix[matrix["status"].isin(["pending", "awaiting_deputi"])]
+        choices = dict.fromkeys((int(r) for r in waiting["row_id"]), "approve")
+        return lambda: plans.act(dry, user, plan_id, action=action, note="Catatan", choices=choices,
+                                 **common)  # fmt: skip
+
+    def save(**change: object) -> Callable[[], object]:
+        values = {"updated": {}, "added": [], "deleted": [], **change}
+        return lambda: plans.save_rows(dry, user, plan_id, **values, **common)
+
+    def remove(row_id: int) -> Callable[[], object]:
+        own = [int(f) for f in letters.loc[letters["row_id"] == row_id, "forwarding_id"]]
+        return lambda: plans.remove_letters(dry, user, plan_id, forwarding_ids=own, **common)
+
+    programme_row = {"agency_id": int(matrix["agency_id"][0]), "origin_reason": "Program kerja",
+                     "method": "surat_resmi", "level": "kabid"}  # fmt: skip
+    calls = {f"act_{action.value}": act(action) for action in Act}
+    calls |= {
+        "add_note": lambda: plans.comment(dry, user, plan_id, note="Catatan", now=NOW),
+        "save_matrix": save(),
+        "wp_reason": save(added=[programme_row]),
+        "add_all": lambda: plans.add_letters(dry, user, plan_id,
+                                             forwarding_ids=[world.spare_letter], **common),
+        **{f"remove_btn_{r}": remove(r) for r in set(map(int, letters["row_id"]))},
+    }  # fmt: skip
+    if open_rows:
+        calls["bulk_method"] = save(updated={r: {"priority": "sedang"} for r in open_rows})
+    return calls
+
+
+# The monitoring page: the moves, the records of the step's own view, the accountability
+
+
+@pytest.mark.parametrize("account", MONITORING_ACCOUNTS)
+def test_the_monitoring_page_offers_exactly_what_the_monitoring_services_accept(
+    world, dry, account
+):
+    user = world.users[account]
+    at = None
+    for name, mid in world.monitorings.items():
+        state = MState(mq.detail(dry.cursor(), mid)["state"])
+        view = _VIEW_OF.get(state, "report")
+        if at is None:
+            at = _signed_in(account, "pages/monitorings.py", id=str(mid), monitoring_view=view)
+        else:
+            at.query_params["id"] = str(mid)
+            at.segmented_control(key="monitoring_view").set_value(view).run()
+        shown = _controls(at)
+        calls = _monitoring_calls(dry, mid, user, view)
+        offered = {control: control in shown for control in calls}
+        accepted = {control: _accepts(call) for control, call in calls.items()}
+        assert offered == accepted, (account, name)
+
+
+_VIEW_OF = {MState.PREPARATION: "preparation", MState.COORDINATION: "coordination",
+            MState.EXECUTION: "execution"}  # fmt: skip
+
+
+def _monitoring_calls(
+    dry: DryRun, mid: int, user: User, view: str
+) -> dict[str, Callable[[], object]]:
+    """Each control of the view (by widget key) and the service call it makes."""
+    revision = _mrev(dry, mid)
+
+    def move(action: MAct) -> Callable[[], object]:
+        return lambda: ms.advance(dry, user, mid, revision=revision, action=action,
+                                  note="Catatan", now=NOW)  # fmt: skip
+
+    def finance(stage: str) -> Callable[[], object]:
+        return lambda: ms.record_finance(dry, user, mid, revision=revision, stage=stage,
+                                         on=TODAY, today=TODAY, now=NOW)  # fmt: skip
+
+    records = {
+        "preparation": {"scope_save": lambda: rec.save_scope(
+            dry, user, mid, revision=revision, values={"purpose": "Uji"}, now=NOW)},
+        "report": {
+            "report_save": lambda: rec.save_report(
+                dry, user, mid, revision=revision, values={"conclusions": "Uji"}, now=NOW),
+            **({"costs_save": lambda: rec.save_costs(dry, user, mid, revision=revision, rows=[],
+                                                     now=NOW)}
+               if mq.detail(dry.cursor(), mid)["method"] == "kunjungan_lapangan" else {}),
+            **{f"fin_{stage}": finance(stage)
+               for stage in ("submitted_on", "bpp_received_on", "ppk_accepted_on")},
+        },
+    }  # fmt: skip
+    return {f"mact_{action.value}": move(action) for action in MAct} | records.get(view, {})
