@@ -22,7 +22,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dumas import auth, config
+from dumas import auth, config, workflow
+from dumas import monitoring_flow as flow
 from dumas.db import Database, Rollback, connect
 from dumas.errors import DomainError
 from dumas.monitoring_flow import MAct, MState
@@ -32,7 +33,7 @@ from dumas.queries import plans as pq
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from dumas.services import plans, users
-from dumas.workflow import Act
+from dumas.workflow import Act, State
 from tests import monitoring_support as support
 from tests.conftest import PASSWORD, TODAY, Factory, username
 from tests.monitoring_support import People, people_of
@@ -246,9 +247,6 @@ def rules_env(world: World) -> Iterator[None]:
         st.cache_data.clear()
 
 
-pytestmark = pytest.mark.usefixtures("rules_env")
-
-
 @pytest.fixture(scope="module")
 def dry(world: World, rules_env: None) -> Iterator[DryRun]:
     db = connect(world.path)
@@ -407,3 +405,48 @@ def _monitoring_calls(
         },
     }  # fmt: skip
     return {f"mact_{action.value}": move(action) for action in MAct} | records.get(view, {})
+
+
+# The rules themselves, on plain data
+
+
+def _person(role: Role, bidang: str | None = None, uid: int = 7) -> User:
+    return User(uid, role.value, role.value, frozenset({role}), bidang)
+
+
+def test_a_kasubbid_of_another_bidang_may_neither_edit_nor_comment_on_a_plan():
+    own, other = _person(Role.KASUBBID, BIDANG), _person(Role.KASUBBID, OTHER)
+    assert workflow.may_edit(own, State.SUBMITTED, BIDANG)
+    assert workflow.may_comment(own, State.SUBMITTED, BIDANG)
+    assert not workflow.may_edit(other, State.SUBMITTED, BIDANG)
+    assert not workflow.may_comment(other, State.SUBMITTED, BIDANG)
+    assert workflow.may_comment(other, State.SUBMITTED, None)  # a plan of every Bidang
+
+
+def test_letters_are_added_only_to_a_plan_from_the_database_review():
+    analyst = _person(Role.ANALIS)
+    assert workflow.may_add_letters(analyst, State.DRAFT, BIDANG, "database")
+    assert not workflow.may_add_letters(analyst, State.DRAFT, BIDANG, "work_programme")
+    assert not workflow.may_add_letters(analyst, State.SUBMITTED, BIDANG, "database")
+
+
+def test_the_asdep_watches_every_plan_and_a_kabid_those_of_their_bidang():
+    assert workflow.watches(_person(Role.ASDEP), OTHER)
+    assert workflow.watches(_person(Role.KABID, BIDANG), BIDANG)
+    assert not workflow.watches(_person(Role.KABID, BIDANG), OTHER)
+    assert not workflow.watches(_person(Role.KASUBBID, BIDANG), BIDANG)
+
+
+def test_the_money_goes_from_the_team_to_the_bpp_to_the_ppk_in_that_order():
+    member, bpp, ppk = _person(Role.ANALIS, uid=1), _person(Role.BPP, uid=2), _person(Role.PPK)
+    seen = flow.FinanceView(MState.REPORTING, True, frozenset({1}), frozenset())
+    assert flow.finance_refusal("submitted_on", seen, member) is None
+    assert flow.finance_refusal("bpp_received_on", seen, bpp) == "error.finance_order"
+    assert flow.finance_refusal("bpp_received_on", seen, member) == "error.forbidden"
+    submitted = flow.FinanceView(MState.SUBMISSION, True, frozenset({1}),
+                                 frozenset({"submitted_on"}))  # fmt: skip
+    assert flow.finance_refusal("submitted_on", submitted, member) == "error.finance_recorded"
+    assert flow.finance_refusal("bpp_received_on", submitted, bpp) is None
+    assert flow.finance_refusal("ppk_accepted_on", submitted, ppk) == "error.finance_order"
+    indirect = flow.FinanceView(MState.REPORTING, False, frozenset({1}), frozenset())
+    assert flow.finance_refusal("submitted_on", indirect, member) == "error.finance_direct_only"
