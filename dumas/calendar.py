@@ -2,7 +2,7 @@
 
 The calendar is a table (calendar_day) so that every figure counts working days in SQL
 with one definition: working days from a to b = wd_index(b) - wd_index(a), i.e. the
-working days d with a < d <= b (FIGURES.md).
+working days d with a < d <= b (docs/figures.md).
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dumas.report_table import ReportTable
+
 _COLOURS = {"primary": "#8B1E24", "secondary": "#C9A227", "muted": "#5B6770"}
 
 
@@ -69,16 +71,16 @@ def bars(
     return _layout(fig, labels["title"], labels["x"], labels["y"])
 
 
-def report_chart(table: dict) -> go.Figure | None:
+def report_chart(table: ReportTable) -> go.Figure | None:
     """A periodic-report table's chart (grouped bars of its value columns), or None. Many
     or long labels (agencies, provinces) lie as horizontal bars, the first row on top."""
-    spec = table.get("chart")
-    if not spec or not table["rows"]:
+    spec = table.chart
+    if not spec or not table.rows:
         return None
-    labels = {c["name"]: c["label"] for c in table["columns"]}
-    names = [str(row[spec["category"]]) for row in table["rows"]]
+    labels = {c.name: c.label for c in table.columns}
+    names = [str(row[spec.category]) for row in table.rows]
     categories = [text(name) for name in names]
-    values = {v: [row.get(v) for row in table["rows"]] for v in spec["values"]}
+    values = {v: [row.get(v) for row in table.rows] for v in spec.values}
     if len(names) > 6 or max(map(len, names)) > 18:
         fig = go.Figure(
             [
@@ -87,10 +89,10 @@ def report_chart(table: dict) -> go.Figure | None:
             ]
         )
         fig.update_yaxes(autorange="reversed")
-        fig = _layout(fig, table["title"], "", labels[spec["category"]])
+        fig = _layout(fig, table.title, "", labels[spec.category])
         fig.update_layout(height=max(360, 18 * len(names) * len(values) + 120))
     else:
         bars = [go.Bar(name=text(labels[v]), x=categories, y=ys) for v, ys in values.items()]
-        fig = _layout(go.Figure(bars), table["title"], labels[spec["category"]], "")
+        fig = _layout(go.Figure(bars), table.title, labels[spec.category], "")
     fig.update_layout(barmode="group")
     return fig

@@ -48,7 +48,7 @@ def read_seconds() -> int:
 
 
 def min_ranking_sample() -> int:
-    """Agencies are ranked only with at least this many letters (FIGURES.md)."""
+    """Agencies are ranked only with at least this many letters (docs/figures.md)."""
     return int(os.environ.get("DUMAS_MIN_RANKING", "10"))
 
 

@@ -1,4 +1,4 @@
--- The figures, defined once (../shared/FIGURES.md). These macros are code, not data:
+-- The figures, defined once (docs/figures.md). These macros are code, not data:
 -- db.migrate() re-creates them at every start. Every page, export, report and the
 -- benchmark read letters through letter_facts(as_of); nothing else re-derives
 -- "answered", "age" or "on time".

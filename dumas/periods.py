@@ -1,4 +1,4 @@
-"""Reporting periods (FIGURES.md): a month, a semester (I = January-June, II =
+"""Reporting periods (docs/figures.md): a month, a semester (I = January-June, II =
 July-December), a year, or any range; with the period before and the same period a year
 earlier for comparison."""
 

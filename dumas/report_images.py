@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from dumas import i18n
+from dumas.report_table import ReportTable
 
 CM = 1 / 2.54  # inches per centimetre
 WIDTH_CM = 16
@@ -30,22 +31,21 @@ _FONT_SIZE = 8
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # shown as spaces
 
 
-def chart_png(table: dict, lang: str) -> bytes | None:
+def chart_png(table: ReportTable, lang: str) -> bytes | None:
     """The table's chart as PNG bytes (about 16 cm wide at 150 dpi), or None without one.
     Only the first MAX_CATEGORIES rows are drawn, so that every bar stays legible."""
-    spec = table.get("chart")
-    rows = (table.get("rows") or [])[:MAX_CATEGORIES]
+    spec, rows = table.chart, table.rows[:MAX_CATEGORIES]
     if not spec or not rows:
         return None
-    columns = {c["name"]: c for c in table["columns"]}
-    labels = [_label(row.get(spec["category"])) for row in rows]
-    series = [(columns[v]["label"], [row.get(v) for row in rows]) for v in spec["values"]]
+    columns = {c.name: c for c in table.columns}
+    labels = [_label(row.get(spec.category)) for row in rows]
+    series = [(columns[v].label, [row.get(v) for row in rows]) for v in spec.values]
     figure = Figure(figsize=(WIDTH_CM * CM, _height(len(rows), len(series)) * CM), dpi=DPI,
                     layout="constrained")  # fmt: skip
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     _bars(axes, labels, series)
-    kinds = {columns[v]["kind"] for v in spec["values"]}
+    kinds = {columns[v].kind for v in spec.values}
     _value_axis(axes, lang, percent=kinds == {"pct"})
     legend = figure.legend(loc="outside lower center", ncols=min(len(series), 3),
                            fontsize=_FONT_SIZE, frameon=False)  # fmt: skip

@@ -1,4 +1,4 @@
-"""The periodic report (issue 7) as an xlsx workbook: a cover, one sheet per table (pure).
+"""The periodic report as an xlsx workbook: a cover, one sheet per table (pure).
 
 Each table sheet has title rows, a frozen bold header, number formats, a bold total row and,
 when asked, a native Excel chart of its rows. Number formats use Excel's neutral codes, so
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import numbers
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dumas import exports
 from dumas.i18n import t
+from dumas.report_table import Chart, Column, ReportTable
 
 HEADER_ROW = 5  # 1-based: table title, report and period, status and generated, blank, header
 FIRST_ROW = HEADER_ROW + 1
@@ -50,7 +52,7 @@ def report_xlsx(report: dict, lang: str) -> bytes:
     cover.title = exports.sheet_safe_name(t("report_xlsx.cover_sheet", lang))
     book.properties.title = _clean(report["title"])
     tables = report["tables"]
-    names = _sheet_names([str(table["key"]) for table in tables], cover.title)
+    names = _sheet_names([table.key for table in tables], cover.title)
     for table, name in zip(tables, names, strict=True):
         _write_table(book.create_sheet(name), table, report, lang)
     _write_cover(cover, report, names, lang)
@@ -63,13 +65,13 @@ def table_xlsx(report: dict, key: str, lang: str) -> bytes:
     The sheet's title rows name the report, its period and DRAF/FINAL. KeyError for a key
     that is not one of the report's tables.
     """
-    table = next((table for table in report["tables"] if str(table["key"]) == key), None)
+    table = next((table for table in report["tables"] if table.key == key), None)
     if table is None:
         raise KeyError(f"the report has no table {key!r}")
     book = Workbook()
     sheet = book.active
     sheet.title = exports.sheet_safe_name(key)
-    book.properties.title = _clean(f"{report['title']} — {table['title']}")
+    book.properties.title = _clean(f"{report['title']} — {table.title}")
     _write_table(sheet, table, report, lang)
     return _saved(book)
 
@@ -123,7 +125,7 @@ def _write_cover(ws: Worksheet, report: dict, names: list[str], lang: str) -> No
         link = _text(ws, row, 1, name)
         link.hyperlink = Hyperlink(ref=link.coordinate, location=_location(name))
         link.font = Font(color="0563C1", underline="single")
-        _text(ws, row, 2, table["title"])
+        _text(ws, row, 2, table.title)
         for col in (1, 2):
             ws.cell(row=row, column=col).border = _BORDER
     _print_setup(ws, landscape=False)
@@ -156,27 +158,27 @@ def _location(name: str) -> str:
     return "'{}'!A1".format(name.replace("'", "''"))
 
 
-def _write_table(ws: Worksheet, table: dict, report: dict, lang: str) -> None:
+def _write_table(ws: Worksheet, table: ReportTable, report: dict, lang: str) -> None:
     """Title rows, the frozen header, the rows, the bold total, widths, print setup, chart."""
-    columns, rows, total = table["columns"], table["rows"], table.get("total")
-    _text(ws, 1, 1, table["title"]).font = Font(bold=True, size=14)
+    columns, rows, total = table.columns, table.rows, table.total
+    _text(ws, 1, 1, table.title).font = Font(bold=True, size=14)
     subtitle = t("report_xlsx.subtitle", lang, title=report["title"], period=report["period_label"])
     _text(ws, 2, 1, subtitle).font = _NOTE
     status = _status(report, lang)
     state = t("report_xlsx.state_line", lang, state=status, generated=report["generated"])
     _text(ws, 3, 1, state).font = _NOTE
-    _header(ws, HEADER_ROW, [column["label"] for column in columns])
+    _header(ws, HEADER_ROW, [column.label for column in columns])
     for index, values in enumerate(rows):
         _write_row(ws, FIRST_ROW + index, columns, values, bold=False)
     if total is not None:
         _write_row(ws, FIRST_ROW + len(rows), columns, total, bold=True)
-    _set_widths(ws, columns, [*rows, *([total] if total is not None else [])])
+    _set_widths(ws, columns, table.records)
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     _print_setup(ws, landscape=True)
-    if table.get("chart") and rows:
+    if table.chart and rows:
         after = FIRST_ROW + len(rows) + (total is not None)  # the first row below the table
-        _add_chart(ws, table, len(rows), anchor_row=after + CHART_GAP)
+        _add_chart(ws, table, table.chart, len(rows), anchor_row=after + CHART_GAP)
         _keep_chart_whole(ws, len(rows), chart_row=after + CHART_GAP)
 
 
@@ -199,10 +201,12 @@ def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
         cell.alignment = _WRAP
 
 
-def _write_row(ws: Worksheet, row: int, columns: list[dict], values: dict, bold: bool) -> None:
+def _write_row(
+    ws: Worksheet, row: int, columns: tuple[Column, ...], values: Mapping[str, Any], bold: bool
+) -> None:
     """One table row, each cell by its column's kind; the total row bold and shaded."""
     for col, column in enumerate(columns, start=1):
-        cell = _put(ws, row, col, values.get(column["name"]), column["kind"])
+        cell = _put(ws, row, col, values.get(column.name), column.kind)
         cell.border = _BORDER
         if bold:
             cell.font = Font(bold=True)
@@ -247,12 +251,14 @@ def _number(value: Any) -> int | float:
     return int(value) if isinstance(value, numbers.Integral) else float(value)
 
 
-def _set_widths(ws: Worksheet, columns: list[dict], records: list[dict]) -> None:
+def _set_widths(
+    ws: Worksheet, columns: tuple[Column, ...], records: tuple[Mapping[str, Any], ...]
+) -> None:
     """Each column as wide as its longest value or header word; long text wraps at the cap."""
     lines = 1
     for col, column in enumerate(columns, start=1):
-        shown = [_shown(record.get(column["name"]), column["kind"]) for record in records]
-        label = str(column["label"])
+        shown = [_shown(record.get(column.name), column.kind) for record in records]
+        label = str(column.label)
         word = max((len(w) for w in label.split()), default=0)
         content = max((len(text) for text in shown), default=0)
         width = min(max(word + 2, content + 2, exports.MIN_WIDTH), exports.MAX_WIDTH)
@@ -273,28 +279,27 @@ def _shown(value: Any, kind: str) -> str:
     return "" if exports._is_missing(value) else str(value)
 
 
-def _add_chart(ws: Worksheet, table: dict, count: int, anchor_row: int) -> None:
+def _add_chart(ws: Worksheet, table: ReportTable, spec: Chart, count: int, anchor_row: int) -> None:
     """The table's native chart over its `count` rows (not the total), below the table."""
-    spec, columns = table["chart"], table["columns"]
-    if spec["type"] not in CHARTS:
-        raise ValueError(f"unknown chart type {spec['type']!r}; expected one of {sorted(CHARTS)}")
-    chart = CHARTS[spec["type"]]()
+    if spec.type not in CHARTS:
+        raise ValueError(f"unknown chart type {spec.type!r}; expected one of {sorted(CHARTS)}")
+    chart = CHARTS[spec.type]()
     last = FIRST_ROW + count - 1
-    values = spec["values"][:1] if spec["type"] == "pie" else spec["values"]
+    values = spec.values[:1] if spec.type == "pie" else spec.values
     for name in values:
-        data = Reference(ws, min_col=_column(columns, name), min_row=HEADER_ROW, max_row=last)
+        data = Reference(ws, min_col=_column(table, name), min_row=HEADER_ROW, max_row=last)
         chart.add_data(data, titles_from_data=True)
-    category = _column(columns, spec["category"])
+    category = _column(table, spec.category)
     cats = Reference(ws, min_col=category, min_row=FIRST_ROW, max_row=last)
     chart.set_categories(cats)
-    if columns[category - 1]["kind"] not in FORMATS:  # text categories: a string reference
+    if table.column(spec.category).kind not in FORMATS:  # text categories: a string reference
         for series in chart.series:
             series.cat = AxDataSource(strRef=StrRef(f=str(cats)))
-    chart.title = _clean(table["title"])
-    kind = columns[_column(columns, values[0]) - 1]["kind"]
-    _style_chart(chart, spec["type"], FORMATS.get(kind, "General"))
-    labels = [str(row.get(spec["category"]) or "") for row in table["rows"]]
-    if spec["type"] == "bar" and (count > 6 or max(map(len, labels), default=0) > 18):
+    chart.title = _clean(table.title)
+    kind = table.column(values[0]).kind
+    _style_chart(chart, spec.type, FORMATS.get(kind, "General"))
+    labels = [str(row.get(spec.category) or "") for row in table.rows]
+    if spec.type == "bar" and (count > 6 or max(map(len, labels), default=0) > 18):
         _lay_flat(chart, count * len(values))
     ws.add_chart(chart, f"A{anchor_row}")
 
@@ -307,12 +312,9 @@ def _lay_flat(chart: BarChart, bars: int) -> None:
     chart.height = min(max(10, 0.3 * bars + 3), 14)  # one landscape page with the header
 
 
-def _column(columns: list[dict], name: str) -> int:
+def _column(table: ReportTable, name: str) -> int:
     """The 1-based column of `name`, ValueError when the table has no such column."""
-    for col, column in enumerate(columns, start=1):
-        if column["name"] == name:
-            return col
-    raise ValueError(f"chart column {name!r} is not a column of the table")
+    return table.columns.index(table.column(name)) + 1
 
 
 def _style_chart(chart: Any, kind: str, number_format: str) -> None:

@@ -1,5 +1,5 @@
 """The periodic report as plain data: every table of queries/reports.py with its labels,
-in the shape the workbook (dumas/report_workbook.py) and later the docx take."""
+as the ReportTable (dumas/report_table.py) the workbook, the document and the page take."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dumas import i18n
 from dumas.periods import Period
 from dumas.queries import lookups
 from dumas.queries import reports as q
+from dumas.report_table import Chart, Column, ReportTable
 
 TOP_AGENCIES = 10
 CHANNELS = ("surat", "email", "lapor", "langsung", "whatsapp")
@@ -33,18 +34,18 @@ def period_label(period: Period, lang: str) -> str:
     return f"{name} ({dates})"
 
 
-def _columns(lang: str, first: tuple[str, str], *rest: tuple[str, str]) -> list[dict]:
+def _columns(lang: str, first: tuple[str, str], *rest: tuple[str, str]) -> tuple[Column, ...]:
     """The first (label) column, then numeric columns: (name, kind)."""
     name, key = first
-    cols = [{"name": name, "label": i18n.t(key, lang), "kind": "text"}]
+    cols = [Column(name, i18n.t(key, lang), "text")]
     for column, kind in rest:
-        cols.append({"name": column, "label": i18n.t(f"report.col_{column}", lang), "kind": kind})
-    return cols
+        cols.append(Column(column, i18n.t(f"report.col_{column}", lang), kind))
+    return tuple(cols)
 
 
 def _compare_table(
     key: str, frame: pd.DataFrame, label: str, names: dict, lang: str, chart: str | None = "bar"
-) -> dict:
+) -> ReportTable:
     """A table of counts in the period, the period before and a year earlier."""
     rows = [
         {"label": names.get(r["code"], r["code"]), **{c: int(r[c]) for c in COMPARE}}
@@ -54,22 +55,21 @@ def _compare_table(
         "label": i18n.t("report.total", lang),
         **{c: int(frame[c].sum()) if len(frame) else 0 for c in COMPARE},
     }
-    return {
-        "key": key,
-        "title": i18n.t(f"report.table_{key}", lang),
-        "columns": _columns(lang, ("label", label), *((c, "int") for c in COMPARE)),
-        "rows": rows,
-        "total": total,
-        "chart": {"type": chart, "category": "label", "values": ["current", "previous"]}
-        if chart and rows
-        else None,
-    }
+    return ReportTable(
+        key=key,
+        title=i18n.t(f"report.table_{key}", lang),
+        columns=_columns(lang, ("label", label), *((c, "int") for c in COMPARE)),
+        rows=tuple(rows),
+        total=total,
+        chart=Chart(chart, "label", ("current", "previous")) if chart and rows else None,
+    )
 
 
 def build(
     cur: duckdb.DuckDBPyConnection, period: Period, lang: str, *, title: str, generated: str
 ) -> dict:
-    """Every table of the report for the period (a draft; finalising comes later)."""
+    """Every table of the report for the period, as a draft (services/reports.py
+    finalises it)."""
     unknown = {"?": i18n.t("report.unknown", lang)}
     channels = {c: i18n.t(f"channel.{c}", lang) for c in CHANNELS}
     received = [  # tables 1-2: (key, dimension, label of the first column, names of codes)
@@ -109,7 +109,7 @@ def build(
     }
 
 
-def _agencies(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> dict:
+def _agencies(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> ReportTable:
     frame = q.forwarded_by_agency(cur, period, TOP_AGENCIES)
     rows = [
         {
@@ -123,22 +123,21 @@ def _agencies(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> dict
         }
         for r in frame.to_dict("records")
     ]
-    return {
-        "key": "agencies",
-        "title": i18n.t("report.table_agencies", lang),
-        "columns": _columns(
+    return ReportTable(
+        key="agencies",
+        title=i18n.t("report.table_agencies", lang),
+        columns=_columns(
             lang,
             ("agency", "report.col_agency"),
             ("agency_category", "text"),
             *((c, "int") for c in COMPARE),
         ),
-        "rows": rows,
-        "total": None,
-        "chart": {"type": "bar", "category": "agency", "values": ["current"]} if rows else None,
-    }
+        rows=tuple(rows),
+        chart=Chart("bar", "agency", ("current",)) if rows else None,
+    )
 
 
-def _response(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> dict:
+def _response(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> ReportTable:
     frame = q.response_status(cur, period)
     numbers = ("forwarded", "on_time", "late", "not_yet")
     rows = [
@@ -153,30 +152,28 @@ def _response(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> dict
     if total:
         total["agency"] = i18n.t("report.total", lang)
     rows = [r for r in rows if r is not total]
-    return {
-        "key": "response",
-        "title": i18n.t("report.table_response", lang),
-        "columns": _columns(
+    return ReportTable(
+        key="response",
+        title=i18n.t("report.table_response", lang),
+        columns=_columns(
             lang,
             ("agency", "report.col_agency"),
             *((c, "int") for c in numbers),
             ("response_rate", "pct"),
         ),
-        "rows": rows,
-        "total": total,
-        "chart": {"type": "bar", "category": "agency", "values": ["on_time", "late", "not_yet"]}
-        if rows
-        else None,
-    }
+        rows=tuple(rows),
+        total=total,
+        chart=Chart("bar", "agency", ("on_time", "late", "not_yet")) if rows else None,
+    )
 
 
-def _ageing(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> dict:
+def _ageing(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> ReportTable:
     names = {b: i18n.t(f"bucket.{b}", lang) for b in ("0_14", "15_30", "31_60", "over_60")}
     frame = q.ageing_at_end(cur, period).rename(columns={"bucket": "code"})
     return _compare_table("ageing", frame, "report.col_age", names, lang)
 
 
-def _monitoring(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> dict:
+def _monitoring(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> ReportTable:
     summary = q.monitoring_summary(cur, period)
     figures = (
         "approved",
@@ -194,17 +191,16 @@ def _monitoring(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> di
         {"figure": i18n.t(f"result.{r['result']}", lang), "value": int(r["letters"])}
         for r in summary["findings"].to_dict("records")
     ]
-    return {
-        "key": "monitoring",
-        "title": i18n.t("report.table_monitoring", lang),
-        "columns": _columns(lang, ("figure", "report.col_figure"), ("value", "int")),
-        "rows": rows,
-        "total": None,
-        "chart": {"type": "bar", "category": "figure", "values": ["value"]},
-    }
+    return ReportTable(
+        key="monitoring",
+        title=i18n.t("report.table_monitoring", lang),
+        columns=_columns(lang, ("figure", "report.col_figure"), ("value", "int")),
+        rows=tuple(rows),
+        chart=Chart("bar", "figure", ("value",)),
+    )
 
 
-def _money(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> dict:
+def _money(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> ReportTable:
     frame = q.money(cur, period)
     rows = [
         {
@@ -221,35 +217,32 @@ def _money(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> dict:
         if any(r["actual"] is None for r in rows)
         else sum(r["actual"] for r in rows),
     }
-    return {
-        "key": "money",
-        "title": i18n.t("report.table_money", lang),
-        "columns": _columns(
+    return ReportTable(
+        key="money",
+        title=i18n.t("report.table_money", lang),
+        columns=_columns(
             lang, ("agency", "report.col_agency"), ("planned", "rupiah"), ("actual", "rupiah")
         ),
-        "rows": rows,
-        "total": total if rows else None,
-        "chart": {"type": "bar", "category": "agency", "values": ["planned", "actual"]}
-        if rows
-        else None,
-    }
+        rows=tuple(rows),
+        total=total if rows else None,
+        chart=Chart("bar", "agency", ("planned", "actual")) if rows else None,
+    )
 
 
-def _trend(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> dict:
+def _trend(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> ReportTable:
     frame = q.trend(cur, period)
     frame = frame[frame["figure"] != "response_rate"]
     rows = [
         {"figure": i18n.t(f"report.t_{r['figure']}", lang), **{c: int(r[c]) for c in COMPARE}}
         for r in frame.to_dict("records")
     ]
-    return {
-        "key": "trend",
-        "title": i18n.t("report.table_trend", lang),
-        "columns": _columns(lang, ("figure", "report.col_figure"), *((c, "int") for c in COMPARE)),
-        "rows": rows,
-        "total": None,
-        "chart": {"type": "bar", "category": "figure", "values": list(COMPARE)},
-    }
+    return ReportTable(
+        key="trend",
+        title=i18n.t("report.table_trend", lang),
+        columns=_columns(lang, ("figure", "report.col_figure"), *((c, "int") for c in COMPARE)),
+        rows=tuple(rows),
+        chart=Chart("bar", "figure", COMPARE),
+    )
 
 
 def default_title(period: Period, lang: str) -> str:

@@ -5,7 +5,8 @@
 -- No FOREIGN KEY clauses: DuckDB executes an UPDATE of an indexed column as a delete
 -- and an insert, which a foreign key pointing at the row refuses (its documented
 -- limitation), so agency merges and import updates would fail. References are checked
--- by the services instead, and tests/test_integrity.py looks for orphans.
+-- by the services instead, and tests/test_demo.py looks for orphans in the demo database
+-- (docs/decisions/0001-no-foreign-keys.md).
 
 -- migration: 0001_core
 CREATE TABLE IF NOT EXISTS meta (
@@ -417,7 +418,7 @@ CREATE TABLE sbm_rate (
 );
 
 -- Letterhead, letter-number parts, officials and font, edited by an administrator;
--- dumas/settings.py holds the defaults of LETTERS.md for keys not set here.
+-- dumas/settings.py holds the defaults of docs/letters.md for keys not set here.
 CREATE TABLE setting (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL
@@ -448,7 +449,7 @@ CREATE TABLE report_draft (
 );
 
 -- migration: 0009_decision_revisions
--- The version a screen showed, for the decisions that had none (issue 12): an account's
+-- The version a screen showed, for the decisions that had none: an account's
 -- revision, bumped by every administrator change (status, password, roles, official
 -- details) so a change made from a stale "Pengguna" screen is refused; and the draft
 -- revision of the narrative a periodic report froze.

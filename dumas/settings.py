@@ -1,5 +1,5 @@
 """Settings an administrator edits (letterhead, letter-number parts, officials, font),
-with the defaults of ../shared/LETTERS.md for every key not stored in table `setting`."""
+with the defaults of docs/letters.md for every key not stored in table `setting`."""
 
 from __future__ import annotations
 

@@ -58,7 +58,7 @@ ROWS_RETURNED = "rows_returned"  # some rows go back to the analyst for revision
 ALL_REJECTED = "all_rejected"  # nothing in the plan was approved
 ALL_DECIDED = "all_decided"  # every row approved or rejected, at least one approved
 
-# Guards: preconditions checked by the service on the plan (see services/plans.py).
+# Guards: preconditions on the plan's rows (queries/plan_state.py), checked by refusal().
 ROWS_READY = "rows_ready"  # undecided rows exist, each with a method and a level
 TEAMS_READY = "teams_ready"  # ... and each with a team lead
 NEVER_SUBMITTED = "never_submitted"

@@ -325,3 +325,54 @@ def test_every_alias_points_to_an_existing_agency() -> None:
         key = normalise_name(alias["alias"])
         assert by_name.get(key, alias["agency_id"]) == alias["agency_id"], alias
         assert owner.setdefault(key, alias["agency_id"]) == alias["agency_id"], alias
+
+
+# The schema has no foreign keys (docs/decisions/0001-no-foreign-keys.md): the services keep
+# references whole, and the demo database, which fills every part of the workflow, shows it.
+_PEOPLE = ("user_id", "actor_id", "approved_by", "created_by", "finalised_by", "recorded_by",
+           "saved_by")  # fmt: skip
+_REFERENCES = {  # a reference column's name -> the table and key it points at
+    **dict.fromkeys(("agency_id", "reported_agency_id"), ("agency", "id")),
+    "complaint_id": ("complaint", "id"),
+    "forwarding_id": ("forwarding", "id"),
+    "response_id": ("response", "id"),
+    "plan_id": ("plan", "id"),
+    "plan_row_id": ("plan_row", "id"),
+    "monitoring_id": ("monitoring", "id"),
+    **dict.fromkeys(_PEOPLE, ("app_user", "id")),
+    "province_code": ("province", "code"),
+    "problem_code": ("problem_code", "code"),
+    "category_code": ("category", "code"),
+}
+_OWN_REFERENCES = {("agency", "category_code"): ("agency_category", "code")}
+_NOT_REFERENCES = {("audit_log", "entity_id"), ("periodic_report", "period_code"),
+                   ("report_draft", "period_code")}  # fmt: skip
+_SYSTEM_ACTOR = ("actor_id", "approved_by", "finalised_by")  # the command line acts as id 0
+
+
+_REFERENCE_COLUMNS = """
+    SELECT table_name, column_name
+      FROM information_schema.columns
+     WHERE table_schema = 'main' AND regexp_matches(column_name, '_(id|by|code)$')
+     ORDER BY ALL
+"""  # every (table, column) named like a reference: *_id, *_by, *_code
+
+
+def test_every_reference_column_is_known_and_points_at_an_existing_row(
+    demo_db: Database,
+) -> None:
+    orphans = {}
+    for table, column in demo_db.cursor().execute(_REFERENCE_COLUMNS).fetchall():
+        if (table, column) in _NOT_REFERENCES:
+            continue
+        target, key = _OWN_REFERENCES.get((table, column)) or _REFERENCES[column]
+        system = f"AND r.{column} <> 0" if column in _SYSTEM_ACTOR else ""
+        orphans[table, column] = scalar(
+            demo_db,
+            f"""
+            SELECT count(*) FROM {table} AS r
+             WHERE r.{column} IS NOT NULL {system}
+               AND NOT EXISTS (SELECT 1 FROM {target} AS t WHERE t.{key} = r.{column})
+            """,  # names from information_schema and the maps above, never input
+        )
+    assert orphans and not {where: n for where, n in orphans.items() if n}

@@ -1,4 +1,4 @@
-"""Each figure of FIGURES.md on small hand-built data."""
+"""Each figure of docs/figures.md on small hand-built data."""
 
 from __future__ import annotations
 

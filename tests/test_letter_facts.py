@@ -17,7 +17,7 @@ def demo_db(db):
 
 
 def _reference(db, as_of: dt.date) -> dict[int, tuple]:
-    """FIGURES.md read literally, in Python, straight from the base tables."""
+    """docs/figures.md read literally, in Python, straight from the base tables."""
     cur = db.cursor()
     letters = cur.execute(
         "SELECT id, complaint_id, agency_id, letter_date FROM forwarding WHERE letter_date <= $d",

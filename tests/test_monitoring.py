@@ -412,7 +412,7 @@ def test_the_inbox_shows_each_monitoring_to_whoever_must_act_next(db, people, le
     assert _inbox(db, p.asdep, at) == {mid: True}  # the receiver of a Kabid-level report
 
 
-# Decisions from a stale screen (issue 12): each carries the revision the screen showed.
+# Decisions from a stale screen: each carries the revision the screen showed.
 
 
 def _audit_rows(db: Database) -> list[tuple]:

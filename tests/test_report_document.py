@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 from typing import Any
 
 import docx
@@ -14,6 +15,7 @@ from docx.table import Table
 
 from dumas.documents import DOTS, periodic_report_docx
 from dumas.report_images import chart_png
+from dumas.report_table import Chart, ReportTable
 
 TRAP = '=HYPERLINK("http://x.test","klik")'
 SETTINGS = {
@@ -33,9 +35,9 @@ COLUMNS = [
 BAR = {"type": "bar", "category": "agency", "values": ["current"]}
 
 
-def _agencies(chart: dict | None = BAR) -> dict[str, Any]:
+def _agencies(chart: dict | None = BAR) -> ReportTable:
     """Three agencies (one with a control character) and a total."""
-    return {
+    return ReportTable.from_dict({
         "key": "agencies",
         "title": "3a. Surat penerusan menurut instansi",
         "columns": COLUMNS,
@@ -49,12 +51,12 @@ def _agencies(chart: dict | None = BAR) -> dict[str, Any]:
         ],
         "total": {"agency": "Jumlah", "current": 1290, "rate": 0.573, "cost": 1_750_000},
         "chart": chart,
-    }  # fmt: skip
+    })  # fmt: skip
 
 
-def _findings() -> dict[str, Any]:
+def _findings() -> ReportTable:
     """A chart-less table without a total."""
-    return {
+    return ReportTable.from_dict({
         "key": "monitoring",
         "title": "6. Pemantauan dan hasilnya",
         "columns": [{"name": "figure", "label": "Angka", "kind": "text"},
@@ -62,13 +64,13 @@ def _findings() -> dict[str, Any]:
         "rows": [{"figure": "Pemantauan disetujui", "value": 2}],
         "total": None,
         "chart": None,
-    }  # fmt: skip
+    })  # fmt: skip
 
 
-def _empty() -> dict[str, Any]:
+def _empty() -> ReportTable:
     """A table that asks for a chart but has no rows."""
-    return {**_findings(), "key": "trend", "title": "8. Tren", "rows": [],
-            "chart": {"type": "bar", "category": "figure", "values": ["value"]}}  # fmt: skip
+    return replace(_findings(), key="trend", title="8. Tren", rows=(),
+                   chart=Chart("bar", "figure", ("value",)))  # fmt: skip
 
 
 def _report(**overrides: object) -> dict[str, Any]:
@@ -283,10 +285,10 @@ def test_a_report_built_from_the_database_has_every_table_and_chart(db, make) ->
 
 
 def test_a_long_table_charts_its_first_fifteen_rows_and_the_caption_says_so() -> None:
-    many = _agencies()
-    many["rows"] = [{**many["rows"][0], "agency": f"Instansi {i}", "current": 100 - i}
-                    for i in range(20)]  # fmt: skip
-    first = {**many, "rows": many["rows"][:15]}
+    one = _agencies().rows[0]
+    many = replace(_agencies(), rows=tuple({**one, "agency": f"Instansi {i}", "current": 100 - i}
+                                           for i in range(20)))  # fmt: skip
+    first = replace(many, rows=many.rows[:15])
     assert chart_png(many, "id") == chart_png(first, "id")
     doc = _open(_report(tables=[many]))
     assert len(_grid(doc.tables[0])) == 1 + 20 + 1  # the table keeps every row and the total

@@ -158,12 +158,12 @@ def test_only_the_asdep_is_offered_finalising(db, may):
 def test_report_tables_show_indonesian_numbers_percentages_and_rupiah():
     import pandas as pd
 
+    from dumas.report_table import Column
     from dumas.ui.report_sections import styled
 
-    columns = [{"name": "agency", "label": "Instansi", "kind": "text"},
-               {"name": "n", "label": "Diteruskan", "kind": "int"},
-               {"name": "rate", "label": "Tingkat tanggapan", "kind": "pct"},
-               {"name": "cost", "label": "Rencana (Rp)", "kind": "rupiah"}]  # fmt: skip
+    columns = (Column("agency", "Instansi", "text"), Column("n", "Diteruskan", "int"),
+               Column("rate", "Tingkat tanggapan", "pct"),
+               Column("cost", "Rencana (Rp)", "rupiah"))  # fmt: skip
     frame = pd.DataFrame([{"agency": "BPN", "n": 12345, "rate": 1 / 3, "cost": 4_100_000},
                           {"agency": "Lain", "n": 0, "rate": None, "cost": None}])  # fmt: skip
     html = styled(frame, columns, "id").to_html()

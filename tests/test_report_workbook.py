@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import Any
 
 import openpyxl
@@ -10,6 +11,7 @@ import pytest
 from openpyxl.chart import BarChart, LineChart, PieChart
 from openpyxl.workbook.workbook import Workbook
 
+from dumas.report_table import Chart, ReportTable
 from dumas.report_workbook import FIRST_ROW, HEADER_ROW, report_xlsx, table_xlsx
 
 TRAP = '=HYPERLINK("x")'
@@ -23,9 +25,9 @@ CHANNEL_COLUMNS = [
 ]
 
 
-def _channels(chart: dict | None) -> dict[str, Any]:
+def _channels(chart: dict | None) -> ReportTable:
     """Table 1 with three channels (one a formula-looking label) and its total."""
-    return {
+    return ReportTable.from_dict({
         "key": "channels",
         "title": "1. Pengaduan diterima menurut saluran",
         "columns": CHANNEL_COLUMNS,
@@ -40,22 +42,24 @@ def _channels(chart: dict | None) -> dict[str, Any]:
         "total": {"channel": "Jumlah", "current": 300, "previous": 250, "year_ago": 100,
                   "rate": 0.7, "cost": 3_750_000},
         "chart": chart,
-    }  # fmt: skip
+    })  # fmt: skip
 
 
-def _simple(key: str, title: str, rows: list[dict], chart: dict | None) -> dict[str, Any]:
+def _simple(key: str, title: str, rows: list[dict], chart: dict | None) -> ReportTable:
     """A two-column table (label, count) without a total."""
-    return {
-        "key": key,
-        "title": title,
-        "columns": [
-            {"name": "label", "label": "Uraian", "kind": "text"},
-            {"name": "count", "label": "Jumlah", "kind": "int"},
-        ],
-        "rows": rows,
-        "total": None,
-        "chart": chart,
-    }
+    return ReportTable.from_dict(
+        {
+            "key": key,
+            "title": title,
+            "columns": [
+                {"name": "label", "label": "Uraian", "kind": "text"},
+                {"name": "count", "label": "Jumlah", "kind": "int"},
+            ],
+            "rows": rows,
+            "total": None,
+            "chart": chart,
+        }
+    )
 
 
 def _report(final: bool = False) -> dict[str, Any]:
@@ -200,7 +204,8 @@ def test_the_chart_references_the_category_and_value_cells_not_the_total() -> No
 
 def test_a_line_chart_is_written_when_asked() -> None:
     report = _report()
-    report["tables"][3]["rows"] = [{"label": "Mei", "count": 4}, {"label": "Juni", "count": 6}]
+    rows = ({"label": "Mei", "count": 4}, {"label": "Juni", "count": 6})
+    report["tables"][3] = replace(report["tables"][3], rows=rows)
     charts = _open(report)["trend"]._charts
     assert len(charts) == 1 and isinstance(charts[0], LineChart)
 
@@ -215,7 +220,7 @@ def test_a_formula_looking_label_is_stored_as_text() -> None:
 def test_formula_looking_titles_stay_text_on_the_cover_and_the_sheet() -> None:
     report = _report()
     report["title"] = TRAP
-    report["tables"][2]["title"] = TRAP
+    report["tables"][2] = replace(report["tables"][2], title=TRAP)
     book = _open(report)
     assert book.worksheets[0]["A1"].value == TRAP and book.worksheets[0]["A1"].data_type == "s"
     assert book["findings"]["A1"].data_type == "s"
@@ -230,7 +235,7 @@ def test_an_empty_table_still_writes_its_sheet_with_the_header_and_no_chart() ->
 
 def test_an_unknown_chart_column_is_refused() -> None:
     report = _report()
-    report["tables"][2]["chart"] = {"type": "bar", "category": "label", "values": ["nope"]}
+    report["tables"][2] = replace(report["tables"][2], chart=Chart("bar", "label", ("nope",)))
     with pytest.raises(ValueError, match="nope"):
         report_xlsx(report, "id")
 

@@ -165,22 +165,22 @@ def test_the_report_data_labels_every_table_in_the_users_language(db, month):
     from dumas import reports as build
 
     report = build.build(db.cursor(), MAY, "id", title="Laporan Mei 2026", generated="Dibuat")
-    tables = {t["key"]: t for t in report["tables"]}
+    tables = {t.key: t for t in report["tables"]}
     assert list(tables) == ["channels", "problems", "categories", "provinces", "agencies",
                             "agency_categories", "response", "ageing", "monitoring", "money",
                             "trend"]  # fmt: skip
-    assert tables["agency_categories"]["rows"] == [
-        {"label": "Kementerian", "current": 3, "previous": 1, "year_ago": 1}
-    ]
+    assert tables["agency_categories"].rows == (
+        {"label": "Kementerian", "current": 3, "previous": 1, "year_ago": 1},
+    )
     assert report["period_label"] == "Mei 2026 (1 Mei 2026 – 31 Mei 2026)"
     channels = tables["channels"]
-    assert [r["label"] for r in channels["rows"]] == ["Surat", "Email", "SP4N-LAPOR!"]
-    assert channels["total"] == {"label": "Jumlah", "current": 3, "previous": 1, "year_ago": 1}
-    assert tables["response"]["total"]["agency"] == "Jumlah"
-    assert tables["response"]["total"]["forwarded"] == 3
-    assert tables["ageing"]["rows"][0]["label"] == "0–14 hari kerja"
+    assert [r["label"] for r in channels.rows] == ["Surat", "Email", "SP4N-LAPOR!"]
+    assert channels.total == {"label": "Jumlah", "current": 3, "previous": 1, "year_ago": 1}
+    assert tables["response"].total["agency"] == "Jumlah"
+    assert tables["response"].total["forwarded"] == 3
+    assert tables["ageing"].rows[0]["label"] == "0–14 hari kerja"
     english = build.build(db.cursor(), MAY, "en", title="May", generated="")
-    assert english["tables"][0]["columns"][1]["label"] == "This period"
+    assert english["tables"][0].columns[1].label == "This period"
     assert build.period_label(periods.parse("2026-S1"), "en").startswith("Semester I 2026")
 
 
@@ -245,8 +245,8 @@ def test_a_finalised_report_stays_as_sent_when_late_data_arrive(db, month, make,
                     ).fetchone()[0]  # fmt: skip
     make.respond(c, bpn, dt.date(2026, 5, 29))
     frozen = final.frozen(db.cursor(), MAY)
-    response = next(t for t in frozen["tables"] if t["key"] == "response")
-    assert response["total"]["not_yet"] == 2  # as sent
+    response = next(t for t in frozen["tables"] if t.key == "response")
+    assert response.total["not_yet"] == 2  # as sent
     assert frozen["finalised_by"] == asdep.full_name and frozen["final"] is True
     changes = final.reconcile(db.cursor(), MAY, now)
     bpn_row = [(c["column"], c["final"], c["today"]) for c in changes if c["row"] == BPN]
@@ -258,20 +258,23 @@ def test_a_finalised_report_stays_as_sent_when_late_data_arrive(db, month, make,
 
 def test_report_charts_lay_many_or_long_labels_as_horizontal_bars_first_row_on_top():
     from dumas import charts
+    from dumas.report_table import ReportTable
+
+    def table(title: str, rows: list[dict]) -> ReportTable:
+        return ReportTable.from_dict({"key": "provinces", "title": title, "columns": columns,
+                                      "rows": rows, "chart": chart})  # fmt: skip
 
     columns = [{"name": "label", "label": "Provinsi", "kind": "text"},
                {"name": "current", "label": "Periode ini", "kind": "int"},
                {"name": "previous", "label": "Periode sebelumnya", "kind": "int"}]  # fmt: skip
     chart = {"type": "bar", "category": "label", "values": ["current", "previous"]}
     rows = [{"label": f"Provinsi {i}", "current": 40 - i, "previous": i} for i in range(38)]
-    wide = charts.report_chart({"title": "2c", "columns": columns, "rows": rows, "chart": chart})
+    wide = charts.report_chart(table("2c", rows))
     assert [bar.orientation for bar in wide.data] == ["h", "h"]
     assert list(wide.data[0].y[:2]) == ["Provinsi 0", "Provinsi 1"]
     assert list(wide.data[0].x[:2]) == [40, 39]
     assert wide.layout.yaxis.autorange == "reversed" and wide.layout.height > 1000
-    few = charts.report_chart({"title": "1", "columns": columns, "rows": rows[:3], "chart": chart})
+    few = charts.report_chart(table("1", rows[:3]))
     assert [bar.orientation for bar in few.data] == [None, None]
     assert [bar.name for bar in few.data] == ["Periode ini", "Periode sebelumnya"]
-    assert (
-        charts.report_chart({"title": "x", "columns": columns, "rows": [], "chart": chart}) is None
-    )
+    assert charts.report_chart(table("x", [])) is None

@@ -435,7 +435,7 @@ def test_official_details_of_an_unknown_user_are_not_found(db):
         users.set_official_details(db, ADMIN, 424242, revision=1, nip=NIP, rank=None, position=None)
 
 
-# Settings and rates saved from a stale screen (issue 12)
+# Settings and rates saved from a stale screen
 
 
 def _account(db, role: Role) -> User:

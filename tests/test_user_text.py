@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dumas import charts
+from dumas.report_table import ReportTable
 from dumas.ui.text import WORD_JOINER, Markdown, plain
 from tests.markdown_scan import unsafe_texts
 
@@ -97,7 +98,8 @@ def test_a_chart_shows_an_agency_name_literally_not_as_plotly_html():
                {"name": "current", "label": "Periode ini", "kind": "int"}]  # fmt: skip
     rows = [{"agency": '<a href="http://x">Dinas & Co</a>', "current": 3}]
     chart = {"type": "bar", "category": "agency", "values": ["current"]}
-    figure = charts.report_chart({"title": "T", "columns": columns, "rows": rows, "chart": chart})
+    table = {"key": "agencies", "title": "T", "columns": columns, "rows": rows, "chart": chart}
+    figure = charts.report_chart(ReportTable.from_dict(table))
     label = figure.data[0].y[0]
     assert label == '&lt;a href="http://x"&gt;Dinas &amp; Co&lt;/a&gt;'
     assert figure.layout.yaxis.title.text == "Instansi &lt;b&gt;"

@@ -351,7 +351,7 @@ def test_an_analyst_is_refused_every_user_service_and_nothing_is_written(db, cal
     assert _audit_since(db, last) == []
 
 
-# Changes from a stale screen (issue 12): every change carries the revision it saw
+# Changes from a stale screen: every change carries the revision it saw
 
 
 @pytest.fixture

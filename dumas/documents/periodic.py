@@ -1,14 +1,17 @@
-"""The periodic report (issue 7) as an official .docx: narrative, tables and charts (pure).
+"""The periodic report as an official .docx: narrative, tables and charts (pure).
 
 The report dict is the one dumas/reports.py builds (or the frozen copy of a finalised
-report); `settings` is the monitoring documents' (dumas.settings.for_documents). Fixed words
-come from the catalogue in `lang`; user text is written as plain text, never as fields.
+report), its tables ReportTable (dumas/report_table.py); `settings` is the monitoring
+documents' (dumas.settings.for_documents). Fixed words come from the catalogue in `lang`;
+user text is written as plain text, never as fields.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -22,6 +25,7 @@ from dumas.documents.layout import body, new_document, para, place_and_date, sig
 from dumas.documents.tables import bold_row, grid_table
 from dumas.i18n import t
 from dumas.report_images import MAX_CATEGORIES, chart_png
+from dumas.report_table import Column, ReportTable
 
 PICTURE_WIDTH = Cm(15)
 TEXT_WIDTH_CM = 16.0
@@ -76,17 +80,16 @@ def _section(doc: Document, heading: str) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
 
-def _table(doc: Document, table: dict, number: str, settings: dict, lang: str) -> None:
+def _table(doc: Document, table: ReportTable, number: str, settings: dict, lang: str) -> None:
     """ "Tabel N. title", then the bordered table with its bold total row."""
     title = t("report_docx.table_caption", lang, n=number, title=_title(table))
     _caption(doc, title).paragraph_format.keep_with_next = True
-    columns = table["columns"]
-    rows = [_cells(row, columns, lang) for row in table.get("rows") or []]
-    total = table.get("total")
+    columns, total = table.columns, table.total
+    rows = [_cells(row, columns, lang) for row in table.rows]
     if total:
         rows.append(_cells(total, columns, lang))
-    right = [i for i, column in enumerate(columns) if column["kind"] in _FORMATS]
-    header = [column["label"] for column in columns]
+    right = [i for i, column in enumerate(columns) if column.kind in _FORMATS]
+    header = [column.label for column in columns]
     empty = [i18n.MISSING] * len(columns)
     grid = grid_table(doc, header, rows or [empty], _widths(columns), right)
     if total:
@@ -94,7 +97,7 @@ def _table(doc: Document, table: dict, number: str, settings: dict, lang: str) -
     _font_size(grid, Pt(max(8, int(settings.get("font_size") or 12) - 2)))
 
 
-def _chart(doc: Document, table: dict, number: str, lang: str) -> None:
+def _chart(doc: Document, table: ReportTable, number: str, lang: str) -> None:
     """The table's chart centred under it with "Gambar N. title" (N: the table's number)."""
     png = chart_png(table, lang)
     if png is None:
@@ -103,7 +106,7 @@ def _chart(doc: Document, table: dict, number: str, lang: str) -> None:
     picture = doc.paragraphs[-1]
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True
-    title, rows = _title(table), len(table["rows"])
+    title, rows = _title(table), len(table.rows)
     if rows > MAX_CATEGORIES:  # the picture shows only the first rows
         part = {"shown": MAX_CATEGORIES, "rows": rows}
         _caption(doc, t("report_docx.figure_caption_part", lang, n=number, title=title, **part))
@@ -126,21 +129,21 @@ def _caption(doc: Document, text: str) -> Paragraph:
     return para(doc, text, bold=True, align="center", after=3)
 
 
-def _number(table: dict, running: int) -> str:
+def _number(table: ReportTable, running: int) -> str:
     """The table's own number ("3a" of "3a. Surat ..."), so the document, the page and the
     workbook cite the same numbers; else its place in the report."""
-    found = _OWN_NUMBER.match(clean(table.get("title")))
+    found = _OWN_NUMBER.match(clean(table.title))
     return found.group(1) if found else str(running)
 
 
-def _title(table: dict) -> str:
+def _title(table: ReportTable) -> str:
     """The table's title without its own leading number (the caption numbers it)."""
-    return _OWN_NUMBER.sub("", clean(table.get("title")), count=1)
+    return _OWN_NUMBER.sub("", clean(table.title), count=1)
 
 
-def _cells(row: dict, columns: list[dict], lang: str) -> list[str]:
+def _cells(row: Mapping[str, Any], columns: tuple[Column, ...], lang: str) -> list[str]:
     """One row as text: numbers in the language's format, "–" when missing."""
-    return [_cell(row.get(column["name"]), column["kind"], lang) for column in columns]
+    return [_cell(row.get(column.name), column.kind, lang) for column in columns]
 
 
 def _cell(value: object, kind: str, lang: str) -> str:
@@ -151,9 +154,9 @@ def _cell(value: object, kind: str, lang: str) -> str:
     return clean(value) if str(value).strip() else ""
 
 
-def _widths(columns: list[dict]) -> list[float]:
+def _widths(columns: tuple[Column, ...]) -> list[float]:
     """Centimetres: numbers get a fixed width, text columns share the rest of the 16 cm."""
-    numbers = [NUMBER_WIDTHS.get(c["kind"]) for c in columns]
+    numbers = [NUMBER_WIDTHS.get(c.kind) for c in columns]
     texts = numbers.count(None)
     spare = TEXT_WIDTH_CM - sum(w for w in numbers if w)
     text = max(MIN_TEXT_WIDTH, spare / texts) if texts else 0.0

@@ -1074,13 +1074,13 @@ MESSAGES: dict[str, str] = {
     "import.error.unknown_status": "Unknown response status: “{value}”. Use Dalam proses, Selesai, Bukan kewenangan, Tidak dapat ditindaklanjuti or Perlu klarifikasi.",
     "import.error.unreadable": "The file “{filename}” cannot be read. Make sure it is not damaged and not protected by a password.",
     "import.error.unsupported_file": "The file type of “{filename}” is not supported. Supported files: {types}.",
-    # issue 12: misc
+    # the whole database exported; invisible text-direction controls
     "import.tab_export": "Export data",
     "import.export_hint": "All follow-up data in the import layout (.xlsx), which imports back as it is. Every download is recorded in the audit log; complainants' names are left empty for roles not allowed to see them.",
     "error.bidi_control": "contains invisible text-direction control characters (e.g. U+202E); remove them and save again.",
     "import.error.bidi_control": "The text contains invisible text-direction control characters (e.g. U+202E), which can disguise what it says. Remove them and import again.",
     "error.row_bidi_control": "in row {row}, contains invisible text-direction control characters (e.g. U+202E); remove them.",
-    # issue 12: races
+    # decisions from a stale screen
     "error.report_changed_final": "This report's narrative was changed by {who} at {at} after your screen was opened. The report was not finalised and nothing was overwritten: load the latest narrative, check it, then finalise again.",
     "reports.newer_draft": "A newer narrative was saved by {who} at {when}; the fields still hold the version you opened earlier.",
     "reports.reload_draft": "Load the latest narrative",
@@ -1089,9 +1089,9 @@ MESSAGES: dict[str, str] = {
     "error.settings_changed": "The document settings were changed by {who} at {at} after your screen was opened. Nothing was saved and nothing was overwritten; the fields they changed now show the latest values: check them, then save again if still needed.",
     "error.sbm_changed": "The {year} SBM rates were saved by {who} at {at} after your screen was opened. Nothing was saved and nothing was overwritten; the table now shows the latest rates with your changes over them: check, then save again.",
     "error.result_changed": "{who} recorded or changed this letter's result at {at}, after your screen was drawn. Nothing was saved and nothing was overwritten; look at the latest result, then repeat if still needed.",
-    # issue 12: auth
+    # sign-in posted from another site
     "signin.cross_site": "Request refused: the sign-in and sign-out forms are accepted only from Dumas Monitor's own pages. Open Dumas Monitor and try again.",
-    # issue 12: reader
+    # uploads read in the reader child
     "import.error.encrypted": "The file cannot be read: “{filename}” is protected by a password or is an old .xls file. Open it in Excel, remove the password and save it as .xlsx.",
     "import.error.zip_bomb": "The file cannot be read: the contents of “{filename}” expand far beyond the size of a worksheet.",
     "import.error.sheet_too_large": "The file cannot be read: sheet “{sheet}” is filled down to row {rows} and across to column {column} (farthest filled cell: {cell}); the limits are {max_rows} rows, {max_columns} columns, {max_cells} cells. Clear the cells filled by mistake and try again.",

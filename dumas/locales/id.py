@@ -1077,13 +1077,13 @@ MESSAGES: dict[str, str] = {
     "import.error.unknown_status": "Status tanggapan tidak dikenal: “{value}”. Gunakan Dalam proses, Selesai, Bukan kewenangan, Tidak dapat ditindaklanjuti atau Perlu klarifikasi.",
     "import.error.unreadable": "Berkas “{filename}” tidak dapat dibaca. Pastikan berkas tidak rusak dan tidak dikunci dengan kata sandi.",
     "import.error.unsupported_file": "Jenis berkas “{filename}” tidak didukung. Berkas yang didukung: {types}.",
-    # issue 12: misc
+    # the whole database exported; invisible text-direction controls
     "import.tab_export": "Ekspor data",
     "import.export_hint": "Seluruh data tindak lanjut dalam format impor (.xlsx), dapat diimpor kembali apa adanya. Setiap unduhan dicatat di log audit; nama pengadu dikosongkan bagi peran yang tidak berhak melihatnya.",
     "error.bidi_control": "berisi karakter kendali arah tulisan yang tidak terlihat (mis. U+202E); hapus karakter itu lalu simpan lagi.",
     "import.error.bidi_control": "Teks berisi karakter kendali arah tulisan yang tidak terlihat (mis. U+202E), yang dapat menyamarkan isinya. Hapus karakter itu lalu impor lagi.",
     "error.row_bidi_control": "pada baris {row}, berisi karakter kendali arah tulisan yang tidak terlihat (mis. U+202E); hapus karakter itu.",
-    # issue 12: races
+    # decisions from a stale screen
     "error.report_changed_final": "Narasi laporan ini sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Laporan tidak difinalkan dan tidak ada yang tertimpa: muat narasi terbaru, periksa, lalu finalkan lagi.",
     "reports.newer_draft": "Narasi yang lebih baru sudah disimpan oleh {who} pada {when}; kolom isian masih memuat versi yang Anda buka sebelumnya.",
     "reports.reload_draft": "Muat narasi terbaru",
@@ -1092,9 +1092,9 @@ MESSAGES: dict[str, str] = {
     "error.settings_changed": "Pengaturan naskah sudah diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; isian yang diubahnya kini menampilkan nilai terbaru: periksa, lalu simpan lagi bila masih perlu.",
     "error.sbm_changed": "Tarif SBM tahun {year} sudah disimpan oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; tabel kini menampilkan tarif terbaru dengan perubahan Anda di atasnya: periksa, lalu simpan lagi.",
     "error.result_changed": "Hasil surat ini sudah dicatat atau diubah oleh {who} pada {at} sejak layar Anda dibuka. Tidak ada yang disimpan dan tidak ada yang tertimpa; lihat hasil terbaru lalu ulangi bila perlu.",
-    # issue 12: auth
+    # sign-in posted from another site
     "signin.cross_site": "Permintaan ditolak: formulir masuk dan keluar hanya diterima dari halaman Dumas Monitor sendiri. Buka Dumas Monitor lalu coba lagi.",
-    # issue 12: reader
+    # uploads read in the reader child
     "import.error.encrypted": "Berkas tidak dapat dibaca: “{filename}” dikunci dengan kata sandi atau berformat .xls lama. Buka di Excel, hapus kata sandinya, lalu simpan sebagai .xlsx.",
     "import.error.zip_bomb": "Berkas tidak dapat dibaca: isi “{filename}” mengembang jauh melebihi ukuran wajar sebuah lembar kerja.",
     "import.error.sheet_too_large": "Berkas tidak dapat dibaca: lembar “{sheet}” terisi sampai baris {rows} dan kolom {column} (sel terjauh yang berisi: {cell}); batasnya {max_rows} baris, {max_columns} kolom, {max_cells} sel. Kosongkan sel yang tidak sengaja terisi, lalu coba lagi.",

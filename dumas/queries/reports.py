@@ -1,6 +1,6 @@
 """The tables of the periodic report, aggregated in DuckDB with the dashboard's figures.
 
-Every letter figure reads letter_facts(as_of) with as_of = the period's end (FIGURES.md:
+Every letter figure reads letter_facts(as_of) with as_of = the period's end (docs/figures.md:
 "a report at the period's end takes D = the period's last day"); complaints belong to the
 period of their date received, letters to the period of their own date. Each table gives
 the period, the period before and the same period a year earlier side by side.

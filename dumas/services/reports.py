@@ -14,6 +14,7 @@ from dumas.db import Database, next_id
 from dumas.errors import Conflict, Message
 from dumas.periods import Period
 from dumas.permissions import Action, User, require
+from dumas.report_table import ReportTable
 from dumas.services.common import audit, clean_paragraphs, raise_if
 
 LANG = "id"  # official reports are in Indonesian
@@ -66,7 +67,7 @@ def finalise(
             VALUES ($id, $code, $title, $narrative, $data, $by, $at, $revision)
             """,
             {"id": report_id, "code": period.code, "title": title, "narrative": json.dumps(text),
-             "data": json.dumps(data, default=str), "by": actor.id, "at": now,
+             "data": _stored(data), "by": actor.id, "at": now,
              "revision": frozen_revision},
         )  # fmt: skip
         audit(cur, actor.username, "report.finalise", "periodic_report", report_id, None,
@@ -129,6 +130,18 @@ def _write_draft(
     return {"narrative": text, "revision": revision, "saved_by": actor.full_name, "saved_at": now}
 
 
+def _stored(data: dict) -> str:
+    """The report as the JSON a finalised report keeps: its tables as plain data."""
+    tables = [table.as_dict() for table in data["tables"]]
+    return json.dumps({**data, "tables": tables}, default=str)
+
+
+def _loaded(stored: str) -> dict:
+    """The report from its stored JSON, its tables ReportTable again."""
+    data = json.loads(stored)
+    return {**data, "tables": [ReportTable.from_dict(table) for table in data["tables"]]}
+
+
 def draft(cur: duckdb.DuckDBPyConnection, period: Period) -> dict | None:
     """The saved narrative of the period, its revision, who saved it and when."""
     found = cur.execute(
@@ -179,7 +192,7 @@ def frozen(cur: duckdb.DuckDBPyConnection, period: Period) -> dict | None:
     if not found:
         return None
     data, who, at, revision = found[0]
-    return {**json.loads(data), "finalised_by": who, "finalised_at": at,
+    return {**_loaded(data), "finalised_by": who, "finalised_at": at,
             "narrative_revision": revision}  # fmt: skip
 
 
@@ -191,17 +204,17 @@ def reconcile(cur: duckdb.DuckDBPyConnection, period: Period, now: dt.datetime) 
         return []
     today = reports.build(cur, period, LANG, title=then["title"],
                           generated=reports.generated_on(now, LANG))  # fmt: skip
-    today = json.loads(json.dumps(today, default=str))
+    today = _loaded(_stored(today))  # the same JSON round trip as the frozen figures
     changes = []
     for old, new in zip(then["tables"], today["tables"], strict=True):
-        label = old["columns"][0]["name"]
-        before = {r[label]: r for r in [*old["rows"], *([old["total"]] if old["total"] else [])]}
-        after = {r[label]: r for r in [*new["rows"], *([new["total"]] if new["total"] else [])]}
+        label = old.columns[0].name
+        before = {r[label]: r for r in old.records}
+        after = {r[label]: r for r in new.records}
         for row in sorted(set(before) | set(after), key=str):
-            for column in (c["name"] for c in old["columns"][1:]):
+            for column in (c.name for c in old.columns[1:]):
                 was = (before.get(row) or {}).get(column)
                 now_value = (after.get(row) or {}).get(column)
                 if was != now_value:
-                    changes.append({"table": old["title"], "row": row, "column": column,
+                    changes.append({"table": old.title, "row": row, "column": column,
                                     "final": was, "today": now_value})  # fmt: skip
     return changes

@@ -10,6 +10,7 @@ import streamlit as st
 from dumas import charts, config, i18n, periods, reports, settings
 from dumas.documents import periodic_report_docx
 from dumas.queries import lookups
+from dumas.report_table import Column
 from dumas.report_workbook import report_xlsx, table_xlsx
 from dumas.services import reports as final
 from dumas.ui.state import get_db, lang, t
@@ -63,30 +64,29 @@ def tables(report: dict, period: periods.Period) -> None:
     """Each table with its chart and its own download."""
     language = lang()
     for table in report["tables"]:
-        st.markdown(f"**{plain(table['title'])}**")
-        rows = [*table["rows"], *([table["total"]] if table["total"] else [])]
-        frame = pd.DataFrame(rows, columns=[c["name"] for c in table["columns"]])
-        st.dataframe(styled(frame, table["columns"], language), hide_index=True, width="stretch")
+        st.markdown(f"**{plain(table.title)}**")
+        frame = pd.DataFrame(list(table.records), columns=[c.name for c in table.columns])
+        st.dataframe(styled(frame, table.columns, language), hide_index=True, width="stretch")
         figure = charts.report_chart(table)
         if figure is not None:
-            st.plotly_chart(figure, key=f"chart_{table['key']}")
+            st.plotly_chart(figure, key=f"chart_{table.key}")
         xlsx_button(
-            lambda key=table["key"]: table_xlsx(report, key, language),
-            key=f"table_xlsx_{table['key']}", label=t("reports.table_download"),
-            filename=f"laporan-{period.code}-{table['key']}.xlsx",
+            lambda key=table.key: table_xlsx(report, key, language),
+            key=f"table_xlsx_{table.key}", label=t("reports.table_download"),
+            filename=f"laporan-{period.code}-{table.key}.xlsx",
         )  # fmt: skip
 
 
 FORMATS = {"int": i18n.fmt_int, "pct": i18n.fmt_percent, "rupiah": i18n.fmt_rupiah}
 
 
-def styled(frame: pd.DataFrame, columns: list[dict], language: str):
+def styled(frame: pd.DataFrame, columns: tuple[Column, ...], language: str):
     """Labelled columns, numbers shown as 1.234 / 33,3% / Rp1.234 (sorting keeps values)."""
-    labels = {c["name"]: c["label"] for c in columns}
+    labels = {c.name: c.label for c in columns}
     shown_as = {
-        c["label"]: (lambda v, f=FORMATS[c["kind"]]: "–" if pd.isna(v) else f(v, language))
+        c.label: (lambda v, f=FORMATS[c.kind]: "–" if pd.isna(v) else f(v, language))
         for c in columns
-        if c["kind"] in FORMATS
+        if c.kind in FORMATS
     }
     return frame.rename(columns=labels).style.format(shown_as)
 
