@@ -25,6 +25,11 @@ class Coded(StrEnum):
         """The catalogue key of this value's label, e.g. "channel.surat"."""
         return f"{self._label_prefix}.{self.value}"
 
+    @classmethod
+    def allows(cls, value: object) -> bool:
+        """Whether value is one of the codes, as its CHECK constraint would say."""
+        return isinstance(value, str) and value in cls._value2member_map_
+
 
 class Channel(Coded, prefix="channel"):
     """How a complaint reached the office (complaint.channel)."""

@@ -15,6 +15,7 @@ from enum import StrEnum
 import duckdb
 
 from dumas import calendar, config
+from dumas.codes import RowStatus
 from dumas.permissions import BIDANG_ROLES, Role, User
 
 
@@ -129,15 +130,6 @@ TRANSITIONS: tuple[Transition, ...] = (
     *_decisions(S.AWAITING_DEPUTI, Role.DEPUTI, _DEPUTI_OUTCOMES),
 )
 INITIAL = State.DRAFT
-# A monitoring's stages after approval (SOP steps 4-8; carried through in a later issue).
-MONITORING_STATES = (
-    "preparation",
-    "coordination",
-    "execution",
-    "reporting",
-    "submission",
-    "closed",
-)
 FINAL = frozenset({State.DECIDED, State.REJECTED, State.CANCELLED})
 
 # Who may change the matrix rows in each state (not a transition: the plan stays put).
@@ -277,11 +269,11 @@ def permitted(plan: PlanView, user: User, action: Act) -> tuple[Transition | Non
 def outcome_of(state: State, statuses: Iterable[str]) -> str:
     """The result of a decision from every row's status after it (see plan_row.status)."""
     statuses = list(statuses)
-    if state is State.PROPOSED and "awaiting_deputi" in statuses:
+    if state is State.PROPOSED and RowStatus.AWAITING_DEPUTI in statuses:
         return DEPUTI_NEEDED
-    if "pending" in statuses:
+    if RowStatus.PENDING in statuses:
         return ROWS_RETURNED
-    if "approved" not in statuses:
+    if RowStatus.APPROVED not in statuses:
         return ALL_REJECTED
     return ALL_DECIDED
 

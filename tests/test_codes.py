@@ -39,13 +39,12 @@ _IN_LIST = re.compile(r"""^\(?"?(\w+)"? IN \((.*)\)\)?$""")
 
 def _allowed_values(db: Database) -> dict[tuple[str, str], set[str]]:
     """(table, column) -> the values its CHECK ... IN (...) allows, as the database holds it."""
-    rows = db.cursor().execute(
-        """
+    sql = """
         SELECT table_name, expression
           FROM duckdb_constraints()
          WHERE constraint_type = 'CHECK' AND expression LIKE '% IN (%'
-        """
-    ).fetchall()
+    """
+    rows = db.con.execute(sql).fetchall()
     allowed = {}
     for table, expression in rows:
         match = _IN_LIST.match(expression)
