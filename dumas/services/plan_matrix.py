@@ -6,6 +6,7 @@ import datetime as dt
 
 import duckdb
 
+from dumas.codes import RowOrigin, RowStatus
 from dumas.db import Database, next_id
 from dumas.errors import Conflict, Message, NotFound, ValidationError
 from dumas.permissions import TEAM_ROLES, User
@@ -176,7 +177,7 @@ def save_rows(
             _update_row(cur, row_id, values)
         for values in new_rows:
             agency_id = values.pop("agency_id")
-            row_id = _insert_row(cur, plan_id, agency_id, None, "work_programme")
+            row_id = _insert_row(cur, plan_id, agency_id, None, RowOrigin.WORK_PROGRAMME)
             _update_row(cur, row_id, values)
         if changes or new_rows or deleted:
             touch(cur, plan)
@@ -211,7 +212,7 @@ def _check_updates(
         row = stored.get(int(row_id))
         if row is None:
             raise NotFound(Message("error.unknown_plan_row"))
-        if row["status"] != "pending":
+        if row["status"] != RowStatus.PENDING:
             raise Conflict(Message("error.row_decided", {"row": row["position"]}))
     for row_id, values in updated.items():
         row = stored[int(row_id)]
@@ -243,7 +244,7 @@ def _check_additions(
         if agency_id is None or int(agency_id) not in known:
             errors.append(Message("error.row_agency_required", {"row": position}, "agency"))
             continue
-        merged = _with_lead_in_team({"origin": "work_programme", **cleaned})
+        merged = _with_lead_in_team({"origin": RowOrigin.WORK_PROGRAMME, **cleaned})
         check_row(merged, position, errors)
         check_team(merged, staff, position, errors)
         merged.pop("origin")
