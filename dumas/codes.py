@@ -16,6 +16,8 @@ from enum import StrEnum
 class Coded(StrEnum):
     """A coded value; `prefix` names its group of labels in the catalogues."""
 
+    _label_prefix: str  # set per enum by its class keyword, e.g. Channel(prefix="channel")
+
     def __init_subclass__(cls, *, prefix: str = "", **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         cls._label_prefix = prefix
