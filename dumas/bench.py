@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dumas import config
+from dumas.codes import ResponseStatus
 from dumas.db import connect
 from dumas.permissions import SYSTEM
 from dumas.queries import followup
@@ -69,7 +70,7 @@ def _plan_queries(cur, as_of) -> dict[str, Callable[[], object]]:
     if plan_id is None or asdep_id is None:
         return {}
     asdep = auth.load_user(cur, asdep_id)
-    proposal = Filters(statuses=("unanswered", "perlu_klarifikasi"))
+    proposal = Filters(statuses=("unanswered", ResponseStatus.PERLU_KLARIFIKASI))
     now = config.now()
     return {
         "matriks rencana (rencana contoh)": lambda: plans.matrix(cur, plan_id, as_of),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dumas.codes import Level, Method
 from dumas.permissions import Action, Role, User
 from dumas.workflow import Standard
 
@@ -109,12 +110,12 @@ class MonitoringView:
 
 def is_direct(method: str) -> bool:
     """A field visit is direct monitoring; every other method is indirect."""
-    return method == "kunjungan_lapangan"
+    return method == Method.KUNJUNGAN_LAPANGAN
 
 
 def receiver_role(level: str) -> Role:
     """Who receives the substance report: the Asdep, or the Deputi for Asdep-led."""
-    return Role.DEPUTI if level == "asdep" else Role.ASDEP
+    return Role.DEPUTI if level == Level.ASDEP else Role.ASDEP
 
 
 def standard(step: MStep, direct: bool) -> Standard:

@@ -9,13 +9,13 @@ import duckdb
 import pandas as pd
 
 from dumas import i18n
+from dumas.codes import Channel, Result
 from dumas.periods import Period
 from dumas.queries import lookups
 from dumas.queries import reports as q
 from dumas.report_table import Chart, Column, ReportTable
 
 TOP_AGENCIES = 10
-CHANNELS = ("surat", "email", "lapor", "langsung", "whatsapp")
 COMPARE = ("current", "previous", "year_ago")
 
 
@@ -71,7 +71,7 @@ def build(
     """Every table of the report for the period, as a draft (services/reports.py
     finalises it)."""
     unknown = {"?": i18n.t("report.unknown", lang)}
-    channels = {c: i18n.t(f"channel.{c}", lang) for c in CHANNELS}
+    channels = {c.value: i18n.t(c.label_key, lang) for c in Channel}
     received = [  # tables 1-2: (key, dimension, label of the first column, names of codes)
         ("channels", "channel", "report.col_channel", channels),
         ("problems", "problem_code", "report.col_problem", lookups.options(cur, "problem_code")),
@@ -188,7 +188,7 @@ def _monitoring(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> Re
         {"figure": i18n.t(f"report.m_{f}", lang), "value": int(summary[f] or 0)} for f in figures
     ]
     rows += [
-        {"figure": i18n.t(f"result.{r['result']}", lang), "value": int(r["letters"])}
+        {"figure": i18n.t(Result(r["result"]).label_key, lang), "value": int(r["letters"])}
         for r in summary["findings"].to_dict("records")
     ]
     return ReportTable(

@@ -15,6 +15,7 @@ from enum import StrEnum
 import duckdb
 
 from dumas import calendar, config
+from dumas.codes import PlanSource, RowStatus
 from dumas.permissions import BIDANG_ROLES, Role, User
 
 
@@ -129,15 +130,6 @@ TRANSITIONS: tuple[Transition, ...] = (
     *_decisions(S.AWAITING_DEPUTI, Role.DEPUTI, _DEPUTI_OUTCOMES),
 )
 INITIAL = State.DRAFT
-# A monitoring's stages after approval (SOP steps 4-8; carried through in a later issue).
-MONITORING_STATES = (
-    "preparation",
-    "coordination",
-    "execution",
-    "reporting",
-    "submission",
-    "closed",
-)
 FINAL = frozenset({State.DECIDED, State.REJECTED, State.CANCELLED})
 
 # Who may change the matrix rows in each state (not a transition: the plan stays put).
@@ -237,7 +229,7 @@ def _holds_role_in(
     return any(in_area(user, role, bidang) for role in roles)
 
 
-LETTERS_SOURCE = "database"  # letters come into a matrix only from the database review
+LETTERS_SOURCE = PlanSource.DATABASE  # letters come into a matrix only from the database review
 
 
 def may_add_letters(user: User, state: State, bidang: str | None, source: str) -> bool:
@@ -247,13 +239,13 @@ def may_add_letters(user: User, state: State, bidang: str | None, source: str) -
 
 def row_open(status: str) -> bool:
     """A row's fields and letters change only while it is undecided (plan_row.status)."""
-    return status == "pending"
+    return status == RowStatus.PENDING
 
 
-def deciding(state: State) -> str:
+def deciding(state: State) -> RowStatus:
     """The row status a decision in this state works through: the Asdep decides the
     undecided rows, the Deputi the Asdep-led rows the Asdep approved."""
-    return "awaiting_deputi" if state is State.AWAITING_DEPUTI else "pending"
+    return RowStatus.AWAITING_DEPUTI if state is State.AWAITING_DEPUTI else RowStatus.PENDING
 
 
 def watches(user: User, bidang: str | None = None) -> bool:
@@ -325,11 +317,11 @@ def permitted(plan: PlanView, user: User, action: Act) -> tuple[Transition | Non
 def outcome_of(state: State, statuses: Iterable[str]) -> str:
     """The result of a decision from every row's status after it (see plan_row.status)."""
     statuses = list(statuses)
-    if state is State.PROPOSED and "awaiting_deputi" in statuses:
+    if state is State.PROPOSED and RowStatus.AWAITING_DEPUTI in statuses:
         return DEPUTI_NEEDED
-    if "pending" in statuses:
+    if RowStatus.PENDING in statuses:
         return ROWS_RETURNED
-    if "approved" not in statuses:
+    if RowStatus.APPROVED not in statuses:
         return ALL_REJECTED
     return ALL_DECIDED
 

@@ -44,17 +44,18 @@ def test_every_literal_message_id_in_the_code_exists_in_both_languages():
 
 
 def test_every_code_with_a_generated_message_id_has_its_message():
-    from dumas.queries.filters import AGE_BUCKETS, CHANNELS, RESPONSE_FILTERS
+    from dumas.codes import Channel, ReminderKind
+    from dumas.queries.filters import AGE_BUCKETS, RESPONSE_FILTERS
     from dumas.queries.followup import SORT_COLUMNS
-    from dumas.services import REMINDER_KINDS
 
+    reminder_kinds = tuple(ReminderKind)
     generated = [
-        *(f"channel.{c}" for c in CHANNELS),
+        *(f"channel.{c}" for c in Channel),
         *(f"bucket.{b}" for b in AGE_BUCKETS),
         *(f"status.{s}" for s in RESPONSE_FILTERS),
         *(f"sort.{c}" for c in SORT_COLUMNS),
-        *(f"reminder.{k}" for k in REMINDER_KINDS),
-        *(f"event.{k}" for k in ("forwarding", "response", *REMINDER_KINDS)),
+        *(f"reminder.{k}" for k in reminder_kinds),
+        *(f"event.{k}" for k in ("forwarding", "response", *reminder_kinds)),
         *(f"followup.view_{v}" for v in ("list", "charts", "agencies")),
         *(f"list.scope_{v}" for v in ("lacking", "all")),
         *(f"chart.by_{d}" for d in ("bucket", "province", "category")),

@@ -325,12 +325,13 @@ def test_the_monitorings_xlsx_reads_back_with_names_numbers_and_no_complainant(a
 
 def test_every_code_these_pages_name_has_a_label_in_both_languages():
     from dumas import i18n
-    from dumas.services.plan_rows import LEVELS, METHODS
+    from dumas.codes import Level, Method
+    from dumas.monitoring_flow import MState
 
     generated = [
-        *(f"monitoring_state.{s}" for s in workflow.MONITORING_STATES),
-        *(f"level.{v}" for v in LEVELS),
-        *(f"method.{m}" for m in METHODS),
+        *(f"monitoring_state.{s}" for s in MState),
+        *(f"level.{v}" for v in Level),
+        *(f"method.{m}" for m in Method),
         *(f"plan_state.{s.value}" for s in workflow.State),
         *(f"step.{step.key}" for step in workflow.STEPS),
     ]

@@ -32,7 +32,8 @@ def calendar_year(days: np.ndarray) -> np.ndarray:
 
 def text(codes: np.ndarray, values: list[str] | tuple[str, ...]) -> pd.Categorical:
     """Strings by position (-1 = NULL) as a categorical DuckDB reads without copying."""
-    labels, inverse = np.unique(np.array(values, dtype=object), return_inverse=True)
+    plain = [str(v) for v in values]  # coded values (StrEnum members) as their plain strings
+    labels, inverse = np.unique(np.array(plain, dtype=object), return_inverse=True)
     mapped = np.where(codes >= 0, inverse[np.clip(codes, 0, None)], -1)
     return pd.Categorical.from_codes(mapped, categories=labels.tolist())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dumas.codes import ReminderKind, ResponseStatus
 from dumas.demo.arrays import NEVER, add_workdays, calendar_year, pick, running_number, stamp, text
 from dumas.demo.reference import Reference, category_share
 from dumas.demo.vocabulary import FIRST_STATUS_SHARE, RESPONSE_CLASSES, RESPONSE_SUMMARIES, STATUSES
@@ -71,11 +72,12 @@ def responses(
     first = add_workdays(ref.workdays, day, wait.astype(np.int64))
     first = np.where((rng.random(m) < rate[agency]) & (first <= ref.today), first, NEVER)
     status = rng.choice(len(STATUSES), m, p=FIRST_STATUS_SHARE)
-    again = (status == STATUSES.index("dalam_proses")) & (rng.random(m) < 0.5)
+    again = (status == STATUSES.index(ResponseStatus.DALAM_PROSES)) & (rng.random(m) < 0.5)
     wait = 1 + np.minimum(np.rint(25 * np.exp(0.7 * rng.standard_normal(m))), 400)
     second = add_workdays(ref.workdays, np.minimum(first, ref.workdays[-1]), wait.astype(np.int64))
     second = np.where(again & (first < NEVER) & (second <= ref.today), second, NEVER)
-    final = np.where(rng.random(m) < 0.85, 0, STATUSES.index("tidak_dapat_ditindaklanjuti"))
+    refused = STATUSES.index(ResponseStatus.TIDAK_DAPAT_DITINDAKLANJUTI)
+    final = np.where(rng.random(m) < 0.85, 0, refused)
     one, two = np.flatnonzero(first < NEVER), np.flatnonzero(second < NEVER)
     source = np.concatenate([one, two])
     answer_day = np.concatenate([first[one], second[two]])
@@ -145,7 +147,7 @@ def reminders(
         {
             "id": np.arange(1, len(order) + 1),
             "forwarding_id": fwd["id"].to_numpy()[source[order]],
-            "kind": text(kind[order], ("konfirmasi_1", "konfirmasi_2")),
+            "kind": text(kind[order], tuple(ReminderKind)),
             "day": letter_day[order],
             "created": stamp(rng, letter_day[order]),
         }

@@ -12,6 +12,7 @@ import datetime as dt
 
 from dumas import calendar, config
 from dumas import settings as letters
+from dumas.codes import ActivityKind, DocumentKind, Method, Result
 from dumas.db import Database
 from dumas.demo.plans import user
 from dumas.monitoring_flow import MAct
@@ -78,10 +79,11 @@ def _prepare_visit(db: Database, kabid: User, mid: int, start: dt.date, today: d
             "expected_relationship": "Narahubung tetap untuk pengaduan berikutnya",
         },
     )
-    for n, kind in enumerate(("memo_deputi", "surat_tugas", "memo_keuangan"), start=21):
+    direct = (DocumentKind.MEMO_DEPUTI, DocumentKind.SURAT_TUGAS, DocumentKind.MEMO_KEUANGAN)
+    for n, kind in enumerate(direct, start=21):
         number = (
             f"B-{n}/Kemensetneg/D-4/DM.00.00/{start:%m/%Y}"
-            if kind == "surat_tugas"
+            if kind == DocumentKind.SURAT_TUGAS
             else f"{n}/D-4/DM.00.00/{start:%m/%Y}"
         )
         rec.record_document(db, kabid, mid, revision=_rev(db, mid), kind=kind, letter_no=number,
@@ -109,7 +111,7 @@ def _visit(db: Database, kabid: User, mid: int, start: dt.date, today: dt.date) 
     )
     ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.COORDINATED, note=None, now=at)
     visit = calendar.add_working_days(db.cursor(), start, 5)
-    for kind in ("paparan_peran", "rapat_koordinasi"):
+    for kind in (ActivityKind.PAPARAN_PERAN, ActivityKind.RAPAT_KOORDINASI):
         rec.add_activity(
             db,
             kabid,
@@ -139,7 +141,7 @@ def _visit(db: Database, kabid: User, mid: int, start: dt.date, today: dt.date) 
             kabid,
             mid,
             forwarding_id=letter.forwarding_id,
-            result="sebagian" if n == 0 else "belum",
+            result=Result.SEBAGIAN if n == 0 else Result.BELUM,
             evidence="Notula rapat koordinasi",
             recommendation="Pantau kesepakatan",
             response=None,
@@ -187,7 +189,7 @@ def _close_letter(
         kabid,
         mid,
         revision=_rev(db, mid),
-        kind="surat_instansi",
+        kind=DocumentKind.SURAT_INSTANSI,
         signed_on=start,
         today=today,
         letter_no=f"B-40/Kemensetneg/D-4/DM.00.00/{start:%m/%Y}",
@@ -199,7 +201,7 @@ def _close_letter(
             kabid,
             mid,
             forwarding_id=letter.forwarding_id,
-            result="belum",
+            result=Result.BELUM,
             evidence="Belum ada jawaban atas surat Asdep",
             recommendation=None,
             response=None,
@@ -236,8 +238,8 @@ def progress_demo_monitorings(db: Database, today: dt.date) -> None:
     kabid, asdep = user(db, "kabid"), user(db, "asdep")
     rows = db.cursor().execute("SELECT id, method FROM monitoring ORDER BY id").fetchall()
     start = calendar.add_working_days(db.cursor(), today - dt.timedelta(days=27), 1)
-    visits = [mid for mid, method in rows if method == "kunjungan_lapangan"]
-    letters = [mid for mid, method in rows if method == "surat_resmi"]
+    visits = [mid for mid, method in rows if method == Method.KUNJUNGAN_LAPANGAN]
+    letters = [mid for mid, method in rows if method == Method.SURAT_RESMI]
     if visits:
         _prepare_visit(db, kabid, visits[0], start, today)
         _visit(db, kabid, visits[0], start, today)

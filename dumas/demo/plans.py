@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dumas import auth, config
+from dumas.codes import Level, Method, PlanSource, Priority
 from dumas.db import Database
 from dumas.permissions import User
 from dumas.queries import plans as q
@@ -63,7 +64,7 @@ def _draft(db: Database, who: User, title: str, period: str, letters: list[int],
         who,
         title=title,
         period_label=period,
-        source="database",
+        source=PlanSource.DATABASE,
         bidang="Bidang Pemantauan I",
         now=at,
     )
@@ -79,20 +80,21 @@ def _fill(db: Database, who: User, plan_id: int, at: dt.datetime, lead: User | N
     """First row a field visit with its costs, the others official letters."""
     ids = [int(r) for r in q.matrix(db.cursor(), plan_id, at.date())["row_id"]]
     visit = {
-        "method": "kunjungan_lapangan",
+        "method": Method.KUNJUNGAN_LAPANGAN,
         "persons": 3,
         "days": 4,
         "transport": 3_200_000,
         "lodging": 850_000,
         "allowance": 530_000,
-        "priority": "tinggi",
+        "priority": Priority.TINGGI,
         "priority_reason": "Surat tertua belum ditanggapi setelah dua kali konfirmasi",
         "schedule_from": at.date() + dt.timedelta(days=21),
         "schedule_to": at.date() + dt.timedelta(days=24),
     }
-    letter = {"method": "surat_resmi", "priority": "sedang"}
+    letter = {"method": Method.SURAT_RESMI, "priority": Priority.SEDANG}
     updated = {
-        row_id: {**(visit if i == 0 else letter), "level": "kabid"} for i, row_id in enumerate(ids)
+        row_id: {**(visit if i == 0 else letter), "level": Level.KABID}
+        for i, row_id in enumerate(ids)
     }
     if lead is not None:
         for values in updated.values():

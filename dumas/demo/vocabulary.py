@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dumas.codes import ResponseStatus
+
 SUMMARIES = {
     "pertanahan": (
         "Pengaduan mengenai sengketa tanah di {lokus}",
@@ -81,34 +83,34 @@ SUMMARIES = {
     ),
 }
 
-STATUSES = (
-    "selesai",
-    "dalam_proses",
-    "bukan_kewenangan",
-    "tidak_dapat_ditindaklanjuti",
-    "perlu_klarifikasi",
+STATUSES = (  # in the order of FIRST_STATUS_SHARE
+    ResponseStatus.SELESAI,
+    ResponseStatus.DALAM_PROSES,
+    ResponseStatus.BUKAN_KEWENANGAN,
+    ResponseStatus.TIDAK_DAPAT_DITINDAKLANJUTI,
+    ResponseStatus.PERLU_KLARIFIKASI,
 )
 FIRST_STATUS_SHARE = (0.40, 0.34, 0.11, 0.07, 0.08)
 RESPONSE_SUMMARIES = {
-    "selesai": (
+    ResponseStatus.SELESAI: (
         "Pengaduan telah ditindaklanjuti dan permasalahan dinyatakan selesai.",
         "Telah dilakukan klarifikasi dan penyelesaian; pengadu telah menerima penjelasan.",
         "Permohonan pengadu telah dipenuhi sesuai ketentuan.",
     ),
-    "dalam_proses": (
+    ResponseStatus.DALAM_PROSES: (
         "Pengaduan sedang ditangani oleh unit kerja terkait.",
         "Telah dilakukan pemeriksaan awal; penanganan masih berlangsung.",
         "Pengaduan telah diteruskan kepada satuan kerja di daerah untuk ditindaklanjuti.",
     ),
-    "bukan_kewenangan": (
+    ResponseStatus.BUKAN_KEWENANGAN: (
         "Substansi pengaduan bukan merupakan kewenangan instansi kami.",
         "Pengaduan merupakan kewenangan pemerintah daerah setempat.",
     ),
-    "tidak_dapat_ditindaklanjuti": (
+    ResponseStatus.TIDAK_DAPAT_DITINDAKLANJUTI: (
         "Pengaduan tidak dapat ditindaklanjuti karena data pendukung tidak lengkap.",
         "Perkara telah berkekuatan hukum tetap sehingga tidak dapat ditindaklanjuti.",
     ),
-    "perlu_klarifikasi": (
+    ResponseStatus.PERLU_KLARIFIKASI: (
         "Diperlukan klarifikasi dan dokumen pendukung dari pengadu.",
         "Instansi meminta data tambahan mengenai lokasi dan waktu kejadian.",
     ),

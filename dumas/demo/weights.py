@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-CHANNELS = ("surat", "email", "lapor", "langsung", "whatsapp")
+from dumas.codes import Channel
+
+CHANNELS = tuple(Channel)  # the shares below are in this order
 CHANNEL_FIRST_YEAR = (0.40, 0.20, 0.15, 0.12, 0.13)  # SP4N-LAPOR! grows over the years
 CHANNEL_LAST_YEAR = (0.20, 0.18, 0.42, 0.07, 0.13)
 OFFLINE = (0, 3)  # letters and walk-ins are registered on working days only

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from dumas.codes import DocumentKind
 from dumas.documents.agency_letter import letter_to_agency
 from dumas.documents.assignment import assignment_letter
 from dumas.documents.common import DOTS, letter_number
@@ -25,21 +26,24 @@ Builder = Callable[[dict, dict, dt.date], bytes]
 
 # The document kinds as recorded in monitoring["documents"], each with its builder.
 BUILDERS: dict[str, Builder] = {
-    "memo_deputi": memo_to_deputi,
-    "surat_tugas": assignment_letter,
-    "memo_keuangan": travel_request_memo,
-    "daftar_berkas": files_to_clarify,
-    "surat_instansi": letter_to_agency,
-    "laporan_substansi": substance_report,
+    DocumentKind.MEMO_DEPUTI: memo_to_deputi,
+    DocumentKind.SURAT_TUGAS: assignment_letter,
+    DocumentKind.MEMO_KEUANGAN: travel_request_memo,
+    DocumentKind.DAFTAR_BERKAS: files_to_clarify,
+    DocumentKind.SURAT_INSTANSI: letter_to_agency,
+    DocumentKind.LAPORAN_SUBSTANSI: substance_report,
 }
+# The financial report is a draft only: it has no number, so it is never recorded.
+FINANCIAL_REPORT = "laporan_keuangan"  # its label is document.laporan_keuangan
 
-# Every draft the app offers: the recorded kinds and the financial report (no number).
-DRAFTS: dict[str, Builder] = {**BUILDERS, "laporan_keuangan": financial_report}
+# Every draft the app offers: the recorded kinds and the financial report.
+DRAFTS: dict[str, Builder] = {**BUILDERS, FINANCIAL_REPORT: financial_report}
 
 __all__ = [
     "BUILDERS",
     "DOTS",
     "DRAFTS",
+    "FINANCIAL_REPORT",
     "assignment_letter",
     "files_to_clarify",
     "financial_report",

@@ -7,6 +7,7 @@ import datetime as dt
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from dumas.codes import DocumentKind
 from dumas.documents.common import (
     SOP,
     agency,
@@ -19,7 +20,7 @@ from dumas.documents.common import (
 from dumas.documents.layout import body, new_document, numbered, para, signature, tembusan, to_bytes
 from dumas.documents.tables import plain_table
 
-KIND = "surat_instansi"
+KIND = DocumentKind.SURAT_INSTANSI
 SUBJECT = "Permintaan Informasi Tindak Lanjut Penanganan Pengaduan Masyarakat"
 DEADLINE = "14 (empat belas) hari kerja"
 CLOSING = "Atas perhatian dan kerja sama Saudara, kami ucapkan terima kasih."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dumas.codes import DocumentKind, Level
 from dumas.documents.blocks import team_table
 from dumas.documents.common import (
     SOP,
@@ -28,7 +29,7 @@ from dumas.documents.layout import (
 )
 from dumas.documents.tables import CLAUSE_WIDTHS, clause_block, plain_table
 
-KIND = "surat_tugas"
+KIND = DocumentKind.SURAT_TUGAS
 TITLE = "SURAT PERINTAH"
 
 
@@ -51,7 +52,7 @@ def assignment_letter(settings: dict, monitoring: dict, on: dt.date) -> bytes:
 
 def signer_key(monitoring: dict) -> str:
     """Who signs: the PPK when the Asdep leads the monitoring, else the Asdep (SOP 4a(2))."""
-    return "ppk" if monitoring.get("level") == "asdep" else "asdep"
+    return "ppk" if monitoring.get("level") == Level.ASDEP else "asdep"
 
 
 def _considering(monitoring: dict) -> list[tuple[str, str]]:

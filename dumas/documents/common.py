@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from dumas.codes import DocumentKind, Level, Method
 from dumas.i18n import fmt_date, fmt_int, fmt_rupiah
 
 DOTS = "...................."  # what an editor fills in by hand when a value is missing
 SEQ_DRAFT = "..."  # the running number: the registry assigns it at signing
-MEMORANDA = ("memo_deputi", "memo_keuangan")  # internal memoranda; the rest are external
+# Internal memoranda; the other documents are external letters.
+MEMORANDA = (DocumentKind.MEMO_DEPUTI, DocumentKind.MEMO_KEUANGAN)
 
 # Characters XML 1.0 forbids (tab, newline and carriage return are allowed).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -23,10 +25,10 @@ _TITLES = {
 }
 _SECRECY = {"B": "Biasa", "T": "Terbatas", "R": "Rahasia", "SR": "Sangat Rahasia"}
 _METHODS = {
-    "kunjungan_lapangan": "secara langsung melalui kunjungan lapangan",
-    "klarifikasi_berkas": "secara tidak langsung melalui klarifikasi berkas",
-    "kontak_elektronik": "secara tidak langsung melalui media komunikasi elektronik",
-    "surat_resmi": "secara tidak langsung melalui surat resmi",
+    Method.KUNJUNGAN_LAPANGAN: "secara langsung melalui kunjungan lapangan",
+    Method.KLARIFIKASI_BERKAS: "secara tidak langsung melalui klarifikasi berkas",
+    Method.KONTAK_ELEKTRONIK: "secara tidak langsung melalui media komunikasi elektronik",
+    Method.SURAT_RESMI: "secara tidak langsung melalui surat resmi",
 }
 SOP = (
     "Standard Operating Procedure Nomor 305/2012 tentang Pemantauan Tindak Lanjut "
@@ -116,7 +118,7 @@ def as_signer(member: dict, title: str) -> dict:
 
 def recipient_key(monitoring: dict) -> str:
     """Who receives the substance report: the Deputi for Asdep-led work, else the Asdep."""
-    return "deputi" if monitoring.get("level") == "asdep" else "asdep"
+    return "deputi" if monitoring.get("level") == Level.ASDEP else "asdep"
 
 
 def secrecy(settings: dict) -> str:
@@ -131,7 +133,7 @@ def method_phrase(monitoring: dict) -> str:
 
 def is_direct(monitoring: dict) -> bool:
     """Whether the monitoring is a field visit (the only direct method)."""
-    return monitoring.get("method") == "kunjungan_lapangan"
+    return monitoring.get("method") == Method.KUNJUNGAN_LAPANGAN
 
 
 def agency(monitoring: dict) -> str:

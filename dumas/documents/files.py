@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dumas.codes import DocumentKind
 from dumas.documents.blocks import letters_table
 from dumas.documents.common import (
     agency,
@@ -18,7 +19,7 @@ from dumas.documents.common import (
 from dumas.documents.layout import new_document, para, place_and_date, signature, title, to_bytes
 from dumas.documents.tables import label_block
 
-KIND = "daftar_berkas"
+KIND = DocumentKind.DAFTAR_BERKAS
 TITLE = "DAFTAR BERKAS YANG AKAN DIKLARIFIKASI"
 LEAD_TITLE = "Ketua Tim"
 

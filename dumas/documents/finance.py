@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dumas.codes import DocumentKind
 from dumas.documents.common import (
     as_signer,
     clean,
@@ -43,7 +44,7 @@ def financial_report(settings: dict, monitoring: dict, on: dt.date) -> bytes:
     doc = new_document(settings)
     title(doc, "LAPORAN KEUANGAN PERJALANAN DINAS",
           "PEMANTAUAN TINDAK LANJUT PENGADUAN MASYARAKAT")  # fmt: skip
-    letter_no, letter_date = recorded(monitoring, "surat_tugas")
+    letter_no, letter_date = recorded(monitoring, DocumentKind.SURAT_TUGAS)
     label_block(doc, [
         ("Kepada Yth.", f"{official(settings, 'ppk')['title']} melalui Bendahara Pengeluaran "
                         "Pembantu"),

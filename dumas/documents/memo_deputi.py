@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dumas.codes import DocumentKind
 from dumas.documents.blocks import attachment_head, letters_table, memo_head
 from dumas.documents.common import (
     agency,
@@ -17,7 +18,7 @@ from dumas.documents.common import (
 )
 from dumas.documents.layout import body, new_document, numbered, para, signature, to_bytes
 
-KIND = "memo_deputi"
+KIND = DocumentKind.MEMO_DEPUTI
 SUBJECT = "Usulan Rencana Pelaksanaan Pemantauan Tindak Lanjut Penanganan Pengaduan Masyarakat"
 MATRIX = "MATRIKS DATA SURAT TINDAK LANJUT PENANGANAN PENGADUAN MASYARAKAT YANG AKAN DIKLARIFIKASI"
 

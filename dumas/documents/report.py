@@ -7,6 +7,7 @@ import datetime as dt
 from docx.document import Document
 from docx.shared import Cm
 
+from dumas.codes import DocumentKind
 from dumas.documents.common import (
     DOTS,
     SOP,
@@ -36,7 +37,7 @@ from dumas.documents.layout import (
 )
 from dumas.documents.tables import grid_table, label_block
 
-KIND = "laporan_substansi"
+KIND = DocumentKind.LAPORAN_SUBSTANSI
 TITLE = "LAPORAN HASIL PEMANTAUAN TINDAK LANJUT PENGADUAN MASYARAKAT"
 LEAD_TITLE = "Ketua Tim"
 CLOSING = (
@@ -92,7 +93,7 @@ def _introduction(doc: Document, monitoring: dict, report: dict) -> None:
     )
     _part(doc, "3.", "Ruang Lingkup", scope)
     _part(doc, "4.", "Dasar", None, text=False)
-    letter_no, letter_date = recorded(monitoring, "surat_tugas")
+    letter_no, letter_date = recorded(monitoring, DocumentKind.SURAT_TUGAS)
     grounds = [f"{SOP};", f"Surat Perintah Nomor {letter_no} tanggal {letter_date}."]
     numbered(doc, zip(("a.", "b."), grounds, strict=True), indent=_TEXT)
 
@@ -141,7 +142,7 @@ def _results(doc: Document, monitoring: dict) -> None:
 
 def _attachments(doc: Document, monitoring: dict) -> None:
     """The attachments the report carries: the assignment letter, attendance, photographs."""
-    letter_no, _ = recorded(monitoring, "surat_tugas")
+    letter_no, _ = recorded(monitoring, DocumentKind.SURAT_TUGAS)
     para(doc)
     para(doc, "Lampiran:", align="left")
     items = [f"Surat Perintah Nomor {letter_no};", "Daftar hadir;", "Dokumentasi kegiatan."]

@@ -6,6 +6,7 @@ import datetime as dt
 
 from docx.document import Document
 
+from dumas.codes import CostItem, DocumentKind
 from dumas.documents.blocks import attachment_head, memo_head
 from dumas.documents.common import (
     DOTS,
@@ -24,18 +25,18 @@ from dumas.documents.common import (
 from dumas.documents.layout import body, new_document, para, signature, title, to_bytes
 from dumas.documents.tables import bold_row, grid_table
 
-KIND = "memo_keuangan"
+KIND = DocumentKind.MEMO_KEUANGAN
 SUBJECT = "Permohonan Fasilitas Perjalanan Dinas"
 NOMINAL_HEADER = (
     "No", "Nama", "NIP", "Pangkat/Gol.", "Jabatan", "Tujuan", "Berangkat–Kembali", "Lama hari"
 )  # fmt: skip
 COST_HEADER = ("No", "Uraian", "Pelaksana", "Jumlah")
-COST_ITEMS = {
-    "uang_harian": "Uang harian",
-    "transport": "Transportasi",
-    "penginapan": "Penginapan",
-    "representasi": "Uang representasi",
-    "sewa_kendaraan": "Sewa kendaraan",
+COST_ITEMS = {  # the letter's own words (always Indonesian), not the interface's labels
+    CostItem.UANG_HARIAN: "Uang harian",
+    CostItem.TRANSPORT: "Transportasi",
+    CostItem.PENGINAPAN: "Penginapan",
+    CostItem.REPRESENTASI: "Uang representasi",
+    CostItem.SEWA_KENDARAAN: "Sewa kendaraan",
 }
 
 
@@ -74,7 +75,7 @@ def planned_total(costs: list[dict]) -> int:
 def _request(monitoring: dict) -> str:
     """What is requested, for whom, on which assignment, and the estimated total."""
     team = monitoring.get("team") or []
-    letter_no, letter_date = recorded(monitoring, "surat_tugas")
+    letter_no, letter_date = recorded(monitoring, DocumentKind.SURAT_TUGAS)
     when = period(monitoring.get("schedule_from"), monitoring.get("schedule_to"))
     return (
         f"Berdasarkan Surat Perintah Nomor {letter_no} tanggal {letter_date}, dalam rangka "

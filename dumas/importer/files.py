@@ -11,6 +11,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from dumas import exports, i18n
+from dumas.codes import Channel, ResponseStatus
 from dumas.importer.model import CANONICAL, RawTable, RowError
 from dumas.importer.report import reason
 from dumas.permissions import Action, User, require
@@ -118,9 +119,9 @@ def rejects_xlsx(table: RawTable, errors: list[RowError], lang: str, generated: 
 def export_xlsx(frame: pd.DataFrame, *, title: str, generated: str) -> bytes:
     """The follow-up data in the import layout (codes shown by their Indonesian names)."""
     shown = frame.assign(
-        channel=frame["channel"].map(lambda c: i18n.t(f"channel.{c}", "id") if c else None),
+        channel=frame["channel"].map(lambda c: i18n.t(Channel(c).label_key, "id") if c else None),
         response_status=frame["response_status"].map(
-            lambda s: i18n.t(f"status.{s}", "id") if isinstance(s, str) else None
+            lambda s: i18n.t(ResponseStatus(s).label_key, "id") if isinstance(s, str) else None
         ),
     )
     return exports.to_xlsx(

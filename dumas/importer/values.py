@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from dumas import calendar
+from dumas.codes import Channel, Coded, ResponseStatus
 from dumas.i18n import MESSAGES
 from dumas.importer.cells import PLACEHOLDERS
 from dumas.importer.dates import date_from_cell
@@ -96,35 +97,33 @@ def parse_date(value: object) -> dt.date:
 # ---- coded values ---------------------------------------------------------------------
 
 
-def _codes(kind: str, written: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def _codes(written: dict[Coded, tuple[str, ...]]) -> dict[str, str]:
     """Key -> code from the written forms, the codes and the catalogue labels (id, en)."""
     table: dict[str, str] = {}
     for code, forms in written.items():
-        labels = [MESSAGES[lang].get(f"{kind}.{code}", "") for lang in MESSAGES]
-        for form in (*forms, code, *labels):
+        labels = [MESSAGES[lang].get(code.label_key, "") for lang in MESSAGES]
+        for form in (*forms, code.value, *labels):
             if form:
-                table.setdefault(key(form), code)
+                table.setdefault(key(form), code.value)
     return table
 
 
 CHANNELS = _codes(
-    "channel",
     {
-        "surat": ("Surat", "Pos", "Surat tertulis"),
-        "email": ("Email", "E-mail", "Surel"),
-        "lapor": ("SP4N-LAPOR!", "LAPOR!", "Lapor", "SP4N LAPOR"),
-        "langsung": ("Datang langsung", "Langsung", "Tatap muka"),
-        "whatsapp": ("WhatsApp", "WA", "Whats App"),
+        Channel.SURAT: ("Surat", "Pos", "Surat tertulis"),
+        Channel.EMAIL: ("Email", "E-mail", "Surel"),
+        Channel.LAPOR: ("SP4N-LAPOR!", "LAPOR!", "Lapor", "SP4N LAPOR"),
+        Channel.LANGSUNG: ("Datang langsung", "Langsung", "Tatap muka"),
+        Channel.WHATSAPP: ("WhatsApp", "WA", "Whats App"),
     },
 )
 STATUSES = _codes(
-    "status",
     {
-        "dalam_proses": ("Dalam proses", "Proses", "Sedang diproses"),
-        "selesai": ("Selesai", "Tuntas"),
-        "bukan_kewenangan": ("Bukan kewenangan",),
-        "tidak_dapat_ditindaklanjuti": ("Tidak dapat ditindaklanjuti",),
-        "perlu_klarifikasi": ("Perlu klarifikasi",),
+        ResponseStatus.DALAM_PROSES: ("Dalam proses", "Proses", "Sedang diproses"),
+        ResponseStatus.SELESAI: ("Selesai", "Tuntas"),
+        ResponseStatus.BUKAN_KEWENANGAN: ("Bukan kewenangan",),
+        ResponseStatus.TIDAK_DAPAT_DITINDAKLANJUTI: ("Tidak dapat ditindaklanjuti",),
+        ResponseStatus.PERLU_KLARIFIKASI: ("Perlu klarifikasi",),
     },
 )
 

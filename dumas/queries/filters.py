@@ -5,16 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
+from dumas.codes import ResponseStatus
+
 AGE_BUCKETS = ("0_14", "15_30", "31_60", "over_60")
-FOLLOW_UP_STATUSES = (
-    "dalam_proses",
-    "selesai",
-    "bukan_kewenangan",
-    "tidak_dapat_ditindaklanjuti",
-    "perlu_klarifikasi",
-)
-RESPONSE_FILTERS = ("unanswered", *FOLLOW_UP_STATUSES)
-CHANNELS = ("surat", "email", "lapor", "langsung", "whatsapp")
+RESPONSE_FILTERS = ("unanswered", *ResponseStatus)  # a letter's latest status (letter_facts)
 
 
 @dataclass(frozen=True)

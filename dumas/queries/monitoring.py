@@ -9,6 +9,7 @@ import pandas as pd
 
 from dumas import i18n, workflow
 from dumas import monitoring_flow as flow
+from dumas.codes import ActivityKind, Result
 from dumas.monitoring_flow import MState
 from dumas.queries.plan_history import StepRun
 
@@ -210,7 +211,8 @@ def _costs(frame: pd.DataFrame) -> list[dict]:
 
 def _activities(frame: pd.DataFrame) -> list[dict]:
     return [
-        {"kind_label": i18n.t(f"activity.{a['kind']}", "id"), "date": _none(a["activity_date"]),
+        {"kind_label": i18n.t(ActivityKind(a["kind"]).label_key, "id"),
+         "date": _none(a["activity_date"]),
          "place": _none(a["place"]), "participants": _none(a["participants"]),
          "summary": _none(a["summary"])}
         for a in frame.to_dict("records")
@@ -227,7 +229,7 @@ def _agreements(frame: pd.DataFrame) -> list[dict]:
 def _results(found: pd.DataFrame) -> list[dict]:
     return [
         {"agenda_no": r["agenda_no"], "letter_no": r["letter_no"],
-         "result_label": i18n.t(f"result.{r['result']}", "id"),
+         "result_label": i18n.t(Result(r["result"]).label_key, "id"),
          "evidence": _none(r["evidence"]), "recommendation": _none(r["recommendation"])}
         for r in found.to_dict("records")
         if isinstance(r["result"], str)

@@ -3,7 +3,6 @@
 from dumas.services.agencies import merge_agency
 from dumas.services.common import MAX_LETTER_NO, MAX_TEXT, audit
 from dumas.services.followup import (
-    REMINDER_KINDS,
     create_complaint,
     record_forwarding,
     record_reminder,
@@ -14,7 +13,6 @@ from dumas.services.followup import (
 __all__ = [
     "MAX_LETTER_NO",
     "MAX_TEXT",
-    "REMINDER_KINDS",
     "audit",
     "create_complaint",
     "merge_agency",

@@ -7,10 +7,10 @@ import datetime as dt
 import duckdb
 
 from dumas import facts
+from dumas.codes import Channel, ReminderKind, ResponseStatus
 from dumas.db import Database, next_id
 from dumas.errors import Conflict, Message, NotFound, ValidationError
 from dumas.permissions import Action, User, require
-from dumas.queries.filters import CHANNELS, FOLLOW_UP_STATUSES
 from dumas.services.common import (
     audit,
     check_date,
@@ -20,7 +20,6 @@ from dumas.services.common import (
     raise_if,
 )
 
-REMINDER_KINDS = ("konfirmasi_1", "konfirmasi_2")
 _COMPLAINT_TEXT = ("complainant_name", "complainant_contact", "regency", "summary")
 _COMPLAINT_CODES = ("province_code", "reported_agency_id", "problem_code", "category_code")
 
@@ -102,7 +101,7 @@ def record_reminder(
     """Record a reminder (surat konfirmasi I or II) about a forwarding letter."""
     require(actor, Action.RECORD_LETTERS)
     errors: list[Message] = []
-    if kind not in REMINDER_KINDS:
+    if not ReminderKind.allows(kind):
         errors.append(Message("error.invalid_choice", {}, "kind"))
     letter_no = clean_letter_no(letter_no, "letter_no", errors)
     check_date(letter_date, "letter_date", today, errors)
@@ -142,8 +141,8 @@ def _check_reminder_order(
     )
     if kind in sent:
         raise Conflict(Message("error.reminder_exists", {}, "kind"))
-    if kind == "konfirmasi_2":
-        first = sent.get("konfirmasi_1")
+    if kind == ReminderKind.KONFIRMASI_2:
+        first = sent.get(ReminderKind.KONFIRMASI_1)
         if first is None:
             raise ValidationError(Message("error.konfirmasi_2_needs_1", {}, "kind"))
         if letter_date < first:
@@ -190,7 +189,7 @@ def insert_response(
     errors: list[Message] = []
     letter_no = clean_letter_no(letter_no, "letter_no", errors)
     check_date(response_date, "response_date", today, errors)
-    if status not in FOLLOW_UP_STATUSES:
+    if not ResponseStatus.allows(status):
         errors.append(Message("error.invalid_choice", {}, "status"))
     summary = clean_text(summary, "summary", errors)
     raise_if(errors)
@@ -243,7 +242,7 @@ def create_complaint(db: Database, actor: User, *, today: dt.date, **fields: obj
     errors: list[Message] = []
     agenda_no = clean_letter_no(fields.get("agenda_no"), "agenda_no", errors)
     check_date(fields.get("received_on"), "received_on", today, errors)
-    if fields.get("channel") not in CHANNELS:
+    if not Channel.allows(fields.get("channel")):
         errors.append(Message("error.invalid_choice", {}, "channel"))
     text = {name: clean_text(fields.get(name), name, errors) for name in _COMPLAINT_TEXT}
     raise_if(errors)

@@ -8,6 +8,7 @@ import datetime as dt
 
 import duckdb
 
+from dumas.codes import ActivityKind, CostItem, DocumentKind, Result
 from dumas.db import Database, next_id
 from dumas.errors import Conflict, Message, NotFound, ValidationError
 from dumas.permissions import User
@@ -25,12 +26,6 @@ SCOPE_FIELDS = ("purpose", "partner", "mechanism", "expected_results", "expected
 COORDINATION_TEXT = ("contact_name", "contact_position", "contact_phone", "contact_email", "note")
 COORDINATION_DATES = ("letter_sent_on", "material_sent_on")
 REPORT_FIELDS = ("introduction", "execution", "analysis", "conclusions", "recommendations")
-DOCUMENT_KINDS = ("memo_deputi", "surat_tugas", "memo_keuangan", "daftar_berkas",
-                  "surat_instansi", "laporan_substansi")  # fmt: skip
-ACTIVITY_KINDS = ("paparan_peran", "diskusi", "kunjungan_lokus", "rapat_koordinasi",
-                  "rapat_konsultasi", "kontak_elektronik")  # fmt: skip
-RESULTS = ("ditindaklanjuti", "sebagian", "belum", "tidak_dapat", "bukan_kewenangan")
-COST_ITEMS = ("uang_harian", "transport", "penginapan", "representasi", "sewa_kendaraan")
 
 
 def _texts(values: dict, names: tuple[str, ...], errors: list[Message]) -> dict[str, str | None]:
@@ -96,7 +91,7 @@ def record_document(
     """A generated document's number and date, once it is signed (recorded once), on the
     monitoring as the recorder's screen showed it (`revision`)."""
     errors: list[Message] = []
-    if kind not in DOCUMENT_KINDS:
+    if not DocumentKind.allows(kind):
         errors.append(Message("error.invalid_choice", {}, "kind"))
     letter_no = clean_letter_no(letter_no, "letter_no", errors)
     check_date(signed_on, "signed_on", today, errors)
@@ -151,7 +146,7 @@ def add_activity(
 ) -> int:
     """Step 6: one entry of the log (direct: meetings and visits; indirect: contacts)."""
     errors: list[Message] = []
-    if values.get("kind") not in ACTIVITY_KINDS:
+    if not ActivityKind.allows(values.get("kind")):
         errors.append(Message("error.invalid_choice", {}, "activity_kind"))
     check_date(values.get("activity_date"), "activity_date", today, errors)
     texts = _texts(values, ("place", "participants", "channel", "summary"), errors)
@@ -222,7 +217,7 @@ def record_result(
     result as the recorder's screen showed it (result, evidence, recommendation; None for
     none): a colleague's result saved since is refused with who and when, not overwritten."""
     errors: list[Message] = []
-    if result not in RESULTS:
+    if not Result.allows(result):
         errors.append(Message("error.invalid_choice", {}, "result"))
     evidence = clean_text(evidence, "evidence", errors)
     recommendation = clean_text(recommendation, "recommendation", errors)
@@ -319,7 +314,7 @@ def save_costs(
     errors: list[Message] = []
     clean: list[dict] = []
     for number, row in enumerate(rows, start=1):
-        if row.get("item") not in COST_ITEMS:
+        if not CostItem.allows(row.get("item")):
             errors.append(Message("error.row_invalid_choice", {"row": number}, "item"))
         planned = clean_rupiah(row.get("planned"), "planned", number, errors)
         if planned is None:

@@ -7,6 +7,7 @@ import datetime as dt
 import duckdb
 
 from dumas import workflow
+from dumas.codes import RowOrigin
 from dumas.db import Database, next_id
 from dumas.errors import Conflict, Message, NotFound, ValidationError
 from dumas.permissions import TEAM_ROLES, User
@@ -179,7 +180,7 @@ def save_rows(
             _update_row(cur, row_id, values)
         for values in new_rows:
             agency_id = values.pop("agency_id")
-            row_id = _insert_row(cur, plan_id, agency_id, None, "work_programme")
+            row_id = _insert_row(cur, plan_id, agency_id, None, RowOrigin.WORK_PROGRAMME)
             _update_row(cur, row_id, values)
         if changes or new_rows or deleted:
             touch(cur, plan)
@@ -246,7 +247,7 @@ def _check_additions(
         if agency_id is None or int(agency_id) not in known:
             errors.append(Message("error.row_agency_required", {"row": position}, "agency"))
             continue
-        merged = _with_lead_in_team({"origin": "work_programme", **cleaned})
+        merged = _with_lead_in_team({"origin": RowOrigin.WORK_PROGRAMME, **cleaned})
         check_row(merged, position, errors)
         check_team(merged, staff, position, errors)
         merged.pop("origin")

@@ -7,14 +7,12 @@ import math
 from decimal import Decimal, InvalidOperation
 
 from dumas import calendar
+from dumas.codes import Coded, Level, Method, Priority, RowOrigin
 from dumas.errors import Message
+from dumas.permissions import Role
 from dumas.services.common import MAX_MONEY, MAX_TEXT
 from dumas.text import BIDI_CONTROL
 
-METHODS = ("kunjungan_lapangan", "klarifikasi_berkas", "kontak_elektronik", "surat_resmi")
-DIRECT = "kunjungan_lapangan"  # the only direct method: a field visit
-PRIORITIES = ("tinggi", "sedang", "rendah")
-LEVELS = ("kabid", "asdep")  # led by the Kabid and below, or by the Asdep
 MONEY = ("transport", "lodging", "allowance")
 MAX_PERSONS = 50
 MAX_DAYS = 60
@@ -44,10 +42,10 @@ def _text(value: object, field: str, row: int, errors: list[Message]) -> str | N
     return text
 
 
-def _choice(value: object, allowed: tuple[str, ...], field: str, row: int, errors: list) -> object:
+def _choice(value: object, allowed: type[Coded], field: str, row: int, errors: list) -> object:
     if _missing(value):
         return None
-    if value not in allowed:
+    if not allowed.allows(value):
         errors.append(Message("error.row_invalid_choice", {"row": row}, field))
     return value
 
@@ -117,9 +115,9 @@ def clean_row(values: dict[str, object], row: int, errors: list[Message]) -> dic
         "province_code": lambda v, f: _text(v, f, row, errors),
         "origin_reason": lambda v, f: _text(v, f, row, errors),
         "priority_reason": lambda v, f: _text(v, f, row, errors),
-        "method": lambda v, f: _choice(v, METHODS, f, row, errors),
-        "priority": lambda v, f: _choice(v, PRIORITIES, f, row, errors),
-        "level": lambda v, f: _choice(v, LEVELS, f, row, errors),
+        "method": lambda v, f: _choice(v, Method, f, row, errors),
+        "priority": lambda v, f: _choice(v, Priority, f, row, errors),
+        "level": lambda v, f: _choice(v, Level, f, row, errors),
         "schedule_from": lambda v, f: _date(v, f, row, errors),
         "schedule_to": lambda v, f: _date(v, f, row, errors),
         "team_lead": lambda v, f: None if _missing(v) else _count(v, 2**31 - 1, f, row, errors),
@@ -136,12 +134,12 @@ def check_row(merged: dict[str, object], row: int, errors: list[Message]) -> Non
     start, end = merged.get("schedule_from"), merged.get("schedule_to")
     if start and end and end < start:
         errors.append(Message("error.row_schedule_order", {"row": row}, "schedule_to"))
-    if merged.get("origin") == "work_programme" and not merged.get("origin_reason"):
+    if merged.get("origin") == RowOrigin.WORK_PROGRAMME and not merged.get("origin_reason"):
         errors.append(Message("error.row_reason_required", {"row": row}, "origin_reason"))
     has_money = any(merged.get(name) for name in MONEY)
-    if has_money and merged.get("method") not in (None, DIRECT):
+    if has_money and merged.get("method") not in (None, Method.KUNJUNGAN_LAPANGAN):
         errors.append(Message("error.row_cost_direct_only", {"row": row}, "method"))
-    if merged.get("priority") == "tinggi" and not merged.get("priority_reason"):
+    if merged.get("priority") == Priority.TINGGI and not merged.get("priority_reason"):
         errors.append(Message("error.row_priority_reason", {"row": row}, "priority_reason"))
 
 
@@ -160,7 +158,7 @@ def check_team(
     if lead is None:
         return
     level, roles = merged.get("level"), staff[lead]
-    if level == "asdep" and "asdep" not in roles:
+    if level == Level.ASDEP and Role.ASDEP not in roles:
         errors.append(Message("error.row_lead_asdep", {"row": row}, "team_lead"))
-    if level == "kabid" and not roles & {"analis", "kasubbid", "kabid"}:
+    if level == Level.KABID and not roles & {Role.ANALIS, Role.KASUBBID, Role.KABID}:
         errors.append(Message("error.row_lead_kabid", {"row": row}, "team_lead"))

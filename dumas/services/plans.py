@@ -13,6 +13,7 @@ import datetime as dt
 import duckdb
 
 from dumas import workflow
+from dumas.codes import Level, PlanSource, RowStatus
 from dumas.db import Database, next_id
 from dumas.errors import Message, ValidationError
 from dumas.permissions import Action, Forbidden, User, require
@@ -29,7 +30,6 @@ from dumas.workflow import Act, RowChoice, State
 
 __all__ = [
     "MAX_LETTERS_PER_ADD",
-    "SOURCES",
     "act",
     "add_letters",
     "comment",
@@ -39,7 +39,6 @@ __all__ = [
     "snapshot",
 ]
 
-SOURCES = ("database", "work_programme")
 MAX_TITLE = 200
 
 
@@ -59,7 +58,7 @@ def create_plan(
     title = _required_text(title, "title", errors)
     period_label = _required_text(period_label, "period_label", errors)
     bidang = clean_text(bidang, "bidang", errors)
-    if source not in SOURCES:
+    if not PlanSource.allows(source):
         errors.append(Message("error.invalid_choice", {}, "source"))
     raise_if(errors)
     with db.transaction() as cur:
@@ -177,7 +176,7 @@ def _decide(
         """,
         {"ids": list(after), "statuses": list(after.values()), "note": note},
     )
-    approved = [row_id for row_id, status in after.items() if status == "approved"]
+    approved = [row_id for row_id, status in after.items() if status == RowStatus.APPROVED]
     monitorings = _create_monitorings(cur, approved, actor, now) if approved else []
     statuses = [
         r[0]
@@ -208,14 +207,14 @@ def _choices(
     return chosen
 
 
-def _status_after(state: State, level: str, choice: RowChoice) -> str:
+def _status_after(state: State, level: str, choice: RowChoice) -> RowStatus:
     if choice is RowChoice.RETURN:
-        return "pending"
+        return RowStatus.PENDING
     if choice is RowChoice.REJECT:
-        return "rejected"
-    if state is State.PROPOSED and level == "asdep":
-        return "awaiting_deputi"  # an Asdep-led monitoring also needs the Deputi
-    return "approved"
+        return RowStatus.REJECTED
+    if state is State.PROPOSED and level == Level.ASDEP:
+        return RowStatus.AWAITING_DEPUTI  # an Asdep-led monitoring also needs the Deputi
+    return RowStatus.APPROVED
 
 
 def _create_monitorings(

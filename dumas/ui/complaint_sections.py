@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from dumas import i18n, services, tables
+from dumas.codes import Channel, ReminderKind, ResponseStatus
 from dumas.errors import DomainError
 from dumas.permissions import Action
-from dumas.queries.filters import FOLLOW_UP_STATUSES
 from dumas.ui import data
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
 from dumas.ui.text import plain
@@ -23,7 +23,7 @@ def header(c: dict) -> None:
     left, right = st.columns(2)
     rows_left = [
         (t("complaint.received_on"), i18n.fmt_date(c["received_on"], lang())),
-        (t("filters.channel"), t(f"channel.{c['channel']}") if c["channel"] else i18n.MISSING),
+        (t("filters.channel"), _channel(c["channel"])),
         (t("complaint.complainant"), _personal(c, "complainant_name")),
         (t("complaint.contact"), _personal(c, "complainant_contact")),
     ]
@@ -97,6 +97,10 @@ def letters(letters_df: pd.DataFrame, timeline: pd.DataFrame, agenda_no: str) ->
     )
 
 
+def _channel(code: str | None) -> str:
+    return t(Channel(code).label_key) if code else i18n.MISSING
+
+
 def _letter_line(row) -> str:
     when = i18n.fmt_date(row.letter_date, lang())
     if row.answered:
@@ -150,7 +154,9 @@ def _response_form(c: dict, letters_df: pd.DataFrame) -> None:
             format="DD/MM/YYYY",
         )
         status = st.selectbox(
-            t("field.status"), FOLLOW_UP_STATUSES, format_func=lambda s: t(f"status.{s}")
+            t("field.status"),
+            list(ResponseStatus),
+            format_func=lambda s: t(ResponseStatus(s).label_key),
         )
         summary = st.text_area(t("field.summary"), max_chars=services.MAX_TEXT)
         if st.form_submit_button(t("form.save"), key="save_response", type="primary"):
@@ -178,7 +184,7 @@ def _reminder_form(letters_df: pd.DataFrame) -> None:
     with st.form("reminder_form"):
         forwarding_id = st.selectbox(t("field.forwarding"), list(labels), format_func=labels.get)
         kind = st.selectbox(
-            t("field.kind"), services.REMINDER_KINDS, format_func=lambda k: t(f"reminder.{k}")
+            t("field.kind"), list(ReminderKind), format_func=lambda k: t(ReminderKind(k).label_key)
         )
         letter_no = st.text_input(t("field.letter_no"), key="rem_letter_no")
         date = st.date_input(

@@ -17,7 +17,8 @@ import streamlit as st
 
 from dumas import config, i18n, workflow
 from dumas import monitoring_flow as flow
-from dumas.documents import DRAFTS
+from dumas.codes import DocumentKind, Level, Method
+from dumas.documents import DRAFTS, FINANCIAL_REPORT
 from dumas.errors import DomainError
 from dumas.monitoring_flow import MAct, MonitoringView
 from dumas.queries import monitoring as mq
@@ -35,13 +36,13 @@ FLASH, ERROR = "monitoring_flash", "monitoring_error"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # The file name of each document kind's draft (suffixed with the monitoring's id).
 FILE_NAMES = {
-    "memo_deputi": "memo-deputi",
-    "surat_tugas": "surat-tugas",
-    "memo_keuangan": "memo-keuangan",
-    "daftar_berkas": "daftar-berkas",
-    "surat_instansi": "surat-instansi",
-    "laporan_substansi": "laporan-pemantauan",
-    "laporan_keuangan": "laporan-keuangan",
+    DocumentKind.MEMO_DEPUTI: "memo-deputi",
+    DocumentKind.SURAT_TUGAS: "surat-tugas",
+    DocumentKind.MEMO_KEUANGAN: "memo-keuangan",
+    DocumentKind.DAFTAR_BERKAS: "daftar-berkas",
+    DocumentKind.SURAT_INSTANSI: "surat-instansi",
+    DocumentKind.LAPORAN_SUBSTANSI: "laporan-pemantauan",
+    FINANCIAL_REPORT: "laporan-keuangan",
 }
 
 
@@ -149,8 +150,8 @@ def header(screen: Screen) -> None:
     approved_at = m["approved_at"].astimezone(config.TIMEZONE)
     facts = [
         (t("monitorings.col.province"), m["province"] or i18n.MISSING),
-        (t("monitorings.col.level"), t(f"level.{m['level']}")),
-        (t("monitorings.col.method"), t(f"method.{m['method']}")),
+        (t("monitorings.col.level"), t(Level(m["level"]).label_key)),
+        (t("monitorings.col.method"), t(Method(m["method"]).label_key)),
         (t("monitoring.schedule"), schedule),
         (t("monitorings.col.state"), t(f"monitoring_state.{m['state']}")),
         (t("monitorings.col.approved_by"), screen.approved_by or i18n.MISSING),

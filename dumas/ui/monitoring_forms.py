@@ -14,22 +14,19 @@ import pandas as pd
 import streamlit as st
 
 from dumas import config, i18n
-from dumas.queries.filters import FOLLOW_UP_STATUSES
+from dumas.codes import ActivityKind, Coded, DocumentKind, ResponseStatus, Result
 from dumas.services import monitoring_records as records
 from dumas.ui import monitoring_money as money
 from dumas.ui.monitoring_detail import ERROR, Screen, day, document_button, is_stale, run
 from dumas.ui.state import actor, get_db, t, today
 from dumas.ui.text import plain
 
-DIRECT_DOCUMENTS = ("memo_deputi", "surat_tugas", "memo_keuangan")
-INDIRECT_DOCUMENTS = ("daftar_berkas", "surat_instansi")
+D = DocumentKind
+DIRECT_DOCUMENTS = (D.MEMO_DEPUTI, D.SURAT_TUGAS, D.MEMO_KEUANGAN)
+INDIRECT_DOCUMENTS = (D.DAFTAR_BERKAS, D.SURAT_INSTANSI)
 COST_COLUMNS = ("item", "user_id", "planned", "actual")
-# Choice fields: their codes and the catalogue prefix of their labels.
-SELECTS = {
-    "kind": (records.ACTIVITY_KINDS, "activity"),
-    "result": (records.RESULTS, "result"),
-    "status": (FOLLOW_UP_STATUSES, "status"),
-}
+# Choice fields and their codes.
+SELECTS: dict[str, type[Coded]] = {"kind": ActivityKind, "result": Result, "status": ResponseStatus}
 Fields = tuple[tuple[str, str], ...]  # (field name, widget: text, area, date, due, select, check)
 Write = Callable[[int, int, dict], object]  # (monitoring id, revision shown, values)
 
@@ -79,10 +76,11 @@ def _widget(key: str, name: str, widget: str, value: object) -> None:
     elif widget == "check":
         st.checkbox(label, value=bool(value), key=key)
     elif widget == "select":
-        codes, prefix = SELECTS[name]
+        coded = SELECTS[name]
+        codes = list(coded)
         st.selectbox(
-            label, options=list(codes), index=codes.index(value) if value in codes else None,
-            format_func=lambda c, prefix=prefix: t(f"{prefix}.{c}"), key=key,
+            label, options=codes, index=codes.index(value) if value in codes else None,
+            format_func=lambda c: t(coded(c).label_key), key=key,
             placeholder=t("widget.choose"),
         )  # fmt: skip
     else:  # "date": a day that has happened; "due": any day
@@ -133,9 +131,9 @@ def _save_scope(mid: int, revision: int, values: dict) -> None:
     records.save_scope(get_db(), actor(), mid, revision=revision, values=values, now=config.now())
 
 
-def _document(screen: Screen, kind: str, recorded: dict | None) -> None:
+def _document(screen: Screen, kind: DocumentKind, recorded: dict | None) -> None:
     """One document: its draft to download, then its number and date once signed."""
-    st.markdown(t(f"document.{kind}"))
+    st.markdown(t(kind.label_key))
     document_button(screen, kind)
     if recorded:
         number, on = plain(recorded["letter_no"]), day(recorded["signed_on"])
@@ -165,7 +163,7 @@ def letters_table(screen: Screen) -> None:
         t("field.letter_date"): [day(d) for d in found["letter_date"]],
         t("field.status"): [t(f"status.{s}") for s in found["last_status"]],
         t("field.summary"): found["summary"],
-        t("field.result"): [t(f"result.{r}") if isinstance(r, str) else i18n.MISSING
+        t("field.result"): [t(Result(r).label_key) if isinstance(r, str) else i18n.MISSING
                             for r in found["result"]],
     })  # fmt: skip
     st.dataframe(shown, hide_index=True, width="stretch")
@@ -196,9 +194,9 @@ def execution(screen: Screen) -> None:
     """Step 6: the log of activities, the agreements, and a result for every letter."""
     writes = screen.may_write()
     _heading("monitoring.activities")
-    _table(screen.records["activities"], ACTIVITY, {"kind": "activity"})
+    _table(screen.records["activities"], ACTIVITY, {"kind": ActivityKind})
     if writes:
-        default = {} if screen.direct else {"kind": "kontak_elektronik"}
+        default = {} if screen.direct else {"kind": ActivityKind.KONTAK_ELEKTRONIK}
         with st.expander(t("monitoring.add_activity"), icon=":material/add:"):
             _form(screen, "activity", ACTIVITY, default, _add_activity,
                   submit="monitoring.add", success="monitoring.added")  # fmt: skip
@@ -214,7 +212,7 @@ def execution(screen: Screen) -> None:
         _result_form(screen)
 
 
-def _table(frame: pd.DataFrame, fields: Fields, coded: dict[str, str]) -> None:
+def _table(frame: pd.DataFrame, fields: Fields, coded: dict[str, type[Coded]]) -> None:
     """Logged rows with labelled columns, codes in words, dates in the user's notation."""
     if frame.empty:
         st.caption(t("monitoring.none_yet"))
@@ -223,7 +221,7 @@ def _table(frame: pd.DataFrame, fields: Fields, coded: dict[str, str]) -> None:
     for name, widget in fields:
         values = frame[name]
         if name in coded:
-            values = [t(f"{coded[name]}.{v}") for v in values]
+            values = [t(coded[name](v).label_key) for v in values]
         elif widget in ("date", "due"):
             values = [day(v) for v in values]
         columns[t(f"field.{name}")] = [v if isinstance(v, str) else "" for v in values]
@@ -280,7 +278,7 @@ def report(screen: Screen) -> None:
         _form(screen, "report", REPORT, screen.records["report"], _save_report)
     else:
         _facts(REPORT, screen.records["report"])
-    document_button(screen, "laporan_substansi")
+    document_button(screen, DocumentKind.LAPORAN_SUBSTANSI)
     if screen.direct:
         _heading("monitoring.costs")
         money.costs(screen)

@@ -8,6 +8,8 @@ import streamlit as st
 
 from dumas import config, i18n
 from dumas import monitoring_flow as flow
+from dumas.codes import CostItem
+from dumas.documents import FINANCIAL_REPORT
 from dumas.services import monitoring as service
 from dumas.services import monitoring_records as records
 from dumas.ui.monitoring_detail import Screen, day, document_button, run
@@ -25,8 +27,8 @@ def costs(screen: Screen) -> None:
     people = {int(p.id): p.name for p in screen.team.itertuples()}
     cc, money = st.column_config, {"format": "localized", "min_value": 0, "step": 1}
     columns = {
-        "item": cc.SelectboxColumn(t("field.item"), options=list(records.COST_ITEMS),
-                                   format_func=lambda i: t(f"cost_item.{i}"), required=True),
+        "item": cc.SelectboxColumn(t("field.item"), options=[i.value for i in CostItem],
+                                   format_func=lambda i: t(CostItem(i).label_key), required=True),
         "user_id": cc.SelectboxColumn(t("field.user_id"), options=list(people),
                                       format_func=lambda u: people.get(u, str(u))),
         "planned": cc.NumberColumn(t("field.planned"), required=True, **money),
@@ -41,7 +43,7 @@ def costs(screen: Screen) -> None:
         (t("monitoring.total_planned"), planned),
         (t("monitoring.total_actual"), actual, t("monitoring.total_actual_help")),
     ])  # fmt: skip
-    document_button(screen, "laporan_keuangan")
+    document_button(screen, FINANCIAL_REPORT)
 
 
 def _cost_table(costs: pd.DataFrame) -> None:
@@ -51,7 +53,7 @@ def _cost_table(costs: pd.DataFrame) -> None:
         return
     money = {n: [i18n.fmt_rupiah(v, lang()) for v in costs[n]] for n in ("planned", "actual")}
     shown = pd.DataFrame({
-        t("field.item"): [t(f"cost_item.{i}") for i in costs["item"]],
+        t("field.item"): [t(CostItem(i).label_key) for i in costs["item"]],
         t("field.user_id"): costs["person"].fillna(i18n.MISSING),
         t("field.planned"): money["planned"],
         t("field.actual"): money["actual"],

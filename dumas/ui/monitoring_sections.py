@@ -9,11 +9,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dumas import config, i18n, tables, workflow
+from dumas import config, i18n, tables
+from dumas.codes import Level, Method
+from dumas.monitoring_flow import MState
 from dumas.permissions import Action
 from dumas.queries import lookups
 from dumas.queries import plans as plan_queries
-from dumas.services.plan_rows import LEVELS
 from dumas.ui.state import actor, get_db, lang, t
 from dumas.ui.widgets import generated_text, xlsx_button
 
@@ -61,15 +62,15 @@ def filters() -> tuple[tuple[str, ...], tuple[str, ...]]:
     state_col, level_col = st.columns(2)
     states = state_col.multiselect(
         t("monitorings.filter_state"),
-        options=list(workflow.MONITORING_STATES),
+        options=list(MState),
         format_func=lambda s: t(f"monitoring_state.{s}"),
         key="monitoring_state",
         placeholder=t("filters.all"),
     )
     levels = level_col.multiselect(
         t("monitorings.filter_level"),
-        options=list(LEVELS),
-        format_func=lambda v: t(f"level.{v}"),
+        options=list(Level),
+        format_func=lambda v: t(Level(v).label_key),
         key="monitoring_level",
         placeholder=t("filters.all"),
     )
@@ -89,8 +90,8 @@ def chosen(frame: pd.DataFrame, states: tuple[str, ...], levels: tuple[str, ...]
 def named(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     """Codes replaced by their names, approval time in Asia/Jakarta."""
     return frame.assign(
-        level=frame["level"].map(lambda v: i18n.t(f"level.{v}", language)),
-        method=frame["method"].map(lambda v: i18n.t(f"method.{v}", language)),
+        level=frame["level"].map(lambda v: i18n.t(Level(v).label_key, language)),
+        method=frame["method"].map(lambda v: i18n.t(Method(v).label_key, language)),
         state=frame["state"].map(lambda v: i18n.t(f"monitoring_state.{v}", language)),
         approved_at=pd.to_datetime(frame["approved_at"], utc=True).dt.tz_convert(config.TIMEZONE),
     )
@@ -153,7 +154,7 @@ def _describe(states: tuple[str, ...], levels: tuple[str, ...]) -> str:
         parts.append(f"{t('monitorings.filter_state')}: {names}")
     if levels:
         parts.append(
-            f"{t('monitorings.filter_level')}: " + ", ".join(t(f"level.{v}") for v in levels)
+            f"{t('monitorings.filter_level')}: " + ", ".join(t(Level(v).label_key) for v in levels)
         )
     if not parts:
         return i18n.t("export.no_filters", lang())

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dumas import config, workflow
+from dumas.codes import Coded, Level, Method, Priority, RowOrigin, RowStatus
 from dumas.queries import plans as q
 from dumas.services import plan_rows
 from dumas.services import plans as service
@@ -126,14 +127,8 @@ def _overlay(frame: pd.DataFrame, matrix: pd.DataFrame, unsaved: dict) -> pd.Dat
 def _column_config(staff: dict[int, str]) -> dict:
     cc = st.column_config
     provinces = data.options("province")
-    choice = {
-        name: {code: t(f"{name}.{code}") for code in options}
-        for name, options in (
-            ("method", plan_rows.METHODS),
-            ("priority", plan_rows.PRIORITIES),
-            ("level", plan_rows.LEVELS),
-        )
-    }
+    choice = {name: _labels(codes) for name, codes in _CHOICES.items()}
+    status, origin = _labels(RowStatus), _labels(RowOrigin)
     money = {"format": "localized", "min_value": 0, "step": 1}
     return {
         "position": cc.NumberColumn(t("plans.col_row"), width="small"),
@@ -173,22 +168,25 @@ def _column_config(staff: dict[int, str]) -> dict:
         "estimated_cost": cc.NumberColumn(t("plans.col_cost"), format="localized"),
         "status": cc.SelectboxColumn(
             t("plans.col_status"),
-            options=list(_labels("row_status")),
-            format_func=lambda s: t(f"row_status.{s}"),
+            options=list(status),
+            format_func=lambda s: status.get(s, s),
         ),
         "origin": cc.SelectboxColumn(
             t("plans.col_origin"),
-            options=["database", "work_programme"],
-            format_func=lambda s: t(f"origin.{s}"),
+            options=list(origin),
+            format_func=lambda s: origin.get(s, s),
         ),
         "origin_reason": cc.TextColumn(t("field.origin_reason"), max_chars=500),
         "decision_note": cc.TextColumn(t("plans.col_decision_note")),
     }
 
 
-def _labels(kind: str) -> dict[str, str]:
-    codes = {"row_status": ("pending", "awaiting_deputi", "approved", "rejected")}[kind]
-    return {code: t(f"{kind}.{code}") for code in codes}
+_CHOICES: dict[str, type[Coded]] = {"method": Method, "priority": Priority, "level": Level}
+
+
+def _labels(codes: type[Coded]) -> dict[str, str]:
+    """Each code's plain value -> its label, for the table editor's choice columns."""
+    return {code.value: t(code.label_key) for code in codes}
 
 
 def _save(plan_id: int, revision: int, key: str, row_ids: list[int]) -> None:
@@ -240,11 +238,10 @@ def bulk_form(plan: dict, matrix: pd.DataFrame, staff: dict[int, str]) -> None:
         for column, name in zip(
             (left, middle, right), ("method", "level", "priority"), strict=True
         ):
-            codes = {"method": plan_rows.METHODS, "level": plan_rows.LEVELS,
-                     "priority": plan_rows.PRIORITIES}[name]  # fmt: skip
-            column.selectbox(t(f"field.{name}"), options=list(codes), index=None,
+            coded = _CHOICES[name]
+            column.selectbox(t(f"field.{name}"), options=list(coded), index=None,
                              key=f"bulk_{name}", placeholder=t("plans.unchanged"),
-                             format_func=lambda c, n=name: t(f"{n}.{c}"))  # fmt: skip
+                             format_func=lambda c, coded=coded: t(coded(c).label_key))  # fmt: skip
         left.selectbox(t("field.team_lead"), options=list(staff), index=None,
                        key="bulk_team_lead", placeholder=t("plans.unchanged"),
                        format_func=lambda u: staff.get(u, str(u)))  # fmt: skip
@@ -288,15 +285,15 @@ def work_programme_form(plan: dict) -> None:
         st.text_input(t("field.origin_reason"), key="wp_reason")
         st.selectbox(
             t("field.method"),
-            options=list(plan_rows.METHODS),
+            options=list(Method),
             key="wp_method",
-            format_func=lambda m: t(f"method.{m}"),
+            format_func=lambda m: t(Method(m).label_key),
         )
         st.selectbox(
             t("field.level"),
-            options=list(plan_rows.LEVELS),
+            options=list(Level),
             key="wp_level",
-            format_func=lambda v: t(f"level.{v}"),
+            format_func=lambda v: t(Level(v).label_key),
         )
         st.form_submit_button(
             t("plans.add_row"), on_click=_add_programme_row, args=(plan["id"], plan["revision"])

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dumas import config, i18n, workflow
+from dumas.codes import ResponseStatus
 from dumas.queries import plans as q
 from dumas.services import plans as service
 from dumas.ui.plan_editor import may_edit
@@ -16,7 +17,7 @@ from dumas.ui.plan_sections import run
 from dumas.ui.state import actor, get_db, lang, t, today
 from dumas.ui.widgets import followup_filters
 
-DEFAULT_STATUSES = ("unanswered", "perlu_klarifikasi")
+DEFAULT_STATUSES = ("unanswered", ResponseStatus.PERLU_KLARIFIKASI)
 SHOWN_CANDIDATES = 200
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dumas import config, i18n, workflow
+from dumas.codes import Level, PlanSource
 from dumas.errors import DomainError
 from dumas.permissions import Action
 from dumas.queries import plan_history
@@ -85,7 +86,7 @@ def _plan_table(listed: pd.DataFrame) -> None:
         return
     shown = listed.assign(
         state=listed["state"].map(lambda s: t(f"plan_state.{s}")),
-        source=listed["source"].map(lambda s: t(f"source.{s}")),
+        source=listed["source"].map(lambda s: t(PlanSource(s).label_key)),
         link=listed["id"].map(lambda i: f"/rencana?plan={i}"),
     )[
         [
@@ -128,9 +129,9 @@ def create_form() -> None:
         st.text_input(t("field.period_label"), key="new_period", placeholder="Semester I 2026")
         st.radio(
             t("field.source"),
-            options=list(service.SOURCES),
+            options=list(PlanSource),
             key="new_source",
-            format_func=lambda s: t(f"source.{s}"),
+            format_func=lambda s: t(PlanSource(s).label_key),
             horizontal=True,
         )
         st.selectbox(
@@ -171,7 +172,7 @@ def header(plan: dict) -> None:
         (t("field.period_label"), plan["period_label"]),
         (t("plans.state"), t(f"plan_state.{plan['state']}")),
         (t("plans.version"), str(plan["version"])),
-        (t("field.source"), t(f"source.{plan['source']}")),
+        (t("field.source"), t(PlanSource(plan["source"]).label_key)),
         (t("field.bidang"), plan["bidang"] or t("plans.any_bidang")),
         (t("plans.author"), plan["created_by_name"] or i18n.MISSING),
     ]
@@ -237,7 +238,7 @@ def _row_choices(plan: dict, matrix: pd.DataFrame, state: State) -> None:
     expander = st.expander(t("plans.decide_rows", n=len(waiting)), icon=":material/rule:")
     for row in waiting.itertuples():
         locus = row.province if isinstance(row.province, str) else i18n.MISSING
-        level = t(f"level.{row.level}") if isinstance(row.level, str) else i18n.MISSING
+        level = t(Level(row.level).label_key) if isinstance(row.level, str) else i18n.MISSING
         expander.segmented_control(
             plain(f"{row.position}. {row.agency} — {locus} ({level})"),
             options=[c.value for c in RowChoice],

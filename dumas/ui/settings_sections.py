@@ -8,6 +8,7 @@ import datetime as dt
 import streamlit as st
 
 from dumas import config, settings
+from dumas.codes import DocumentKind, Level, Method
 from dumas.documents import BUILDERS, letter_number
 from dumas.errors import Conflict, DomainError
 from dumas.services import settings as service
@@ -24,8 +25,8 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 # The sample is a document, always in Indonesian whatever the interface language.
 _SAMPLE = {
-    "level": "kabid",
-    "method": "kunjungan_lapangan",
+    "level": Level.KABID,
+    "method": Method.KUNJUNGAN_LAPANGAN,
     "agency": "Kementerian Dalam Negeri",
     "agency_city": "Jakarta",
     "province": "DKI Jakarta",
@@ -164,8 +165,8 @@ def preview() -> dict[str, object]:
     on = today()
     external, memo = st.columns(2)
     for column, kind, label in (
-        (external, "surat_instansi", "settings.preview_external"),
-        (memo, "memo_deputi", "settings.preview_memo"),
+        (external, DocumentKind.SURAT_INSTANSI, "settings.preview_external"),
+        (memo, DocumentKind.MEMO_DEPUTI, "settings.preview_memo"),
     ):
         with column:
             st.markdown(t(label))
@@ -185,7 +186,7 @@ def sample(shaped: dict[str, object]) -> None:
     }
     st.download_button(
         t("settings.sample"),
-        data=lambda: BUILDERS["surat_tugas"](shaped, monitoring, on),
+        data=lambda: BUILDERS[DocumentKind.SURAT_TUGAS](shaped, monitoring, on),
         file_name="contoh-surat-perintah.docx",
         mime=DOCX_MIME,
         icon=":material/description:",

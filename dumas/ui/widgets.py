@@ -8,8 +8,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from dumas import i18n
+from dumas.codes import Channel
 from dumas.config import TIMEZONE
-from dumas.queries.filters import AGE_BUCKETS, CHANNELS, RESPONSE_FILTERS, Filters
+from dumas.queries.filters import AGE_BUCKETS, RESPONSE_FILTERS, Filters
 from dumas.ui import data
 from dumas.ui.state import lang, t
 
@@ -41,7 +42,7 @@ def _multi(label_key: str, key: str, options: dict) -> tuple:
 
 def _domain(kind: str, codes: tuple[str, ...]) -> dict[str, str]:
     """Domain words keep their Indonesian names, so a shared URL reads the same in any language."""
-    return {code: i18n.t(f"{kind}.{code}", "id") for code in codes}
+    return {str(code): i18n.t(f"{kind}.{code}", "id") for code in codes}
 
 
 def _reset_filters() -> None:
@@ -68,7 +69,7 @@ def followup_filters() -> Filters:
         provinces = _multi("filters.province", "province", data.options("province"))
         problems = _multi("filters.problem_code", "problem", data.options("problem_code"))
         categories = _multi("filters.category", "category", data.options("category"))
-        channels = _multi("filters.channel", "channel", _domain("channel", CHANNELS))
+        channels = _multi("filters.channel", "channel", _domain("channel", tuple(Channel)))
         ages = _multi("filters.age_bucket", "age", _domain("bucket", AGE_BUCKETS))
         statuses = _multi("filters.status", "status", _domain("status", RESPONSE_FILTERS))
         search = st.text_input(t("filters.search"), key="q", bind="query-params")
@@ -102,7 +103,7 @@ def describe(filters: Filters) -> str:
         ("filters.province", filters.provinces, data.options("province")),
         ("filters.problem_code", filters.problem_codes, data.options("problem_code")),
         ("filters.category", filters.categories, data.options("category")),
-        ("filters.channel", filters.channels, _domain("channel", CHANNELS)),
+        ("filters.channel", filters.channels, _domain("channel", tuple(Channel))),
         ("filters.age_bucket", filters.age_buckets, _domain("bucket", AGE_BUCKETS)),
         ("filters.status", filters.statuses, _domain("status", RESPONSE_FILTERS)),
     ]
