@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dumas import config, i18n
-from dumas.monitoring_flow import MState
+from dumas.monitoring_flow import MonitoringState
 from dumas.permissions import Action
 from dumas.services import monitoring as service
 from dumas.services import monitoring_records as records
@@ -144,7 +144,8 @@ def _may_record(screen: Screen, stage: str) -> bool:
     user, view = actor(), screen.view
     if stage == "submitted_on":
         return (user.can(Action.WORK_MONITORING) and user.id in view.team
-                and view.state in (MState.REPORTING, MState.SUBMISSION))  # fmt: skip
+                and view.state in (MonitoringState.REPORTING,
+                                   MonitoringState.SUBMISSION))  # fmt: skip
     if stage == "bpp_received_on":
         return user.can(Action.RECEIVE_ACCOUNTABILITY)
     return user.can(Action.ACCEPT_ACCOUNTABILITY)

@@ -52,7 +52,7 @@ SHOWN = (
 def may_edit(plan: dict) -> bool:
     """Whether this user may change the rows now (workflow.EDITORS, in their Bidang)."""
     user = actor()
-    roles = workflow.EDITORS.get(workflow.State(plan["state"]), frozenset()) & user.roles
+    roles = workflow.EDITORS.get(workflow.PlanState(plan["state"]), frozenset()) & user.roles
     return any(workflow.in_area(user, role, plan["bidang"]) for role in roles)
 
 
