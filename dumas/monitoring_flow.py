@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dumas.codes import Level, Method
+from dumas.deadlines import Standard
 from dumas.permissions import Action, Role, User
-from dumas.workflow import Standard
 
 
-class MState(StrEnum):
+class MonitoringState(StrEnum):
     """Where a monitoring stands (the values of monitoring.state)."""
 
     PREPARATION = "preparation"  # step 4
@@ -28,7 +28,7 @@ class MState(StrEnum):
     CLOSED = "closed"
 
 
-class MAct(StrEnum):
+class MonitoringAction(StrEnum):
     """The moves between the steps."""
 
     PREPARED = "prepared"
@@ -51,49 +51,51 @@ FINANCE_DONE = "finance_done"
 
 
 @dataclass(frozen=True)
-class MTransition:
+class MonitoringTransition:
     """One allowed move of a monitoring."""
 
-    state: MState
-    action: MAct
-    next_state: MState
+    state: MonitoringState
+    action: MonitoringAction
+    next_state: MonitoringState
     who: str  # TEAM or RECEIVER
     guard: str | None = None
     note_required: bool = False
 
 
-M = MState
-TRANSITIONS: tuple[MTransition, ...] = (
-    MTransition(M.PREPARATION, MAct.PREPARED, M.COORDINATION, TEAM, DOCUMENTS_READY),
-    MTransition(M.COORDINATION, MAct.COORDINATED, M.EXECUTION, TEAM, COORDINATION_RECORDED),
-    MTransition(M.EXECUTION, MAct.EXECUTED, M.REPORTING, TEAM, RESULTS_COMPLETE),
-    MTransition(M.REPORTING, MAct.SUBMIT_REPORT, M.SUBMISSION, TEAM, REPORT_READY),
-    MTransition(M.SUBMISSION, MAct.ACKNOWLEDGE, M.CLOSED, RECEIVER, FINANCE_DONE),
-    MTransition(M.SUBMISSION, MAct.RETURN_REPORT, M.REPORTING, RECEIVER, note_required=True),
+T = MonitoringTransition
+S = MonitoringState
+A = MonitoringAction
+TRANSITIONS: tuple[MonitoringTransition, ...] = (
+    T(S.PREPARATION, A.PREPARED, S.COORDINATION, TEAM, DOCUMENTS_READY),
+    T(S.COORDINATION, A.COORDINATED, S.EXECUTION, TEAM, COORDINATION_RECORDED),
+    T(S.EXECUTION, A.EXECUTED, S.REPORTING, TEAM, RESULTS_COMPLETE),
+    T(S.REPORTING, A.SUBMIT_REPORT, S.SUBMISSION, TEAM, REPORT_READY),
+    T(S.SUBMISSION, A.ACKNOWLEDGE, S.CLOSED, RECEIVER, FINANCE_DONE),
+    T(S.SUBMISSION, A.RETURN_REPORT, S.REPORTING, RECEIVER, note_required=True),
 )
-INITIAL = MState.PREPARATION
-FINAL = frozenset({MState.CLOSED})
+INITIAL = MonitoringState.PREPARATION
+FINAL = frozenset({MonitoringState.CLOSED})
 # The states whose records (scope, log, results, report) the team may still change.
-TEAM_WRITES = frozenset({M.PREPARATION, M.COORDINATION, M.EXECUTION, M.REPORTING})
+TEAM_WRITES = frozenset({S.PREPARATION, S.COORDINATION, S.EXECUTION, S.REPORTING})
 
 
 @dataclass(frozen=True)
-class MStep:
-    """One SOP step of a monitoring with its standard time (direct, indirect)."""
+class MonitoringStep:
+    """One SOP step of a monitoring: its states and its standard time (direct, indirect)."""
 
     key: str
     sop_step: int
-    state: MState
+    states: tuple[MonitoringState, ...]
     direct: Standard
     indirect: Standard
 
 
-STEPS: tuple[MStep, ...] = (
-    MStep("4", 4, M.PREPARATION, Standard(working_days=1), Standard(working_days=1)),
-    MStep("5", 5, M.COORDINATION, Standard(working_days=1), Standard(working_days=1)),
-    MStep("6", 6, M.EXECUTION, Standard(working_days=4), Standard(working_days=1)),
-    MStep("7", 7, M.REPORTING, Standard(working_days=2), Standard(working_days=2)),
-    MStep("8", 8, M.SUBMISSION, Standard(working_days=1), Standard(working_days=1)),
+STEPS: tuple[MonitoringStep, ...] = (
+    MonitoringStep("4", 4, (S.PREPARATION,), Standard(working_days=1), Standard(working_days=1)),
+    MonitoringStep("5", 5, (S.COORDINATION,), Standard(working_days=1), Standard(working_days=1)),
+    MonitoringStep("6", 6, (S.EXECUTION,), Standard(working_days=4), Standard(working_days=1)),
+    MonitoringStep("7", 7, (S.REPORTING,), Standard(working_days=2), Standard(working_days=2)),
+    MonitoringStep("8", 8, (S.SUBMISSION,), Standard(working_days=1), Standard(working_days=1)),
 )
 
 
@@ -101,7 +103,7 @@ STEPS: tuple[MStep, ...] = (
 class MonitoringView:
     """What the table needs to know about a monitoring to offer or check a move."""
 
-    state: MState
+    state: MonitoringState
     level: str
     direct: bool
     team: frozenset[int]
@@ -118,14 +120,14 @@ def receiver_role(level: str) -> Role:
     return Role.DEPUTI if level == Level.ASDEP else Role.ASDEP
 
 
-def standard(step: MStep, direct: bool) -> Standard:
+def standard(step: MonitoringStep, direct: bool) -> Standard:
     """The step's SOP time: execution is 3-4 days direct (4 counted), 1 indirect."""
     return step.direct if direct else step.indirect
 
 
-def step_of(state: MState) -> MStep | None:
+def step_of(state: MonitoringState) -> MonitoringStep | None:
     """The SOP step a state belongs to (None once closed)."""
-    return next((step for step in STEPS if step.state is state), None)
+    return next((step for step in STEPS if state in step.states), None)
 
 
 def may_act_as(user: User, who: str, monitoring: MonitoringView) -> bool:
@@ -135,7 +137,7 @@ def may_act_as(user: User, who: str, monitoring: MonitoringView) -> bool:
     return receiver_role(monitoring.level) in user.roles and user.id not in monitoring.team
 
 
-def record_refusal(user: User, state: MState, team: frozenset[int]) -> str | None:
+def record_refusal(user: User, state: MonitoringState, team: frozenset[int]) -> str | None:
     """Why the user may not change the monitoring's records now (a catalogue id), or None:
     the records are the team's, and only while the monitoring is in steps 4-7."""
     if not user.can(Action.WORK_MONITORING):
@@ -155,14 +157,14 @@ FINANCE_ACTIONS = {
     "bpp_received_on": Action.RECEIVE_ACCOUNTABILITY,
     "ppk_accepted_on": Action.ACCEPT_ACCOUNTABILITY,
 }
-FINANCE_STATES = frozenset({M.REPORTING, M.SUBMISSION})  # the team submits once reporting
+FINANCE_STATES = frozenset({S.REPORTING, S.SUBMISSION})  # the team submits once reporting
 
 
 @dataclass(frozen=True)
 class FinanceView:
     """What the hand-over rule needs: the monitoring's state, kind, team, stages recorded."""
 
-    state: MState
+    state: MonitoringState
     direct: bool
     team: frozenset[int]
     done: frozenset[str]  # the stages recorded so far
@@ -188,7 +190,7 @@ def finance_refusal(stage: str, finance: FinanceView, user: User) -> str | None:
     return None
 
 
-def refusal(transition: MTransition, monitoring: MonitoringView, user: User) -> str | None:
+def refusal(transition: MonitoringTransition, monitoring: MonitoringView, user: User) -> str | None:
     """Why the user may not take this move now (a catalogue id), or None."""
     if monitoring.state is not transition.state:
         return "error.monitoring_state"
@@ -199,12 +201,12 @@ def refusal(transition: MTransition, monitoring: MonitoringView, user: User) -> 
     return None
 
 
-def available_actions(monitoring: MonitoringView, user: User) -> list[MAct]:
+def available_actions(monitoring: MonitoringView, user: User) -> list[MonitoringAction]:
     """The moves to offer this user now, in table order."""
     return [t.action for t in TRANSITIONS if refusal(t, monitoring, user) is None]
 
 
-def blocked_actions(monitoring: MonitoringView, user: User) -> dict[MAct, str]:
+def blocked_actions(monitoring: MonitoringView, user: User) -> dict[MonitoringAction, str]:
     """Moves of this state the user stands in relation to but a guard still blocks."""
     return {
         t.action: t.guard and f"error.guard_{t.guard}"
@@ -215,6 +217,6 @@ def blocked_actions(monitoring: MonitoringView, user: User) -> dict[MAct, str]:
     }
 
 
-def transition_for(state: MState, action: MAct) -> MTransition | None:
-    """The row of the table for this state and action."""
-    return next((t for t in TRANSITIONS if t.state is state and t.action is action), None)
+def transitions_for(state: MonitoringState, action: MonitoringAction) -> list[MonitoringTransition]:
+    """Every row of the table for this state and action (at most one in this table)."""
+    return [t for t in TRANSITIONS if t.state is state and t.action is action]

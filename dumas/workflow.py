@@ -1,25 +1,23 @@
-"""SOP 305/2012 steps 1-3 as data: the plan's states, the transition table, step times.
+"""SOP 305/2012 steps 1-3 as data: the plan's states, the transition table, the steps.
 
 The table drives both the buttons a page shows (available_actions) and the check the
-service makes when the button is pressed (transition_for). Nothing here touches the
-database except the working-day lookups of due_at/late_by.
+service makes when the button is pressed (permitted). Each step names its standard time;
+when a step is due and how late it is, dumas/deadlines.py says. Nothing here touches the
+database.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-import duckdb
-
-from dumas import calendar, config
 from dumas.codes import PlanSource, RowStatus
+from dumas.deadlines import Standard
 from dumas.permissions import BIDANG_ROLES, Role, User
 
 
-class State(StrEnum):
+class PlanState(StrEnum):
     """Where a monitoring plan stands."""
 
     DRAFT = "draft"  # step 1: the analyst drafts (or revises) the matrix
@@ -32,7 +30,7 @@ class State(StrEnum):
     CANCELLED = "cancelled"  # withdrawn by the analyst before it was ever submitted
 
 
-class Act(StrEnum):
+class PlanAction(StrEnum):
     """What a user can do to a plan."""
 
     SUBMIT = "submit"
@@ -66,12 +64,12 @@ NEVER_SUBMITTED = "never_submitted"
 
 
 @dataclass(frozen=True)
-class Transition:
+class PlanTransition:
     """One allowed move: in state, role may take action, leading to next_state."""
 
-    state: State
-    action: Act
-    next_state: State
+    state: PlanState
+    action: PlanAction
+    next_state: PlanState
     role: Role
     guard: str | None = None  # a precondition on the plan
     outcome: str | None = None  # for decisions: which result leads here
@@ -83,114 +81,97 @@ class Transition:
         return self.outcome is not None
 
 
-T = Transition
-S = State
-DECISIONS = frozenset({Act.APPROVE, Act.DECIDE, Act.RETURN, Act.REJECT})
+T = PlanTransition
+S = PlanState
+A = PlanAction
+DECISIONS = frozenset({A.APPROVE, A.DECIDE, A.RETURN, A.REJECT})
 
 # The asdep's decision: every outcome that each of its actions can have.
 _ASDEP_OUTCOMES = {
-    Act.APPROVE: {DEPUTI_NEEDED: S.AWAITING_DEPUTI, ALL_DECIDED: S.DECIDED},
-    Act.DECIDE: {
+    A.APPROVE: {DEPUTI_NEEDED: S.AWAITING_DEPUTI, ALL_DECIDED: S.DECIDED},
+    A.DECIDE: {
         DEPUTI_NEEDED: S.AWAITING_DEPUTI,
         ROWS_RETURNED: S.DRAFT,
         ALL_REJECTED: S.REJECTED,
         ALL_DECIDED: S.DECIDED,
     },
-    Act.RETURN: {ROWS_RETURNED: S.DRAFT},
-    Act.REJECT: {ALL_REJECTED: S.REJECTED, ALL_DECIDED: S.DECIDED},
+    A.RETURN: {ROWS_RETURNED: S.DRAFT},
+    A.REJECT: {ALL_REJECTED: S.REJECTED, ALL_DECIDED: S.DECIDED},
 }
 # The Deputi decides the Asdep-led rows; rows the Asdep returned wait for this.
 _DEPUTI_OUTCOMES = {
-    Act.APPROVE: {ROWS_RETURNED: S.DRAFT, ALL_DECIDED: S.DECIDED},
-    Act.DECIDE: {ROWS_RETURNED: S.DRAFT, ALL_REJECTED: S.REJECTED, ALL_DECIDED: S.DECIDED},
-    Act.RETURN: {ROWS_RETURNED: S.DRAFT},
-    Act.REJECT: {ROWS_RETURNED: S.DRAFT, ALL_REJECTED: S.REJECTED, ALL_DECIDED: S.DECIDED},
+    A.APPROVE: {ROWS_RETURNED: S.DRAFT, ALL_DECIDED: S.DECIDED},
+    A.DECIDE: {ROWS_RETURNED: S.DRAFT, ALL_REJECTED: S.REJECTED, ALL_DECIDED: S.DECIDED},
+    A.RETURN: {ROWS_RETURNED: S.DRAFT},
+    A.REJECT: {ROWS_RETURNED: S.DRAFT, ALL_REJECTED: S.REJECTED, ALL_DECIDED: S.DECIDED},
 }
-_NOTE_REQUIRED = {Act.RETURN, Act.REJECT}
+_NOTE_REQUIRED = {A.RETURN, A.REJECT}
 
 
-def _decisions(state: State, role: Role, outcomes: dict) -> tuple[Transition, ...]:
+def _decisions(state: PlanState, role: Role, outcomes: dict) -> tuple[PlanTransition, ...]:
     return tuple(
-        T(state, action, target, role, outcome=outcome, self_approval=action is Act.RETURN,
+        T(state, action, target, role, outcome=outcome, self_approval=action is A.RETURN,
           note_required=action in _NOTE_REQUIRED)
         for action, by_outcome in outcomes.items()
         for outcome, target in by_outcome.items()
     )  # fmt: skip
 
 
-TRANSITIONS: tuple[Transition, ...] = (
-    T(S.DRAFT, Act.SUBMIT, S.SUBMITTED, Role.ANALIS, guard=ROWS_READY),
-    T(S.DRAFT, Act.CANCEL, S.CANCELLED, Role.ANALIS, guard=NEVER_SUBMITTED, note_required=True),
-    T(S.SUBMITTED, Act.FORWARD, S.DISCUSSION, Role.KASUBBID),
-    T(S.SUBMITTED, Act.RETURN, S.DRAFT, Role.KASUBBID, note_required=True),
-    T(S.DISCUSSION, Act.PROPOSE, S.PROPOSED, Role.KABID, guard=TEAMS_READY),
-    T(S.DISCUSSION, Act.RETURN, S.DRAFT, Role.KASUBBID, note_required=True),
-    T(S.DISCUSSION, Act.RETURN, S.DRAFT, Role.KABID, note_required=True),
+TRANSITIONS: tuple[PlanTransition, ...] = (
+    T(S.DRAFT, A.SUBMIT, S.SUBMITTED, Role.ANALIS, guard=ROWS_READY),
+    T(S.DRAFT, A.CANCEL, S.CANCELLED, Role.ANALIS, guard=NEVER_SUBMITTED, note_required=True),
+    T(S.SUBMITTED, A.FORWARD, S.DISCUSSION, Role.KASUBBID),
+    T(S.SUBMITTED, A.RETURN, S.DRAFT, Role.KASUBBID, note_required=True),
+    T(S.DISCUSSION, A.PROPOSE, S.PROPOSED, Role.KABID, guard=TEAMS_READY),
+    T(S.DISCUSSION, A.RETURN, S.DRAFT, Role.KASUBBID, note_required=True),
+    T(S.DISCUSSION, A.RETURN, S.DRAFT, Role.KABID, note_required=True),
     *_decisions(S.PROPOSED, Role.ASDEP, _ASDEP_OUTCOMES),
     *_decisions(S.AWAITING_DEPUTI, Role.DEPUTI, _DEPUTI_OUTCOMES),
 )
-INITIAL = State.DRAFT
-FINAL = frozenset({State.DECIDED, State.REJECTED, State.CANCELLED})
+INITIAL = PlanState.DRAFT
+FINAL = frozenset({PlanState.DECIDED, PlanState.REJECTED, PlanState.CANCELLED})
 
 # Who may change the matrix rows in each state (not a transition: the plan stays put).
-EDITORS: dict[State, frozenset[Role]] = {
-    State.DRAFT: frozenset({Role.ANALIS}),
-    State.SUBMITTED: frozenset({Role.KASUBBID}),
-    State.DISCUSSION: frozenset({Role.KASUBBID, Role.KABID}),
+EDITORS: dict[PlanState, frozenset[Role]] = {
+    PlanState.DRAFT: frozenset({Role.ANALIS}),
+    PlanState.SUBMITTED: frozenset({Role.KASUBBID}),
+    PlanState.DISCUSSION: frozenset({Role.KASUBBID, Role.KABID}),
 }
 # Who may add a note without acting, in each state (the discussion of step 2, the
 # Asdep's or Deputi's direction); the analyst writes a note with the submission itself.
-COMMENTERS: dict[State, frozenset[Role]] = {
-    State.SUBMITTED: frozenset({Role.KASUBBID}),
-    State.DISCUSSION: frozenset({Role.KASUBBID, Role.KABID}),
-    State.PROPOSED: frozenset({Role.ASDEP}),
-    State.AWAITING_DEPUTI: frozenset({Role.DEPUTI}),
+COMMENTERS: dict[PlanState, frozenset[Role]] = {
+    PlanState.SUBMITTED: frozenset({Role.KASUBBID}),
+    PlanState.DISCUSSION: frozenset({Role.KASUBBID, Role.KABID}),
+    PlanState.PROPOSED: frozenset({Role.ASDEP}),
+    PlanState.AWAITING_DEPUTI: frozenset({Role.DEPUTI}),
 }
 
 
 @dataclass(frozen=True)
-class Standard:
-    """An SOP standard time: working days, or minutes of office time."""
-
-    working_days: int = 0
-    minutes: int = 0
-
-
-def standard_words(standard: Standard) -> tuple[str, int]:
-    """The catalogue id and number that say a standard time in words ("1 hari kerja")."""
-    if standard.working_days:
-        key = "step.one_day" if standard.working_days == 1 else "step.days"
-        return key, standard.working_days
-    return "step.minutes", standard.minutes
-
-
-@dataclass(frozen=True)
-class Step:
+class PlanStep:
     """One SOP step of the plan: the states it covers and who acts in it."""
 
     key: str  # "1", "2", "3", "3d" (step 3, the Deputi's part)
     sop_step: int
-    states: tuple[State, ...]
+    states: tuple[PlanState, ...]
     roles: tuple[Role, ...]
     standard: Standard
 
 
-STEPS: tuple[Step, ...] = (
-    Step("1", 1, (S.DRAFT,), (Role.ANALIS,), Standard(working_days=1)),
-    Step("2", 2, (S.SUBMITTED, S.DISCUSSION), (Role.KASUBBID, Role.KABID),
+STEPS: tuple[PlanStep, ...] = (
+    PlanStep("1", 1, (S.DRAFT,), (Role.ANALIS,), Standard(working_days=1)),
+    PlanStep("2", 2, (S.SUBMITTED, S.DISCUSSION), (Role.KASUBBID, Role.KABID),
          Standard(working_days=1)),
-    Step("3", 3, (S.PROPOSED,), (Role.ASDEP,), Standard(minutes=20)),
-    Step("3d", 3, (S.AWAITING_DEPUTI,), (Role.DEPUTI,), Standard(minutes=20)),
+    PlanStep("3", 3, (S.PROPOSED,), (Role.ASDEP,), Standard(minutes=20)),
+    PlanStep("3d", 3, (S.AWAITING_DEPUTI,), (Role.DEPUTI,), Standard(minutes=20)),
 )  # fmt: skip
-OFFICE_OPENS = dt.time(8, 0)  # minutes-standards count office time from here ...
-OFFICE_CLOSES = dt.time(16, 0)  # ... to here, on working days
 
 
 @dataclass(frozen=True)
 class PlanView:
     """What the table needs to know about a plan to offer or check an action."""
 
-    state: State
+    state: PlanState
     bidang: str | None
     participants: frozenset[int]  # users who moved it in this round (self-approval rule)
     never_submitted: bool
@@ -198,7 +179,7 @@ class PlanView:
     teams_ready: bool
 
 
-def step_of(state: State) -> Step | None:
+def step_of(state: PlanState) -> PlanStep | None:
     """The SOP step a state belongs to (None once the plan is final)."""
     return next((step for step in STEPS if state in step.states), None)
 
@@ -212,18 +193,18 @@ def in_area(user: User, role: Role, bidang: str | None) -> bool:
 # the page that offers it (one home: the page never re-derives them).
 
 
-def may_edit(user: User, state: State, bidang: str | None) -> bool:
+def may_edit(user: User, state: PlanState, bidang: str | None) -> bool:
     """Whether the user may change the matrix rows now (EDITORS, in their own Bidang)."""
     return _holds_role_in(EDITORS, user, state, bidang)
 
 
-def may_comment(user: User, state: State, bidang: str | None) -> bool:
+def may_comment(user: User, state: PlanState, bidang: str | None) -> bool:
     """Whether the user may add a note without acting (COMMENTERS, in their own Bidang)."""
     return _holds_role_in(COMMENTERS, user, state, bidang)
 
 
 def _holds_role_in(
-    table: dict[State, frozenset[Role]], user: User, state: State, bidang: str | None
+    table: dict[PlanState, frozenset[Role]], user: User, state: PlanState, bidang: str | None
 ) -> bool:
     roles = table.get(state, frozenset()) & user.roles
     return any(in_area(user, role, bidang) for role in roles)
@@ -232,7 +213,7 @@ def _holds_role_in(
 LETTERS_SOURCE = PlanSource.DATABASE  # letters come into a matrix only from the database review
 
 
-def may_add_letters(user: User, state: State, bidang: str | None, source: str) -> bool:
+def may_add_letters(user: User, state: PlanState, bidang: str | None, source: str) -> bool:
     """Whether the user may add letters: an editor now, of a plan from the database review."""
     return source == LETTERS_SOURCE and may_edit(user, state, bidang)
 
@@ -242,10 +223,10 @@ def row_open(status: str) -> bool:
     return status == RowStatus.PENDING
 
 
-def deciding(state: State) -> RowStatus:
+def deciding(state: PlanState) -> RowStatus:
     """The row status a decision in this state works through: the Asdep decides the
     undecided rows, the Deputi the Asdep-led rows the Asdep approved."""
-    return RowStatus.AWAITING_DEPUTI if state is State.AWAITING_DEPUTI else RowStatus.PENDING
+    return RowStatus.AWAITING_DEPUTI if state is PlanState.AWAITING_DEPUTI else RowStatus.PENDING
 
 
 def watches(user: User, bidang: str | None = None) -> bool:
@@ -256,7 +237,7 @@ def watches(user: User, bidang: str | None = None) -> bool:
     )
 
 
-def refusal(transition: Transition, plan: PlanView, user: User) -> str | None:
+def refusal(transition: PlanTransition, plan: PlanView, user: User) -> str | None:
     """Why the user may not take this transition now (a catalogue id), or None."""
     if plan.state is not transition.state:
         return "error.plan_state"
@@ -276,18 +257,18 @@ def refusal(transition: Transition, plan: PlanView, user: User) -> str | None:
     return None
 
 
-def available_actions(plan: PlanView, user: User) -> list[Act]:
+def available_actions(plan: PlanView, user: User) -> list[PlanAction]:
     """The actions to offer this user on this plan, in table order, each once."""
-    offered: list[Act] = []
+    offered: list[PlanAction] = []
     for transition in TRANSITIONS:
         if transition.action not in offered and refusal(transition, plan, user) is None:
             offered.append(transition.action)
     return offered
 
 
-def blocked_actions(plan: PlanView, user: User) -> dict[Act, str]:
+def blocked_actions(plan: PlanView, user: User) -> dict[PlanAction, str]:
     """Actions the user's roles allow in this state but a rule forbids now, with why."""
-    blocked: dict[Act, str] = {}
+    blocked: dict[PlanAction, str] = {}
     allowed = set(available_actions(plan, user))
     for transition in TRANSITIONS:
         if transition.state is plan.state and transition.role in user.roles:
@@ -297,12 +278,14 @@ def blocked_actions(plan: PlanView, user: User) -> dict[Act, str]:
     return blocked
 
 
-def transitions_for(state: State, action: Act) -> list[Transition]:
+def transitions_for(state: PlanState, action: PlanAction) -> list[PlanTransition]:
     """Every row of the table for this state and action (several for decisions)."""
     return [t for t in TRANSITIONS if t.state is state and t.action is action]
 
 
-def permitted(plan: PlanView, user: User, action: Act) -> tuple[Transition | None, str | None]:
+def permitted(
+    plan: PlanView, user: User, action: PlanAction
+) -> tuple[PlanTransition | None, str | None]:
     """The first transition the user may take for this action, else the first refusal."""
     rows = transitions_for(plan.state, action)
     if not rows:
@@ -314,10 +297,10 @@ def permitted(plan: PlanView, user: User, action: Act) -> tuple[Transition | Non
     return None, reasons[0]
 
 
-def outcome_of(state: State, statuses: Iterable[str]) -> str:
+def outcome_of(state: PlanState, statuses: Iterable[str]) -> str:
     """The result of a decision from every row's status after it (see plan_row.status)."""
     statuses = list(statuses)
-    if state is State.PROPOSED and RowStatus.AWAITING_DEPUTI in statuses:
+    if state is PlanState.PROPOSED and RowStatus.AWAITING_DEPUTI in statuses:
         return DEPUTI_NEEDED
     if RowStatus.PENDING in statuses:
         return ROWS_RETURNED
@@ -326,7 +309,7 @@ def outcome_of(state: State, statuses: Iterable[str]) -> str:
     return ALL_DECIDED
 
 
-def next_state(state: State, action: Act, outcome: str | None) -> State:
+def next_state(state: PlanState, action: PlanAction, outcome: str | None) -> PlanState:
     """Where the action leads; decisions pick their row of the table by outcome."""
     for transition in transitions_for(state, action):
         if transition.outcome is None or transition.outcome == outcome:
@@ -334,52 +317,6 @@ def next_state(state: State, action: Act, outcome: str | None) -> State:
     raise ValueError(f"no transition for {state} {action} {outcome}")
 
 
-def waiting_roles(state: State) -> frozenset[Role]:
+def waiting_roles(state: PlanState) -> frozenset[Role]:
     """The roles whose action the plan waits for in this state."""
     return frozenset(t.role for t in TRANSITIONS if t.state is state)
-
-
-def due_at(cur: duckdb.DuckDBPyConnection, started: dt.datetime, standard: Standard) -> dt.datetime:
-    """When a step started at `started` is due by its SOP standard time.
-
-    Working days: the same clock time on the n-th working day after the start date (a
-    step started on Friday with 1 day is due on Monday). Minutes: office time on
-    working days, so a start at night or on a holiday counts from the next opening.
-    """
-    local = started.astimezone(config.TIMEZONE)
-    if standard.working_days:
-        day = calendar.add_working_days(cur, local.date(), standard.working_days)
-        return dt.datetime.combine(day, local.timetz())
-    opening = _next_office_time(cur, local)
-    return opening + dt.timedelta(minutes=standard.minutes)
-
-
-def _next_office_time(cur: duckdb.DuckDBPyConnection, local: dt.datetime) -> dt.datetime:
-    """local itself during office hours, else the next opening."""
-    tz = config.TIMEZONE
-    if calendar.is_working(cur, local.date()):
-        if OFFICE_OPENS <= local.time() < OFFICE_CLOSES:
-            return local
-        if local.time() < OFFICE_OPENS:
-            return dt.datetime.combine(local.date(), OFFICE_OPENS, tz)
-    day = calendar.add_working_days(cur, local.date(), 1)
-    return dt.datetime.combine(day, OFFICE_OPENS, tz)
-
-
-@dataclass(frozen=True)
-class LateBy:
-    """How late a step is: whole working days, or minutes when less than a day."""
-
-    working_days: int
-    minutes: int
-
-
-def late_by(cur: duckdb.DuckDBPyConnection, due: dt.datetime, end: dt.datetime) -> LateBy | None:
-    """How far `end` (done, or now) is past `due`; None when on time."""
-    if end <= due:
-        return None
-    tz = config.TIMEZONE
-    days = calendar.working_days(cur, due.astimezone(tz).date(), end.astimezone(tz).date())
-    if days >= 1:
-        return LateBy(working_days=days, minutes=0)
-    return LateBy(working_days=0, minutes=max(1, int((end - due).total_seconds() // 60)))

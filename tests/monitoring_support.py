@@ -10,7 +10,7 @@ from dumas.db import Database
 from dumas.permissions import Role, User
 from dumas.queries import plans as pq
 from dumas.services import plans
-from dumas.workflow import Act
+from dumas.workflow import PlanAction
 from tests.conftest import TODAY, username
 
 
@@ -67,8 +67,9 @@ def approved(db: Database, p: People, letters: list[int], *, direct: bool, now: 
         db, p.analyst, plan_id, revision=_rev(db, plan_id), added=[], deleted=[],
         updated={row_id: {**values, "team_lead": lead.id, "team": [p.analyst.id]}}, now=now,
     )  # fmt: skip
-    steps = [(p.analyst, Act.SUBMIT), (p.kasubbid, Act.FORWARD), (p.kabid, Act.PROPOSE),
-             (p.asdep, Act.APPROVE)] + ([] if direct else [(p.deputi, Act.APPROVE)])  # fmt: skip
+    steps = [(p.analyst, PlanAction.SUBMIT), (p.kasubbid, PlanAction.FORWARD),
+             (p.kabid, PlanAction.PROPOSE), (p.asdep, PlanAction.APPROVE)]  # fmt: skip
+    steps += [] if direct else [(p.deputi, PlanAction.APPROVE)]
     for who, action in steps:
         plans.act(db, who, plan_id, revision=_rev(db, plan_id), action=action, note="ok", now=now)
     return int(pq.monitorings(db.cursor(), plan_id)["id"][0])

@@ -11,7 +11,7 @@ import pytest
 
 from dumas import auth, config, demo
 from dumas.db import Database, connect
-from dumas.monitoring_flow import MAct
+from dumas.monitoring_flow import MonitoringAction
 from dumas.permissions import User
 from dumas.queries import monitoring as mq
 from dumas.queries import plans as pq
@@ -19,7 +19,7 @@ from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from dumas.services import plans
 from dumas.services.users import DEMO_PASSWORD
-from dumas.workflow import Act
+from dumas.workflow import PlanAction
 from tests.browser_support import running_app, settle, sign_in
 from tests.conftest import TODAY
 
@@ -102,10 +102,10 @@ def _monitoring_in_execution(db: Database, letters: list[int]) -> int:
         deleted=[], now=_at(planned, 10),
     )  # fmt: skip
     for who, action, hour in (
-        (analyst, Act.SUBMIT, 11),
-        (kasubbid, Act.FORWARD, 13),
-        (kabid, Act.PROPOSE, 14),
-        (asdep, Act.APPROVE, 16),
+        (analyst, PlanAction.SUBMIT, 11),
+        (kasubbid, PlanAction.FORWARD, 13),
+        (kabid, PlanAction.PROPOSE, 14),
+        (asdep, PlanAction.APPROVE, 16),
     ):
         plans.act(
             db, who, plan_id, revision=plan_rev(), action=action, note="ok", now=_at(planned, hour)
@@ -131,8 +131,14 @@ def _monitoring_in_execution(db: Database, letters: list[int]) -> int:
             signed_on=prepared, today=TODAY,
             now=_at(prepared, 10),
         )  # fmt: skip
-    ms.advance(
-        db, analyst, mid, revision=rev(), action=MAct.PREPARED, note=None, now=_at(prepared, 11)
+    ms.act(
+        db,
+        analyst,
+        mid,
+        revision=rev(),
+        action=MonitoringAction.PREPARED,
+        note=None,
+        now=_at(prepared, 11),
     )
     coordinated = dt.date(2026, 11, 12)  # Thursday: step 5
     rec.save_coordination(
@@ -140,8 +146,8 @@ def _monitoring_in_execution(db: Database, letters: list[int]) -> int:
         values={"letter_sent_on": coordinated, "material_sent_on": coordinated,
                 "contact_name": "Budi Santoso", "contact_position": "Inspektur"},
     )  # fmt: skip
-    ms.advance(
-        db, kabid, mid, revision=rev(), action=MAct.COORDINATED, note=None,
+    ms.act(
+        db, kabid, mid, revision=rev(), action=MonitoringAction.COORDINATED, note=None,
         now=_at(coordinated, 14),
     )  # fmt: skip
     assert mq.detail(db.cursor(), mid)["state"] == "execution"

@@ -24,7 +24,7 @@ from dumas.importer import import_file
 from dumas.queries import plans as pq
 from dumas.services import monitoring_records as records
 from dumas.services import plans, reports, users
-from dumas.workflow import Act
+from dumas.workflow import PlanAction
 from tests.browser_support import running_app, settle, sign_in
 from tests.conftest import PASSWORD, TODAY
 from tests.importing import row
@@ -160,8 +160,8 @@ def _monitoring(db, p, viewer, member, letters: list[int], h: Hostile) -> int:
         updated={row_id: {"method": "surat_resmi", "level": "kabid", "team_lead": p.kabid.id,
                           "team": [member.id], "priority_reason": h.field("PR")}},
     )  # fmt: skip
-    steps = [(viewer, Act.SUBMIT), (p.kasubbid, Act.FORWARD), (p.kabid, Act.PROPOSE),
-             (p.asdep, Act.APPROVE)]  # fmt: skip
+    steps = [(viewer, PlanAction.SUBMIT), (p.kasubbid, PlanAction.FORWARD),
+             (p.kabid, PlanAction.PROPOSE), (p.asdep, PlanAction.APPROVE)]  # fmt: skip
     for who, action in steps:
         plans.act(db, who, plan_id, revision=rev(), action=action, note=h.field("NT"), now=NOW)
     monitoring = int(pq.monitorings(db.cursor(), plan_id)["id"][0])

@@ -9,9 +9,9 @@ import pytest
 
 from dumas import codes, i18n
 from dumas.db import Database
-from dumas.monitoring_flow import MState
+from dumas.monitoring_flow import MonitoringState
 from dumas.permissions import Role
-from dumas.workflow import State
+from dumas.workflow import PlanState
 
 # Every column whose CHECK constraint is a list of allowed values, and its enum.
 CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
@@ -20,14 +20,14 @@ CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("reminder", "kind"): codes.ReminderKind,
     ("user_role", "role"): Role,
     ("plan", "source"): codes.PlanSource,
-    ("plan", "state"): State,
+    ("plan", "state"): PlanState,
     ("plan_row", "origin"): codes.RowOrigin,
     ("plan_row", "method"): codes.Method,
     ("plan_row", "priority"): codes.Priority,
     ("plan_row", "level"): codes.Level,
     ("plan_row", "status"): codes.RowStatus,
     ("monitoring", "level"): codes.Level,
-    ("monitoring", "state"): MState,
+    ("monitoring", "state"): MonitoringState,
     ("monitoring_document", "kind"): codes.DocumentKind,
     ("monitoring_activity", "kind"): codes.ActivityKind,
     ("monitoring_result", "result"): codes.Result,
@@ -80,8 +80,8 @@ def test_a_label_key_is_the_group_and_the_stored_value() -> None:
 def test_roles_and_flow_states_have_labels_in_both_catalogues() -> None:
     keys = [
         *(f"role.{r}" for r in Role),
-        *(f"plan_state.{s}" for s in State),
-        *(f"monitoring_state.{s}" for s in MState),
+        *(f"plan_state.{s}" for s in PlanState),
+        *(f"monitoring_state.{s}" for s in MonitoringState),
     ]
     for lang in i18n.LANGUAGES:
         assert [k for k in keys if k not in i18n.MESSAGES[lang]] == []

@@ -23,7 +23,7 @@ from dumas.db import Database
 from dumas.permissions import Role, User
 from dumas.services import plans
 from dumas.ui import navigation
-from dumas.workflow import Act
+from dumas.workflow import PlanAction
 from tests.conftest import Factory, signed_in_app, username
 
 INBOX_PAGE = "pages/inbox.py"
@@ -36,8 +36,8 @@ TRIP = {"method": "kunjungan_lapangan", "level": "kabid", "persons": 2, "days": 
         "schedule_from": dt.date(2026, 12, 7), "schedule_to": dt.date(2026, 12, 9)}  # fmt: skip
 TRIP_COST = 2 * (2_500_000 + 750_000 * 2 + 430_000 * 3)  # trip_cost(): 10,580,000 rupiah
 # The SOP steps 1-3 in order: who moves the plan, and how.
-ROUTE = ((Role.ANALIS, Act.SUBMIT), (Role.KASUBBID, Act.FORWARD), (Role.KABID, Act.PROPOSE),
-         (Role.ASDEP, Act.APPROVE))  # fmt: skip
+ROUTE = ((Role.ANALIS, PlanAction.SUBMIT), (Role.KASUBBID, PlanAction.FORWARD),
+         (Role.KABID, PlanAction.PROPOSE), (Role.ASDEP, PlanAction.APPROVE))  # fmt: skip
 
 pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
 
@@ -326,13 +326,13 @@ def test_the_monitorings_xlsx_reads_back_with_names_numbers_and_no_complainant(a
 def test_every_code_these_pages_name_has_a_label_in_both_languages():
     from dumas import i18n
     from dumas.codes import Level, Method
-    from dumas.monitoring_flow import MState
+    from dumas.monitoring_flow import MonitoringState
 
     generated = [
-        *(f"monitoring_state.{s}" for s in MState),
+        *(f"monitoring_state.{s}" for s in MonitoringState),
         *(f"level.{v}" for v in Level),
         *(f"method.{m}" for m in Method),
-        *(f"plan_state.{s.value}" for s in workflow.State),
+        *(f"plan_state.{s.value}" for s in workflow.PlanState),
         *(f"step.{step.key}" for step in workflow.STEPS),
     ]
     for lang in i18n.LANGUAGES:
@@ -340,8 +340,8 @@ def test_every_code_these_pages_name_has_a_label_in_both_languages():
 
 
 def test_lateness_under_a_working_day_reads_in_hours_and_minutes():
+    from dumas.deadlines import LateBy
     from dumas.ui.inbox_sections import late_text
-    from dumas.workflow import LateBy
 
     assert late_text(LateBy(0, 642)) == "10 jam 42 menit"
     assert late_text(LateBy(0, 45)) == "45 menit"

@@ -15,15 +15,15 @@ import pytest
 
 from dumas import config
 from dumas.db import Database
+from dumas.deadlines import LateBy
 from dumas.errors import Conflict, DomainError, Message, ValidationError
-from dumas.monitoring_flow import MAct, MState
+from dumas.monitoring_flow import MonitoringAction, MonitoringState
 from dumas.permissions import Forbidden, User
 from dumas.queries import followup
 from dumas.queries import monitoring as mq
 from dumas.queries.filters import Filters
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
-from dumas.workflow import LateBy
 from tests import monitoring_support as support
 from tests.conftest import TODAY
 from tests.monitoring_support import People, people_of
@@ -53,8 +53,10 @@ def rev(db: Database, mid: int) -> int:
     return mq.detail(db.cursor(), mid)["revision"]
 
 
-def move(db: Database, who: User, mid: int, action: MAct, at: dt.datetime, note=None) -> MState:
-    return ms.advance(db, who, mid, revision=rev(db, mid), action=action, note=note, now=at)
+def move(
+    db: Database, who: User, mid: int, action: MonitoringAction, at: dt.datetime, note=None
+) -> MonitoringState:
+    return ms.act(db, who, mid, revision=rev(db, mid), action=action, note=note, now=at)
 
 
 def finance(db: Database, who: User, mid: int, stage: str, on: dt.date, at: dt.datetime) -> None:
@@ -70,7 +72,7 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
     p, mid = people, approved(db, people, letters, direct=True)
     # Step 4: scope and the three signed documents
     with pytest.raises(Forbidden) as refused:
-        move(db, p.analyst, mid, MAct.PREPARED, day(0))
+        move(db, p.analyst, mid, MonitoringAction.PREPARED, day(0))
     assert refused.value.messages[0].key == "error.guard_documents_ready"
     rec.save_scope(
         db,
@@ -102,7 +104,10 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
             today=dt.date(2026, 12, 21),
             now=day(0),
         )
-    assert move(db, p.analyst, mid, MAct.PREPARED, day(0, 11)) is MState.COORDINATION
+    assert (
+        move(db, p.analyst, mid, MonitoringAction.PREPARED, day(0, 11))
+        is MonitoringState.COORDINATION
+    )
     # Step 5: coordination
     rec.save_coordination(
         db,
@@ -118,7 +123,10 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
             "contact_position": "Irjen",
         },
     )
-    assert move(db, p.kabid, mid, MAct.COORDINATED, day(1, 14)) is MState.EXECUTION
+    assert (
+        move(db, p.kabid, mid, MonitoringAction.COORDINATED, day(1, 14))
+        is MonitoringState.EXECUTION
+    )
     # Step 6: the visit, an agreement, the results (one response obtained on the spot)
     rec.add_activity(
         db,
@@ -143,7 +151,9 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
         now=day(8),
     )
     with pytest.raises(Forbidden):
-        move(db, p.analyst, mid, MAct.EXECUTED, day(8))  # a letter still lacks its result
+        move(
+            db, p.analyst, mid, MonitoringAction.EXECUTED, day(8)
+        )  # a letter still lacks its result
     first, second = letters
     rec.record_result(
         db,
@@ -174,7 +184,7 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
         today=dt.date(2026, 12, 29),
         now=day(8),
     )
-    assert move(db, p.analyst, mid, MAct.EXECUTED, day(9)) is MState.REPORTING
+    assert move(db, p.analyst, mid, MonitoringAction.EXECUTED, day(9)) is MonitoringState.REPORTING
     # Step 7: the report and the money
     rec.save_report(
         db,
@@ -206,10 +216,13 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
         ],
     )
     assert mq.cost_totals(db.cursor(), mid) == {"planned": 5_690_000, "actual": 5_390_500}
-    assert move(db, p.analyst, mid, MAct.SUBMIT_REPORT, day(10, 15)) is MState.SUBMISSION
+    assert (
+        move(db, p.analyst, mid, MonitoringAction.SUBMIT_REPORT, day(10, 15))
+        is MonitoringState.SUBMISSION
+    )
     # Step 8: the Asdep receives the report, the money goes to the PPK through the BPP
     with pytest.raises(Forbidden) as refused:
-        move(db, p.asdep, mid, MAct.ACKNOWLEDGE, day(11))
+        move(db, p.asdep, mid, MonitoringAction.ACKNOWLEDGE, day(11))
     assert refused.value.messages[0].key == "error.guard_finance_done"
     on = dt.date(2026, 12, 31)
     finance(db, p.kabid, mid, "submitted_on", on, day(10))
@@ -218,8 +231,10 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
     finance(db, p.bpp, mid, "bpp_received_on", on, day(10))
     finance(db, p.ppk, mid, "ppk_accepted_on", on, day(10))
     with pytest.raises(Forbidden):
-        move(db, p.deputi, mid, MAct.ACKNOWLEDGE, day(11))  # the Asdep's, for Kabid level
-    assert move(db, p.asdep, mid, MAct.ACKNOWLEDGE, day(11)) is MState.CLOSED
+        move(
+            db, p.deputi, mid, MonitoringAction.ACKNOWLEDGE, day(11)
+        )  # the Asdep's, for Kabid level
+    assert move(db, p.asdep, mid, MonitoringAction.ACKNOWLEDGE, day(11)) is MonitoringState.CLOSED
     assert mq.detail(db.cursor(), mid)["state"] == "closed"
 
 
@@ -260,7 +275,7 @@ def test_indirect_asdep_led_monitoring_closes_with_the_deputi(db, people, letter
         now=day(0),
         values={"purpose": "Meminta informasi tindak lanjut"},
     )
-    assert move(db, p.asdep, mid, MAct.PREPARED, day(0)) is MState.COORDINATION
+    assert move(db, p.asdep, mid, MonitoringAction.PREPARED, day(0)) is MonitoringState.COORDINATION
     rec.save_coordination(
         db,
         p.analyst,
@@ -270,7 +285,7 @@ def test_indirect_asdep_led_monitoring_closes_with_the_deputi(db, people, letter
         now=day(1),
         values={"material_sent_on": TODAY, "contact_name": "Sekretariat"},
     )
-    move(db, p.analyst, mid, MAct.COORDINATED, day(1))
+    move(db, p.analyst, mid, MonitoringAction.COORDINATED, day(1))
     rec.record_document(
         db,
         p.analyst,
@@ -295,7 +310,7 @@ def test_indirect_asdep_led_monitoring_closes_with_the_deputi(db, people, letter
             today=TODAY,
             now=day(2),
         )
-    move(db, p.analyst, mid, MAct.EXECUTED, day(2))
+    move(db, p.analyst, mid, MonitoringAction.EXECUTED, day(2))
     with pytest.raises(Conflict):  # no money in an indirect monitoring
         rec.save_costs(db, p.analyst, mid, revision=rev(db, mid), now=day(3), rows=[])
     rec.save_report(
@@ -306,15 +321,17 @@ def test_indirect_asdep_led_monitoring_closes_with_the_deputi(db, people, letter
         now=day(3),
         values={"conclusions": "Sebagian", "recommendations": "Lanjutkan"},
     )
-    move(db, p.analyst, mid, MAct.SUBMIT_REPORT, day(3))
+    move(db, p.analyst, mid, MonitoringAction.SUBMIT_REPORT, day(3))
     with pytest.raises(Forbidden) as refused:
-        move(db, p.asdep, mid, MAct.ACKNOWLEDGE, day(3))  # the Asdep led it: the Deputi's
+        move(
+            db, p.asdep, mid, MonitoringAction.ACKNOWLEDGE, day(3)
+        )  # the Asdep led it: the Deputi's
     assert refused.value.messages[0].key == "error.not_the_receiver"
-    assert move(db, p.deputi, mid, MAct.RETURN_REPORT, day(3), "Lengkapi analisis") is (
-        MState.REPORTING
+    assert move(db, p.deputi, mid, MonitoringAction.RETURN_REPORT, day(3), "Lengkapi analisis") is (
+        MonitoringState.REPORTING
     )
-    move(db, p.analyst, mid, MAct.SUBMIT_REPORT, day(4))
-    assert move(db, p.deputi, mid, MAct.ACKNOWLEDGE, day(4)) is MState.CLOSED
+    move(db, p.analyst, mid, MonitoringAction.SUBMIT_REPORT, day(4))
+    assert move(db, p.deputi, mid, MonitoringAction.ACKNOWLEDGE, day(4)) is MonitoringState.CLOSED
 
 
 def test_only_the_team_records_and_only_while_steps_4_to_7_run(db, people, letters):
@@ -379,7 +396,13 @@ def test_checklist_counts_step_times_across_christmas(db, people, letters):
     p, mid = people, approved(db, people, letters, direct=False)
     rec.save_scope(db, p.asdep, mid, revision=rev(db, mid), now=START, values={"purpose": "A"})
     # approved Monday 14 Dec 09:00; step 4 done on Wednesday 23 Dec
-    move(db, p.asdep, mid, MAct.PREPARED, dt.datetime(2026, 12, 23, 10, tzinfo=config.TIMEZONE))
+    move(
+        db,
+        p.asdep,
+        mid,
+        MonitoringAction.PREPARED,
+        dt.datetime(2026, 12, 23, 10, tzinfo=config.TIMEZONE),
+    )
     later = dt.datetime(2026, 12, 28, 11, tzinfo=config.TIMEZONE)
     step4, step5 = mq.checklist(db.cursor(), mid, later)
     assert step4.due == dt.datetime(2026, 12, 15, 9, tzinfo=config.TIMEZONE)
@@ -430,7 +453,7 @@ def _submitted(db: Database, p: People, letters: list[int]) -> int:
     db.cursor().execute("UPDATE monitoring SET state = 'reporting' WHERE id = $id", {"id": mid})
     report = {"conclusions": "Belum dijawab", "recommendations": "Surat kedua"}
     rec.save_report(db, p.analyst, mid, revision=rev(db, mid), now=day(9), values=report)
-    move(db, p.analyst, mid, MAct.SUBMIT_REPORT, day(9, 11))
+    move(db, p.analyst, mid, MonitoringAction.SUBMIT_REPORT, day(9, 11))
     return mid
 
 
@@ -438,21 +461,23 @@ def test_a_report_accepted_from_a_stale_screen_is_refused_with_who_and_when(db, 
     p = people
     mid = _submitted(db, p, letters)
     seen = rev(db, mid)  # the Deputi's screen: the report as first submitted
-    move(db, p.deputi, mid, MAct.RETURN_REPORT, day(10), note="Lengkapi rekomendasi")
+    move(db, p.deputi, mid, MonitoringAction.RETURN_REPORT, day(10), note="Lengkapi rekomendasi")
     rewritten = {"conclusions": "Belum dijawab", "recommendations": "Surat kedua dan kunjungan"}
     rec.save_report(db, p.analyst, mid, revision=rev(db, mid), now=day(10, 13), values=rewritten)
-    move(db, p.analyst, mid, MAct.SUBMIT_REPORT, day(10, 14))
+    move(db, p.analyst, mid, MonitoringAction.SUBMIT_REPORT, day(10, 14))
     audits = _audit_rows(db)
     with pytest.raises(Conflict) as refused:
-        ms.advance(db, p.deputi, mid, revision=seen, action=MAct.ACKNOWLEDGE, note=None,
-                   now=day(10, 15))  # fmt: skip
+        ms.act(db, p.deputi, mid, revision=seen, action=MonitoringAction.ACKNOWLEDGE, note=None,
+               now=day(10, 15))  # fmt: skip
     assert refused.value.messages == [
         Message("error.monitoring_changed", {"who": p.analyst.full_name, "at": day(10, 14)})
     ]
     assert mq.detail(db.cursor(), mid)["state"] == "submission"
     assert _audit_rows(db) == audits
     fresh = rev(db, mid)
-    assert move(db, p.deputi, mid, MAct.ACKNOWLEDGE, day(10, 16)) is MState.CLOSED
+    assert (
+        move(db, p.deputi, mid, MonitoringAction.ACKNOWLEDGE, day(10, 16)) is MonitoringState.CLOSED
+    )
     assert _old_value(db, "monitoring.acknowledge") == {"state": "submission", "revision": fresh}
 
 
@@ -466,8 +491,8 @@ def test_two_receivers_accepting_one_report_at_once_close_it_once(db, people, le
     def accept() -> None:
         start.wait()
         try:
-            ms.advance(db, p.deputi, mid, revision=seen, action=MAct.ACKNOWLEDGE, note=None,
-                       now=day(10))  # fmt: skip
+            ms.act(db, p.deputi, mid, revision=seen, action=MonitoringAction.ACKNOWLEDGE, note=None,
+                   now=day(10))  # fmt: skip
             outcomes.append("closed")
         except DomainError as error:
             outcomes.append(error.messages[0].key)

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from dumas import auth, config, i18n
 from dumas.db import Database
-from dumas.monitoring_flow import MAct
+from dumas.monitoring_flow import MonitoringAction
 from dumas.permissions import Role
 from dumas.queries import monitoring as mq
 from dumas.services import monitoring as ms
@@ -100,8 +100,8 @@ def _prepared(db: Database, p: People, mid: int) -> None:
         rec.record_document(db, p.analyst, mid, revision=rev(db, mid), kind=kind,
                             letter_no=f"B-1/{kind}", signed_on=SIGNED, today=TODAY,
                             now=START)  # fmt: skip
-    ms.advance(db, p.analyst, mid, revision=rev(db, mid), action=MAct.PREPARED, note=None,
-               now=START)  # fmt: skip
+    ms.act(db, p.analyst, mid, revision=rev(db, mid), action=MonitoringAction.PREPARED, note=None,
+           now=START)  # fmt: skip
 
 
 def _to_reporting(db: Database, p: People, mid: int, letters: list[int]) -> None:
@@ -110,16 +110,16 @@ def _to_reporting(db: Database, p: People, mid: int, letters: list[int]) -> None
     rec.save_coordination(db, p.analyst, mid, revision=rev(db, mid), today=TODAY, now=START,
                           values={"letter_sent_on": SIGNED, "material_sent_on": SIGNED,
                                   "contact_name": "Budi"})  # fmt: skip
-    ms.advance(db, p.analyst, mid, revision=rev(db, mid), action=MAct.COORDINATED, note=None,
-               now=START)  # fmt: skip
+    ms.act(db, p.analyst, mid, revision=rev(db, mid), action=MonitoringAction.COORDINATED,
+           note=None, now=START)  # fmt: skip
     rec.add_activity(db, p.analyst, mid, today=TODAY, now=START,
                      values={"kind": "rapat_koordinasi", "activity_date": TODAY})  # fmt: skip
     for forwarding_id in letters:
         rec.record_result(db, p.analyst, mid, forwarding_id=forwarding_id, result="belum",
                           evidence=None, recommendation=None, response=None, today=TODAY,
                           now=START)  # fmt: skip
-    ms.advance(db, p.analyst, mid, revision=rev(db, mid), action=MAct.EXECUTED, note=None,
-               now=START)  # fmt: skip
+    ms.act(db, p.analyst, mid, revision=rev(db, mid), action=MonitoringAction.EXECUTED, note=None,
+           now=START)  # fmt: skip
 
 
 def test_each_listed_monitoring_links_to_its_detail(direct):
@@ -353,7 +353,7 @@ def test_the_history_names_every_event_in_words(db, people, direct):
     records = ("scope", "document", "coordination", "activity", "agreement", "result",
                "report", "costs")  # fmt: skip
     finance = ("finance_submitted_on", "finance_bpp_received_on", "finance_ppk_accepted_on")
-    actions = [*(a.value for a in MAct), *records, *finance]
+    actions = [*(a.value for a in MonitoringAction), *records, *finance]
     for lang in i18n.LANGUAGES:
         assert [a for a in actions if f"m_event.{a}" not in i18n.MESSAGES[lang]] == []
         assert [v for v in VIEWS if f"monitoring.view_{v}" not in i18n.MESSAGES[lang]] == []

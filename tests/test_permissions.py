@@ -164,7 +164,7 @@ def _acknowledge(db: Database, user: User, world: World) -> None:
     name = "to_deputi" if Role.DEPUTI in user.roles else "to_asdep"
     mid = world.monitorings[name]
     revision = _revision(db, mid)
-    monitoring.advance(db, user, mid, revision=revision, action="acknowledge", note=None, now=NOW)
+    monitoring.act(db, user, mid, revision=revision, action="acknowledge", note=None, now=NOW)
 
 
 def _receive(db: Database, user: User, world: World) -> None:

@@ -20,7 +20,7 @@ from dumas.permissions import PERMISSIONS, Action, Role
 from dumas.queries import plans as q
 from dumas.services import plans
 from dumas.ui import navigation
-from dumas.workflow import Act
+from dumas.workflow import PlanAction
 from tests.conftest import TODAY, signed_in_app, username
 
 PAGE = "pages/plans.py"
@@ -169,7 +169,7 @@ def test_each_role_sees_only_its_own_step_buttons(db, letters):
     plan_id = _plan(db, letters)
     _ready(db, plan_id)
     plans.act(db, _user(db, Role.ANALIS), plan_id, revision=_revision(db, plan_id),
-              action=Act.SUBMIT, note=None, now=NOW)  # fmt: skip
+              action=PlanAction.SUBMIT, note=None, now=NOW)  # fmt: skip
     kasubbid = _buttons(_open(Role.KASUBBID, plan=plan_id))
     assert {"Teruskan ke Kabid", "Kembalikan ke analis"} <= kasubbid
     for role in (Role.ANALIS, Role.KABID, Role.ASDEP, Role.DEPUTI):
@@ -180,9 +180,9 @@ def test_kabid_proposes_and_asdep_approves_through_the_page(db, letters):
     plan_id = _plan(db, letters)
     _ready(db, plan_id)
     analyst, kasubbid = _user(db, Role.ANALIS), _user(db, Role.KASUBBID)
-    plans.act(db, analyst, plan_id, revision=_revision(db, plan_id), action=Act.SUBMIT,
+    plans.act(db, analyst, plan_id, revision=_revision(db, plan_id), action=PlanAction.SUBMIT,
               note=None, now=NOW)  # fmt: skip
-    plans.act(db, kasubbid, plan_id, revision=_revision(db, plan_id), action=Act.FORWARD,
+    plans.act(db, kasubbid, plan_id, revision=_revision(db, plan_id), action=PlanAction.FORWARD,
               note=None, now=NOW)  # fmt: skip
     kabid = _open(Role.KABID, plan=plan_id)
     lead = _user(db, Role.KABID).id
@@ -250,9 +250,9 @@ def test_the_history_view_shows_the_checklist_and_the_discussion_changes(db, let
     plan_id = _plan(db, letters)
     _ready(db, plan_id)
     plans.act(db, _user(db, Role.ANALIS), plan_id, revision=_revision(db, plan_id),
-              action=Act.SUBMIT, note=None, now=NOW)  # fmt: skip
+              action=PlanAction.SUBMIT, note=None, now=NOW)  # fmt: skip
     plans.act(db, _user(db, Role.KASUBBID), plan_id, revision=_revision(db, plan_id),
-              action=Act.FORWARD, note=None, now=NOW)  # fmt: skip
+              action=PlanAction.FORWARD, note=None, now=NOW)  # fmt: skip
     row_id = int(q.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])
     plans.save_rows(db, _user(db, Role.KABID), plan_id, revision=_revision(db, plan_id),
                     updated={row_id: {"method": "kontak_elektronik",
@@ -309,7 +309,7 @@ def test_a_response_needing_clarification_is_proposed_and_shows_no_age(db, lette
 def test_asdep_approves_one_row_and_returns_the_other_from_the_page(db, letters):
     plan_id = _plan(db, letters)
     _ready(db, plan_id)
-    for role, action in ((Role.ANALIS, Act.SUBMIT), (Role.KASUBBID, Act.FORWARD)):
+    for role, action in ((Role.ANALIS, PlanAction.SUBMIT), (Role.KASUBBID, PlanAction.FORWARD)):
         plans.act(db, _user(db, role), plan_id, revision=_revision(db, plan_id), action=action,
                   note=None, now=NOW)  # fmt: skip
     ids = [int(r) for r in q.matrix(db.cursor(), plan_id, TODAY)["row_id"]]
@@ -317,7 +317,7 @@ def test_asdep_approves_one_row_and_returns_the_other_from_the_page(db, letters)
     plans.save_rows(db, kabid, plan_id, revision=_revision(db, plan_id),
                     updated={r: {"team_lead": kabid.id} for r in ids}, added=[], deleted=[],
                     now=NOW)  # fmt: skip
-    plans.act(db, kabid, plan_id, revision=_revision(db, plan_id), action=Act.PROPOSE,
+    plans.act(db, kabid, plan_id, revision=_revision(db, plan_id), action=PlanAction.PROPOSE,
               note=None, now=NOW)  # fmt: skip
     at = _open(Role.ASDEP, plan=plan_id)
     at.segmented_control(key=f"choice_{plan_id}_{ids[1]}").set_value("return")

@@ -21,7 +21,7 @@ from dumas.permissions import Forbidden, Role, User
 from dumas.queries import plan_history
 from dumas.queries import plans as q
 from dumas.services import plans, users
-from dumas.workflow import Act, State
+from dumas.workflow import PlanAction, PlanState
 from tests.conftest import PASSWORD, TODAY, username
 
 NOW = dt.datetime.combine(TODAY, dt.time(9, 0), config.TIMEZONE)
@@ -75,7 +75,7 @@ def rows(db: Database, plan_id: int):
     return q.matrix(db.cursor(), plan_id, TODAY)
 
 
-def do(db: Database, user: User, plan_id: int, action: Act, note: str | None = None, **kw):
+def do(db: Database, user: User, plan_id: int, action: PlanAction, note: str | None = None, **kw):
     return plans.act(
         db, user, plan_id, revision=revision(db, plan_id), action=action, note=note, now=NOW, **kw
     )
@@ -109,8 +109,8 @@ def draft(db: Database, team: Team, letters: dict[str, int], *, levels=("kabid",
 
 def to_asdep(db: Database, team: Team, plan_id: int) -> None:
     """Submit, forward, set the team leads, propose."""
-    do(db, team.analyst, plan_id, Act.SUBMIT)
-    do(db, team.kasubbid, plan_id, Act.FORWARD)
+    do(db, team.analyst, plan_id, PlanAction.SUBMIT)
+    do(db, team.kasubbid, plan_id, PlanAction.FORWARD)
     leads = {}
     for row in rows(db, plan_id).itertuples():
         if row.status != "pending":
@@ -118,7 +118,7 @@ def to_asdep(db: Database, team: Team, plan_id: int) -> None:
         lead = team.asdep if row.level == "asdep" else team.kabid
         leads[row.row_id] = {"team_lead": lead.id, "team": [team.analyst.id]}
     save(db, team.kabid, plan_id, leads)
-    do(db, team.kabid, plan_id, Act.PROPOSE)
+    do(db, team.kabid, plan_id, PlanAction.PROPOSE)
 
 
 def monitorings(db: Database, plan_id: int):
@@ -237,7 +237,7 @@ def test_a_plan_may_start_from_the_work_programme_without_letters(db, team, bpn)
         "origin_reason": "Rapat koordinasi dalam program kerja",
     }])  # fmt: skip
     to_asdep(db, team, plan_id)
-    assert do(db, team.asdep, plan_id, Act.APPROVE, "Laksanakan") is State.DECIDED
+    assert do(db, team.asdep, plan_id, PlanAction.APPROVE, "Laksanakan") is PlanState.DECIDED
     made = monitorings(db, plan_id)
     assert (len(made), made["letters"][0], made["method"][0]) == (1, 0, "kontak_elektronik")
 
@@ -247,7 +247,7 @@ def test_submit_is_refused_while_a_row_lacks_a_method_or_a_level(db, team, lette
     row_id = int(rows(db, plan_id)["row_id"][0])
     save(db, team.analyst, plan_id, {row_id: {"method": None}})
     with pytest.raises(Forbidden) as refused:
-        do(db, team.analyst, plan_id, Act.SUBMIT)
+        do(db, team.analyst, plan_id, PlanAction.SUBMIT)
     assert refused.value.messages[0].key == "error.rows_not_ready"
     assert state(db, plan_id) == "draft"
 
@@ -258,7 +258,9 @@ def test_submit_is_refused_while_a_row_lacks_a_method_or_a_level(db, team, lette
 def test_approved_plan_turns_each_kabid_level_row_into_a_monitoring(db, team, letters):
     plan_id = draft(db, team, letters)
     to_asdep(db, team, plan_id)
-    assert do(db, team.asdep, plan_id, Act.APPROVE, "Utamakan Kemendagri") is State.DECIDED
+    assert (
+        do(db, team.asdep, plan_id, PlanAction.APPROVE, "Utamakan Kemendagri") is PlanState.DECIDED
+    )
     made = monitorings(db, plan_id)
     assert len(made) == 3
     assert set(made["level"]) == {"kabid"}
@@ -275,12 +277,12 @@ def test_approved_plan_turns_each_kabid_level_row_into_a_monitoring(db, team, le
 def test_returned_plan_is_revised_and_resubmitted_as_a_new_version(db, team, letters):
     plan_id = draft(db, team, letters)
     to_asdep(db, team, plan_id)
-    assert do(db, team.asdep, plan_id, Act.RETURN, "Tambahkan jadwal") is State.DRAFT
+    assert do(db, team.asdep, plan_id, PlanAction.RETURN, "Tambahkan jadwal") is PlanState.DRAFT
     assert monitorings(db, plan_id).empty
     row_id = int(rows(db, plan_id)["row_id"][0])
     save(db, team.analyst, plan_id, {row_id: {"schedule_from": dt.date(2026, 12, 7),
                                               "schedule_to": dt.date(2026, 12, 8)}})  # fmt: skip
-    do(db, team.analyst, plan_id, Act.SUBMIT)
+    do(db, team.analyst, plan_id, PlanAction.SUBMIT)
     assert q.plan(db.cursor(), plan_id)["version"] == 2
     assert state(db, plan_id) == "submitted"
 
@@ -290,15 +292,17 @@ def test_asdep_can_approve_some_rows_and_return_the_others(db, team, letters):
     to_asdep(db, team, plan_id)
     first, second, third = (int(r) for r in rows(db, plan_id)["row_id"])
     choices = {first: "approve", second: "return", third: "reject"}
-    new_state = do(db, team.asdep, plan_id, Act.DECIDE, "Baris 2 perlu data", choices=choices)
-    assert new_state is State.DRAFT
+    new_state = do(
+        db, team.asdep, plan_id, PlanAction.DECIDE, "Baris 2 perlu data", choices=choices
+    )
+    assert new_state is PlanState.DRAFT
     statuses = dict(zip(rows(db, plan_id)["row_id"], rows(db, plan_id)["status"], strict=True))
     assert statuses == {first: "approved", second: "pending", third: "rejected"}
     assert len(monitorings(db, plan_id)) == 1
     with pytest.raises(Conflict):  # a decided row is locked
         save(db, team.analyst, plan_id, {first: {"priority": "tinggi", "priority_reason": "x"}})
     to_asdep(db, team, plan_id)  # only the returned row travels again
-    assert do(db, team.asdep, plan_id, Act.APPROVE, None) is State.DECIDED
+    assert do(db, team.asdep, plan_id, PlanAction.APPROVE, None) is PlanState.DECIDED
     assert len(monitorings(db, plan_id)) == 2
 
 
@@ -307,7 +311,7 @@ def test_a_decision_row_by_row_must_cover_every_waiting_row(db, team, letters):
     to_asdep(db, team, plan_id)
     first = int(rows(db, plan_id)["row_id"][0])
     with pytest.raises(ValidationError) as refused:
-        do(db, team.asdep, plan_id, Act.DECIDE, "catatan", choices={first: "approve"})
+        do(db, team.asdep, plan_id, PlanAction.DECIDE, "catatan", choices={first: "approve"})
     assert refused.value.messages[0].key == "error.choices_incomplete"
     assert state(db, plan_id) == "proposed"
 
@@ -316,8 +320,10 @@ def test_rejected_plan_makes_no_monitoring_and_needs_a_reason(db, team, letters)
     plan_id = draft(db, team, letters)
     to_asdep(db, team, plan_id)
     with pytest.raises(ValidationError):
-        do(db, team.asdep, plan_id, Act.REJECT)
-    assert do(db, team.asdep, plan_id, Act.REJECT, "Tidak ada anggaran") is State.REJECTED
+        do(db, team.asdep, plan_id, PlanAction.REJECT)
+    assert (
+        do(db, team.asdep, plan_id, PlanAction.REJECT, "Tidak ada anggaran") is PlanState.REJECTED
+    )
     assert monitorings(db, plan_id).empty
     assert set(rows(db, plan_id)["status"]) == {"rejected"}
 
@@ -325,11 +331,11 @@ def test_rejected_plan_makes_no_monitoring_and_needs_a_reason(db, team, letters)
 def test_asdep_led_row_waits_for_the_deputi_before_it_becomes_a_monitoring(db, team, letters):
     plan_id = draft(db, team, letters, levels=("asdep", "kabid"))
     to_asdep(db, team, plan_id)
-    assert do(db, team.asdep, plan_id, Act.APPROVE, "Setuju") is State.AWAITING_DEPUTI
+    assert do(db, team.asdep, plan_id, PlanAction.APPROVE, "Setuju") is PlanState.AWAITING_DEPUTI
     assert set(monitorings(db, plan_id)["level"]) == {"kabid"}  # Kabid-level rows at once
     with pytest.raises(Forbidden):
-        do(db, team.asdep, plan_id, Act.APPROVE)  # the Deputi's step, not the Asdep's
-    assert do(db, team.deputi, plan_id, Act.APPROVE, "Lanjutkan") is State.DECIDED
+        do(db, team.asdep, plan_id, PlanAction.APPROVE)  # the Deputi's step, not the Asdep's
+    assert do(db, team.deputi, plan_id, PlanAction.APPROVE, "Lanjutkan") is PlanState.DECIDED
     made = monitorings(db, plan_id)
     deputi_made = made[made["level"] == "asdep"]
     assert len(deputi_made) == 2
@@ -340,8 +346,8 @@ def test_asdep_led_row_waits_for_the_deputi_before_it_becomes_a_monitoring(db, t
 def test_deputi_may_return_asdep_led_rows_to_the_analyst(db, team, letters):
     plan_id = draft(db, team, letters, levels=("asdep",))
     to_asdep(db, team, plan_id)
-    do(db, team.asdep, plan_id, Act.APPROVE)
-    assert do(db, team.deputi, plan_id, Act.RETURN, "Jadwal bentrok") is State.DRAFT
+    do(db, team.asdep, plan_id, PlanAction.APPROVE)
+    assert do(db, team.deputi, plan_id, PlanAction.RETURN, "Jadwal bentrok") is PlanState.DRAFT
     assert set(rows(db, plan_id)["status"]) == {"pending"}
     assert monitorings(db, plan_id).empty
 
@@ -351,10 +357,10 @@ def test_rows_the_asdep_returned_wait_until_the_deputi_has_decided(db, team, let
     to_asdep(db, team, plan_id)
     ids = [int(r) for r in rows(db, plan_id)["row_id"]]  # asdep, kabid, asdep
     choices = {ids[0]: "approve", ids[1]: "return", ids[2]: "approve"}
-    assert do(db, team.asdep, plan_id, Act.DECIDE, "Baris 2 kembali", choices=choices) is (
-        State.AWAITING_DEPUTI
+    assert do(db, team.asdep, plan_id, PlanAction.DECIDE, "Baris 2 kembali", choices=choices) is (
+        PlanState.AWAITING_DEPUTI
     )
-    assert do(db, team.deputi, plan_id, Act.APPROVE) is State.DRAFT
+    assert do(db, team.deputi, plan_id, PlanAction.APPROVE) is PlanState.DRAFT
     assert list(rows(db, plan_id)["status"]) == ["approved", "pending", "approved"]
 
 
@@ -365,11 +371,11 @@ def test_each_step_is_refused_to_the_wrong_role(db, team, letters):
     plan_id = draft(db, team, letters)
     for user in (team.kasubbid, team.kabid, team.asdep, team.deputi):
         with pytest.raises(Forbidden):
-            do(db, user, plan_id, Act.SUBMIT)
-    do(db, team.analyst, plan_id, Act.SUBMIT)
+            do(db, user, plan_id, PlanAction.SUBMIT)
+    do(db, team.analyst, plan_id, PlanAction.SUBMIT)
     for user in (team.analyst, team.kabid, team.asdep):
         with pytest.raises(Forbidden):
-            do(db, user, plan_id, Act.FORWARD)
+            do(db, user, plan_id, PlanAction.FORWARD)
     with pytest.raises(Forbidden):
         save(db, team.analyst, plan_id, {int(rows(db, plan_id)["row_id"][0]): {"days": 2}})
     assert state(db, plan_id) == "submitted"
@@ -377,10 +383,10 @@ def test_each_step_is_refused_to_the_wrong_role(db, team, letters):
 
 def test_a_kasubbid_of_another_bidang_cannot_forward(db, team, letters):
     plan_id = draft(db, team, letters)
-    do(db, team.analyst, plan_id, Act.SUBMIT)
+    do(db, team.analyst, plan_id, PlanAction.SUBMIT)
     other = User(team.kasubbid.id, "lain", "Kasubbid Lain", frozenset({Role.KASUBBID}), "Bidang X")
     with pytest.raises(Forbidden) as refused:
-        do(db, other, plan_id, Act.FORWARD)
+        do(db, other, plan_id, PlanAction.FORWARD)
     assert refused.value.messages[0].key == "error.not_your_bidang"
 
 
@@ -396,16 +402,16 @@ def _plt(db: Database, admin_user: User) -> User:
 def test_nobody_approves_what_they_proposed(db, team, letters):
     plt = _plt(db, _load(db, username(Role.ADMIN)))
     plan_id = draft(db, team, letters)
-    do(db, team.analyst, plan_id, Act.SUBMIT)
-    do(db, team.kasubbid, plan_id, Act.FORWARD)
+    do(db, team.analyst, plan_id, PlanAction.SUBMIT)
+    do(db, team.kasubbid, plan_id, PlanAction.FORWARD)
     leads = {int(r): {"team_lead": plt.id} for r in rows(db, plan_id)["row_id"]}
     save(db, plt, plan_id, leads)
-    do(db, plt, plan_id, Act.PROPOSE)
+    do(db, plt, plan_id, PlanAction.PROPOSE)
     with pytest.raises(Forbidden) as refused:
-        do(db, plt, plan_id, Act.APPROVE, "saya setujui sendiri")
+        do(db, plt, plan_id, PlanAction.APPROVE, "saya setujui sendiri")
     assert refused.value.messages[0].key == "error.self_approval"
     assert state(db, plan_id) == "proposed"
-    assert do(db, team.asdep, plan_id, Act.APPROVE) is State.DECIDED  # another Asdep may
+    assert do(db, team.asdep, plan_id, PlanAction.APPROVE) is PlanState.DECIDED  # another Asdep may
 
 
 def test_a_stale_screen_is_refused_and_nothing_is_overwritten(db, team, letters):
@@ -433,7 +439,7 @@ def test_two_approvers_on_the_same_version_one_wins_the_other_is_told(db, team, 
     start = threading.Barrier(2)
     outcomes: dict[str, object] = {}
 
-    def decide(user: User, action: Act, note: str) -> None:
+    def decide(user: User, action: PlanAction, note: str) -> None:
         start.wait()
         try:
             outcomes[user.username] = plans.act(
@@ -443,8 +449,8 @@ def test_two_approvers_on_the_same_version_one_wins_the_other_is_told(db, team, 
             outcomes[user.username] = refused.messages[0].key
 
     threads = [
-        threading.Thread(target=decide, args=(team.asdep, Act.APPROVE, "Setuju")),
-        threading.Thread(target=decide, args=(second_asdep, Act.REJECT, "Tolak")),
+        threading.Thread(target=decide, args=(team.asdep, PlanAction.APPROVE, "Setuju")),
+        threading.Thread(target=decide, args=(second_asdep, PlanAction.REJECT, "Tolak")),
     ]
     for thread in threads:
         thread.start()
@@ -453,7 +459,7 @@ def test_two_approvers_on_the_same_version_one_wins_the_other_is_told(db, team, 
     results = sorted(map(str, outcomes.values()))
     assert "error.plan_changed" in results
     assert len(results) == 2
-    winner = next(v for v in outcomes.values() if isinstance(v, State))
+    winner = next(v for v in outcomes.values() if isinstance(v, PlanState))
     assert state(db, plan_id) == winner.value
     decisions = (
         db.cursor()
@@ -470,13 +476,13 @@ def test_two_approvers_on_the_same_version_one_wins_the_other_is_told(db, team, 
 def test_a_draft_never_submitted_can_be_cancelled_but_not_after_submission(db, team, letters):
     plan_id = draft(db, team, letters)
     with pytest.raises(ValidationError):
-        do(db, team.analyst, plan_id, Act.CANCEL)  # a reason is required
-    assert do(db, team.analyst, plan_id, Act.CANCEL, "Salah periode") is State.CANCELLED
+        do(db, team.analyst, plan_id, PlanAction.CANCEL)  # a reason is required
+    assert do(db, team.analyst, plan_id, PlanAction.CANCEL, "Salah periode") is PlanState.CANCELLED
     other = draft(db, team, letters)
-    do(db, team.analyst, other, Act.SUBMIT)
-    do(db, team.kasubbid, other, Act.RETURN, "Lengkapi")
+    do(db, team.analyst, other, PlanAction.SUBMIT)
+    do(db, team.kasubbid, other, PlanAction.RETURN, "Lengkapi")
     with pytest.raises(Forbidden) as refused:
-        do(db, team.analyst, other, Act.CANCEL, "batal")
+        do(db, team.analyst, other, PlanAction.CANCEL, "batal")
     assert refused.value.messages[0].key == "error.already_submitted"
 
 
@@ -486,7 +492,7 @@ def test_a_draft_never_submitted_can_be_cancelled_but_not_after_submission(db, t
 def test_every_transition_appends_an_audit_row_with_its_note(db, team, letters):
     plan_id = draft(db, team, letters)
     to_asdep(db, team, plan_id)
-    do(db, team.asdep, plan_id, Act.RETURN, "Perbaiki prioritas")
+    do(db, team.asdep, plan_id, PlanAction.RETURN, "Perbaiki prioritas")
     audited = (
         db.cursor()
         .execute(
@@ -511,8 +517,8 @@ def test_every_transition_appends_an_audit_row_with_its_note(db, team, letters):
 
 def test_changes_in_discussion_show_as_a_difference_from_the_submitted_version(db, team, letters):
     plan_id = draft(db, team, letters)
-    do(db, team.analyst, plan_id, Act.SUBMIT)
-    do(db, team.kasubbid, plan_id, Act.FORWARD)
+    do(db, team.analyst, plan_id, PlanAction.SUBMIT)
+    do(db, team.kasubbid, plan_id, PlanAction.FORWARD)
     first = int(rows(db, plan_id)["row_id"][0])
     save(db, team.kabid, plan_id, {first: {"method": "kunjungan_lapangan", "days": 3}})
     plans.comment(db, team.kabid, plan_id, note="Kemendagri dikunjungi langsung", now=NOW)
@@ -538,7 +544,7 @@ def test_checklist_shows_each_step_with_its_due_time_and_lateness(db, team, lett
     plans.save_rows(db, team.analyst, plan_id, revision=revision(db, plan_id), updated=updated,
                     added=[], deleted=[], now=created)  # fmt: skip
     submitted = dt.datetime(2026, 12, 29, 11, 0, tzinfo=config.TIMEZONE)  # Tuesday
-    plans.act(db, team.analyst, plan_id, revision=revision(db, plan_id), action=Act.SUBMIT,
+    plans.act(db, team.analyst, plan_id, revision=revision(db, plan_id), action=PlanAction.SUBMIT,
               note=None, now=submitted)  # fmt: skip
     later = dt.datetime(2026, 12, 29, 12, 0, tzinfo=config.TIMEZONE)
     step1, step2, step3, step3d = plan_history.checklist(db.cursor(), plan_id, later)
@@ -555,7 +561,7 @@ def test_discussion_notes_belong_to_the_discussion_not_to_the_draft(db, team, le
     with pytest.raises(Forbidden) as refused:
         plans.comment(db, team.analyst, plan_id, note="catatan", now=NOW)
     assert refused.value.messages[0].key == "error.cannot_comment_plan"
-    do(db, team.analyst, plan_id, Act.SUBMIT, "Sudah sesuai arahan")
+    do(db, team.analyst, plan_id, PlanAction.SUBMIT, "Sudah sesuai arahan")
     plans.comment(db, team.kasubbid, plan_id, note="Dibahas Senin", now=NOW)
     notes = list(plan_history.events(db.cursor(), plan_id)["note"].dropna())
     assert notes == ["Sudah sesuai arahan", "Dibahas Senin"]

@@ -26,22 +26,23 @@ from dumas import auth, config, workflow
 from dumas import monitoring_flow as flow
 from dumas.db import Database, Rollback, connect
 from dumas.errors import DomainError
-from dumas.monitoring_flow import MAct, MState
+from dumas.monitoring_flow import MonitoringAction, MonitoringState
 from dumas.permissions import Role, User
 from dumas.queries import monitoring as mq
 from dumas.queries import plans as pq
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from dumas.services import plans, users
-from dumas.workflow import Act, State
+from dumas.workflow import PlanAction, PlanState
 from tests import monitoring_support as support
 from tests.conftest import PASSWORD, TODAY, Factory, username
 from tests.monitoring_support import People, people_of
 
 NOW = dt.datetime.combine(TODAY, dt.time(10), config.TIMEZONE)
 BIDANG, OTHER = "Bidang Uji", "Bidang Lain"
-PLAN_PATH = [(Role.ANALIS, Act.SUBMIT), (Role.KASUBBID, Act.FORWARD), (Role.KABID, Act.PROPOSE),
-             (Role.ASDEP, Act.APPROVE), (Role.DEPUTI, Act.APPROVE)]  # fmt: skip
+PLAN_PATH = [(Role.ANALIS, PlanAction.SUBMIT), (Role.KASUBBID, PlanAction.FORWARD),
+             (Role.KABID, PlanAction.PROPOSE), (Role.ASDEP, PlanAction.APPROVE),
+             (Role.DEPUTI, PlanAction.APPROVE)]  # fmt: skip
 # The accounts the pages are drawn for: one per role, and the other Bidang's two.
 STAFF = (Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI)
 PLAN_ACCOUNTS = (*(username(r) for r in STAFF), "kasubbid.lain", "kabid.lain")
@@ -172,14 +173,14 @@ def _prepare(db: Database, p: People, mid: int, letters: list[int], direct: bool
         rec.record_document(db, p.analyst, mid, revision=_mrev(db, mid), kind=kind,
                             letter_no=f"B-1/{kind}", signed_on=TODAY, today=TODAY,
                             now=NOW)  # fmt: skip
-    _move(db, p.analyst, mid, MAct.PREPARED)
+    _move(db, p.analyst, mid, MonitoringAction.PREPARED)
 
 
 def _coordinate(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
     rec.save_coordination(db, p.analyst, mid, revision=_mrev(db, mid), today=TODAY, now=NOW,
                           values={"letter_sent_on": TODAY, "material_sent_on": TODAY,
                                   "contact_name": "Budi"})  # fmt: skip
-    _move(db, p.analyst, mid, MAct.COORDINATED)
+    _move(db, p.analyst, mid, MonitoringAction.COORDINATED)
 
 
 def _execute(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
@@ -189,7 +190,7 @@ def _execute(db: Database, p: People, mid: int, letters: list[int], direct: bool
         rec.record_result(db, p.analyst, mid, forwarding_id=forwarding_id, result="belum",
                           evidence=None, recommendation=None, response=None, today=TODAY,
                           now=NOW)  # fmt: skip
-    _move(db, p.analyst, mid, MAct.EXECUTED)
+    _move(db, p.analyst, mid, MonitoringAction.EXECUTED)
 
 
 def _write(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
@@ -210,11 +211,11 @@ def _finance(who: str, stage: str) -> Callable[..., None]:
 
 
 def _acknowledge(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
-    _move(db, p.asdep if direct else p.deputi, mid, MAct.ACKNOWLEDGE)
+    _move(db, p.asdep if direct else p.deputi, mid, MonitoringAction.ACKNOWLEDGE)
 
 
-def _move(db: Database, who: User, mid: int, action: MAct) -> None:
-    ms.advance(db, who, mid, revision=_mrev(db, mid), action=action, note="ok", now=NOW)
+def _move(db: Database, who: User, mid: int, action: MonitoringAction) -> None:
+    ms.act(db, who, mid, revision=_mrev(db, mid), action=action, note="ok", now=NOW)
 
 
 _STEPS = {
@@ -223,7 +224,7 @@ _STEPS = {
     "execute": _execute,
     "write": _write,
     "submit_report": lambda db, p, mid, letters, direct: _move(db, p.analyst, mid,
-                                                               MAct.SUBMIT_REPORT),
+                                                               MonitoringAction.SUBMIT_REPORT),
     "submit_fin": _finance("analyst", "submitted_on"),
     "bpp": _finance("bpp", "bpp_received_on"),
     "ppk": _finance("ppk", "ppk_accepted_on"),
@@ -319,7 +320,7 @@ def _plan_calls(
     letters = pq.row_letters(dry.cursor(), plan_id, TODAY)
     common = {"revision": revision, "now": NOW}
 
-    def act(action: Act) -> Callable[[], object]:
+    def act(action: PlanAction) -> Callable[[], object]:
         waiting = matrix[matrix["status"].isin(["pending", "awaiting_deputi"])]
         choices = dict.fromkeys((int(r) for r in waiting["row_id"]), "approve")
         return lambda: plans.act(dry, user, plan_id, action=action, note="Catatan", choices=choices,
@@ -335,7 +336,7 @@ def _plan_calls(
 
     programme_row = {"agency_id": int(matrix["agency_id"][0]), "origin_reason": "Program kerja",
                      "method": "surat_resmi", "level": "kabid"}  # fmt: skip
-    calls = {f"act_{action.value}": act(action) for action in Act}
+    calls = {f"act_{action.value}": act(action) for action in PlanAction}
     calls |= {
         "add_note": lambda: plans.comment(dry, user, plan_id, note="Catatan", now=NOW),
         "save_matrix": save(),
@@ -359,7 +360,7 @@ def test_the_monitoring_page_offers_exactly_what_the_monitoring_services_accept(
     user = world.users[account]
     at = None
     for name, mid in world.monitorings.items():
-        state = MState(mq.detail(dry.cursor(), mid)["state"])
+        state = MonitoringState(mq.detail(dry.cursor(), mid)["state"])
         view = _VIEW_OF.get(state, "report")
         if at is None:
             at = _signed_in(account, "pages/monitorings.py", id=str(mid), monitoring_view=view)
@@ -373,8 +374,9 @@ def test_the_monitoring_page_offers_exactly_what_the_monitoring_services_accept(
         assert offered == accepted, (account, name)
 
 
-_VIEW_OF = {MState.PREPARATION: "preparation", MState.COORDINATION: "coordination",
-            MState.EXECUTION: "execution"}  # fmt: skip
+_VIEW_OF = {MonitoringState.PREPARATION: "preparation",
+            MonitoringState.COORDINATION: "coordination",
+            MonitoringState.EXECUTION: "execution"}  # fmt: skip
 
 
 def _monitoring_calls(
@@ -383,8 +385,8 @@ def _monitoring_calls(
     """Each control of the view (by widget key) and the service call it makes."""
     revision = _mrev(dry, mid)
 
-    def move(action: MAct) -> Callable[[], object]:
-        return lambda: ms.advance(dry, user, mid, revision=revision, action=action,
+    def move(action: MonitoringAction) -> Callable[[], object]:
+        return lambda: ms.act(dry, user, mid, revision=revision, action=action,
                                   note="Catatan", now=NOW)  # fmt: skip
 
     def finance(stage: str) -> Callable[[], object]:
@@ -404,7 +406,9 @@ def _monitoring_calls(
                for stage in ("submitted_on", "bpp_received_on", "ppk_accepted_on")},
         },
     }  # fmt: skip
-    return {f"mact_{action.value}": move(action) for action in MAct} | records.get(view, {})
+    return {f"mact_{action.value}": move(action) for action in MonitoringAction} | records.get(
+        view, {}
+    )
 
 
 # The rules themselves, on plain data
@@ -416,18 +420,18 @@ def _person(role: Role, bidang: str | None = None, uid: int = 7) -> User:
 
 def test_a_kasubbid_of_another_bidang_may_neither_edit_nor_comment_on_a_plan():
     own, other = _person(Role.KASUBBID, BIDANG), _person(Role.KASUBBID, OTHER)
-    assert workflow.may_edit(own, State.SUBMITTED, BIDANG)
-    assert workflow.may_comment(own, State.SUBMITTED, BIDANG)
-    assert not workflow.may_edit(other, State.SUBMITTED, BIDANG)
-    assert not workflow.may_comment(other, State.SUBMITTED, BIDANG)
-    assert workflow.may_comment(other, State.SUBMITTED, None)  # a plan of every Bidang
+    assert workflow.may_edit(own, PlanState.SUBMITTED, BIDANG)
+    assert workflow.may_comment(own, PlanState.SUBMITTED, BIDANG)
+    assert not workflow.may_edit(other, PlanState.SUBMITTED, BIDANG)
+    assert not workflow.may_comment(other, PlanState.SUBMITTED, BIDANG)
+    assert workflow.may_comment(other, PlanState.SUBMITTED, None)  # a plan of every Bidang
 
 
 def test_letters_are_added_only_to_a_plan_from_the_database_review():
     analyst = _person(Role.ANALIS)
-    assert workflow.may_add_letters(analyst, State.DRAFT, BIDANG, "database")
-    assert not workflow.may_add_letters(analyst, State.DRAFT, BIDANG, "work_programme")
-    assert not workflow.may_add_letters(analyst, State.SUBMITTED, BIDANG, "database")
+    assert workflow.may_add_letters(analyst, PlanState.DRAFT, BIDANG, "database")
+    assert not workflow.may_add_letters(analyst, PlanState.DRAFT, BIDANG, "work_programme")
+    assert not workflow.may_add_letters(analyst, PlanState.SUBMITTED, BIDANG, "database")
 
 
 def test_the_asdep_watches_every_plan_and_a_kabid_those_of_their_bidang():
@@ -439,14 +443,14 @@ def test_the_asdep_watches_every_plan_and_a_kabid_those_of_their_bidang():
 
 def test_the_money_goes_from_the_team_to_the_bpp_to_the_ppk_in_that_order():
     member, bpp, ppk = _person(Role.ANALIS, uid=1), _person(Role.BPP, uid=2), _person(Role.PPK)
-    seen = flow.FinanceView(MState.REPORTING, True, frozenset({1}), frozenset())
+    seen = flow.FinanceView(MonitoringState.REPORTING, True, frozenset({1}), frozenset())
     assert flow.finance_refusal("submitted_on", seen, member) is None
     assert flow.finance_refusal("bpp_received_on", seen, bpp) == "error.finance_order"
     assert flow.finance_refusal("bpp_received_on", seen, member) == "error.forbidden"
-    submitted = flow.FinanceView(MState.SUBMISSION, True, frozenset({1}),
+    submitted = flow.FinanceView(MonitoringState.SUBMISSION, True, frozenset({1}),
                                  frozenset({"submitted_on"}))  # fmt: skip
     assert flow.finance_refusal("submitted_on", submitted, member) == "error.finance_recorded"
     assert flow.finance_refusal("bpp_received_on", submitted, bpp) is None
     assert flow.finance_refusal("ppk_accepted_on", submitted, ppk) == "error.finance_order"
-    indirect = flow.FinanceView(MState.REPORTING, False, frozenset({1}), frozenset())
+    indirect = flow.FinanceView(MonitoringState.REPORTING, False, frozenset({1}), frozenset())
     assert flow.finance_refusal("submitted_on", indirect, member) == "error.finance_direct_only"

@@ -15,7 +15,7 @@ from dumas import settings as letters
 from dumas.codes import ActivityKind, DocumentKind, Method, Result
 from dumas.db import Database
 from dumas.demo.plans import user
-from dumas.monitoring_flow import MAct
+from dumas.monitoring_flow import MonitoringAction
 from dumas.permissions import User
 from dumas.queries import monitoring as mq
 from dumas.queries import sbm
@@ -89,7 +89,9 @@ def _prepare_visit(db: Database, kabid: User, mid: int, start: dt.date, today: d
         rec.record_document(db, kabid, mid, revision=_rev(db, mid), kind=kind, letter_no=number,
                             signed_on=start, today=today, now=at)  # fmt: skip
     rec.plan_costs_from_sbm(db, kabid, mid, revision=_rev(db, mid), year=today.year, now=at)
-    ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.PREPARED, note=None, now=at)
+    ms.act(
+        db, kabid, mid, revision=_rev(db, mid), action=MonitoringAction.PREPARED, note=None, now=at
+    )
 
 
 def _visit(db: Database, kabid: User, mid: int, start: dt.date, today: dt.date) -> None:
@@ -109,7 +111,15 @@ def _visit(db: Database, kabid: User, mid: int, start: dt.date, today: dt.date) 
             "contact_position": "Inspektorat",
         },
     )
-    ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.COORDINATED, note=None, now=at)
+    ms.act(
+        db,
+        kabid,
+        mid,
+        revision=_rev(db, mid),
+        action=MonitoringAction.COORDINATED,
+        note=None,
+        now=at,
+    )
     visit = calendar.add_working_days(db.cursor(), start, 5)
     for kind in (ActivityKind.PAPARAN_PERAN, ActivityKind.RAPAT_KOORDINASI):
         rec.add_activity(
@@ -148,12 +158,12 @@ def _visit(db: Database, kabid: User, mid: int, start: dt.date, today: dt.date) 
             today=today,
             now=_moment(visit, 17),
         )
-    ms.advance(
+    ms.act(
         db,
         kabid,
         mid,
         revision=_rev(db, mid),
-        action=MAct.EXECUTED,
+        action=MonitoringAction.EXECUTED,
         note=None,
         now=_moment(visit, 17),
     )
@@ -172,8 +182,8 @@ def _close_letter(
         now=at,
         values={"purpose": "Meminta informasi tindak lanjut secara tertulis"},
     )
-    for action in (MAct.PREPARED,):
-        ms.advance(db, kabid, mid, revision=_rev(db, mid), action=action, note=None, now=at)
+    for action in (MonitoringAction.PREPARED,):
+        ms.act(db, kabid, mid, revision=_rev(db, mid), action=action, note=None, now=at)
     rec.save_coordination(
         db,
         kabid,
@@ -183,7 +193,15 @@ def _close_letter(
         now=at,
         values={"material_sent_on": start, "contact_name": "Sekretariat"},
     )
-    ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.COORDINATED, note=None, now=at)
+    ms.act(
+        db,
+        kabid,
+        mid,
+        revision=_rev(db, mid),
+        action=MonitoringAction.COORDINATED,
+        note=None,
+        now=at,
+    )
     rec.record_document(
         db,
         kabid,
@@ -208,7 +226,9 @@ def _close_letter(
             today=today,
             now=at,
         )
-    ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.EXECUTED, note=None, now=at)
+    ms.act(
+        db, kabid, mid, revision=_rev(db, mid), action=MonitoringAction.EXECUTED, note=None, now=at
+    )
     rec.save_report(
         db,
         kabid,
@@ -220,13 +240,21 @@ def _close_letter(
             "recommendations": "Masukkan ke rencana pemantauan langsung berikutnya",
         },
     )
-    ms.advance(db, kabid, mid, revision=_rev(db, mid), action=MAct.SUBMIT_REPORT, note=None, now=at)
-    ms.advance(
+    ms.act(
+        db,
+        kabid,
+        mid,
+        revision=_rev(db, mid),
+        action=MonitoringAction.SUBMIT_REPORT,
+        note=None,
+        now=at,
+    )
+    ms.act(
         db,
         asdep,
         mid,
         revision=_rev(db, mid),
-        action=MAct.ACKNOWLEDGE,
+        action=MonitoringAction.ACKNOWLEDGE,
         note=None,
         now=at + dt.timedelta(hours=2),
     )

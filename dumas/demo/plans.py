@@ -14,7 +14,7 @@ from dumas.db import Database
 from dumas.permissions import User
 from dumas.queries import plans as q
 from dumas.services import plans
-from dumas.workflow import Act
+from dumas.workflow import PlanAction
 
 
 def user(db: Database, username: str) -> User:
@@ -105,7 +105,12 @@ def _fill(db: Database, who: User, plan_id: int, at: dt.datetime, lead: User | N
 
 
 def _step(
-    db: Database, who: User, plan_id: int, action: Act, at: dt.datetime, note: str | None = None
+    db: Database,
+    who: User,
+    plan_id: int,
+    action: PlanAction,
+    at: dt.datetime,
+    note: str | None = None,
 ) -> None:
     plans.act(db, who, plan_id, revision=_rev(db, plan_id), action=action, note=note, now=at)
 
@@ -115,10 +120,10 @@ def _proposed(db: Database, today: dt.date, title: str, letters: list[int], star
     analyst, kasubbid, kabid = (user(db, name) for name in ("analis", "kasubbid", "kabid"))
     plan_id = _draft(db, analyst, title, "Semester II", letters, _at(today, start, 9))
     _fill(db, analyst, plan_id, _at(today, start, 10), None)
-    _step(db, analyst, plan_id, Act.SUBMIT, _at(today, start - 1, 9))
-    _step(db, kasubbid, plan_id, Act.FORWARD, _at(today, start - 1, 14))
+    _step(db, analyst, plan_id, PlanAction.SUBMIT, _at(today, start - 1, 9))
+    _step(db, kasubbid, plan_id, PlanAction.FORWARD, _at(today, start - 1, 14))
     _fill(db, kabid, plan_id, _at(today, start - 2, 9), kabid)
-    _step(db, kabid, plan_id, Act.PROPOSE, _at(today, start - 2, 10))
+    _step(db, kabid, plan_id, PlanAction.PROPOSE, _at(today, start - 2, 10))
     return plan_id
 
 
@@ -136,7 +141,7 @@ def make_demo_plans(db: Database, today: dt.date) -> int:
         db,
         user(db, "asdep"),
         decided,
-        Act.APPROVE,
+        PlanAction.APPROVE,
         approved_at,
         "Laksanakan; laporkan hasil kunjungan dalam dua minggu.",
     )

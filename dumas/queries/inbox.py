@@ -9,7 +9,8 @@ import duckdb
 
 from dumas import monitoring_flow as flow
 from dumas import workflow
-from dumas.monitoring_flow import MState
+from dumas.deadlines import due_at, late_by
+from dumas.monitoring_flow import MonitoringState
 from dumas.permissions import User
 from dumas.queries import plan_history
 from dumas.queries.monitoring_state import Monitoring, team, view
@@ -43,17 +44,16 @@ def monitoring_items(
     names = [d[0] for d in cursor.description]
     items = []
     for row in (dict(zip(names, r, strict=True)) for r in cursor.fetchall()):
-        monitoring = Monitoring(row["id"], MState(row["state"]), row["level"], row["method"],
-                                row["revision"] or 1)  # fmt: skip
+        monitoring = Monitoring(row["id"], MonitoringState(row["state"]), row["level"],
+                                row["method"], row["revision"] or 1)  # fmt: skip
         step = flow.step_of(monitoring.state) or flow.STEPS[-1]
         standard = flow.standard(step, monitoring.direct)
-        due = workflow.due_at(cur, row["since"], standard)
-        late = workflow.late_by(cur, due, now)
+        due = due_at(cur, row["since"], standard)
+        late = late_by(cur, due, now)
         mine = _waits_for(cur, monitoring, row, user)
         if mine or (workflow.watches(user, row["bidang"]) and late is not None):
-            shown = workflow.Step(step.key, step.sop_step, (), (), standard)
             items.append(InboxItem(row["id"], row["agency"], row["period_label"],
-                                   monitoring.state.value, row["bidang"], shown, row["since"],
+                                   monitoring.state.value, row["bidang"], step, row["since"],
                                    due, late, mine, kind="monitoring"))  # fmt: skip
     return items
 
@@ -67,7 +67,7 @@ def _waits_for(
     money = flow.FinanceView(monitoring.state, monitoring.direct, members, done)
     if any(flow.finance_refusal(stage, money, user) is None for stage in flow.FINANCE_STAGES):
         return True
-    if monitoring.state is MState.CLOSED:
+    if monitoring.state is MonitoringState.CLOSED:
         return False
     seen = view(cur, monitoring)
     return any(flow.may_act_as(user, t.who, seen) for t in flow.TRANSITIONS

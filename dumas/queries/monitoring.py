@@ -7,10 +7,11 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from dumas import i18n, workflow
+from dumas import i18n
 from dumas import monitoring_flow as flow
 from dumas.codes import ActivityKind, Result
-from dumas.monitoring_flow import MState
+from dumas.deadlines import due_at, late_by
+from dumas.monitoring_flow import MonitoringState
 from dumas.queries.plan_history import StepRun
 
 
@@ -159,18 +160,18 @@ def checklist(
         {"id": monitoring_id},
     ).fetchall()
     runs: list[StepRun] = []
-    state, started = MState.PREPARATION, m["approved_at"]
+    state, started = MonitoringState.PREPARATION, m["approved_at"]
     for at, to_state, actor in [*moves, (None, None, None)]:
         step = flow.step_of(state)
         if step is None:
             break
-        plan_step = workflow.Step(step.key, step.sop_step, (), (), flow.standard(step, direct))
-        due = workflow.due_at(cur, started, plan_step.standard)
-        runs.append(StepRun(plan_step, started, at, actor, due,
-                            workflow.late_by(cur, due, at or now)))  # fmt: skip
+        standard = flow.standard(step, direct)
+        due = due_at(cur, started, standard)
+        runs.append(StepRun(step, standard, started, at, actor, due,
+                            late_by(cur, due, at or now)))  # fmt: skip
         if to_state is None:
             break
-        state, started = MState(to_state), at
+        state, started = MonitoringState(to_state), at
     return runs
 
 

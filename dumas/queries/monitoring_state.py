@@ -9,7 +9,7 @@ import duckdb
 
 from dumas import monitoring_flow as flow
 from dumas.errors import Message, NotFound
-from dumas.monitoring_flow import MonitoringView, MState
+from dumas.monitoring_flow import MonitoringState, MonitoringView
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class Monitoring:
     """The stored monitoring as a service reads it inside its transaction."""
 
     id: int
-    state: MState
+    state: MonitoringState
     level: str
     method: str
     revision: int
@@ -35,7 +35,7 @@ def load(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> Monitoring:
     if not found:
         raise NotFound(Message("error.unknown_monitoring"))
     mid, state, level, method, revision = found[0]
-    return Monitoring(mid, MState(state), level, method, revision or 1)
+    return Monitoring(mid, MonitoringState(state), level, method, revision or 1)
 
 
 def team(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> frozenset[int]:

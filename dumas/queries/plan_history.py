@@ -10,9 +10,11 @@ import duckdb
 import pandas as pd
 
 from dumas import workflow
+from dumas.deadlines import LateBy, Standard, due_at, late_by
+from dumas.monitoring_flow import MonitoringStep
 from dumas.permissions import User
 from dumas.queries.plan_state import Plan, view
-from dumas.workflow import LateBy, State, Step
+from dumas.workflow import PlanState, PlanStep
 
 # Fields compared between two versions of the matrix, in the order shown.
 DIFF_FIELDS = (
@@ -88,9 +90,11 @@ def _change(row: dict, kind: str, name: str | None, old: object, new: object) ->
 
 @dataclass(frozen=True)
 class StepRun:
-    """One pass through an SOP step: who, when it started and ended, when it was due."""
+    """One pass through an SOP step (of a plan or of a monitoring): the standard time it
+    is measured against, who, when it started and ended, when it was due."""
 
-    step: Step
+    step: PlanStep | MonitoringStep
+    standard: Standard
     started: dt.datetime | None
     done: dt.datetime | None
     done_by: str | None
@@ -111,9 +115,9 @@ def checklist(cur: duckdb.DuckDBPyConnection, plan_id: int, now: dt.datetime) ->
         {"id": plan_id},
     ).fetchall()
     runs: list[StepRun] = []
-    current: tuple[Step, dt.datetime] | None = None
+    current: tuple[PlanStep, dt.datetime] | None = None
     for at, _from_state, to_state, actor in timeline:
-        step = workflow.step_of(State(to_state))
+        step = workflow.step_of(PlanState(to_state))
         if current and current[0] is step:
             continue  # e.g. submitted -> discussion: both step 2
         if current:
@@ -123,7 +127,8 @@ def checklist(cur: duckdb.DuckDBPyConnection, plan_id: int, now: dt.datetime) ->
         runs.append(_run(cur, current[0], current[1], None, None, now))
         reached = {run.step.key for run in runs[_round_start(runs) :]}
         later = workflow.STEPS[workflow.STEPS.index(current[0]) + 1 :]
-        runs += [StepRun(s, None, None, None, None, None) for s in later if s.key not in reached]
+        runs += [StepRun(s, s.standard, None, None, None, None, None)
+                 for s in later if s.key not in reached]  # fmt: skip
     return runs
 
 
@@ -134,14 +139,14 @@ def _round_start(runs: list[StepRun]) -> int:
 
 def _run(
     cur: duckdb.DuckDBPyConnection,
-    step: Step,
+    step: PlanStep,
     started: dt.datetime,
     done: dt.datetime | None,
     done_by: str | None,
     now: dt.datetime,
 ) -> StepRun:
-    due = workflow.due_at(cur, started, step.standard)
-    return StepRun(step, started, done, done_by, due, workflow.late_by(cur, due, done or now))
+    due = due_at(cur, started, step.standard)
+    return StepRun(step, step.standard, started, done, done_by, due, late_by(cur, due, done or now))
 
 
 @dataclass(frozen=True)
@@ -153,7 +158,7 @@ class InboxItem:
     period_label: str
     state: str  # a plan_state.* or monitoring_state.* code, by kind
     bidang: str | None
-    step: Step
+    step: PlanStep | MonitoringStep  # by kind
     since: dt.datetime
     due: dt.datetime
     late: LateBy | None
@@ -173,7 +178,7 @@ def inbox(cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime) -> list[
     ).fetchall()
     items = []
     for pid, title, period, state, bidang, revision, version, created_by, source in open_plans:
-        plan = Plan(pid, State(state), bidang, revision, version, created_by, source)
+        plan = Plan(pid, PlanState(state), bidang, revision, version, created_by, source)
         mine = _waits_for(plan, user, view(cur, plan))
         run = checklist(cur, pid, now)
         current = next(r for r in run if r.done is None and r.started is not None)
@@ -186,6 +191,6 @@ def inbox(cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime) -> list[
 
 def _waits_for(plan: Plan, user: User, view: workflow.PlanView) -> bool:
     """The plan needs this user: a draft its author, otherwise a transition they may take."""
-    if view.state is State.DRAFT:
+    if view.state is PlanState.DRAFT:
         return plan.created_by == user.id
     return bool(workflow.available_actions(view, user))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import duckdb
 
 from dumas.errors import Message, NotFound
-from dumas.workflow import PlanView, State
+from dumas.workflow import PlanState, PlanView
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class Plan:
     """The stored plan as a service reads it at the start of its transaction."""
 
     id: int
-    state: State
+    state: PlanState
     bidang: str | None
     revision: int
     version: int
@@ -32,7 +32,7 @@ def load(cur: duckdb.DuckDBPyConnection, plan_id: int) -> Plan:
     if not found:
         raise NotFound(Message("error.unknown_plan"))
     pid, state, bidang, revision, version, created_by, source = found[0]
-    return Plan(pid, State(state), bidang, revision, version, created_by, source)
+    return Plan(pid, PlanState(state), bidang, revision, version, created_by, source)
 
 
 def view(cur: duckdb.DuckDBPyConnection, plan: Plan) -> PlanView:

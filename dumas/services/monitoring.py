@@ -11,7 +11,7 @@ import duckdb
 from dumas import monitoring_flow as flow
 from dumas.db import Database
 from dumas.errors import Conflict, DomainError, Message, ValidationError
-from dumas.monitoring_flow import MAct, MState
+from dumas.monitoring_flow import MonitoringAction, MonitoringState
 from dumas.permissions import Action, Forbidden, User, require
 from dumas.queries.monitoring_state import Monitoring, load, team, view
 from dumas.services.common import audit, check_date, clean_text, raise_if
@@ -41,7 +41,7 @@ def record_event(
     monitoring: Monitoring,
     actor: User,
     action: str,
-    to_state: MState,
+    to_state: MonitoringState,
     note: str | None,
     now: dt.datetime,
     details: dict | None = None,
@@ -80,29 +80,30 @@ def require_team(cur: duckdb.DuckDBPyConnection, monitoring: Monitoring, actor: 
         raise Forbidden(Message(reason))
 
 
-def advance(
+def act(
     db: Database,
     actor: User,
     monitoring_id: int,
     *,
     revision: int,
-    action: MAct | str,
+    action: MonitoringAction | str,
     note: str | None,
     now: dt.datetime,
-) -> MState:
+) -> MonitoringState:
     """Take one move of the table; returns the monitoring's new state."""
     errors: list[Message] = []
     note = clean_text(note, "note", errors)
     raise_if(errors)
     try:
-        action = MAct(action)
+        action = MonitoringAction(action)
     except ValueError:
         raise ValidationError(Message("error.invalid_choice", {}, "action")) from None
     with db.transaction() as cur:
         monitoring = open_monitoring(cur, monitoring_id, revision)
-        transition = flow.transition_for(monitoring.state, action)
-        if transition is None:
+        rows = flow.transitions_for(monitoring.state, action)
+        if not rows:
             raise Conflict(Message("error.monitoring_state"))
+        transition = rows[0]  # one row per state and action: no decisions by outcome here
         require(actor, Action.WORK_MONITORING if transition.who == flow.TEAM
                 else Action.ACKNOWLEDGE_REPORT)  # fmt: skip
         reason = flow.refusal(transition, view(cur, monitoring), actor)

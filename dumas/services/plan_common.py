@@ -14,7 +14,7 @@ from dumas.errors import Conflict, Message
 from dumas.permissions import Action, Forbidden, User, require
 from dumas.queries.plan_state import Plan, load
 from dumas.services.common import audit
-from dumas.workflow import State
+from dumas.workflow import PlanState
 
 
 def open_plan(cur: duckdb.DuckDBPyConnection, plan_id: int, revision: int) -> Plan:
@@ -42,7 +42,7 @@ def record_event(
     plan: Plan,
     actor: User,
     action: str,
-    to_state: State,
+    to_state: PlanState,
     note: str | None,
     now: dt.datetime,
     *,

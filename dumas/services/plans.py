@@ -26,7 +26,7 @@ from dumas.services.plan_matrix import (
     remove_letters,
     save_rows,
 )
-from dumas.workflow import Act, RowChoice, State
+from dumas.workflow import PlanAction, PlanState, RowChoice
 
 __all__ = [
     "MAX_LETTERS_PER_ADD",
@@ -73,7 +73,7 @@ def create_plan(
              "bidang": bidang, "now": now, "by": actor.id},
         )  # fmt: skip
         plan = load(cur, plan_id)
-        record_event(cur, plan, actor, "create", State.DRAFT, None, now)
+        record_event(cur, plan, actor, "create", PlanState.DRAFT, None, now)
         return plan_id
 
 
@@ -107,18 +107,18 @@ def act(
     plan_id: int,
     *,
     revision: int,
-    action: Act | str,
+    action: PlanAction | str,
     note: str | None,
     now: dt.datetime,
     choices: dict[int, RowChoice | str] | None = None,
-) -> State:
+) -> PlanState:
     """Take one step of the transition table; returns the plan's new state."""
     require(actor, Action.VIEW_PLANS)
     errors: list[Message] = []
     note = clean_text(note, "note", errors)
     raise_if(errors)
     try:
-        action = Act(action)
+        action = PlanAction(action)
     except ValueError:
         raise ValidationError(Message("error.invalid_choice", {}, "action")) from None
     with db.transaction() as cur:
@@ -132,7 +132,7 @@ def act(
         if transition.is_decision:
             outcome, details = _decide(cur, plan, actor, action, choices, note, now)
         target = workflow.next_state(plan.state, action, outcome)
-        version = plan.version + 1 if action is Act.SUBMIT else plan.version
+        version = plan.version + 1 if action is PlanAction.SUBMIT else plan.version
         cur.execute(
             """
             UPDATE plan SET state = $state, state_since = $now, version = $version,
@@ -151,7 +151,7 @@ def _decide(
     cur: duckdb.DuckDBPyConnection,
     plan: Plan,
     actor: User,
-    action: Act,
+    action: PlanAction,
     choices: dict[int, RowChoice | str] | None,
     note: str | None,
     now: dt.datetime,
@@ -189,13 +189,13 @@ def _decide(
 
 
 def _choices(
-    action: Act, rows: dict[int, str], choices: dict[int, RowChoice | str] | None
+    action: PlanAction, rows: dict[int, str], choices: dict[int, RowChoice | str] | None
 ) -> dict[int, RowChoice]:
     """Every undecided row's choice: the same for all, or one each (DECIDE)."""
     if not rows:
         raise ValidationError(Message("error.nothing_to_decide"))
-    uniform = {Act.APPROVE: RowChoice.APPROVE, Act.RETURN: RowChoice.RETURN,
-               Act.REJECT: RowChoice.REJECT}  # fmt: skip
+    uniform = {PlanAction.APPROVE: RowChoice.APPROVE, PlanAction.RETURN: RowChoice.RETURN,
+               PlanAction.REJECT: RowChoice.REJECT}  # fmt: skip
     if action in uniform:
         return dict.fromkeys(rows, uniform[action])
     try:
@@ -207,12 +207,12 @@ def _choices(
     return chosen
 
 
-def _status_after(state: State, level: str, choice: RowChoice) -> RowStatus:
+def _status_after(state: PlanState, level: str, choice: RowChoice) -> RowStatus:
     if choice is RowChoice.RETURN:
         return RowStatus.PENDING
     if choice is RowChoice.REJECT:
         return RowStatus.REJECTED
-    if state is State.PROPOSED and level == Level.ASDEP:
+    if state is PlanState.PROPOSED and level == Level.ASDEP:
         return RowStatus.AWAITING_DEPUTI  # an Asdep-led monitoring also needs the Deputi
     return RowStatus.APPROVED
 

@@ -10,13 +10,13 @@ import datetime as dt
 import streamlit as st
 
 from dumas import config, i18n, workflow
+from dumas.deadlines import LateBy
 from dumas.permissions import User
 from dumas.queries import inbox
 from dumas.queries.plan_history import InboxItem
 from dumas.ui.state import get_db, lang, t
 from dumas.ui.text import plain
 from dumas.ui.widgets import metric_row
-from dumas.workflow import LateBy
 
 PLAN_PAGE = "pages/plans.py"
 # By kind: the page, its query parameter, the icon, and the catalogue prefixes.

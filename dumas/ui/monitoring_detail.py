@@ -15,12 +15,13 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dumas import config, i18n, workflow
+from dumas import config, i18n
 from dumas import monitoring_flow as flow
 from dumas.codes import DocumentKind, Level, Method
+from dumas.deadlines import LateBy
 from dumas.documents import DRAFTS, FINANCIAL_REPORT
 from dumas.errors import DomainError
-from dumas.monitoring_flow import MAct, MonitoringView
+from dumas.monitoring_flow import MonitoringAction, MonitoringView
 from dumas.queries import monitoring as mq
 from dumas.queries import plans as plan_queries
 from dumas.queries.plan_history import StepRun
@@ -170,7 +171,7 @@ def checklist(screen: Screen) -> None:
     rows = [
         {
             t("plans.col_step"): t(f"m_step.{r.step.key}"),
-            t("plans.col_standard"): standard_text(r.step.standard),
+            t("plans.col_standard"): standard_text(r.standard),
             t("plans.col_started"): when(r.started),
             t("plans.col_done"): when(r.done) + (f" ({r.done_by})" if r.done_by else ""),
             t("plans.col_due"): when(r.due),
@@ -198,7 +199,7 @@ def day(value: object) -> str:
     return i18n.fmt_date(value, lang(), "medium")
 
 
-def _late(late: workflow.LateBy | None) -> str:
+def _late(late: LateBy | None) -> str:
     return "" if late is None else "⚠ " + late_text(late)
 
 
@@ -223,16 +224,16 @@ def actions(screen: Screen) -> None:
                     key=f"mact_{action.value}",
                     on_click=_move,
                     args=(screen.id, screen.revision, action, note_key),
-                    type="secondary" if action is MAct.RETURN_REPORT else "primary",
+                    type="secondary" if action is MonitoringAction.RETURN_REPORT else "primary",
                 )
         for action, reason in blocked.items():
             st.caption(f"{t(f'm_act.{action.value}')}: {t(reason) if reason else ''}")
 
 
-def _move(monitoring_id: int, revision: int, action: MAct, note_key: str) -> None:
+def _move(monitoring_id: int, revision: int, action: MonitoringAction, note_key: str) -> None:
     state = st.session_state
     done = run(
-        lambda: service.advance(
+        lambda: service.act(
             get_db(),
             actor(),
             monitoring_id,

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dumas import config, i18n, tables
 from dumas.codes import Level, Method
-from dumas.monitoring_flow import MState
+from dumas.monitoring_flow import MonitoringState
 from dumas.permissions import Action
 from dumas.queries import lookups
 from dumas.queries import plans as plan_queries
@@ -62,7 +62,7 @@ def filters() -> tuple[tuple[str, ...], tuple[str, ...]]:
     state_col, level_col = st.columns(2)
     states = state_col.multiselect(
         t("monitorings.filter_state"),
-        options=list(MState),
+        options=list(MonitoringState),
         format_func=lambda s: t(f"monitoring_state.{s}"),
         key="monitoring_state",
         placeholder=t("filters.all"),

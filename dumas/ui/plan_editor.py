@@ -52,12 +52,12 @@ SHOWN = (
 
 def may_edit(plan: dict) -> bool:
     """Whether this user may change the rows now (the rule the service checks)."""
-    return workflow.may_edit(actor(), workflow.State(plan["state"]), plan["bidang"])
+    return workflow.may_edit(actor(), workflow.PlanState(plan["state"]), plan["bidang"])
 
 
 def may_add_letters(plan: dict) -> bool:
     """Whether this user may add letters now (the rule the service checks)."""
-    state = workflow.State(plan["state"])
+    state = workflow.PlanState(plan["state"])
     return workflow.may_add_letters(actor(), state, plan["bidang"], plan["source"])
 
 

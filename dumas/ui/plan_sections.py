@@ -13,6 +13,7 @@ import streamlit as st
 
 from dumas import config, i18n, workflow
 from dumas.codes import Level, PlanSource
+from dumas.deadlines import LateBy, Standard, standard_words
 from dumas.errors import DomainError
 from dumas.permissions import Action
 from dumas.queries import plan_history
@@ -23,7 +24,7 @@ from dumas.ui.inbox_sections import late_text
 from dumas.ui.state import actor, get_db, lang, show_error, t
 from dumas.ui.text import plain
 from dumas.ui.widgets import metric_row
-from dumas.workflow import Act, RowChoice, State
+from dumas.workflow import PlanAction, PlanState, RowChoice
 
 
 def flash() -> None:
@@ -211,7 +212,7 @@ def actions(plan: dict, matrix: pd.DataFrame) -> None:
         st.markdown(f"**{t('plans.your_actions')}**")
         note_key = f"note_{plan['id']}"  # no revision: a rerun must not lose the text
         st.text_area(t("field.note"), key=note_key, height=80, placeholder=t("plans.note_hint"))
-        if Act.DECIDE in offered:
+        if PlanAction.DECIDE in offered:
             _row_choices(plan, matrix, seen.state)
         columns = st.columns(max(1, len(offered) + int(can_note)))
         for column, action in zip(columns, offered, strict=False):
@@ -220,9 +221,7 @@ def actions(plan: dict, matrix: pd.DataFrame) -> None:
                 key=f"act_{action.value}",
                 on_click=_act,
                 args=(plan["id"], plan["revision"], action, note_key),
-                type="primary"
-                if action in (Act.APPROVE, Act.SUBMIT, Act.PROPOSE, Act.FORWARD)
-                else "secondary",
+                type="primary" if action in _FORWARD else "secondary",
             )
         if can_note:
             columns[-1].button(
@@ -232,7 +231,11 @@ def actions(plan: dict, matrix: pd.DataFrame) -> None:
             st.caption(f"{t(f'plan_act.{action.value}')}: {t(reason)}")
 
 
-def _row_choices(plan: dict, matrix: pd.DataFrame, state: State) -> None:
+# The actions that carry the plan forward: their buttons are the primary ones.
+_FORWARD = (PlanAction.APPROVE, PlanAction.SUBMIT, PlanAction.PROPOSE, PlanAction.FORWARD)
+
+
+def _row_choices(plan: dict, matrix: pd.DataFrame, state: PlanState) -> None:
     """One choice per waiting row, folded away: most decisions are for the whole plan."""
     waiting = matrix[matrix["status"] == workflow.deciding(state)]
     expander = st.expander(t("plans.decide_rows", n=len(waiting)), icon=":material/rule:")
@@ -249,7 +252,7 @@ def _row_choices(plan: dict, matrix: pd.DataFrame, state: State) -> None:
         )
 
 
-def _act(plan_id: int, revision: int, action: Act, note_key: str) -> None:
+def _act(plan_id: int, revision: int, action: PlanAction, note_key: str) -> None:
     state = st.session_state
     prefix = f"choice_{plan_id}_"
     choices = {int(k[len(prefix) :]): v for k, v in state.items() if str(k).startswith(prefix)}
@@ -262,7 +265,7 @@ def _act(plan_id: int, revision: int, action: Act, note_key: str) -> None:
             action=action,
             note=state.get(note_key),
             now=config.now(),
-            choices=choices if action is Act.DECIDE else None,
+            choices=choices if action is PlanAction.DECIDE else None,
         ),
         t("plans.done", action=t(f"plan_event.{action.value}")),
     )
@@ -292,7 +295,7 @@ def checklist(plan: dict) -> None:
         {
             t("plans.col_step"): t(f"step.{r.step.key}"),
             t("plans.col_who"): ", ".join(t(f"role.{role.value}") for role in r.step.roles),
-            t("plans.col_standard"): standard_text(r.step.standard),
+            t("plans.col_standard"): standard_text(r.standard),
             t("plans.col_started"): _when(r.started),
             t("plans.col_done"): _when(r.done) + (f" ({r.done_by})" if r.done_by else ""),
             t("plans.col_due"): _when(r.due),
@@ -304,9 +307,9 @@ def checklist(plan: dict) -> None:
     st.caption(t("plans.checklist_rule"))
 
 
-def standard_text(standard: workflow.Standard) -> str:
+def standard_text(standard: Standard) -> str:
     """An SOP standard time in words: "1 hari kerja", "20 menit" (plain text: table cells)."""
-    key, number = workflow.standard_words(standard)
+    key, number = standard_words(standard)
     return i18n.t(key, lang(), n=number)
 
 
@@ -318,7 +321,7 @@ def _when(value: object) -> str:
     )
 
 
-def _late(late: workflow.LateBy | None) -> str:
+def _late(late: LateBy | None) -> str:
     return "" if late is None else "⚠ " + late_text(late)
 
 
