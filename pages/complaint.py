@@ -17,14 +17,11 @@ if not agenda.strip():
     st.info(t("complaint.enter_agenda"))
     st.stop()
 
-cur = get_db().cursor()
-try:
+with get_db().reading() as cur:
     complaint = complaints.by_agenda(cur, agenda)
     if complaint is not None:
         letters = complaints.letters_of(cur, complaint["id"], today())
         timeline = complaints.timeline(cur, complaint["id"])
-finally:
-    cur.close()
 
 if complaint is None:
     st.warning(t("complaint.not_found", agenda=agenda.strip()), icon=":material/search_off:")

@@ -140,12 +140,9 @@ def merge_agencies() -> None:
     merged meanwhile is refused with who and when instead of merging whatever has its id."""
     if error := st.session_state.pop("merge_error", None):
         show_error(error)
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         imported = lookups.imported_agencies(cur)
         masters = lookups.options(cur, "master_agency")
-    finally:
-        cur.close()
     if not imported:
         st.info(t("merge.none"))
         return

@@ -84,8 +84,7 @@ class Screen:
 
 def load(monitoring_id: int) -> Screen | None:
     """The monitoring with everything its views show, or None when there is no such id."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         found = mq.detail(cur, monitoring_id)
         if found is None:
             return None
@@ -102,8 +101,6 @@ def load(monitoring_id: int) -> Screen | None:
             runs=mq.checklist(cur, monitoring_id, config.now()),
             events=mq.events(cur, monitoring_id),
         )
-    finally:
-        cur.close()
 
 
 def flash() -> None:
@@ -275,11 +272,8 @@ def document_button(screen: Screen, kind: str) -> None:
     database, monitoring_id, on = get_db(), screen.id, today()
 
     def build() -> bytes:  # runs in another thread: a cursor of its own, values by closure
-        cur = database.cursor()
-        try:
+        with database.reading() as cur:
             return DRAFTS[kind](for_documents(cur), mq.document_data(cur, monitoring_id, on), on)
-        finally:
-            cur.close()
 
     st.download_button(
         t("monitoring.download_docx", name=t(f"document.{kind}")),

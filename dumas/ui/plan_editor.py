@@ -326,11 +326,8 @@ def export_button(plan: dict, matrix: pd.DataFrame) -> None:
     """The matrix as a formatted workbook laid out like the paper matrix."""
     from dumas.plan_export import matrix_xlsx
 
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         letters = q.row_letters(cur, plan["id"], today())
-    finally:
-        cur.close()
     language, generated = lang(), generated_text()
     xlsx_button(
         lambda: matrix_xlsx(plan, matrix, letters, language, generated),
@@ -342,20 +339,14 @@ def export_button(plan: dict, matrix: pd.DataFrame) -> None:
 
 def staff_names() -> dict[int, str]:
     """Team candidates (active analysts, Kasubbid, Kabid, Asdep)."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return q.staff(cur)
-    finally:
-        cur.close()
 
 
 def plan_and_matrix(plan_id: int) -> tuple[dict | None, pd.DataFrame | None]:
     """The plan's header and matrix rows, read together."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         plan = q.plan(cur, plan_id)
         if plan is None:
             return None, None
         return plan, q.matrix(cur, plan_id, today())
-    finally:
-        cur.close()

@@ -22,11 +22,8 @@ SHOWN_CANDIDATES = 200
 
 def row_letters(plan: dict, matrix: pd.DataFrame) -> None:
     """Each row's letters, expandable; editors may take letters out of undecided rows."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         letters = q.row_letters(cur, plan["id"], today())
-    finally:
-        cur.close()
     editable = may_edit(plan)
     for row in matrix.itertuples():
         own = letters[letters["row_id"] == row.row_id]
@@ -91,11 +88,8 @@ def add_letters(plan: dict) -> None:
     if not filters.statuses:
         filters = dataclasses.replace(filters, statuses=DEFAULT_STATUSES)
         st.caption(t("plans.default_selection"))
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         found, total = q.candidates(cur, plan["id"], filters, today(), service.MAX_LETTERS_PER_ADD)
-    finally:
-        cur.close()
     st.markdown(t("plans.candidates", n=i18n.fmt_int(total, lang())))
     if found.empty:
         return

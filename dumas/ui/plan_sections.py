@@ -46,11 +46,8 @@ def run(write, success: str) -> bool:
 
 def choose_plan() -> int | None:
     """The plan in the URL (?plan=ID), chosen from the list of plans."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         listed = q.plans(cur)
-    finally:
-        cur.close()
     titles = {
         int(r.id): f"#{r.id} · {r.title} · {r.period_label} · {t('plan_state.' + r.state)}"
         for r in listed.itertuples()
@@ -118,11 +115,8 @@ def create_form() -> None:
     """An analyst opens a new plan for a period (from the database or the work programme)."""
     if not actor().can(Action.CREATE_PLAN):
         return
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         bidang = q.bidang_options(cur)
-    finally:
-        cur.close()
     with st.expander(t("plans.new"), icon=":material/add:"), st.form("new_plan"):
         st.text_input(t("field.title"), key="new_title", max_chars=200)
         st.text_input(t("field.period_label"), key="new_period", placeholder="Semester I 2026")
@@ -196,11 +190,8 @@ def summary(matrix: pd.DataFrame) -> None:
 def actions(plan: dict, matrix: pd.DataFrame) -> None:
     """The buttons the transition table offers this user now, with a note and row choices."""
     user = actor()
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         seen = view(cur, load(cur, plan["id"]))
-    finally:
-        cur.close()
     offered = workflow.available_actions(seen, user)
     blocked = workflow.blocked_actions(seen, user)
     can_note = bool(workflow.COMMENTERS.get(seen.state, frozenset()) & user.roles)
@@ -284,11 +275,8 @@ def _comment(plan_id: int, note_key: str) -> None:
 
 def checklist(plan: dict) -> None:
     """The SOP checklist: step, who, started, done, due, late by."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         runs = plan_history.checklist(cur, plan["id"], config.now())
-    finally:
-        cur.close()
     rows = [
         {
             t("plans.col_step"): t(f"step.{r.step.key}"),
@@ -327,12 +315,9 @@ def difference(plan: dict, staff: dict[int, str]) -> None:
     """What Kasubbid and Kabid changed since the analyst submitted this version."""
     if plan["state"] == "draft" or plan["version"] == 0:
         return
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         submitted = plan_history.rows_at(cur, plan["id"], "submit") or []
         current = plan_history.rows_at(cur, plan["id"]) or []
-    finally:
-        cur.close()
     changes = plan_history.diff(submitted, current)
     st.markdown(f"**{t('plans.diff_title', version=plan['version'])}**")
     if not changes:
@@ -371,11 +356,8 @@ def _value(field: str | None, value: object, staff: dict[int, str]) -> str:
 
 def history(plan: dict) -> None:
     """Every event: who did what, when, with the note."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         events = plan_history.events(cur, plan["id"])
-    finally:
-        cur.close()
     shown = pd.DataFrame(
         {
             t("plans.col_when"): [_when(v) for v in events["at"]],

@@ -17,11 +17,8 @@ FIELDS = final.NARRATIVE
 
 
 def _saved(period: periods.Period) -> dict | None:
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return final.draft(cur, period)
-    finally:
-        cur.close()
 
 
 def _open_listed() -> None:
@@ -34,11 +31,8 @@ def _open_listed() -> None:
 
 def listing() -> None:
     """Drafts (a narrative saved) and finalised reports; selecting one opens it."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         found = final.listing(cur)
-    finally:
-        cur.close()
     with st.expander(f"{t('reports.list')} ({i18n.fmt_int(len(found), lang())})"):
         if not found:
             st.caption(t("reports.list_empty"))

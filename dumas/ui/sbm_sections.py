@@ -49,11 +49,8 @@ def year() -> int:
 
 def stored(chosen: int) -> Rates:
     """The stored rates of one year."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return sbm.rates(cur, chosen)
-    finally:
-        cur.close()
 
 
 def _table(rates: Rates) -> pd.DataFrame:

@@ -37,11 +37,8 @@ _SAMPLE = {
 
 def stored() -> dict[str, str]:
     """Every setting as stored (the default where none is stored)."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return settings.stored(cur)
-    finally:
-        cur.close()
 
 
 def _key(name: str) -> str:
@@ -150,11 +147,8 @@ def _save(shown: dict[str, str]) -> None:
 
 
 def _for_documents() -> dict[str, object]:
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return settings.for_documents(cur)
-    finally:
-        cur.close()
 
 
 def preview() -> dict[str, object]:

@@ -45,11 +45,8 @@ def _done(message: str) -> None:
 
 def accounts() -> pd.DataFrame:
     """Every account with its roles by name; returns the list for the other sections."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         frame = audit.users(cur)
-    finally:
-        cur.close()
     now = _now().replace(tzinfo=None)  # the query gives Jakarta wall time
     shown = frame.assign(
         roles=frame["roles"].map(lambda codes: ", ".join(map(role_name, _codes(codes)))),
@@ -231,11 +228,8 @@ def _official(seen: Seen) -> None:
     st.subheader(t("users.section_official"))
     st.caption(t("users.official_caption"))
     user_id = seen[0]
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         stored = service.official_details(cur, user_id)
-    finally:
-        cur.close()
     keys = _official_keys(user_id)  # keyed by user: fresh values
     with st.form(f"manage_official_form_{user_id}", border=False):
         nip, rank, position = st.columns(3)
