@@ -6,11 +6,14 @@ import streamlit as st
 
 from dumas.queries import complaints
 from dumas.ui import complaint_sections as sections
+from dumas.ui.actions import flash
+from dumas.ui.navigation import guard
 from dumas.ui.state import get_db, t, today
 
+guard(__file__)
+
 st.title(t("complaint.title"))
-if flash := st.session_state.pop("flash", None):
-    st.success(flash, icon=":material/check_circle:")
+flash()
 
 agenda = st.text_input(t("col.agenda_no"), key="agenda", bind="query-params")
 if not agenda.strip():

@@ -15,6 +15,7 @@ from dumas.importer.model import ImportFileError
 from dumas.importer.reading import sheet_names
 from dumas.importer.report import count_lines, outcome, reason
 from dumas.queries import lookups
+from dumas.ui.actions import FLASH
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
 from dumas.ui.text import plain
 from dumas.ui.widgets import generated_text, xlsx_button
@@ -169,7 +170,7 @@ def _merge(listed: dict[int, str]) -> None:
     except DomainError as error:
         state["merge_error"] = error
     else:
-        st.session_state["flash"] = t("merge.done", source=listed[source])
+        st.session_state[FLASH] = t("merge.done", source=listed[source])
         for key in ("merge_source", "merge_target"):
             state.pop(key, None)  # the next merge starts from no choice again
 
@@ -178,9 +179,3 @@ def import_tab() -> None:
     """The template, then upload, preview and import."""
     template_download()
     upload_and_import()
-
-
-def flash() -> None:
-    """A message left by the previous run (after a rerun)."""
-    if message := st.session_state.pop("flash", None):
-        st.success(message, icon=":material/check_circle:")

@@ -9,7 +9,6 @@ No complainant personal data is read here: letters carry agenda and letter numbe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,7 +17,6 @@ import streamlit as st
 from dumas import config, i18n, workflow
 from dumas import monitoring_flow as flow
 from dumas.documents import DRAFTS
-from dumas.errors import DomainError
 from dumas.monitoring_flow import MAct, MonitoringView
 from dumas.permissions import Action
 from dumas.queries import monitoring as mq
@@ -26,13 +24,13 @@ from dumas.queries import plans as plan_queries
 from dumas.queries.plan_history import StepRun
 from dumas.services import monitoring as service
 from dumas.settings import for_documents
+from dumas.ui.actions import perform, run
 from dumas.ui.inbox_sections import late_text
 from dumas.ui.plan_sections import standard_text
-from dumas.ui.state import actor, get_db, lang, show_error, t, today
+from dumas.ui.state import actor, get_db, lang, t, today
 from dumas.ui.text import plain
 
 VIEWS = ("preparation", "coordination", "execution", "report", "history")
-FLASH, ERROR = "monitoring_flash", "monitoring_error"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # The file name of each document kind's draft (suffixed with the monitoring's id).
 FILE_NAMES = {
@@ -101,25 +99,6 @@ def load(monitoring_id: int) -> Screen | None:
             runs=mq.checklist(cur, monitoring_id, config.now()),
             events=mq.events(cur, monitoring_id),
         )
-
-
-def flash() -> None:
-    """The outcome of the previous click: a success line or the refusal's messages."""
-    if message := st.session_state.pop(FLASH, None):
-        st.success(message, icon=":material/check_circle:")
-    if error := st.session_state.pop(ERROR, None):
-        show_error(error)
-
-
-def run(write: Callable[[], object], success: str) -> bool:
-    """Call a service; keep its outcome for the next run. True when it succeeded."""
-    try:
-        write()
-    except DomainError as error:
-        st.session_state[ERROR] = error
-        return False
-    st.session_state[FLASH] = success
-    return True
 
 
 def is_stale(error: object) -> bool:
@@ -234,14 +213,12 @@ def actions(screen: Screen) -> None:
 def _move(monitoring_id: int, revision: int, action: MAct, note_key: str) -> None:
     state = st.session_state
     done = run(
-        lambda: service.advance(
-            get_db(),
-            actor(),
+        lambda: perform(
+            service.advance,
             monitoring_id,
             revision=revision,
             action=action,
             note=state.get(note_key),
-            now=config.now(),
         ),
         t("monitoring.done", event=t(f"m_event.{action.value}")),
     )

@@ -8,12 +8,12 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from dumas import config, i18n
+from dumas import i18n
 from dumas.queries import plans as q
 from dumas.services import plans as service
+from dumas.ui.actions import FLASH, perform, run
 from dumas.ui.plan_editor import may_edit
-from dumas.ui.plan_sections import run
-from dumas.ui.state import actor, get_db, lang, t, today
+from dumas.ui.state import get_db, lang, t, today
 from dumas.ui.widgets import followup_filters
 
 DEFAULT_STATUSES = ("unanswered", "perlu_klarifikasi")
@@ -71,9 +71,7 @@ def _remove_form(plan: dict, row_id: int, own: pd.DataFrame) -> None:
 def _remove(plan_id: int, revision: int, key: str) -> None:
     chosen = [int(f) for f in st.session_state.get(key, [])]
     run(
-        lambda: service.remove_letters(
-            get_db(), actor(), plan_id, revision=revision, forwarding_ids=chosen, now=config.now()
-        ),
+        lambda: perform(service.remove_letters, plan_id, revision=revision, forwarding_ids=chosen),
         t("plans.removed", n=len(chosen)),
     )
 
@@ -136,11 +134,7 @@ def _add(plan_id: int, revision: int, ids: list[int]) -> None:
     outcome: dict[str, int] = {}
 
     def write() -> None:
-        outcome.update(
-            service.add_letters(
-                get_db(), actor(), plan_id, revision=revision, forwarding_ids=ids, now=config.now()
-            )
-        )
+        outcome.update(perform(service.add_letters, plan_id, revision=revision, forwarding_ids=ids))
 
     if run(write, "") and outcome:
-        st.session_state["flash"] = t("plans.added", added=outcome["added"], rows=outcome["rows"])
+        st.session_state[FLASH] = t("plans.added", added=outcome["added"], rows=outcome["rows"])

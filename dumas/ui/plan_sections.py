@@ -12,36 +12,17 @@ import pandas as pd
 import streamlit as st
 
 from dumas import config, i18n, workflow
-from dumas.errors import DomainError
 from dumas.permissions import Action
 from dumas.queries import plan_history
 from dumas.queries import plans as q
 from dumas.queries.plan_state import load, view
 from dumas.services import plans as service
+from dumas.ui.actions import perform, run
 from dumas.ui.inbox_sections import late_text
-from dumas.ui.state import actor, get_db, lang, show_error, t
+from dumas.ui.state import actor, get_db, lang, t
 from dumas.ui.text import plain
 from dumas.ui.widgets import metric_row
 from dumas.workflow import Act, RowChoice, State
-
-
-def flash() -> None:
-    """The outcome of the previous click: a success line or the refusal's messages."""
-    if message := st.session_state.pop("flash", None):
-        st.success(message, icon=":material/check_circle:")
-    if error := st.session_state.pop("plan_error", None):
-        show_error(error)
-
-
-def run(write, success: str) -> bool:
-    """Call a service; keep its outcome for the next run. True when it succeeded."""
-    try:
-        write()
-    except DomainError as error:
-        st.session_state["plan_error"] = error
-        return False
-    st.session_state["flash"] = success
-    return True
 
 
 def choose_plan() -> int | None:
@@ -143,14 +124,12 @@ def _create() -> None:
 
     def write() -> None:
         created.append(
-            service.create_plan(
-                get_db(),
-                actor(),
+            perform(
+                service.create_plan,
                 title=state.get("new_title", ""),
                 period_label=state.get("new_period", ""),
                 source=state.get("new_source", ""),
                 bidang=state.get("new_bidang"),
-                now=config.now(),
             )
         )
 
@@ -246,14 +225,12 @@ def _act(plan_id: int, revision: int, action: Act, note_key: str) -> None:
     prefix = f"choice_{plan_id}_"
     choices = {int(k[len(prefix) :]): v for k, v in state.items() if str(k).startswith(prefix)}
     done = run(
-        lambda: service.act(
-            get_db(),
-            actor(),
+        lambda: perform(
+            service.act,
             plan_id,
             revision=revision,
             action=action,
             note=state.get(note_key),
-            now=config.now(),
             choices=choices if action is Act.DECIDE else None,
         ),
         t("plans.done", action=t(f"plan_event.{action.value}")),
@@ -265,9 +242,7 @@ def _act(plan_id: int, revision: int, action: Act, note_key: str) -> None:
 
 def _comment(plan_id: int, note_key: str) -> None:
     def write() -> None:
-        service.comment(
-            get_db(), actor(), plan_id, note=st.session_state.get(note_key, ""), now=config.now()
-        )
+        perform(service.comment, plan_id, note=st.session_state.get(note_key, ""))
 
     if run(write, t("plans.note_added")):
         st.session_state[note_key] = ""

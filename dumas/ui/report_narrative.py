@@ -11,6 +11,7 @@ from dumas.errors import Conflict, DomainError
 from dumas.permissions import Action
 from dumas.services import reports as final
 from dumas.ui import period_picker
+from dumas.ui.actions import perform
 from dumas.ui.state import actor, get_db, lang, show_error, t
 
 FIELDS = final.NARRATIVE
@@ -153,8 +154,8 @@ def _latest(period: periods.Period) -> dict | None:
 
 def _save(period: periods.Period, text: dict, base: str) -> None:
     try:
-        revision = final.save_draft(get_db(), actor(), period, narrative=text,
-                                    revision=st.session_state[base], now=config.now())  # fmt: skip
+        revision = perform(final.save_draft, period, narrative=text,
+                           revision=st.session_state[base])  # fmt: skip
     except Conflict as conflict:
         show_error(conflict)
         latest = _latest(period)
@@ -171,8 +172,7 @@ def _finalise(period: periods.Period, text: dict, base: str) -> None:
     """Freeze with the revision the text areas were loaded from; when refused, the text
     stays as it was until the Asdep reloads the latest draft (the button above)."""
     try:
-        final.finalise(get_db(), actor(), period, narrative=text,
-                       revision=st.session_state[base], now=config.now())  # fmt: skip
+        perform(final.finalise, period, narrative=text, revision=st.session_state[base])
     except Conflict as conflict:
         show_error(conflict)
         _latest(period)

@@ -14,13 +14,13 @@ from dumas.errors import DomainError
 from dumas.permissions import BIDANG_ROLES, Role
 from dumas.queries import audit
 from dumas.services import users as service
-from dumas.ui.import_sections import flash
+from dumas.ui.actions import FLASH, run
 from dumas.ui.state import actor, get_db, lang, show_error, t
 
 _NEW = ("new_user_username", "new_user_full_name", "new_user_password", "new_user_roles")
 _NEW_BIDANG = "new_user_bidang"
 
-__all__ = ["accounts", "create_user", "flash", "manage_user", "role_name"]
+__all__ = ["accounts", "create_user", "manage_user", "role_name"]
 
 
 def role_name(code: str) -> str:
@@ -39,7 +39,7 @@ def _now() -> dt.datetime:
 
 def _done(message: str) -> None:
     """Leave a message for the next run and show the change."""
-    st.session_state["flash"] = message
+    st.session_state[FLASH] = message
     st.rerun()
 
 
@@ -151,14 +151,8 @@ Seen = tuple[int, int, str]  # the account's id, revision and user name as shown
 
 def _run(write: Callable[[], object], success: str, username: str) -> bool:
     """In a callback: call the service, leave its outcome (the catalogue message `success`
-    about the account) for the run that follows."""
-    try:
-        write()
-    except DomainError as error:
-        st.session_state[_ERROR] = error
-        return False
-    st.session_state["flash"] = t(success, username=username)
-    return True
+    about the account) for the run that follows; a refusal is shown by the controls."""
+    return run(write, t(success, username=username), refusal=_ERROR)
 
 
 def _status(seen: Seen, active: bool) -> None:
