@@ -333,11 +333,8 @@ def user_for_identity(db: Database, email: str | None) -> User | None:
     name = (email or "").strip().lower()
     if not name or "@" not in name:
         return None
-    cur = db.cursor()
-    try:
+    with db.reading() as cur:
         found = cur.execute(
             "SELECT id FROM app_user WHERE username = $u AND is_active", {"u": name}
         ).fetchall()
         return load_user(cur, found[0][0]) if found else None
-    finally:
-        cur.close()

@@ -45,6 +45,15 @@ class Database:
         return self.con.cursor()
 
     @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for one unit of reading, closed when the block ends."""
+        cur = self.con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Serialise writers in this process and commit or roll back as one unit."""
         with self.write_lock:

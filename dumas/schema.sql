@@ -256,7 +256,7 @@ CREATE TABLE plan_event (
     rows       JSON                          -- the matrix as it stood after the event
 );
 
--- An approved row, carried through SOP steps 4-8 (dumas/monitoring_flow.py MState).
+-- An approved row, carried through SOP steps 4-8 (dumas/monitoring_flow.py MonitoringState).
 CREATE TABLE monitoring (
     id            INTEGER PRIMARY KEY,
     plan_id       INTEGER NOT NULL,

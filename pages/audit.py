@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dumas.permissions import Action
 from dumas.ui import audit_sections as sections
-from dumas.ui.state import actor, t
+from dumas.ui.navigation import guard
+from dumas.ui.state import t
 
-if not actor().can(Action.VIEW_AUDIT):  # the menu hides the page; this guards a stray route
-    st.error(t("error.forbidden"), icon=":material/block:")
-    st.stop()
+guard(__file__)
 
 st.title(t("audit.title"))
 st.caption(t("audit.caption"))

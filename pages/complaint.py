@@ -6,25 +6,25 @@ import streamlit as st
 
 from dumas.queries import complaints
 from dumas.ui import complaint_sections as sections
+from dumas.ui.actions import flash
+from dumas.ui.navigation import guard
 from dumas.ui.state import get_db, t, today
 
+guard(__file__)
+
 st.title(t("complaint.title"))
-if flash := st.session_state.pop("flash", None):
-    st.success(flash, icon=":material/check_circle:")
+flash()
 
 agenda = st.text_input(t("col.agenda_no"), key="agenda", bind="query-params")
 if not agenda.strip():
     st.info(t("complaint.enter_agenda"))
     st.stop()
 
-cur = get_db().cursor()
-try:
+with get_db().reading() as cur:
     complaint = complaints.by_agenda(cur, agenda)
     if complaint is not None:
         letters = complaints.letters_of(cur, complaint["id"], today())
         timeline = complaints.timeline(cur, complaint["id"])
-finally:
-    cur.close()
 
 if complaint is None:
     st.warning(t("complaint.not_found", agenda=agenda.strip()), icon=":material/search_off:")

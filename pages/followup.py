@@ -6,8 +6,11 @@ import streamlit as st
 
 from dumas import i18n
 from dumas.ui import followup_sections as sections
+from dumas.ui.navigation import guard
 from dumas.ui.state import lang, t, today
 from dumas.ui.widgets import followup_filters
+
+guard(__file__)
 
 st.title(t("followup.title"))
 as_of = today()

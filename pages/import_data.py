@@ -6,12 +6,15 @@ import streamlit as st
 
 from dumas.permissions import Action
 from dumas.ui import import_sections as sections
-from dumas.ui.state import actor, t
+from dumas.ui.actions import flash
+from dumas.ui.navigation import guard
+from dumas.ui.state import t
+
+user = guard(__file__)
 
 st.title(t("import.title"))
 st.caption(t("import.caption"))
-sections.flash()
-user = actor()
+flash()
 parts = [
     (t("import.tab_import"), Action.IMPORT_DATA, sections.import_tab),
     (t("import.tab_export"), Action.EXPORT_DATA, sections.export_tab),

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dumas.permissions import Action
 from dumas.ui import inbox_sections as sections
-from dumas.ui.state import actor, t
+from dumas.ui.navigation import guard
+from dumas.ui.state import t
 
-user = actor()
-if not user.can(Action.VIEW_PLANS):  # the menu hides the page; this guards a stray route
-    st.error(t("error.forbidden"), icon=":material/block:")
-    st.stop()
+user = guard(__file__)
 
 st.title(t("nav.inbox"))
 st.caption(t("inbox.caption"))

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dumas.permissions import Action
 from dumas.ui import monitoring_detail as detail
 from dumas.ui import monitoring_forms as forms
 from dumas.ui import monitoring_sections as sections
-from dumas.ui.state import actor, t
+from dumas.ui.actions import flash
+from dumas.ui.navigation import guard
+from dumas.ui.state import t
 
-if not actor().can(Action.VIEW_MONITORINGS):  # the menu hides the page; this guards a stray route
-    st.error(t("error.forbidden"), icon=":material/block:")
-    st.stop()
+guard(__file__)
 
 st.title(t("monitorings.title"))
 wanted = str(st.query_params.get("id", ""))  # read by hand: a link, not a bound widget
@@ -25,7 +24,7 @@ if not wanted.isdigit():
     st.stop()
 
 detail.back_button()
-detail.flash()
+flash()
 screen = detail.load(int(wanted))
 if screen is None:
     st.warning(t("error.unknown_monitoring"), icon=":material/search_off:")

@@ -7,11 +7,15 @@ import streamlit as st
 from dumas.ui import plan_editor as editor
 from dumas.ui import plan_letters as letters
 from dumas.ui import plan_sections as sections
+from dumas.ui.actions import flash
+from dumas.ui.navigation import guard
 from dumas.ui.state import t
+
+guard(__file__)
 
 st.title(t("nav.plans"))
 st.caption(t("plans.caption"))
-sections.flash()
+flash()
 
 plan_id = sections.choose_plan()
 if plan_id is None:

@@ -6,7 +6,10 @@ import streamlit as st
 
 from dumas.ui import period_picker, report_narrative
 from dumas.ui import report_sections as sections
+from dumas.ui.navigation import guard
 from dumas.ui.state import t
+
+guard(__file__)
 
 st.title(t("nav.reports"))
 st.caption(t("reports.caption"))

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dumas.permissions import Action
 from dumas.ui import settings_sections as sections
-from dumas.ui.state import actor, t
+from dumas.ui.actions import flash
+from dumas.ui.navigation import guard
+from dumas.ui.state import t
 
-if not actor().can(Action.MANAGE_SETTINGS):  # the menu hides the page; this guards a stray route
-    st.error(t("error.forbidden"), icon=":material/block:")
-    st.stop()
+guard(__file__)
 
 st.title(t("nav.settings"))
 st.caption(t("settings.caption"))
-sections.flash()
+flash()
 sections.form(sections.stored())
 shaped = sections.preview()
 sections.sample(shaped)

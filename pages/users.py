@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dumas.permissions import Action
 from dumas.ui import users_sections as sections
-from dumas.ui.state import actor, t
+from dumas.ui.actions import flash
+from dumas.ui.navigation import guard
+from dumas.ui.state import t
 
-if not actor().can(Action.MANAGE_USERS):  # the menu hides the page; this guards a stray route
-    st.error(t("error.forbidden"), icon=":material/block:")
-    st.stop()
+guard(__file__)
 
 st.title(t("users.title"))
 st.caption(t("users.caption"))
-sections.flash()
+flash()
 accounts = sections.accounts()
 tab_new, tab_manage = st.tabs([t("users.tab_new"), t("users.tab_manage")])
 with tab_new:

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dumas.config import ROOT
-from dumas.permissions import Action, Role
+from dumas.permissions import Action, Role, User
 from dumas.ui.navigation import PAGES
 from tests.conftest import signed_in_app
 
@@ -49,6 +49,18 @@ def test_a_page_outside_the_role_cannot_be_opened(role):
     at = signed_in_app(role).run()
     with pytest.raises(ValueError):  # not registered for this user: no URL reaches it
         at.switch_page("pages/import_data.py").run()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.path)
+def test_every_page_refuses_by_itself_a_user_the_menu_does_not_offer_it_to(page):
+    # Every role the menu does not offer the page to, at once (none, if all are offered).
+    others = frozenset(r for r in Role if not any(a in _actions(r) for a in page.actions))
+    direct = AppTest.from_file(str(ROOT / page.path), default_timeout=60)
+    direct.session_state["user"] = User(id=1, username="uji", full_name="Uji", roles=others)
+    direct.run()  # as if a route reached the script anyway
+    assert not direct.exception
+    assert [e.value for e in direct.error] == ["Peran Anda tidak mengizinkan tindakan ini."]
+    assert not direct.title
 
 
 def test_without_a_session_the_sign_in_page_is_all_there_is():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 
 from dumas import services
@@ -250,6 +251,16 @@ def test_a_failure_inside_the_transaction_leaves_nothing_behind(db, make, kemend
         )
         raise RuntimeError("crash half-way")
     assert (_count(db, "forwarding"), _count(db, "audit_log")) == before
+
+
+def test_a_reading_cursor_is_closed_when_its_block_ends_even_by_an_error(db):
+    with db.reading() as cur:
+        assert cur.execute("SELECT 1").fetchone() == (1,)
+    with pytest.raises(RuntimeError), db.reading() as failed:
+        raise RuntimeError("crash half-way")
+    for closed in (cur, failed):
+        with pytest.raises(duckdb.ConnectionException):
+            closed.execute("SELECT 1")
 
 
 def test_every_write_changes_the_data_version(db, make, kemendagri):

@@ -77,11 +77,8 @@ def _import(
     progress("read", 0.0)
     table = read_table(data, file_name, sheet)
     progress("check", 0.0)
-    cur = db.cursor()
-    try:
+    with db.reading() as cur:
         parsed = parse(table, lookups_from_db(cur), today)
-    finally:
-        cur.close()
     if parsed.rows_read == 0:
         raise ImportFileError("import.error.no_rows", {"sheet": table.sheet})
     progress("check", 0.5)

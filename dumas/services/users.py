@@ -82,11 +82,8 @@ def _set_roles(cur: duckdb.DuckDBPyConnection, uid: int, roles: list[Role]) -> N
 
 def has_users(db: Database) -> bool:
     """Whether any account exists (else the app asks for the first administrator)."""
-    cur = db.cursor()
-    try:
+    with db.reading() as cur:
         return bool(cur.execute("SELECT count(*) FROM app_user").fetchall()[0][0])
-    finally:
-        cur.close()
 
 
 def create_first_admin(db: Database, *, username: str, full_name: str, password: str) -> int:

@@ -78,11 +78,8 @@ def demo_accounts() -> None:
 
 def is_demo() -> bool:
     """Whether this database was filled with demo data (and has demo accounts)."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return lookups.is_demo(cur)
-    finally:
-        cur.close()
 
 
 def demo_banner() -> None:

@@ -20,11 +20,8 @@ MAX_RECORD_ID = 120
 
 def filters() -> dict[str, object]:
     """User, record (type and id), action and period; each one optional."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         facets = audit.audit_facets(cur)
-    finally:
-        cur.close()
     every = {"index": None, "placeholder": t("filters.all")}
     user_col, entity_col, id_col, action_col, period_col = st.columns(5)
     user = user_col.selectbox(t("audit.filter_user"), facets["actor"], key="audit_user", **every)
@@ -79,15 +76,12 @@ def _page_number(chosen: dict[str, object]) -> int:
 
 
 def _rows(chosen: dict[str, object], page: int) -> tuple[pd.DataFrame, int]:
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         offset = (page - 1) * audit.PAGE_SIZE
         mask = not actor().can(Action.VIEW_PERSONAL_DATA)
         return audit.audit_rows(
             cur, **chosen, limit=audit.PAGE_SIZE, offset=offset, mask_personal=mask
         )
-    finally:
-        cur.close()
 
 
 def log(chosen: dict[str, object]) -> int:
@@ -121,14 +115,11 @@ def export(chosen: dict[str, object], total: int) -> None:
     title, described = t("audit.title"), describe(chosen)
 
     def build() -> bytes:
-        cur = get_db().cursor()
-        try:
+        with get_db().reading() as cur:
             return audit.audit_xlsx(
                 cur, user, lang=language, title=title, filters_text=described,
                 generated=generated, **chosen,
             )  # fmt: skip
-        finally:
-            cur.close()
 
     if total > audit.MAX_EXPORT:
         st.warning(t("audit.export_capped", max=i18n.fmt_int(audit.MAX_EXPORT, lang())))

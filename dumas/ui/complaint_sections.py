@@ -12,6 +12,7 @@ from dumas.codes import Channel, ReminderKind, ResponseStatus
 from dumas.errors import DomainError
 from dumas.permissions import Action
 from dumas.ui import data
+from dumas.ui.actions import FLASH
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
 from dumas.ui.text import plain
 from dumas.ui.widgets import generated_text, xlsx_button
@@ -120,7 +121,7 @@ def _submit(call: Callable[[], object], success_key: str) -> None:
     except DomainError as error:
         show_error(error)
     else:
-        st.session_state["flash"] = t(success_key)
+        st.session_state[FLASH] = t(success_key)
         st.rerun()
 
 

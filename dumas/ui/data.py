@@ -22,22 +22,16 @@ _FOLLOWUP = {
 
 
 def _version() -> str:
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return lookups.data_version(cur)
-    finally:
-        cur.close()
 
 
 @st.cache_data(ttl=900, max_entries=512, show_spinner=False)
 def _followup(
     path: str, version: str, name: str, filters: Filters, as_of: dt.date, kwargs: tuple
 ) -> Any:
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return _FOLLOWUP[name](cur, filters, as_of, **dict(kwargs))
-    finally:
-        cur.close()
 
 
 def followup_query(name: str, filters: Filters, as_of: dt.date, **kwargs: Any) -> Any:
@@ -48,20 +42,14 @@ def followup_query(name: str, filters: Filters, as_of: dt.date, **kwargs: Any) -
 
 def followup_fresh(name: str, filters: Filters, as_of: dt.date, **kwargs: Any) -> Any:
     """The same query without the cache (large exports are not worth keeping in memory)."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return _FOLLOWUP[name](cur, filters, as_of, **kwargs)
-    finally:
-        cur.close()
 
 
 @st.cache_data(ttl=900, show_spinner=False)
 def _options(path: str, version: str, kind: str) -> dict[object, str]:
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return lookups.options(cur, kind)
-    finally:
-        cur.close()
 
 
 def options(kind: str) -> dict[object, str]:

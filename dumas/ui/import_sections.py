@@ -15,6 +15,7 @@ from dumas.importer.model import ImportFileError
 from dumas.importer.reading import sheet_names
 from dumas.importer.report import count_lines, outcome, reason
 from dumas.queries import lookups
+from dumas.ui.actions import FLASH
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
 from dumas.ui.text import plain
 from dumas.ui.widgets import generated_text, xlsx_button
@@ -140,12 +141,9 @@ def merge_agencies() -> None:
     merged meanwhile is refused with who and when instead of merging whatever has its id."""
     if error := st.session_state.pop("merge_error", None):
         show_error(error)
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         imported = lookups.imported_agencies(cur)
         masters = lookups.options(cur, "master_agency")
-    finally:
-        cur.close()
     if not imported:
         st.info(t("merge.none"))
         return
@@ -172,7 +170,7 @@ def _merge(listed: dict[int, str]) -> None:
     except DomainError as error:
         state["merge_error"] = error
     else:
-        st.session_state["flash"] = t("merge.done", source=listed[source])
+        st.session_state[FLASH] = t("merge.done", source=listed[source])
         for key in ("merge_source", "merge_target"):
             state.pop(key, None)  # the next merge starts from no choice again
 
@@ -181,9 +179,3 @@ def import_tab() -> None:
     """The template, then upload, preview and import."""
     template_download()
     upload_and_import()
-
-
-def flash() -> None:
-    """A message left by the previous run (after a rerun)."""
-    if message := st.session_state.pop("flash", None):
-        st.success(message, icon=":material/check_circle:")

@@ -30,11 +30,8 @@ _KINDS = {
 
 def load(user: User) -> list[InboxItem]:
     """What waits for the user now (overdue first), and what is overdue in their area."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return inbox.inbox(cur, user, config.now())
-    finally:
-        cur.close()
 
 
 def watches(user: User) -> bool:

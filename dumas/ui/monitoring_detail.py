@@ -9,7 +9,6 @@ No complainant personal data is read here: letters carry agenda and letter numbe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -20,20 +19,19 @@ from dumas import monitoring_flow as flow
 from dumas.codes import DocumentKind, Level, Method
 from dumas.deadlines import LateBy
 from dumas.documents import DRAFTS, FINANCIAL_REPORT
-from dumas.errors import DomainError
 from dumas.monitoring_flow import MonitoringAction, MonitoringView
 from dumas.queries import monitoring as mq
 from dumas.queries import plans as plan_queries
 from dumas.queries.plan_history import StepRun
 from dumas.services import monitoring as service
 from dumas.settings import for_documents
+from dumas.ui.actions import perform, run
 from dumas.ui.inbox_sections import late_text
 from dumas.ui.plan_sections import standard_text
-from dumas.ui.state import actor, get_db, lang, show_error, t, today
+from dumas.ui.state import actor, get_db, lang, t, today
 from dumas.ui.text import plain
 
 VIEWS = ("preparation", "coordination", "execution", "report", "history")
-FLASH, ERROR = "monitoring_flash", "monitoring_error"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # The file name of each document kind's draft (suffixed with the monitoring's id).
 FILE_NAMES = {
@@ -80,8 +78,7 @@ class Screen:
 
 def load(monitoring_id: int) -> Screen | None:
     """The monitoring with everything its views show, or None when there is no such id."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         found = mq.detail(cur, monitoring_id)
         if found is None:
             return None
@@ -98,27 +95,6 @@ def load(monitoring_id: int) -> Screen | None:
             runs=mq.checklist(cur, monitoring_id, config.now()),
             events=mq.events(cur, monitoring_id),
         )
-    finally:
-        cur.close()
-
-
-def flash() -> None:
-    """The outcome of the previous click: a success line or the refusal's messages."""
-    if message := st.session_state.pop(FLASH, None):
-        st.success(message, icon=":material/check_circle:")
-    if error := st.session_state.pop(ERROR, None):
-        show_error(error)
-
-
-def run(write: Callable[[], object], success: str) -> bool:
-    """Call a service; keep its outcome for the next run. True when it succeeded."""
-    try:
-        write()
-    except DomainError as error:
-        st.session_state[ERROR] = error
-        return False
-    st.session_state[FLASH] = success
-    return True
 
 
 def is_stale(error: object) -> bool:
@@ -233,14 +209,12 @@ def actions(screen: Screen) -> None:
 def _move(monitoring_id: int, revision: int, action: MonitoringAction, note_key: str) -> None:
     state = st.session_state
     done = run(
-        lambda: service.act(
-            get_db(),
-            actor(),
+        lambda: perform(
+            service.act,
             monitoring_id,
             revision=revision,
             action=action,
             note=state.get(note_key),
-            now=config.now(),
         ),
         t("monitoring.done", event=t(f"m_event.{action.value}")),
     )
@@ -271,11 +245,8 @@ def document_button(screen: Screen, kind: str) -> None:
     database, monitoring_id, on = get_db(), screen.id, today()
 
     def build() -> bytes:  # runs in another thread: a cursor of its own, values by closure
-        cur = database.cursor()
-        try:
+        with database.reading() as cur:
             return DRAFTS[kind](for_documents(cur), mq.document_data(cur, monitoring_id, on), on)
-        finally:
-            cur.close()
 
     st.download_button(
         t("monitoring.download_docx", name=t(f"document.{kind}")),

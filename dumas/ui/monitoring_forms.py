@@ -13,12 +13,13 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dumas import config, i18n
+from dumas import i18n
 from dumas.codes import ActivityKind, Coded, DocumentKind, ResponseStatus, Result
 from dumas.services import monitoring_records as records
 from dumas.ui import monitoring_money as money
-from dumas.ui.monitoring_detail import ERROR, Screen, day, document_button, is_stale, run
-from dumas.ui.state import actor, get_db, t, today
+from dumas.ui.actions import ERROR, perform, run
+from dumas.ui.monitoring_detail import Screen, day, document_button, is_stale
+from dumas.ui.state import t, today
 from dumas.ui.text import plain
 
 D = DocumentKind
@@ -128,7 +129,7 @@ def preparation(screen: Screen) -> None:
 
 
 def _save_scope(mid: int, revision: int, values: dict) -> None:
-    records.save_scope(get_db(), actor(), mid, revision=revision, values=values, now=config.now())
+    perform(records.save_scope, mid, revision=revision, values=values)
 
 
 def _document(screen: Screen, kind: DocumentKind, recorded: dict | None) -> None:
@@ -147,8 +148,8 @@ def _document(screen: Screen, kind: DocumentKind, recorded: dict | None) -> None
 
 def _record_document(kind: str, mid: int, revision: int, values: dict) -> None:
     number, on = values["letter_no"] or "", values["signed_on"]
-    records.record_document(get_db(), actor(), mid, revision=revision, kind=kind, letter_no=number,
-                            signed_on=on, today=today(), now=config.now())  # fmt: skip
+    perform(records.record_document, mid, revision=revision, kind=kind, letter_no=number,
+            signed_on=on, today=today())  # fmt: skip
 
 
 def letters_table(screen: Screen) -> None:
@@ -183,8 +184,7 @@ def coordination(screen: Screen) -> None:
 
 
 def _save_coordination(mid: int, revision: int, values: dict) -> None:
-    records.save_coordination(get_db(), actor(), mid, revision=revision, values=values,
-                              today=today(), now=config.now())  # fmt: skip
+    perform(records.save_coordination, mid, revision=revision, values=values, today=today())
 
 
 # Pelaksanaan (step 6)
@@ -229,11 +229,11 @@ def _table(frame: pd.DataFrame, fields: Fields, coded: dict[str, type[Coded]]) -
 
 
 def _add_activity(mid: int, revision: int, values: dict) -> None:
-    records.add_activity(get_db(), actor(), mid, values=values, today=today(), now=config.now())
+    perform(records.add_activity, mid, values=values, today=today())
 
 
 def _add_agreement(mid: int, revision: int, values: dict) -> None:
-    records.add_agreement(get_db(), actor(), mid, now=config.now(), **values)
+    perform(records.add_agreement, mid, **values)
 
 
 def _result_form(screen: Screen) -> None:
@@ -261,10 +261,10 @@ def _record_result(forwarding_id: int, seen: dict, mid: int, revision: int, valu
     if values.get("response_obtained"):
         response = {name: values[name] for name, _ in RESPONSE[1:]}
         response["letter_no"] = response["letter_no"] or ""
-    records.record_result(
-        get_db(), actor(), mid, forwarding_id=forwarding_id, result=values["result"] or "",
+    perform(
+        records.record_result, mid, forwarding_id=forwarding_id, result=values["result"] or "",
         evidence=values["evidence"], recommendation=values["recommendation"],
-        response=response, today=today(), now=config.now(), seen=seen,
+        response=response, today=today(), seen=seen,
     )  # fmt: skip
 
 
@@ -287,4 +287,4 @@ def report(screen: Screen) -> None:
 
 
 def _save_report(mid: int, revision: int, values: dict) -> None:
-    records.save_report(get_db(), actor(), mid, revision=revision, values=values, now=config.now())
+    perform(records.save_report, mid, revision=revision, values=values)

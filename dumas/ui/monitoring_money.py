@@ -6,14 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dumas import config, i18n
+from dumas import i18n
 from dumas import monitoring_flow as flow
 from dumas.codes import CostItem
 from dumas.documents import FINANCIAL_REPORT
 from dumas.services import monitoring as service
 from dumas.services import monitoring_records as records
-from dumas.ui.monitoring_detail import Screen, day, document_button, run
-from dumas.ui.state import actor, get_db, lang, t, today
+from dumas.ui.actions import perform, run
+from dumas.ui.monitoring_detail import Screen, day, document_button
+from dumas.ui.state import actor, lang, t, today
 from dumas.ui.widgets import metric_row
 
 COST_COLUMNS = ("item", "user_id", "planned", "actual")
@@ -104,15 +105,18 @@ def _save_costs(mid: int, revision: int, key: str, base: list[dict]) -> None:
     rows = [row for i, row in enumerate(rows) if i not in deleted]
     rows += [dict(row) for row in edits.get("added_rows") or []]
     lines = [{name: _plain(row.get(name)) for name in COST_COLUMNS} for row in rows]
-    run(lambda: records.save_costs(get_db(), actor(), mid, revision=revision, rows=lines,
-                                   now=config.now()), t("monitoring.costs_saved"))  # fmt: skip
+    run(
+        lambda: perform(records.save_costs, mid, revision=revision, rows=lines),
+        t("monitoring.costs_saved"),
+    )
 
 
 def _plan_from_sbm(mid: int, revision: int) -> None:
     year = int(st.session_state.get(f"sbm_year_{mid}") or today().year)
-    run(lambda: records.plan_costs_from_sbm(get_db(), actor(), mid, revision=revision,
-                                            year=year, now=config.now()),
-        t("monitoring.costs_planned", year=year))  # fmt: skip
+    run(
+        lambda: perform(records.plan_costs_from_sbm, mid, revision=revision, year=year),
+        t("monitoring.costs_planned", year=year),
+    )
 
 
 def finance(screen: Screen) -> None:
@@ -144,6 +148,6 @@ def finance(screen: Screen) -> None:
 def _record_finance(mid: int, revision: int, stage: str) -> None:
     """Callback: the stage on the monitoring as this screen showed it (its revision)."""
     on = st.session_state.get(f"fin_{stage}_{mid}")
-    run(lambda: service.record_finance(get_db(), actor(), mid, revision=revision, stage=stage,
-                                       on=on, today=today(), now=config.now()),
+    run(lambda: perform(service.record_finance, mid, revision=revision, stage=stage, on=on,
+                        today=today()),
         t("monitoring.finance_saved"))  # fmt: skip

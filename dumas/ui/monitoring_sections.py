@@ -40,20 +40,14 @@ COLUMNS = {
 
 @st.cache_data(ttl=900, max_entries=64, show_spinner=False)
 def _monitorings(path: str, version: str) -> pd.DataFrame:
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return plan_queries.monitorings(cur)
-    finally:
-        cur.close()
 
 
 def load() -> pd.DataFrame:
     """Every monitoring, newest first, recomputed only when the data changes."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         version = lookups.data_version(cur)
-    finally:
-        cur.close()
     return _monitorings(str(get_db().path), version)
 
 

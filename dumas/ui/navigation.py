@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
 from dumas.permissions import Action, User
-from dumas.ui.state import t
+from dumas.ui.state import actor, t
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,26 @@ PAGES = (
 )  # fmt: skip
 
 
+def may_open(user: User, page: PageSpec) -> bool:
+    """Whether the user's roles may use the page: any of the actions that show it."""
+    return any(user.can(action) for action in page.actions)
+
+
 def visible(user: User) -> list[PageSpec]:
     """The pages the user's roles may use, in menu order."""
-    return [page for page in PAGES if any(user.can(action) for action in page.actions)]
+    return [page for page in PAGES if may_open(user, page)]
+
+
+def guard(script: str) -> User:
+    """The signed-in user, if the menu offers them this page (`__file__` of pages/NAME.py);
+    else a refusal, and the page stops. The menu hides the page; this guards a stray route."""
+    here = Path(script)
+    page = next(p for p in PAGES if Path(p.path) == Path(here.parent.name, here.name))
+    user = actor()
+    if not may_open(user, page):
+        st.error(t("error.forbidden"), icon=":material/block:")
+        st.stop()
+    return user
 
 
 def pages_for(user: User) -> list[st.Page]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dumas import config, workflow
+from dumas import workflow
 from dumas.codes import Coded, Level, Method, Priority, RowOrigin, RowStatus
 from dumas.queries import plans as q
 from dumas.services import plan_rows
 from dumas.services import plans as service
 from dumas.ui import data
-from dumas.ui.plan_sections import run
+from dumas.ui.actions import ERROR, perform, run
 from dumas.ui.state import actor, get_db, lang, t, today
 from dumas.ui.widgets import generated_text, xlsx_button
 
@@ -199,23 +199,21 @@ def _save(plan_id: int, revision: int, key: str, row_ids: list[int]) -> None:
         updated.setdefault(row_ids[int(position)], {}).update(changed)
     deleted = [row_ids[int(p)] for p in edits.get("deleted_rows", [])]
     ok = run(
-        lambda: service.save_rows(
-            get_db(),
-            actor(),
+        lambda: perform(
+            service.save_rows,
             plan_id,
             revision=revision,
             updated=updated,
             added=[],
             deleted=deleted,
-            now=config.now(),
         ),
         t("plans.saved"),
     )
     if ok:
         state.pop(unsaved_key, None)
-    elif _is_stale(state.get("plan_error")):
+    elif _is_stale(state.get(ERROR)):
         state[unsaved_key] = updated  # kept, laid over the new version on the next run
-    if ok or _is_stale(state.get("plan_error")):
+    if ok or _is_stale(state.get(ERROR)):
         state.pop(f"matrix_base_{plan_id}", None)  # the next run edits the latest version
 
 
@@ -261,8 +259,8 @@ def _apply_bulk(plan_id: int, revision: int, pending: list[int]) -> None:
         return
     updated = {row_id: dict(values) for row_id in pending}
     ok = run(
-        lambda: service.save_rows(get_db(), actor(), plan_id, revision=revision, updated=updated,
-                                  added=[], deleted=[], now=config.now()),
+        lambda: perform(service.save_rows, plan_id, revision=revision, updated=updated,
+                        added=[], deleted=[]),
         t("plans.saved"),
     )  # fmt: skip
     if ok:
@@ -309,15 +307,8 @@ def _add_programme_row(plan_id: int, revision: int) -> None:
         "level": state.get("wp_level"),
     }
     run(
-        lambda: service.save_rows(
-            get_db(),
-            actor(),
-            plan_id,
-            revision=revision,
-            updated={},
-            added=[row],
-            deleted=[],
-            now=config.now(),
+        lambda: perform(
+            service.save_rows, plan_id, revision=revision, updated={}, added=[row], deleted=[]
         ),
         t("plans.saved"),
     )
@@ -327,11 +318,8 @@ def export_button(plan: dict, matrix: pd.DataFrame) -> None:
     """The matrix as a formatted workbook laid out like the paper matrix."""
     from dumas.plan_export import matrix_xlsx
 
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         letters = q.row_letters(cur, plan["id"], today())
-    finally:
-        cur.close()
     language, generated = lang(), generated_text()
     xlsx_button(
         lambda: matrix_xlsx(plan, matrix, letters, language, generated),
@@ -343,20 +331,14 @@ def export_button(plan: dict, matrix: pd.DataFrame) -> None:
 
 def staff_names() -> dict[int, str]:
     """Team candidates (active analysts, Kasubbid, Kabid, Asdep)."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return q.staff(cur)
-    finally:
-        cur.close()
 
 
 def plan_and_matrix(plan_id: int) -> tuple[dict | None, pd.DataFrame | None]:
     """The plan's header and matrix rows, read together."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         plan = q.plan(cur, plan_id)
         if plan is None:
             return None, None
         return plan, q.matrix(cur, plan_id, today())
-    finally:
-        cur.close()

@@ -8,13 +8,13 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from dumas import config, i18n, workflow
+from dumas import i18n, workflow
 from dumas.codes import ResponseStatus
 from dumas.queries import plans as q
 from dumas.services import plans as service
+from dumas.ui.actions import FLASH, perform, run
 from dumas.ui.plan_editor import may_edit
-from dumas.ui.plan_sections import run
-from dumas.ui.state import actor, get_db, lang, t, today
+from dumas.ui.state import get_db, lang, t, today
 from dumas.ui.widgets import followup_filters
 
 DEFAULT_STATUSES = ("unanswered", ResponseStatus.PERLU_KLARIFIKASI)
@@ -23,11 +23,8 @@ SHOWN_CANDIDATES = 200
 
 def row_letters(plan: dict, matrix: pd.DataFrame) -> None:
     """Each row's letters, expandable; editors may take letters out of undecided rows."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         letters = q.row_letters(cur, plan["id"], today())
-    finally:
-        cur.close()
     editable = may_edit(plan)
     for row in matrix.itertuples():
         own = letters[letters["row_id"] == row.row_id]
@@ -75,9 +72,7 @@ def _remove_form(plan: dict, row_id: int, own: pd.DataFrame) -> None:
 def _remove(plan_id: int, revision: int, key: str) -> None:
     chosen = [int(f) for f in st.session_state.get(key, [])]
     run(
-        lambda: service.remove_letters(
-            get_db(), actor(), plan_id, revision=revision, forwarding_ids=chosen, now=config.now()
-        ),
+        lambda: perform(service.remove_letters, plan_id, revision=revision, forwarding_ids=chosen),
         t("plans.removed", n=len(chosen)),
     )
 
@@ -92,11 +87,8 @@ def add_letters(plan: dict) -> None:
     if not filters.statuses:
         filters = dataclasses.replace(filters, statuses=DEFAULT_STATUSES)
         st.caption(t("plans.default_selection"))
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         found, total = q.candidates(cur, plan["id"], filters, today(), service.MAX_LETTERS_PER_ADD)
-    finally:
-        cur.close()
     st.markdown(t("plans.candidates", n=i18n.fmt_int(total, lang())))
     if found.empty:
         return
@@ -143,11 +135,7 @@ def _add(plan_id: int, revision: int, ids: list[int]) -> None:
     outcome: dict[str, int] = {}
 
     def write() -> None:
-        outcome.update(
-            service.add_letters(
-                get_db(), actor(), plan_id, revision=revision, forwarding_ids=ids, now=config.now()
-            )
-        )
+        outcome.update(perform(service.add_letters, plan_id, revision=revision, forwarding_ids=ids))
 
     if run(write, "") and outcome:
-        st.session_state["flash"] = t("plans.added", added=outcome["added"], rows=outcome["rows"])
+        st.session_state[FLASH] = t("plans.added", added=outcome["added"], rows=outcome["rows"])

@@ -14,45 +14,23 @@ import streamlit as st
 from dumas import config, i18n, workflow
 from dumas.codes import Level, PlanSource
 from dumas.deadlines import LateBy, Standard, standard_words
-from dumas.errors import DomainError
 from dumas.permissions import Action
 from dumas.queries import plan_history
 from dumas.queries import plans as q
 from dumas.queries.plan_state import load, view
 from dumas.services import plans as service
+from dumas.ui.actions import perform, run
 from dumas.ui.inbox_sections import late_text
-from dumas.ui.state import actor, get_db, lang, show_error, t
+from dumas.ui.state import actor, get_db, lang, t
 from dumas.ui.text import plain
 from dumas.ui.widgets import metric_row
 from dumas.workflow import PlanAction, PlanState, RowChoice
 
 
-def flash() -> None:
-    """The outcome of the previous click: a success line or the refusal's messages."""
-    if message := st.session_state.pop("flash", None):
-        st.success(message, icon=":material/check_circle:")
-    if error := st.session_state.pop("plan_error", None):
-        show_error(error)
-
-
-def run(write, success: str) -> bool:
-    """Call a service; keep its outcome for the next run. True when it succeeded."""
-    try:
-        write()
-    except DomainError as error:
-        st.session_state["plan_error"] = error
-        return False
-    st.session_state["flash"] = success
-    return True
-
-
 def choose_plan() -> int | None:
     """The plan in the URL (?plan=ID), chosen from the list of plans."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         listed = q.plans(cur)
-    finally:
-        cur.close()
     titles = {
         int(r.id): f"#{r.id} · {r.title} · {r.period_label} · {t('plan_state.' + r.state)}"
         for r in listed.itertuples()
@@ -120,11 +98,8 @@ def create_form() -> None:
     """An analyst opens a new plan for a period (from the database or the work programme)."""
     if not actor().can(Action.CREATE_PLAN):
         return
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         bidang = q.bidang_options(cur)
-    finally:
-        cur.close()
     with st.expander(t("plans.new"), icon=":material/add:"), st.form("new_plan"):
         st.text_input(t("field.title"), key="new_title", max_chars=200)
         st.text_input(t("field.period_label"), key="new_period", placeholder="Semester I 2026")
@@ -151,14 +126,12 @@ def _create() -> None:
 
     def write() -> None:
         created.append(
-            service.create_plan(
-                get_db(),
-                actor(),
+            perform(
+                service.create_plan,
                 title=state.get("new_title", ""),
                 period_label=state.get("new_period", ""),
                 source=state.get("new_source", ""),
                 bidang=state.get("new_bidang"),
-                now=config.now(),
             )
         )
 
@@ -198,11 +171,8 @@ def summary(matrix: pd.DataFrame) -> None:
 def actions(plan: dict, matrix: pd.DataFrame) -> None:
     """The buttons the transition table offers this user now, with a note and row choices."""
     user = actor()
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         seen = view(cur, load(cur, plan["id"]))
-    finally:
-        cur.close()
     offered = workflow.available_actions(seen, user)
     blocked = workflow.blocked_actions(seen, user)
     can_note = workflow.may_comment(user, seen.state, seen.bidang)
@@ -257,14 +227,12 @@ def _act(plan_id: int, revision: int, action: PlanAction, note_key: str) -> None
     prefix = f"choice_{plan_id}_"
     choices = {int(k[len(prefix) :]): v for k, v in state.items() if str(k).startswith(prefix)}
     done = run(
-        lambda: service.act(
-            get_db(),
-            actor(),
+        lambda: perform(
+            service.act,
             plan_id,
             revision=revision,
             action=action,
             note=state.get(note_key),
-            now=config.now(),
             choices=choices if action is PlanAction.DECIDE else None,
         ),
         t("plans.done", action=t(f"plan_event.{action.value}")),
@@ -276,9 +244,7 @@ def _act(plan_id: int, revision: int, action: PlanAction, note_key: str) -> None
 
 def _comment(plan_id: int, note_key: str) -> None:
     def write() -> None:
-        service.comment(
-            get_db(), actor(), plan_id, note=st.session_state.get(note_key, ""), now=config.now()
-        )
+        perform(service.comment, plan_id, note=st.session_state.get(note_key, ""))
 
     if run(write, t("plans.note_added")):
         st.session_state[note_key] = ""
@@ -286,11 +252,8 @@ def _comment(plan_id: int, note_key: str) -> None:
 
 def checklist(plan: dict) -> None:
     """The SOP checklist: step, who, started, done, due, late by."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         runs = plan_history.checklist(cur, plan["id"], config.now())
-    finally:
-        cur.close()
     rows = [
         {
             t("plans.col_step"): t(f"step.{r.step.key}"),
@@ -329,12 +292,9 @@ def difference(plan: dict, staff: dict[int, str]) -> None:
     """What Kasubbid and Kabid changed since the analyst submitted this version."""
     if plan["state"] == "draft" or plan["version"] == 0:
         return
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         submitted = plan_history.rows_at(cur, plan["id"], "submit") or []
         current = plan_history.rows_at(cur, plan["id"]) or []
-    finally:
-        cur.close()
     changes = plan_history.diff(submitted, current)
     st.markdown(f"**{t('plans.diff_title', version=plan['version'])}**")
     if not changes:
@@ -373,11 +333,8 @@ def _value(field: str | None, value: object, staff: dict[int, str]) -> str:
 
 def history(plan: dict) -> None:
     """Every event: who did what, when, with the note."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         events = plan_history.events(cur, plan["id"])
-    finally:
-        cur.close()
     shown = pd.DataFrame(
         {
             t("plans.col_when"): [_when(v) for v in events["at"]],

@@ -11,17 +11,15 @@ from dumas.errors import Conflict, DomainError
 from dumas.permissions import Action
 from dumas.services import reports as final
 from dumas.ui import period_picker
+from dumas.ui.actions import perform
 from dumas.ui.state import actor, get_db, lang, show_error, t
 
 FIELDS = final.NARRATIVE
 
 
 def _saved(period: periods.Period) -> dict | None:
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return final.draft(cur, period)
-    finally:
-        cur.close()
 
 
 def _open_listed() -> None:
@@ -34,11 +32,8 @@ def _open_listed() -> None:
 
 def listing() -> None:
     """Drafts (a narrative saved) and finalised reports; selecting one opens it."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         found = final.listing(cur)
-    finally:
-        cur.close()
     with st.expander(f"{t('reports.list')} ({i18n.fmt_int(len(found), lang())})"):
         if not found:
             st.caption(t("reports.list_empty"))
@@ -159,8 +154,8 @@ def _latest(period: periods.Period) -> dict | None:
 
 def _save(period: periods.Period, text: dict, base: str) -> None:
     try:
-        revision = final.save_draft(get_db(), actor(), period, narrative=text,
-                                    revision=st.session_state[base], now=config.now())  # fmt: skip
+        revision = perform(final.save_draft, period, narrative=text,
+                           revision=st.session_state[base])  # fmt: skip
     except Conflict as conflict:
         show_error(conflict)
         latest = _latest(period)
@@ -177,8 +172,7 @@ def _finalise(period: periods.Period, text: dict, base: str) -> None:
     """Freeze with the revision the text areas were loaded from; when refused, the text
     stays as it was until the Asdep reloads the latest draft (the button above)."""
     try:
-        final.finalise(get_db(), actor(), period, narrative=text,
-                       revision=st.session_state[base], now=config.now())  # fmt: skip
+        perform(final.finalise, period, narrative=text, revision=st.session_state[base])
     except Conflict as conflict:
         show_error(conflict)
         _latest(period)

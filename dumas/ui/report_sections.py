@@ -23,23 +23,17 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @st.cache_data(ttl=900, max_entries=64, show_spinner=False)
 def _report(path: str, version: str, code: str, language: str) -> tuple[dict, dict | None]:
     period = periods.parse(code)
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         title = reports.default_title(period, language)
         data = reports.build(cur, period, language, title=title, generated="")
         return data, final.frozen(cur, period)
-    finally:
-        cur.close()
 
 
 def load(period: periods.Period) -> tuple[dict, dict | None]:
     """Today's report of the period and the finalised one if any, computed once per data
     version (every write changes it, finalising included)."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         version = lookups.data_version(cur)
-    finally:
-        cur.close()
     data, frozen = _report(str(get_db().path), version, period.code, lang())
     return {**data, "generated": generated_text()}, frozen
 
@@ -97,11 +91,8 @@ def shown(data: dict, frozen: dict | None, period: periods.Period) -> dict:
     if frozen is not None:
         line = i18n.t("reports.final", lang(), **_finalised(frozen))  # plain: workbook, document
         return {**frozen, "finalised": line}
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         saved = final.draft(cur, period)
-    finally:
-        cur.close()
     return {**data, "narrative": saved["narrative"] if saved else {}}
 
 
@@ -123,11 +114,8 @@ def downloads(report: dict, period: periods.Period) -> None:
 
 
 def _docx(report: dict, language: str) -> bytes:
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         letterhead = settings.for_documents(cur)
-    finally:
-        cur.close()
     return periodic_report_docx(report, letterhead, language)
 
 
@@ -136,11 +124,8 @@ def reconciliation(period: periods.Period, frozen: dict | None) -> None:
     if frozen is None:
         return
     with st.expander(t("reports.reconcile")):
-        cur = get_db().cursor()
-        try:
+        with get_db().reading() as cur:
             changes = final.reconcile(cur, period, config.now())
-        finally:
-            cur.close()
         if not changes:
             st.caption(t("reports.no_change"))
             return

@@ -12,16 +12,16 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from dumas import config, i18n, tables
+from dumas import i18n, tables
 from dumas.errors import DomainError
 from dumas.queries import sbm
 from dumas.services import settings as service
 from dumas.ui import data
-from dumas.ui.import_sections import flash
-from dumas.ui.state import actor, get_db, lang, show_error, t, today
+from dumas.ui.actions import FLASH, perform
+from dumas.ui.state import get_db, lang, show_error, t, today
 from dumas.ui.widgets import generated_text, xlsx_button
 
-__all__ = ["SBM_COLUMNS", "editor", "editor_key", "export", "flash", "save", "stored", "year"]
+__all__ = ["SBM_COLUMNS", "editor", "editor_key", "export", "save", "stored", "year"]
 
 # Column -> catalogue id of its header, in screen and Excel order.
 SBM_COLUMNS = {
@@ -49,11 +49,8 @@ def year() -> int:
 
 def stored(chosen: int) -> Rates:
     """The stored rates of one year."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return sbm.rates(cur, chosen)
-    finally:
-        cur.close()
 
 
 def _table(rates: Rates) -> pd.DataFrame:
@@ -159,14 +156,13 @@ def _save(chosen: int, key: str, base: list[dict], seen: Rates) -> None:
         rows.append({"province_code": row["province_code"], **amounts})
         places.append(f"{position} ({row['province']})")
     try:
-        count = service.save_sbm_rates(get_db(), actor(), year=chosen, rows=rows, seen=seen,
-                                       now=config.now())  # fmt: skip
+        count = perform(service.save_sbm_rates, year=chosen, rows=rows, seen=seen)
     except DomainError as error:
         st.session_state[_ERROR] = _located(error, places)
         return
     st.session_state.pop(_copied_key(chosen), None)
     st.session_state["sbm_round"] = _round() + 1  # the editor starts again from what is stored
-    st.session_state["flash"] = t("sbm.saved", year=chosen, n=count)
+    st.session_state[FLASH] = t("sbm.saved", year=chosen, n=count)
 
 
 def export(chosen: int, rates: Rates) -> None:

@@ -7,16 +7,16 @@ import datetime as dt
 
 import streamlit as st
 
-from dumas import config, settings
+from dumas import settings
 from dumas.codes import DocumentKind, Level, Method
 from dumas.documents import BUILDERS, letter_number
 from dumas.errors import Conflict, DomainError
 from dumas.services import settings as service
 from dumas.services.common import MAX_TEXT
-from dumas.ui.import_sections import flash
-from dumas.ui.state import actor, get_db, show_error, t, today
+from dumas.ui.actions import FLASH, perform
+from dumas.ui.state import get_db, show_error, t, today
 
-__all__ = ["flash", "form", "preview", "sample", "stored"]
+__all__ = ["form", "preview", "sample", "stored"]
 
 _KOP = ("font_name", "font_size")
 _NUMBER = ("agency_code", "unit_code", "archive_code", "city")
@@ -38,11 +38,8 @@ _SAMPLE = {
 
 def stored() -> dict[str, str]:
     """Every setting as stored (the default where none is stored)."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return settings.stored(cur)
-    finally:
-        cur.close()
 
 
 def _key(name: str) -> str:
@@ -134,7 +131,7 @@ def _save(shown: dict[str, str]) -> None:
         return
     seen = {name: shown[name] for name in changed}
     try:
-        service.save_settings(get_db(), actor(), changed, config.now(), seen=seen)
+        perform(service.save_settings, changed, seen=seen)
     except Conflict as conflict:
         state[_ERROR] = conflict
         latest = stored()
@@ -147,15 +144,12 @@ def _save(shown: dict[str, str]) -> None:
         return
     for name in changed:
         state.pop(_key(name), None)  # drawn again from what was stored
-    st.session_state["flash"] = t("settings.saved", n=len(changed))
+    st.session_state[FLASH] = t("settings.saved", n=len(changed))
 
 
 def _for_documents() -> dict[str, object]:
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         return settings.for_documents(cur)
-    finally:
-        cur.close()
 
 
 def preview() -> dict[str, object]:

@@ -36,11 +36,8 @@ def _database(path: str) -> Database:
 
 
 def _is_empty(database: Database) -> bool:
-    cur = database.cursor()
-    try:
+    with database.reading() as cur:
         return cur.execute("SELECT count(*) FROM complaint").fetchone()[0] == 0
-    finally:
-        cur.close()
 
 
 def get_db() -> Database:

@@ -14,13 +14,13 @@ from dumas.errors import DomainError
 from dumas.permissions import BIDANG_ROLES, Role
 from dumas.queries import audit
 from dumas.services import users as service
-from dumas.ui.import_sections import flash
+from dumas.ui.actions import FLASH, run
 from dumas.ui.state import actor, get_db, lang, show_error, t
 
 _NEW = ("new_user_username", "new_user_full_name", "new_user_password", "new_user_roles")
 _NEW_BIDANG = "new_user_bidang"
 
-__all__ = ["accounts", "create_user", "flash", "manage_user", "role_name"]
+__all__ = ["accounts", "create_user", "manage_user", "role_name"]
 
 
 def role_name(code: str) -> str:
@@ -39,17 +39,14 @@ def _now() -> dt.datetime:
 
 def _done(message: str) -> None:
     """Leave a message for the next run and show the change."""
-    st.session_state["flash"] = message
+    st.session_state[FLASH] = message
     st.rerun()
 
 
 def accounts() -> pd.DataFrame:
     """Every account with its roles by name; returns the list for the other sections."""
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         frame = audit.users(cur)
-    finally:
-        cur.close()
     now = _now().replace(tzinfo=None)  # the query gives Jakarta wall time
     shown = frame.assign(
         roles=frame["roles"].map(lambda codes: ", ".join(map(role_name, _codes(codes)))),
@@ -154,14 +151,8 @@ Seen = tuple[int, int, str]  # the account's id, revision and user name as shown
 
 def _run(write: Callable[[], object], success: str, username: str) -> bool:
     """In a callback: call the service, leave its outcome (the catalogue message `success`
-    about the account) for the run that follows."""
-    try:
-        write()
-    except DomainError as error:
-        st.session_state[_ERROR] = error
-        return False
-    st.session_state["flash"] = t(success, username=username)
-    return True
+    about the account) for the run that follows; a refusal is shown by the controls."""
+    return run(write, t(success, username=username), refusal=_ERROR)
 
 
 def _status(seen: Seen, active: bool) -> None:
@@ -231,11 +222,8 @@ def _official(seen: Seen) -> None:
     st.subheader(t("users.section_official"))
     st.caption(t("users.official_caption"))
     user_id = seen[0]
-    cur = get_db().cursor()
-    try:
+    with get_db().reading() as cur:
         stored = service.official_details(cur, user_id)
-    finally:
-        cur.close()
     keys = _official_keys(user_id)  # keyed by user: fresh values
     with st.form(f"manage_official_form_{user_id}", border=False):
         nip, rank, position = st.columns(3)
