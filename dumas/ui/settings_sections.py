@@ -3,12 +3,14 @@ preview and a sample document built with the stored settings."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import streamlit as st
 
 from dumas import config, settings
 from dumas.documents import BUILDERS, letter_number
+from dumas.documents.inputs import DocumentSettings, MonitoringDocument
 from dumas.errors import Conflict, DomainError
 from dumas.services import settings as service
 from dumas.services.common import MAX_TEXT
@@ -23,16 +25,16 @@ _PARTS = ("title", "name", "nip")
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # The sample is a document, always in Indonesian whatever the interface language.
-_SAMPLE = {
-    "level": "kabid",
-    "method": "kunjungan_lapangan",
-    "agency": "Kementerian Dalam Negeri",
-    "agency_city": "Jakarta",
-    "province": "DKI Jakarta",
-    "plan_title": "Rencana Pemantauan",
-    "team": [{"name": "Nama Ketua Tim", "is_lead": True}, {"name": "Nama Anggota Tim"}],
-    "documents": {},
-}
+_SAMPLE = MonitoringDocument(
+    level="kabid",
+    method="kunjungan_lapangan",
+    agency="Kementerian Dalam Negeri",
+    agency_city="Jakarta",
+    province="DKI Jakarta",
+    plan_title="Rencana Pemantauan",
+    team=[{"name": "Nama Ketua Tim", "is_lead": True}, {"name": "Nama Anggota Tim"}],
+    documents={},
+)
 
 
 def stored() -> dict[str, str]:
@@ -149,7 +151,7 @@ def _save(shown: dict[str, str]) -> None:
     st.session_state["flash"] = t("settings.saved", n=len(changed))
 
 
-def _for_documents() -> dict[str, object]:
+def _for_documents() -> DocumentSettings:
     cur = get_db().cursor()
     try:
         return settings.for_documents(cur)
@@ -157,7 +159,7 @@ def _for_documents() -> dict[str, object]:
         cur.close()
 
 
-def preview() -> dict[str, object]:
+def preview() -> DocumentSettings:
     """The numbers a draft made today gets; returns the settings the documents use."""
     shaped = _for_documents()
     st.subheader(t("settings.preview"))
@@ -174,15 +176,15 @@ def preview() -> dict[str, object]:
     return shaped
 
 
-def sample(shaped: dict[str, object]) -> None:
+def sample(shaped: DocumentSettings) -> None:
     """An assignment letter built with the stored kop, font and officials, as .docx."""
     on = today()
-    monitoring = {
-        **_SAMPLE,
-        "schedule_from": on + dt.timedelta(days=7),
-        "schedule_to": on + dt.timedelta(days=9),
-        "approved_on": on,
-    }
+    monitoring = dataclasses.replace(
+        _SAMPLE,
+        schedule_from=on + dt.timedelta(days=7),
+        schedule_to=on + dt.timedelta(days=9),
+        approved_on=on,
+    )
     st.download_button(
         t("settings.sample"),
         data=lambda: BUILDERS["surat_tugas"](shaped, monitoring, on),
