@@ -20,7 +20,7 @@ DEFAULT_STATUSES = ("unanswered", "perlu_klarifikasi")
 SHOWN_CANDIDATES = 200
 
 
-def row_letters(plan: dict, matrix: pd.DataFrame) -> None:
+def row_letters(plan: q.PlanRow, matrix: pd.DataFrame) -> None:
     """Each row's letters, expandable; editors may take letters out of undecided rows."""
     cur = get_db().cursor()
     try:
@@ -53,7 +53,7 @@ def _letters_shown(own: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _remove_form(plan: dict, row_id: int, own: pd.DataFrame) -> None:
+def _remove_form(plan: q.PlanRow, row_id: int, own: pd.DataFrame) -> None:
     labels = dict(zip(own["forwarding_id"].astype(int), own["letter_no"], strict=True))
     key = f"remove_{plan['revision']}_{row_id}"
     st.multiselect(
@@ -81,7 +81,7 @@ def _remove(plan_id: int, revision: int, key: str) -> None:
     )
 
 
-def add_letters(plan: dict) -> None:
+def add_letters(plan: q.PlanRow) -> None:
     """Letters from the follow-up database, with the dashboard's filters (in the sidebar).
 
     The default proposal: letters lacking a response, plus responses marked perlu

@@ -164,7 +164,7 @@ def _create() -> None:
         st.query_params["plan"] = str(created[0])
 
 
-def header(plan: dict) -> None:
+def header(plan: q.PlanRow) -> None:
     """Title, period, state and version of the plan."""
     st.subheader(plain(plan["title"]))
     facts = [
@@ -193,7 +193,7 @@ def summary(matrix: pd.DataFrame) -> None:
     ])  # fmt: skip
 
 
-def actions(plan: dict, matrix: pd.DataFrame) -> None:
+def actions(plan: q.PlanRow, matrix: pd.DataFrame) -> None:
     """The buttons the transition table offers this user now, with a note and row choices."""
     user = actor()
     cur = get_db().cursor()
@@ -231,7 +231,7 @@ def actions(plan: dict, matrix: pd.DataFrame) -> None:
             st.caption(f"{t(f'plan_act.{action.value}')}: {t(reason)}")
 
 
-def _row_choices(plan: dict, matrix: pd.DataFrame, state: State) -> None:
+def _row_choices(plan: q.PlanRow, matrix: pd.DataFrame, state: State) -> None:
     """One choice per waiting row, folded away: most decisions are for the whole plan."""
     waiting = matrix[
         matrix["status"] == ("pending" if state is State.PROPOSED else "awaiting_deputi")
@@ -282,7 +282,7 @@ def _comment(plan_id: int, note_key: str) -> None:
         st.session_state[note_key] = ""
 
 
-def checklist(plan: dict) -> None:
+def checklist(plan: q.PlanRow) -> None:
     """The SOP checklist: step, who, started, done, due, late by."""
     cur = get_db().cursor()
     try:
@@ -323,7 +323,7 @@ def _late(late: workflow.LateBy | None) -> str:
     return "" if late is None else "⚠ " + late_text(late)
 
 
-def difference(plan: dict, staff: dict[int, str]) -> None:
+def difference(plan: q.PlanRow, staff: dict[int, str]) -> None:
     """What Kasubbid and Kabid changed since the analyst submitted this version."""
     if plan["state"] == "draft" or plan["version"] == 0:
         return
@@ -369,7 +369,7 @@ def _value(field: str | None, value: object, staff: dict[int, str]) -> str:
     return str(value)
 
 
-def history(plan: dict) -> None:
+def history(plan: q.PlanRow) -> None:
     """Every event: who did what, when, with the note."""
     cur = get_db().cursor()
     try:
