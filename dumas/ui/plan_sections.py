@@ -52,7 +52,7 @@ def choose_plan() -> int | None:
     finally:
         cur.close()
     titles = {
-        int(r.id): f"#{r.id} · {r.title} · {r.period_label} · {t('plan_state.' + r.state)}"
+        int(r.id): f"#{r.id} · {r.title} · {r.period_label} · {t(f'plan_state.{r.state}')}"
         for r in listed.itertuples()
     }
     wanted = str(st.query_params.get("plan", ""))
