@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -25,8 +27,16 @@ def cache(tmp_path_factory) -> str:
     return str(tmp_path_factory.mktemp("mypy_cache"))
 
 
+# mypy's cache trusts a file whose size and whole-second mtime are unchanged; an edit in
+# the same second that keeps the size ("str" -> "int") must still be seen.
+_MTIMES = itertools.count(1_700_000_000)
+
+
 def _mypy(tmp_path: Path, cache: str, source: str) -> Counter[str]:
-    (tmp_path / "mod.py").write_text(source, encoding="utf-8")
+    module = tmp_path / "mod.py"
+    module.write_text(source, encoding="utf-8")
+    stamp = next(_MTIMES)
+    os.utime(module, (stamp, stamp))
     return typecheck.normalise(typecheck.run_mypy("--cache-dir", cache, "mod.py", cwd=tmp_path))
 
 
