@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-requirements
 PORT   ?= 8501
 
-.PHONY: run test test-fast lint format bench fuzz chromium install clean
+.PHONY: run test test-fast lint typecheck typecheck-baseline format bench fuzz chromium install clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,16 +29,26 @@ run: $(STAMP)
 test: $(STAMP) chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m tests.typecheck
 	$(PY) -m pytest -n 2 --dist loadfile
 
 # Everything but the browser tests: the quick loop while working (no chromium needed).
 test-fast: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m tests.typecheck
 	$(PY) -m pytest -n 2 --dist loadfile -m "not browser"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+# mypy against mypy-baseline.txt: fails on any error not in it (tests/typecheck.py).
+typecheck: $(STAMP)
+	$(PY) -m tests.typecheck
+
+# Rewrite the baseline after fixing errors; it refuses to grow.
+typecheck-baseline: $(STAMP)
+	$(PY) -m tests.typecheck --update
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
@@ -51,4 +61,4 @@ fuzz: $(STAMP)
 	$(PY) -m tests.fuzz_import --files 1000
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Mapping
 from itertools import groupby
 from typing import Any, NamedTuple
 
@@ -70,7 +71,7 @@ _TOTAL_LABEL_SPAN = 4  # JUMLAH is written across No, Instansi, Lokus and Asal u
 
 
 def matrix_xlsx(
-    header: dict[str, object],
+    header: Mapping[str, object],
     rows: pd.DataFrame,
     letters: pd.DataFrame,
     lang: str,
@@ -118,7 +119,7 @@ def _write_matrix(
     ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.5)
 
 
-def _title_lines(header: dict[str, object], lang: str, generated: str) -> list[str]:
+def _title_lines(header: Mapping[str, object], lang: str, generated: str) -> list[str]:
     """The lines above the matrix, as on the paper form."""
     bidang = header.get("bidang") or t("matrix_xlsx.any_bidang", lang)
     state = t(f"plan_state.{header['state']}", lang)

@@ -3,7 +3,12 @@ with the defaults of docs/letters.md for every key not stored in table `setting`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
+
+if TYPE_CHECKING:  # the documents package loads python-docx: not needed to read settings
+    from dumas.documents.inputs import DocumentSettings
 
 OFFICIALS = ("asdep", "deputi", "ppk", "kepala_biro_keuangan")
 OFFICIAL_TITLES = {
@@ -42,7 +47,7 @@ def stored(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {key: rows.get(key, default) for key, default in DEFAULTS.items()}
 
 
-def for_documents(cur: duckdb.DuckDBPyConnection) -> dict[str, object]:
+def for_documents(cur: duckdb.DuckDBPyConnection) -> DocumentSettings:
     """The settings in the shape the document builders take (dumas/documents)."""
     flat = stored(cur)
     return {
@@ -55,7 +60,11 @@ def for_documents(cur: duckdb.DuckDBPyConnection) -> dict[str, object]:
         "unit_code": flat["unit_code"],
         "archive_code": flat["archive_code"],
         "officials": {
-            who: {part: flat[f"official.{who}.{part}"] for part in ("title", "name", "nip")}
+            who: {
+                "title": flat[f"official.{who}.title"],
+                "name": flat[f"official.{who}.name"],
+                "nip": flat[f"official.{who}.nip"],
+            }
             for who in OFFICIALS
         },
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from typing import Any
 
 import docx
 import pytest
@@ -15,6 +16,7 @@ from docx.document import Document
 from docx.shared import Pt
 
 from dumas.documents import BUILDERS, DOTS, letter_number
+from dumas.documents.inputs import MonitoringDocument
 
 ON = dt.date(2026, 5, 12)
 KOP = [
@@ -79,9 +81,9 @@ def letter(agenda_no: str, seq: int, day: int) -> dict:
     }
 
 
-def monitoring(**overrides: object) -> dict:
+def monitoring(**overrides: object) -> MonitoringDocument:
     """A Kabid-led field visit to the Ministry of Home Affairs with two letters to chase."""
-    return {
+    fields: dict[str, Any] = {
         "id": 7,
         "level": "kabid",
         "method": "kunjungan_lapangan",
@@ -112,6 +114,7 @@ def monitoring(**overrides: object) -> dict:
         "report": {},
         **overrides,
     }
+    return MonitoringDocument(**fields)
 
 
 def open_docx(data: bytes) -> Document:
@@ -235,7 +238,7 @@ def test_a_signed_document_shows_its_recorded_number_and_signing_date(kind: str)
 
 @pytest.mark.parametrize("kind", sorted(BUILDERS))
 def test_a_nearly_empty_monitoring_still_builds_with_dotted_placeholders(kind: str):
-    bare = BUILDERS[kind]({}, {"level": "kabid"}, ON)
+    bare = BUILDERS[kind]({}, MonitoringDocument(level="kabid"), ON)
     text = "\n".join(lines(open_docx(bare)))
     assert DOTS in text
     assert "None" not in text

@@ -30,7 +30,7 @@ def test_financial_report_goes_to_the_ppk_through_the_bpp_signed_by_the_team_lea
     text = "\n".join(lines(doc))
     assert "Pejabat Pembuat Komitmen melalui Bendahara Pengeluaran Pembantu" in text
     name, _ = signature_of(doc, "Ketua Tim")
-    assert name == monitoring()["team"][0]["name"]
+    assert name == monitoring().team[0]["name"]
 
 
 def test_a_line_without_its_actual_amount_leaves_the_actual_total_open():

@@ -13,6 +13,7 @@ from dumas.documents import (
     substance_report,
     travel_request_memo,
 )
+from dumas.documents.inputs import MonitoringDocument
 from tests.test_documents import (
     ANALYST,
     ASDEP,
@@ -249,7 +250,7 @@ def test_agency_letter_without_a_known_head_or_city_goes_to_its_pimpinan_di_temp
 # Laporan hasil pemantauan (SOP steps 7-8)
 
 
-def _reported(**overrides: object) -> dict:
+def _reported(**overrides: object) -> MonitoringDocument:
     """A monitoring with its activities, results, agreements and narrative filled in."""
     return monitoring(
         activities=[

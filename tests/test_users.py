@@ -20,6 +20,7 @@ from dumas.config import TIMEZONE
 from dumas.errors import Conflict, Message, ValidationError
 from dumas.permissions import Forbidden, Role, User
 from dumas.queries import audit
+from dumas.queries.audit import AuditFilter
 from dumas.services import users
 from dumas.services.common import audit as write_audit
 from tests.conftest import ADMIN, ANALYST, username
@@ -482,19 +483,26 @@ def test_the_audit_log_comes_newest_first_with_jakarta_times_and_json_as_text(db
 
 def test_the_audit_log_filters_by_user_action_record_and_period(db, trail):
     cur = db.cursor()
-    assert _ids(audit.audit_rows(cur, user="rina")[0]) == [trail["march"], trail["old"]]
-    assert _ids(audit.audit_rows(cur, action="complaint.create")[0]) == [
+    assert _ids(audit.audit_rows(cur, AuditFilter(user="rina"))[0]) == [
+        trail["march"],
+        trail["old"],
+    ]
+    assert _ids(audit.audit_rows(cur, AuditFilter(action="complaint.create"))[0]) == [
         trail["new"],
         trail["old"],
     ]
-    assert _ids(audit.audit_rows(cur, entity="complaint", entity_id=7)[0]) == [trail["old"]]
-    assert _ids(audit.audit_rows(cur, entity_id=" 12 ")[0]) == [trail["march"]]
-    march = audit.audit_rows(cur, date_from=dt.date(2026, 3, 2), date_to=dt.date(2026, 3, 31))
+    assert _ids(audit.audit_rows(cur, AuditFilter(entity="complaint", entity_id=7))[0]) == [
+        trail["old"]
+    ]
+    assert _ids(audit.audit_rows(cur, AuditFilter(entity_id=" 12 "))[0]) == [trail["march"]]
+    march = audit.audit_rows(
+        cur, AuditFilter(date_from=dt.date(2026, 3, 2), date_to=dt.date(2026, 3, 31))
+    )
     assert _ids(march[0]) == [trail["march"], trail["late_utc"]]  # days as seen in Jakarta
-    first = audit.audit_rows(cur, date_to=dt.date(2026, 3, 1))
+    first = audit.audit_rows(cur, AuditFilter(date_to=dt.date(2026, 3, 1)))
     assert _ids(first[0]) == [trail["old"]]
     both = audit.audit_rows(
-        cur, user="budi", action="response.create", date_from=dt.date(2026, 3, 2)
+        cur, AuditFilter(user="budi", action="response.create", date_from=dt.date(2026, 3, 2))
     )
     assert (_ids(both[0]), both[1]) == ([trail["late_utc"]], 1)
 
@@ -510,9 +518,9 @@ def test_the_audit_log_pages_and_counts_the_filtered_total(db, trail):
 def test_audit_filters_are_values_never_sql(db, trail):
     cur = db.cursor()
     for evil in ("rina' OR '1'='1", "x'); DELETE FROM audit_log; --", "%", "r" * 5000):
-        frame, total = audit.audit_rows(cur, user=evil, entity=evil, action=evil)
+        frame, total = audit.audit_rows(cur, AuditFilter(user=evil, entity=evil, action=evil))
         assert (len(frame), total) == (0, 0)
-        assert audit.audit_rows(cur, entity_id=evil)[1] == 0
+        assert audit.audit_rows(cur, AuditFilter(entity_id=evil))[1] == 0
     assert audit.audit_rows(cur)[1] == 4
 
 
@@ -528,11 +536,11 @@ def test_the_audit_export_keeps_the_filtered_rows_and_user_text_as_text(db, trai
     data = audit.audit_xlsx(
         db.cursor(),
         ADMIN,
+        AuditFilter(user="rina"),
         lang="id",
         title="Jejak Audit",
         filters_text="Filter: Pengguna: rina",
         generated="Dibuat pada 27 November 2026 09.00",
-        user="rina",
     )
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     header = [c.value for c in sheet[5]]
@@ -586,8 +594,8 @@ def test_the_user_list_shows_roles_state_and_last_sign_in_but_never_a_password_h
 def test_the_audit_trail_masks_complainants_unless_the_reader_may_see_them(db, make):
     make.complaint(complainant_name="Siti Aminah", complainant_contact="0812-1111-2222")
     cur = db.cursor()
-    masked, _ = audit.audit_rows(cur, action="complaint.create")
+    masked, _ = audit.audit_rows(cur, AuditFilter(action="complaint.create"))
     assert "Siti Aminah" not in masked["new_value"][0] and "•••" in masked["new_value"][0]
     assert "Sengketa tanah" in masked["new_value"][0]  # the rest of the record stays
-    shown, _ = audit.audit_rows(cur, action="complaint.create", mask_personal=False)
+    shown, _ = audit.audit_rows(cur, AuditFilter(action="complaint.create"), mask_personal=False)
     assert "Siti Aminah" in shown["new_value"][0]

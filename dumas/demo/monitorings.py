@@ -25,7 +25,9 @@ from dumas.services import settings
 
 
 def _rev(db: Database, mid: int) -> int:
-    return mq.detail(db.cursor(), mid)["revision"]
+    found = mq.detail(db.cursor(), mid)
+    assert found is not None, mid  # the demo just created it
+    return found["revision"]
 
 
 def _moment(day: dt.date, hour: int) -> dt.datetime:

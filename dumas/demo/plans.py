@@ -73,7 +73,9 @@ def _draft(db: Database, who: User, title: str, period: str, letters: list[int],
 
 
 def _rev(db: Database, plan_id: int) -> int:
-    return q.plan(db.cursor(), plan_id)["revision"]
+    found = q.plan(db.cursor(), plan_id)
+    assert found is not None, plan_id  # the demo just created it
+    return found["revision"]
 
 
 def _fill(db: Database, who: User, plan_id: int, at: dt.datetime, lead: User | None) -> None:

@@ -1,6 +1,6 @@
 """Editable .docx drafts of the official documents of a monitoring (tata naskah dinas).
 
-Pure functions: plain dicts in, bytes out; no database, no Streamlit. Every monitoring
+Pure functions: plain data in (inputs.py), bytes out; no database, no Streamlit. Every monitoring
 document is in Indonesian whatever the interface language, and missing values print as
 dots for the drafter to fill in by hand. The periodic report (periodic.py) is written in the
 language it is given (Indonesian for the official copy).
@@ -17,12 +17,13 @@ from dumas.documents.assignment import assignment_letter
 from dumas.documents.common import DOTS, letter_number
 from dumas.documents.files import files_to_clarify
 from dumas.documents.finance import financial_report
+from dumas.documents.inputs import DocumentSettings, MonitoringDocument
 from dumas.documents.memo_deputi import memo_to_deputi
 from dumas.documents.periodic import periodic_report_docx
 from dumas.documents.report import substance_report
 from dumas.documents.travel import travel_request_memo
 
-Builder = Callable[[dict, dict, dt.date], bytes]
+Builder = Callable[[DocumentSettings, MonitoringDocument, dt.date], bytes]
 
 # The document kinds as recorded in monitoring["documents"], each with its builder.
 BUILDERS: dict[str, Builder] = {

@@ -17,6 +17,7 @@ from dumas.documents.common import (
     official,
     secrecy,
 )
+from dumas.documents.inputs import CitedLetter, DocumentSettings, MonitoringDocument
 from dumas.documents.layout import body, new_document, numbered, para, signature, tembusan, to_bytes
 from dumas.documents.tables import plain_table
 
@@ -27,13 +28,15 @@ CLOSING = "Atas perhatian dan kerja sama Saudara, kami ucapkan terima kasih."
 _HEAD_WIDTHS = (2.5, 0.4, 7.6, 5.5)  # cm: label, colon, value, the date at the right
 
 
-def letter_to_agency(settings: dict, monitoring: dict, on: dt.date) -> bytes:
+def letter_to_agency(
+    settings: DocumentSettings, monitoring: MonitoringDocument, on: dt.date
+) -> bytes:
     """Nomor/Sifat/Lampiran/Hal, Yth. the agency's head, the three-part body, tembusan."""
     number, on = issue(settings, monitoring, KIND, on)
     doc = new_document(settings)
     _head(doc, settings, number, on)
     _addressee(doc, monitoring)
-    _cited(doc, monitoring.get("letters") or [])
+    _cited(doc, monitoring.letters)
     body(
         doc,
         "Sehubungan dengan hal tersebut, dalam rangka pemantauan tindak lanjut penanganan "
@@ -48,7 +51,7 @@ def letter_to_agency(settings: dict, monitoring: dict, on: dt.date) -> bytes:
     return to_bytes(doc)
 
 
-def _head(doc: Document, settings: dict, number: str, on: dt.date) -> None:
+def _head(doc: Document, settings: DocumentSettings, number: str, on: dt.date) -> None:
     """The Nomor, Sifat, Lampiran and Hal lines, the place and date right of Nomor."""
     dated = f"{clean(settings.get('city'))}, {date_text(on)}"
     rows = [
@@ -61,16 +64,16 @@ def _head(doc: Document, settings: dict, number: str, on: dt.date) -> None:
     table.cell(0, 3).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _addressee(doc: Document, monitoring: dict) -> None:
+def _addressee(doc: Document, monitoring: MonitoringDocument) -> None:
     """Yth. the head of the agency, the agency, and its city (or "Tempat")."""
-    head = monitoring.get("agency_head") or f"Pimpinan {agency(monitoring)}"
-    city = monitoring.get("agency_city") or "Tempat"
+    head = monitoring.agency_head or f"Pimpinan {agency(monitoring)}"
+    city = monitoring.agency_city or "Tempat"
     for line in (f"Yth. {clean(head)}", agency(monitoring), f"di {clean(city)}"):
         para(doc, line, align="left")
     para(doc)
 
 
-def _cited(doc: Document, letters: list[dict]) -> None:
+def _cited(doc: Document, letters: list[CitedLetter]) -> None:
     """The opening citing each forwarding letter: inline for one, numbered for several."""
     cited = [
         f"Nomor {clean(x.get('letter_no'))} tanggal {date_text(x.get('letter_date'))}"

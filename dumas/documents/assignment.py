@@ -18,6 +18,7 @@ from dumas.documents.common import (
     official,
     recipient_key,
 )
+from dumas.documents.inputs import DocumentSettings, MonitoringDocument
 from dumas.documents.layout import (
     new_document,
     para,
@@ -33,7 +34,9 @@ KIND = DocumentKind.SURAT_TUGAS
 TITLE = "SURAT PERINTAH"
 
 
-def assignment_letter(settings: dict, monitoring: dict, on: dt.date) -> bytes:
+def assignment_letter(
+    settings: DocumentSettings, monitoring: MonitoringDocument, on: dt.date
+) -> bytes:
     """Menimbang, Dasar, MEMERINTAHKAN, Kepada (the team), Untuk; signed by level."""
     number, on = issue(settings, monitoring, KIND, on)
     doc = new_document(settings)
@@ -42,7 +45,7 @@ def assignment_letter(settings: dict, monitoring: dict, on: dt.date) -> bytes:
     clause_block(doc, "Dasar", _grounds(monitoring))
     para(doc, "MEMERINTAHKAN:", bold=True, align="center", after=6)
     plain_table(doc, [["Kepada", ":", "", ""]], CLAUSE_WIDTHS, gap=False)
-    team_table(doc, monitoring.get("team") or [])
+    team_table(doc, monitoring.team)
     clause_block(doc, "Untuk", _tasks(settings, monitoring))
     place_and_date(doc, settings, date_text(on))
     signature(doc, official(settings, signer_key(monitoring)))
@@ -50,12 +53,12 @@ def assignment_letter(settings: dict, monitoring: dict, on: dt.date) -> bytes:
     return to_bytes(doc)
 
 
-def signer_key(monitoring: dict) -> str:
+def signer_key(monitoring: MonitoringDocument) -> str:
     """Who signs: the PPK when the Asdep leads the monitoring, else the Asdep (SOP 4a(2))."""
-    return "ppk" if monitoring.get("level") == Level.ASDEP else "asdep"
+    return "ppk" if monitoring.level == Level.ASDEP else "asdep"
 
 
-def _considering(monitoring: dict) -> list[tuple[str, str]]:
+def _considering(monitoring: MonitoringDocument) -> list[tuple[str, str]]:
     """Menimbang a. and b., each starting "bahwa"."""
     return [
         (
@@ -73,17 +76,17 @@ def _considering(monitoring: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _grounds(monitoring: dict) -> list[tuple[str, str]]:
+def _grounds(monitoring: MonitoringDocument) -> list[tuple[str, str]]:
     """Dasar 1. the SOP and 2. the approved plan."""
-    plan = f"{clean(monitoring.get('plan_title'))} periode {clean(monitoring.get('plan_period'))}"
-    approved = date_text(monitoring.get("approved_on"))
+    plan = f"{clean(monitoring.plan_title)} periode {clean(monitoring.plan_period)}"
+    approved = date_text(monitoring.approved_on)
     return [("1.", f"{SOP};"), ("2.", f"{plan} yang disetujui pada tanggal {approved}.")]
 
 
-def _tasks(settings: dict, monitoring: dict) -> list[tuple[str, str]]:
+def _tasks(settings: DocumentSettings, monitoring: MonitoringDocument) -> list[tuple[str, str]]:
     """Untuk: what and where, from and to which date, and to whom to report."""
-    start = date_text(monitoring.get("schedule_from"))
-    end = date_text(monitoring.get("schedule_to"))
+    start = date_text(monitoring.schedule_from)
+    end = date_text(monitoring.schedule_to)
     recipient = official(settings, recipient_key(monitoring))["title"]
     return [
         (
@@ -97,7 +100,7 @@ def _tasks(settings: dict, monitoring: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _copies(settings: dict, monitoring: dict) -> list[str]:
+def _copies(settings: DocumentSettings, monitoring: MonitoringDocument) -> list[str]:
     """Tembusan: the Deputi, and the finance bureau when the team travels."""
     copies = [official(settings, "deputi")["title"]]
     if is_direct(monitoring):

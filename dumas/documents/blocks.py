@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from docx.document import Document
 
 from dumas.documents.common import DOTS, clean, date_text
+from dumas.documents.inputs import CitedLetter, TeamMember
 from dumas.documents.layout import SIGNATURE_INDENT, page_break, para, rule, title
 from dumas.documents.tables import grid_table, label_block
 
@@ -24,7 +25,7 @@ def memo_head(doc: Document, number: str, rows: Sequence[tuple[str, object]]) ->
     para(doc)
 
 
-def letters_table(doc: Document, letters: Sequence[dict]) -> None:
+def letters_table(doc: Document, letters: Sequence[CitedLetter]) -> None:
     """The forwarding letters to clarify: agenda number, number and date, summary, status."""
     rows = [
         [
@@ -41,7 +42,7 @@ def letters_table(doc: Document, letters: Sequence[dict]) -> None:
     )
 
 
-def team_table(doc: Document, team: Sequence[dict]) -> None:
+def team_table(doc: Document, team: Sequence[TeamMember]) -> None:
     """The team: No, Nama, NIP, Pangkat/Golongan, Jabatan."""
     rows = [
         [str(i), *(clean(m.get(k)) for k in ("name", "nip", "rank", "position"))]
@@ -59,7 +60,7 @@ def attachment_head(doc: Document, of: str, number: str, on_text: str, heading: 
     title(doc, heading)
 
 
-def _status(letter: dict) -> str:
+def _status(letter: CitedLetter) -> str:
     """The follow-up status label, with the age in working days when known."""
     status = clean(letter.get("status"))
     age = letter.get("age_wd")

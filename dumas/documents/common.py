@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import NotRequired, TypedDict
 
 from dumas.codes import DocumentKind, Level, Method
+from dumas.documents.inputs import DocumentSettings, MonitoringDocument, NumberingCode, TeamMember
 from dumas.i18n import fmt_date, fmt_int, fmt_rupiah
 
 DOTS = "...................."  # what an editor fills in by hand when a value is missing
@@ -34,6 +36,15 @@ SOP = (
     "Standard Operating Procedure Nomor 305/2012 tentang Pemantauan Tindak Lanjut "
     "Pengaduan Masyarakat di Lingkungan Kementerian Sekretariat Negara"
 )
+
+
+class Signer(TypedDict):
+    """A signatory as printed: title, name and NIP as text, "Plt."/"Plh." when acting."""
+
+    title: str
+    name: str
+    nip: str
+    acting: NotRequired[str]
 
 
 def clean(value: object) -> str:
@@ -66,7 +77,7 @@ def period(start: dt.date | None, end: dt.date | None, between: str = " s.d. ") 
     return f"{date_text(start)}{between}{date_text(end)}"
 
 
-def letter_number(settings: dict, kind: str, on: dt.date, seq: str = SEQ_DRAFT) -> str:
+def letter_number(settings: DocumentSettings, kind: str, on: dt.date, seq: str = SEQ_DRAFT) -> str:
     """The letter number of a `kind` document: external letters carry security and agency."""
     unit = _code(settings, "unit_code")
     tail = f"{unit}/{_code(settings, 'archive_code')}/{on:%m}/{on:%Y}"
@@ -76,25 +87,27 @@ def letter_number(settings: dict, kind: str, on: dt.date, seq: str = SEQ_DRAFT) 
     return f"{security}-{seq}/{_code(settings, 'agency_code')}/{tail}"
 
 
-def issue(settings: dict, monitoring: dict, kind: str, on: dt.date) -> tuple[str, dt.date]:
+def issue(
+    settings: DocumentSettings, monitoring: MonitoringDocument, kind: str, on: dt.date
+) -> tuple[str, dt.date]:
     """The number and date of a document: as recorded once signed, else a draft number."""
-    recorded = (monitoring.get("documents") or {}).get(kind)
+    recorded = monitoring.documents.get(kind)
     if recorded and recorded.get("letter_no"):
         return clean(recorded["letter_no"]), recorded.get("signed_on") or on
     return letter_number(settings, kind, on), on
 
 
-def recorded(monitoring: dict, kind: str) -> tuple[str, str]:
+def recorded(monitoring: MonitoringDocument, kind: str) -> tuple[str, str]:
     """The recorded number and date of an earlier document, dotted when not yet signed."""
-    entry = (monitoring.get("documents") or {}).get(kind) or {}
+    entry = monitoring.documents.get(kind) or {}
     return clean(entry.get("letter_no")), date_text(entry.get("signed_on"))
 
 
-def official(settings: dict, key: str) -> dict:
+def official(settings: DocumentSettings, key: str) -> Signer:
     """An official's title, name and nip as text; a missing title falls back to the office."""
     entry = (settings.get("officials") or {}).get(key) or {}
     title = entry.get("title") or _TITLES.get(key)
-    result = {
+    result: Signer = {
         "title": clean(title),
         "name": clean(entry.get("name")),
         "nip": clean(entry.get("nip")),
@@ -104,56 +117,56 @@ def official(settings: dict, key: str) -> dict:
     return result
 
 
-def team_lead(monitoring: dict) -> dict:
+def team_lead(monitoring: MonitoringDocument) -> TeamMember:
     """The first team member marked as lead, else the first member, else an empty member."""
-    team = monitoring.get("team") or []
+    team = monitoring.team
     leads = [m for m in team if m.get("is_lead")]
     return (leads or team or [{}])[0]
 
 
-def as_signer(member: dict, title: str) -> dict:
+def as_signer(member: TeamMember, title: str) -> Signer:
     """A team member as a signatory with the given title."""
     return {"title": title, "name": clean(member.get("name")), "nip": clean(member.get("nip"))}
 
 
-def recipient_key(monitoring: dict) -> str:
+def recipient_key(monitoring: MonitoringDocument) -> str:
     """Who receives the substance report: the Deputi for Asdep-led work, else the Asdep."""
-    return "deputi" if monitoring.get("level") == Level.ASDEP else "asdep"
+    return "deputi" if monitoring.level == Level.ASDEP else "asdep"
 
 
-def secrecy(settings: dict) -> str:
+def secrecy(settings: DocumentSettings) -> str:
     """The "Sifat" of a letter from the security code."""
     return _SECRECY.get(settings.get("security_code") or "B", DOTS)
 
 
-def method_phrase(monitoring: dict) -> str:
+def method_phrase(monitoring: MonitoringDocument) -> str:
     """How the monitoring is carried out, as a phrase for a sentence."""
-    return _METHODS.get(monitoring.get("method") or "", DOTS)
+    return _METHODS.get(monitoring.method or "", DOTS)
 
 
-def is_direct(monitoring: dict) -> bool:
+def is_direct(monitoring: MonitoringDocument) -> bool:
     """Whether the monitoring is a field visit (the only direct method)."""
-    return monitoring.get("method") == Method.KUNJUNGAN_LAPANGAN
+    return monitoring.method == Method.KUNJUNGAN_LAPANGAN
 
 
-def agency(monitoring: dict) -> str:
+def agency(monitoring: MonitoringDocument) -> str:
     """The agency's name as text."""
-    return clean(monitoring.get("agency"))
+    return clean(monitoring.agency)
 
 
-def locus(monitoring: dict) -> str:
+def locus(monitoring: MonitoringDocument) -> str:
     """The province of the monitoring, or the placeholder."""
-    return clean(monitoring.get("province"))
+    return clean(monitoring.province)
 
 
-def destination(monitoring: dict) -> str:
+def destination(monitoring: MonitoringDocument) -> str:
     """Where the team travels: the agency's city and the province, as known."""
-    parts = [monitoring.get("agency_city"), monitoring.get("province")]
+    parts = [monitoring.agency_city, monitoring.province]
     known = [clean(p) for p in parts if p and clean(p) != DOTS]
     return ", ".join(dict.fromkeys(known)) or DOTS
 
 
-def _code(settings: dict, key: str, default: str = SEQ_DRAFT) -> str:
+def _code(settings: DocumentSettings, key: NumberingCode, default: str = SEQ_DRAFT) -> str:
     """A numbering code from the settings, "..." when not configured."""
     value = settings.get(key)
     return clean(value) if value else default

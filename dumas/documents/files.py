@@ -16,6 +16,7 @@ from dumas.documents.common import (
     method_phrase,
     team_lead,
 )
+from dumas.documents.inputs import DocumentSettings, MonitoringDocument
 from dumas.documents.layout import new_document, para, place_and_date, signature, title, to_bytes
 from dumas.documents.tables import label_block
 
@@ -24,12 +25,14 @@ TITLE = "DAFTAR BERKAS YANG AKAN DIKLARIFIKASI"
 LEAD_TITLE = "Ketua Tim"
 
 
-def files_to_clarify(settings: dict, monitoring: dict, on: dt.date) -> bytes:
+def files_to_clarify(
+    settings: DocumentSettings, monitoring: MonitoringDocument, on: dt.date
+) -> bytes:
     """The agency and plan, the letters to clarify, signed by the team lead."""
     _, on = issue(settings, monitoring, KIND, on)
     doc = new_document(settings)
     title(doc, TITLE)
-    plan = f"{clean(monitoring.get('plan_title'))} periode {clean(monitoring.get('plan_period'))}"
+    plan = f"{clean(monitoring.plan_title)} periode {clean(monitoring.plan_period)}"
     label_block(
         doc,
         [
@@ -39,7 +42,7 @@ def files_to_clarify(settings: dict, monitoring: dict, on: dt.date) -> bytes:
             ("Metode", f"Pemantauan {method_phrase(monitoring)}"),
         ],
     )
-    letters_table(doc, monitoring.get("letters") or [])
+    letters_table(doc, monitoring.letters)
     para(doc)
     place_and_date(doc, settings, date_text(on))
     signature(doc, as_signer(team_lead(monitoring), LEAD_TITLE))

@@ -16,6 +16,7 @@ from dumas.documents.common import (
     rupiah,
     team_lead,
 )
+from dumas.documents.inputs import CostLine, DocumentSettings, MonitoringDocument
 from dumas.documents.layout import (
     body,
     new_document,
@@ -31,15 +32,18 @@ from dumas.documents.travel import COST_ITEMS
 HEADER = ("No", "Uraian", "Pelaksana", "Rencana", "Realisasi", "Selisih")
 
 
-def totals(costs: list[dict]) -> tuple[int, int | None]:
+def totals(costs: list[CostLine]) -> tuple[int, int | None]:
     """Planned and actual sums in whole rupiah (actual None while a line lacks it)."""
     planned = sum(int(c.get("planned") or 0) for c in costs)
     actuals = [c.get("actual") for c in costs]
-    actual = None if any(a is None for a in actuals) else sum(int(a) for a in actuals)
+    known = [int(a) for a in actuals if a is not None]
+    actual = None if len(known) < len(actuals) else sum(known)
     return planned, actual
 
 
-def financial_report(settings: dict, monitoring: dict, on: dt.date) -> bytes:
+def financial_report(
+    settings: DocumentSettings, monitoring: MonitoringDocument, on: dt.date
+) -> bytes:
     """Rincian biaya perjalanan dinas: planned against actual, signed by the team lead."""
     doc = new_document(settings)
     title(doc, "LAPORAN KEUANGAN PERJALANAN DINAS",
@@ -49,14 +53,14 @@ def financial_report(settings: dict, monitoring: dict, on: dt.date) -> bytes:
         ("Kepada Yth.", f"{official(settings, 'ppk')['title']} melalui Bendahara Pengeluaran "
                         "Pembantu"),
         ("Dasar", f"Surat Perintah Nomor {letter_no} tanggal {letter_date}"),
-        ("Instansi tujuan", clean(monitoring.get("agency"))),
-        ("Lokus", clean(monitoring.get("province"))),
-        ("Waktu", period(monitoring.get("schedule_from"), monitoring.get("schedule_to"))),
+        ("Instansi tujuan", clean(monitoring.agency)),
+        ("Lokus", clean(monitoring.province)),
+        ("Waktu", period(monitoring.schedule_from, monitoring.schedule_to)),
     ])  # fmt: skip
     para(doc)
-    costs = monitoring.get("costs") or []
+    costs = monitoring.costs
     rows = [
-        [str(i), COST_ITEMS.get(c.get("item"), clean(c.get("item"))), clean(c.get("person")),
+        [str(i), COST_ITEMS.get(c.get("item") or "", clean(c.get("item"))), clean(c.get("person")),
          rupiah(c.get("planned")), rupiah(c.get("actual")), _difference(c)]
         for i, c in enumerate(costs, start=1)
     ]  # fmt: skip
@@ -73,10 +77,11 @@ def financial_report(settings: dict, monitoring: dict, on: dt.date) -> bytes:
     return to_bytes(doc)
 
 
-def _difference(cost: dict) -> str:
-    if cost.get("actual") is None:
+def _difference(cost: CostLine) -> str:
+    actual = cost.get("actual")
+    if actual is None:
         return "–"
-    return _signed(int(cost["actual"]) - int(cost.get("planned") or 0))
+    return _signed(int(actual) - int(cost.get("planned") or 0))
 
 
 def _signed(amount: int | None) -> str:

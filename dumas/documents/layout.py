@@ -15,7 +15,8 @@ from docx.section import _Header
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
-from dumas.documents.common import clean
+from dumas.documents.common import Signer, clean
+from dumas.documents.inputs import DocumentSettings
 
 TEXT_WIDTH = Cm(16)  # A4 width 21 cm less the 3 cm and 2 cm margins
 SIGNATURE_INDENT = Cm(8.5)  # the signature block sits on the right half of the page
@@ -23,7 +24,7 @@ _HANG = Cm(0.75)  # the hanging indent of a numbered point
 _SIGNATURE_SPACE = 3  # blank lines left for the signature
 
 
-def new_document(settings: dict) -> Document:
+def new_document(settings: DocumentSettings) -> Document:
     """An empty A4 document with the margins, font and first-page kop from `settings`."""
     doc = new_docx()
     section = doc.sections[0]
@@ -97,13 +98,13 @@ def page_break(doc: Document) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def place_and_date(doc: Document, settings: dict, on_text: str) -> None:
+def place_and_date(doc: Document, settings: DocumentSettings, on_text: str) -> None:
     """ "Jakarta, 12 Mei 2026" at the head of the signature block."""
     paragraph = para(doc, f"{clean(settings.get('city'))}, {on_text}", align="left")
     paragraph.paragraph_format.left_indent = SIGNATURE_INDENT
 
 
-def signature(doc: Document, signer: dict, on_behalf_of: str | None = None) -> None:
+def signature(doc: Document, signer: Signer, on_behalf_of: str | None = None) -> None:
     """The signature block: a.n. line, title with comma, blank lines, name, NIP."""
     lines = [f"a.n. {clean(on_behalf_of)}"] if on_behalf_of else []
     acting = f"{signer['acting']} " if signer.get("acting") else ""

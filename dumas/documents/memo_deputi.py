@@ -16,6 +16,7 @@ from dumas.documents.common import (
     official,
     period,
 )
+from dumas.documents.inputs import DocumentSettings, MonitoringDocument
 from dumas.documents.layout import body, new_document, numbered, para, signature, to_bytes
 
 KIND = DocumentKind.MEMO_DEPUTI
@@ -23,7 +24,9 @@ SUBJECT = "Usulan Rencana Pelaksanaan Pemantauan Tindak Lanjut Penanganan Pengad
 MATRIX = "MATRIKS DATA SURAT TINDAK LANJUT PENANGANAN PENGADUAN MASYARAKAT YANG AKAN DIKLARIFIKASI"
 
 
-def memo_to_deputi(settings: dict, monitoring: dict, on: dt.date) -> bytes:
+def memo_to_deputi(
+    settings: DocumentSettings, monitoring: MonitoringDocument, on: dt.date
+) -> bytes:
     """The proposal memorandum with the six scope items and the letters matrix attached."""
     number, on = issue(settings, monitoring, KIND, on)
     asdep, deputi = official(settings, "asdep"), official(settings, "deputi")
@@ -47,28 +50,28 @@ def memo_to_deputi(settings: dict, monitoring: dict, on: dt.date) -> bytes:
     signature(doc, asdep)
     of = f"Memorandum {asdep['title']}"
     attachment_head(doc, of, number, date_text(on), MATRIX)
-    letters_table(doc, monitoring.get("letters") or [])
+    letters_table(doc, monitoring.letters)
     return to_bytes(doc)
 
 
-def _opening(monitoring: dict) -> str:
+def _opening(monitoring: MonitoringDocument) -> str:
     """Which approved plan the visit belongs to, where and when it takes place."""
-    plan = f"{clean(monitoring.get('plan_title'))} periode {clean(monitoring.get('plan_period'))}"
-    when = period(monitoring.get("schedule_from"), monitoring.get("schedule_to"))
+    plan = f"{clean(monitoring.plan_title)} periode {clean(monitoring.plan_period)}"
+    when = period(monitoring.schedule_from, monitoring.schedule_to)
     return (
         f"Menindaklanjuti {plan} yang telah disetujui pada tanggal "
-        f"{date_text(monitoring.get('approved_on'))}, dengan hormat kami sampaikan usulan "
+        f"{date_text(monitoring.approved_on)}, dengan hormat kami sampaikan usulan "
         "rencana pelaksanaan kegiatan pemantauan tindak lanjut penanganan pengaduan "
         f"masyarakat secara langsung ke {agency(monitoring)} di {locus(monitoring)} pada "
-        f"tanggal {when} ({count(monitoring.get('days'))} hari), dengan cakupan "
+        f"tanggal {when} ({count(monitoring.days)} hari), dengan cakupan "
         "pelaksanaan pemantauan sebagai berikut:"
     )
 
 
-def _scope(monitoring: dict) -> list[tuple[str, str]]:
+def _scope(monitoring: MonitoringDocument) -> list[tuple[str, str]]:
     """The six scope items a)-f) of SOP step 4a(1); f) points to the attached matrix."""
-    scope = monitoring.get("scope") or {}
-    letters = len(monitoring.get("letters") or [])
+    scope = monitoring.scope
+    letters = len(monitoring.letters)
     items = [
         ("Tujuan perjalanan dinas", scope.get("purpose")),
         ("Partner/pasangan kerja di instansi yang dituju", scope.get("partner")),

@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph
 
 from dumas import i18n
 from dumas.documents.common import DOTS, clean, official
+from dumas.documents.inputs import DocumentSettings
 from dumas.documents.layout import body, new_document, para, place_and_date, signature, to_bytes
 from dumas.documents.tables import bold_row, grid_table
 from dumas.i18n import t
@@ -36,7 +37,7 @@ _OWN_NUMBER = re.compile(r"^\s*(\d+[a-z]?)\.\s+")  # "3a. " at the start of a ta
 _FORMATS = {"int": i18n.fmt_int, "pct": i18n.fmt_percent, "rupiah": i18n.fmt_rupiah}
 
 
-def periodic_report_docx(report: dict, settings: dict, lang: str = "id") -> bytes:
+def periodic_report_docx(report: dict, settings: DocumentSettings, lang: str = "id") -> bytes:
     """Title, status, I. key issues, II. recommendations, III. the tables with their charts,
     then the closing and the Asdep's signature block."""
     doc = new_document(settings)
@@ -80,7 +81,9 @@ def _section(doc: Document, heading: str) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
 
-def _table(doc: Document, table: ReportTable, number: str, settings: dict, lang: str) -> None:
+def _table(
+    doc: Document, table: ReportTable, number: str, settings: DocumentSettings, lang: str
+) -> None:
     """ "Tabel N. title", then the bordered table with its bold total row."""
     title = t("report_docx.table_caption", lang, n=number, title=_title(table))
     _caption(doc, title).paragraph_format.keep_with_next = True
@@ -115,7 +118,7 @@ def _chart(doc: Document, table: ReportTable, number: str, lang: str) -> None:
     para(doc)
 
 
-def _closing(doc: Document, settings: dict, lang: str) -> None:
+def _closing(doc: Document, settings: DocumentSettings, lang: str) -> None:
     """The closing sentence, place and date (left for the signing day) and the signature."""
     para(doc)
     body(doc, t("report_docx.closing", lang))

@@ -25,6 +25,7 @@ from dumas.documents.common import (
     recorded,
     team_lead,
 )
+from dumas.documents.inputs import DocumentSettings, MonitoringDocument
 from dumas.documents.layout import (
     body,
     new_document,
@@ -48,10 +49,12 @@ CLOSING = (
 _TEXT = 1.0  # cm: narrative under a numbered sub-heading
 
 
-def substance_report(settings: dict, monitoring: dict, on: dt.date) -> bytes:
+def substance_report(
+    settings: DocumentSettings, monitoring: MonitoringDocument, on: dt.date
+) -> bytes:
     """Sections A-F with the activities, results and agreements tables, signed by the lead."""
     _, on = issue(settings, monitoring, KIND, on)
-    report = monitoring.get("report") or {}
+    report = monitoring.report
     doc = new_document(settings)
     title(doc, TITLE, f"PADA {agency(monitoring).upper()}")
     label_block(
@@ -79,13 +82,13 @@ def substance_report(settings: dict, monitoring: dict, on: dt.date) -> bytes:
     return to_bytes(doc)
 
 
-def _introduction(doc: Document, monitoring: dict, report: dict) -> None:
+def _introduction(doc: Document, monitoring: MonitoringDocument, report: dict) -> None:
     """A. Pendahuluan: Umum, Maksud dan Tujuan, Ruang Lingkup, Dasar."""
     _section(doc, "A. PENDAHULUAN")
     _part(doc, "1.", "Umum", report.get("introduction"))
-    _part(doc, "2.", "Maksud dan Tujuan", (monitoring.get("scope") or {}).get("purpose"))
-    letters = len(monitoring.get("letters") or [])
-    when = period(monitoring.get("schedule_from"), monitoring.get("schedule_to"))
+    _part(doc, "2.", "Maksud dan Tujuan", monitoring.scope.get("purpose"))
+    letters = len(monitoring.letters)
+    when = period(monitoring.schedule_from, monitoring.schedule_to)
     scope = (
         f"Pemantauan dilaksanakan {method_phrase(monitoring)} terhadap tindak lanjut "
         f"penanganan {count(letters)} surat penerusan pengaduan masyarakat kepada "
@@ -98,7 +101,7 @@ def _introduction(doc: Document, monitoring: dict, report: dict) -> None:
     numbered(doc, zip(("a.", "b."), grounds, strict=True), indent=_TEXT)
 
 
-def _execution(doc: Document, monitoring: dict, report: dict) -> None:
+def _execution(doc: Document, monitoring: MonitoringDocument, report: dict) -> None:
     """B. Pelaksanaan: the narrative and the activities table."""
     _section(doc, "B. PELAKSANAAN")
     body(doc, report.get("execution"), indent=0.5)
@@ -110,25 +113,22 @@ def _execution(doc: Document, monitoring: dict, report: dict) -> None:
             clean(a.get("place")),
             clean(a.get("participants")),
         ]
-        for i, a in enumerate(monitoring.get("activities") or [], 1)
+        for i, a in enumerate(monitoring.activities, 1)
     ]
     header = ("No", "Tanggal", "Kegiatan", "Tempat", "Peserta")
     grid_table(doc, header, rows or [["1", *[DOTS] * 4]], (0.8, 3.0, 6.2, 3.0, 3.0))
 
 
-def _results(doc: Document, monitoring: dict) -> None:
+def _results(doc: Document, monitoring: MonitoringDocument) -> None:
     """C. Hasil Pemantauan: per letter, then the written agreements."""
     _section(doc, "C. HASIL PEMANTAUAN")
     _part(doc, "1.", "Hasil per surat penerusan", None, text=False)
     keys = ("agenda_no", "letter_no", "result_label", "evidence", "recommendation")
-    rows = [
-        [str(i), *(clean(r.get(k)) for k in keys)]
-        for i, r in enumerate(monitoring.get("results") or [], 1)
-    ]
-    header = ("No", "No Agenda", "Nomor Surat", "Hasil", "Bukti", "Rekomendasi")
+    rows = [[str(i), *(clean(r.get(k)) for k in keys)] for i, r in enumerate(monitoring.results, 1)]
+    header: tuple[str, ...] = ("No", "No Agenda", "Nomor Surat", "Hasil", "Bukti", "Rekomendasi")
     grid_table(doc, header, rows or [["1", *[DOTS] * 5]], (0.8, 2.2, 3.2, 3.0, 3.2, 3.6))
     _part(doc, "2.", "Kesepakatan", None, text=False)
-    agreements = monitoring.get("agreements") or []
+    agreements = monitoring.agreements
     if not agreements:
         body(doc, "Tidak terdapat kesepakatan tertulis dengan instansi terkait.", indent=_TEXT)
         return
@@ -140,7 +140,7 @@ def _results(doc: Document, monitoring: dict) -> None:
     grid_table(doc, header, rows, (0.8, 8.2, 4.0, 3.0))
 
 
-def _attachments(doc: Document, monitoring: dict) -> None:
+def _attachments(doc: Document, monitoring: MonitoringDocument) -> None:
     """The attachments the report carries: the assignment letter, attendance, photographs."""
     letter_no, _ = recorded(monitoring, DocumentKind.SURAT_TUGAS)
     para(doc)

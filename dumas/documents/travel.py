@@ -22,6 +22,7 @@ from dumas.documents.common import (
     recorded,
     rupiah,
 )
+from dumas.documents.inputs import CostLine, DocumentSettings, MonitoringDocument
 from dumas.documents.layout import body, new_document, para, signature, title, to_bytes
 from dumas.documents.tables import bold_row, grid_table
 
@@ -40,7 +41,9 @@ COST_ITEMS = {  # the letter's own words (always Indonesian), not the interface'
 }
 
 
-def travel_request_memo(settings: dict, monitoring: dict, on: dt.date) -> bytes:
+def travel_request_memo(
+    settings: DocumentSettings, monitoring: MonitoringDocument, on: dt.date
+) -> bytes:
     """The request with the nominal list and the planned cost estimate attached."""
     number, on = issue(settings, monitoring, KIND, on)
     ppk = official(settings, "ppk")
@@ -63,46 +66,46 @@ def travel_request_memo(settings: dict, monitoring: dict, on: dt.date) -> bytes:
     attachment_head(doc, f"Memorandum {ppk['title']}", number, date_text(on), "DAFTAR NOMINATIF")
     _nominal_list(doc, monitoring)
     title(doc, "RINCIAN PERKIRAAN BIAYA")
-    _cost_table(doc, monitoring.get("costs") or [])
+    _cost_table(doc, monitoring.costs)
     return to_bytes(doc)
 
 
-def planned_total(costs: list[dict]) -> int:
+def planned_total(costs: list[CostLine]) -> int:
     """The exact sum of the planned amounts, in whole rupiah."""
     return sum(int(c.get("planned") or 0) for c in costs)
 
 
-def _request(monitoring: dict) -> str:
+def _request(monitoring: MonitoringDocument) -> str:
     """What is requested, for whom, on which assignment, and the estimated total."""
-    team = monitoring.get("team") or []
+    team = monitoring.team
     letter_no, letter_date = recorded(monitoring, DocumentKind.SURAT_TUGAS)
-    when = period(monitoring.get("schedule_from"), monitoring.get("schedule_to"))
+    when = period(monitoring.schedule_from, monitoring.schedule_to)
     return (
         f"Berdasarkan Surat Perintah Nomor {letter_no} tanggal {letter_date}, dalam rangka "
         "pemantauan tindak lanjut penanganan pengaduan masyarakat secara langsung ke "
         f"{agency(monitoring)} di {locus(monitoring)} pada tanggal {when}, dengan hormat "
         f"kami mohon fasilitas perjalanan dinas bagi {count(len(team))} orang pegawai "
         "sebagaimana tercantum dalam daftar nominatif terlampir, dengan perkiraan biaya "
-        f"sebesar {rupiah(planned_total(monitoring.get('costs') or []))}."
+        f"sebesar {rupiah(planned_total(monitoring.costs or []))}."
     )
 
 
-def _nominal_list(doc: Document, monitoring: dict) -> None:
+def _nominal_list(doc: Document, monitoring: MonitoringDocument) -> None:
     """One row per team member with the destination, the dates and the number of days."""
     trip = [
         destination(monitoring),
-        period(monitoring.get("schedule_from"), monitoring.get("schedule_to"), " – "),
-        count(monitoring.get("days")),
+        period(monitoring.schedule_from, monitoring.schedule_to, " – "),
+        count(monitoring.days),
     ]
     rows = [
         [str(i), *(clean(m.get(k)) for k in ("name", "nip", "rank", "position")), *trip]
-        for i, m in enumerate(monitoring.get("team") or [], 1)
+        for i, m in enumerate(monitoring.team, 1)
     ]
     widths = (0.8, 2.8, 2.6, 1.8, 2.2, 2.0, 2.6, 1.2)
     grid_table(doc, NOMINAL_HEADER, rows or [["1", DOTS, DOTS, DOTS, DOTS, *trip]], widths)
 
 
-def _cost_table(doc: Document, costs: list[dict]) -> None:
+def _cost_table(doc: Document, costs: list[CostLine]) -> None:
     """The planned costs per item and person, closed by the exact total."""
     rows = [
         [

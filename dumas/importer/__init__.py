@@ -8,6 +8,10 @@ from __future__ import annotations
 
 __all__ = ["ImportReport", "import_file"]  # from dumas.importer.service, on first use
 
+TYPE_CHECKING = False  # not typing's: the reader child must not load typing
+if TYPE_CHECKING:  # for the type checker only; at run time __getattr__ loads them
+    from dumas.importer.service import ImportReport, import_file
+
 
 def __getattr__(name: str) -> object:
     if name in __all__:

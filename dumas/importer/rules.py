@@ -105,7 +105,7 @@ def _response_rules(cols: dict[str, list[object]]) -> _Found:
 
 _AT = {name: index for index, name in enumerate(FIELDS)}
 _AGENDA, _AGENCY, _LETTER_NO, _RESPONSE_NO = map(
-    _AT.get, ("agenda_no", "agency", "letter_no", "response_no")
+    _AT.__getitem__, ("agenda_no", "agency", "letter_no", "response_no")
 )
 _complaint_of = operator.itemgetter(*map(_AT.get, COMPLAINT_FIELDS))
 _letter_of = operator.itemgetter(*map(_AT.get, ("agenda_no", "letter_date")))

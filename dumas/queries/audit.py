@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -74,35 +75,39 @@ def _day_start(day: dt.date | None) -> dt.datetime | None:
     return None if day is None else dt.datetime.combine(day, dt.time(), TIMEZONE)
 
 
-def _params(
-    user: str | None,
-    entity: str | None,
-    entity_id: str | int | None,
-    action: str | None,
-    date_from: dt.date | None,
-    date_to: dt.date | None,
-) -> dict[str, object]:
-    """The filters as SQL parameters; the period covers whole days in Asia/Jakarta."""
-    record_id = str(entity_id).strip() if entity_id is not None else ""
-    return {
-        "actor": user or None,
-        "entity": entity or None,
-        "entity_id": record_id or None,
-        "action": action or None,
-        "start": _day_start(date_from),
-        "end": _day_start(date_to + dt.timedelta(days=1)) if date_to else None,
-    }
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the audit log is narrowed to: actor, record (type and id), action, period.
+    Each is optional; None or empty means any."""
+
+    user: str | None = None
+    entity: str | None = None
+    entity_id: str | int | None = None
+    action: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def params(self) -> dict[str, object]:
+        """The filters as SQL parameters; the period covers whole days in Asia/Jakarta."""
+        record_id = str(self.entity_id).strip() if self.entity_id is not None else ""
+        end = self.date_to + dt.timedelta(days=1) if self.date_to else None
+        return {
+            "actor": self.user or None,
+            "entity": self.entity or None,
+            "entity_id": record_id or None,
+            "action": self.action or None,
+            "start": _day_start(self.date_from),
+            "end": _day_start(end),
+        }
+
+
+EVERYTHING = AuditFilter()
 
 
 def audit_rows(
     cur: duckdb.DuckDBPyConnection,
+    filters: AuditFilter = EVERYTHING,
     *,
-    user: str | None = None,
-    entity: str | None = None,
-    entity_id: str | int | None = None,
-    action: str | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
     limit: int | None = PAGE_SIZE,
     offset: int = 0,
     mask_personal: bool = True,
@@ -112,7 +117,7 @@ def audit_rows(
     Complainants' names and contacts inside old/new values are masked unless the caller
     says the reader may see personal data.
     """
-    params = _params(user, entity, entity_id, action, date_from, date_to)
+    params = filters.params()
     total = cur.execute(_COUNT, params).fetchall()[0][0]
     page = {**params, "tz": str(TIMEZONE), "limit": limit, "offset": max(0, offset)}
     page["mask"] = mask_personal
@@ -127,17 +132,17 @@ def audit_facets(cur: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 def audit_xlsx(
     cur: duckdb.DuckDBPyConnection,
     actor: User,
+    filters: AuditFilter = EVERYTHING,
     *,
     lang: str,
     title: str,
     filters_text: str,
     generated: str,
-    **filters: object,
 ) -> bytes:
     """The filtered audit rows (at most MAX_EXPORT) as .xlsx, for a user allowed to see them."""
     require(actor, Action.VIEW_AUDIT)
     mask = not actor.can(Action.VIEW_PERSONAL_DATA)
-    frame, _ = audit_rows(cur, **filters, limit=MAX_EXPORT, offset=0, mask_personal=mask)
+    frame, _ = audit_rows(cur, filters, limit=MAX_EXPORT, offset=0, mask_personal=mask)
     return tables.workbook(
         frame,
         AUDIT_COLUMNS,

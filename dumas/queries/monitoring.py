@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Any, TypedDict, cast
 
 import duckdb
 import pandas as pd
@@ -11,20 +13,71 @@ from dumas import i18n
 from dumas import monitoring_flow as flow
 from dumas.codes import ActivityKind, Result
 from dumas.deadlines import due_at, late_by
+from dumas.documents.inputs import (
+    Activity,
+    Agreement,
+    CitedLetter,
+    CostLine,
+    Finding,
+    MonitoringDocument,
+    TeamMember,
+)
 from dumas.monitoring_flow import MonitoringState
 from dumas.queries.plan_history import StepRun
 
 
-def _one(cur: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict | None:
+class MonitoringRow(TypedDict):
+    """A monitoring row (schema.sql) with its plan, agency, locus, lead and planned trip."""
+
+    id: int
+    plan_id: int
+    plan_row_id: int
+    agency_id: int
+    province_code: str | None
+    level: str
+    method: str
+    team_lead: int
+    schedule_from: dt.date | None
+    schedule_to: dt.date | None
+    estimated_cost: Decimal | None
+    state: str
+    approved_by: int
+    approved_at: dt.datetime
+    state_since: dt.datetime | None
+    revision: int
+    plan_title: str
+    period_label: str
+    agency: str
+    province: str | None
+    team_lead_name: str | None
+    days: int | None
+    persons: int | None
+    planned_transport: Decimal | None
+
+
+class MonitoringRecords(TypedDict):
+    """What a monitoring recorded: one row per step (empty dict before it) and the lists."""
+
+    scope: dict[str, Any]
+    coordination: dict[str, Any]
+    report: dict[str, Any]
+    finance: dict[str, Any]
+    documents: pd.DataFrame
+    activities: pd.DataFrame
+    agreements: pd.DataFrame
+    costs: pd.DataFrame
+
+
+def _one(cur: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict[str, Any] | None:
     cursor = cur.execute(sql, params)
     names = [d[0] for d in cursor.description]
     rows = cursor.fetchall()
     return dict(zip(names, rows[0], strict=True)) if rows else None
 
 
-def detail(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> dict | None:
+def detail(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> MonitoringRow | None:
     """The monitoring with its plan, agency, locus and lead, or None."""
-    return _one(
+    row = _one(
         cur,
         """
         SELECT m.*, p.title AS plan_title, p.period_label, ag.name AS agency,
@@ -40,6 +93,7 @@ def detail(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> dict | None:
         """,
         {"id": monitoring_id},
     )
+    return cast(MonitoringRow | None, row)
 
 
 def team(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> pd.DataFrame:
@@ -74,7 +128,7 @@ def letters(cur: duckdb.DuckDBPyConnection, monitoring_id: int, as_of: dt.date) 
     ).df()
 
 
-def records(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> dict[str, object]:
+def records(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> MonitoringRecords:
     """Scope, coordination, report, finance (dicts) and documents, activities,
     agreements, costs (frames) of one monitoring."""
     params = {"id": monitoring_id}
@@ -150,6 +204,7 @@ def checklist(
 ) -> list[StepRun]:
     """Each pass through steps 4-8 with its standard time, due time and lateness."""
     m = detail(cur, monitoring_id)
+    assert m is not None, monitoring_id  # callers pass a monitoring they have found
     direct = flow.is_direct(m["method"])
     moves = cur.execute(
         """
@@ -177,32 +232,33 @@ def checklist(
 
 def document_data(
     cur: duckdb.DuckDBPyConnection, monitoring_id: int, as_of: dt.date
-) -> dict[str, object]:
+) -> MonitoringDocument:
     """The monitoring in the shape the document builders take (see dumas/documents)."""
     m = detail(cur, monitoring_id)
+    assert m is not None, monitoring_id  # callers pass a monitoring they have found
     rec = records(cur, monitoring_id)
     found = letters(cur, monitoring_id, as_of)
     people = team(cur, monitoring_id)
-    return {
-        "id": m["id"], "level": m["level"], "method": m["method"], "agency": m["agency"],
-        "agency_head": None, "agency_city": None, "province": m["province"],
-        "schedule_from": m["schedule_from"], "schedule_to": m["schedule_to"],
-        "days": m["days"], "plan_title": m["plan_title"], "plan_period": m["period_label"],
-        "approved_on": m["approved_at"].date(),
-        "team": [_plain(p) for p in people.to_dict("records")],
-        "letters": [_letter(r) for r in found.to_dict("records")],
-        "scope": _plain(rec["scope"]),
-        "documents": {d["kind"]: {"letter_no": d["letter_no"], "signed_on": d["signed_on"]}
-                      for d in rec["documents"].to_dict("records")},
-        "costs": _costs(rec["costs"]),
-        "activities": _activities(rec["activities"]),
-        "agreements": _agreements(rec["agreements"]),
-        "results": _results(found),
-        "report": _plain(rec["report"]),
-    }  # fmt: skip
+    return MonitoringDocument(
+        id=m["id"], level=m["level"], method=m["method"], agency=m["agency"],
+        agency_head=None, agency_city=None, province=m["province"],
+        schedule_from=m["schedule_from"], schedule_to=m["schedule_to"],
+        days=m["days"], plan_title=m["plan_title"], plan_period=m["period_label"],
+        approved_on=m["approved_at"].date(),
+        team=[cast(TeamMember, _plain(p)) for p in people.to_dict("records")],
+        letters=[_letter(r) for r in found.to_dict("records")],
+        scope=_plain(rec["scope"]),
+        documents={d["kind"]: {"letter_no": d["letter_no"], "signed_on": d["signed_on"]}
+                   for d in rec["documents"].to_dict("records")},
+        costs=_costs(rec["costs"]),
+        activities=_activities(rec["activities"]),
+        agreements=_agreements(rec["agreements"]),
+        results=_results(found),
+        report=_plain(rec["report"]),
+    )  # fmt: skip
 
 
-def _costs(frame: pd.DataFrame) -> list[dict]:
+def _costs(frame: pd.DataFrame) -> list[CostLine]:
     return [
         {"item": c["item"], "person": _none(c["person"]), "planned": int(c["planned"]),
          "actual": None if pd.isna(c["actual"]) else int(c["actual"])}
@@ -210,7 +266,7 @@ def _costs(frame: pd.DataFrame) -> list[dict]:
     ]  # fmt: skip
 
 
-def _activities(frame: pd.DataFrame) -> list[dict]:
+def _activities(frame: pd.DataFrame) -> list[Activity]:
     return [
         {"kind_label": i18n.t(ActivityKind(a["kind"]).label_key, "id"),
          "date": _none(a["activity_date"]),
@@ -220,14 +276,14 @@ def _activities(frame: pd.DataFrame) -> list[dict]:
     ]  # fmt: skip
 
 
-def _agreements(frame: pd.DataFrame) -> list[dict]:
+def _agreements(frame: pd.DataFrame) -> list[Agreement]:
     return [
         {"item": a["item"], "responsible": _none(a["responsible"]), "due_on": _none(a["due_on"])}
         for a in frame.to_dict("records")
     ]
 
 
-def _results(found: pd.DataFrame) -> list[dict]:
+def _results(found: pd.DataFrame) -> list[Finding]:
     return [
         {"agenda_no": r["agenda_no"], "letter_no": r["letter_no"],
          "result_label": i18n.t(Result(r["result"]).label_key, "id"),
@@ -237,7 +293,7 @@ def _results(found: pd.DataFrame) -> list[dict]:
     ]  # fmt: skip
 
 
-def _none(value: object) -> object:
+def _none(value: Any) -> Any:
     """pandas' missing values as None; timestamps as dates."""
     if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
         return None
@@ -246,11 +302,11 @@ def _none(value: object) -> object:
     return value
 
 
-def _plain(row: dict) -> dict:
+def _plain(row: dict) -> dict[str, Any]:
     return {k: _none(v) for k, v in row.items() if k != "monitoring_id"}
 
 
-def _letter(row: dict) -> dict:
+def _letter(row: dict) -> CitedLetter:
     return {"agenda_no": row["agenda_no"], "letter_no": row["letter_no"],
             "letter_date": _none(row["letter_date"]), "summary": _none(row["summary"]),
             "status": i18n.t(f"status.{row['last_status']}", "id"),

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict, cast
 
 import duckdb
 import pandas as pd
 
 from dumas.permissions import TEAM_ROLES
 from dumas.queries.filters import Filters, where_clause
+
+
+class PlanRow(TypedDict):
+    """A plan's header as stored (schema.sql) with the name of whoever created it."""
+
+    id: int
+    title: str
+    period_label: str
+    source: str
+    bidang: str | None
+    state: str
+    version: int
+    revision: int
+    state_since: dt.datetime
+    created_by: int
+    created_at: dt.datetime
+    created_by_name: str | None
 
 
 def plans(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -27,7 +45,7 @@ def plans(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def plan(cur: duckdb.DuckDBPyConnection, plan_id: int) -> dict[str, object] | None:
+def plan(cur: duckdb.DuckDBPyConnection, plan_id: int) -> PlanRow | None:
     """One plan's header (with the revision a screen must send back), or None."""
     cursor = cur.execute(
         """
@@ -40,7 +58,7 @@ def plan(cur: duckdb.DuckDBPyConnection, plan_id: int) -> dict[str, object] | No
     )
     names = [d[0] for d in cursor.description]
     found = cursor.fetchall()
-    return dict(zip(names, found[0], strict=True)) if found else None
+    return cast(PlanRow, dict(zip(names, found[0], strict=True))) if found else None
 
 
 def matrix(cur: duckdb.DuckDBPyConnection, plan_id: int, as_of: dt.date) -> pd.DataFrame:

@@ -102,7 +102,7 @@ def _team(value: object, field: str, row: int, errors: list[Message]) -> list[in
     if _missing(value):
         return []
     try:
-        members = [int(v) for v in value]  # type: ignore[union-attr]
+        members = [int(v) for v in value]  # type: ignore[attr-defined]
     except (TypeError, ValueError):
         errors.append(Message("error.row_invalid_choice", {"row": row}, field))
         return []

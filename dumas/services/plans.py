@@ -128,7 +128,8 @@ def act(
             raise Forbidden(Message(reason or "error.forbidden_step"))
         if transition.note_required and not note:
             raise ValidationError(Message("error.note_required", {}, "note"))
-        outcome, details = None, {}
+        outcome: str | None = None
+        details: dict = {}
         if transition.is_decision:
             outcome, details = _decide(cur, plan, actor, action, choices, note, now)
         target = workflow.next_state(plan.state, action, outcome)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -18,7 +19,7 @@ _SEEN = "audit_filters_seen"  # the filters the page number belongs to
 MAX_RECORD_ID = 120
 
 
-def filters() -> dict[str, object]:
+def filters() -> audit.AuditFilter:
     """User, record (type and id), action and period; each one optional."""
     with get_db().reading() as cur:
         facets = audit.audit_facets(cur)
@@ -38,17 +39,17 @@ def filters() -> dict[str, object]:
         t("audit.filter_period"), value=[], key="audit_period", format="DD/MM/YYYY"
     )
     start, end = [*period, None, None][:2]
-    return {
-        "user": user,
-        "entity": entity,
-        "entity_id": entity_id.strip()[:MAX_RECORD_ID] or None,
-        "action": action,
-        "date_from": start,
-        "date_to": end,
-    }
+    return audit.AuditFilter(
+        user=user,
+        entity=entity,
+        entity_id=entity_id.strip()[:MAX_RECORD_ID] or None,
+        action=action,
+        date_from=start,
+        date_to=end,
+    )
 
 
-def describe(chosen: dict[str, object]) -> str:
+def describe(chosen: audit.AuditFilter) -> str:
     """The filters in words, for the export's title rows."""
     labels = {
         "user": "audit.filter_user",
@@ -56,35 +57,36 @@ def describe(chosen: dict[str, object]) -> str:
         "entity_id": "audit.filter_entity_id",
         "action": "audit.filter_action",
     }
-    parts = [f"{t(label)}: {chosen[name]}" for name, label in labels.items() if chosen[name]]
-    if chosen["date_from"] or chosen["date_to"]:
-        start = i18n.fmt_date(chosen["date_from"], lang(), "short")
-        end = i18n.fmt_date(chosen["date_to"], lang(), "short")
+    values = dataclasses.asdict(chosen)
+    parts = [f"{t(label)}: {values[name]}" for name, label in labels.items() if values[name]]
+    if chosen.date_from or chosen.date_to:
+        start = i18n.fmt_date(chosen.date_from, lang(), "short")
+        end = i18n.fmt_date(chosen.date_to, lang(), "short")
         parts.append(f"{t('audit.filter_period')}: {start} – {end}")
     if not parts:
         return i18n.t("export.no_filters", lang())
     return i18n.t("export.filters", lang(), filters="; ".join(parts))  # plain text
 
 
-def _page_number(chosen: dict[str, object]) -> int:
+def _page_number(chosen: audit.AuditFilter) -> int:
     """The page asked for; back to the first whenever the filters change."""
-    signature = repr(sorted(chosen.items()))
+    signature = repr(chosen)
     if st.session_state.get(_SEEN) != signature:
         st.session_state[_SEEN] = signature
         st.session_state[_PAGE] = 1
     return int(st.session_state.get(_PAGE) or 1)
 
 
-def _rows(chosen: dict[str, object], page: int) -> tuple[pd.DataFrame, int]:
+def _rows(chosen: audit.AuditFilter, page: int) -> tuple[pd.DataFrame, int]:
     with get_db().reading() as cur:
         offset = (page - 1) * audit.PAGE_SIZE
         mask = not actor().can(Action.VIEW_PERSONAL_DATA)
         return audit.audit_rows(
-            cur, **chosen, limit=audit.PAGE_SIZE, offset=offset, mask_personal=mask
+            cur, chosen, limit=audit.PAGE_SIZE, offset=offset, mask_personal=mask
         )
 
 
-def log(chosen: dict[str, object]) -> int:
+def log(chosen: audit.AuditFilter) -> int:
     """One page of the filtered log, newest first, and the page picker; returns the total."""
     page = _page_number(chosen)
     frame, total = _rows(chosen, page)
@@ -107,7 +109,7 @@ def log(chosen: dict[str, object]) -> int:
     return total
 
 
-def export(chosen: dict[str, object], total: int) -> None:
+def export(chosen: audit.AuditFilter, total: int) -> None:
     """The filtered rows as .xlsx; the export re-checks the permission itself."""
     if not total:
         return
@@ -117,8 +119,8 @@ def export(chosen: dict[str, object], total: int) -> None:
     def build() -> bytes:
         with get_db().reading() as cur:
             return audit.audit_xlsx(
-                cur, user, lang=language, title=title, filters_text=described,
-                generated=generated, **chosen,
+                cur, user, chosen, lang=language, title=title, filters_text=described,
+                generated=generated,
             )  # fmt: skip
 
     if total > audit.MAX_EXPORT:

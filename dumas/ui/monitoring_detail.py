@@ -49,13 +49,13 @@ FILE_NAMES = {
 class Screen:
     """One monitoring as this run draws it (the revision is read first)."""
 
-    monitoring: dict
+    monitoring: mq.MonitoringRow
     approved_by: str | None
     team: pd.DataFrame
     view: MonitoringView
-    records: dict
+    records: mq.MonitoringRecords
     letters: pd.DataFrame
-    totals: dict
+    totals: dict[str, int | None]
     runs: list[StepRun]
     events: pd.DataFrame
 

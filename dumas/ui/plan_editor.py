@@ -50,18 +50,18 @@ SHOWN = (
 )
 
 
-def may_edit(plan: dict) -> bool:
+def may_edit(plan: q.PlanRow) -> bool:
     """Whether this user may change the rows now (the rule the service checks)."""
     return workflow.may_edit(actor(), workflow.PlanState(plan["state"]), plan["bidang"])
 
 
-def may_add_letters(plan: dict) -> bool:
+def may_add_letters(plan: q.PlanRow) -> bool:
     """Whether this user may add letters now (the rule the service checks)."""
     state = workflow.PlanState(plan["state"])
     return workflow.may_add_letters(actor(), state, plan["bidang"], plan["source"])
 
 
-def matrix_table(plan: dict, matrix: pd.DataFrame, staff: dict[int, str]) -> None:
+def matrix_table(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -> None:
     """The matrix: editable for the editors of this state, read-only for everyone else."""
     if matrix.empty:
         st.info(t("plans.no_rows"), icon=":material/info:")
@@ -89,7 +89,7 @@ def matrix_table(plan: dict, matrix: pd.DataFrame, staff: dict[int, str]) -> Non
     st.caption(t("plans.cost_rule"))
 
 
-def _editing_base(plan: dict, matrix: pd.DataFrame, unsaved: dict) -> dict:
+def _editing_base(plan: q.PlanRow, matrix: pd.DataFrame, unsaved: dict) -> dict:
     """The rows as they were when this user started editing, kept across the reruns each
     edit causes: the editor keeps its edits, and the save sends that revision, so a change
     by someone else meanwhile is refused rather than overwritten."""
@@ -225,7 +225,7 @@ def _is_stale(error: object) -> bool:
 BULK_FIELDS = ("method", "level", "priority", "team_lead", "schedule_from", "schedule_to")
 
 
-def bulk_form(plan: dict, matrix: pd.DataFrame, staff: dict[int, str]) -> None:
+def bulk_form(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -> None:
     """Set the same method, level, priority, team lead or schedule on every undecided row."""
     pending = [int(r) for r in matrix.loc[matrix["status"].map(workflow.row_open), "row_id"]]
     if not pending:
@@ -267,7 +267,7 @@ def _apply_bulk(plan_id: int, revision: int, pending: list[int]) -> None:
         state.pop(f"matrix_base_{plan_id}", None)
 
 
-def work_programme_form(plan: dict) -> None:
+def work_programme_form(plan: q.PlanRow) -> None:
     """A row from the work programme rather than the database review, with its reason."""
     agencies = data.options("agency")
     expander = st.expander(t("plans.add_programme_row"), icon=":material/playlist_add:")
@@ -314,7 +314,7 @@ def _add_programme_row(plan_id: int, revision: int) -> None:
     )
 
 
-def export_button(plan: dict, matrix: pd.DataFrame) -> None:
+def export_button(plan: q.PlanRow, matrix: pd.DataFrame) -> None:
     """The matrix as a formatted workbook laid out like the paper matrix."""
     from dumas.plan_export import matrix_xlsx
 
@@ -335,7 +335,7 @@ def staff_names() -> dict[int, str]:
         return q.staff(cur)
 
 
-def plan_and_matrix(plan_id: int) -> tuple[dict | None, pd.DataFrame | None]:
+def plan_and_matrix(plan_id: int) -> tuple[q.PlanRow | None, pd.DataFrame | None]:
     """The plan's header and matrix rows, read together."""
     with get_db().reading() as cur:
         plan = q.plan(cur, plan_id)

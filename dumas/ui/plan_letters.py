@@ -21,7 +21,7 @@ DEFAULT_STATUSES = ("unanswered", ResponseStatus.PERLU_KLARIFIKASI)
 SHOWN_CANDIDATES = 200
 
 
-def row_letters(plan: dict, matrix: pd.DataFrame) -> None:
+def row_letters(plan: q.PlanRow, matrix: pd.DataFrame) -> None:
     """Each row's letters, expandable; editors may take letters out of undecided rows."""
     with get_db().reading() as cur:
         letters = q.row_letters(cur, plan["id"], today())
@@ -51,7 +51,7 @@ def _letters_shown(own: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _remove_form(plan: dict, row_id: int, own: pd.DataFrame) -> None:
+def _remove_form(plan: q.PlanRow, row_id: int, own: pd.DataFrame) -> None:
     labels = dict(zip(own["forwarding_id"].astype(int), own["letter_no"], strict=True))
     key = f"remove_{plan['revision']}_{row_id}"
     st.multiselect(
@@ -77,7 +77,7 @@ def _remove(plan_id: int, revision: int, key: str) -> None:
     )
 
 
-def add_letters(plan: dict) -> None:
+def add_letters(plan: q.PlanRow) -> None:
     """Letters from the follow-up database, with the dashboard's filters (in the sidebar).
 
     The default proposal: letters lacking a response, plus responses marked perlu

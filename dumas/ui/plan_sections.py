@@ -32,7 +32,7 @@ def choose_plan() -> int | None:
     with get_db().reading() as cur:
         listed = q.plans(cur)
     titles = {
-        int(r.id): f"#{r.id} · {r.title} · {r.period_label} · {t('plan_state.' + r.state)}"
+        int(r.id): f"#{r.id} · {r.title} · {r.period_label} · {t(f'plan_state.{r.state}')}"
         for r in listed.itertuples()
     }
     wanted = str(st.query_params.get("plan", ""))
@@ -139,7 +139,7 @@ def _create() -> None:
         st.query_params["plan"] = str(created[0])
 
 
-def header(plan: dict) -> None:
+def header(plan: q.PlanRow) -> None:
     """Title, period, state and version of the plan."""
     st.subheader(plain(plan["title"]))
     facts = [
@@ -168,7 +168,7 @@ def summary(matrix: pd.DataFrame) -> None:
     ])  # fmt: skip
 
 
-def actions(plan: dict, matrix: pd.DataFrame) -> None:
+def actions(plan: q.PlanRow, matrix: pd.DataFrame) -> None:
     """The buttons the transition table offers this user now, with a note and row choices."""
     user = actor()
     with get_db().reading() as cur:
@@ -205,7 +205,7 @@ def actions(plan: dict, matrix: pd.DataFrame) -> None:
 _FORWARD = (PlanAction.APPROVE, PlanAction.SUBMIT, PlanAction.PROPOSE, PlanAction.FORWARD)
 
 
-def _row_choices(plan: dict, matrix: pd.DataFrame, state: PlanState) -> None:
+def _row_choices(plan: q.PlanRow, matrix: pd.DataFrame, state: PlanState) -> None:
     """One choice per waiting row, folded away: most decisions are for the whole plan."""
     waiting = matrix[matrix["status"] == workflow.deciding(state)]
     expander = st.expander(t("plans.decide_rows", n=len(waiting)), icon=":material/rule:")
@@ -250,7 +250,7 @@ def _comment(plan_id: int, note_key: str) -> None:
         st.session_state[note_key] = ""
 
 
-def checklist(plan: dict) -> None:
+def checklist(plan: q.PlanRow) -> None:
     """The SOP checklist: step, who, started, done, due, late by."""
     with get_db().reading() as cur:
         runs = plan_history.checklist(cur, plan["id"], config.now())
@@ -288,7 +288,7 @@ def _late(late: LateBy | None) -> str:
     return "" if late is None else "⚠ " + late_text(late)
 
 
-def difference(plan: dict, staff: dict[int, str]) -> None:
+def difference(plan: q.PlanRow, staff: dict[int, str]) -> None:
     """What Kasubbid and Kabid changed since the analyst submitted this version."""
     if plan["state"] == "draft" or plan["version"] == 0:
         return
@@ -331,7 +331,7 @@ def _value(field: str | None, value: object, staff: dict[int, str]) -> str:
     return str(value)
 
 
-def history(plan: dict) -> None:
+def history(plan: q.PlanRow) -> None:
     """Every event: who did what, when, with the note."""
     with get_db().reading() as cur:
         events = plan_history.events(cur, plan["id"])

@@ -3,6 +3,7 @@ preview and a sample document built with the stored settings."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import streamlit as st
@@ -10,6 +11,7 @@ import streamlit as st
 from dumas import settings
 from dumas.codes import DocumentKind, Level, Method
 from dumas.documents import BUILDERS, letter_number
+from dumas.documents.inputs import DocumentSettings, MonitoringDocument
 from dumas.errors import Conflict, DomainError
 from dumas.services import settings as service
 from dumas.services.common import MAX_TEXT
@@ -24,16 +26,16 @@ _PARTS = ("title", "name", "nip")
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # The sample is a document, always in Indonesian whatever the interface language.
-_SAMPLE = {
-    "level": Level.KABID,
-    "method": Method.KUNJUNGAN_LAPANGAN,
-    "agency": "Kementerian Dalam Negeri",
-    "agency_city": "Jakarta",
-    "province": "DKI Jakarta",
-    "plan_title": "Rencana Pemantauan",
-    "team": [{"name": "Nama Ketua Tim", "is_lead": True}, {"name": "Nama Anggota Tim"}],
-    "documents": {},
-}
+_SAMPLE = MonitoringDocument(
+    level=Level.KABID,
+    method=Method.KUNJUNGAN_LAPANGAN,
+    agency="Kementerian Dalam Negeri",
+    agency_city="Jakarta",
+    province="DKI Jakarta",
+    plan_title="Rencana Pemantauan",
+    team=[{"name": "Nama Ketua Tim", "is_lead": True}, {"name": "Nama Anggota Tim"}],
+    documents={},
+)
 
 
 def stored() -> dict[str, str]:
@@ -147,12 +149,12 @@ def _save(shown: dict[str, str]) -> None:
     st.session_state[FLASH] = t("settings.saved", n=len(changed))
 
 
-def _for_documents() -> dict[str, object]:
+def _for_documents() -> DocumentSettings:
     with get_db().reading() as cur:
         return settings.for_documents(cur)
 
 
-def preview() -> dict[str, object]:
+def preview() -> DocumentSettings:
     """The numbers a draft made today gets; returns the settings the documents use."""
     shaped = _for_documents()
     st.subheader(t("settings.preview"))
@@ -169,15 +171,15 @@ def preview() -> dict[str, object]:
     return shaped
 
 
-def sample(shaped: dict[str, object]) -> None:
+def sample(shaped: DocumentSettings) -> None:
     """An assignment letter built with the stored kop, font and officials, as .docx."""
     on = today()
-    monitoring = {
-        **_SAMPLE,
-        "schedule_from": on + dt.timedelta(days=7),
-        "schedule_to": on + dt.timedelta(days=9),
-        "approved_on": on,
-    }
+    monitoring = dataclasses.replace(
+        _SAMPLE,
+        schedule_from=on + dt.timedelta(days=7),
+        schedule_to=on + dt.timedelta(days=9),
+        approved_on=on,
+    )
     st.download_button(
         t("settings.sample"),
         data=lambda: BUILDERS[DocumentKind.SURAT_TUGAS](shaped, monitoring, on),
