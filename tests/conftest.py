@@ -131,10 +131,9 @@ class Factory:
             ANALYST,
             complaint_id=complaint_id,
             agency_id=agency_id,
-            letter_no=f"T-{self._n}",
-            response_date=on,
-            status=status,
-            summary=None,
+            response=services.ResponseInput(
+                letter_no=f"T-{self._n}", response_date=on, status=status, summary=None
+            ),
             today=TODAY,
         )
 

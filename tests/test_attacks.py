@@ -55,8 +55,8 @@ def test_every_follow_up_text_field_takes_hostile_text_safely(db, make, kemendag
             letter_date=dt.date(2026, 4, 6), today=TODAY,
         ),
         "response number and summary": lambda: services.record_response(
-            db, ANALYST, complaint_id=c, agency_id=kemendagri, letter_no=text,
-            response_date=dt.date(2026, 3, 5), status="selesai", summary=text, today=TODAY,
+            db, ANALYST, complaint_id=c, agency_id=kemendagri, today=TODAY,
+            response=services.ResponseInput(text, dt.date(2026, 3, 5), "selesai", summary=text),
         ),
         "user name and full name": lambda: users.create_user(
             db, ADMIN, username=text, full_name=text, password="sandi-kuat-2026",
@@ -100,8 +100,8 @@ def test_invisible_direction_controls_are_refused_in_every_typed_field(db, make,
             letter_date=dt.date(2026, 4, 6), today=TODAY,
         ),
         "response summary": lambda: services.record_response(
-            db, ANALYST, complaint_id=c, agency_id=kemendagri, letter_no="T-1",
-            response_date=dt.date(2026, 3, 5), status="selesai", summary=spoof, today=TODAY,
+            db, ANALYST, complaint_id=c, agency_id=kemendagri, today=TODAY,
+            response=services.ResponseInput("T-1", dt.date(2026, 3, 5), "selesai", summary=spoof),
         ),
         "full name": lambda: users.create_user(
             db, ADMIN, username="budi", full_name=spoof, password="sandi-kuat-2026",

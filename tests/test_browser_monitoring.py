@@ -127,9 +127,8 @@ def _monitoring_in_execution(db: Database, letters: list[int]) -> int:
         ("memo_keuangan", "32/D-4/DM.00.00/11/2026"),
     ):
         rec.record_document(
-            db, analyst, mid, revision=rev(), kind=kind, letter_no=number,
-            signed_on=prepared, today=TODAY,
-            now=_at(prepared, 10),
+            db, analyst, mid, revision=rev(), document=rec.DocumentRecord(kind, number, prepared),
+            today=TODAY, now=_at(prepared, 10),
         )  # fmt: skip
     ms.act(
         db,

@@ -171,9 +171,9 @@ def _monitoring(db, p, viewer, member, letters: list[int], h: Hostile) -> int:
         "SELECT revision FROM monitoring WHERE id = $id", {"id": monitoring}
     )
     records.record_document(
-        db, member, monitoring, revision=shown.fetchone()[0], kind="daftar_berkas",
-        letter_no=h.field("DN"),
-        signed_on=TODAY, today=TODAY, now=NOW,
+        db, member, monitoring, revision=shown.fetchone()[0],
+        document=records.DocumentRecord("daftar_berkas", letter_no=h.field("DN"), signed_on=TODAY),
+        today=TODAY, now=NOW,
     )  # fmt: skip
     return monitoring
 

@@ -22,6 +22,7 @@ from dumas.permissions import Forbidden, User
 from dumas.queries import followup
 from dumas.queries import monitoring as mq
 from dumas.queries.filters import Filters
+from dumas.services import ResponseInput
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from tests import monitoring_support as support
@@ -98,9 +99,7 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
             p.analyst,
             mid,
             revision=rev(db, mid),
-            kind=kind,
-            letter_no=no,
-            signed_on=dt.date(2026, 12, 21),
+            document=rec.DocumentRecord(kind=kind, letter_no=no, signed_on=dt.date(2026, 12, 21)),
             today=dt.date(2026, 12, 21),
             now=day(0),
         )
@@ -160,27 +159,26 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
         p.analyst,
         mid,
         forwarding_id=first,
-        result="ditindaklanjuti",
-        evidence="Surat Itjen",
-        recommendation=None,
+        found=rec.ResultInput(
+            result="ditindaklanjuti",
+            evidence="Surat Itjen",
+            recommendation=None,
+            response=ResponseInput(
+                letter_no="700/123/Itjen",
+                response_date=dt.date(2026, 12, 29),
+                status="selesai",
+                summary="Diterima saat pemantauan",
+            ),
+        ),
         today=dt.date(2026, 12, 29),
         now=day(8),
-        response={
-            "letter_no": "700/123/Itjen",
-            "response_date": dt.date(2026, 12, 29),
-            "status": "selesai",
-            "summary": "Diterima saat pemantauan",
-        },
     )
     rec.record_result(
         db,
         p.analyst,
         mid,
         forwarding_id=second,
-        result="belum",
-        evidence=None,
-        recommendation="Konfirmasi ulang",
-        response=None,
+        found=rec.ResultInput(result="belum", evidence=None, recommendation="Konfirmasi ulang"),
         today=dt.date(2026, 12, 29),
         now=day(8),
     )
@@ -247,17 +245,14 @@ def test_a_response_obtained_during_monitoring_leaves_the_unanswered_list(db, pe
         p.analyst,
         mid,
         forwarding_id=letters[0],
-        result="ditindaklanjuti",
-        evidence=None,
-        recommendation=None,
+        found=rec.ResultInput(
+            result="ditindaklanjuti",
+            evidence=None,
+            recommendation=None,
+            response=ResponseInput("700/9/Itjen", response_date=on, status="selesai", summary=None),
+        ),
         today=TODAY,
         now=START,
-        response={
-            "letter_no": "700/9/Itjen",
-            "response_date": on,
-            "status": "selesai",
-            "summary": None,
-        },
     )
     assert followup.kpis(db.cursor(), Filters(), TODAY)["unanswered"] == before - 1
     found = mq.letters(db.cursor(), mid, TODAY)
@@ -291,11 +286,13 @@ def test_indirect_asdep_led_monitoring_closes_with_the_deputi(db, people, letter
         p.analyst,
         mid,
         revision=rev(db, mid),
-        kind="surat_instansi",
+        document=rec.DocumentRecord(
+            kind="surat_instansi",
+            letter_no="B-77/Kemensetneg/D-4/DM.00.00/12/2026",
+            signed_on=TODAY,
+        ),
         today=TODAY,
         now=day(2),
-        letter_no="B-77/Kemensetneg/D-4/DM.00.00/12/2026",
-        signed_on=TODAY,
     )
     for forwarding_id in letters:
         rec.record_result(
@@ -303,10 +300,7 @@ def test_indirect_asdep_led_monitoring_closes_with_the_deputi(db, people, letter
             p.analyst,
             mid,
             forwarding_id=forwarding_id,
-            result="sebagian",
-            evidence=None,
-            recommendation=None,
-            response=None,
+            found=rec.ResultInput(result="sebagian", evidence=None, recommendation=None),
             today=TODAY,
             now=day(2),
         )
@@ -361,13 +355,12 @@ def test_only_the_team_records_and_only_while_steps_4_to_7_run(db, people, lette
 
 def test_a_document_number_is_recorded_once(db, people, letters):
     p, mid = people, approved(db, people, letters, direct=True)
-    args = {"kind": "surat_tugas", "signed_on": TODAY, "today": TODAY, "now": START}
-    rec.record_document(
-        db, p.analyst, mid, revision=rev(db, mid), letter_no="B-1/Kemensetneg/D-4/DM.00.00/11/2026",
-        **args,
-    )  # fmt: skip
+    args = {"today": TODAY, "now": START}
+    first = rec.DocumentRecord("surat_tugas", "B-1/Kemensetneg/D-4/DM.00.00/11/2026", TODAY)
+    rec.record_document(db, p.analyst, mid, revision=rev(db, mid), document=first, **args)
+    again = rec.DocumentRecord("surat_tugas", "B-2/X", TODAY)
     with pytest.raises(Conflict) as refused:
-        rec.record_document(db, p.kabid, mid, revision=rev(db, mid), letter_no="B-2/X", **args)
+        rec.record_document(db, p.kabid, mid, revision=rev(db, mid), document=again, **args)
     assert refused.value.messages[0].key == "error.document_recorded"
 
 
@@ -539,8 +532,8 @@ def test_a_signed_document_recorded_from_a_stale_screen_is_refused_with_who_and_
     seen = rev(db, mid)
     rec.save_scope(db, p.kabid, mid, revision=seen, now=START, values={"purpose": "A"})
     audits = _audit_rows(db)
-    signed = {"kind": "surat_tugas", "letter_no": "B-9/Kemensetneg/D-4/DM.00.00/12/2026",
-              "signed_on": TODAY, "today": TODAY}  # fmt: skip
+    signed = {"document": rec.DocumentRecord("surat_tugas", "B-9/Kemensetneg/D-4/DM.00.00/12/2026",
+                                             TODAY), "today": TODAY}  # fmt: skip
     with pytest.raises(Conflict) as refused:
         rec.record_document(db, p.analyst, mid, revision=seen, now=day(0, 11), **signed)
     assert refused.value.messages == [
@@ -550,14 +543,15 @@ def test_a_signed_document_recorded_from_a_stale_screen_is_refused_with_who_and_
     assert _audit_rows(db) == audits
     fresh = rev(db, mid)
     rec.record_document(db, p.analyst, mid, revision=fresh, now=day(0, 12), **signed)
-    assert mq.records(db.cursor(), mid)["documents"]["letter_no"].tolist() == [signed["letter_no"]]
+    recorded = mq.records(db.cursor(), mid)["documents"]["letter_no"].tolist()
+    assert recorded == ["B-9/Kemensetneg/D-4/DM.00.00/12/2026"]
     assert _old_value(db, "monitoring.document")["revision"] == fresh
 
 
 def _result(db, who, mid, letter, result, seen, evidence=None):
     rec.record_result(
-        db, who, mid, forwarding_id=letter, result=result, evidence=evidence,
-        recommendation=None, response=None, today=TODAY, now=START, seen=seen,
+        db, who, mid, forwarding_id=letter, found=rec.ResultInput(result, evidence, None),
+        today=TODAY, now=START, seen=seen,
     )  # fmt: skip
 
 

@@ -97,8 +97,8 @@ def _prepared(db: Database, p: People, mid: int) -> None:
                    values={"purpose": "Klarifikasi", "partner": "Itjen",
                            "mechanism": "Rapat koordinasi"})  # fmt: skip
     for kind in ("memo_deputi", "surat_tugas", "memo_keuangan"):
-        rec.record_document(db, p.analyst, mid, revision=rev(db, mid), kind=kind,
-                            letter_no=f"B-1/{kind}", signed_on=SIGNED, today=TODAY,
+        rec.record_document(db, p.analyst, mid, revision=rev(db, mid),
+                            document=rec.DocumentRecord(kind, f"B-1/{kind}", SIGNED), today=TODAY,
                             now=START)  # fmt: skip
     ms.act(db, p.analyst, mid, revision=rev(db, mid), action=MonitoringAction.PREPARED, note=None,
            now=START)  # fmt: skip
@@ -115,8 +115,8 @@ def _to_reporting(db: Database, p: People, mid: int, letters: list[int]) -> None
     rec.add_activity(db, p.analyst, mid, today=TODAY, now=START,
                      values={"kind": "rapat_koordinasi", "activity_date": TODAY})  # fmt: skip
     for forwarding_id in letters:
-        rec.record_result(db, p.analyst, mid, forwarding_id=forwarding_id, result="belum",
-                          evidence=None, recommendation=None, response=None, today=TODAY,
+        rec.record_result(db, p.analyst, mid, forwarding_id=forwarding_id,
+                          found=rec.ResultInput("belum", None, None), today=TODAY,
                           now=START)  # fmt: skip
     ms.act(db, p.analyst, mid, revision=rev(db, mid), action=MonitoringAction.EXECUTED, note=None,
            now=START)  # fmt: skip
@@ -404,8 +404,9 @@ def test_a_result_saved_over_a_colleagues_newer_one_is_refused_with_who(
     form = f"result_{first}"
     at.selectbox(key=_key(form, db, direct, "result")).set_value("ditindaklanjuti")
     rec.record_result(
-        db, people.kabid, direct, forwarding_id=first, result="belum", evidence="Kata Kabid",
-        recommendation=None, response=None, today=TODAY, now=START,
+        db, people.kabid, direct, forwarding_id=first,
+        found=rec.ResultInput("belum", evidence="Kata Kabid", recommendation=None), today=TODAY,
+        now=START,
     )  # fmt: skip
     at.button(key=f"{form}_save").click().run()
     assert any("sudah dicatat atau diubah oleh Kabid Uji" in m for m in _messages(at))

@@ -99,8 +99,8 @@ def _open_page(path: str) -> Callable[[Database, User, World], None]:
 def _record_response(db: Database, user: User, world: World) -> None:
     services.record_response(
         db, user, complaint_id=world.complaint_id, agency_id=world.agency_id,
-        letter_no="T-77/2026", response_date=dt.date(2026, 3, 9), status="selesai",
-        summary=None, today=TODAY,
+        response=services.ResponseInput("T-77/2026", dt.date(2026, 3, 9), "selesai", None),
+        today=TODAY,
     )  # fmt: skip
 
 

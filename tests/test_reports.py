@@ -124,6 +124,7 @@ def test_trend_compares_may_with_april_and_with_may_a_year_ago(db, month):
 
 def test_monitoring_and_money_of_may_count_what_the_monitoring_changed(db, make, kemendagri):
     from dumas import config
+    from dumas.services import ResponseInput
     from dumas.services import monitoring_records as rec
     from tests.monitoring_support import approved, people_of
 
@@ -134,12 +135,12 @@ def test_monitoring_and_money_of_may_count_what_the_monitoring_changed(db, make,
     people = people_of(db)
     at = dt.datetime(2026, 5, 18, 9, tzinfo=config.TIMEZONE)
     mid = approved(db, people, letters, direct=True, now=at)
-    rec.record_result(db, people.analyst, mid, forwarding_id=letters[0], result="ditindaklanjuti",
-                      evidence=None, recommendation=None, today=d(2026, 11, 27), now=at,
-                      response={"letter_no": "T-1/2026", "response_date": d(2026, 5, 25),
-                                "status": "selesai", "summary": None})  # fmt: skip
-    rec.record_result(db, people.analyst, mid, forwarding_id=letters[1], result="belum",
-                      evidence=None, recommendation=None, response=None,
+    answered = ResponseInput("T-1/2026", d(2026, 5, 25), "selesai", None)
+    rec.record_result(db, people.analyst, mid, forwarding_id=letters[0],
+                      found=rec.ResultInput("ditindaklanjuti", None, None, answered),
+                      today=d(2026, 11, 27), now=at)  # fmt: skip
+    rec.record_result(db, people.analyst, mid, forwarding_id=letters[1],
+                      found=rec.ResultInput("belum", None, None),
                       today=d(2026, 11, 27), now=at)  # fmt: skip
     revision = (
         db.cursor()

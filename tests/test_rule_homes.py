@@ -170,8 +170,8 @@ def _prepare(db: Database, p: People, mid: int, letters: list[int], direct: bool
                    values={"purpose": "Klarifikasi", "partner": "Itjen",
                            "mechanism": "Rapat"})  # fmt: skip
     for kind in ("memo_deputi", "surat_tugas", "memo_keuangan") if direct else ():
-        rec.record_document(db, p.analyst, mid, revision=_mrev(db, mid), kind=kind,
-                            letter_no=f"B-1/{kind}", signed_on=TODAY, today=TODAY,
+        rec.record_document(db, p.analyst, mid, revision=_mrev(db, mid),
+                            document=rec.DocumentRecord(kind, f"B-1/{kind}", TODAY), today=TODAY,
                             now=NOW)  # fmt: skip
     _move(db, p.analyst, mid, MonitoringAction.PREPARED)
 
@@ -187,8 +187,8 @@ def _execute(db: Database, p: People, mid: int, letters: list[int], direct: bool
     rec.add_activity(db, p.analyst, mid, today=TODAY, now=NOW,
                      values={"kind": "rapat_koordinasi", "activity_date": TODAY})  # fmt: skip
     for forwarding_id in letters:
-        rec.record_result(db, p.analyst, mid, forwarding_id=forwarding_id, result="belum",
-                          evidence=None, recommendation=None, response=None, today=TODAY,
+        rec.record_result(db, p.analyst, mid, forwarding_id=forwarding_id,
+                          found=rec.ResultInput("belum", None, None), today=TODAY,
                           now=NOW)  # fmt: skip
     _move(db, p.analyst, mid, MonitoringAction.EXECUTED)
 

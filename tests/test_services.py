@@ -30,10 +30,12 @@ def test_recording_a_response_appends_one_audit_row_with_the_new_values(db, make
         ANALYST,
         complaint_id=c,
         agency_id=kemendagri,
-        letter_no="  T-9 /2026 ",
-        response_date=dt.date(2026, 3, 9),
-        status="dalam_proses",
-        summary="Sedang  diproses",
+        response=services.ResponseInput(
+            letter_no="  T-9 /2026 ",
+            response_date=dt.date(2026, 3, 9),
+            status="dalam_proses",
+            summary="Sedang  diproses",
+        ),
         today=TODAY,
     )
     rows = (
@@ -139,10 +141,7 @@ def test_a_duplicate_response_letter_of_the_same_agency_is_refused(db, make, kem
     kwargs = dict(
         complaint_id=c,
         agency_id=kemendagri,
-        letter_no="T-1",
-        response_date=dt.date(2026, 3, 4),
-        status="selesai",
-        summary=None,
+        response=services.ResponseInput("T-1", dt.date(2026, 3, 4), "selesai", None),
         today=TODAY,
     )
     services.record_response(db, ANALYST, **kwargs)
@@ -215,10 +214,9 @@ def test_sql_metacharacters_and_long_text_are_stored_literally_or_refused(db, ma
         ANALYST,
         complaint_id=c,
         agency_id=kemendagri,
-        letter_no=nasty,
-        response_date=dt.date(2026, 3, 3),
-        status="selesai",
-        summary=nasty,
+        response=services.ResponseInput(
+            letter_no=nasty, response_date=dt.date(2026, 3, 3), status="selesai", summary=nasty
+        ),
         today=TODAY,
     )
     stored = db.cursor().execute(
@@ -231,10 +229,12 @@ def test_sql_metacharacters_and_long_text_are_stored_literally_or_refused(db, ma
             ANALYST,
             complaint_id=c,
             agency_id=kemendagri,
-            letter_no="T-2",
-            response_date=dt.date(2026, 3, 3),
-            status="selesai",
-            summary="a" * 5000,
+            response=services.ResponseInput(
+                letter_no="T-2",
+                response_date=dt.date(2026, 3, 3),
+                status="selesai",
+                summary="a" * 5000,
+            ),
             today=TODAY,
         )
     assert _keys(error) == [("error.too_long", "summary")]

@@ -88,8 +88,9 @@ def _prepare_visit(db: Database, kabid: User, mid: int, start: dt.date, today: d
             if kind == DocumentKind.SURAT_TUGAS
             else f"{n}/D-4/DM.00.00/{start:%m/%Y}"
         )
-        rec.record_document(db, kabid, mid, revision=_rev(db, mid), kind=kind, letter_no=number,
-                            signed_on=start, today=today, now=at)  # fmt: skip
+        document = rec.DocumentRecord(kind, number, signed_on=start)
+        rec.record_document(db, kabid, mid, revision=_rev(db, mid), document=document, today=today,
+                            now=at)  # fmt: skip
     rec.plan_costs_from_sbm(db, kabid, mid, revision=_rev(db, mid), year=today.year, now=at)
     ms.act(
         db, kabid, mid, revision=_rev(db, mid), action=MonitoringAction.PREPARED, note=None, now=at
@@ -153,10 +154,11 @@ def _visit(db: Database, kabid: User, mid: int, start: dt.date, today: dt.date) 
             kabid,
             mid,
             forwarding_id=letter.forwarding_id,
-            result=Result.SEBAGIAN if n == 0 else Result.BELUM,
-            evidence="Notula rapat koordinasi",
-            recommendation="Pantau kesepakatan",
-            response=None,
+            found=rec.ResultInput(
+                result=Result.SEBAGIAN if n == 0 else Result.BELUM,
+                evidence="Notula rapat koordinasi",
+                recommendation="Pantau kesepakatan",
+            ),
             today=today,
             now=_moment(visit, 17),
         )
@@ -209,10 +211,12 @@ def _close_letter(
         kabid,
         mid,
         revision=_rev(db, mid),
-        kind=DocumentKind.SURAT_INSTANSI,
-        signed_on=start,
+        document=rec.DocumentRecord(
+            kind=DocumentKind.SURAT_INSTANSI,
+            letter_no=f"B-40/Kemensetneg/D-4/DM.00.00/{start:%m/%Y}",
+            signed_on=start,
+        ),
         today=today,
-        letter_no=f"B-40/Kemensetneg/D-4/DM.00.00/{start:%m/%Y}",
         now=at,
     )
     for letter in mq.letters(db.cursor(), mid, today).itertuples():
@@ -221,10 +225,11 @@ def _close_letter(
             kabid,
             mid,
             forwarding_id=letter.forwarding_id,
-            result=Result.BELUM,
-            evidence="Belum ada jawaban atas surat Asdep",
-            recommendation=None,
-            response=None,
+            found=rec.ResultInput(
+                result=Result.BELUM,
+                evidence="Belum ada jawaban atas surat Asdep",
+                recommendation=None,
+            ),
             today=today,
             now=at,
         )

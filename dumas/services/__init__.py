@@ -3,6 +3,7 @@
 from dumas.services.agencies import merge_agency
 from dumas.services.common import MAX_LETTER_NO, MAX_TEXT, audit
 from dumas.services.followup import (
+    ResponseInput,
     create_complaint,
     record_forwarding,
     record_reminder,
@@ -13,6 +14,7 @@ from dumas.services.followup import (
 __all__ = [
     "MAX_LETTER_NO",
     "MAX_TEXT",
+    "ResponseInput",
     "audit",
     "create_complaint",
     "merge_agency",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 
@@ -151,24 +152,31 @@ def _check_reminder_order(
             )
 
 
+@dataclass(frozen=True)
+class ResponseInput:
+    """An agency's response letter as the user typed it: number, date, status, summary."""
+
+    letter_no: str
+    response_date: dt.date | None
+    status: str
+    summary: str | None
+
+
 def record_response(
     db: Database,
     actor: User,
     *,
     complaint_id: int,
     agency_id: int,
-    letter_no: str,
-    response_date: dt.date | None,
-    status: str,
-    summary: str | None,
+    response: ResponseInput,
     today: dt.date,
 ) -> int:
     """Record an agency's response (tanggapan) to a forwarded complaint."""
     require(actor, Action.RECORD_LETTERS)
     with db.transaction() as cur:
         return insert_response(
-            cur, actor, complaint_id=complaint_id, agency_id=agency_id, letter_no=letter_no,
-            response_date=response_date, status=status, summary=summary, today=today,
+            cur, actor, complaint_id=complaint_id, agency_id=agency_id, response=response,
+            today=today,
         )  # fmt: skip
 
 
@@ -178,29 +186,26 @@ def insert_response(
     *,
     complaint_id: int,
     agency_id: int,
-    letter_no: str,
-    response_date: dt.date | None,
-    status: str,
-    summary: str | None,
+    response: ResponseInput,
     today: dt.date,
 ) -> int:
     """The checks and the write of a response inside the caller's transaction (the
     caller checked the permission: recording letters, or a monitoring's team)."""
     errors: list[Message] = []
-    letter_no = clean_letter_no(letter_no, "letter_no", errors)
-    check_date(response_date, "response_date", today, errors)
-    if not ResponseStatus.allows(status):
+    letter_no = clean_letter_no(response.letter_no, "letter_no", errors)
+    check_date(response.response_date, "response_date", today, errors)
+    if not ResponseStatus.allows(response.status):
         errors.append(Message("error.invalid_choice", {}, "status"))
-    summary = clean_text(summary, "summary", errors)
+    summary = clean_text(response.summary, "summary", errors)
     raise_if(errors)
     _complaint_received_on(cur, complaint_id)
-    _check_response(cur, complaint_id, agency_id, letter_no, response_date)
+    _check_response(cur, complaint_id, agency_id, letter_no, response.response_date)
     row = {
         "complaint_id": complaint_id,
         "agency_id": agency_id,
         "letter_no": letter_no,
-        "response_date": response_date,
-        "status": status,
+        "response_date": response.response_date,
+        "status": response.status,
         "summary": summary,
     }
     return _record(cur, actor, "response", row, complaint_id)

@@ -5,6 +5,7 @@ database), the report's narrative, and the money planned and spent."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 
@@ -19,7 +20,7 @@ from dumas.services.common import (
     clean_text,
     raise_if,
 )
-from dumas.services.followup import insert_response
+from dumas.services.followup import ResponseInput, insert_response
 from dumas.services.monitoring import open_monitoring, record_event, require_team, team
 
 SCOPE_FIELDS = ("purpose", "partner", "mechanism", "expected_results", "expected_relationship")
@@ -76,24 +77,32 @@ def save_scope(
     _save_record(db, actor, monitoring_id, revision, ("monitoring_scope", "scope"), cleaned, now)
 
 
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A signed document as the user typed it: which one, its number and its date."""
+
+    kind: str
+    letter_no: str
+    signed_on: dt.date | None
+
+
 def record_document(
     db: Database,
     actor: User,
     monitoring_id: int,
     *,
     revision: int,
-    kind: str,
-    letter_no: str,
-    signed_on: dt.date | None,
+    document: DocumentRecord,
     today: dt.date,
     now: dt.datetime,
 ) -> None:
     """A generated document's number and date, once it is signed (recorded once), on the
     monitoring as the recorder's screen showed it (`revision`)."""
     errors: list[Message] = []
+    kind, signed_on = document.kind, document.signed_on
     if not DocumentKind.allows(kind):
         errors.append(Message("error.invalid_choice", {}, "kind"))
-    letter_no = clean_letter_no(letter_no, "letter_no", errors)
+    letter_no = clean_letter_no(document.letter_no, "letter_no", errors)
     check_date(signed_on, "signed_on", today, errors)
     raise_if(errors)
     with db.transaction() as cur:
@@ -198,16 +207,24 @@ def add_agreement(
         return row["id"]
 
 
+@dataclass(frozen=True)
+class ResultInput:
+    """What the user recorded as found for one letter: the result, its evidence, the
+    recommendation, and the agency's response when one was obtained."""
+
+    result: str
+    evidence: str | None
+    recommendation: str | None
+    response: ResponseInput | None = None
+
+
 def record_result(
     db: Database,
     actor: User,
     monitoring_id: int,
     *,
     forwarding_id: int,
-    result: str,
-    evidence: str | None,
-    recommendation: str | None,
-    response: dict | None,
+    found: ResultInput,
     today: dt.date,
     now: dt.datetime,
     seen: dict | None = None,
@@ -217,10 +234,11 @@ def record_result(
     result as the recorder's screen showed it (result, evidence, recommendation; None for
     none): a colleague's result saved since is refused with who and when, not overwritten."""
     errors: list[Message] = []
+    result, response = found.result, found.response
     if not Result.allows(result):
         errors.append(Message("error.invalid_choice", {}, "result"))
-    evidence = clean_text(evidence, "evidence", errors)
-    recommendation = clean_text(recommendation, "recommendation", errors)
+    evidence = clean_text(found.evidence, "evidence", errors)
+    recommendation = clean_text(found.recommendation, "recommendation", errors)
     raise_if(errors)
     with db.transaction() as cur:
         monitoring = open_monitoring(cur, monitoring_id, None)
@@ -238,10 +256,12 @@ def record_result(
         if seen is not None:
             _refuse_changed_result(cur, monitoring.id, forwarding_id, seen)
         response_id = None
-        if response:
+        if response is not None:
             complaint_id, agency_id = letter[0]
-            response_id = insert_response(cur, actor, complaint_id=complaint_id,
-                                          agency_id=agency_id, today=today, **response)  # fmt: skip
+            response_id = insert_response(
+                cur, actor, complaint_id=complaint_id, agency_id=agency_id, response=response,
+                today=today,
+            )  # fmt: skip
         row = {"m": monitoring.id, "f": forwarding_id, "result": result, "evidence": evidence,
                "recommendation": recommendation, "response": response_id}  # fmt: skip
         cur.execute(

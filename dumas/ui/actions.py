@@ -8,16 +8,19 @@ flash() on the run that follows, at the top of the page.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
 
 from dumas import config
+from dumas.db import Database
 from dumas.errors import DomainError
+from dumas.permissions import User
 from dumas.ui.state import actor, get_db, show_error
 
 FLASH, ERROR = "flash", "action_error"
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 def flash() -> None:
@@ -44,4 +47,12 @@ def run(write: Callable[[], object], success: str, *, refusal: str = ERROR) -> b
 
 def perform(service: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """A service call as the signed-in user, now: service(database, user, *args, now=...)."""
-    return service(get_db(), actor(), *args, now=config.now(), **kwargs)
+    return perform_untimed(service, *args, now=config.now(), **kwargs)
+
+
+def perform_untimed(
+    service: Callable[Concatenate[Database, User, P], T], /, *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """A service call as the signed-in user, for a service that takes no `now`:
+    service(database, user, *args)."""
+    return service(get_db(), actor(), *args, **kwargs)

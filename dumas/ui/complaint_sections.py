@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import pandas as pd
 import streamlit as st
@@ -12,8 +13,8 @@ from dumas.codes import Channel, ReminderKind, ResponseStatus
 from dumas.errors import DomainError
 from dumas.permissions import Action
 from dumas.ui import data
-from dumas.ui.actions import FLASH
-from dumas.ui.state import actor, get_db, lang, show_error, t, today
+from dumas.ui.actions import FLASH, perform_untimed
+from dumas.ui.state import actor, lang, show_error, t, today
 from dumas.ui.text import plain
 from dumas.ui.widgets import generated_text, xlsx_button
 
@@ -53,7 +54,7 @@ def reveal_button(c: dict) -> None:
     if not user.can(Action.VIEW_PERSONAL_DATA) or c["id"] in st.session_state.get("revealed", {}):
         return
     if st.button(t("complaint.reveal"), key="reveal", icon=":material/visibility:"):
-        shown = services.reveal_complainant(get_db(), user, c["id"])
+        shown = perform_untimed(services.reveal_complainant, c["id"])
         st.session_state.setdefault("revealed", {})[c["id"]] = shown
         st.rerun()
     st.caption(t("complaint.reveal_note"))
@@ -162,15 +163,16 @@ def _response_form(c: dict, letters_df: pd.DataFrame) -> None:
         summary = st.text_area(t("field.summary"), max_chars=services.MAX_TEXT)
         if st.form_submit_button(t("form.save"), key="save_response", type="primary"):
             _submit(
-                lambda: services.record_response(
-                    get_db(),
-                    actor(),
+                lambda: perform_untimed(
+                    services.record_response,
                     complaint_id=c["id"],
                     agency_id=int(agency_id),
-                    letter_no=letter_no,
-                    response_date=date,
-                    status=status,
-                    summary=summary,
+                    response=services.ResponseInput(
+                        letter_no=letter_no,
+                        response_date=date,
+                        status=status or "",
+                        summary=summary,
+                    ),
                     today=today(),
                 ),
                 "form.response_saved",
@@ -192,12 +194,12 @@ def _reminder_form(letters_df: pd.DataFrame) -> None:
             t("field.letter_date"), value=today(), max_value=today(), format="DD/MM/YYYY"
         )
         if st.form_submit_button(t("form.save"), key="save_reminder", type="primary"):
+            # Both lists are non-empty and offer no empty choice: neither value is None.
             _submit(
-                lambda: services.record_reminder(
-                    get_db(),
-                    actor(),
-                    forwarding_id=forwarding_id,
-                    kind=kind,
+                lambda: perform_untimed(
+                    services.record_reminder,
+                    forwarding_id=cast(int, forwarding_id),
+                    kind=cast(str, kind),
                     letter_no=letter_no,
                     letter_date=date,
                     today=today(),
@@ -216,9 +218,8 @@ def _forwarding_form(c: dict) -> None:
         )
         if st.form_submit_button(t("form.save"), key="save_forwarding", type="primary"):
             _submit(
-                lambda: services.record_forwarding(
-                    get_db(),
-                    actor(),
+                lambda: perform_untimed(
+                    services.record_forwarding,
                     complaint_id=c["id"],
                     agency_id=int(agency_id),
                     letter_no=letter_no,

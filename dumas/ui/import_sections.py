@@ -15,7 +15,7 @@ from dumas.importer.model import ImportFileError
 from dumas.importer.reading import sheet_names
 from dumas.importer.report import count_lines, outcome, reason
 from dumas.queries import lookups
-from dumas.ui.actions import FLASH
+from dumas.ui.actions import FLASH, perform_untimed
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
 from dumas.ui.text import plain
 from dumas.ui.widgets import generated_text, xlsx_button
@@ -60,10 +60,9 @@ def _run(data: bytes, name: str, sheet: str | None, **mode: bool) -> ImportRepor
         bar.progress(min(1.0, fraction), text=t(f"import.stage.{stage}"))
 
     try:
-        return import_file(
-            get_db(), actor(), data, name, today=today(), sheet=sheet or None,
-            progress=progress, **mode,
-        )  # fmt: skip
+        return perform_untimed(
+            import_file, data, name, today=today(), sheet=sheet or None, progress=progress, **mode
+        )
     except ImportFileError as error:
         show_error(error)
         return None
@@ -165,8 +164,8 @@ def _merge(listed: dict[int, str]) -> None:
         state["merge_error"] = DomainError(Message("merge.pick_both"))
         return
     try:
-        services.merge_agency(get_db(), actor(), source_id=source, source_name=listed[source],
-                              target_id=target)  # fmt: skip
+        perform_untimed(services.merge_agency, source_id=source, source_name=listed[source],
+                        target_id=target)  # fmt: skip
     except DomainError as error:
         state["merge_error"] = error
     else:

@@ -16,6 +16,7 @@ import streamlit as st
 from dumas import i18n
 from dumas.codes import ActivityKind, Coded, DocumentKind, ResponseStatus, Result
 from dumas.services import monitoring_records as records
+from dumas.services.followup import ResponseInput
 from dumas.ui import monitoring_money as money
 from dumas.ui.actions import ERROR, perform, run
 from dumas.ui.monitoring_detail import Screen, day, document_button, is_stale
@@ -147,9 +148,8 @@ def _document(screen: Screen, kind: DocumentKind, recorded: dict | None) -> None
 
 
 def _record_document(kind: str, mid: int, revision: int, values: dict) -> None:
-    number, on = values["letter_no"] or "", values["signed_on"]
-    perform(records.record_document, mid, revision=revision, kind=kind, letter_no=number,
-            signed_on=on, today=today())  # fmt: skip
+    document = records.DocumentRecord(kind, values["letter_no"] or "", values["signed_on"])
+    perform(records.record_document, mid, revision=revision, document=document, today=today())
 
 
 def letters_table(screen: Screen) -> None:
@@ -259,13 +259,13 @@ def _missing(value: object) -> bool:
 def _record_result(forwarding_id: int, seen: dict, mid: int, revision: int, values: dict) -> None:
     response = None
     if values.get("response_obtained"):
-        response = {name: values[name] for name, _ in RESPONSE[1:]}
-        response["letter_no"] = response["letter_no"] or ""
-    perform(
-        records.record_result, mid, forwarding_id=forwarding_id, result=values["result"] or "",
-        evidence=values["evidence"], recommendation=values["recommendation"],
-        response=response, today=today(), seen=seen,
-    )  # fmt: skip
+        response = ResponseInput(values["letter_no"] or "", values["response_date"],
+                                 values["status"], values["summary"])  # fmt: skip
+    found = records.ResultInput(
+        values["result"] or "", values["evidence"], values["recommendation"], response
+    )
+    perform(records.record_result, mid, forwarding_id=forwarding_id, found=found, today=today(),
+            seen=seen)  # fmt: skip
 
 
 # Laporan (steps 7-8)

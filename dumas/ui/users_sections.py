@@ -14,7 +14,7 @@ from dumas.errors import DomainError
 from dumas.permissions import BIDANG_ROLES, Role
 from dumas.queries import audit
 from dumas.services import users as service
-from dumas.ui.actions import FLASH, run
+from dumas.ui.actions import FLASH, perform_untimed, run
 from dumas.ui.state import actor, get_db, lang, show_error, t
 
 _NEW = ("new_user_username", "new_user_full_name", "new_user_password", "new_user_roles")
@@ -101,8 +101,8 @@ def create_user() -> None:
     if not st.button(t("users.create"), key="new_user_create", type="primary"):
         return
     try:
-        service.create_user(
-            get_db(), actor(), username=username, full_name=full_name, password=password,
+        perform_untimed(
+            service.create_user, username=username, full_name=full_name, password=password,
             roles=roles, bidang=bidang,
         )  # fmt: skip
     except DomainError as error:
@@ -166,6 +166,8 @@ def _status(seen: Seen, active: bool) -> None:
 
 def _set_active(seen: Seen, active: bool) -> None:
     user_id, revision, name = seen
+    # By hand, not perform(): the sessions it ends keep the real clock (as sign-in does),
+    # not config.now(), which DUMAS_TODAY may pin to another date.
     _run(lambda: service.set_active(get_db(), actor(), user_id, active, _now(), revision=revision),
          "users.enabled" if active else "users.disabled", name)  # fmt: skip
 
@@ -193,7 +195,7 @@ def _reset_password(seen: Seen) -> None:
     if first != again:
         st.session_state[_WARNING] = t("users.password_mismatch")
         return
-    _run(lambda: service.reset_password(get_db(), actor(), user_id, first, revision=revision),
+    _run(lambda: perform_untimed(service.reset_password, user_id, first, revision=revision),
          "users.reset_done", name)  # fmt: skip
 
 
@@ -212,8 +214,7 @@ def _assign_roles(seen: Seen) -> None:
     bidang = None
     if {Role(r) for r in chosen} & BIDANG_ROLES:
         bidang = st.session_state.get(f"manage_bidang_{user_id}")
-    _run(lambda: service.assign_roles(get_db(), actor(), user_id, chosen, bidang,
-                                      revision=revision),
+    _run(lambda: perform_untimed(service.assign_roles, user_id, chosen, bidang, revision=revision),
          "users.roles_saved", name)  # fmt: skip
 
 
@@ -251,8 +252,8 @@ def _set_official(seen: Seen) -> None:
     user_id, revision, name = seen
     keys = _official_keys(user_id)
     values = {field: st.session_state.get(key) for field, key in keys.items()}
-    saved = _run(lambda: service.set_official_details(get_db(), actor(), user_id,
-                                                      revision=revision, **values),
+    saved = _run(lambda: perform_untimed(service.set_official_details, user_id,
+                                         revision=revision, **values),
                  "users.official_saved", name)  # fmt: skip
     if saved:
         for key in keys.values():
