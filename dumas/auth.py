@@ -219,28 +219,34 @@ def forget_failures(cur: duckdb.DuckDBPyConnection, username: str) -> None:
 
 
 def _open_session(db: Database, attempt: _Attempt, now: dt.datetime) -> tuple[User, str]:
-    token = secrets.token_urlsafe(32)
     with db.transaction() as cur:
         cur.execute(  # this source's failures for this name, this attempt's too
             "DELETE FROM sign_in_failure WHERE username = $u AND source = $s",
             {"u": attempt.name, "s": attempt.source},
         )
         _show_lock(cur, attempt)  # failures from elsewhere may still lock it there
-        cur.execute(
-            "INSERT INTO user_session"
-            " (token_hash, user_id, created_at, last_seen, expires_at, ended_at, source)"
-            " VALUES ($h, $u, $now, $now, $exp, NULL, $s)",
-            {
-                "h": _digest(token),
-                "u": attempt.uid,
-                "now": now,
-                "exp": now + session_lifetime(),
-                "s": attempt.source,
-            },
-        )
+        token = new_session(cur, attempt.uid, now, attempt.source)
         _audit(cur, attempt, "auth.sign_in", {"source": attempt.source})
         user = load_user(cur, attempt.uid)
     return user, token
+
+
+def new_session(cur: duckdb.DuckDBPyConnection, user_id: int, now: dt.datetime, source: str) -> str:
+    """Open a session for an account already checked (sign_in does); return its token."""
+    token = secrets.token_urlsafe(32)
+    cur.execute(
+        "INSERT INTO user_session"
+        " (token_hash, user_id, created_at, last_seen, expires_at, ended_at, source)"
+        " VALUES ($h, $u, $now, $now, $exp, NULL, $s)",
+        {
+            "h": _digest(token),
+            "u": user_id,
+            "now": now,
+            "exp": now + session_lifetime(),
+            "s": source,
+        },
+    )
+    return token
 
 
 def _digest(token: str) -> str:

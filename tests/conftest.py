@@ -51,11 +51,26 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def signed_in_app(role: Role = Role.ANALIS, **query: object) -> AppTest:
-    """An AppTest of app.py signed in (through the real sign-in) as the role's account."""
+def signed_in_app(
+    role: Role = Role.ANALIS, *, through_sign_in: bool = False, **query: object
+) -> AppTest:
+    """An AppTest of app.py signed in as the role's account.
+
+    The session is opened directly (auth.new_session, as a sign-in opens it) unless
+    through_sign_in asks for the real sign-in: its scrypt is slow on purpose, and the
+    tests of the sign-in itself (test_auth, test_auth_routes) go through it anyway.
+    """
     db = connect(os.environ["DUMAS_DB"])
+    now = dt.datetime.now(config.TIMEZONE)
     try:
-        _, token = auth.sign_in(db, username(role), PASSWORD, dt.datetime.now(config.TIMEZONE))
+        if through_sign_in:
+            _, token = auth.sign_in(db, username(role), PASSWORD, now)
+        else:
+            with db.transaction() as cur:
+                uid = cur.execute(
+                    "SELECT id FROM app_user WHERE username = $u", {"u": username(role)}
+                ).fetchall()[0][0]
+                token = auth.new_session(cur, uid, now, "")
     finally:
         db.close()
     at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60)

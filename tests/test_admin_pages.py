@@ -27,8 +27,8 @@ SECRET = "kata-sandi-rina-2026"  # a test password
 pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
 
 
-def _open(role: Role, page: str, **query: str) -> AppTest:
-    at = signed_in_app(role, **query).run()
+def _open(role: Role, page: str, *, through_sign_in: bool = False, **query: str) -> AppTest:
+    at = signed_in_app(role, through_sign_in=through_sign_in, **query).run()
     assert not at.exception
     at.switch_page(page).run()
     assert not at.exception
@@ -227,7 +227,7 @@ def long_trail(db):
 
 
 def test_the_asdep_reads_the_audit_trail_newest_first_with_an_export(long_trail):
-    at = _open(Role.ASDEP, AUDIT_PAGE)
+    at = _open(Role.ASDEP, AUDIT_PAGE, through_sign_in=True)
     assert at.title[0].value == "Jejak Audit"
     table = at.dataframe[0].value
     assert len(table) == PAGE_SIZE

@@ -9,13 +9,15 @@ A refusal raises Forbidden and leaves every table as it was.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from dumas import config, services
-from dumas.db import Database
+from dumas.db import Database, connect
 from dumas.errors import Message
 from dumas.importer import files, import_file
 from dumas.permissions import BIDANG_ROLES, PERMISSIONS, Action, Forbidden, Role, User
@@ -23,7 +25,7 @@ from dumas.queries import audit
 from dumas.services import monitoring, plans, settings, users
 from dumas.services import monitoring_records as records
 from dumas.ui import navigation
-from tests.conftest import ANALYST, TODAY
+from tests.conftest import ANALYST, TODAY, Factory
 from tests.importing import row, xlsx
 
 NEW_AGENCY = "Dinas Perumahan Kabupaten Contoh"  # not in the master list: an import creates it
@@ -39,13 +41,36 @@ class World:
     monitorings: dict[str, int]
 
 
+@pytest.fixture(scope="module")
+def world_file(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
+    """The world built once (its import runs a parser child) in a copy of the template."""
+    path = tmp_path_factory.mktemp("world") / "world.duckdb"
+    shutil.copy(template_db, path)
+    db = connect(path)
+    try:
+        make = Factory(db)
+        kemendagri = make.agency("Kementerian Dalam Negeri")
+        complaint = make.complaint()
+        make.forward(complaint, kemendagri, dt.date(2026, 3, 2))
+        import_file(db, ANALYST, xlsx([row(agency=NEW_AGENCY)]), "awal.xlsx", today=TODAY)
+        imported = db.cursor().execute("SELECT id FROM agency WHERE from_import").fetchone()[0]
+        world = World(complaint, kemendagri, imported, _monitorings(db, kemendagri))
+    finally:
+        db.close()
+    return path, world
+
+
 @pytest.fixture
-def world(db: Database, make, kemendagri: int) -> World:
-    complaint = make.complaint()
-    make.forward(complaint, kemendagri, dt.date(2026, 3, 2))
-    import_file(db, ANALYST, xlsx([row(agency=NEW_AGENCY)]), "awal.xlsx", today=TODAY)
-    imported = db.cursor().execute("SELECT id FROM agency WHERE from_import").fetchone()[0]
-    return World(complaint, kemendagri, imported, _monitorings(db, kemendagri))
+def db_path(world_file: tuple[Path, World], tmp_path: Path) -> Path:
+    """Every attempt starts from its own copy of the world (overrides conftest.db_path)."""
+    path = tmp_path / "dumas.duckdb"
+    shutil.copy(world_file[0], path)
+    return path
+
+
+@pytest.fixture
+def world(world_file: tuple[Path, World]) -> World:
+    return world_file[1]
 
 
 # Monitorings at the step each attempt needs: (name, method, level, state, finance stage).
