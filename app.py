@@ -10,9 +10,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dumas.ui.account_sections import demo_banner, user_box
 from dumas.ui.auth_gate import current_user
 from dumas.ui.navigation import pages_for
+from dumas.ui.screens.account import demo_banner, user_box
 from dumas.ui.state import get_db, language_selector, t
 
 # Our own tab icon: a ":material/...:" one is fetched from Google's font servers, which the

@@ -50,7 +50,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from dumas import demo
+    from dumas.db import demo
 
     if not 1 <= args.complaints <= 1_000_000:
         print(i18n.t("cli.demo_size", args.lang), file=sys.stderr)
@@ -94,9 +94,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _report_data(db, period, args: argparse.Namespace) -> dict:
     """The frozen report when final (finalising it now with --final), else a draft with
     the narrative saved so far."""
-    from dumas import reports
-    from dumas.permissions import SYSTEM
-    from dumas.services import reports as final
+    from dumas.domain.permissions import SYSTEM
+    from dumas.periodic import contents
+    from dumas.services import periodic as final
 
     cur = db.cursor()
     if args.final and final.frozen(cur, period) is None:
@@ -108,14 +108,14 @@ def _report_data(db, period, args: argparse.Namespace) -> dict:
         when = i18n.fmt_datetime(frozen["finalised_at"].astimezone(config.TIMEZONE), args.lang)
         who = frozen["finalised_by"] or SYSTEM.full_name
         return {**frozen, "finalised": i18n.t("cli.finalised", args.lang, who=who, when=when)}
-    title = reports.default_title(period, args.lang)
-    generated = reports.generated_on(config.now(), args.lang)
-    data = reports.build(cur, period, args.lang, title=title, generated=generated)
+    title = contents.default_title(period, args.lang)
+    generated = contents.generated_on(config.now(), args.lang)
+    data = contents.build(cur, period, args.lang, title=title, generated=generated)
     return {**data, "narrative": _draft_text(cur, period)}
 
 
 def _draft_text(cur, period) -> dict:
-    from dumas.services import reports as final
+    from dumas.services import periodic as final
 
     saved = final.draft(cur, period)
     return saved["narrative"] if saved else {}
@@ -125,9 +125,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Write the period's report workbook and/or document and print each path."""
     from pathlib import Path
 
-    from dumas import periods, settings
-    from dumas.documents import periodic_report_docx
-    from dumas.report_workbook import report_xlsx
+    from dumas.domain import periods
+    from dumas.periodic.workbook import report_xlsx
+    from dumas.queries import settings
+    from dumas.render.documents import periodic_report_docx
 
     try:
         period = periods.parse(args.period)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dumas.queries import complaints
-from dumas.ui import complaint_sections as sections
 from dumas.ui.actions import flash
 from dumas.ui.navigation import guard
+from dumas.ui.screens import complaint as sections
 from dumas.ui.state import get_db, t, today
 
 guard(__file__)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dumas import i18n
-from dumas.ui import followup_sections as sections
 from dumas.ui.navigation import guard
+from dumas.ui.screens import followup as sections
 from dumas.ui.state import lang, t, today
 from dumas.ui.widgets import followup_filters
 

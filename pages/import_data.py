@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dumas.permissions import Action
-from dumas.ui import import_sections as sections
+from dumas.domain.permissions import Action
 from dumas.ui.actions import flash
 from dumas.ui.navigation import guard
+from dumas.ui.screens import import_data as sections
 from dumas.ui.state import t
 
 user = guard(__file__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dumas.ui import inbox_sections as sections
 from dumas.ui.navigation import guard
+from dumas.ui.screens import inbox as sections
 from dumas.ui.state import t
 
 user = guard(__file__)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dumas.ui import monitoring_detail as detail
-from dumas.ui import monitoring_forms as forms
-from dumas.ui import monitoring_sections as sections
 from dumas.ui.actions import flash
 from dumas.ui.navigation import guard
+from dumas.ui.screens import monitoring as sections
+from dumas.ui.screens import monitoring_detail as detail
+from dumas.ui.screens import monitoring_forms as forms
 from dumas.ui.state import t
 
 guard(__file__)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dumas.ui import plan_editor as editor
-from dumas.ui import plan_letters as letters
-from dumas.ui import plan_sections as sections
 from dumas.ui.actions import flash
 from dumas.ui.navigation import guard
+from dumas.ui.screens import plan as sections
+from dumas.ui.screens import plan_editor as editor
+from dumas.ui.screens import plan_letters as letters
 from dumas.ui.state import t
 
 guard(__file__)

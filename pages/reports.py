@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dumas.ui import period_picker, report_narrative
-from dumas.ui import report_sections as sections
+from dumas.ui import period_picker
 from dumas.ui.navigation import guard
+from dumas.ui.screens import periodic_report as sections
+from dumas.ui.screens import report_narrative
 from dumas.ui.state import t
 
 guard(__file__)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dumas.ui import settings_sections as sections
 from dumas.ui.actions import flash
 from dumas.ui.navigation import guard
+from dumas.ui.screens import settings as sections
 from dumas.ui.state import t
 
 guard(__file__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dumas.services.users import has_users
-from dumas.ui import account_sections as sections
+from dumas.ui.screens import account as sections
 from dumas.ui.state import get_db, t
 
 if not has_users(get_db()):

@@ -37,8 +37,7 @@ def _free_port() -> int:
 @contextmanager
 def demo_app(folder: Path, complaints: int) -> Iterator[str]:
     """A running app on a new demo database of `complaints` (with the demo accounts)."""
-    from dumas import demo
-    from dumas.db import connect
+    from dumas.db import connect, demo
 
     path = folder / "dumas.duckdb"
     database = connect(path)

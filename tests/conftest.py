@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dumas import auth, config, services
+from dumas import config, services
 from dumas.db import Database, connect
-from dumas.permissions import BIDANG_ROLES, Role, User
-from dumas.services import users
+from dumas.domain.permissions import BIDANG_ROLES, Role, User
+from dumas.services import auth, users
 
 TODAY = dt.date(2026, 11, 27)  # a Friday; every test travels to it
 ANALYST = User(

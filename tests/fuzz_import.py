@@ -21,11 +21,10 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from dumas import demo
-from dumas.db import connect
+from dumas.db import connect, demo
+from dumas.domain.permissions import SYSTEM
 from dumas.importer import import_file
 from dumas.importer.model import ImportFileError
-from dumas.permissions import SYSTEM
 from tests import hostile_files as hf
 
 Maker = Callable[[random.Random], tuple[str, bytes]]

@@ -18,7 +18,7 @@ from pathlib import Path
 from dumas.config import ROOT
 
 UI_FILES = (
-    *sorted((ROOT / "dumas" / "ui").glob("*.py")),
+    *sorted((ROOT / "dumas" / "ui").rglob("*.py")),
     *sorted((ROOT / "pages").glob("*.py")),
     ROOT / "app.py",
 )

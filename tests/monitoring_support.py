@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dumas import auth
 from dumas.db import Database
-from dumas.permissions import Role, User
+from dumas.domain.permissions import Role, User
+from dumas.domain.plan_flow import PlanAction
 from dumas.queries import plans as pq
-from dumas.services import plans
-from dumas.workflow import PlanAction
+from dumas.services import auth, plans
 from tests.conftest import TODAY, username
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dumas.config import ROOT
-from dumas.permissions import Action, Role, User
+from dumas.domain.permissions import Action, Role, User
 from dumas.ui.navigation import PAGES
 from tests.conftest import signed_in_app
 
@@ -39,7 +39,7 @@ def test_every_page_a_role_may_use_renders_without_error(role, complaint):
 
 
 def _actions(role: Role) -> set[Action]:
-    from dumas.permissions import PERMISSIONS
+    from dumas.domain.permissions import PERMISSIONS
 
     return {action for action, roles in PERMISSIONS.items() if role in roles}
 

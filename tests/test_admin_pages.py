@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dumas.config import ROOT, TIMEZONE
-from dumas.permissions import Role
+from dumas.domain.permissions import Role
 from dumas.queries.audit import PAGE_SIZE
 from dumas.services.common import audit as write_audit
 from tests.conftest import ADMIN, ANALYST, signed_in_app, username
@@ -167,9 +167,8 @@ def test_an_administrator_assigns_roles_and_the_bidang_follows_the_roles(db_path
 
 def _other_admin_disables(db_path: Path, name: str) -> None:
     """A second administrator, in another session, disables the account first."""
-    from dumas import auth
     from dumas.db import connect
-    from dumas.services import users
+    from dumas.services import auth, users
 
     db = connect(db_path)
     try:

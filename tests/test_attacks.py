@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from dumas import services
-from dumas.errors import DomainError
+from dumas.domain.errors import DomainError
 from dumas.services import users
 from tests.conftest import ADMIN, ANALYST, TODAY
 
@@ -77,8 +77,8 @@ RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Budi \u202eosotnaS" reads "Budi Santo
 
 
 def test_invisible_direction_controls_are_refused_in_every_typed_field(db, make, kemendagri):
-    from dumas import periods
-    from dumas.services import reports
+    from dumas.domain import periods
+    from dumas.services import periodic
 
     c = make.complaint()
     f = make.forward(c, kemendagri, dt.date(2026, 3, 2))
@@ -110,7 +110,7 @@ def test_invisible_direction_controls_are_refused_in_every_typed_field(db, make,
         "jabatan": lambda: users.set_official_details(
             db, ADMIN, 1, revision=_revision(db, 1), nip=None, rank=None, position=spoof
         ),
-        "report narrative": lambda: reports.save_draft(
+        "report narrative": lambda: periodic.save_draft(
             db, ANALYST, periods.parse("2026-05"), narrative={"key_issues": spoof}, revision=0,
             now=dt.datetime(2026, 11, 27, 9),
         ),

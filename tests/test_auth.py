@@ -8,9 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from dumas import auth
-from dumas.permissions import Role
-from dumas.services import users
+from dumas.domain.permissions import Role
+from dumas.services import auth, users
 from tests.conftest import ADMIN, PASSWORD, username
 
 NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
@@ -289,7 +288,7 @@ def test_no_account_and_no_default_password_exist_outside_demo_mode(tmp_path):
 
 def test_a_weak_first_password_is_refused(tmp_path):
     from dumas.db import connect
-    from dumas.errors import ValidationError
+    from dumas.domain.errors import ValidationError
 
     fresh = connect(tmp_path / "kosong.duckdb")
     for weak in ("pendek", "aaaaaaaaaaaa"):

@@ -17,10 +17,10 @@ import pytest
 from starlette.applications import Starlette
 from streamlit.testing.v1 import AppTest
 
-from dumas import auth, i18n
+from dumas import i18n
 from dumas.config import ROOT
-from dumas.permissions import Role
-from dumas.services import users
+from dumas.domain.permissions import Role
+from dumas.services import auth, users
 from dumas.ui import routes, state
 from dumas.ui.auth_gate import COOKIE
 from tests.asgi_support import Client

@@ -9,17 +9,17 @@ from pathlib import Path
 import docx
 import pytest
 
-from dumas import auth, config, demo
-from dumas.db import Database, connect
-from dumas.monitoring_flow import MonitoringAction
-from dumas.permissions import User
+from dumas import config
+from dumas.db import Database, connect, demo
+from dumas.domain.monitoring_flow import MonitoringAction
+from dumas.domain.permissions import User
+from dumas.domain.plan_flow import PlanAction
 from dumas.queries import monitoring as mq
 from dumas.queries import plans as pq
+from dumas.services import auth, plans
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
-from dumas.services import plans
 from dumas.services.users import DEMO_PASSWORD
-from dumas.workflow import PlanAction
 from tests.browser_support import running_app, settle, sign_in
 from tests.conftest import TODAY
 

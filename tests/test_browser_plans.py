@@ -7,8 +7,7 @@ import re
 import openpyxl
 import pytest
 
-from dumas import demo
-from dumas.db import connect
+from dumas.db import connect, demo
 from dumas.services.users import DEMO_PASSWORD
 from tests.browser_support import running_app, settle, sign_in
 from tests.conftest import TODAY

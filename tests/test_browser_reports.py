@@ -9,9 +9,9 @@ import docx
 import openpyxl
 import pytest
 
-from dumas import demo, periods
-from dumas.db import connect
-from dumas.services import reports as final
+from dumas.db import connect, demo
+from dumas.domain import periods
+from dumas.services import periodic as final
 from dumas.services.users import DEMO_PASSWORD
 from tests.browser_support import running_app, settle, sign_in
 from tests.conftest import TODAY

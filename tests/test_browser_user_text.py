@@ -18,13 +18,14 @@ from urllib.parse import quote
 import openpyxl
 import pytest
 
-from dumas import auth, config, periods, services
+from dumas import config, services
 from dumas.db import connect
+from dumas.domain import periods
+from dumas.domain.plan_flow import PlanAction
 from dumas.importer import import_file
 from dumas.queries import plans as pq
+from dumas.services import auth, periodic, plans, users
 from dumas.services import monitoring_records as records
-from dumas.services import plans, reports, users
-from dumas.workflow import PlanAction
 from tests.browser_support import running_app, settle, sign_in
 from tests.conftest import PASSWORD, TODAY
 from tests.importing import row
@@ -131,7 +132,7 @@ def _seed(path: Path, h: Hostile) -> dict:
             db, viewer, title=h.field("P2"), period_label=h.field("PE"), source="database",
             bidang=h.field("BD"), now=NOW,
         )  # fmt: skip
-        reports.save_draft(
+        periodic.save_draft(
             db, viewer, MONTH, narrative={"key_issues": h.field("NR", long=True)}, revision=0,
             now=NOW,
         )  # fmt: skip

@@ -7,11 +7,12 @@ from enum import StrEnum
 
 import pytest
 
-from dumas import codes, i18n
+from dumas import i18n
 from dumas.db import Database
-from dumas.monitoring_flow import MonitoringState
-from dumas.permissions import Role
-from dumas.workflow import PlanState
+from dumas.domain import codes
+from dumas.domain.monitoring_flow import MonitoringState
+from dumas.domain.permissions import Role
+from dumas.domain.plan_flow import PlanState
 
 # Every column whose CHECK constraint is a list of allowed values, and its enum.
 CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {

@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 
-from dumas import config, deadlines, i18n
-from dumas.deadlines import LateBy, Standard
+from dumas import config, i18n
+from dumas.domain import deadlines
+from dumas.domain.deadlines import LateBy, Standard
 
 JKT = config.TIMEZONE
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from dumas import config, demo
-from dumas.db import Database, connect
-from dumas.reference import normalise_name
+from dumas import config
+from dumas.db import Database, connect, demo
+from dumas.db.reference import normalise_name
 
 TODAY = dt.date(2026, 11, 27)
 SIZE = 2_000

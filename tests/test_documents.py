@@ -15,8 +15,8 @@ import pytest
 from docx.document import Document
 from docx.shared import Pt
 
-from dumas.documents import BUILDERS, DOTS, letter_number
-from dumas.documents.inputs import MonitoringDocument
+from dumas.render.documents import BUILDERS, DOTS, letter_number
+from dumas.render.documents.inputs import MonitoringDocument
 
 ON = dt.date(2026, 5, 12)
 KOP = [

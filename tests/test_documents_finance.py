@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dumas.documents import financial_report
+from dumas.render.documents import financial_report
 from tests.test_documents import lines, monitoring, open_docx, settings, signature_of, table_with
 
 COSTS = [

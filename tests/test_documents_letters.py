@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dumas.documents import (
+from dumas.render.documents import (
     DOTS,
     assignment_letter,
     files_to_clarify,
@@ -13,7 +13,7 @@ from dumas.documents import (
     substance_report,
     travel_request_memo,
 )
-from dumas.documents.inputs import MonitoringDocument
+from dumas.render.documents.inputs import MonitoringDocument
 from tests.test_documents import (
     ANALYST,
     ASDEP,

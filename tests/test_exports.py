@@ -12,7 +12,7 @@ import pytest
 from openpyxl.utils.escape import unescape
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dumas.exports import PERCENT, sheet_safe_name, to_xlsx
+from dumas.render.xlsx import PERCENT, sheet_safe_name, to_xlsx
 
 HEADER = 5  # 1-based row of the header: title, filters, generated, blank, header
 FIRST = HEADER + 1

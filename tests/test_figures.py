@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dumas import calendar
+from dumas.domain import calendar
 from dumas.queries import followup
 from dumas.queries.filters import Filters
 from tests.conftest import TODAY

@@ -9,7 +9,9 @@ from types import ModuleType
 
 import pytest
 
-from dumas import i18n, monitoring_flow, workflow
+from dumas import i18n
+from dumas.domain import monitoring_flow
+from dumas.domain import plan_flow as workflow
 
 FLOWS = [pytest.param(workflow, id="plan"), pytest.param(monitoring_flow, id="monitoring")]
 # Catalogue prefixes by flow: its states, its action buttons, its history events, its steps.

@@ -9,9 +9,9 @@ import json
 import openpyxl
 import pytest
 
-from dumas import demo, services
-from dumas.db import connect
-from dumas.errors import Conflict, Message
+from dumas import services
+from dumas.db import connect, demo
+from dumas.domain.errors import Conflict, Message
 from dumas.importer import import_file, stage
 from dumas.importer.files import export_xlsx, rejects_xlsx, template_xlsx
 from dumas.importer.model import CANONICAL, ImportFileError
@@ -185,8 +185,7 @@ def test_an_unknown_agency_is_created_and_can_be_merged_into_the_master_list(db)
 
 def _merger(db):
     """A second Administrator, merging on another screen."""
-    from dumas import auth
-    from dumas.services import users
+    from dumas.services import auth, users
 
     uid = users.create_user(db, ADMIN, username="admin.dua", full_name="Admin Kedua",
                             password="sandi-admin-kedua", roles=["admin"])  # fmt: skip

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dumas.importer import import_file
+from dumas.importer.import_report import count_lines
 from dumas.importer.model import ImportFileError
 from dumas.importer.reading import read_table
-from dumas.importer.report import count_lines
 from tests import hostile_files as hf
 from tests.conftest import ANALYST, TODAY
 

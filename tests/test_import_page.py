@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dumas.domain.permissions import Role
 from dumas.importer.model import CANONICAL
-from dumas.permissions import Role
 from tests.conftest import signed_in_app
 
 IMPORT_PAGE = "pages/import_data.py"

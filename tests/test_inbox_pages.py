@@ -18,12 +18,13 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dumas import auth, config, workflow
+from dumas import config
 from dumas.db import Database
-from dumas.permissions import Role, User
-from dumas.services import plans
+from dumas.domain import plan_flow
+from dumas.domain.permissions import Role, User
+from dumas.domain.plan_flow import PlanAction
+from dumas.services import auth, plans
 from dumas.ui import navigation
-from dumas.workflow import PlanAction
 from tests.conftest import Factory, signed_in_app, username
 
 INBOX_PAGE = "pages/inbox.py"
@@ -325,23 +326,23 @@ def test_the_monitorings_xlsx_reads_back_with_names_numbers_and_no_complainant(a
 
 def test_every_code_these_pages_name_has_a_label_in_both_languages():
     from dumas import i18n
-    from dumas.codes import Level, Method
-    from dumas.monitoring_flow import MonitoringState
+    from dumas.domain.codes import Level, Method
+    from dumas.domain.monitoring_flow import MonitoringState
 
     generated = [
         *(f"monitoring_state.{s}" for s in MonitoringState),
         *(f"level.{v}" for v in Level),
         *(f"method.{m}" for m in Method),
-        *(f"plan_state.{s.value}" for s in workflow.PlanState),
-        *(f"step.{step.key}" for step in workflow.STEPS),
+        *(f"plan_state.{s.value}" for s in plan_flow.PlanState),
+        *(f"step.{step.key}" for step in plan_flow.STEPS),
     ]
     for lang in i18n.LANGUAGES:
         assert [key for key in generated if key not in i18n.MESSAGES[lang]] == []
 
 
 def test_lateness_under_a_working_day_reads_in_hours_and_minutes():
-    from dumas.deadlines import LateBy
-    from dumas.ui.inbox_sections import late_text
+    from dumas.domain.deadlines import LateBy
+    from dumas.ui.screens.inbox import late_text
 
     assert late_text(LateBy(0, 642)) == "10 jam 42 menit"
     assert late_text(LateBy(0, 45)) == "45 menit"

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from dumas import calendar, demo
+from dumas.db import demo
+from dumas.domain import calendar
 from tests.conftest import TODAY
 
 

@@ -15,10 +15,10 @@ import pytest
 
 from dumas import config
 from dumas.db import Database
-from dumas.deadlines import LateBy
-from dumas.errors import Conflict, DomainError, Message, ValidationError
-from dumas.monitoring_flow import MonitoringAction, MonitoringState
-from dumas.permissions import Forbidden, User
+from dumas.domain.deadlines import LateBy
+from dumas.domain.errors import Conflict, DomainError, Message, ValidationError
+from dumas.domain.monitoring_flow import MonitoringAction, MonitoringState
+from dumas.domain.permissions import Forbidden, User
 from dumas.queries import followup
 from dumas.queries import monitoring as mq
 from dumas.queries.filters import Filters

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from dumas import i18n
-from dumas import monitoring_flow as flow
-from dumas.deadlines import Standard
-from dumas.monitoring_flow import (
+from dumas.domain import monitoring_flow as flow
+from dumas.domain.deadlines import Standard
+from dumas.domain.monitoring_flow import (
     RECEIVER,
     TEAM,
     TRANSITIONS,
@@ -19,7 +19,7 @@ from dumas.monitoring_flow import (
     MonitoringState,
     MonitoringView,
 )
-from dumas.permissions import PERMISSIONS, Action, Role, User
+from dumas.domain.permissions import PERMISSIONS, Action, Role, User
 
 LEVELS = ("kabid", "asdep")  # monitoring.level's CHECK in schema.sql
 MEMBER, OUTSIDER = 1, 2

@@ -16,16 +16,17 @@ import docx
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dumas import auth, config, i18n
+from dumas import config, i18n
 from dumas.db import Database
-from dumas.monitoring_flow import MonitoringAction
-from dumas.permissions import Role
+from dumas.domain.monitoring_flow import MonitoringAction
+from dumas.domain.permissions import Role
 from dumas.queries import monitoring as mq
+from dumas.services import auth
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from dumas.ui import navigation
-from dumas.ui.monitoring_detail import VIEWS
-from dumas.ui.text import plain
+from dumas.ui.escape import plain
+from dumas.ui.screens.monitoring_detail import VIEWS
 from tests import monitoring_support as support
 from tests.conftest import TODAY, signed_in_app, username
 from tests.monitoring_support import People, people_of

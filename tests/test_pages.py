@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dumas.permissions import Role
+from dumas.domain.permissions import Role
 from tests.conftest import signed_in_app
 
 pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env

@@ -18,9 +18,9 @@ import pytest
 
 from dumas import config, services
 from dumas.db import Database, connect
-from dumas.errors import Message
+from dumas.domain.errors import Message
+from dumas.domain.permissions import BIDANG_ROLES, PERMISSIONS, Action, Forbidden, Role, User
 from dumas.importer import files, import_file
-from dumas.permissions import BIDANG_ROLES, PERMISSIONS, Action, Forbidden, Role, User
 from dumas.queries import audit
 from dumas.services import monitoring, plans, settings, users
 from dumas.services import monitoring_records as records
@@ -214,17 +214,17 @@ def _settings(db: Database, user: User, world: World) -> None:
 
 
 def _finalise(db: Database, user: User, world: World) -> None:
-    from dumas import periods
-    from dumas.services import reports
+    from dumas.domain import periods
+    from dumas.services import periodic
 
-    reports.finalise(db, user, periods.parse("2026-03"), narrative={}, revision=0, now=NOW)
+    periodic.finalise(db, user, periods.parse("2026-03"), narrative={}, revision=0, now=NOW)
 
 
 def _write_report(db: Database, user: User, world: World) -> None:
-    from dumas import periods
-    from dumas.services import reports
+    from dumas.domain import periods
+    from dumas.services import periodic
 
-    reports.save_draft(db, user, periods.parse("2026-03"), narrative={"key_issues": "Catatan"},
+    periodic.save_draft(db, user, periods.parse("2026-03"), narrative={"key_issues": "Catatan"},
                        revision=0, now=NOW)  # fmt: skip
 
 

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dumas import auth, config
+from dumas import config
 from dumas.db import Database
-from dumas.permissions import User
-from dumas.plan_export import matrix_xlsx
+from dumas.domain.permissions import User
 from dumas.queries import plans as plan_queries
-from dumas.services import plans
+from dumas.render.plan_matrix import matrix_xlsx
+from dumas.services import auth, plans
 from tests.conftest import TODAY, Factory
 
 NOW = dt.datetime(2026, 11, 27, 9, tzinfo=config.TIMEZONE)

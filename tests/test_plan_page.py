@@ -14,13 +14,13 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dumas import auth, config
+from dumas import config
 from dumas.db import Database
-from dumas.permissions import PERMISSIONS, Action, Role
+from dumas.domain.permissions import PERMISSIONS, Action, Role
+from dumas.domain.plan_flow import PlanAction
 from dumas.queries import plans as q
-from dumas.services import plans
+from dumas.services import auth, plans
 from dumas.ui import navigation
-from dumas.workflow import PlanAction
 from tests.conftest import TODAY, signed_in_app, username
 
 PAGE = "pages/plans.py"

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from dumas import auth, config
+from dumas import config
 from dumas.db import Database
-from dumas.errors import Conflict, DomainError, ValidationError
-from dumas.permissions import Forbidden, Role, User
+from dumas.domain.errors import Conflict, DomainError, ValidationError
+from dumas.domain.permissions import Forbidden, Role, User
+from dumas.domain.plan_flow import PlanAction, PlanState
 from dumas.queries import plan_history
 from dumas.queries import plans as q
-from dumas.services import plans, users
-from dumas.workflow import PlanAction, PlanState
+from dumas.services import auth, plans, users
 from tests.conftest import PASSWORD, TODAY, username
 
 NOW = dt.datetime.combine(TODAY, dt.time(9, 0), config.TIMEZONE)

@@ -13,9 +13,9 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.table import Table
 
-from dumas.documents import DOTS, periodic_report_docx
-from dumas.report_images import chart_png
-from dumas.report_table import Chart, ReportTable
+from dumas.periodic.images import chart_png
+from dumas.periodic.table import Chart, ReportTable
+from dumas.render.documents import DOTS, periodic_report_docx
 
 TRAP = '=HYPERLINK("http://x.test","klik")'
 SETTINGS = {
@@ -265,14 +265,16 @@ def test_the_kop_heads_the_first_page_and_the_asdep_signs_at_the_end() -> None:
 
 
 def test_a_report_built_from_the_database_has_every_table_and_chart(db, make) -> None:
-    from dumas import periods, reports, settings
+    from dumas.domain import periods
+    from dumas.periodic import contents
+    from dumas.queries import settings
 
     kemendagri = make.agency("Kementerian Dalam Negeri")
     for day, channel in ((4, "surat"), (6, "email"), (20, "surat")):
         complaint = make.complaint(received_on=dt.date(2026, 5, day), channel=channel)
         make.forward(complaint, kemendagri, dt.date(2026, 5, day + 1))
     cur = db.cursor()
-    report = reports.build(cur, periods.parse("2026-05"), "id", title="Laporan Mei 2026",
+    report = contents.build(cur, periods.parse("2026-05"), "id", title="Laporan Mei 2026",
                            generated="Dibuat")  # fmt: skip
     doc = docx.Document(io.BytesIO(periodic_report_docx(report, settings.for_documents(cur))))
     assert len(doc.tables) == len(report["tables"]) >= 10

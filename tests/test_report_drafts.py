@@ -9,9 +9,10 @@ import threading
 
 import pytest
 
-from dumas import config, periods
-from dumas.errors import Conflict, Message
-from dumas.services import reports as final
+from dumas import config
+from dumas.domain import periods
+from dumas.domain.errors import Conflict, Message
+from dumas.services import periodic as final
 from tests.monitoring_support import people_of
 
 S1 = periods.parse("2026-S1")
@@ -105,7 +106,7 @@ def test_a_finalised_periods_narrative_can_no_longer_be_drafted(db):
 
 
 def test_narrative_text_is_checked_like_every_other_field(db):
-    from dumas.errors import ValidationError
+    from dumas.domain.errors import ValidationError
 
     people = people_of(db)
     with pytest.raises(ValidationError):

@@ -10,11 +10,12 @@ import docx
 import openpyxl
 import pytest
 
-from dumas import config, periods
-from dumas.permissions import PERMISSIONS, Action, Role
-from dumas.services import reports as final
+from dumas import config
+from dumas.domain import periods
+from dumas.domain.permissions import PERMISSIONS, Action, Role
+from dumas.services import periodic as final
 from dumas.ui import navigation
-from dumas.ui.text import plain
+from dumas.ui.escape import plain
 from tests.conftest import signed_in_app
 from tests.monitoring_support import people_of
 
@@ -43,7 +44,7 @@ def _cells(book: openpyxl.Workbook) -> list:
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 def test_the_page_is_offered_to_the_roles_that_read_reports(db, may, role):
-    from dumas import auth
+    from dumas.services import auth
     from tests.conftest import username
 
     cur = db.cursor()
@@ -158,8 +159,8 @@ def test_only_the_asdep_is_offered_finalising(db, may):
 def test_report_tables_show_indonesian_numbers_percentages_and_rupiah():
     import pandas as pd
 
-    from dumas.report_table import Column
-    from dumas.ui.report_sections import styled
+    from dumas.periodic.table import Column
+    from dumas.ui.screens.periodic_report import styled
 
     columns = (Column("agency", "Instansi", "text"), Column("n", "Diteruskan", "int"),
                Column("rate", "Tingkat tanggapan", "pct"),

@@ -11,8 +11,8 @@ import pytest
 from openpyxl.chart import BarChart, LineChart, PieChart
 from openpyxl.workbook.workbook import Workbook
 
-from dumas.report_table import Chart, ReportTable
-from dumas.report_workbook import FIRST_ROW, HEADER_ROW, report_xlsx, table_xlsx
+from dumas.periodic.table import Chart, ReportTable
+from dumas.periodic.workbook import FIRST_ROW, HEADER_ROW, report_xlsx, table_xlsx
 
 TRAP = '=HYPERLINK("x")'
 CHANNEL_COLUMNS = [

@@ -17,8 +17,8 @@ import datetime as dt
 
 import pytest
 
-from dumas import periods
-from dumas.queries import reports
+from dumas.domain import periods
+from dumas.queries import periodic
 
 MAY = periods.parse("2026-05")
 KEMENDAGRI = "Kementerian Dalam Negeri"
@@ -62,22 +62,22 @@ def test_periods_read_months_semesters_years_and_ranges_with_their_comparisons()
 
 
 def test_complaints_received_by_channel_in_may_april_and_may_a_year_ago(db, month):
-    table = reports.received_by(db.cursor(), "channel", MAY)
+    table = periodic.received_by(db.cursor(), "channel", MAY)
     assert _rows(table) == [("surat", 2, 0, 1), ("email", 1, 0, 0), ("lapor", 0, 1, 0)]
 
 
 def test_complaints_by_province_keep_a_province_seen_only_a_year_ago(db, month):
-    table = reports.received_by(db.cursor(), "province", MAY)
+    table = periodic.received_by(db.cursor(), "province", MAY)
     # 31: A and C in May, D in April; 32: B; 33: only E, in May 2025
     assert _rows(table) == [("31", 2, 1, 0), ("32", 1, 0, 0), ("33", 0, 0, 1)]
-    by_problem = reports.received_by(db.cursor(), "problem_code", MAY)
+    by_problem = periodic.received_by(db.cursor(), "problem_code", MAY)
     assert _rows(by_problem) == [("03", 3, 1, 1)]  # every complaint of the month is "03"
-    by_category = reports.received_by(db.cursor(), "category", MAY)
+    by_category = periodic.received_by(db.cursor(), "category", MAY)
     assert _rows(by_category) == [("pertanahan", 3, 1, 1)]
 
 
 def test_response_status_by_agency_is_judged_at_the_end_of_may(db, month):
-    table = reports.response_status(db.cursor(), MAY)
+    table = periodic.response_status(db.cursor(), MAY)
     assert _rows(table) == [
         (KEMENDAGRI, 2, 1, 0, 1, 0.5),  # A on time; B answered only in June
         (BPN, 1, 0, 0, 1, 0.0),  # C
@@ -86,7 +86,7 @@ def test_response_status_by_agency_is_judged_at_the_end_of_may(db, month):
 
 
 def test_ageing_of_the_unanswered_at_each_periods_end(db, month):
-    table = reports.ageing_at_end(db.cursor(), MAY)
+    table = periodic.ageing_at_end(db.cursor(), MAY)
     # 31 May: B (12 working days) and C (4) are 0-14; E (a year old) is over 60.
     # 30 April: D (13 working days since 13 April) and E. 31 May 2025: E (at most 11).
     assert _rows(table) == [
@@ -98,7 +98,7 @@ def test_ageing_of_the_unanswered_at_each_periods_end(db, month):
 
 
 def test_forwarded_by_agency_keeps_the_top_and_sums_the_rest(db, month):
-    table = reports.forwarded_by_agency(db.cursor(), MAY, top=1)
+    table = periodic.forwarded_by_agency(db.cursor(), MAY, top=1)
     assert _rows(table) == [
         (KEMENDAGRI, "Kementerian", 2, 0, 1),
         (None, None, 1, 1, 0),  # BPN: C in May, D in April
@@ -108,12 +108,12 @@ def test_forwarded_by_agency_keeps_the_top_and_sums_the_rest(db, month):
 def test_forwarded_by_agency_category_counts_every_letter_of_each_period(db, month):
     codes = dict(db.cursor().execute("SELECT name, category_code FROM agency").fetchall())
     assert codes[KEMENDAGRI] == codes[BPN]  # both ministries
-    table = reports.forwarded_by_category(db.cursor(), MAY)
+    table = periodic.forwarded_by_category(db.cursor(), MAY)
     assert _rows(table) == [(codes[KEMENDAGRI], 3, 1, 1)]  # A, B, C / D / E
 
 
 def test_trend_compares_may_with_april_and_with_may_a_year_ago(db, month):
-    table = reports.trend(db.cursor(), MAY).set_index("figure")
+    table = periodic.trend(db.cursor(), MAY).set_index("figure")
     assert table.loc["received"].tolist() == [3, 1, 1]
     assert table.loc["forwarded"].tolist() == [3, 1, 1]
     assert table.loc["answered"].tolist() == [1, 0, 0]  # D answered only in May
@@ -152,18 +152,18 @@ def test_monitoring_and_money_of_may_count_what_the_monitoring_changed(db, make,
         {"item": "penginapan", "user_id": None, "planned": 1_600_000, "actual": 1_600_000},
     ]
     rec.save_costs(db, people.analyst, mid, revision=revision, now=at, rows=costs)
-    summary = reports.monitoring_summary(db.cursor(), MAY)
+    summary = periodic.monitoring_summary(db.cursor(), MAY)
     assert {k: summary[k] for k in ("approved", "approved_direct", "approved_indirect",
                                     "complaints", "letters", "answered_after")} == {
         "approved": 1, "approved_direct": 1, "approved_indirect": 0, "complaints": 2,
         "letters": 2, "answered_after": 1}  # fmt: skip
     assert _rows(summary["findings"]) == [("belum", 1), ("ditindaklanjuti", 1)]
-    assert _rows(reports.money(db.cursor(), MAY)) == [(KEMENDAGRI, mid, 4_100_000, 4_010_000)]
-    assert reports.monitoring_summary(db.cursor(), periods.parse("2026-04"))["approved"] == 0
+    assert _rows(periodic.money(db.cursor(), MAY)) == [(KEMENDAGRI, mid, 4_100_000, 4_010_000)]
+    assert periodic.monitoring_summary(db.cursor(), periods.parse("2026-04"))["approved"] == 0
 
 
 def test_the_report_data_labels_every_table_in_the_users_language(db, month):
-    from dumas import reports as build
+    from dumas.periodic import contents as build
 
     report = build.build(db.cursor(), MAY, "id", title="Laporan Mei 2026", generated="Dibuat")
     tables = {t.key: t for t in report["tables"]}
@@ -228,10 +228,11 @@ def test_the_command_line_writes_the_periods_workbook_and_document_and_prints_ea
 
 
 def test_a_finalised_report_stays_as_sent_when_late_data_arrive(db, month, make, bpn):
-    from dumas import auth, config
-    from dumas.errors import Conflict
-    from dumas.permissions import Role
-    from dumas.services import reports as final
+    from dumas import config
+    from dumas.domain.errors import Conflict
+    from dumas.domain.permissions import Role
+    from dumas.services import auth
+    from dumas.services import periodic as final
     from tests.conftest import username
 
     cur = db.cursor()
@@ -258,8 +259,8 @@ def test_a_finalised_report_stays_as_sent_when_late_data_arrive(db, month, make,
 
 
 def test_report_charts_lay_many_or_long_labels_as_horizontal_bars_first_row_on_top():
-    from dumas import charts
-    from dumas.report_table import ReportTable
+    from dumas.periodic.table import ReportTable
+    from dumas.render import charts
 
     def table(title: str, rows: list[dict]) -> ReportTable:
         return ReportTable.from_dict({"key": "provinces", "title": title, "columns": columns,

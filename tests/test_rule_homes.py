@@ -22,18 +22,19 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dumas import auth, config, workflow
-from dumas import monitoring_flow as flow
+from dumas import config
 from dumas.db import Database, Rollback, connect
-from dumas.errors import DomainError
-from dumas.monitoring_flow import MonitoringAction, MonitoringState
-from dumas.permissions import Role, User
+from dumas.domain import monitoring_flow as flow
+from dumas.domain import plan_flow
+from dumas.domain.errors import DomainError
+from dumas.domain.monitoring_flow import MonitoringAction, MonitoringState
+from dumas.domain.permissions import Role, User
+from dumas.domain.plan_flow import PlanAction, PlanState
 from dumas.queries import monitoring as mq
 from dumas.queries import plans as pq
+from dumas.services import auth, plans, users
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
-from dumas.services import plans, users
-from dumas.workflow import PlanAction, PlanState
 from tests import monitoring_support as support
 from tests.conftest import PASSWORD, TODAY, Factory, username
 from tests.monitoring_support import People, people_of
@@ -420,25 +421,25 @@ def _person(role: Role, bidang: str | None = None, uid: int = 7) -> User:
 
 def test_a_kasubbid_of_another_bidang_may_neither_edit_nor_comment_on_a_plan():
     own, other = _person(Role.KASUBBID, BIDANG), _person(Role.KASUBBID, OTHER)
-    assert workflow.may_edit(own, PlanState.SUBMITTED, BIDANG)
-    assert workflow.may_comment(own, PlanState.SUBMITTED, BIDANG)
-    assert not workflow.may_edit(other, PlanState.SUBMITTED, BIDANG)
-    assert not workflow.may_comment(other, PlanState.SUBMITTED, BIDANG)
-    assert workflow.may_comment(other, PlanState.SUBMITTED, None)  # a plan of every Bidang
+    assert plan_flow.may_edit(own, PlanState.SUBMITTED, BIDANG)
+    assert plan_flow.may_comment(own, PlanState.SUBMITTED, BIDANG)
+    assert not plan_flow.may_edit(other, PlanState.SUBMITTED, BIDANG)
+    assert not plan_flow.may_comment(other, PlanState.SUBMITTED, BIDANG)
+    assert plan_flow.may_comment(other, PlanState.SUBMITTED, None)  # a plan of every Bidang
 
 
 def test_letters_are_added_only_to_a_plan_from_the_database_review():
     analyst = _person(Role.ANALIS)
-    assert workflow.may_add_letters(analyst, PlanState.DRAFT, BIDANG, "database")
-    assert not workflow.may_add_letters(analyst, PlanState.DRAFT, BIDANG, "work_programme")
-    assert not workflow.may_add_letters(analyst, PlanState.SUBMITTED, BIDANG, "database")
+    assert plan_flow.may_add_letters(analyst, PlanState.DRAFT, BIDANG, "database")
+    assert not plan_flow.may_add_letters(analyst, PlanState.DRAFT, BIDANG, "work_programme")
+    assert not plan_flow.may_add_letters(analyst, PlanState.SUBMITTED, BIDANG, "database")
 
 
 def test_the_asdep_watches_every_plan_and_a_kabid_those_of_their_bidang():
-    assert workflow.watches(_person(Role.ASDEP), OTHER)
-    assert workflow.watches(_person(Role.KABID, BIDANG), BIDANG)
-    assert not workflow.watches(_person(Role.KABID, BIDANG), OTHER)
-    assert not workflow.watches(_person(Role.KASUBBID, BIDANG), BIDANG)
+    assert plan_flow.watches(_person(Role.ASDEP), OTHER)
+    assert plan_flow.watches(_person(Role.KABID, BIDANG), BIDANG)
+    assert not plan_flow.watches(_person(Role.KABID, BIDANG), OTHER)
+    assert not plan_flow.watches(_person(Role.KASUBBID, BIDANG), BIDANG)
 
 
 def test_the_money_goes_from_the_team_to_the_bpp_to_the_ppk_in_that_order():

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from dumas import services
-from dumas.errors import Conflict, NotFound, ValidationError
+from dumas.domain.errors import Conflict, NotFound, ValidationError
 from dumas.i18n import t
 from tests.conftest import ANALYST, TODAY
 

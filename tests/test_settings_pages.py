@@ -19,11 +19,10 @@ import pytest
 from docx.shared import Pt
 from streamlit.testing.v1 import AppTest
 
-from dumas import settings
 from dumas.config import ROOT, TIMEZONE
-from dumas.errors import Conflict, Message, NotFound, ValidationError
-from dumas.permissions import PERMISSIONS, Action, Forbidden, Role, User
-from dumas.queries import sbm
+from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
+from dumas.domain.permissions import PERMISSIONS, Action, Forbidden, Role, User
+from dumas.queries import sbm, settings
 from dumas.services import settings as settings_service
 from dumas.services import users
 from dumas.ui import navigation
@@ -440,7 +439,7 @@ def test_official_details_of_an_unknown_user_are_not_found(db):
 
 def _account(db, role: Role) -> User:
     """The template database's account of the role, as the sign-in gate loads it."""
-    from dumas import auth
+    from dumas.services import auth
 
     return auth.load_user(db.cursor(), _user_id(db.path, username(role)))
 
@@ -452,7 +451,7 @@ def _audit_rows(db) -> list[tuple]:
 def test_a_setting_saved_from_a_stale_screen_is_refused_with_who_and_when(db):
     other = users.create_user(db, ADMIN, username="admin.dua", full_name="Admin Kedua",
                               password="sandi-admin-kedua", roles=["admin"])  # fmt: skip
-    from dumas import auth
+    from dumas.services import auth
 
     settings_service.save_settings(db, auth.load_user(db.cursor(), other), {"unit_code": "D-7"},
                                    NOW, seen={"unit_code": "D-4"})  # fmt: skip

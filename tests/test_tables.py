@@ -7,9 +7,9 @@ import io
 
 import openpyxl
 
-from dumas import tables
 from dumas.queries import followup
 from dumas.queries.filters import Filters
+from dumas.render import followup_table
 from tests.conftest import TODAY
 
 
@@ -17,9 +17,9 @@ def test_exported_letter_list_keeps_a_formula_like_summary_as_text(db, make, kem
     c = make.complaint(summary='=HYPERLINK("http://contoh.id","klik")')
     make.forward(c, kemendagri, dt.date(2026, 10, 1))
     frame, total = followup.letters(db.cursor(), Filters(), TODAY)
-    data = tables.workbook(
-        tables.with_status_names(frame, "id"),
-        tables.LETTER_EXPORT_COLUMNS,
+    data = followup_table.workbook(
+        followup_table.with_status_names(frame, "id"),
+        followup_table.LETTER_EXPORT_COLUMNS,
         lang="id",
         title="Surat penerusan yang belum ditanggapi",
         filters_text="Filter: tidak ada",
@@ -49,8 +49,8 @@ def test_exported_agency_table_has_rates_as_percentages(db, make, kemendagri):
         if answered:
             make.respond(c, kemendagri, dt.date(2026, 10, 2))
     frame = followup.agency_table(db.cursor(), Filters(), TODAY, 10)
-    data = tables.workbook(
-        frame, tables.AGENCY_COLUMNS, lang="en", title="Agency responsiveness",
+    data = followup_table.workbook(
+        frame, followup_table.AGENCY_COLUMNS, lang="en", title="Agency responsiveness",
         filters_text="Filters: none", generated="Generated",
     )  # fmt: skip
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dumas import charts
-from dumas.report_table import ReportTable
-from dumas.ui.text import WORD_JOINER, Markdown, plain
+from dumas.periodic.table import ReportTable
+from dumas.render import charts
+from dumas.ui.escape import WORD_JOINER, Markdown, plain
 from tests.markdown_scan import unsafe_texts
 
 # What Streamlit 1.67 makes of these when they reach Markdown unescaped (measured in
@@ -113,10 +113,10 @@ def test_no_page_hands_a_markdown_element_text_that_skipped_plain():
 _SAMPLE = """
 import streamlit as st
 from dumas import i18n
-from dumas.importer.report import count_lines
+from dumas.importer.import_report import count_lines
 from dumas.ui import complaint_sections as sections
 from dumas.ui.state import t
-from dumas.ui.text import plain
+from dumas.ui.escape import plain
 
 FLASH = "sample_flash"
 

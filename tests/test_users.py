@@ -15,13 +15,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dumas import auth
 from dumas.config import TIMEZONE
-from dumas.errors import Conflict, Message, ValidationError
-from dumas.permissions import Forbidden, Role, User
+from dumas.domain.errors import Conflict, Message, ValidationError
+from dumas.domain.permissions import Forbidden, Role, User
 from dumas.queries import audit
 from dumas.queries.audit import AuditFilter
-from dumas.services import users
+from dumas.services import auth, users
 from dumas.services.common import audit as write_audit
 from tests.conftest import ADMIN, ANALYST, username
 

@@ -5,9 +5,9 @@ test_flows.py; due times in test_deadlines.py."""
 
 from __future__ import annotations
 
-from dumas import workflow
-from dumas.permissions import PERMISSIONS, Action, Role, User
-from dumas.workflow import TRANSITIONS, PlanAction, PlanState, PlanView
+from dumas.domain import plan_flow
+from dumas.domain.permissions import PERMISSIONS, Action, Role, User
+from dumas.domain.plan_flow import TRANSITIONS, PlanAction, PlanState, PlanView
 
 
 def test_every_role_in_the_table_exists_and_may_open_the_plans():
@@ -19,7 +19,7 @@ def test_every_role_in_the_table_exists_and_may_open_the_plans():
 def test_a_decision_has_one_next_state_per_outcome():
     for state in PlanState:
         for action in PlanAction:
-            rows = workflow.transitions_for(state, action)
+            rows = plan_flow.transitions_for(state, action)
             outcomes = [(t.role, t.outcome) for t in rows]
             assert len(outcomes) == len(set(outcomes)), (state, action)
 
@@ -41,29 +41,29 @@ def _user(*roles: Role, uid: int = 1, bidang: str | None = "Bidang Uji") -> User
 
 
 def test_buttons_offered_follow_the_table_for_each_role():
-    assert workflow.available_actions(_view(PlanState.DRAFT), _user(Role.ANALIS)) == [
+    assert plan_flow.available_actions(_view(PlanState.DRAFT), _user(Role.ANALIS)) == [
         PlanAction.SUBMIT
     ]
-    assert workflow.available_actions(_view(PlanState.SUBMITTED), _user(Role.KASUBBID)) == [
+    assert plan_flow.available_actions(_view(PlanState.SUBMITTED), _user(Role.KASUBBID)) == [
         PlanAction.FORWARD,
         PlanAction.RETURN,
     ]
-    asdep = workflow.available_actions(_view(PlanState.PROPOSED), _user(Role.ASDEP))
+    asdep = plan_flow.available_actions(_view(PlanState.PROPOSED), _user(Role.ASDEP))
     assert asdep == [PlanAction.APPROVE, PlanAction.DECIDE, PlanAction.RETURN, PlanAction.REJECT]
-    assert workflow.available_actions(_view(PlanState.PROPOSED), _user(Role.KABID)) == []
+    assert plan_flow.available_actions(_view(PlanState.PROPOSED), _user(Role.KABID)) == []
 
 
 def test_a_participant_is_offered_only_the_return_and_told_why_not_approve():
     plan = _view(PlanState.PROPOSED, participants=frozenset({1}))
     user = _user(Role.ASDEP, Role.KABID)
-    assert workflow.available_actions(plan, user) == [PlanAction.RETURN]
-    assert workflow.blocked_actions(plan, user)[PlanAction.APPROVE] == "error.self_approval"
+    assert plan_flow.available_actions(plan, user) == [PlanAction.RETURN]
+    assert plan_flow.blocked_actions(plan, user)[PlanAction.APPROVE] == "error.self_approval"
 
 
 def test_submit_is_not_offered_until_the_rows_are_ready():
     plan = _view(PlanState.DRAFT, rows_ready=False)
-    assert workflow.available_actions(plan, _user(Role.ANALIS)) == []
-    assert workflow.blocked_actions(plan, _user(Role.ANALIS)) == {
+    assert plan_flow.available_actions(plan, _user(Role.ANALIS)) == []
+    assert plan_flow.blocked_actions(plan, _user(Role.ANALIS)) == {
         PlanAction.SUBMIT: "error.rows_not_ready",
         PlanAction.CANCEL: "error.already_submitted",
     }

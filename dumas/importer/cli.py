@@ -10,10 +10,10 @@ from pathlib import Path
 
 from dumas import config, i18n
 from dumas.db import Database
+from dumas.domain.permissions import SYSTEM
 from dumas.importer import ImportReport, import_file
 from dumas.importer.files import rejects_xlsx
-from dumas.importer.report import count_lines, error_line, outcome
-from dumas.permissions import SYSTEM
+from dumas.importer.import_report import count_lines, error_line, outcome
 
 MAX_ERRORS_SHOWN = 50
 

@@ -10,12 +10,13 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from dumas import exports, i18n
-from dumas.codes import Channel, ResponseStatus
+from dumas import i18n
+from dumas.domain.codes import Channel, ResponseStatus
+from dumas.domain.permissions import Action, User, require
+from dumas.importer.import_report import reason
 from dumas.importer.model import CANONICAL, RawTable, RowError
-from dumas.importer.report import reason
-from dumas.permissions import Action, User, require
 from dumas.queries.exchange import import_layout
+from dumas.render import xlsx
 from dumas.services.common import audit
 
 EXAMPLE_ROW = {
@@ -59,7 +60,7 @@ def template_xlsx() -> bytes:
         "header": book.add_format(
             {"bold": True, "bg_color": "#E7E6E6", "border": 1, "text_wrap": True}
         ),
-        "date": book.add_format({"num_format": exports.DATE}),
+        "date": book.add_format({"num_format": xlsx.DATE}),
     }
     data = _template_sheet(book, "Data", formats)
     data.write_comment(0, 0, i18n.t("import.template_sheet_hint", "id"), {"x_scale": 3})
@@ -108,7 +109,7 @@ def rejects_xlsx(table: RawTable, errors: list[RowError], lang: str, generated: 
         if number in reasons
     ]
     frame = pd.DataFrame(rows)
-    return exports.to_xlsx(
+    return xlsx.to_xlsx(
         frame,
         title=i18n.t("import.rejects_title", lang, file=table.sheet),
         filters=i18n.t("import.rejects_hint", lang),
@@ -124,7 +125,7 @@ def export_xlsx(frame: pd.DataFrame, *, title: str, generated: str) -> bytes:
             lambda s: i18n.t(ResponseStatus(s).label_key, "id") if isinstance(s, str) else None
         ),
     )
-    return exports.to_xlsx(
+    return xlsx.to_xlsx(
         shown[list(CANONICAL)],
         title=title,
         filters="",

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from dumas.errors import DomainError, Message
+from dumas.domain.errors import DomainError, Message
 
 # field -> canonical header (the template's header row, in this order)
 CANONICAL: dict[str, str] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from dumas.errors import Message
+from dumas.domain.errors import Message
 from dumas.importer import sandbox
 from dumas.importer.model import ImportFileError, RawTable, paused_gc
 from dumas.importer.table_reader import SUPPORTED

@@ -11,9 +11,9 @@ import itertools
 import operator
 from collections.abc import Iterator
 
+from dumas.db.reference import normalise_name
 from dumas.importer.model import CANONICAL, COMPLAINT_FIELDS, RowError
 from dumas.importer.values import CellError
-from dumas.reference import normalise_name
 
 FIELDS = tuple(CANONICAL)  # the order of a cleaned row
 DATE_FIELDS = ("received_on", "letter_date", "response_date")

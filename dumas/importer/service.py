@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from dumas.db import Database, Rollback
-from dumas.errors import Message
+from dumas.domain.errors import Message
+from dumas.domain.permissions import Action, User, require
 from dumas.importer import stage
 from dumas.importer.model import ImportFileError, ParseResult, RawTable, RowError, paused_gc
 from dumas.importer.parse import parse
 from dumas.importer.reading import read_table
 from dumas.importer.stage import Counts, Progress
 from dumas.importer.values import lookups_from_db
-from dumas.permissions import Action, User, require
 from dumas.services.common import audit
 
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from dumas import facts
-from dumas.db import next_id
+from dumas.db import facts, next_id
+from dumas.db.reference import normalise_name
 from dumas.importer.model import CANONICAL, RowError
-from dumas.reference import normalise_name
 
 Progress = Callable[[str, float], None]
 

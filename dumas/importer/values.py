@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from dumas import calendar
-from dumas.codes import Channel, Coded, ResponseStatus
+from dumas.domain import calendar
+from dumas.domain.codes import Channel, Coded, ResponseStatus
+from dumas.domain.text import BIDI_CONTROL
 from dumas.i18n import MESSAGES
 from dumas.importer.cells import PLACEHOLDERS
 from dumas.importer.dates import date_from_cell
-from dumas.text import BIDI_CONTROL
 
 MAX_TEXT = 4000  # characters in one text cell
 _WORD = re.compile(r"[^\W_]+")

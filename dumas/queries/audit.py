@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from dumas import tables
 from dumas.config import TIMEZONE
-from dumas.permissions import Action, Role, User, require
+from dumas.domain.permissions import Action, Role, User, require
+from dumas.render import followup_table
 
 PAGE_SIZE = 50
 MAX_EXPORT = 100_000  # rows in one audit export; Excel's own limit is about a million
@@ -143,7 +143,7 @@ def audit_xlsx(
     require(actor, Action.VIEW_AUDIT)
     mask = not actor.can(Action.VIEW_PERSONAL_DATA)
     frame, _ = audit_rows(cur, filters, limit=MAX_EXPORT, offset=0, mask_personal=mask)
-    return tables.workbook(
+    return followup_table.workbook(
         frame,
         AUDIT_COLUMNS,
         lang=lang,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from dumas.codes import ResponseStatus
+from dumas.domain.codes import ResponseStatus
 
 AGE_BUCKETS = ("0_14", "15_30", "31_60", "over_60")
 RESPONSE_FILTERS = ("unanswered", *ResponseStatus)  # a letter's latest status (letter_facts)

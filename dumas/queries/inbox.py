@@ -7,11 +7,11 @@ import datetime as dt
 
 import duckdb
 
-from dumas import monitoring_flow as flow
-from dumas import workflow
-from dumas.deadlines import due_at, late_by
-from dumas.monitoring_flow import MonitoringState
-from dumas.permissions import User
+from dumas.domain import monitoring_flow as flow
+from dumas.domain import plan_flow
+from dumas.domain.deadlines import due_at, late_by
+from dumas.domain.monitoring_flow import MonitoringState
+from dumas.domain.permissions import User
 from dumas.queries import plan_history
 from dumas.queries.monitoring_state import Monitoring, team, view
 from dumas.queries.plan_history import InboxItem
@@ -51,7 +51,7 @@ def monitoring_items(
         due = due_at(cur, row["since"], standard)
         late = late_by(cur, due, now)
         mine = _waits_for(cur, monitoring, row, user)
-        if mine or (workflow.watches(user, row["bidang"]) and late is not None):
+        if mine or (plan_flow.watches(user, row["bidang"]) and late is not None):
             items.append(InboxItem(row["id"], row["agency"], row["period_label"],
                                    monitoring.state.value, row["bidang"], step, row["since"],
                                    due, late, mine, kind="monitoring"))  # fmt: skip

@@ -10,10 +10,12 @@ import duckdb
 import pandas as pd
 
 from dumas import i18n
-from dumas import monitoring_flow as flow
-from dumas.codes import ActivityKind, Result
-from dumas.deadlines import due_at, late_by
-from dumas.documents.inputs import (
+from dumas.domain import monitoring_flow as flow
+from dumas.domain.codes import ActivityKind, Result
+from dumas.domain.deadlines import due_at, late_by
+from dumas.domain.monitoring_flow import MonitoringState
+from dumas.queries.plan_history import StepRun
+from dumas.render.documents.inputs import (
     Activity,
     Agreement,
     CitedLetter,
@@ -22,8 +24,6 @@ from dumas.documents.inputs import (
     MonitoringDocument,
     TeamMember,
 )
-from dumas.monitoring_flow import MonitoringState
-from dumas.queries.plan_history import StepRun
 
 
 class MonitoringRow(TypedDict):
@@ -233,7 +233,7 @@ def checklist(
 def document_data(
     cur: duckdb.DuckDBPyConnection, monitoring_id: int, as_of: dt.date
 ) -> MonitoringDocument:
-    """The monitoring in the shape the document builders take (see dumas/documents)."""
+    """The monitoring in the shape the document builders take (see dumas/render/documents)."""
     m = detail(cur, monitoring_id)
     assert m is not None, monitoring_id  # callers pass a monitoring they have found
     rec = records(cur, monitoring_id)

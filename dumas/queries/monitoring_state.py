@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from dumas import monitoring_flow as flow
-from dumas.errors import Message, NotFound
-from dumas.monitoring_flow import MonitoringState, MonitoringView
+from dumas.domain import monitoring_flow as flow
+from dumas.domain.errors import Message, NotFound
+from dumas.domain.monitoring_flow import MonitoringState, MonitoringView
 
 
 @dataclass(frozen=True)

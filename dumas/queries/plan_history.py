@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from dumas import workflow
-from dumas.deadlines import LateBy, Standard, due_at, late_by
-from dumas.monitoring_flow import MonitoringStep
-from dumas.permissions import User
+from dumas.domain import plan_flow
+from dumas.domain.deadlines import LateBy, Standard, due_at, late_by
+from dumas.domain.monitoring_flow import MonitoringStep
+from dumas.domain.permissions import User
+from dumas.domain.plan_flow import PlanState, PlanStep
 from dumas.queries.plan_state import Plan, view
-from dumas.workflow import PlanState, PlanStep
 
 # Fields compared between two versions of the matrix, in the order shown.
 DIFF_FIELDS = (
@@ -117,7 +117,7 @@ def checklist(cur: duckdb.DuckDBPyConnection, plan_id: int, now: dt.datetime) ->
     runs: list[StepRun] = []
     current: tuple[PlanStep, dt.datetime] | None = None
     for at, _from_state, to_state, actor in timeline:
-        step = workflow.step_of(PlanState(to_state))
+        step = plan_flow.step_of(PlanState(to_state))
         if current and current[0] is step:
             continue  # e.g. submitted -> discussion: both step 2
         if current:
@@ -126,7 +126,7 @@ def checklist(cur: duckdb.DuckDBPyConnection, plan_id: int, now: dt.datetime) ->
     if current:
         runs.append(_run(cur, current[0], current[1], None, None, now))
         reached = {run.step.key for run in runs[_round_start(runs) :]}
-        later = workflow.STEPS[workflow.STEPS.index(current[0]) + 1 :]
+        later = plan_flow.STEPS[plan_flow.STEPS.index(current[0]) + 1 :]
         runs += [StepRun(s, s.standard, None, None, None, None, None)
                  for s in later if s.key not in reached]  # fmt: skip
     return runs
@@ -182,15 +182,15 @@ def inbox(cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime) -> list[
         mine = _waits_for(plan, user, view(cur, plan))
         run = checklist(cur, pid, now)
         current = next(r for r in run if r.done is None and r.started is not None)
-        watching = workflow.watches(user, bidang) and current.late is not None
+        watching = plan_flow.watches(user, bidang) and current.late is not None
         if mine or watching:
             items.append(InboxItem(pid, title, period, plan.state.value, bidang, current.step,
                                    current.started, current.due, current.late, mine))  # fmt: skip
     return sorted(items, key=lambda i: (i.late is None, i.due))
 
 
-def _waits_for(plan: Plan, user: User, view: workflow.PlanView) -> bool:
+def _waits_for(plan: Plan, user: User, view: plan_flow.PlanView) -> bool:
     """The plan needs this user: a draft its author, otherwise a transition they may take."""
     if view.state is PlanState.DRAFT:
         return plan.created_by == user.id
-    return bool(workflow.available_actions(view, user))
+    return bool(plan_flow.available_actions(view, user))

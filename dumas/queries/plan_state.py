@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from dumas.errors import Message, NotFound
-from dumas.workflow import PlanState, PlanView
+from dumas.domain.errors import Message, NotFound
+from dumas.domain.plan_flow import PlanState, PlanView
 
 
 @dataclass(frozen=True)

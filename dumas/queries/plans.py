@@ -8,7 +8,7 @@ from typing import TypedDict, cast
 import duckdb
 import pandas as pd
 
-from dumas.permissions import TEAM_ROLES
+from dumas.domain.permissions import TEAM_ROLES
 from dumas.queries.filters import Filters, where_clause
 
 

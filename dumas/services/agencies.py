@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import duckdb
 
-from dumas import facts
-from dumas.db import Database
-from dumas.errors import Conflict, Message, NotFound, ValidationError
-from dumas.permissions import Action, User, require
-from dumas.reference import normalise_name
+from dumas.db import Database, facts
+from dumas.db.reference import normalise_name
+from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
+from dumas.domain.permissions import Action, User, require
 from dumas.services.common import audit
 
 

@@ -9,10 +9,10 @@ from decimal import Decimal, InvalidOperation
 
 import duckdb
 
-from dumas import calendar
 from dumas.db import next_id
-from dumas.errors import Message, ValidationError
-from dumas.text import BIDI_CONTROL
+from dumas.domain import calendar
+from dumas.domain.errors import Message, ValidationError
+from dumas.domain.text import BIDI_CONTROL
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_PARAGRAPHS = 20_000  # a report narrative: a few pages

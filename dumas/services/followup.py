@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 import duckdb
 
-from dumas import facts
-from dumas.codes import Channel, ReminderKind, ResponseStatus
-from dumas.db import Database, next_id
-from dumas.errors import Conflict, Message, NotFound, ValidationError
-from dumas.permissions import Action, User, require
+from dumas.db import Database, facts, next_id
+from dumas.domain.codes import Channel, ReminderKind, ResponseStatus
+from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
+from dumas.domain.permissions import Action, User, require
 from dumas.services.common import (
     audit,
     check_date,

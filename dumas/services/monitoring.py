@@ -1,4 +1,4 @@
-"""A monitoring through SOP steps 4-8: the moves of dumas/monitoring_flow.py and the
+"""A monitoring through SOP steps 4-8: the moves of dumas/domain/monitoring_flow.py and the
 financial accountability beside them. One transaction per call, an event and an audit
 row each, and the revision the user's screen showed checked on every move."""
 
@@ -8,11 +8,11 @@ import datetime as dt
 
 import duckdb
 
-from dumas import monitoring_flow as flow
 from dumas.db import Database
-from dumas.errors import Conflict, DomainError, Message, ValidationError
-from dumas.monitoring_flow import MonitoringAction, MonitoringState
-from dumas.permissions import Action, Forbidden, User, require
+from dumas.domain import monitoring_flow as flow
+from dumas.domain.errors import Conflict, DomainError, Message, ValidationError
+from dumas.domain.monitoring_flow import MonitoringAction, MonitoringState
+from dumas.domain.permissions import Action, Forbidden, User, require
 from dumas.queries.monitoring_state import Monitoring, load, team, view
 from dumas.services.common import audit, check_date, clean_text, raise_if
 

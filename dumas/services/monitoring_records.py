@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import duckdb
 
-from dumas.codes import ActivityKind, CostItem, DocumentKind, Result
 from dumas.db import Database, next_id
-from dumas.errors import Conflict, Message, NotFound, ValidationError
-from dumas.permissions import User
+from dumas.domain.codes import ActivityKind, CostItem, DocumentKind, Result
+from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
+from dumas.domain.permissions import User
 from dumas.services.common import (
     check_date,
     clean_letter_no,

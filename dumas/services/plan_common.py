@@ -8,13 +8,13 @@ import json
 
 import duckdb
 
-from dumas import workflow
 from dumas.db import next_id
-from dumas.errors import Conflict, Message
-from dumas.permissions import Action, Forbidden, User, require
+from dumas.domain import plan_flow
+from dumas.domain.errors import Conflict, Message
+from dumas.domain.permissions import Action, Forbidden, User, require
+from dumas.domain.plan_flow import PlanState
 from dumas.queries.plan_state import Plan, load
 from dumas.services.common import audit
-from dumas.workflow import PlanState
 
 
 def open_plan(cur: duckdb.DuckDBPyConnection, plan_id: int, revision: int) -> Plan:
@@ -96,5 +96,5 @@ def touch(cur: duckdb.DuckDBPyConnection, plan: Plan) -> None:
 def require_editor(plan: Plan, actor: User) -> None:
     """Rows change only in the states (and by the roles) of workflow.EDITORS."""
     require(actor, Action.VIEW_PLANS)
-    if not workflow.may_edit(actor, plan.state, plan.bidang):
+    if not plan_flow.may_edit(actor, plan.state, plan.bidang):
         raise Forbidden(Message("error.cannot_edit_plan"))

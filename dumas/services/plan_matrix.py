@@ -6,11 +6,11 @@ import datetime as dt
 
 import duckdb
 
-from dumas import workflow
-from dumas.codes import RowOrigin
 from dumas.db import Database, next_id
-from dumas.errors import Conflict, Message, NotFound, ValidationError
-from dumas.permissions import TEAM_ROLES, User
+from dumas.domain import plan_flow
+from dumas.domain.codes import RowOrigin
+from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
+from dumas.domain.permissions import TEAM_ROLES, User
 from dumas.services.common import raise_if
 from dumas.services.plan_common import open_plan, record_event, require_editor, snapshot, touch
 from dumas.services.plan_rows import EDITABLE, check_row, check_team, clean_row
@@ -74,7 +74,7 @@ def add_letters(
     with db.transaction() as cur:
         plan = open_plan(cur, plan_id, revision)
         require_editor(plan, actor)
-        if not workflow.may_add_letters(actor, plan.state, plan.bidang, plan.source):
+        if not plan_flow.may_add_letters(actor, plan.state, plan.bidang, plan.source):
             raise Conflict(Message("error.letters_database_only"))
         params = {"ids": list(forwarding_ids), "plan": plan_id}
         cur.execute(_CHOSEN_LETTERS, params)
@@ -215,7 +215,7 @@ def _check_updates(
         row = stored.get(int(row_id))
         if row is None:
             raise NotFound(Message("error.unknown_plan_row"))
-        if not workflow.row_open(row["status"]):
+        if not plan_flow.row_open(row["status"]):
             raise Conflict(Message("error.row_decided", {"row": row["position"]}))
     for row_id, values in updated.items():
         row = stored[int(row_id)]

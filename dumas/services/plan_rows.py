@@ -6,12 +6,12 @@ import datetime as dt
 import math
 from decimal import Decimal, InvalidOperation
 
-from dumas import calendar
-from dumas.codes import Coded, Level, Method, Priority, RowOrigin
-from dumas.errors import Message
-from dumas.permissions import Role
+from dumas.domain import calendar
+from dumas.domain.codes import Coded, Level, Method, Priority, RowOrigin
+from dumas.domain.errors import Message
+from dumas.domain.permissions import Role
+from dumas.domain.text import BIDI_CONTROL
 from dumas.services.common import MAX_MONEY, MAX_TEXT
-from dumas.text import BIDI_CONTROL
 
 MONEY = ("transport", "lodging", "allowance")
 MAX_PERSONS = 50

@@ -12,11 +12,12 @@ import datetime as dt
 
 import duckdb
 
-from dumas import workflow
-from dumas.codes import Level, PlanSource, RowStatus
 from dumas.db import Database, next_id
-from dumas.errors import Message, ValidationError
-from dumas.permissions import Action, Forbidden, User, require
+from dumas.domain import plan_flow
+from dumas.domain.codes import Level, PlanSource, RowStatus
+from dumas.domain.errors import Message, ValidationError
+from dumas.domain.permissions import Action, Forbidden, User, require
+from dumas.domain.plan_flow import PlanAction, PlanState, RowChoice
 from dumas.queries.plan_state import Plan, load, view
 from dumas.services.common import clean_text, raise_if
 from dumas.services.plan_common import open_plan, record_event, snapshot
@@ -26,7 +27,6 @@ from dumas.services.plan_matrix import (
     remove_letters,
     save_rows,
 )
-from dumas.workflow import PlanAction, PlanState, RowChoice
 
 __all__ = [
     "MAX_LETTERS_PER_ADD",
@@ -96,7 +96,7 @@ def comment(db: Database, actor: User, plan_id: int, *, note: str, now: dt.datet
     with db.transaction() as cur:
         plan = load(cur, plan_id)
         require(actor, Action.VIEW_PLANS)
-        if not workflow.may_comment(actor, plan.state, plan.bidang):
+        if not plan_flow.may_comment(actor, plan.state, plan.bidang):
             raise Forbidden(Message("error.cannot_comment_plan"))
         record_event(cur, plan, actor, "comment", plan.state, note, now)
 
@@ -123,7 +123,7 @@ def act(
         raise ValidationError(Message("error.invalid_choice", {}, "action")) from None
     with db.transaction() as cur:
         plan = open_plan(cur, plan_id, revision)
-        transition, reason = workflow.permitted(view(cur, plan), actor, action)
+        transition, reason = plan_flow.permitted(view(cur, plan), actor, action)
         if transition is None:
             raise Forbidden(Message(reason or "error.forbidden_step"))
         if transition.note_required and not note:
@@ -132,7 +132,7 @@ def act(
         details: dict = {}
         if transition.is_decision:
             outcome, details = _decide(cur, plan, actor, action, choices, note, now)
-        target = workflow.next_state(plan.state, action, outcome)
+        target = plan_flow.next_state(plan.state, action, outcome)
         version = plan.version + 1 if action is PlanAction.SUBMIT else plan.version
         cur.execute(
             """
@@ -158,7 +158,7 @@ def _decide(
     now: dt.datetime,
 ) -> tuple[str, dict]:
     """Apply the approver's choice to each undecided row; approved rows become monitorings."""
-    waiting = workflow.deciding(plan.state)
+    waiting = plan_flow.deciding(plan.state)
     rows = dict(
         cur.execute(
             "SELECT id, level FROM plan_row WHERE plan_id = $id AND status = $status",
@@ -186,7 +186,7 @@ def _decide(
         ).fetchall()
     ]
     details = {"choices": {str(k): v.value for k, v in chosen.items()}, "monitorings": monitorings}
-    return workflow.outcome_of(plan.state, statuses), details
+    return plan_flow.outcome_of(plan.state, statuses), details
 
 
 def _choices(

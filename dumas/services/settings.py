@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dumas import settings
 from dumas.db import Database
-from dumas.errors import Conflict, Message, ValidationError
-from dumas.permissions import Action, User, require
-from dumas.queries import sbm
+from dumas.domain.errors import Conflict, Message, ValidationError
+from dumas.domain.permissions import Action, User, require
+from dumas.queries import sbm, settings
 from dumas.services.common import (
     MAX_TEXT,
     audit,

@@ -6,10 +6,10 @@ import datetime as dt
 
 import duckdb
 
-from dumas import auth
 from dumas.db import Database
-from dumas.errors import Conflict, Message, NotFound, ValidationError
-from dumas.permissions import BIDANG_ROLES, Action, Role, User, require
+from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
+from dumas.domain.permissions import BIDANG_ROLES, Action, Role, User, require
+from dumas.services import auth
 from dumas.services.common import audit, clean_name, clean_text, last_change, raise_if
 
 # The audited administrator changes of an account (each bumps app_user.revision).

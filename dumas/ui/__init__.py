@@ -1,1 +1,1 @@
-"""The only part of dumas that imports streamlit: state, cached data and widgets."""
+"""The part of dumas that imports streamlit: state, cached data, widgets and screens/."""

@@ -14,8 +14,8 @@ import streamlit as st
 
 from dumas import config
 from dumas.db import Database
-from dumas.errors import DomainError
-from dumas.permissions import User
+from dumas.domain.errors import DomainError
+from dumas.domain.permissions import User
 from dumas.ui.state import actor, get_db, show_error
 
 FLASH, ERROR = "flash", "action_error"

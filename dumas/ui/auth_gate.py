@@ -6,8 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from dumas import auth, config
-from dumas.permissions import User
+from dumas import config
+from dumas.domain.permissions import User
+from dumas.services import auth
 from dumas.ui.state import get_db
 
 COOKIE = "dumas_session"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dumas.permissions import Action, User
+from dumas.domain.permissions import Action, User
 from dumas.ui.state import actor, t
 
 

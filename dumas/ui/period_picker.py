@@ -7,7 +7,8 @@ import datetime as dt
 
 import streamlit as st
 
-from dumas import i18n, periods
+from dumas import i18n
+from dumas.domain import periods
 from dumas.ui.state import lang, t, today
 
 KINDS = ("month", "semester", "year", "range")

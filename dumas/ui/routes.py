@@ -14,7 +14,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from dumas import auth, i18n
+from dumas import i18n
+from dumas.services import auth
 from dumas.ui.auth_gate import COOKIE, now, secret
 from dumas.ui.http_security import SecurityHeaders, client_address, is_https, same_origin
 from dumas.ui.state import get_db

@@ -11,9 +11,9 @@ import streamlit as st
 
 from dumas import config, i18n
 from dumas.db import Database, connect
-from dumas.errors import DomainError
-from dumas.permissions import User
-from dumas.ui.text import Markdown, plain
+from dumas.domain.errors import DomainError
+from dumas.domain.permissions import User
+from dumas.ui.escape import Markdown, plain
 
 
 def _cli_db() -> str | None:
@@ -28,7 +28,7 @@ def _cli_db() -> str | None:
 def _database(path: str) -> Database:
     database = connect(path)
     if config.demo_enabled() and _is_empty(database):
-        from dumas import demo
+        from dumas.db import demo
 
         with st.spinner(t("app.demo_loading")):
             demo.generate(database, config.demo_size(), today=today())

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from dumas import i18n
-from dumas.codes import Channel
 from dumas.config import TIMEZONE
+from dumas.domain.codes import Channel
 from dumas.queries.filters import AGE_BUCKETS, RESPONSE_FILTERS, Filters
 from dumas.ui import data
 from dumas.ui.state import lang, t

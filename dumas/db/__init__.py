@@ -1,0 +1,162 @@
+"""Connect, run named migrations, and wrap writes in one transaction each."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from dumas import config
+
+SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+FIGURES_FILE = Path(__file__).with_name("figures.sql")
+_MARKER = re.compile(r"^-- migration: (\S+)\s*$", re.MULTILINE)
+
+
+class Rollback(Exception):
+    """Raised inside a transaction to undo it on purpose (a dry run); not re-raised."""
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process (usually the running app) holds the database file."""
+
+
+def split_migrations(text: str) -> list[tuple[str, str]]:
+    """Split schema.sql into (name, sql) pairs in file order."""
+    parts = _MARKER.split(text)
+    return [(parts[i], parts[i + 1].strip()) for i in range(1, len(parts), 2)]
+
+
+@dataclass
+class Database:
+    """One DuckDB connection per process, a cursor per unit of work, one writer at a time."""
+
+    path: Path
+    con: duckdb.DuckDBPyConnection
+    write_lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for one read; cursors are safe to use from one thread each."""
+        return self.con.cursor()
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for one unit of reading, closed when the block ends."""
+        cur = self.con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Serialise writers in this process and commit or roll back as one unit."""
+        with self.write_lock:
+            cur = self.con.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except Rollback:
+                cur.execute("ROLLBACK")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            else:
+                cur.execute("COMMIT")
+            finally:
+                cur.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> Database:
+    """Open (creating if needed) and migrate the database at path."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusy(str(path)) from exc
+        raise
+    con.execute("SET memory_limit = $limit", {"limit": config.memory_limit()})
+    db = Database(path=path, con=con)
+    if not read_only:
+        migrate(db)
+    return db
+
+
+def _python_steps() -> dict[str, Callable[[duckdb.DuckDBPyConnection], None]]:
+    """Data steps that follow a migration's DDL, by migration name."""
+    from dumas.db import facts, reference
+    from dumas.domain import calendar
+
+    def fill_letter_fact(cur: duckdb.DuckDBPyConnection) -> None:
+        _define_figures(cur)  # the macros bind to tables, so they follow the DDL
+        facts.refresh(cur)
+
+    return {
+        "0002_reference_data": lambda cur: (reference.load(cur), calendar.rebuild(cur)),
+        "0003_letter_fact": fill_letter_fact,
+    }
+
+
+def _define_figures(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute(FIGURES_FILE.read_text(encoding="utf-8"))
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply the migrations not yet recorded; return the names applied now."""
+    applied_now: list[str] = []
+    with db.transaction() as cur:
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migration ("
+            " name VARCHAR PRIMARY KEY,"
+            " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
+        )
+        done = {row[0] for row in cur.execute("SELECT name FROM schema_migration").fetchall()}
+        steps = _python_steps()
+        for name, sql in split_migrations(SCHEMA_FILE.read_text(encoding="utf-8")):
+            if name in done:
+                continue
+            if _has_statements(sql):
+                cur.execute(sql)
+            if name in steps:
+                steps[name](cur)
+            cur.execute("INSERT INTO schema_migration (name) VALUES ($name)", {"name": name})
+            applied_now.append(name)
+        # The figure definitions are code, not data: (re)defined at every start.
+        _define_figures(cur)
+    return applied_now
+
+
+def _has_statements(sql: str) -> bool:
+    lines = [ln for ln in sql.splitlines() if ln.strip() and not ln.strip().startswith("--")]
+    return bool(lines)
+
+
+_ID_TABLES = frozenset(
+    {"complaint", "forwarding", "reminder", "response", "audit_log", "agency"}
+    | {"plan", "plan_row", "plan_event", "monitoring"}
+    | {"monitoring_activity", "monitoring_agreement", "monitoring_cost", "periodic_report"}
+)
+
+
+def next_id(cur: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Next primary key for table; callers hold the write lock (see transaction)."""
+    if table not in _ID_TABLES:
+        raise ValueError(table)
+    sql = f"SELECT coalesce(max(id), 0) + 1 FROM {table}"  # noqa: S608 - allow-listed above
+    return cur.execute(sql).fetchall()[0][0]  # fetchall: leave no open result behind
+
+
+def default_database() -> Database:
+    """The database named by DUMAS_DB or the embedded default."""
+    return connect(config.db_path())

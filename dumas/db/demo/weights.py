@@ -1,0 +1,163 @@
+"""How the demo world is shaped: channel mix, category shares, who handles what, volumes."""
+
+from __future__ import annotations
+
+from dumas.domain.codes import Channel
+
+CHANNELS = tuple(Channel)  # the shares below are in this order
+CHANNEL_FIRST_YEAR = (0.40, 0.20, 0.15, 0.12, 0.13)  # SP4N-LAPOR! grows over the years
+CHANNEL_LAST_YEAR = (0.20, 0.18, 0.42, 0.07, 0.13)
+OFFLINE = (0, 3)  # letters and walk-ins are registered on working days only
+EMAIL_SHARE = (0.10, 0.97, 0.45, 0.05, 0.0)  # complainants giving an e-mail, per channel
+
+CATEGORY_SHARE = {
+    "pertanahan": 22,
+    "penegakan_hukum": 16,
+    "pelayanan_publik": 13,
+    "kepegawaian": 8,
+    "bantuan_sosial": 8,
+    "korupsi": 7,
+    "infrastruktur": 6,
+    "ketenagakerjaan": 5,
+    "pendidikan": 4,
+    "kesehatan": 4,
+    "lingkungan": 3,
+    "lainnya": 4,
+}
+CATEGORY_PROBLEM = {
+    "pertanahan": "03",
+    "kepegawaian": "04",
+    "penegakan_hukum": "05",
+    "pelayanan_publik": "02",
+    "bantuan_sosial": "07",
+    "korupsi": "06",
+    "infrastruktur": "09",
+    "ketenagakerjaan": "02",
+    "pendidikan": "02",
+    "kesehatan": "02",
+    "lingkungan": "08",
+    "lainnya": "10",
+}
+
+# Agencies (short names) or agency categories (@code) that handle each substance.
+AFFINITY = {
+    "pertanahan": ("ATR/BPN", "@pemkab", "@pemprov", "Kemenhut", "PTPN III", "Perhutani"),
+    "kepegawaian": ("BKN", "KemenPANRB", "@pemkab", "@pemprov", "Kemendagri", "Kemenag", "Taspen"),
+    "penegakan_hukum": (
+        "Polri",
+        "@kepolisian",
+        "Kejagung",
+        "@kejaksaan",
+        "MA",
+        "@peradilan",
+        "Kemenkum",
+        "Kemenimipas",
+        "KY",
+        "Kompolnas",
+        "Komnas HAM",
+        "LPSK",
+        "BNN",
+    ),
+    "pelayanan_publik": (
+        "@pemkab",
+        "@pemprov",
+        "Kemendagri",
+        "Kemenimipas",
+        "PLN",
+        "Pos Indonesia",
+        "KAI",
+        "Telkom",
+        "PAM Jaya",
+        "Transjakarta",
+        "Komdigi",
+        "Kemenhub",
+        "ORI",
+    ),
+    "bantuan_sosial": ("Kemensos", "@pemkab", "@pemprov", "Kemendes PDT", "BGN", "Perum Bulog"),
+    "korupsi": ("KPK", "Kejagung", "@kejaksaan", "Polri", "BPKP", "BPK", "@pemkab", "LKPP"),
+    "infrastruktur": (
+        "Kementerian PU",
+        "@pemkab",
+        "@pemprov",
+        "Kemenhub",
+        "PLN",
+        "Jasa Marga",
+        "Kementerian PKP",
+        "Kemendes PDT",
+        "Pelindo",
+    ),
+    "ketenagakerjaan": ("Kemnaker", "BPJS Ketenagakerjaan", "KP2MI", "@pemkab", "@bumn"),
+    "pendidikan": ("Kemendikdasmen", "Kemdiktisaintek", "Kemenag", "@pemkab", "@pemprov"),
+    "kesehatan": ("Kemenkes", "BPJS Kesehatan", "BPOM", "@pemkab", "@pemprov"),
+    "lingkungan": ("KLH/BPLH", "Kemenhut", "@pemkab", "@pemprov", "Kementerian ESDM", "KKP"),
+}
+BASE_VOLUME = {
+    "kementerian": 0.8,
+    "lpnk": 0.5,
+    "lembaga_negara": 0.6,
+    "peradilan": 1.0,
+    "kepolisian": 1.5,
+    "kejaksaan": 1.0,
+    "tni": 0.6,
+    "bumn": 0.6,
+    "pemprov": 1.0,
+    "pemkab": 1.0,
+}
+VOLUME_BOOST = {
+    "ATR/BPN": 5,
+    "Polri": 5,
+    "Kemendagri": 2,
+    "Kemensos": 2,
+    "MA": 2,
+    "Kejagung": 2,
+    "BKN": 2,
+    "PLN": 2,
+    "KPK": 2,
+    "Pemprov DKI Jakarta": 2.5,
+    "Pemprov Jawa Barat": 2.5,
+    "Pemprov Jawa Timur": 2,
+    "Pemprov Jawa Tengah": 2,
+    "Pemprov Sumatera Utara": 1.8,
+}
+# Population in millions (2024, rounded): where complainants live. DKI is doubled:
+# complainants near the Palace come in person.
+POPULATION = {
+    "11": 5.5,
+    "12": 15.6,
+    "13": 5.8,
+    "14": 6.7,
+    "15": 3.7,
+    "16": 8.8,
+    "17": 2.1,
+    "18": 9.3,
+    "19": 1.5,
+    "21": 2.2,
+    "31": 21.0,
+    "32": 50.3,
+    "33": 37.9,
+    "34": 3.8,
+    "35": 41.6,
+    "36": 12.4,
+    "51": 4.4,
+    "52": 5.6,
+    "53": 5.6,
+    "61": 5.6,
+    "62": 2.8,
+    "63": 4.2,
+    "64": 4.0,
+    "65": 0.7,
+    "71": 2.7,
+    "72": 3.1,
+    "73": 9.4,
+    "74": 2.8,
+    "75": 1.2,
+    "76": 1.5,
+    "81": 1.9,
+    "82": 1.3,
+    "91": 1.0,
+    "92": 0.6,
+    "93": 0.5,
+    "94": 1.4,
+    "95": 1.5,
+    "96": 0.6,
+}

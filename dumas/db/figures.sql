@@ -1,0 +1,140 @@
+-- The figures, defined once (docs/figures.md). These macros are code, not data:
+-- db.migrate() re-creates them at every start. Every page, export, report and the
+-- benchmark read letters through letter_facts(as_of); nothing else re-derives
+-- "answered", "age" or "on time".
+
+-- Working days from a to b: the working days d with a < d <= b.
+CREATE OR REPLACE MACRO working_days_between(a, b) AS (
+    (SELECT wd_index FROM calendar_day WHERE d = b)
+    - (SELECT wd_index FROM calendar_day WHERE d = a)
+);
+
+-- Ageing bucket of an unanswered letter's age in working days.
+CREATE OR REPLACE MACRO age_bucket(age) AS (
+    CASE
+        WHEN age IS NULL THEN NULL
+        WHEN age <= 14 THEN '0_14'
+        WHEN age <= 30 THEN '15_30'
+        WHEN age <= 60 THEN '31_60'
+        ELSE 'over_60'
+    END
+);
+
+-- The stored facts of letters (table letter_fact) from the base tables. scope is a list
+-- of complaint ids to (re)build, or NULL for every letter. Used only by dumas/db/facts.py.
+CREATE OR REPLACE MACRO letter_fact_source(scope) AS TABLE
+WITH f AS (
+    SELECT *
+      FROM forwarding
+     WHERE scope IS NULL OR complaint_id IN (SELECT unnest(scope))
+),
+answers AS (
+    SELECT f.id AS forwarding_id,
+           min(r.response_date) AS first_response_on,
+           list({'d': r.response_date, 'id': r.id, 'status': r.status}
+                ORDER BY r.response_date, r.id) AS responses
+      FROM f
+      JOIN response AS r
+        ON r.complaint_id = f.complaint_id
+       AND r.agency_id = f.agency_id
+       AND r.response_date >= f.letter_date
+     GROUP BY f.id
+),
+reminders AS (
+    SELECT m.forwarding_id, list(m.letter_date ORDER BY m.letter_date) AS reminder_dates
+      FROM reminder AS m
+      JOIN f ON f.id = m.forwarding_id
+     GROUP BY m.forwarding_id
+)
+SELECT f.id AS forwarding_id, f.complaint_id, f.agency_id, f.letter_no, f.letter_date,
+       cl.wd_index AS letter_wd, c.agenda_no, c.received_on, c.channel, c.province_code,
+       c.category_code, c.problem_code, a.first_response_on, cr.wd_index AS first_response_wd,
+       a.responses, rm.reminder_dates
+  FROM f
+  JOIN complaint AS c ON c.id = f.complaint_id
+  JOIN calendar_day AS cl ON cl.d = f.letter_date
+  LEFT JOIN answers AS a ON a.forwarding_id = f.id
+  LEFT JOIN calendar_day AS cr ON cr.d = a.first_response_on
+  LEFT JOIN reminders AS rm ON rm.forwarding_id = f.id;
+
+-- One row per forwarding letter dated on or before as_of, with its facts at as_of:
+--   answered          a response from the agency it was sent to, dated on or after the
+--                     letter and on or before as_of, exists (any follow-up status)
+--   first_response_on the first such response's date
+--   days_to_respond   working days from the letter to its first response
+--   on_time           answered within 14 working days (NULL while unanswered)
+--   age_wd            unanswered: working days from the letter to as_of
+--   age_bucket        unanswered: 0_14, 15_30, 31_60 or over_60
+--   last_status       the follow-up status of the latest response by as_of, else 'unanswered'
+--   reminders         surat konfirmasi sent on or before as_of
+CREATE OR REPLACE MACRO letter_facts(as_of) AS TABLE
+WITH today AS (
+    SELECT wd_index FROM calendar_day WHERE d = as_of
+),
+dated AS (
+    SELECT lf.*,
+           coalesce(lf.first_response_on <= as_of, false) AS is_answered
+      FROM letter_fact AS lf
+     WHERE lf.letter_date <= as_of
+)
+SELECT lf.forwarding_id,
+       lf.complaint_id,
+       lf.agency_id,
+       lf.letter_no,
+       lf.letter_date,
+       lf.agenda_no,
+       lf.received_on,
+       lf.channel,
+       lf.province_code,
+       lf.category_code,
+       lf.problem_code,
+       lf.is_answered AS answered,
+       CASE WHEN lf.is_answered THEN lf.first_response_on END AS first_response_on,
+       CASE WHEN lf.is_answered
+            THEN list_extract(list_filter(lf.responses, lambda x: x.d <= as_of), -1).status
+            ELSE 'unanswered'
+       END AS last_status,
+       CASE WHEN lf.is_answered THEN lf.first_response_wd - lf.letter_wd END AS days_to_respond,
+       CASE WHEN lf.is_answered THEN lf.first_response_wd - lf.letter_wd <= 14 END AS on_time,
+       CASE WHEN NOT lf.is_answered THEN today.wd_index - lf.letter_wd END AS age_wd,
+       age_bucket(CASE WHEN NOT lf.is_answered THEN today.wd_index - lf.letter_wd END)
+           AS age_bucket,
+       coalesce(len(list_filter(lf.reminder_dates, lambda x: x <= as_of)), 0) AS reminders
+  FROM dated AS lf
+ CROSS JOIN today;
+
+-- Response rate: answered letters / forwarded letters (NULL when none forwarded).
+CREATE OR REPLACE MACRO response_rate(answered, forwarded) AS (
+    CASE WHEN forwarded > 0 THEN answered::DOUBLE / forwarded END
+);
+
+-- An audit value with the complainant's name and contact masked (when mask is true).
+CREATE OR REPLACE MACRO masked(value, mask) AS (
+    CASE
+        WHEN mask AND json_exists(value, '$.complainant_name')
+        THEN json_merge_patch(
+            value, '{"complainant_name": "•••", "complainant_contact": "•••"}'
+        )::VARCHAR
+        ELSE value::VARCHAR
+    END
+);
+
+-- Estimated cost of a direct monitoring trip in whole rupiah (defined here, once; DECIMAL,
+-- never floats): per person the return transport, lodging for each night (days - 1) and the
+-- daily allowance (uang harian) for each day. NULL until persons and days are known.
+CREATE OR REPLACE MACRO trip_transport(persons, days, transport) AS (
+    CASE WHEN persons IS NOT NULL AND days IS NOT NULL
+         THEN (persons * coalesce(transport, 0))::DECIMAL(18, 0) END
+);
+CREATE OR REPLACE MACRO trip_lodging(persons, days, lodging) AS (
+    CASE WHEN persons IS NOT NULL AND days IS NOT NULL
+         THEN (persons * coalesce(lodging, 0) * greatest(days - 1, 0))::DECIMAL(18, 0) END
+);
+CREATE OR REPLACE MACRO trip_allowance(persons, days, allowance) AS (
+    CASE WHEN persons IS NOT NULL AND days IS NOT NULL
+         THEN (persons * coalesce(allowance, 0) * days)::DECIMAL(18, 0) END
+);
+CREATE OR REPLACE MACRO trip_cost(persons, days, transport, lodging, allowance) AS (
+    trip_transport(persons, days, transport) + trip_lodging(persons, days, lodging)
+    + trip_allowance(persons, days, allowance)
+);

@@ -1,0 +1,471 @@
+-- Dumas Monitor schema. All DDL lives here, as named migrations applied in order
+-- at start-up and recorded in schema_migration (see dumas/db/). A migration is
+-- never edited once released: add a new one below.
+--
+-- No FOREIGN KEY clauses: DuckDB executes an UPDATE of an indexed column as a delete
+-- and an insert, which a foreign key pointing at the row refuses (its documented
+-- limitation), so agency merges and import updates would fail. References are checked
+-- by the services instead, and tests/test_demo.py looks for orphans in the demo database
+-- (docs/decisions/0001-no-foreign-keys.md).
+
+-- migration: 0001_core
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE province (
+    code VARCHAR PRIMARY KEY,          -- Kemendagri code, e.g. '31' DKI Jakarta
+    name VARCHAR NOT NULL UNIQUE
+);
+
+CREATE TABLE problem_code (
+    code VARCHAR PRIMARY KEY CHECK (length(code) = 2),   -- kode masalah 01..10
+    name VARCHAR NOT NULL
+);
+
+CREATE TABLE category (
+    code VARCHAR PRIMARY KEY,          -- substance category
+    name VARCHAR NOT NULL
+);
+
+CREATE TABLE agency_category (
+    code VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL
+);
+
+CREATE TABLE agency (
+    id            INTEGER PRIMARY KEY,
+    name          VARCHAR NOT NULL UNIQUE,
+    short_name    VARCHAR,
+    category_code VARCHAR NOT NULL,
+    province_code VARCHAR,
+    head_title    VARCHAR,            -- office title of the agency's head (letters)
+    city          VARCHAR,
+    from_import   BOOLEAN NOT NULL DEFAULT false  -- created by an import, to be merged
+);
+
+CREATE TABLE agency_alias (
+    alias_key VARCHAR PRIMARY KEY,     -- normalised: lower case, single spaces
+    alias     VARCHAR NOT NULL,
+    agency_id INTEGER NOT NULL
+);
+
+CREATE TABLE complaint (
+    id                  BIGINT PRIMARY KEY,
+    agenda_no           VARCHAR NOT NULL UNIQUE,
+    received_on         DATE NOT NULL,
+    channel             VARCHAR     -- NULL when an imported sheet does not say
+        CHECK (channel IN ('surat', 'email', 'lapor', 'langsung', 'whatsapp')),
+    complainant_name    VARCHAR,      -- personal data
+    complainant_contact VARCHAR,      -- personal data
+    province_code       VARCHAR,
+    regency             VARCHAR,
+    reported_agency_id  INTEGER,
+    problem_code        VARCHAR,
+    category_code       VARCHAR,
+    summary             VARCHAR,
+    created_at          TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE forwarding (
+    id           BIGINT PRIMARY KEY,
+    complaint_id BIGINT NOT NULL,
+    agency_id    INTEGER NOT NULL,
+    letter_no    VARCHAR NOT NULL UNIQUE,   -- no duplicate forwarding letter number
+    letter_date  DATE NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE reminder (
+    id            BIGINT PRIMARY KEY,
+    forwarding_id BIGINT NOT NULL,
+    kind          VARCHAR NOT NULL CHECK (kind IN ('konfirmasi_1', 'konfirmasi_2')),
+    letter_no     VARCHAR NOT NULL UNIQUE,
+    letter_date   DATE NOT NULL,
+    created_at    TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE response (
+    id            BIGINT PRIMARY KEY,
+    complaint_id  BIGINT NOT NULL,
+    agency_id     INTEGER NOT NULL,
+    letter_no     VARCHAR NOT NULL,
+    response_date DATE NOT NULL,
+    status        VARCHAR NOT NULL CHECK (status IN (
+        'dalam_proses', 'selesai', 'bukan_kewenangan',
+        'tidak_dapat_ditindaklanjuti', 'perlu_klarifikasi')),
+    summary       VARCHAR,
+    created_at    TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+    UNIQUE (agency_id, letter_no)      -- an agency's letter is recorded once
+);
+
+-- Working-day calendar: one row per date; wd_index counts working days up to and
+-- including d, so "working days from a to b" is wd_index(b) - wd_index(a).
+CREATE TABLE calendar_day (
+    d          DATE PRIMARY KEY,
+    is_working BOOLEAN NOT NULL,
+    wd_index   INTEGER NOT NULL,
+    holiday    VARCHAR                 -- name of the holiday or cuti bersama, if any
+);
+
+-- Administrator corrections to the holiday calendar (decree changes).
+CREATE TABLE calendar_override (
+    d          DATE PRIMARY KEY,
+    is_working BOOLEAN NOT NULL,
+    note       VARCHAR NOT NULL
+);
+
+-- Append-only audit trail: every write appends one row in its own transaction.
+CREATE TABLE audit_log (
+    id        BIGINT PRIMARY KEY,
+    logged_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+    actor     VARCHAR NOT NULL,
+    action    VARCHAR NOT NULL,
+    entity    VARCHAR NOT NULL,
+    entity_id VARCHAR,
+    old_value JSON,
+    new_value JSON
+);
+
+-- migration: 0002_reference_data
+-- (Python step: loads data/reference/*.csv and builds calendar_day; see db.py)
+
+-- migration: 0003_letter_fact
+-- One row per forwarding letter with what its figures need, kept in step with the base
+-- tables and the calendar by dumas/db/facts.py inside every write transaction. Nothing here
+-- depends on a date: letter_facts(as_of) in figures.sql derives answered, age and status
+-- at any date. It exists for speed: the dashboard scans one table, no joins per letter.
+CREATE TABLE letter_fact (
+    forwarding_id     BIGINT NOT NULL,  -- no index: derived rows, rebuilt by complaint
+    complaint_id      BIGINT NOT NULL,
+    agency_id         INTEGER NOT NULL,
+    letter_no         VARCHAR NOT NULL,
+    letter_date       DATE NOT NULL,
+    letter_wd         INTEGER NOT NULL, -- calendar_day.wd_index of letter_date
+    agenda_no         VARCHAR NOT NULL,
+    received_on       DATE NOT NULL,
+    channel           VARCHAR,
+    province_code     VARCHAR,
+    category_code     VARCHAR,
+    problem_code      VARCHAR,
+    first_response_on DATE,             -- the agency's first response on or after the letter
+    first_response_wd INTEGER,          -- calendar_day.wd_index of first_response_on
+    responses         STRUCT(d DATE, id BIGINT, status VARCHAR)[],  -- those responses, in order
+    reminder_dates    DATE[]            -- surat konfirmasi sent about this letter, in order
+);
+-- (Python step: fills letter_fact from the base tables; see db.py)
+
+-- migration: 0004_accounts
+CREATE TABLE app_user (
+    id              INTEGER PRIMARY KEY,
+    username        VARCHAR NOT NULL UNIQUE,   -- stored lower case
+    full_name       VARCHAR NOT NULL,
+    password_hash   VARCHAR NOT NULL,          -- scrypt (memory-hard), see dumas/services/auth.py
+    is_active       BOOLEAN NOT NULL DEFAULT true,
+    bidang          VARCHAR,                   -- for Kasubbid and Kabid
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until    TIMESTAMPTZ,
+    created_at      TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE user_role (
+    user_id INTEGER NOT NULL,
+    role    VARCHAR NOT NULL CHECK (role IN ('analis', 'kasubbid', 'kabid', 'asdep', 'deputi',
+                                             'ppk', 'bpp', 'pimpinan', 'admin')),
+    PRIMARY KEY (user_id, role)
+);
+
+-- A signed-in browser: the cookie holds the token, the table only its SHA-256.
+CREATE TABLE user_session (
+    token_hash VARCHAR PRIMARY KEY,
+    user_id    INTEGER NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    last_seen  TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL,
+    ended_at   TIMESTAMPTZ                 -- signed out, or ended by an administrator
+);
+
+-- migration: 0005_monitoring_plan
+-- The monitoring-plan matrix (SOP steps 1-3) and the monitorings it approves. States and
+-- actions are checked by dumas/domain/plan_flow.py (the transition table); the CHECKs here only
+-- keep impossible values out.
+CREATE TABLE plan (
+    id           INTEGER PRIMARY KEY,
+    title        VARCHAR NOT NULL,
+    period_label VARCHAR NOT NULL,            -- e.g. "Semester I 2026"
+    source       VARCHAR NOT NULL CHECK (source IN ('database', 'work_programme')),
+    bidang       VARCHAR,                     -- whose Kasubbid and Kabid handle it (NULL: any)
+    state        VARCHAR NOT NULL CHECK (state IN ('draft', 'submitted', 'discussion',
+                     'proposed', 'awaiting_deputi', 'decided', 'rejected', 'cancelled')),
+    version      INTEGER NOT NULL DEFAULT 0,  -- times submitted: a resubmission is a new version
+    revision     INTEGER NOT NULL DEFAULT 1,  -- bumped by every write; a stale screen is refused
+    state_since  TIMESTAMPTZ NOT NULL,
+    created_by   INTEGER NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL
+);
+
+-- One row of the matrix: a target agency (and locus) with what the analyst proposes.
+-- Money in whole rupiah as DECIMAL: the estimate is computed in SQL (queries/plans.py).
+CREATE TABLE plan_row (
+    id              INTEGER PRIMARY KEY,
+    plan_id         INTEGER NOT NULL,
+    agency_id       INTEGER NOT NULL,
+    province_code   VARCHAR,                  -- the locus
+    origin          VARCHAR NOT NULL CHECK (origin IN ('database', 'work_programme')),
+    origin_reason   VARCHAR,                  -- required for work-programme rows
+    method          VARCHAR CHECK (method IN ('kunjungan_lapangan', 'klarifikasi_berkas',
+                        'kontak_elektronik', 'surat_resmi')),
+    priority        VARCHAR CHECK (priority IN ('tinggi', 'sedang', 'rendah')),
+    priority_reason VARCHAR,
+    schedule_from   DATE,
+    schedule_to     DATE,
+    level           VARCHAR CHECK (level IN ('kabid', 'asdep')),  -- who leads it
+    team_lead       INTEGER,                  -- app_user.id
+    team            INTEGER[] NOT NULL DEFAULT [],  -- app_user.id of the members (lead too)
+    persons         INTEGER CHECK (persons >= 0),
+    days            INTEGER CHECK (days >= 0),
+    transport       DECIMAL(15, 0) CHECK (transport >= 0),  -- per person, return trip
+    lodging         DECIMAL(15, 0) CHECK (lodging >= 0),    -- per person-night
+    allowance       DECIMAL(15, 0) CHECK (allowance >= 0),  -- uang harian, per person-day
+    status          VARCHAR NOT NULL DEFAULT 'pending' CHECK (status IN (
+                        'pending', 'awaiting_deputi', 'approved', 'rejected')),
+    decision_note   VARCHAR,                  -- the latest direction or reason for this row
+    position        INTEGER NOT NULL
+);
+
+-- The forwarding letters a row will clarify; a letter is in at most one row of a plan.
+CREATE TABLE plan_letter (
+    plan_id       INTEGER NOT NULL,
+    plan_row_id   INTEGER NOT NULL,
+    forwarding_id BIGINT NOT NULL,
+    PRIMARY KEY (plan_id, forwarding_id)
+);
+
+-- Every transition and every discussion note, in order (the SOP checklist reads it).
+CREATE TABLE plan_event (
+    id         INTEGER PRIMARY KEY,
+    plan_id    INTEGER NOT NULL,
+    occurred_at TIMESTAMPTZ NOT NULL,
+    actor_id   INTEGER NOT NULL,
+    action     VARCHAR NOT NULL,
+    from_state VARCHAR NOT NULL,
+    to_state   VARCHAR NOT NULL,
+    version    INTEGER NOT NULL,
+    note       VARCHAR,
+    rows       JSON                          -- the matrix as it stood after the event
+);
+
+-- An approved row, carried through SOP steps 4-8 (dumas/domain/monitoring_flow.py MonitoringState).
+CREATE TABLE monitoring (
+    id            INTEGER PRIMARY KEY,
+    plan_id       INTEGER NOT NULL,
+    plan_row_id   INTEGER NOT NULL UNIQUE,
+    agency_id     INTEGER NOT NULL,
+    province_code VARCHAR,
+    level         VARCHAR NOT NULL CHECK (level IN ('kabid', 'asdep')),
+    method        VARCHAR NOT NULL,
+    team_lead     INTEGER NOT NULL,
+    schedule_from DATE,
+    schedule_to   DATE,
+    estimated_cost DECIMAL(18, 0),
+    state         VARCHAR NOT NULL DEFAULT 'preparation' CHECK (state IN ('preparation',
+                      'coordination', 'execution', 'reporting', 'submission', 'closed')),
+    approved_by   INTEGER NOT NULL,           -- the last approver (Asdep, or Deputi)
+    approved_at   TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE monitoring_member (
+    monitoring_id INTEGER NOT NULL,
+    user_id       INTEGER NOT NULL,
+    is_lead       BOOLEAN NOT NULL,
+    PRIMARY KEY (monitoring_id, user_id)
+);
+
+CREATE TABLE monitoring_letter (
+    monitoring_id INTEGER NOT NULL,
+    forwarding_id BIGINT NOT NULL,
+    PRIMARY KEY (monitoring_id, forwarding_id)
+);
+
+-- migration: 0006_monitoring_steps
+-- SOP steps 4-8 of an approved monitoring: scope, signed documents, coordination, the
+-- execution log, per-letter results, the reports, money, and where they went.
+ALTER TABLE monitoring ADD COLUMN state_since TIMESTAMPTZ;
+ALTER TABLE monitoring ADD COLUMN revision INTEGER DEFAULT 1;
+UPDATE monitoring SET state_since = approved_at, revision = 1;
+ALTER TABLE app_user ADD COLUMN nip VARCHAR;       -- for assignment letters and lists
+ALTER TABLE app_user ADD COLUMN rank VARCHAR;      -- pangkat/golongan
+ALTER TABLE app_user ADD COLUMN position VARCHAR;  -- jabatan
+
+-- Step 4a(1): the six scope items of the proposal memorandum (f is the letters matrix).
+CREATE TABLE monitoring_scope (
+    monitoring_id         INTEGER PRIMARY KEY,
+    purpose               VARCHAR,
+    partner               VARCHAR,
+    mechanism             VARCHAR,
+    expected_results      VARCHAR,
+    expected_relationship VARCHAR
+);
+
+-- A generated document once signed: its number and date, recorded once.
+CREATE TABLE monitoring_document (
+    monitoring_id INTEGER NOT NULL,
+    kind          VARCHAR NOT NULL CHECK (kind IN ('memo_deputi', 'surat_tugas',
+                      'memo_keuangan', 'daftar_berkas', 'surat_instansi',
+                      'laporan_substansi')),
+    letter_no     VARCHAR NOT NULL,
+    signed_on     DATE NOT NULL,
+    recorded_by   INTEGER NOT NULL,
+    PRIMARY KEY (monitoring_id, kind)
+);
+
+-- Step 5: what was sent to the agency, and who the contact is there.
+CREATE TABLE monitoring_coordination (
+    monitoring_id      INTEGER PRIMARY KEY,
+    letter_sent_on     DATE,       -- the assignment letter (direct monitoring)
+    material_sent_on   DATE,       -- the monitoring material
+    contact_name       VARCHAR,
+    contact_position   VARCHAR,
+    contact_phone      VARCHAR,
+    contact_email      VARCHAR,
+    note               VARCHAR
+);
+
+-- Step 6: the log (direct: activities; indirect: electronic contacts and the letter).
+CREATE TABLE monitoring_activity (
+    id            INTEGER PRIMARY KEY,
+    monitoring_id INTEGER NOT NULL,
+    kind          VARCHAR NOT NULL CHECK (kind IN ('paparan_peran', 'diskusi',
+                      'kunjungan_lokus', 'rapat_koordinasi', 'rapat_konsultasi',
+                      'kontak_elektronik')),
+    activity_date DATE NOT NULL,
+    place         VARCHAR,
+    participants  VARCHAR,
+    channel       VARCHAR,        -- electronic contact: telepon, email, WhatsApp ...
+    summary       VARCHAR         -- what was discussed, or the contact's outcome
+);
+
+CREATE TABLE monitoring_agreement (
+    id            INTEGER PRIMARY KEY,
+    monitoring_id INTEGER NOT NULL,
+    item          VARCHAR NOT NULL,
+    responsible   VARCHAR,
+    due_on        DATE
+);
+
+-- Step 6: what the monitoring found for each letter it clarified.
+CREATE TABLE monitoring_result (
+    monitoring_id  INTEGER NOT NULL,
+    forwarding_id  BIGINT NOT NULL,
+    result         VARCHAR NOT NULL CHECK (result IN ('ditindaklanjuti', 'sebagian',
+                       'belum', 'tidak_dapat', 'bukan_kewenangan')),
+    evidence       VARCHAR,
+    recommendation VARCHAR,
+    response_id    BIGINT,         -- the agency response recorded during the monitoring
+    PRIMARY KEY (monitoring_id, forwarding_id)
+);
+
+-- Step 7: the narrative parts of the substance report, written in the app.
+CREATE TABLE monitoring_report (
+    monitoring_id   INTEGER PRIMARY KEY,
+    introduction    VARCHAR,
+    execution       VARCHAR,
+    analysis        VARCHAR,
+    conclusions     VARCHAR,
+    recommendations VARCHAR
+);
+
+-- Step 7: money of a direct monitoring, planned against actual, per item and person.
+CREATE TABLE monitoring_cost (
+    id            INTEGER PRIMARY KEY,
+    monitoring_id INTEGER NOT NULL,
+    item          VARCHAR NOT NULL CHECK (item IN ('uang_harian', 'transport', 'penginapan',
+                      'representasi', 'sewa_kendaraan')),
+    user_id       INTEGER,        -- the person, when the item is per person
+    planned       DECIMAL(15, 0) NOT NULL CHECK (planned >= 0),
+    actual        DECIMAL(15, 0) CHECK (actual >= 0)
+);
+
+-- Step 8b: the financial accountability, to the PPK through the BPP.
+CREATE TABLE monitoring_finance (
+    monitoring_id   INTEGER PRIMARY KEY,
+    submitted_on    DATE,         -- by the team to the BPP
+    bpp_received_on DATE,
+    ppk_accepted_on DATE
+);
+
+-- Steps 4-8: every transition and record, in order.
+CREATE TABLE monitoring_event (
+    id            INTEGER PRIMARY KEY,
+    monitoring_id INTEGER NOT NULL,
+    occurred_at   TIMESTAMPTZ NOT NULL,
+    actor_id      INTEGER NOT NULL,
+    action        VARCHAR NOT NULL,
+    from_state    VARCHAR NOT NULL,
+    to_state      VARCHAR NOT NULL,
+    note          VARCHAR
+);
+
+-- Standar Biaya Masukan: daily allowance and lodging cap per person by year and
+-- province, kept by finance staff (never in code).
+CREATE TABLE sbm_rate (
+    year            INTEGER NOT NULL,
+    province_code   VARCHAR NOT NULL,
+    daily_allowance DECIMAL(15, 0) NOT NULL CHECK (daily_allowance >= 0),
+    lodging_cap     DECIMAL(15, 0) NOT NULL CHECK (lodging_cap >= 0),
+    PRIMARY KEY (year, province_code)
+);
+
+-- Letterhead, letter-number parts, officials and font, edited by an administrator;
+-- dumas/queries/settings.py holds the defaults of docs/letters.md for keys not set here.
+CREATE TABLE setting (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+-- migration: 0007_periodic_report
+-- A finalised periodic report: its figures frozen as they were sent, so late data never
+-- changes what the Minister received (dumas/services/periodic.py).
+CREATE TABLE periodic_report (
+    id           INTEGER PRIMARY KEY,
+    period_code  VARCHAR NOT NULL UNIQUE,   -- 2026-05, 2026-S1, 2026, or A..B: one final each
+    title        VARCHAR NOT NULL,
+    narrative    JSON,                      -- key issues and recommendations, as written
+    data         JSON NOT NULL,             -- the report's tables as finalised (Indonesian)
+    finalised_by INTEGER NOT NULL,
+    finalised_at TIMESTAMPTZ NOT NULL
+);
+
+-- migration: 0008_report_draft
+-- A periodic report's narrative (key issues, recommendations) as written before it is
+-- finalised: one per period, saved with the revision the writer's screen showed.
+CREATE TABLE report_draft (
+    period_code VARCHAR PRIMARY KEY,
+    narrative   JSON NOT NULL,
+    revision    INTEGER NOT NULL,
+    saved_by    INTEGER NOT NULL,
+    saved_at    TIMESTAMPTZ NOT NULL
+);
+
+-- migration: 0009_decision_revisions
+-- The version a screen showed, for the decisions that had none: an account's
+-- revision, bumped by every administrator change (status, password, roles, official
+-- details) so a change made from a stale "Pengguna" screen is refused; and the draft
+-- revision of the narrative a periodic report froze.
+ALTER TABLE app_user ADD COLUMN revision INTEGER DEFAULT 1;
+UPDATE app_user SET revision = 1;
+ALTER TABLE periodic_report ADD COLUMN narrative_revision INTEGER;  -- report_draft.revision
+
+-- migration: 0010_sign_in_throttle
+-- Every refused sign-in, by the name tried (known or not) and the source it came from,
+-- kept only for DUMAS_LOCK_MINUTES (dumas/services/auth.py counts them per name and source, and
+-- per source, to throttle; it purges older rows on each attempt, so no index is needed).
+CREATE TABLE sign_in_failure (
+    username  VARCHAR NOT NULL,              -- as typed, lower case, at most 100 characters
+    source    VARCHAR NOT NULL,              -- client address (IPv6: its /64)
+    failed_at TIMESTAMPTZ NOT NULL
+);
+-- Where each session was opened from: a source where an account signed in recently is
+-- "familiar", and a lock caused by others does not apply there.
+ALTER TABLE user_session ADD COLUMN source VARCHAR;

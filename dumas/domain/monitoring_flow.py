@@ -1,0 +1,222 @@
+"""SOP 305/2012 steps 4-8 of an approved monitoring, as data: states, transitions, times.
+
+Who acts is not one role but a relation to the monitoring: its team (any member), or
+the receiver of its report (the Asdep for Kabid-and-below monitoring, the Deputi for
+Asdep-led). The financial accountability (step 8b) runs beside the states: the team
+submits it, the BPP receives it, the PPK accepts it; a direct monitoring closes only
+once the PPK has accepted it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dumas.domain.codes import Level, Method
+from dumas.domain.deadlines import Standard
+from dumas.domain.permissions import Action, Role, User
+
+
+class MonitoringState(StrEnum):
+    """Where a monitoring stands (the values of monitoring.state)."""
+
+    PREPARATION = "preparation"  # step 4
+    COORDINATION = "coordination"  # step 5
+    EXECUTION = "execution"  # step 6
+    REPORTING = "reporting"  # step 7
+    SUBMISSION = "submission"  # step 8: the report awaits its receiver
+    CLOSED = "closed"
+
+
+class MonitoringAction(StrEnum):
+    """The moves between the steps."""
+
+    PREPARED = "prepared"
+    COORDINATED = "coordinated"
+    EXECUTED = "executed"
+    SUBMIT_REPORT = "submit_report"
+    ACKNOWLEDGE = "acknowledge"
+    RETURN_REPORT = "return_report"
+
+
+TEAM = "team"  # any member of the monitoring's team
+RECEIVER = "receiver"  # the report's receiver by level (see receiver_role)
+
+# Guards: preconditions the service checks on the monitoring's records.
+DOCUMENTS_READY = "documents_ready"
+COORDINATION_RECORDED = "coordination_recorded"
+RESULTS_COMPLETE = "results_complete"
+REPORT_READY = "report_ready"
+FINANCE_DONE = "finance_done"
+
+
+@dataclass(frozen=True)
+class MonitoringTransition:
+    """One allowed move of a monitoring."""
+
+    state: MonitoringState
+    action: MonitoringAction
+    next_state: MonitoringState
+    who: str  # TEAM or RECEIVER
+    guard: str | None = None
+    note_required: bool = False
+
+
+T = MonitoringTransition
+S = MonitoringState
+A = MonitoringAction
+TRANSITIONS: tuple[MonitoringTransition, ...] = (
+    T(S.PREPARATION, A.PREPARED, S.COORDINATION, TEAM, DOCUMENTS_READY),
+    T(S.COORDINATION, A.COORDINATED, S.EXECUTION, TEAM, COORDINATION_RECORDED),
+    T(S.EXECUTION, A.EXECUTED, S.REPORTING, TEAM, RESULTS_COMPLETE),
+    T(S.REPORTING, A.SUBMIT_REPORT, S.SUBMISSION, TEAM, REPORT_READY),
+    T(S.SUBMISSION, A.ACKNOWLEDGE, S.CLOSED, RECEIVER, FINANCE_DONE),
+    T(S.SUBMISSION, A.RETURN_REPORT, S.REPORTING, RECEIVER, note_required=True),
+)
+INITIAL = MonitoringState.PREPARATION
+FINAL = frozenset({MonitoringState.CLOSED})
+# The states whose records (scope, log, results, report) the team may still change.
+TEAM_WRITES = frozenset({S.PREPARATION, S.COORDINATION, S.EXECUTION, S.REPORTING})
+
+
+@dataclass(frozen=True)
+class MonitoringStep:
+    """One SOP step of a monitoring: its states and its standard time (direct, indirect)."""
+
+    key: str
+    sop_step: int
+    states: tuple[MonitoringState, ...]
+    direct: Standard
+    indirect: Standard
+
+
+STEPS: tuple[MonitoringStep, ...] = (
+    MonitoringStep("4", 4, (S.PREPARATION,), Standard(working_days=1), Standard(working_days=1)),
+    MonitoringStep("5", 5, (S.COORDINATION,), Standard(working_days=1), Standard(working_days=1)),
+    MonitoringStep("6", 6, (S.EXECUTION,), Standard(working_days=4), Standard(working_days=1)),
+    MonitoringStep("7", 7, (S.REPORTING,), Standard(working_days=2), Standard(working_days=2)),
+    MonitoringStep("8", 8, (S.SUBMISSION,), Standard(working_days=1), Standard(working_days=1)),
+)
+
+
+@dataclass(frozen=True)
+class MonitoringView:
+    """What the table needs to know about a monitoring to offer or check a move."""
+
+    state: MonitoringState
+    level: str
+    direct: bool
+    team: frozenset[int]
+    guards: frozenset[str]  # the guards currently satisfied
+
+
+def is_direct(method: str) -> bool:
+    """A field visit is direct monitoring; every other method is indirect."""
+    return method == Method.KUNJUNGAN_LAPANGAN
+
+
+def receiver_role(level: str) -> Role:
+    """Who receives the substance report: the Asdep, or the Deputi for Asdep-led."""
+    return Role.DEPUTI if level == Level.ASDEP else Role.ASDEP
+
+
+def standard(step: MonitoringStep, direct: bool) -> Standard:
+    """The step's SOP time: execution is 3-4 days direct (4 counted), 1 indirect."""
+    return step.direct if direct else step.indirect
+
+
+def step_of(state: MonitoringState) -> MonitoringStep | None:
+    """The SOP step a state belongs to (None once closed)."""
+    return next((step for step in STEPS if state in step.states), None)
+
+
+def may_act_as(user: User, who: str, monitoring: MonitoringView) -> bool:
+    """Whether the user stands in the transition's relation to the monitoring."""
+    if who == TEAM:
+        return user.id in monitoring.team
+    return receiver_role(monitoring.level) in user.roles and user.id not in monitoring.team
+
+
+def record_refusal(user: User, state: MonitoringState, team: frozenset[int]) -> str | None:
+    """Why the user may not change the monitoring's records now (a catalogue id), or None:
+    the records are the team's, and only while the monitoring is in steps 4-7."""
+    if not user.can(Action.WORK_MONITORING):
+        return "error.forbidden"
+    if user.id not in team:
+        return "error.not_on_team"
+    if state not in TEAM_WRITES:
+        return "error.monitoring_state"
+    return None
+
+
+# Step 8b, the financial accountability of a direct monitoring: its stages in order, and
+# who records each (the team holds WORK_MONITORING; the BPP receives, the PPK accepts).
+FINANCE_STAGES = ("submitted_on", "bpp_received_on", "ppk_accepted_on")
+FINANCE_ACTIONS = {
+    "submitted_on": Action.WORK_MONITORING,
+    "bpp_received_on": Action.RECEIVE_ACCOUNTABILITY,
+    "ppk_accepted_on": Action.ACCEPT_ACCOUNTABILITY,
+}
+FINANCE_STATES = frozenset({S.REPORTING, S.SUBMISSION})  # the team submits once reporting
+
+
+@dataclass(frozen=True)
+class FinanceView:
+    """What the hand-over rule needs: the monitoring's state, kind, team, stages recorded."""
+
+    state: MonitoringState
+    direct: bool
+    team: frozenset[int]
+    done: frozenset[str]  # the stages recorded so far
+
+
+def finance_refusal(stage: str, finance: FinanceView, user: User) -> str | None:
+    """Why the user may not record this stage now (a catalogue id), or None: the team
+    submits (once the report is being written), then the BPP receives, then the PPK accepts."""
+    if not finance.direct:
+        return "error.finance_direct_only"
+    if not user.can(FINANCE_ACTIONS[stage]):
+        return "error.forbidden"
+    if stage == FINANCE_STAGES[0]:
+        if user.id not in finance.team:
+            return "error.not_on_team"
+        if finance.state not in FINANCE_STATES:
+            return "error.monitoring_state"
+    if stage in finance.done:
+        return "error.finance_recorded"
+    position = FINANCE_STAGES.index(stage)
+    if position and FINANCE_STAGES[position - 1] not in finance.done:
+        return "error.finance_order"
+    return None
+
+
+def refusal(transition: MonitoringTransition, monitoring: MonitoringView, user: User) -> str | None:
+    """Why the user may not take this move now (a catalogue id), or None."""
+    if monitoring.state is not transition.state:
+        return "error.monitoring_state"
+    if not may_act_as(user, transition.who, monitoring):
+        return "error.not_on_team" if transition.who == TEAM else "error.not_the_receiver"
+    if transition.guard and transition.guard not in monitoring.guards:
+        return f"error.guard_{transition.guard}"
+    return None
+
+
+def available_actions(monitoring: MonitoringView, user: User) -> list[MonitoringAction]:
+    """The moves to offer this user now, in table order."""
+    return [t.action for t in TRANSITIONS if refusal(t, monitoring, user) is None]
+
+
+def blocked_actions(monitoring: MonitoringView, user: User) -> dict[MonitoringAction, str]:
+    """Moves of this state the user stands in relation to but a guard still blocks."""
+    return {
+        t.action: t.guard and f"error.guard_{t.guard}"
+        for t in TRANSITIONS
+        if t.state is monitoring.state
+        and may_act_as(user, t.who, monitoring)
+        and refusal(t, monitoring, user) is not None
+    }
+
+
+def transitions_for(state: MonitoringState, action: MonitoringAction) -> list[MonitoringTransition]:
+    """Every row of the table for this state and action (at most one in this table)."""
+    return [t for t in TRANSITIONS if t.state is state and t.action is action]

@@ -1,0 +1,126 @@
+"""The message catalogue (id, en) and Indonesian-aware formatting of dates and numbers.
+
+All output formatting goes through Babel (CLDR data): no hand-written month names or
+separators. Missing values (None, NaN, NaT, pd.NA) format as an en dash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pandas as pd
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal, format_percent
+
+from dumas.config import TIMEZONE
+from dumas.i18n.en import MESSAGES as _EN
+from dumas.i18n.id import MESSAGES as _ID
+
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+MISSING = "–"
+
+MESSAGES: dict[str, dict[str, str]] = {"id": _ID, "en": _EN}
+
+# Date patterns per style; "long" is spelled out so English reads "28 December 2012"
+# like Indonesian, not the US "December 28, 2012" of CLDR's en long format.
+_DATE_PATTERNS = {"long": "d MMMM y", "medium": "d MMM y", "short": "dd/MM/yyyy"}
+
+
+def display_params(params: dict[str, object], lang: str = DEFAULT_LANGUAGE) -> dict[str, object]:
+    """Message placeholders ready to show: dates in words, numbers with separators."""
+    shown: dict[str, object] = {}
+    for name, value in params.items():
+        if isinstance(value, dt.datetime):
+            local = value.astimezone(TIMEZONE) if value.tzinfo else value
+            shown[name] = fmt_datetime(local, lang)
+        elif isinstance(value, dt.date):
+            shown[name] = fmt_date(value, lang)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            shown[name] = fmt_int(value, lang)
+        else:
+            shown[name] = value
+    return shown
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **kwargs: Any) -> str:
+    """The message `key` in `lang`, with `{name}` placeholders filled from kwargs."""
+    return MESSAGES[_language(lang)][key].format(**kwargs)
+
+
+def fmt_date(value: dt.date | None, lang: str = DEFAULT_LANGUAGE, style: str = "long") -> str:
+    """A date as "28 Desember 2012" (long), "28 Des 2012" (medium) or "28/12/2012" (short)."""
+    if _is_missing(value):
+        return MISSING
+    return format_date(value, _DATE_PATTERNS[style], locale=_language(lang))
+
+
+def fmt_month(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A month as "Mei 2026" (id) or "May 2026" (en)."""
+    return format_date(value, "LLLL y", locale=_language(lang))
+
+
+def fmt_datetime(
+    value: dt.datetime | None, lang: str = DEFAULT_LANGUAGE, style: str = "long"
+) -> str:
+    """A date and time as "28 Desember 2012 14.05" (id) or "28 December 2012 2:05 PM" (en)."""
+    if _is_missing(value):
+        return MISSING
+    time = format_time(value, "short", locale=_language(lang))
+    return f"{fmt_date(value, lang, style)} {time}"
+
+
+def fmt_int(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A whole number with grouping: "1.234" (id) or "1,234" (en)."""
+    return fmt_decimal(value, lang, digits=0)
+
+
+def fmt_decimal(value: float | None, lang: str = DEFAULT_LANGUAGE, digits: int = 1) -> str:
+    """A number with a fixed count of decimals: "1.234,5" (id) or "1,234.5" (en)."""
+    if _is_missing(value):
+        return MISSING
+    with _half_up():
+        return format_decimal(value, format=_number_pattern(digits), locale=_language(lang))
+
+
+def fmt_percent(ratio: float | None, lang: str = DEFAULT_LANGUAGE, digits: int = 1) -> str:
+    """A ratio as a percentage: 0.573 -> "57,3%" (id) or "57.3%" (en)."""
+    if _is_missing(ratio):
+        return MISSING
+    pattern = _number_pattern(digits) + "%"
+    with _half_up():
+        return format_percent(ratio, format=pattern, locale=_language(lang))
+
+
+def fmt_rupiah(amount: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """An amount in rupiah without decimals: "Rp1.500.000" (id) or "Rp1,500,000" (en)."""
+    if _is_missing(amount):
+        return MISSING
+    # A quoted "Rp" literal: CLDR's en symbol for IDR is "IDR", unfamiliar to the readers.
+    with _half_up():
+        return format_decimal(amount, format="'Rp'#,##0", locale=_language(lang))
+
+
+def _language(lang: str) -> str:
+    """`lang` itself if supported, else ValueError."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
+    return lang
+
+
+def _number_pattern(digits: int) -> str:
+    """A CLDR pattern with grouping and exactly `digits` decimals."""
+    return "#,##0" + ("." + "0" * digits if digits > 0 else "")
+
+
+def _half_up() -> AbstractContextManager[decimal.Context]:
+    """Round 2.5 to 3 like Excel and people do (Babel's default is half-even)."""
+    return decimal.localcontext(rounding=decimal.ROUND_HALF_UP)
+
+
+def _is_missing(value: object) -> bool:
+    """Whether `value` is None, NaN, NaT or pd.NA."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))

@@ -1,1 +1,0 @@
-"""Message catalogues, one module per language (id, en), each defining MESSAGES."""

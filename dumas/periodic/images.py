@@ -1,0 +1,97 @@
+"""A periodic-report table's chart as a PNG picture for the .docx report (pure, thread-safe).
+
+It reads the same chart spec as dumas/render/charts.py `report_chart` (grouped bars of the value
+columns, one group per row, in row order) but draws horizontal bars so long agency names
+stay readable. Only matplotlib's object API is used: no pyplot, no global state.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import textwrap
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from dumas import i18n
+from dumas.periodic.table import ReportTable
+
+CM = 1 / 2.54  # inches per centimetre
+WIDTH_CM = 16
+MIN_HEIGHT_CM, MAX_HEIGHT_CM = 8, 16
+DPI = 150
+LABEL_WIDTH = 28  # characters per line of a category label
+LABEL_LINES = 2  # lines kept of a category label, the last one ending in "…" when cut
+MAX_CATEGORIES = 15  # rows drawn at most (the first ones; the table itself lists them all)
+COLOURS = ("#8B1E24", "#5B6770", "#C9A227", "#2E6F95", "#7A9A3A")  # charts.py's palette first
+_FONT_SIZE = 8
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # shown as spaces
+
+
+def chart_png(table: ReportTable, lang: str) -> bytes | None:
+    """The table's chart as PNG bytes (about 16 cm wide at 150 dpi), or None without one.
+    Only the first MAX_CATEGORIES rows are drawn, so that every bar stays legible."""
+    spec, rows = table.chart, table.rows[:MAX_CATEGORIES]
+    if not spec or not rows:
+        return None
+    columns = {c.name: c for c in table.columns}
+    labels = [_label(row.get(spec.category)) for row in rows]
+    series = [(columns[v].label, [row.get(v) for row in rows]) for v in spec.values]
+    figure = Figure(figsize=(WIDTH_CM * CM, _height(len(rows), len(series)) * CM), dpi=DPI,
+                    layout="constrained")  # fmt: skip
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    _bars(axes, labels, series)
+    kinds = {columns[v].kind for v in spec.values}
+    _value_axis(axes, lang, percent=kinds == {"pct"})
+    legend = figure.legend(loc="outside lower center", ncols=min(len(series), 3),
+                           fontsize=_FONT_SIZE, frameon=False)  # fmt: skip
+    for text in [*axes.get_yticklabels(), *legend.get_texts()]:
+        text.set_parse_math(False)  # a "$" in a name is text, not mathematics
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _height(categories: int, series: int) -> float:
+    """Centimetres: enough room for every bar, within the page's reasonable bounds."""
+    wanted = 3 + categories * (0.3 * series + 0.35)
+    return min(MAX_HEIGHT_CM, max(MIN_HEIGHT_CM, wanted))
+
+
+def _label(value: object) -> str:
+    """A category label as plain text, wrapped and cut to a few short lines."""
+    text = " ".join(_CONTROL.sub(" ", "" if value is None else str(value)).split())
+    lines = textwrap.wrap(text, LABEL_WIDTH, max_lines=LABEL_LINES,
+                          placeholder="…")  # fmt: skip
+    return "\n".join(lines) or i18n.MISSING
+
+
+def _bars(axes, labels: list[str], series: list[tuple[str, list]]) -> None:
+    """Grouped horizontal bars, the first row on top and the first series first in a group."""
+    height = 0.8 / len(series)
+    for index, (name, values) in enumerate(series):
+        widths = [math.nan if v is None else float(v) for v in values]
+        offsets = [i - 0.4 + height * (index + 0.5) for i in range(len(labels))]
+        axes.barh(offsets, widths, height=height, label=name,
+                  color=COLOURS[index % len(COLOURS)])  # fmt: skip
+    axes.set_yticks(range(len(labels)), labels, fontsize=_FONT_SIZE)
+    axes.invert_yaxis()
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+    axes.set_axisbelow(True)
+
+
+def _value_axis(axes, lang: str, percent: bool) -> None:
+    """Value ticks with the language's separators (whole numbers, or percentages)."""
+    if percent:
+        formatter = FuncFormatter(lambda value, _: i18n.fmt_percent(value, lang, digits=0))
+    else:
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        formatter = FuncFormatter(lambda value, _: i18n.fmt_int(value, lang))
+    axes.xaxis.set_major_formatter(formatter)
+    axes.tick_params(axis="x", labelsize=_FONT_SIZE)
+    axes.set_xlim(left=0)

@@ -1,0 +1,70 @@
+"""Settings an administrator edits (letterhead, letter-number parts, officials, font),
+with the defaults of docs/letters.md for every key not stored in table `setting`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import duckdb
+
+if TYPE_CHECKING:  # the documents package loads python-docx: not needed to read settings
+    from dumas.render.documents.inputs import DocumentSettings
+
+OFFICIALS = ("asdep", "deputi", "ppk", "kepala_biro_keuangan")
+OFFICIAL_TITLES = {
+    "asdep": "Asisten Deputi Pengaduan Masyarakat",
+    "deputi": "Deputi Bidang Hubungan Kelembagaan dan Kemasyarakatan",
+    "ppk": "Pejabat Pembuat Komitmen",
+    "kepala_biro_keuangan": "Kepala Biro Keuangan",
+}
+SECURITY_CODES = ("B", "T", "R", "SR")
+
+# Flat keys as stored; the letterhead is one line of text per line of the kop.
+DEFAULTS: dict[str, str] = {
+    "letterhead": "\n".join(
+        (
+            "KEMENTERIAN SEKRETARIAT NEGARA REPUBLIK INDONESIA",
+            "DEPUTI BIDANG HUBUNGAN KELEMBAGAAN DAN KEMASYARAKATAN",
+            "Jalan Veteran No. 17-18, Jakarta 10110",
+        )
+    ),
+    "font_name": "Arial",
+    "font_size": "12",
+    "city": "Jakarta",
+    "security_code": "B",
+    "agency_code": "Kemensetneg",
+    "unit_code": "D-4",
+    "archive_code": "DM.00.00",
+    **{f"official.{who}.title": title for who, title in OFFICIAL_TITLES.items()},
+    **{f"official.{who}.name": "" for who in OFFICIALS},
+    **{f"official.{who}.nip": "" for who in OFFICIALS},
+}
+
+
+def stored(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every key with its value: the stored one, else the default."""
+    rows = dict(cur.execute("SELECT key, value FROM setting").fetchall())
+    return {key: rows.get(key, default) for key, default in DEFAULTS.items()}
+
+
+def for_documents(cur: duckdb.DuckDBPyConnection) -> DocumentSettings:
+    """The settings in the shape the document builders take (dumas/render/documents)."""
+    flat = stored(cur)
+    return {
+        "letterhead": [line for line in flat["letterhead"].splitlines() if line.strip()],
+        "font_name": flat["font_name"],
+        "font_size": int(flat["font_size"]) if flat["font_size"].isdigit() else 12,
+        "city": flat["city"],
+        "security_code": flat["security_code"],
+        "agency_code": flat["agency_code"],
+        "unit_code": flat["unit_code"],
+        "archive_code": flat["archive_code"],
+        "officials": {
+            who: {
+                "title": flat[f"official.{who}.title"],
+                "name": flat[f"official.{who}.name"],
+                "nip": flat[f"official.{who}.nip"],
+            }
+            for who in OFFICIALS
+        },
+    }

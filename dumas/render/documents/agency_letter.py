@@ -1,0 +1,99 @@
+"""The official letter from the Asdep asking an agency for the follow-up status (SOP 6b(2))."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from dumas.domain.codes import DocumentKind
+from dumas.render.documents.common import SOP, agency, clean, date_text, issue, official, secrecy
+from dumas.render.documents.docx_tables import plain_table
+from dumas.render.documents.inputs import CitedLetter, DocumentSettings, MonitoringDocument
+from dumas.render.documents.layout import (
+    body,
+    new_document,
+    numbered,
+    para,
+    signature,
+    tembusan,
+    to_bytes,
+)
+
+KIND = DocumentKind.SURAT_INSTANSI
+SUBJECT = "Permintaan Informasi Tindak Lanjut Penanganan Pengaduan Masyarakat"
+DEADLINE = "14 (empat belas) hari kerja"
+CLOSING = "Atas perhatian dan kerja sama Saudara, kami ucapkan terima kasih."
+_HEAD_WIDTHS = (2.5, 0.4, 7.6, 5.5)  # cm: label, colon, value, the date at the right
+
+
+def letter_to_agency(
+    settings: DocumentSettings, monitoring: MonitoringDocument, on: dt.date
+) -> bytes:
+    """Nomor/Sifat/Lampiran/Hal, Yth. the agency's head, the three-part body, tembusan."""
+    number, on = issue(settings, monitoring, KIND, on)
+    doc = new_document(settings)
+    _head(doc, settings, number, on)
+    _addressee(doc, monitoring)
+    _cited(doc, monitoring.letters)
+    body(
+        doc,
+        "Sehubungan dengan hal tersebut, dalam rangka pemantauan tindak lanjut penanganan "
+        f"pengaduan masyarakat sesuai dengan {SOP}, kami mohon Saudara berkenan menyampaikan "
+        "informasi mengenai status tindak lanjut penanganan pengaduan masyarakat dimaksud "
+        f"dalam waktu paling lambat {DEADLINE} sejak tanggal surat ini.",
+    )
+    body(doc, CLOSING)
+    para(doc)
+    signature(doc, official(settings, "asdep"))
+    tembusan(doc, [official(settings, "deputi")["title"]])
+    return to_bytes(doc)
+
+
+def _head(doc: Document, settings: DocumentSettings, number: str, on: dt.date) -> None:
+    """The Nomor, Sifat, Lampiran and Hal lines, the place and date right of Nomor."""
+    dated = f"{clean(settings.get('city'))}, {date_text(on)}"
+    rows = [
+        ["Nomor", ":", number, dated],
+        ["Sifat", ":", secrecy(settings), ""],
+        ["Lampiran", ":", "–", ""],
+        ["Hal", ":", SUBJECT, ""],
+    ]
+    table = plain_table(doc, rows, _HEAD_WIDTHS)
+    table.cell(0, 3).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _addressee(doc: Document, monitoring: MonitoringDocument) -> None:
+    """Yth. the head of the agency, the agency, and its city (or "Tempat")."""
+    head = monitoring.agency_head or f"Pimpinan {agency(monitoring)}"
+    city = monitoring.agency_city or "Tempat"
+    for line in (f"Yth. {clean(head)}", agency(monitoring), f"di {clean(city)}"):
+        para(doc, line, align="left")
+    para(doc)
+
+
+def _cited(doc: Document, letters: list[CitedLetter]) -> None:
+    """The opening citing each forwarding letter: inline for one, numbered for several."""
+    cited = [
+        f"Nomor {clean(x.get('letter_no'))} tanggal {date_text(x.get('letter_date'))}"
+        for x in letters
+    ] or [f"Nomor {clean(None)} tanggal {clean(None)}"]
+    if len(cited) == 1:
+        body(
+            doc,
+            f"Menindaklanjuti surat kami {cited[0]} perihal penerusan pengaduan masyarakat "
+            "kepada Saudara, bersama ini kami sampaikan bahwa kami melakukan pemantauan atas "
+            "tindak lanjut penanganan pengaduan masyarakat tersebut.",
+        )
+        return
+    body(
+        doc,
+        "Menindaklanjuti surat-surat kami perihal penerusan pengaduan masyarakat kepada "
+        "Saudara, yaitu:",
+    )
+    last = len(cited)
+    numbered(
+        doc, [(f"{i}.", f"{c}{'.' if i == last else ';'}") for i, c in enumerate(cited, 1)], 0.5
+    )
+    para(doc)

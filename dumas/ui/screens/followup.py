@@ -1,0 +1,208 @@
+"""The sections of the "Tindak Lanjut" page: KPI cards, letter list, charts, agency table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+
+from dumas import config, i18n
+from dumas.queries.filters import Filters
+from dumas.queries.followup import SORT_COLUMNS
+from dumas.render import charts, followup_table
+from dumas.ui import data
+from dumas.ui.state import lang, t
+from dumas.ui.widgets import describe, generated_text, metric_row, xlsx_button
+
+EXPORT_CAP = 100_000  # rows in one list export; beyond that, narrow the filters
+PAGE_SIZES = (25, 50, 100, 200)
+
+
+def kpis(filters: Filters, as_of: dt.date) -> None:
+    """The headline figures as cards."""
+    k = data.followup_query("kpis", filters, as_of)
+
+    def n(value: object) -> str:
+        return i18n.fmt_int(value, lang())
+
+    metric_row(
+        [
+            (t("kpi.complaints"), n(k["complaints"])),
+            (t("kpi.forwardings"), n(k["forwardings"])),
+            (t("kpi.answered"), n(k["answered"])),
+            (t("kpi.unanswered"), n(k["unanswered"])),
+            (
+                t("kpi.response_rate"),
+                i18n.fmt_percent(k["response_rate"], lang()),
+                t("kpi.help_response_rate"),
+            ),
+        ]
+    )
+    metric_row(
+        [
+            (
+                t("kpi.median_days"),
+                i18n.fmt_decimal(k["median_days_to_respond"], lang()),
+                t("kpi.help_median_days"),
+            ),
+            (
+                t("kpi.complaints_lacking"),
+                n(k["complaints_lacking_response"]),
+                t("kpi.help_complaints_lacking"),
+            ),
+            *(
+                (t(f"kpi.over_{d}"), n(k[f"unanswered_over_{d}"]), t("kpi.help_over", n=d))
+                for d in (14, 30, 60)
+            ),
+        ],
+        widths=[1.1, 1.4, 1, 1, 1],
+    )
+
+
+def _list_controls() -> tuple[bool, str, bool, int]:
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        scope = st.segmented_control(
+            t("list.scope"),
+            options=["lacking", "all"],
+            default="lacking",
+            required=True,
+            format_func=lambda v: t(f"list.scope_{v}"),
+            key="scope",
+        )
+        sort = st.selectbox(
+            t("list.sort"),
+            options=list(SORT_COLUMNS),
+            format_func=lambda c: t(f"sort.{c}"),
+            key="sort",
+        )
+        descending = st.toggle(t("list.descending"), value=True, key="desc")
+        size = st.selectbox(t("list.page_size"), PAGE_SIZES, index=1, key="size")
+    return scope != "all", sort, descending, size
+
+
+def letter_list(filters: Filters, as_of: dt.date) -> None:
+    """The paginated, sortable list of letters (lacking a response unless asked otherwise)."""
+    lacking, sort, descending, size = _list_controls()
+    query = {"unanswered_only": lacking, "sort": sort, "descending": descending}
+    _, total = data.followup_query("letters", filters, as_of, **query, limit=1, offset=0)
+    pages = max(1, -(-total // size))
+    page = st.number_input(
+        t("list.page", pages=i18n.fmt_int(pages, lang())),
+        min_value=1,
+        max_value=pages,
+        value=1,
+        key="page",
+    )
+    frame, _ = data.followup_query(
+        "letters", filters, as_of, **query, limit=size, offset=(int(page) - 1) * size
+    )
+    st.caption(t("list.count", total=i18n.fmt_int(total, lang())))
+    _show_letters(frame)
+    title = t("list.title_lacking" if lacking else "list.title_all")
+    filters_text, generated, language = describe(filters), generated_text(), lang()
+
+    def build() -> bytes:
+        rows, _ = data.followup_fresh("letters", filters, as_of, **query, limit=EXPORT_CAP)
+        return followup_table.workbook(
+            followup_table.with_status_names(rows, language),
+            followup_table.LETTER_EXPORT_COLUMNS,
+            lang=language,
+            title=title,
+            filters_text=filters_text,
+            generated=generated,
+        )
+
+    xlsx_button(build, filename="surat-penerusan.xlsx", key="export_letters")
+    if total > EXPORT_CAP:
+        st.caption(t("list.export_capped", cap=i18n.fmt_int(EXPORT_CAP, lang())))
+
+
+def _show_letters(frame: pd.DataFrame) -> None:
+    shown = followup_table.with_status_names(frame, lang()).assign(
+        link=frame["agenda_no"].map(lambda a: f"pengaduan?agenda={quote(str(a), safe='')}")
+    )
+    names = followup_table.labels(followup_table.LETTER_COLUMNS, lang())
+    st.dataframe(
+        shown[["link", *names]],
+        hide_index=True,
+        column_config={
+            **names,
+            "link": st.column_config.LinkColumn(
+                t("col.open"), display_text=t("list.open"), width="small"
+            ),
+            "letter_date": st.column_config.DateColumn(names["letter_date"], format="DD/MM/YYYY"),
+        },
+    )
+
+
+def charts_section(filters: Filters, as_of: dt.date) -> None:
+    """The four charts of the follow-up page."""
+    left, right = st.columns(2)
+    monthly = data.followup_query("monthly", filters, as_of)
+    left.plotly_chart(
+        charts.forwarded_vs_answered(
+            monthly,
+            {
+                "title": t("chart.monthly"),
+                "x": t("chart.month"),
+                "y": t("chart.letters"),
+                "forwarded": t("kpi.forwardings"),
+                "answered": t("kpi.answered"),
+            },
+        ),
+        key="chart_monthly",
+    )
+    buckets = data.followup_query("unanswered_by_bucket", filters, as_of)
+    buckets = buckets.assign(bucket=buckets["bucket"].map(lambda b: t(f"bucket.{b}")))
+    right.plotly_chart(
+        charts.bars(buckets, "bucket", "unanswered", _labels("chart.by_bucket", "col.age_bucket")),
+        key="chart_buckets",
+    )
+    for column, dimension in ((left, "province"), (right, "category")):
+        frame = data.followup_query("unanswered_by", filters, as_of, dimension=dimension)
+        labels = _labels(f"chart.by_{dimension}", f"col.{dimension}")
+        column.plotly_chart(
+            charts.bars(frame, "label", "unanswered", labels, horizontal=True),
+            key=f"chart_{dimension}",
+        )
+
+
+def _labels(title: str, x: str) -> dict[str, str]:
+    return {"title": t(title), "x": t(x), "y": t("kpi.unanswered")}
+
+
+def agencies_section(filters: Filters, as_of: dt.date) -> None:
+    """Per-agency responsiveness, ranked only above the minimum sample."""
+    minimum = config.min_ranking_sample()
+    frame = data.followup_query("agency_table", filters, as_of, min_sample=minimum)
+    st.caption(t("agencies.rule", n=minimum))
+    names = followup_table.labels(followup_table.AGENCY_COLUMNS, lang())
+    language = lang()
+
+    def whole(value: object) -> str:
+        return i18n.fmt_int(value, language)
+
+    styled = frame[list(names)].style.format(
+        {
+            "rank": whole,
+            **{c: whole for c in ("forwarded", "on_time", "late", "unanswered")},
+            "response_rate": lambda r: i18n.fmt_percent(r, language),
+            "median_days": lambda r: i18n.fmt_decimal(r, language),
+        }
+    )  # display in Indonesian notation; sorting still uses the numbers
+    st.dataframe(styled, hide_index=True, column_config=names)
+    title, filters_text, generated = t("agencies.title"), describe(filters), generated_text()
+    xlsx_button(
+        lambda: followup_table.workbook(
+            frame,
+            followup_table.AGENCY_COLUMNS,
+            lang=language,
+            title=title,
+            filters_text=filters_text,
+            generated=generated,
+        ),
+        filename="responsivitas-instansi.xlsx",
+        key="export_agencies",
+    )

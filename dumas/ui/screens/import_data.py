@@ -1,0 +1,180 @@
+"""The sections of the "Impor dan Ekspor Data" page: template, preview, import, export, merge."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from dumas import services
+from dumas.domain.errors import DomainError, Message
+from dumas.importer import ImportReport, import_file
+from dumas.importer.files import export_for, rejects_xlsx, template_xlsx
+from dumas.importer.import_report import count_lines, outcome, reason
+from dumas.importer.model import ImportFileError
+from dumas.importer.reading import sheet_names
+from dumas.queries import lookups
+from dumas.ui.actions import FLASH, perform_untimed
+from dumas.ui.escape import plain
+from dumas.ui.state import actor, get_db, lang, show_error, t, today
+from dumas.ui.widgets import generated_text, xlsx_button
+
+_REPORT = "import_report"  # session key: (file digest, report) of the last preview or import
+
+
+def template_download() -> None:
+    """The empty template with its drop-down lists."""
+    st.download_button(
+        t("import.template"),
+        data=template_xlsx(),
+        file_name="templat-impor-dumas.xlsx",
+        icon=":material/table_view:",
+        on_click="ignore",
+        key="download_template",
+    )
+
+
+def export_tab() -> None:
+    """The whole follow-up database in the import layout (audited; names masked by role)."""
+    title, generated = t("import.export_title"), generated_text()
+    user = actor()
+
+    def export() -> bytes:
+        with get_db().transaction() as cur:  # the export is audited
+            return export_for(cur, user, title=title, generated=generated)
+
+    st.caption(t("import.export_hint"))
+    xlsx_button(
+        export,
+        filename="data-tindak-lanjut.xlsx",
+        key="download_export",
+        label=t("import.export_all"),
+    )
+
+
+def _run(data: bytes, name: str, sheet: str | None, **mode: bool) -> ImportReport | None:
+    bar = st.progress(0.0, text=t("import.stage.read"))
+
+    def progress(stage: str, fraction: float) -> None:
+        bar.progress(min(1.0, fraction), text=t(f"import.stage.{stage}"))
+
+    try:
+        return perform_untimed(
+            import_file, data, name, today=today(), sheet=sheet or None, progress=progress, **mode
+        )
+    except ImportFileError as error:
+        show_error(error)
+        return None
+    finally:
+        bar.empty()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _sheet_names(data: bytes, name: str) -> list[str]:
+    """The file's sheets, read once per upload (each read runs a child process)."""
+    return sheet_names(data, name)
+
+
+def upload_and_import() -> None:
+    """Upload, preview (a dry run), then import all or only the valid rows."""
+    upload = st.file_uploader(t("import.upload"), type=["xlsx", "csv"], key="import_upload")
+    if upload is None:
+        st.info(t("import.hint"))
+        return
+    data = upload.getvalue()
+    sheets = _sheet_names(data, upload.name)
+    sheet = st.selectbox(t("import.sheet"), sheets, key="import_sheet") if sheets else None
+    digest = hashlib.sha256(data + (sheet or "").encode()).hexdigest()
+    with st.container(horizontal=True):
+        preview = st.button(t("import.preview"), key="import_preview", icon=":material/preview:")
+        run_all = st.button(t("import.run"), key="import_run", type="primary")
+        run_valid = st.button(t("import.run_valid"), key="import_run_valid")
+    if preview or run_all or run_valid:
+        mode = {"dry_run": preview, "skip_invalid": run_valid}
+        report = _run(data, upload.name, sheet, **mode)
+        st.session_state[_REPORT] = (digest, report) if report else None
+    stored = st.session_state.get(_REPORT)
+    if stored and stored[0] == digest:
+        show_report(stored[1])
+
+
+def show_report(report: ImportReport) -> None:
+    """The outcome, the counts, the rejected rows and their download."""
+    language = lang()
+    if report.blocked:
+        box = st.error
+    elif report.dry_run:
+        box = st.warning if report.errors else st.info
+    else:
+        box = st.warning if report.errors else st.success
+    box(outcome(report, language, quote=plain))
+    st.markdown("\n".join(f"- {line}" for line in count_lines(report, language, quote=plain)))
+    if not report.errors:
+        return
+    table = pd.DataFrame(
+        [
+            {
+                t("import.col.row"): e.row,
+                t("import.col.column"): e.column or "",
+                t("import.col.reason"): reason(e, language),
+            }
+            for e in report.errors
+        ]
+    )
+    st.dataframe(table, hide_index=True)
+    generated = generated_text()
+    st.download_button(
+        t("import.rejects_download"),
+        data=lambda: rejects_xlsx(report.table, report.errors, language, generated),
+        file_name=f"{report.file_name.rsplit('.', 1)[0]}-ditolak.xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+        key="download_rejects",
+    )
+
+
+def merge_agencies() -> None:
+    """Merge an agency an import created into one of the master list. The merge runs in a
+    callback that carries the agencies as this screen listed them, so an agency someone
+    merged meanwhile is refused with who and when instead of merging whatever has its id."""
+    if error := st.session_state.pop("merge_error", None):
+        show_error(error)
+    with get_db().reading() as cur:
+        imported = lookups.imported_agencies(cur)
+        masters = lookups.options(cur, "master_agency")
+    if not imported:
+        st.info(t("merge.none"))
+        return
+    with st.form("merge_form"):
+        choose = {"index": None, "placeholder": t("merge.choose")}
+        st.selectbox(t("merge.source"), list(imported), format_func=imported.get,
+                     key="merge_source", **choose)  # fmt: skip
+        st.selectbox(t("merge.target"), list(masters), format_func=masters.get,
+                     key="merge_target", **choose)  # fmt: skip
+        st.form_submit_button(t("merge.run"), key="merge_run", type="primary",
+                              on_click=_merge, args=(imported,))  # fmt: skip
+
+
+def _merge(listed: dict[int, str]) -> None:
+    """Callback: merge the chosen agency under the name this screen listed it by."""
+    state = st.session_state
+    source, target = state.get("merge_source"), state.get("merge_target")
+    if source is None or target is None or source not in listed:
+        state["merge_error"] = DomainError(Message("merge.pick_both"))
+        return
+    try:
+        perform_untimed(services.merge_agency, source_id=source, source_name=listed[source],
+                        target_id=target)  # fmt: skip
+    except DomainError as error:
+        state["merge_error"] = error
+    else:
+        st.session_state[FLASH] = t("merge.done", source=listed[source])
+        for key in ("merge_source", "merge_target"):
+            state.pop(key, None)  # the next merge starts from no choice again
+
+
+def import_tab() -> None:
+    """The template, then upload, preview and import."""
+    template_download()
+    upload_and_import()

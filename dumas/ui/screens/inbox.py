@@ -1,0 +1,125 @@
+"""The sections of the "Menunggu Saya" page: counts, the user's queue, overdue in their area.
+
+Read only: an overdue plan is flagged here and nowhere changes state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dumas import config, i18n
+from dumas.domain import plan_flow
+from dumas.domain.deadlines import LateBy
+from dumas.domain.permissions import User
+from dumas.queries import inbox
+from dumas.queries.plan_history import InboxItem
+from dumas.ui.escape import plain
+from dumas.ui.state import get_db, lang, t
+from dumas.ui.widgets import metric_row
+
+PLAN_PAGE = "pages/plans.py"
+# By kind: the page, its query parameter, the icon, and the catalogue prefixes.
+_KINDS = {
+    "plan": (PLAN_PAGE, "plan", ":material/table_view:", "plan_state", "step"),
+    "monitoring": (
+        "pages/monitorings.py", "id", ":material/travel_explore:", "monitoring_state", "m_step",
+    ),
+}  # fmt: skip
+
+
+def load(user: User) -> list[InboxItem]:
+    """What waits for the user now (overdue first), and what is overdue in their area."""
+    with get_db().reading() as cur:
+        return inbox.inbox(cur, user, config.now())
+
+
+def watches(user: User) -> bool:
+    """Whether the user also oversees the plans of their area (Kabid, Asdep)."""
+    return plan_flow.watches(user)
+
+
+def counts(items: list[InboxItem], user: User) -> None:
+    """Cards: waiting for me, of which overdue (and, for Kabid/Asdep, overdue in the area)."""
+    mine = [item for item in items if item.mine]
+    cards = [
+        (t("inbox.metric_mine"), i18n.fmt_int(len(mine), lang())),
+        (t("inbox.metric_overdue"), i18n.fmt_int(_overdue(mine), lang())),
+    ]
+    if watches(user):
+        area = [item for item in items if not item.mine]
+        cards.append((t("inbox.metric_area"), i18n.fmt_int(len(area), lang())))
+    metric_row(cards)
+
+
+def _overdue(items: list[InboxItem]) -> int:
+    return sum(item.late is not None for item in items)
+
+
+def waiting(items: list[InboxItem]) -> None:
+    """The plans waiting for the user's action, overdue first."""
+    st.subheader(t("inbox.section_mine"))
+    mine = [item for item in items if item.mine]
+    if not mine:
+        st.info(t("inbox.empty"), icon=":material/inbox:")
+    for item in mine:
+        _item(item)
+
+
+def area(items: list[InboxItem]) -> None:
+    """Plans overdue in the user's area that wait for someone else."""
+    st.subheader(t("inbox.section_area"))
+    st.caption(t("inbox.area_caption"))
+    others = [item for item in items if not item.mine]
+    if not others:
+        st.caption(t("inbox.area_empty"))
+    for item in others:
+        _item(item)
+
+
+def _item(item: InboxItem) -> None:
+    """One plan or monitoring: its link, where it stands, since and due, how late it is."""
+    page, param, icon, state_key, step_key = _KINDS[item.kind]
+    with st.container(border=True):
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.page_link(
+                page,
+                label=plain(item.title),
+                icon=icon,
+                query_params={param: str(item.record_id)},
+            )
+            if item.late is not None:
+                st.badge(
+                    t("inbox.late_by", late=late_text(item.late)),
+                    icon=":material/alarm:",
+                    color="red",
+                )
+        details = t(
+            "inbox.details",
+            period=plain(item.period_label),
+            state=t(f"{state_key}.{item.state}"),
+            step=t(f"{step_key}.{item.step.key}"),
+        )
+        if item.bidang:
+            details += " · " + plain(item.bidang)
+        st.markdown(details)
+        st.caption(t("inbox.timing", since=_when(item.since), due=_when(item.due)))
+
+
+def _when(moment: dt.datetime) -> str:
+    return i18n.fmt_datetime(moment.astimezone(config.TIMEZONE), lang())
+
+
+def late_text(late: LateBy) -> str:
+    """How late, in working days (or hours and minutes when less than a day); plain text,
+    for table cells too."""
+    language = lang()
+    if late.working_days:
+        key = "inbox.late_one_day" if late.working_days == 1 else "inbox.late_days"
+        return i18n.t(key, language, n=i18n.fmt_int(late.working_days, language))
+    if late.minutes >= 60:
+        hours, minutes = divmod(late.minutes, 60)
+        return i18n.t("inbox.late_hours", language, h=hours, m=minutes)
+    key = "inbox.late_one_minute" if late.minutes == 1 else "inbox.late_minutes"
+    return i18n.t(key, language, n=i18n.fmt_int(late.minutes, language))

@@ -1,0 +1,290 @@
+"""The views of one monitoring's records: Persiapan, Koordinasi, Pelaksanaan, Laporan.
+
+Forms are drawn for the team while the monitoring is in steps 4-7; everyone else reads.
+Widget keys carry the revision the screen showed, so a saved change draws fresh forms;
+what a stale screen could not save is laid over the fresh form once more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from dumas import i18n
+from dumas.domain.codes import ActivityKind, Coded, DocumentKind, ResponseStatus, Result
+from dumas.services import monitoring_records as records
+from dumas.services.followup import ResponseInput
+from dumas.ui.actions import ERROR, perform, run
+from dumas.ui.escape import plain
+from dumas.ui.screens import monitoring_money as money
+from dumas.ui.screens.monitoring_detail import Screen, day, document_button, is_stale
+from dumas.ui.state import t, today
+
+D = DocumentKind
+DIRECT_DOCUMENTS = (D.MEMO_DEPUTI, D.SURAT_TUGAS, D.MEMO_KEUANGAN)
+INDIRECT_DOCUMENTS = (D.DAFTAR_BERKAS, D.SURAT_INSTANSI)
+COST_COLUMNS = ("item", "user_id", "planned", "actual")
+# Choice fields and their codes.
+SELECTS: dict[str, type[Coded]] = {"kind": ActivityKind, "result": Result, "status": ResponseStatus}
+Fields = tuple[tuple[str, str], ...]  # (field name, widget: text, area, date, due, select, check)
+Write = Callable[[int, int, dict], object]  # (monitoring id, revision shown, values)
+
+SCOPE: Fields = tuple((name, "area") for name in records.SCOPE_FIELDS)
+REPORT: Fields = tuple((name, "area") for name in records.REPORT_FIELDS)
+CONTACT: Fields = (("contact_name", "text"), ("contact_position", "text"),
+                   ("contact_phone", "text"), ("contact_email", "text"),
+                   ("note", "area"))  # fmt: skip
+DOCUMENT: Fields = (("letter_no", "text"), ("signed_on", "date"))
+ACTIVITY: Fields = (("kind", "select"), ("activity_date", "date"), ("place", "text"),
+                    ("participants", "text"), ("channel", "text"), ("summary", "area"))  # fmt: skip
+AGREEMENT: Fields = (("item", "area"), ("responsible", "text"), ("due_on", "due"))
+RESULT: Fields = (("result", "select"), ("evidence", "area"), ("recommendation", "area"))
+RESPONSE: Fields = (("response_obtained", "check"), ("letter_no", "text"),
+                    ("response_date", "date"), ("status", "select"),
+                    ("summary", "area"))  # fmt: skip
+
+
+def _key(form: str, mid: int, revision: int, name: str) -> str:
+    return f"{form}_{mid}_{revision}_{name}"
+
+
+def _form(screen: Screen, form: str, fields: Fields, stored: dict, write: Write, *,
+          submit: str = "monitoring.save", success: str = "monitoring.saved") -> None:  # fmt: skip
+    """A form prefilled with the stored values, sent with the revision the screen showed."""
+    mid, revision = screen.id, screen.revision
+    kept = st.session_state.pop(f"draft_{form}_{mid}", None)
+    if kept:
+        st.warning(t("monitoring.draft_kept"), icon=":material/edit_note:")
+    current = kept or stored
+    with st.form(f"{form}_{mid}_{revision}"):
+        for name, widget in fields:
+            _widget(_key(form, mid, revision, name), name, widget, current.get(name))
+        names = tuple(name for name, _ in fields)
+        st.form_submit_button(
+            t(submit), key=f"{form}_save", type="primary", on_click=_submit,
+            args=(form, mid, revision, names, write, success),
+        )  # fmt: skip
+
+
+def _widget(key: str, name: str, widget: str, value: object) -> None:
+    label = t(f"field.{name}")
+    if widget == "area":
+        st.text_area(label, value=value if isinstance(value, str) else "", height=90, key=key)
+    elif widget == "text":
+        st.text_input(label, value=value if isinstance(value, str) else "", key=key)
+    elif widget == "check":
+        st.checkbox(label, value=bool(value), key=key)
+    elif widget == "select":
+        coded = SELECTS[name]
+        codes = list(coded)
+        st.selectbox(
+            label, options=codes, index=codes.index(value) if value in codes else None,
+            format_func=lambda c: t(coded(c).label_key), key=key,
+            placeholder=t("widget.choose"),
+        )  # fmt: skip
+    else:  # "date": a day that has happened; "due": any day
+        latest = today() if widget == "date" else None
+        value = None if value is None or pd.isna(value) else value
+        st.date_input(label, value=value, max_value=latest, format="DD/MM/YYYY", key=key)
+
+
+def _submit(form: str, mid: int, revision: int, names: tuple, write: Write, success: str) -> None:
+    values = {name: st.session_state.get(_key(form, mid, revision, name)) for name in names}
+    saved = run(lambda: write(mid, revision, values), t(success))
+    if not saved and is_stale(st.session_state.get(ERROR)):  # laid over the next run's form
+        st.session_state[f"draft_{form}_{mid}"] = values
+
+
+def _facts(fields: Fields, values: dict) -> None:
+    """Stored values shown read-only, one labelled line each."""
+    for name, _ in fields:
+        value = values.get(name)
+        shown = day(value) if hasattr(value, "year") else plain(value or i18n.MISSING)
+        st.markdown(f"**{t(f'field.{name}')}:** {shown}")
+
+
+def _heading(key: str) -> None:
+    st.markdown(f"**{t(key)}**")
+
+
+# Persiapan (step 4)
+
+
+def preparation(screen: Screen) -> None:
+    """The scope of the proposal, the letters to clarify, the documents of the method."""
+    _heading("monitoring.scope")
+    if screen.may_write():
+        _form(screen, "scope", SCOPE, screen.records["scope"], _save_scope)
+    else:
+        _facts(SCOPE, screen.records["scope"])
+    _heading("monitoring.letters")
+    letters_table(screen)
+    _heading("monitoring.documents")
+    documents = screen.records["documents"].set_index("kind").to_dict("index")
+    for kind in DIRECT_DOCUMENTS if screen.direct else INDIRECT_DOCUMENTS:
+        with st.container(border=True):
+            _document(screen, kind, documents.get(kind))
+
+
+def _save_scope(mid: int, revision: int, values: dict) -> None:
+    perform(records.save_scope, mid, revision=revision, values=values)
+
+
+def _document(screen: Screen, kind: DocumentKind, recorded: dict | None) -> None:
+    """One document: its draft to download, then its number and date once signed."""
+    st.markdown(t(kind.label_key))
+    document_button(screen, kind)
+    if recorded:
+        number, on = plain(recorded["letter_no"]), day(recorded["signed_on"])
+        st.caption(t("monitoring.document_recorded", number=number, on=on))
+    elif screen.may_write():
+        _form(screen, f"doc_{kind}", DOCUMENT, {}, partial(_record_document, kind),
+              submit="monitoring.record_document", success="monitoring.document_saved")  # fmt: skip
+    else:
+        st.caption(t("monitoring.document_not_recorded"))
+
+
+def _record_document(kind: str, mid: int, revision: int, values: dict) -> None:
+    document = records.DocumentRecord(kind, values["letter_no"] or "", values["signed_on"])
+    perform(records.record_document, mid, revision=revision, document=document, today=today())
+
+
+def letters_table(screen: Screen) -> None:
+    """The letters to clarify: numbers, date, status, summary, result (no complainant)."""
+    found = screen.letters
+    if found.empty:
+        st.caption(t("monitoring.no_letters"))
+        return
+    shown = pd.DataFrame({
+        t("field.agenda_no"): found["agenda_no"],
+        t("field.letter_no"): found["letter_no"],
+        t("field.letter_date"): [day(d) for d in found["letter_date"]],
+        t("field.status"): [t(f"status.{s}") for s in found["last_status"]],
+        t("field.summary"): found["summary"],
+        t("field.result"): [t(Result(r).label_key) if isinstance(r, str) else i18n.MISSING
+                            for r in found["result"]],
+    })  # fmt: skip
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+# Koordinasi (step 5)
+
+
+def coordination(screen: Screen) -> None:
+    """Step 5: when the assignment letter (direct) and the material went, the contact."""
+    dates = records.COORDINATION_DATES if screen.direct else ("material_sent_on",)
+    fields = (*((name, "date") for name in dates), *CONTACT)
+    if screen.may_write():
+        _form(screen, "coord", fields, screen.records["coordination"], _save_coordination)
+    else:
+        _facts(fields, screen.records["coordination"])
+
+
+def _save_coordination(mid: int, revision: int, values: dict) -> None:
+    perform(records.save_coordination, mid, revision=revision, values=values, today=today())
+
+
+# Pelaksanaan (step 6)
+
+
+def execution(screen: Screen) -> None:
+    """Step 6: the log of activities, the agreements, and a result for every letter."""
+    writes = screen.may_write()
+    _heading("monitoring.activities")
+    _table(screen.records["activities"], ACTIVITY, {"kind": ActivityKind})
+    if writes:
+        default = {} if screen.direct else {"kind": ActivityKind.KONTAK_ELEKTRONIK}
+        with st.expander(t("monitoring.add_activity"), icon=":material/add:"):
+            _form(screen, "activity", ACTIVITY, default, _add_activity,
+                  submit="monitoring.add", success="monitoring.added")  # fmt: skip
+    _heading("monitoring.agreements")
+    _table(screen.records["agreements"], AGREEMENT, {})
+    if writes:
+        with st.expander(t("monitoring.add_agreement"), icon=":material/handshake:"):
+            _form(screen, "agreement", AGREEMENT, {}, _add_agreement,
+                  submit="monitoring.add", success="monitoring.added")  # fmt: skip
+    _heading("monitoring.results")
+    letters_table(screen)
+    if writes and not screen.letters.empty:
+        _result_form(screen)
+
+
+def _table(frame: pd.DataFrame, fields: Fields, coded: dict[str, type[Coded]]) -> None:
+    """Logged rows with labelled columns, codes in words, dates in the user's notation."""
+    if frame.empty:
+        st.caption(t("monitoring.none_yet"))
+        return
+    columns = {}
+    for name, widget in fields:
+        values = frame[name]
+        if name in coded:
+            values = [t(coded[name](v).label_key) for v in values]
+        elif widget in ("date", "due"):
+            values = [day(v) for v in values]
+        columns[t(f"field.{name}")] = [v if isinstance(v, str) else "" for v in values]
+    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
+
+
+def _add_activity(mid: int, revision: int, values: dict) -> None:
+    perform(records.add_activity, mid, values=values, today=today())
+
+
+def _add_agreement(mid: int, revision: int, values: dict) -> None:
+    perform(records.add_agreement, mid, **values)
+
+
+def _result_form(screen: Screen) -> None:
+    """One letter at a time: its result, and the agency's response when one was obtained."""
+    found = screen.letters.set_index("forwarding_id")
+    names = {int(f): f"{r.agenda_no} · {r.letter_no}" for f, r in found.iterrows()}
+    chosen = st.selectbox(
+        t("monitoring.result_letter"), options=list(names), key=f"result_letter_{screen.id}",
+        format_func=lambda f: names.get(f, str(f)),
+    )  # fmt: skip
+    letter = found.loc[chosen].to_dict()
+    fields = RESULT if pd.notna(letter["response_id"]) else (*RESULT, *RESPONSE)
+    stored = {name: None if _missing(letter[name]) else letter[name] for name, _ in RESULT}
+    write = partial(_record_result, int(chosen), dict(stored))  # what this screen showed
+    _form(screen, f"result_{chosen}", fields, stored, write,
+          submit="monitoring.save_result", success="monitoring.result_saved")  # fmt: skip
+
+
+def _missing(value: object) -> bool:
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def _record_result(forwarding_id: int, seen: dict, mid: int, revision: int, values: dict) -> None:
+    response = None
+    if values.get("response_obtained"):
+        response = ResponseInput(values["letter_no"] or "", values["response_date"],
+                                 values["status"], values["summary"])  # fmt: skip
+    found = records.ResultInput(
+        values["result"] or "", values["evidence"], values["recommendation"], response
+    )
+    perform(records.record_result, mid, forwarding_id=forwarding_id, found=found, today=today(),
+            seen=seen)  # fmt: skip
+
+
+# Laporan (steps 7-8)
+
+
+def report(screen: Screen) -> None:
+    """Step 7: the narrative, the substance report's draft, money; step 8b: accountability."""
+    _heading("monitoring.report")
+    if screen.may_write():
+        _form(screen, "report", REPORT, screen.records["report"], _save_report)
+    else:
+        _facts(REPORT, screen.records["report"])
+    document_button(screen, DocumentKind.LAPORAN_SUBSTANSI)
+    if screen.direct:
+        _heading("monitoring.costs")
+        money.costs(screen)
+        _heading("monitoring.finance")
+        money.finance(screen)
+
+
+def _save_report(mid: int, revision: int, values: dict) -> None:
+    perform(records.save_report, mid, revision=revision, values=values)

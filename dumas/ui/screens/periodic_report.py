@@ -1,0 +1,135 @@
+"""Laporan Berkala: the report of the chosen period, its downloads (workbook, document,
+each table on its own), every table with its chart, and the reconciliation of a finalised
+report against today's data. The narrative and finalising are in report_narrative.py."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dumas import config, i18n
+from dumas.domain import periods
+from dumas.periodic import contents
+from dumas.periodic.table import Column
+from dumas.periodic.workbook import report_xlsx, table_xlsx
+from dumas.queries import lookups, settings
+from dumas.render import charts
+from dumas.render.documents import periodic_report_docx
+from dumas.services import periodic as final
+from dumas.ui.escape import plain
+from dumas.ui.state import get_db, lang, t
+from dumas.ui.widgets import generated_text, xlsx_button
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@st.cache_data(ttl=900, max_entries=64, show_spinner=False)
+def _report(path: str, version: str, code: str, language: str) -> tuple[dict, dict | None]:
+    period = periods.parse(code)
+    with get_db().reading() as cur:
+        title = contents.default_title(period, language)
+        data = contents.build(cur, period, language, title=title, generated="")
+        return data, final.frozen(cur, period)
+
+
+def load(period: periods.Period) -> tuple[dict, dict | None]:
+    """Today's report of the period and the finalised one if any, computed once per data
+    version (every write changes it, finalising included)."""
+    with get_db().reading() as cur:
+        version = lookups.data_version(cur)
+    data, frozen = _report(str(get_db().path), version, period.code, lang())
+    return {**data, "generated": generated_text()}, frozen
+
+
+def _finalised(frozen: dict) -> dict[str, str]:
+    """Who finalised and when, the values of the "reports.final" line."""
+    when = i18n.fmt_datetime(frozen["finalised_at"].astimezone(config.TIMEZONE), lang())
+    return {"who": frozen["finalised_by"] or "?", "when": when}
+
+
+def header(data: dict, frozen: dict | None) -> None:
+    """Title, period, and whether the figures are a draft or final."""
+    st.subheader(plain(data["title"]))
+    st.caption(plain(data["period_label"]))
+    if frozen is None:
+        st.info(t("reports.draft"), icon=":material/edit_note:")
+    else:
+        st.success(t("reports.final", **_finalised(frozen)), icon=":material/verified:")
+
+
+def tables(report: dict, period: periods.Period) -> None:
+    """Each table with its chart and its own download."""
+    language = lang()
+    for table in report["tables"]:
+        st.markdown(f"**{plain(table.title)}**")
+        frame = pd.DataFrame(list(table.records), columns=[c.name for c in table.columns])
+        st.dataframe(styled(frame, table.columns, language), hide_index=True, width="stretch")
+        figure = charts.report_chart(table)
+        if figure is not None:
+            st.plotly_chart(figure, key=f"chart_{table.key}")
+        xlsx_button(
+            lambda key=table.key: table_xlsx(report, key, language),
+            key=f"table_xlsx_{table.key}", label=t("reports.table_download"),
+            filename=f"laporan-{period.code}-{table.key}.xlsx",
+        )  # fmt: skip
+
+
+FORMATS = {"int": i18n.fmt_int, "pct": i18n.fmt_percent, "rupiah": i18n.fmt_rupiah}
+
+
+def styled(frame: pd.DataFrame, columns: tuple[Column, ...], language: str):
+    """Labelled columns, numbers shown as 1.234 / 33,3% / Rp1.234 (sorting keeps values)."""
+    labels = {c.name: c.label for c in columns}
+    shown_as = {
+        c.label: (lambda v, f=FORMATS[c.kind]: "–" if pd.isna(v) else f(v, language))
+        for c in columns
+        if c.kind in FORMATS
+    }
+    return frame.rename(columns=labels).style.format(shown_as)
+
+
+def shown(data: dict, frozen: dict | None, period: periods.Period) -> dict:
+    """The report as it goes out: the finalised figures and narrative once final, else
+    today's figures with the saved narrative draft."""
+    if frozen is not None:
+        line = i18n.t("reports.final", lang(), **_finalised(frozen))  # plain: workbook, document
+        return {**frozen, "finalised": line}
+    with get_db().reading() as cur:
+        saved = final.draft(cur, period)
+    return {**data, "narrative": saved["narrative"] if saved else {}}
+
+
+def downloads(report: dict, period: periods.Period) -> None:
+    """The workbook and the document of the report as shown."""
+    language = lang()
+    left, right, _ = st.columns([1, 1, 2])
+    with left:
+        xlsx_button(
+            lambda: report_xlsx(report, language), key="report_xlsx",
+            filename=f"laporan-{period.code}.xlsx", label=t("reports.xlsx"),
+        )  # fmt: skip
+    with right:
+        st.download_button(
+            t("reports.docx"), data=lambda: _docx(report, language),
+            file_name=f"laporan-{period.code}.docx", mime=DOCX, key="report_docx",
+            icon=":material/description:", on_click="ignore",
+        )  # fmt: skip
+
+
+def _docx(report: dict, language: str) -> bytes:
+    with get_db().reading() as cur:
+        letterhead = settings.for_documents(cur)
+    return periodic_report_docx(report, letterhead, language)
+
+
+def reconciliation(period: periods.Period, frozen: dict | None) -> None:
+    """How today's data differ from the finalised figures (on request)."""
+    if frozen is None:
+        return
+    with st.expander(t("reports.reconcile")):
+        with get_db().reading() as cur:
+            changes = final.reconcile(cur, period, config.now())
+        if not changes:
+            st.caption(t("reports.no_change"))
+            return
+        st.dataframe(pd.DataFrame(changes).astype(str), hide_index=True, width="stretch")

@@ -1,0 +1,349 @@
+"""The plan page around the matrix: choosing or opening a plan, its actions, its history.
+
+Writes run in on_click callbacks that carry the plan's revision as it was drawn, so a
+click on a stale screen is refused by the service instead of overwriting someone else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dumas import config, i18n
+from dumas.domain import plan_flow
+from dumas.domain.codes import Level, PlanSource
+from dumas.domain.deadlines import LateBy, Standard, standard_words
+from dumas.domain.permissions import Action
+from dumas.domain.plan_flow import PlanAction, PlanState, RowChoice
+from dumas.queries import plan_history
+from dumas.queries import plans as q
+from dumas.queries.plan_state import load, view
+from dumas.services import plans as service
+from dumas.ui.actions import perform, run
+from dumas.ui.escape import plain
+from dumas.ui.screens.inbox import late_text
+from dumas.ui.state import actor, get_db, lang, t
+from dumas.ui.widgets import metric_row
+
+
+def choose_plan() -> int | None:
+    """The plan in the URL (?plan=ID), chosen from the list of plans."""
+    with get_db().reading() as cur:
+        listed = q.plans(cur)
+    titles = {
+        int(r.id): f"#{r.id} · {r.title} · {r.period_label} · {t(f'plan_state.{r.state}')}"
+        for r in listed.itertuples()
+    }
+    wanted = str(st.query_params.get("plan", ""))
+    chosen = int(wanted) if wanted.isdigit() and int(wanted) in titles else None
+    st.session_state["plan_select"] = chosen  # the URL decides (links, reloads, back)
+    st.selectbox(
+        t("plans.open"),
+        options=list(titles),
+        format_func=lambda i: titles.get(i, f"#{i}"),
+        key="plan_select",
+        on_change=_follow_selection,
+        placeholder=t("plans.choose"),
+    )
+    if chosen is None:
+        _plan_table(listed)
+    return chosen
+
+
+def _follow_selection() -> None:
+    chosen = st.session_state.get("plan_select")
+    if chosen is None:
+        st.query_params.pop("plan", None)
+    else:
+        st.query_params["plan"] = str(chosen)
+
+
+def _plan_table(listed: pd.DataFrame) -> None:
+    if listed.empty:
+        st.info(t("plans.none"), icon=":material/info:")
+        return
+    shown = listed.assign(
+        state=listed["state"].map(lambda s: t(f"plan_state.{s}")),
+        source=listed["source"].map(lambda s: t(PlanSource(s).label_key)),
+        link=listed["id"].map(lambda i: f"/rencana?plan={i}"),
+    )[
+        [
+            "link",
+            "title",
+            "period_label",
+            "state",
+            "source",
+            "bidang",
+            "rows",
+            "letters",
+            "monitorings",
+            "created_by",
+        ]
+    ]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "link": st.column_config.LinkColumn(
+                t("plans.col_open"), display_text=t("plans.open_link")
+            ),
+            **{c: t(f"plans.col_{c}") for c in shown.columns if c != "link"},
+        },
+    )
+
+
+def create_form() -> None:
+    """An analyst opens a new plan for a period (from the database or the work programme)."""
+    if not actor().can(Action.CREATE_PLAN):
+        return
+    with get_db().reading() as cur:
+        bidang = q.bidang_options(cur)
+    with st.expander(t("plans.new"), icon=":material/add:"), st.form("new_plan"):
+        st.text_input(t("field.title"), key="new_title", max_chars=200)
+        st.text_input(t("field.period_label"), key="new_period", placeholder="Semester I 2026")
+        st.radio(
+            t("field.source"),
+            options=list(PlanSource),
+            key="new_source",
+            format_func=lambda s: t(PlanSource(s).label_key),
+            horizontal=True,
+        )
+        st.selectbox(
+            t("field.bidang"),
+            options=bidang,
+            index=None,
+            key="new_bidang",
+            placeholder=t("plans.any_bidang"),
+        )
+        st.form_submit_button(t("plans.create"), on_click=_create, type="primary")
+
+
+def _create() -> None:
+    state = st.session_state
+    created: list[int] = []
+
+    def write() -> None:
+        created.append(
+            perform(
+                service.create_plan,
+                title=state.get("new_title", ""),
+                period_label=state.get("new_period", ""),
+                source=state.get("new_source", ""),
+                bidang=state.get("new_bidang"),
+            )
+        )
+
+    if run(write, t("plans.created")):
+        st.query_params["plan"] = str(created[0])
+
+
+def header(plan: q.PlanRow) -> None:
+    """Title, period, state and version of the plan."""
+    st.subheader(plain(plan["title"]))
+    facts = [
+        (t("field.period_label"), plan["period_label"]),
+        (t("plans.state"), t(f"plan_state.{plan['state']}")),
+        (t("plans.version"), str(plan["version"])),
+        (t("field.source"), t(PlanSource(plan["source"]).label_key)),
+        (t("field.bidang"), plan["bidang"] or t("plans.any_bidang")),
+        (t("plans.author"), plan["created_by_name"] or i18n.MISSING),
+    ]
+    st.markdown(" · ".join(f"**{k}:** {plain(v)}" for k, v in facts))
+
+
+def summary(matrix: pd.DataFrame) -> None:
+    """What the plan covers at a glance: rows, complaints, letters, estimated cost."""
+    if matrix.empty:
+        return
+    language = lang()
+    metric_row([
+        (t("plans.sum_rows"), i18n.fmt_int(len(matrix), language)),
+        (t("plans.col_complaints"), i18n.fmt_int(int(matrix["complaints"].sum()), language)),
+        (t("plans.col_letters"), i18n.fmt_int(int(matrix["letters"].sum()), language)),
+        (t("plans.sum_unanswered"), i18n.fmt_int(int(matrix["unanswered"].sum()), language)),
+        (t("plans.col_cost"), i18n.fmt_rupiah(int(matrix["estimated_cost"].fillna(0).sum()),
+                                               language)),
+    ])  # fmt: skip
+
+
+def actions(plan: q.PlanRow, matrix: pd.DataFrame) -> None:
+    """The buttons the transition table offers this user now, with a note and row choices."""
+    user = actor()
+    with get_db().reading() as cur:
+        seen = view(cur, load(cur, plan["id"]))
+    offered = plan_flow.available_actions(seen, user)
+    blocked = plan_flow.blocked_actions(seen, user)
+    can_note = plan_flow.may_comment(user, seen.state, seen.bidang)
+    if not (offered or blocked or can_note):
+        return
+    with st.container(border=True):
+        st.markdown(f"**{t('plans.your_actions')}**")
+        note_key = f"note_{plan['id']}"  # no revision: a rerun must not lose the text
+        st.text_area(t("field.note"), key=note_key, height=80, placeholder=t("plans.note_hint"))
+        if PlanAction.DECIDE in offered:
+            _row_choices(plan, matrix, seen.state)
+        columns = st.columns(max(1, len(offered) + int(can_note)))
+        for column, action in zip(columns, offered, strict=False):
+            column.button(
+                t(f"plan_act.{action.value}"),
+                key=f"act_{action.value}",
+                on_click=_act,
+                args=(plan["id"], plan["revision"], action, note_key),
+                type="primary" if action in _FORWARD else "secondary",
+            )
+        if can_note:
+            columns[-1].button(
+                t("plans.add_note"), key="add_note", on_click=_comment, args=(plan["id"], note_key)
+            )
+        for action, reason in blocked.items():
+            st.caption(f"{t(f'plan_act.{action.value}')}: {t(reason)}")
+
+
+# The actions that carry the plan forward: their buttons are the primary ones.
+_FORWARD = (PlanAction.APPROVE, PlanAction.SUBMIT, PlanAction.PROPOSE, PlanAction.FORWARD)
+
+
+def _row_choices(plan: q.PlanRow, matrix: pd.DataFrame, state: PlanState) -> None:
+    """One choice per waiting row, folded away: most decisions are for the whole plan."""
+    waiting = matrix[matrix["status"] == plan_flow.deciding(state)]
+    expander = st.expander(t("plans.decide_rows", n=len(waiting)), icon=":material/rule:")
+    for row in waiting.itertuples():
+        locus = row.province if isinstance(row.province, str) else i18n.MISSING
+        level = t(Level(row.level).label_key) if isinstance(row.level, str) else i18n.MISSING
+        expander.segmented_control(
+            plain(f"{row.position}. {row.agency} — {locus} ({level})"),
+            options=[c.value for c in RowChoice],
+            format_func=lambda c: t(f"row_choice.{c}"),
+            default=RowChoice.APPROVE.value,
+            required=True,
+            key=f"choice_{plan['id']}_{row.row_id}",
+        )
+
+
+def _act(plan_id: int, revision: int, action: PlanAction, note_key: str) -> None:
+    state = st.session_state
+    prefix = f"choice_{plan_id}_"
+    choices = {int(k[len(prefix) :]): v for k, v in state.items() if str(k).startswith(prefix)}
+    done = run(
+        lambda: perform(
+            service.act,
+            plan_id,
+            revision=revision,
+            action=action,
+            note=state.get(note_key),
+            choices=choices if action is PlanAction.DECIDE else None,
+        ),
+        t("plans.done", action=t(f"plan_event.{action.value}")),
+    )
+    if done:
+        for key in [note_key, *(k for k in state if str(k).startswith(prefix))]:
+            state.pop(key, None)
+
+
+def _comment(plan_id: int, note_key: str) -> None:
+    def write() -> None:
+        perform(service.comment, plan_id, note=st.session_state.get(note_key, ""))
+
+    if run(write, t("plans.note_added")):
+        st.session_state[note_key] = ""
+
+
+def checklist(plan: q.PlanRow) -> None:
+    """The SOP checklist: step, who, started, done, due, late by."""
+    with get_db().reading() as cur:
+        runs = plan_history.checklist(cur, plan["id"], config.now())
+    rows = [
+        {
+            t("plans.col_step"): t(f"step.{r.step.key}"),
+            t("plans.col_who"): ", ".join(t(f"role.{role.value}") for role in r.step.roles),
+            t("plans.col_standard"): standard_text(r.standard),
+            t("plans.col_started"): _when(r.started),
+            t("plans.col_done"): _when(r.done) + (f" ({r.done_by})" if r.done_by else ""),
+            t("plans.col_due"): _when(r.due),
+            t("plans.col_late"): _late(r.late),
+        }
+        for r in runs
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(t("plans.checklist_rule"))
+
+
+def standard_text(standard: Standard) -> str:
+    """An SOP standard time in words: "1 hari kerja", "20 menit" (plain text: table cells)."""
+    key, number = standard_words(standard)
+    return i18n.t(key, lang(), n=number)
+
+
+def _when(value: object) -> str:
+    if value is None or pd.isna(value):
+        return i18n.MISSING
+    return i18n.fmt_datetime(
+        pd.Timestamp(value).to_pydatetime().astimezone(config.TIMEZONE), lang(), "short"
+    )
+
+
+def _late(late: LateBy | None) -> str:
+    return "" if late is None else "⚠ " + late_text(late)
+
+
+def difference(plan: q.PlanRow, staff: dict[int, str]) -> None:
+    """What Kasubbid and Kabid changed since the analyst submitted this version."""
+    if plan["state"] == "draft" or plan["version"] == 0:
+        return
+    with get_db().reading() as cur:
+        submitted = plan_history.rows_at(cur, plan["id"], "submit") or []
+        current = plan_history.rows_at(cur, plan["id"]) or []
+    changes = plan_history.diff(submitted, current)
+    st.markdown(f"**{t('plans.diff_title', version=plan['version'])}**")
+    if not changes:
+        st.caption(t("plans.diff_none"))
+        return
+    shown = pd.DataFrame(
+        {
+            t("plans.col_row"): [c["position"] for c in changes],
+            t("col.agency"): [c["agency"] for c in changes],
+            t("plans.col_change"): [t(f"plans.change_{c['change']}") for c in changes],
+            t("plans.col_field"): [t(f"field.{c['field']}") if c["field"] else "" for c in changes],
+            t("plans.col_old"): [_value(c["field"], c["old"], staff) for c in changes],
+            t("plans.col_new"): [_value(c["field"], c["new"], staff) for c in changes],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _value(field: str | None, value: object, staff: dict[int, str]) -> str:
+    if value is None or value == []:
+        return i18n.MISSING
+    if field in ("method", "priority", "level"):
+        return t(f"{field}.{value}")
+    if field == "team_lead":
+        return staff.get(int(value), str(value))
+    if field == "team":
+        return ", ".join(staff.get(int(v), str(v)) for v in value)
+    if field == "letters":
+        return i18n.t("plans.n_letters", lang(), n=len(value))
+    if field in ("schedule_from", "schedule_to"):
+        return i18n.fmt_date(dt.date.fromisoformat(str(value)[:10]), lang(), "short")
+    if field in ("persons", "days", "transport", "lodging", "allowance"):
+        return i18n.fmt_int(int(value), lang())
+    return str(value)
+
+
+def history(plan: q.PlanRow) -> None:
+    """Every event: who did what, when, with the note."""
+    with get_db().reading() as cur:
+        events = plan_history.events(cur, plan["id"])
+    shown = pd.DataFrame(
+        {
+            t("plans.col_when"): [_when(v) for v in events["at"]],
+            t("plans.col_who"): events["actor"],
+            t("plans.col_event"): [t(f"plan_event.{a}") for a in events["action"]],
+            t("plans.state"): [t(f"plan_state.{s}") for s in events["to_state"]],
+            t("plans.version"): events["version"],
+            t("field.note"): [n if isinstance(n, str) else "" for n in events["note"]],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")

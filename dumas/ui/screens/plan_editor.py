@@ -1,0 +1,344 @@
+"""The matrix itself: the table editor, its letters, adding letters, the xlsx.
+
+The editor's key carries the plan's revision, so a saved or changed plan draws a fresh
+editor. If a save is refused because someone else changed the plan, the user's edits are
+kept and laid over the new version, ready to be checked and saved again.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dumas.domain import plan_flow
+from dumas.domain.codes import Coded, Level, Method, Priority, RowOrigin, RowStatus
+from dumas.queries import plans as q
+from dumas.services import plan_rows
+from dumas.services import plans as service
+from dumas.ui import data
+from dumas.ui.actions import ERROR, perform, run
+from dumas.ui.state import actor, get_db, lang, t, today
+from dumas.ui.widgets import generated_text, xlsx_button
+
+SHOWN = (
+    "position",
+    "agency",
+    "province_code",
+    "complaints",
+    "letters",
+    "oldest_letter_date",
+    "oldest_age_wd",
+    "reminders",
+    "method",
+    "priority",
+    "priority_reason",
+    "schedule_from",
+    "schedule_to",
+    "level",
+    "team_lead",
+    "team",
+    "persons",
+    "days",
+    "transport",
+    "lodging",
+    "allowance",
+    "estimated_cost",
+    "status",
+    "origin",
+    "origin_reason",
+    "decision_note",
+)
+
+
+def may_edit(plan: q.PlanRow) -> bool:
+    """Whether this user may change the rows now (the rule the service checks)."""
+    return plan_flow.may_edit(actor(), plan_flow.PlanState(plan["state"]), plan["bidang"])
+
+
+def may_add_letters(plan: q.PlanRow) -> bool:
+    """Whether this user may add letters now (the rule the service checks)."""
+    state = plan_flow.PlanState(plan["state"])
+    return plan_flow.may_add_letters(actor(), state, plan["bidang"], plan["source"])
+
+
+def matrix_table(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -> None:
+    """The matrix: editable for the editors of this state, read-only for everyone else."""
+    if matrix.empty:
+        st.info(t("plans.no_rows"), icon=":material/info:")
+        return
+    unsaved = st.session_state.get(f"unsaved_{plan['id']}", {})
+    if unsaved:
+        st.warning(t("plans.unsaved_kept"), icon=":material/edit_note:")
+    config_ = _column_config(staff)
+    if not may_edit(plan):
+        frame = _display(matrix)
+        st.dataframe(frame, hide_index=True, width="stretch", column_config=config_)
+        return
+    base = _editing_base(plan, matrix, unsaved)
+    if base["revision"] != plan["revision"]:
+        st.warning(t("plans.changed_while_editing"), icon=":material/sync_problem:")
+    key = f"matrix_{plan['id']}_{base['revision']}"
+    st.data_editor(
+        base["frame"], key=key, hide_index=True, width="stretch", num_rows="delete",
+        column_config=config_, disabled=[c for c in SHOWN if c not in plan_rows.EDITABLE],
+    )  # fmt: skip
+    st.button(
+        t("plans.save"), key="save_matrix", type="primary", icon=":material/save:",
+        on_click=_save, args=(plan["id"], base["revision"], key, base["row_ids"]),
+    )  # fmt: skip
+    st.caption(t("plans.cost_rule"))
+
+
+def _editing_base(plan: q.PlanRow, matrix: pd.DataFrame, unsaved: dict) -> dict:
+    """The rows as they were when this user started editing, kept across the reruns each
+    edit causes: the editor keeps its edits, and the save sends that revision, so a change
+    by someone else meanwhile is refused rather than overwritten."""
+    key = f"matrix_base_{plan['id']}"
+    if key not in st.session_state:
+        frame = _display(matrix)
+        if unsaved:
+            frame = _overlay(frame, matrix, unsaved)
+        st.session_state[key] = {
+            "revision": plan["revision"], "frame": frame,
+            "row_ids": [int(r) for r in matrix["row_id"]],
+        }  # fmt: skip
+    return st.session_state[key]
+
+
+def _display(matrix: pd.DataFrame) -> pd.DataFrame:
+    frame = matrix[list(SHOWN)].copy()
+    frame["team"] = [[str(v) for v in team] for team in matrix["team"]]
+    for column in ("schedule_from", "schedule_to", "oldest_letter_date"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
+
+
+def _overlay(frame: pd.DataFrame, matrix: pd.DataFrame, unsaved: dict) -> pd.DataFrame:
+    """The user's refused edits shown on top of the latest version of the rows."""
+    frame = frame.copy()
+    positions = {int(r): i for i, r in enumerate(matrix["row_id"])}
+    for row_id, values in unsaved.items():
+        if row_id in positions:
+            for name, value in values.items():
+                frame.at[positions[row_id], name] = value
+    return frame
+
+
+def _column_config(staff: dict[int, str]) -> dict:
+    cc = st.column_config
+    provinces = data.options("province")
+    choice = {name: _labels(codes) for name, codes in _CHOICES.items()}
+    status, origin = _labels(RowStatus), _labels(RowOrigin)
+    money = {"format": "localized", "min_value": 0, "step": 1}
+    return {
+        "position": cc.NumberColumn(t("plans.col_row"), width="small"),
+        "agency": cc.TextColumn(t("col.agency"), pinned=True),
+        "province_code": cc.SelectboxColumn(
+            t("field.province_code"),
+            options=list(provinces),
+            format_func=lambda c: provinces.get(c, c),
+        ),
+        **{
+            name: cc.SelectboxColumn(
+                t(f"field.{name}"),
+                options=list(labels),
+                format_func=lambda c, labels=labels: labels.get(c, c),
+            )
+            for name, labels in choice.items()
+        },
+        "complaints": cc.NumberColumn(t("plans.col_complaints")),
+        "letters": cc.NumberColumn(t("plans.col_letters")),
+        "oldest_letter_date": cc.DateColumn(t("plans.col_oldest"), format="DD/MM/YYYY"),
+        "oldest_age_wd": cc.NumberColumn(t("col.age_wd")),
+        "reminders": cc.NumberColumn(t("col.reminders")),
+        "priority_reason": cc.TextColumn(t("field.priority_reason"), max_chars=500),
+        "schedule_from": cc.DateColumn(t("field.schedule_from"), format="DD/MM/YYYY"),
+        "schedule_to": cc.DateColumn(t("field.schedule_to"), format="DD/MM/YYYY"),
+        "team_lead": cc.SelectboxColumn(
+            t("field.team_lead"), options=list(staff), format_func=lambda u: staff.get(u, str(u))
+        ),
+        "team": cc.MultiselectColumn(
+            t("field.team"),
+            options=[str(u) for u in staff],
+            format_func=lambda u: staff.get(int(u), u),
+        ),
+        "persons": cc.NumberColumn(t("field.persons"), min_value=0, max_value=50, step=1),
+        "days": cc.NumberColumn(t("field.days"), min_value=0, max_value=60, step=1),
+        **{name: cc.NumberColumn(t(f"field.{name}"), **money) for name in plan_rows.MONEY},
+        "estimated_cost": cc.NumberColumn(t("plans.col_cost"), format="localized"),
+        "status": cc.SelectboxColumn(
+            t("plans.col_status"),
+            options=list(status),
+            format_func=lambda s: status.get(s, s),
+        ),
+        "origin": cc.SelectboxColumn(
+            t("plans.col_origin"),
+            options=list(origin),
+            format_func=lambda s: origin.get(s, s),
+        ),
+        "origin_reason": cc.TextColumn(t("field.origin_reason"), max_chars=500),
+        "decision_note": cc.TextColumn(t("plans.col_decision_note")),
+    }
+
+
+_CHOICES: dict[str, type[Coded]] = {"method": Method, "priority": Priority, "level": Level}
+
+
+def _labels(codes: type[Coded]) -> dict[str, str]:
+    """Each code's plain value -> its label, for the table editor's choice columns."""
+    return {code.value: t(code.label_key) for code in codes}
+
+
+def _save(plan_id: int, revision: int, key: str, row_ids: list[int]) -> None:
+    state = st.session_state
+    edits = state.get(key, {})
+    unsaved_key = f"unsaved_{plan_id}"
+    updated = {int(k): dict(v) for k, v in state.get(unsaved_key, {}).items()}
+    for position, values in edits.get("edited_rows", {}).items():
+        changed = {k: v for k, v in values.items() if k in plan_rows.EDITABLE}
+        updated.setdefault(row_ids[int(position)], {}).update(changed)
+    deleted = [row_ids[int(p)] for p in edits.get("deleted_rows", [])]
+    ok = run(
+        lambda: perform(
+            service.save_rows,
+            plan_id,
+            revision=revision,
+            updated=updated,
+            added=[],
+            deleted=deleted,
+        ),
+        t("plans.saved"),
+    )
+    if ok:
+        state.pop(unsaved_key, None)
+    elif _is_stale(state.get(ERROR)):
+        state[unsaved_key] = updated  # kept, laid over the new version on the next run
+    if ok or _is_stale(state.get(ERROR)):
+        state.pop(f"matrix_base_{plan_id}", None)  # the next run edits the latest version
+
+
+def _is_stale(error: object) -> bool:
+    messages = getattr(error, "messages", [])
+    return any(m.key == "error.plan_changed" for m in messages)
+
+
+BULK_FIELDS = ("method", "level", "priority", "team_lead", "schedule_from", "schedule_to")
+
+
+def bulk_form(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -> None:
+    """Set the same method, level, priority, team lead or schedule on every undecided row."""
+    pending = [int(r) for r in matrix.loc[matrix["status"].map(plan_flow.row_open), "row_id"]]
+    if not pending:
+        return
+    expander = st.expander(t("plans.bulk", n=len(pending)), icon=":material/done_all:")
+    with expander, st.form(f"bulk_{plan['id']}"):
+        left, middle, right = st.columns(3)
+        for column, name in zip(
+            (left, middle, right), ("method", "level", "priority"), strict=True
+        ):
+            coded = _CHOICES[name]
+            column.selectbox(t(f"field.{name}"), options=list(coded), index=None,
+                             key=f"bulk_{name}", placeholder=t("plans.unchanged"),
+                             format_func=lambda c, coded=coded: t(coded(c).label_key))  # fmt: skip
+        left.selectbox(t("field.team_lead"), options=list(staff), index=None,
+                       key="bulk_team_lead", placeholder=t("plans.unchanged"),
+                       format_func=lambda u: staff.get(u, str(u)))  # fmt: skip
+        middle.date_input(t("field.schedule_from"), value=None, key="bulk_schedule_from",
+                          format="DD/MM/YYYY")  # fmt: skip
+        right.date_input(t("field.schedule_to"), value=None, key="bulk_schedule_to",
+                         format="DD/MM/YYYY")  # fmt: skip
+        st.form_submit_button(t("plans.bulk_apply"), on_click=_apply_bulk,
+                              args=(plan["id"], plan["revision"], pending))  # fmt: skip
+
+
+def _apply_bulk(plan_id: int, revision: int, pending: list[int]) -> None:
+    state = st.session_state
+    values = {name: state.get(f"bulk_{name}") for name in BULK_FIELDS}
+    values = {name: value for name, value in values.items() if value is not None}
+    if not values:
+        return
+    updated = {row_id: dict(values) for row_id in pending}
+    ok = run(
+        lambda: perform(service.save_rows, plan_id, revision=revision, updated=updated,
+                        added=[], deleted=[]),
+        t("plans.saved"),
+    )  # fmt: skip
+    if ok:
+        state.pop(f"matrix_base_{plan_id}", None)
+
+
+def work_programme_form(plan: q.PlanRow) -> None:
+    """A row from the work programme rather than the database review, with its reason."""
+    agencies = data.options("agency")
+    expander = st.expander(t("plans.add_programme_row"), icon=":material/playlist_add:")
+    with expander, st.form(f"programme_{plan['id']}"):
+        st.selectbox(
+            t("field.agency"),
+            options=list(agencies),
+            index=None,
+            format_func=lambda a: agencies.get(a, str(a)),
+            key="wp_agency",
+            placeholder=t("widget.choose"),
+        )
+        st.text_input(t("field.origin_reason"), key="wp_reason")
+        st.selectbox(
+            t("field.method"),
+            options=list(Method),
+            key="wp_method",
+            format_func=lambda m: t(Method(m).label_key),
+        )
+        st.selectbox(
+            t("field.level"),
+            options=list(Level),
+            key="wp_level",
+            format_func=lambda v: t(Level(v).label_key),
+        )
+        st.form_submit_button(
+            t("plans.add_row"), on_click=_add_programme_row, args=(plan["id"], plan["revision"])
+        )
+
+
+def _add_programme_row(plan_id: int, revision: int) -> None:
+    state = st.session_state
+    row = {
+        "agency_id": state.get("wp_agency"),
+        "origin_reason": state.get("wp_reason"),
+        "method": state.get("wp_method"),
+        "level": state.get("wp_level"),
+    }
+    run(
+        lambda: perform(
+            service.save_rows, plan_id, revision=revision, updated={}, added=[row], deleted=[]
+        ),
+        t("plans.saved"),
+    )
+
+
+def export_button(plan: q.PlanRow, matrix: pd.DataFrame) -> None:
+    """The matrix as a formatted workbook laid out like the paper matrix."""
+    from dumas.render.plan_matrix import matrix_xlsx
+
+    with get_db().reading() as cur:
+        letters = q.row_letters(cur, plan["id"], today())
+    language, generated = lang(), generated_text()
+    xlsx_button(
+        lambda: matrix_xlsx(plan, matrix, letters, language, generated),
+        filename=f"matriks-rencana-pemantauan-{plan['id']}-v{plan['version']}.xlsx",
+        key="matrix_xlsx",
+        label=t("plans.download_xlsx"),
+    )
+
+
+def staff_names() -> dict[int, str]:
+    """Team candidates (active analysts, Kasubbid, Kabid, Asdep)."""
+    with get_db().reading() as cur:
+        return q.staff(cur)
+
+
+def plan_and_matrix(plan_id: int) -> tuple[q.PlanRow | None, pd.DataFrame | None]:
+    """The plan's header and matrix rows, read together."""
+    with get_db().reading() as cur:
+        plan = q.plan(cur, plan_id)
+        if plan is None:
+            return None, None
+        return plan, q.matrix(cur, plan_id, today())
