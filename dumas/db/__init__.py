@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -113,7 +114,16 @@ def _define_figures(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def migrate(db: Database) -> list[str]:
-    """Apply the migrations not yet recorded; return the names applied now."""
+    """Apply the migrations not yet recorded; return the names applied now.
+
+    An up-to-date database (every migration applied, the figure macros of this very
+    figures.sql) is only read: opening it writes nothing.
+    """
+    migrations = split_migrations(SCHEMA_FILE.read_text(encoding="utf-8"))
+    figures = FIGURES_FILE.read_text(encoding="utf-8")
+    digest = hashlib.sha256(figures.encode("utf-8")).hexdigest()
+    if _up_to_date(db, [name for name, _ in migrations], digest):
+        return []
     applied_now: list[str] = []
     with db.transaction() as cur:
         cur.execute(
@@ -123,7 +133,7 @@ def migrate(db: Database) -> list[str]:
         )
         done = {row[0] for row in cur.execute("SELECT name FROM schema_migration").fetchall()}
         steps = _python_steps()
-        for name, sql in split_migrations(SCHEMA_FILE.read_text(encoding="utf-8")):
+        for name, sql in migrations:
             if name in done:
                 continue
             if _has_statements(sql):
@@ -132,9 +142,28 @@ def migrate(db: Database) -> list[str]:
                 steps[name](cur)
             cur.execute("INSERT INTO schema_migration (name) VALUES ($name)", {"name": name})
             applied_now.append(name)
-        # The figure definitions are code, not data: (re)defined at every start.
-        _define_figures(cur)
+        # The figure definitions are code, not data: (re)defined whenever the file changed.
+        cur.execute(figures)
+        cur.execute("DELETE FROM figure_definition")
+        cur.execute("INSERT INTO figure_definition VALUES ($digest)", {"digest": digest})
     return applied_now
+
+
+def _up_to_date(db: Database, names: list[str], digest: str) -> bool:
+    """Every migration recorded and the figure macros defined from this figures.sql."""
+    with db.reading() as cur:
+        tables = {
+            row[0]
+            for row in cur.execute(
+                "SELECT table_name FROM duckdb_tables()"
+                " WHERE table_name IN ('schema_migration', 'figure_definition')"
+            ).fetchall()
+        }
+        if tables != {"schema_migration", "figure_definition"}:
+            return False
+        done = {row[0] for row in cur.execute("SELECT name FROM schema_migration").fetchall()}
+        stored = cur.execute("SELECT digest FROM figure_definition").fetchall()
+    return set(names) <= done and stored == [(digest,)]
 
 
 def _has_statements(sql: str) -> bool:

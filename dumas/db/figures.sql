@@ -1,7 +1,7 @@
 -- The figures, defined once (docs/figures.md). These macros are code, not data:
--- db.migrate() re-creates them at every start. Every page, export, report and the
--- benchmark read letters through letter_facts(as_of); nothing else re-derives
--- "answered", "age" or "on time".
+-- db.migrate() re-creates them whenever this file changed (its digest is stored).
+-- Every page, export, report and the benchmark read letters through
+-- letter_facts(as_of); nothing else re-derives "answered", "age" or "on time".
 
 -- Working days from a to b: the working days d with a < d <= b.
 CREATE OR REPLACE MACRO working_days_between(a, b) AS (

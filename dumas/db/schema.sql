@@ -469,3 +469,8 @@ CREATE TABLE sign_in_failure (
 -- Where each session was opened from: a source where an account signed in recently is
 -- "familiar", and a lock caused by others does not apply there.
 ALTER TABLE user_session ADD COLUMN source VARCHAR;
+
+-- migration: 0011_figure_digest
+-- The digest of figures.sql whose macros the database holds. connect() re-defines the
+-- figures only when that file changed, so opening an up-to-date database writes nothing.
+CREATE TABLE figure_definition (digest VARCHAR NOT NULL);

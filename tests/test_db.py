@@ -1,0 +1,55 @@
+"""Opening the database: migrations recorded once, the figure macros defined from the
+current figures.sql, and an up-to-date file opened without a write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dumas import db as database
+from dumas.db import connect, split_migrations
+
+
+def _names() -> list[str]:
+    return [name for name, _ in split_migrations(database.SCHEMA_FILE.read_text("utf-8"))]
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def test_a_new_database_records_every_migration_and_the_figures_digest(tmp_path):
+    db = connect(tmp_path / "new.duckdb")
+    cur = db.cursor()
+    recorded = [r[0] for r in cur.execute("SELECT name FROM schema_migration").fetchall()]
+    assert sorted(recorded) == sorted(_names())
+    assert len(cur.execute("SELECT digest FROM figure_definition").fetchall()) == 1
+    assert cur.execute("SELECT response_rate(1, 2)").fetchone()[0] == pytest.approx(0.5)
+    db.close()
+
+
+def test_opening_an_up_to_date_database_applies_nothing_and_writes_nothing(tmp_path):
+    path = tmp_path / "steady.duckdb"
+    connect(path).close()
+    before = path.stat().st_mtime_ns, path.stat().st_size
+    db = connect(path)
+    assert database.migrate(db) == []
+    assert not _wal(path).exists() or _wal(path).stat().st_size == 0
+    db.close()
+    assert (path.stat().st_mtime_ns, path.stat().st_size) == before
+
+
+def test_a_changed_figures_file_is_defined_again_at_the_next_start(tmp_path, monkeypatch):
+    path = tmp_path / "changed.duckdb"
+    connect(path).close()
+    changed = tmp_path / "figures.sql"
+    changed.write_text(
+        database.FIGURES_FILE.read_text("utf-8")
+        + "\nCREATE OR REPLACE MACRO figures_probe() AS 42;\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(database, "FIGURES_FILE", changed)
+    db = connect(path)
+    assert db.cursor().execute("SELECT figures_probe()").fetchone()[0] == 42
+    db.close()
