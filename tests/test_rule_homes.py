@@ -306,8 +306,9 @@ def test_the_plan_page_offers_exactly_what_the_plan_services_accept(world, dry, 
                 at.query_params["plan"] = str(plan_id)
                 at.segmented_control(key="plan_view").set_value(view).run()
             shown |= _controls(at)
-        offered = {control: control in shown for control in _plan_calls(dry, world, plan_id, user)}
-        accepted = {c: _accepts(call) for c, call in _plan_calls(dry, world, plan_id, user).items()}
+        calls = _plan_calls(dry, world, plan_id, user)
+        offered = {control: control in shown for control in calls}
+        accepted = {control: _accepts(call) for control, call in calls.items()}
         assert offered == accepted, (account, name)
 
 
