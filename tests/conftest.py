@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -162,19 +163,26 @@ class Factory:
         )
 
 
-@pytest.fixture
-def app_env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """For AppTest: point the app at this test's database, pin today, empty the caches."""
+@contextlib.contextmanager
+def app_reading(path: Path, patch: pytest.MonkeyPatch) -> Iterator[None]:
+    """For AppTest: point the app at this database, pin today, empty the caches."""
     import streamlit as st
 
-    monkeypatch.setenv("DUMAS_DB", str(db_path))
-    monkeypatch.setenv("DUMAS_DEMO", "0")
-    monkeypatch.setenv("DUMAS_TODAY", TODAY.isoformat())
+    patch.setenv("DUMAS_DB", str(path))
+    patch.setenv("DUMAS_DEMO", "0")
+    patch.setenv("DUMAS_TODAY", TODAY.isoformat())
     st.cache_resource.clear()
     st.cache_data.clear()
     yield
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture
+def app_env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """For AppTest: the app reads this test's database (app_reading)."""
+    with app_reading(db_path, monkeypatch):
+        yield
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from dumas.services import auth, plans, users
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from tests import monitoring_support as support
-from tests.conftest import PASSWORD, TODAY, Factory, username
+from tests.conftest import PASSWORD, TODAY, Factory, app_reading, username
 from tests.monitoring_support import People, people_of
 
 NOW = dt.datetime.combine(TODAY, dt.time(10), config.TIMEZONE)
@@ -235,18 +235,9 @@ _STEPS = {
 
 @pytest.fixture(scope="module")
 def rules_env(world: World) -> Iterator[None]:
-    """For AppTest: the app reads this module's database, today pinned, caches emptied."""
-    import streamlit as st
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DUMAS_DB", str(world.path))
-        patch.setenv("DUMAS_DEMO", "0")
-        patch.setenv("DUMAS_TODAY", TODAY.isoformat())
-        st.cache_resource.clear()
-        st.cache_data.clear()
+    """For AppTest: the app reads this module's database (conftest.app_reading)."""
+    with pytest.MonkeyPatch.context() as patch, app_reading(world.path, patch):
         yield
-        st.cache_resource.clear()
-        st.cache_data.clear()
 
 
 @pytest.fixture(scope="module")
