@@ -208,6 +208,20 @@ def test_an_idle_session_expires_and_use_keeps_it_alive(db):
     assert auth.session_user(db, token, NOW + 3 * step + auth.idle_time()) is None
 
 
+def test_a_page_run_within_a_minute_of_the_last_reads_the_session_and_writes_nothing(db):
+    _, token = auth.sign_in(db, "asdep.uji", PASSWORD, NOW)
+
+    def last_seen() -> dt.datetime:
+        return db.cursor().execute("SELECT max(last_seen) FROM user_session").fetchone()[0]
+
+    soon = NOW + auth.LAST_SEEN_STEP - dt.timedelta(seconds=1)
+    assert auth.session_user(db, token, soon) is not None
+    assert last_seen() == NOW
+    later = NOW + auth.LAST_SEEN_STEP
+    assert auth.session_user(db, token, later) is not None
+    assert last_seen() == later
+
+
 def test_a_session_ends_at_its_lifetime_even_when_used(db, monkeypatch):
     monkeypatch.setenv("DUMAS_IDLE_MINUTES", str(10**6))
     _, token = auth.sign_in(db, "asdep.uji", PASSWORD, NOW)

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
 
 import docx
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dumas import config, i18n
-from dumas.db import Database
+from dumas.db import Database, connect
 from dumas.domain.monitoring_flow import MonitoringAction
 from dumas.domain.permissions import Role
 from dumas.queries import monitoring as mq
@@ -28,7 +31,7 @@ from dumas.ui import navigation
 from dumas.ui.escape import plain
 from dumas.ui.screens.monitoring_detail import VIEWS
 from tests import monitoring_support as support
-from tests.conftest import TODAY, signed_in_app, username
+from tests.conftest import TODAY, Factory, signed_in_app, username
 from tests.monitoring_support import People, people_of
 
 PAGE = "pages/monitorings.py"
@@ -47,23 +50,72 @@ def approved(db: Database, p: People, letters: list[int], *, direct: bool) -> in
     return support.approved(db, p, letters, direct=direct, now=START)
 
 
-@pytest.fixture
-def letters(make, kemendagri: int) -> list[int]:
-    first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
-    return [
-        make.forward(first, kemendagri, dt.date(2026, 3, 2)),
-        make.forward(second, kemendagri, dt.date(2026, 4, 6)),
-    ]
+@dataclass(frozen=True)
+class World:
+    """A database holding two forwarded letters and one approved monitoring of them."""
+
+    path: Path
+    letters: list[int]
+    monitoring: int
+
+
+@pytest.fixture(scope="module")
+def worlds(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[bool, World]:
+    """The direct and the indirect monitoring, each approved once for this module through
+    the real services; every test that asks for one works on its own copy (db_path)."""
+    built = {}
+    for kind in (True, False):
+        path = tmp_path_factory.mktemp("monitoring") / "dumas.duckdb"
+        shutil.copy(template_db, path)
+        db = connect(path)
+        make = Factory(db)
+        kemendagri = make.agency("Kementerian Dalam Negeri")
+        first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
+        letters = [
+            make.forward(first, kemendagri, dt.date(2026, 3, 2)),
+            make.forward(second, kemendagri, dt.date(2026, 4, 6)),
+        ]
+        built[kind] = World(path, letters, approved(db, people_of(db), letters, direct=kind))
+        db.close()
+    return built
+
+
+def _kind(request: pytest.FixtureRequest) -> bool | None:
+    """Which monitoring this test works on: direct, indirect, or none yet."""
+    if "direct" in request.fixturenames:
+        return True
+    if "indirect" in request.fixturenames:
+        return False
+    spec = getattr(request.node, "callspec", None)
+    return spec.params["kind"] == "direct" if spec and "kind" in spec.params else None
 
 
 @pytest.fixture
-def direct(db: Database, people: People, letters: list[int]) -> int:
-    return approved(db, people, letters, direct=True)
+def db_path(
+    request: pytest.FixtureRequest, template_db: Path, worlds: dict[bool, World], tmp_path: Path
+) -> Path:
+    """A copy of this test's world (or of the empty template) for this test only."""
+    kind = _kind(request)
+    path = tmp_path / "dumas.duckdb"
+    shutil.copy(template_db if kind is None else worlds[kind].path, path)
+    return path
 
 
 @pytest.fixture
-def indirect(db: Database, people: People, letters: list[int]) -> int:
-    return approved(db, people, letters, direct=False)
+def letters(request: pytest.FixtureRequest, worlds: dict[bool, World]) -> list[int]:
+    kind = _kind(request)
+    assert kind is not None, "letters come with a monitoring's world"
+    return worlds[kind].letters
+
+
+@pytest.fixture
+def direct(db: Database, worlds: dict[bool, World]) -> int:
+    return worlds[True].monitoring
+
+
+@pytest.fixture
+def indirect(db: Database, worlds: dict[bool, World]) -> int:
+    return worlds[False].monitoring
 
 
 def rev(db: Database, mid: int) -> int:
@@ -136,10 +188,8 @@ def test_each_listed_monitoring_links_to_its_detail(direct):
 
 @pytest.mark.parametrize("kind", ["direct", "indirect"])
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-def test_the_detail_renders_in_every_view_for_every_role_that_may_see_it(
-    db, people, letters, role, kind
-):
-    mid = approved(db, people, letters, direct=kind == "direct")
+def test_the_detail_renders_in_every_view_for_every_role_that_may_see_it(db, worlds, role, kind):
+    mid = worlds[kind == "direct"].monitoring
     cur = db.cursor()
     uid = cur.execute(
         "SELECT id FROM app_user WHERE username = $u", {"u": username(role)}

@@ -253,23 +253,31 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# A session's last activity is recorded at most this often: the idle limit is counted in
+# minutes, and a page run that only reads (most of them) then writes nothing.
+LAST_SEEN_STEP = dt.timedelta(minutes=1)
+
+
 def session_user(db: Database, token: str | None, now: dt.datetime) -> User | None:
     """The user of a live session (not ended, not expired, not idle, user active), or None."""
     if not token:
         return None
-    with db.transaction() as cur:
+    digest = _digest(token)
+    with db.reading() as cur:
         row = cur.execute(
             "SELECT user_id, last_seen, expires_at FROM user_session"
             " WHERE token_hash = $h AND ended_at IS NULL",
-            {"h": _digest(token)},
+            {"h": digest},
         ).fetchall()
         if not row or row[0][2] <= now or now - row[0][1] > idle_time():
             return None
         user = load_user(cur, row[0][0])
-        if user is not None:  # bookkeeping, not a change of any record: no audit row
+    if user is not None and now - row[0][1] >= LAST_SEEN_STEP:
+        with db.transaction() as cur:  # bookkeeping, not a change of any record: no audit row
             cur.execute(
-                "UPDATE user_session SET last_seen = $now WHERE token_hash = $h",
-                {"now": now, "h": _digest(token)},
+                "UPDATE user_session SET last_seen = $now"
+                " WHERE token_hash = $h AND last_seen < $now",
+                {"now": now, "h": digest},
             )
     return user
 
