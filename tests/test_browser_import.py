@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from dumas.db import connect
 from dumas.importer.model import CANONICAL
@@ -105,5 +106,7 @@ def test_the_import_page_opens_in_english_from_its_url(server, browser):
     assert page.locator("h1").first.inner_text().strip() == "Import and export data"
     tabs = [t.strip() for t in page.get_by_role("tab").all_inner_texts()]
     assert tabs == ["Import a file", "Export data", "Merge agencies"]
-    assert _button(page, "Download the template").is_visible()
+    # The template button is drawn in the same run as the tabs, but may reach the browser
+    # a moment later: wait for it rather than look once.
+    expect(_button(page, "Download the template")).to_be_visible(timeout=15_000)
     page.close()
