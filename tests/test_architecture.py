@@ -9,9 +9,7 @@ from pathlib import Path
 from dumas import i18n
 from dumas.config import ROOT
 
-# The user interface and the benchmark that drives it (through AppTest) may use Streamlit.
-EDGE = ("ui", "bench")
-CORE = [p for p in (ROOT / "dumas").rglob("*.py") if p.relative_to(ROOT).parts[1] not in EDGE]
+CORE = [p for p in (ROOT / "dumas").rglob("*.py") if p.relative_to(ROOT).parts[1] != "ui"]
 UI_AND_PAGES = [
     *(ROOT / "dumas" / "ui").rglob("*.py"),
     *(ROOT / "pages").glob("*.py"),

@@ -218,7 +218,7 @@ def main(complaints: int, repeat: int = 7) -> int:
             f"dibangun dalam {build_s:.1f} s oleh `python -m dumas demo` "
             f"(memori puncak {child_mb:.0f} MB)"
         )
-        from dumas.bench.page import page_rerun_ms, report_page_ms  # these need Streamlit
+        from dumas.ui.bench_runs import page_rerun_ms, report_page_ms  # these need Streamlit
 
         db = connect(path)
         cur = db.cursor()

@@ -1,5 +1,5 @@
-"""The page part of `python -m dumas bench`: reruns of Tindak Lanjut and of Laporan Berkala
-through AppTest."""
+"""The page part of `python -m dumas bench` (it drives Streamlit, so it lives in ui/): reruns
+of Tindak Lanjut and of Laporan Berkala through AppTest."""
 
 from __future__ import annotations
 
