@@ -37,7 +37,7 @@ test-fast: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m tests.typecheck
-	$(PY) -m pytest -n 2 --dist loadfile --durations=15 -m "not browser"
+	$(PY) -m pytest -n 2 --dist worksteal --durations=15 -m "not browser"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

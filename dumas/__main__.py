@@ -7,7 +7,7 @@ import json
 import sys
 
 from dumas import config, i18n
-from dumas.db import DatabaseBusy, connect
+from dumas.db import Database, DatabaseBusy, connect
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,8 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(args: argparse.Namespace):
-    return connect(config.db_path(args.db))
+_opened: list[Database] = []  # closed when the command ends (main), also when run in-process
+
+
+def _open(args: argparse.Namespace) -> Database:
+    db = connect(config.db_path(args.db))
+    _opened.append(db)
+    return db
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -165,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseBusy as busy:
         print(i18n.t("cli.busy", args.lang, path=busy), file=sys.stderr)
         return 3
+    finally:
+        while _opened:
+            _opened.pop().close()
 
 
 if __name__ == "__main__":

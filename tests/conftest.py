@@ -10,14 +10,17 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from dumas import config, services
 from dumas.db import Database, connect
 from dumas.domain.permissions import BIDANG_ROLES, Role, User
 from dumas.services import auth, users
+from dumas.ui import navigation
 
 TODAY = dt.date(2026, 11, 27)  # a Friday; every test travels to it
 ANALYST = User(
@@ -62,23 +65,24 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def signed_in_app(
-    role: Role = Role.ANALIS, *, through_sign_in: bool = False, **query: object
+    role: Role | str = Role.ANALIS, *, through_sign_in: bool = False, **query: object
 ) -> AppTest:
-    """An AppTest of app.py signed in as the role's account.
+    """An AppTest of app.py signed in as the role's account (or the account so named).
 
     The session is opened directly (auth.new_session, as a sign-in opens it) unless
     through_sign_in asks for the real sign-in: its scrypt is slow on purpose, and the
     tests of the sign-in itself (test_auth, test_auth_routes) go through it anyway.
     """
+    name = username(role) if isinstance(role, Role) else role
     db = connect(os.environ["DUMAS_DB"])
     now = dt.datetime.now(config.TIMEZONE)
     try:
         if through_sign_in:
-            _, token = auth.sign_in(db, username(role), PASSWORD, now)
+            _, token = auth.sign_in(db, name, PASSWORD, now)
         else:
             with db.transaction() as cur:
                 uid = cur.execute(
-                    "SELECT id FROM app_user WHERE username = $u", {"u": username(role)}
+                    "SELECT id FROM app_user WHERE username = $u", {"u": name}
                 ).fetchall()[0][0]
                 token = auth.new_session(cur, uid, now, "")
     finally:
@@ -87,6 +91,33 @@ def signed_in_app(
     at.session_state["session_token"] = token
     for key, value in query.items():
         at.query_params[key] = value
+    return at
+
+
+def open_page(
+    role: Role | str, page: str, *, through_sign_in: bool = False, **query: object
+) -> AppTest:
+    """signed_in_app, run once, straight on the page (a pages/*.py path of the menu).
+
+    AppTest.switch_page needs a first run (on the default page, the dashboard) to learn
+    the pages st.navigation registers; a browser opening /rencana runs only that page.
+    So the first run asks for the page's own script hash, the one st.navigation gives an
+    st.Page (the hash of its url_path), and the function checks the page it landed on.
+    """
+    spec = next(spec for spec in navigation.PAGES if spec.path == page)
+    at = signed_in_app(role, through_sign_in=through_sign_in, **query)
+    if spec.url_path is None:  # the default page
+        return at.run()
+    if spec.url_path == Path(page).stem:
+        # Before the first run AppTest would take this hash for the file in pages/ and run
+        # it alone, without app.py (Streamlit's older pages/ folder mode): go the long way.
+        at.run()
+        return at.switch_page(page).run()
+    wanted = calc_hash(spec.url_path)
+    at._page_hash = wanted  # what switch_page sets, before the first run
+    at.run()
+    landed = at._finished_page_script_hash
+    assert landed == wanted, f"{role} did not land on {page}"
     return at
 
 
@@ -102,6 +133,10 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
 def db(db_path: Path) -> Iterator[Database]:
     database = connect(db_path)
     yield database
+    # The copy is deleted with the test: closing need not fold the WAL into it (a
+    # checkpoint takes twice as long as the close itself).
+    with contextlib.suppress(duckdb.ConnectionException):  # a test may have closed it
+        database.con.execute("PRAGMA disable_checkpoint_on_shutdown")
     database.close()
 
 

@@ -18,7 +18,7 @@ from dumas.config import ROOT, TIMEZONE
 from dumas.domain.permissions import Role
 from dumas.queries.audit import PAGE_SIZE
 from dumas.services.common import audit as write_audit
-from tests.conftest import ADMIN, ANALYST, signed_in_app, username
+from tests.conftest import ADMIN, ANALYST, open_page, signed_in_app, username
 
 USERS_PAGE = "pages/users.py"
 AUDIT_PAGE = "pages/audit.py"
@@ -28,9 +28,7 @@ pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
 
 
 def _open(role: Role, page: str, *, through_sign_in: bool = False, **query: str) -> AppTest:
-    at = signed_in_app(role, through_sign_in=through_sign_in, **query).run()
-    assert not at.exception
-    at.switch_page(page).run()
+    at = open_page(role, page, through_sign_in=through_sign_in, **query)
     assert not at.exception
     return at
 

@@ -226,9 +226,10 @@ def test_every_refusal_takes_the_same_time(client):
     Each round runs the five kinds in a shuffled order, each from a new source, so load
     from other processes falls on all of them alike. Two accounts take turns where a kind
     must not turn into another (a sixth wrong password would lock the account). The work
-    is compared on CPU time, which the neighbours of a shared 2-core machine barely move;
-    the wall-clock medians only have to be of one order (a refusal without its scrypt
-    took a tenth of the time).
+    is compared on CPU time: a refusal without its scrypt took a tenth of the CPU time, one
+    with two scrypts would take twice, so every median within 60% above the smallest
+    says exactly one scrypt each (on a busy 2-core machine the medians of the same work
+    were seen 45% apart). The wall-clock medians only have to be of one order.
     """
     db, now = state.get_db(), dt.datetime.now(dt.UTC)
     admin = auth.load_user(db.cursor(), 1)
@@ -260,5 +261,5 @@ def test_every_refusal_takes_the_same_time(client):
             assert _refused(response), kind
     work = {kind: round(statistics.median(values) * 1000, 1) for kind, values in cpu.items()}
     took = {kind: round(statistics.median(values) * 1000, 1) for kind, values in wall.items()}
-    assert max(work.values()) - min(work.values()) <= 0.3 * min(work.values()) + 5, work
+    assert max(work.values()) <= 1.6 * min(work.values()), work
     assert min(took.values()) >= 0.3 * max(took.values()), took

@@ -10,10 +10,12 @@ import sys
 import duckdb
 
 from dumas.config import ROOT
+from tests.cli_support import run_cli
 from tests.conftest import TODAY
 
 
 def _run(*args: str, db: str) -> subprocess.CompletedProcess:
+    """A real `python -m dumas` process (tests.cli_support.run_cli is the in-process run)."""
     env = {**os.environ, "DUMAS_TODAY": TODAY.isoformat()}
     return subprocess.run(
         [sys.executable, "-m", "dumas", *args, "--db", db],
@@ -27,8 +29,8 @@ def _run(*args: str, db: str) -> subprocess.CompletedProcess:
 
 def test_init_then_summary_reports_an_empty_database(tmp_path):
     db = str(tmp_path / "cli.duckdb")
-    assert _run("init", db=db).returncode == 0
-    result = _run("summary", "--json", db=db)
+    assert run_cli("init", db=db).returncode == 0
+    result = run_cli("summary", "--json", db=db)
     assert result.returncode == 0
     summary = json.loads(result.stdout)
     assert summary["complaints"] == summary["forwardings"] == summary["lacking_response"] == 0
@@ -37,10 +39,10 @@ def test_init_then_summary_reports_an_empty_database(tmp_path):
 
 def test_demo_then_summary_agrees_with_the_database(tmp_path):
     db = str(tmp_path / "cli.duckdb")
-    created = _run("demo", "--complaints", "400", db=db)
+    created = run_cli("demo", "--complaints", "400", db=db)
     assert created.returncode == 0, created.stderr
     counts = json.loads(created.stdout)
-    summary = json.loads(_run("summary", "--json", db=db).stdout)
+    summary = json.loads(run_cli("summary", "--json", db=db).stdout)
     assert summary["complaints"] == 400
     assert summary["forwardings"] == counts["forwarding"]
     assert summary["responses"] == counts["response"]
@@ -56,15 +58,15 @@ def test_demo_then_summary_agrees_with_the_database(tmp_path):
 
 def test_demo_refuses_a_database_that_already_has_complaints(tmp_path):
     db = str(tmp_path / "cli.duckdb")
-    assert _run("demo", "--complaints", "50", db=db).returncode == 0
-    again = _run("demo", "--complaints", "50", db=db)
+    assert run_cli("demo", "--complaints", "50", db=db).returncode == 0
+    again = run_cli("demo", "--complaints", "50", db=db)
     assert again.returncode == 2
     assert again.stderr.strip()
 
 
 def test_a_database_held_by_the_running_app_gives_one_clear_line(tmp_path):
     db = str(tmp_path / "cli.duckdb")
-    assert _run("init", db=db).returncode == 0
+    assert run_cli("init", db=db).returncode == 0
     holder = duckdb.connect(db)  # stands in for the running app's process
     try:
         result = _run("summary", "--json", db=db)

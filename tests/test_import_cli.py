@@ -7,8 +7,8 @@ import json
 
 import openpyxl
 
+from tests.cli_support import run_cli as _run
 from tests.importing import row, xlsx
-from tests.test_cli import _run
 
 
 def _file(tmp_path, rows, name="rekap.xlsx"):
@@ -21,8 +21,8 @@ def _summary(db: str) -> dict:
     return json.loads(_run("summary", "--json", db=db).stdout)
 
 
-def test_a_valid_file_is_imported_and_summary_counts_it(tmp_path):
-    db = str(tmp_path / "cli.duckdb")
+def test_a_valid_file_is_imported_and_summary_counts_it(db_path, tmp_path):
+    db = str(db_path)
     result = _run(
         "import", _file(tmp_path, [row(), row(agenda_no="IMP-2", letter_no="B-2")]), db=db
     )
@@ -34,8 +34,8 @@ def test_a_valid_file_is_imported_and_summary_counts_it(tmp_path):
     assert (summary["complaints"], summary["forwardings"], summary["lacking_response"]) == (2, 2, 2)
 
 
-def test_an_invalid_row_exits_2_and_writes_nothing(tmp_path):
-    db = str(tmp_path / "cli.duckdb")
+def test_an_invalid_row_exits_2_and_writes_nothing(db_path, tmp_path):
+    db = str(db_path)
     rows = [row(), row(agenda_no=None, letter_no="B-2")]
     result = _run("import", _file(tmp_path, rows), db=db)
     assert result.returncode == 2
@@ -44,8 +44,8 @@ def test_an_invalid_row_exits_2_and_writes_nothing(tmp_path):
     assert _summary(db)["complaints"] == 0
 
 
-def test_skip_invalid_writes_the_rejected_rows_to_an_xlsx(tmp_path):
-    db = str(tmp_path / "cli.duckdb")
+def test_skip_invalid_writes_the_rejected_rows_to_an_xlsx(db_path, tmp_path):
+    db = str(db_path)
     rejects = tmp_path / "ditolak.xlsx"
     rows = [row(), row(agenda_no="IMP-2", letter_no="B-2", letter_date=dt.date(2026, 2, 1))]
     result = _run(
@@ -59,8 +59,8 @@ def test_skip_invalid_writes_the_rejected_rows_to_an_xlsx(tmp_path):
     assert _summary(db)["forwardings"] == 1
 
 
-def test_a_dry_run_writes_nothing(tmp_path):
-    db = str(tmp_path / "cli.duckdb")
+def test_a_dry_run_writes_nothing(db_path, tmp_path):
+    db = str(db_path)
     result = _run("import", _file(tmp_path, [row()]), "--dry-run", db=db)
     assert result.returncode == 0
     assert result.stdout.startswith("Pratinjau:")
@@ -68,21 +68,21 @@ def test_a_dry_run_writes_nothing(tmp_path):
     assert _summary(db)["complaints"] == 0
 
 
-def test_a_missing_required_column_is_named(tmp_path):
+def test_a_missing_required_column_is_named(db_path, tmp_path):
     book = openpyxl.Workbook()
     book.active.append(["No Agenda", "Tanggal Diterima", "Instansi Tujuan"])
     book.active.append(["IMP-1", dt.date(2026, 3, 2), "Kementerian Dalam Negeri"])
     path = tmp_path / "kurang.xlsx"
     book.save(path)
-    result = _run("import", str(path), db=str(tmp_path / "cli.duckdb"))
+    result = _run("import", str(path), db=str(db_path))
     assert result.returncode == 2
     assert "No Surat Penerusan" in result.stderr and "Tanggal Surat Penerusan" in result.stderr
 
 
-def test_a_file_that_is_not_a_spreadsheet_gets_one_clear_message(tmp_path):
+def test_a_file_that_is_not_a_spreadsheet_gets_one_clear_message(db_path, tmp_path):
     path = tmp_path / "catatan.txt"
     path.write_text("bukan lembar kerja")
-    result = _run("import", str(path), db=str(tmp_path / "cli.duckdb"))
+    result = _run("import", str(path), db=str(db_path))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     messages = [line for line in result.stderr.splitlines() if "tidak didukung" in line]
@@ -91,23 +91,23 @@ def test_a_file_that_is_not_a_spreadsheet_gets_one_clear_message(tmp_path):
     ]
 
 
-def test_an_error_message_starts_on_its_own_line_after_the_progress(tmp_path):
+def test_an_error_message_starts_on_its_own_line_after_the_progress(db_path, tmp_path):
     path = tmp_path / "kosong.xlsx"
     openpyxl.Workbook().save(path)
-    result = _run("import", str(path), db=str(tmp_path / "cli.duckdb"))
+    result = _run("import", str(path), db=str(db_path))
     assert result.returncode == 2
     progress, message = result.stderr.rsplit("\n", 2)[-3:-1]
     assert progress.endswith("Membaca berkas…   0%")  # the progress line, ended by a newline
     assert message == "Lembar “Sheet” kosong."
 
 
-def test_a_workbook_the_reader_cannot_take_is_refused_with_the_reason_and_exit_2(tmp_path):
+def test_a_workbook_the_reader_cannot_take_is_refused_with_the_reason_and_exit_2(db_path, tmp_path):
     book = openpyxl.Workbook()
     book.active.append(["No Agenda", "Tanggal Diterima"])
     book.active["XFD1048576"] = "x"  # a stray keystroke far away
     path = tmp_path / "stray.xlsx"
     book.save(path)
-    result = _run("import", str(path), "--lang", "en", db=str(tmp_path / "cli.duckdb"))
+    result = _run("import", str(path), "--lang", "en", db=str(db_path))
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1].startswith(
         "The file cannot be read: sheet “Sheet” is filled down to row 1,048,576 and across to "

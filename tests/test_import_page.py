@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from dumas.domain.permissions import Role
 from dumas.importer.model import CANONICAL
-from tests.conftest import signed_in_app
+from tests.conftest import open_page, signed_in_app
 
 IMPORT_PAGE = "pages/import_data.py"
 KEMENDAGRI = "Kementerian Dalam Negeri"
@@ -126,8 +126,7 @@ def _app(role: Role = Role.ANALIS, **query: str) -> AppTest:
 
 
 def _import_page(role: Role = Role.ANALIS, **query: str) -> AppTest:
-    at = _app(role, **query).run()
-    at.switch_page(IMPORT_PAGE).run()
+    at = open_page(role, IMPORT_PAGE, **query)
     assert not at.exception
     return at
 

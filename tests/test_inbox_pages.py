@@ -25,7 +25,7 @@ from dumas.domain.permissions import Role, User
 from dumas.domain.plan_flow import PlanAction
 from dumas.services import auth, plans
 from dumas.ui import navigation
-from tests.conftest import Factory, signed_in_app, username
+from tests.conftest import Factory, open_page, signed_in_app, username
 
 INBOX_PAGE = "pages/inbox.py"
 MONITORINGS_PAGE = "pages/monitorings.py"
@@ -103,9 +103,7 @@ def _recently() -> dt.datetime:
 
 
 def _open(role: Role, page: str, **query: str) -> AppTest:
-    at = signed_in_app(role, **query).run()
-    assert not at.exception
-    at.switch_page(page).run()
+    at = open_page(role, page, **query)
     assert not at.exception
     return at
 

@@ -31,7 +31,7 @@ from dumas.ui import navigation
 from dumas.ui.escape import plain
 from dumas.ui.screens.monitoring_detail import VIEWS
 from tests import monitoring_support as support
-from tests.conftest import TODAY, Factory, signed_in_app, username
+from tests.conftest import TODAY, Factory, open_page, username
 from tests.monitoring_support import People, people_of
 
 PAGE = "pages/monitorings.py"
@@ -123,8 +123,7 @@ def rev(db: Database, mid: int) -> int:
 
 
 def _open(role: Role, mid: int, view: str | None = None) -> AppTest:
-    at = signed_in_app(role, id=mid).run()
-    at.switch_page(PAGE).run()
+    at = open_page(role, PAGE, id=mid)
     if view:
         at.segmented_control(key="monitoring_view").set_value(view).run()
     assert not at.exception, at.exception
@@ -176,8 +175,7 @@ def _to_reporting(db: Database, p: People, mid: int, letters: list[int]) -> None
 
 
 def test_each_listed_monitoring_links_to_its_detail(direct):
-    at = signed_in_app(Role.PPK).run()
-    at.switch_page(PAGE).run()
+    at = open_page(Role.PPK, PAGE)
     assert at.dataframe[0].value["link"].tolist() == [f"pemantauan?id={direct}"]
     detail = _open(Role.PPK, direct)
     assert detail.subheader[0].value == "Kementerian Dalam Negeri"

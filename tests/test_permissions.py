@@ -270,13 +270,16 @@ WRITES = {  # the attempts audited when allowed (writes, and reads of personal d
 }
 
 
-def _everything(db: Database) -> dict[str, list]:
-    """Every row of every table (and so the audit log and the data version)."""
+def _everything(db: Database) -> dict[str, tuple]:
+    """A fingerprint of every row of every table (and so the audit log and the data
+    version): per table the row count and the sum of the rows' hashes, computed in DuckDB
+    (fetching every row, reference data included, took a third of this module's time)."""
     cur = db.cursor()
     names = [r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-    return {
-        name: sorted(cur.execute(f"SELECT * FROM {name}").fetchall(), key=str) for name in names
-    }
+    sql = " UNION ALL ".join(
+        f"SELECT '{name}', count(*), sum(hash(t)::HUGEINT) FROM {name} AS t" for name in names
+    )
+    return {name: (rows, digest) for name, rows, digest in cur.execute(sql).fetchall()}
 
 
 def _audited_by(db: Database, user: User) -> int:

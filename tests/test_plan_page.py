@@ -21,7 +21,7 @@ from dumas.domain.plan_flow import PlanAction
 from dumas.queries import plans as q
 from dumas.services import auth, plans
 from dumas.ui import navigation
-from tests.conftest import TODAY, signed_in_app, username
+from tests.conftest import TODAY, open_page, username
 
 PAGE = "pages/plans.py"
 NOW = dt.datetime.combine(TODAY, dt.time(9), config.TIMEZONE)
@@ -38,8 +38,7 @@ def _user(db: Database, role: Role):
 
 
 def _open(role: Role, **query: object) -> AppTest:
-    at = signed_in_app(role, **query).run()
-    at.switch_page(PAGE).run()
+    at = open_page(role, PAGE, **query)
     assert not at.exception, at.exception
     return at
 

@@ -16,7 +16,7 @@ from dumas.domain.permissions import PERMISSIONS, Action, Role
 from dumas.services import periodic as final
 from dumas.ui import navigation
 from dumas.ui.escape import plain
-from tests.conftest import signed_in_app
+from tests.conftest import open_page
 from tests.monitoring_support import people_of
 
 PAGE = "pages/reports.py"
@@ -32,8 +32,7 @@ def may(make, kemendagri: int) -> None:
 
 
 def _open(role: Role, period: str = "2026-05"):
-    at = signed_in_app(role, report=period).run()
-    at.switch_page(PAGE).run()
+    at = open_page(role, PAGE, report=period)
     assert not at.exception, at.exception
     return at
 
@@ -61,8 +60,7 @@ def test_the_page_is_offered_to_the_roles_that_read_reports(db, may, role):
 
 
 def test_the_last_full_month_opens_by_default_and_a_semester_is_picked(db, may):
-    at = signed_in_app(Role.KABID).run()
-    at.switch_page(PAGE).run()
+    at = open_page(Role.KABID, PAGE)
     assert at.subheader[0].value.startswith("Laporan Oktober 2026")  # today is 27 Nov 2026
     at.segmented_control(key="report_kind").set_value("semester").run()
     at.selectbox(key="report_semester").set_value(1).run()
@@ -73,8 +71,7 @@ def test_the_last_full_month_opens_by_default_and_a_semester_is_picked(db, may):
 
 
 def test_a_reversed_date_range_says_so_in_indonesian(db):
-    at = signed_in_app(Role.KABID).run()
-    at.switch_page(PAGE).run()
+    at = open_page(Role.KABID, PAGE)
     at.segmented_control(key="report_kind").set_value("range").run()
     at.date_input(key="report_from").set_value(dt.date(2026, 5, 10))
     at.date_input(key="report_to").set_value(dt.date(2026, 5, 1)).run()

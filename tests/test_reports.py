@@ -188,21 +188,15 @@ def test_the_report_data_labels_every_table_in_the_users_language(db, month):
 def test_the_command_line_writes_the_periods_workbook_and_document_and_prints_each_path(
     db_path, tmp_path
 ):
-    import os
-    import subprocess
-    import sys
-
     import docx
     import openpyxl
 
-    from dumas.config import ROOT
+    from tests.cli_support import run_cli
 
     target, document = tmp_path / "laporan-2026-05.xlsx", tmp_path / "laporan-2026-05.docx"
-    env = {**os.environ, "DUMAS_TODAY": "2026-11-27"}
-    run = [sys.executable, "-m", "dumas", "report", "--db", str(db_path)]
+    db = str(db_path)
     both = ["--period", "2026-05", "--xlsx", str(target), "--docx", str(document)]
-    done = subprocess.run([*run, *both], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)  # fmt: skip
+    done = run_cli("report", *both, db=db)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [str(target), str(document)]
     words = [p.text for p in docx.Document(str(document)).paragraphs]
@@ -211,18 +205,15 @@ def test_the_command_line_writes_the_periods_workbook_and_document_and_prints_ea
     assert len(book.sheetnames) == 12  # the cover and eleven tables
     assert book["Sampul"]["A1"].value.startswith("Laporan Mei 2026")
     assert "DRAF" in [c.value for row in book["Sampul"].iter_rows() for c in row]
-    final = [*run, "--period", "2026-05", "--xlsx", str(target), "--final"]
-    done = subprocess.run(final, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = run_cli("report", "--period", "2026-05", "--xlsx", str(target), "--final", db=db)
     assert done.returncode == 0, done.stderr
     cover = [c.value for row in openpyxl.load_workbook(target)["Sampul"].iter_rows() for c in row]
     assert "FINAL" in cover
     assert any(isinstance(v, str) and v.startswith("Difinalkan oleh Sistem") for v in cover)
-    refused = subprocess.run([*run, "--period", "2026-13", "--xlsx", str(target)], cwd=ROOT,
-                             env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    refused = run_cli("report", "--period", "2026-13", "--xlsx", str(target), db=db)
     assert refused.returncode == 2
     assert "Periode tidak dikenal: 2026-13" in refused.stderr
-    nothing = subprocess.run([*run, "--period", "2026-05"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=120)  # fmt: skip
+    nothing = run_cli("report", "--period", "2026-05", db=db)
     assert nothing.returncode == 2
     assert "--xlsx BERKAS.xlsx dan/atau --docx BERKAS.docx" in nothing.stderr
 

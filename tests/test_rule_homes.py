@@ -11,7 +11,6 @@ A Kasubbid and a Kabid of another Bidang take part: the rules also hold across B
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,7 +35,7 @@ from dumas.services import auth, plans, users
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from tests import monitoring_support as support
-from tests.conftest import PASSWORD, TODAY, Factory, app_reading, username
+from tests.conftest import PASSWORD, TODAY, Factory, app_reading, open_page, username
 from tests.monitoring_support import People, people_of
 
 NOW = dt.datetime.combine(TODAY, dt.time(10), config.TIMEZONE)
@@ -251,18 +250,7 @@ def dry(world: World, rules_env: None) -> Iterator[DryRun]:
 
 def _signed_in(name: str, page: str, **query: str) -> AppTest:
     """An AppTest of app.py signed in as this account, on this page."""
-    db = connect(os.environ["DUMAS_DB"])
-    try:
-        _, token = auth.sign_in(db, name, PASSWORD, dt.datetime.now(config.TIMEZONE))
-    finally:
-        db.close()
-    at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60)
-    at.session_state["session_token"] = token
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    return at
+    return open_page(name, page, **query)
 
 
 def _controls(at: AppTest) -> set[str]:

@@ -26,7 +26,7 @@ from dumas.queries import sbm, settings
 from dumas.services import settings as settings_service
 from dumas.services import users
 from dumas.ui import navigation
-from tests.conftest import ADMIN, signed_in_app, username
+from tests.conftest import ADMIN, open_page, signed_in_app, username
 
 SETTINGS_PAGE = "pages/settings.py"
 SBM_PAGE = "pages/sbm.py"
@@ -40,9 +40,7 @@ pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
 
 
 def _open(role: Role, page: str) -> AppTest:
-    at = signed_in_app(role).run()
-    assert not at.exception
-    at.switch_page(page).run()
+    at = open_page(role, page)
     assert not at.exception
     return at
 

@@ -7,6 +7,7 @@ stay readable. Only matplotlib's object API is used: no pyplot, no global state.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -38,15 +39,22 @@ def chart_png(table: ReportTable, lang: str) -> bytes | None:
     if not spec or not rows:
         return None
     columns = {c.name: c for c in table.columns}
-    labels = [_label(row.get(spec.category)) for row in rows]
-    series = [(columns[v].label, [row.get(v) for row in rows]) for v in spec.values]
-    figure = Figure(figsize=(WIDTH_CM * CM, _height(len(rows), len(series)) * CM), dpi=DPI,
+    labels = tuple(_label(row.get(spec.category)) for row in rows)
+    series = tuple((columns[v].label, tuple(row.get(v) for row in rows)) for v in spec.values)
+    percent = {columns[v].kind for v in spec.values} == {"pct"}
+    return _render(labels, series, percent, lang)
+
+
+@functools.lru_cache(maxsize=128)  # the same report drawn again (each download) is not redrawn
+def _render(
+    labels: tuple[str, ...], series: tuple[tuple[str, tuple], ...], percent: bool, lang: str
+) -> bytes:
+    figure = Figure(figsize=(WIDTH_CM * CM, _height(len(labels), len(series)) * CM), dpi=DPI,
                     layout="constrained")  # fmt: skip
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    _bars(axes, labels, series)
-    kinds = {columns[v].kind for v in spec.values}
-    _value_axis(axes, lang, percent=kinds == {"pct"})
+    _bars(axes, list(labels), [(name, list(values)) for name, values in series])
+    _value_axis(axes, lang, percent=percent)
     legend = figure.legend(loc="outside lower center", ncols=min(len(series), 3),
                            fontsize=_FONT_SIZE, frameon=False)  # fmt: skip
     for text in [*axes.get_yticklabels(), *legend.get_texts()]:

@@ -76,10 +76,12 @@ def snapshot(cur: duckdb.DuckDBPyConnection, plan_id: int) -> list[dict]:
                r.schedule_to, r.level, r.team_lead, r.team, r.persons, r.days,
                r.transport::BIGINT AS transport, r.lodging::BIGINT AS lodging,
                r.allowance::BIGINT AS allowance, r.status, r.decision_note,
-               coalesce((SELECT list(l.forwarding_id ORDER BY l.forwarding_id)
-                           FROM plan_letter AS l WHERE l.plan_row_id = r.id), []) AS letters
+               coalesce(l.letters, []) AS letters
           FROM plan_row AS r
           JOIN agency AS ag ON ag.id = r.agency_id
+          LEFT JOIN (SELECT plan_row_id, list(forwarding_id ORDER BY forwarding_id) AS letters
+                       FROM plan_letter WHERE plan_id = $id GROUP BY plan_row_id) AS l
+                 ON l.plan_row_id = r.id
          WHERE r.plan_id = $id
          ORDER BY r.position
         """,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import sys
 from typing import Any
 
@@ -16,6 +17,7 @@ from dumas.domain.permissions import User
 from dumas.ui.escape import Markdown, plain
 
 
+@functools.cache  # the arguments of the process do not change; read them once
 def _cli_db() -> str | None:
     """--db PATH after `streamlit run app.py --`."""
     parser = argparse.ArgumentParser(add_help=False)
