@@ -138,3 +138,48 @@ CREATE OR REPLACE MACRO trip_cost(persons, days, transport, lodging, allowance) 
     trip_transport(persons, days, transport) + trip_lodging(persons, days, lodging)
     + trip_allowance(persons, days, allowance)
 );
+
+-- The calendar day of a moment (TIMESTAMPTZ) in Asia/Jakarta (WIB), whatever the
+-- session's time zone: `ts::DATE` would take the session's (UTC), so an approval at
+-- 06.30 WIB on the 1st would fall on the last day of the month before. Every moment
+-- turned into a day for a figure goes through this macro (docs/figures.md "Days").
+CREATE OR REPLACE MACRO jakarta_date(ts) AS (timezone('Asia/Jakarta', ts)::DATE);
+
+-- Figures over the tables of later migrations (monitorings, migration 0005 on): the
+-- macros below are defined after the last migration (dumas/db/__init__.py LATER_FIGURES).
+
+-- The days of a monitoring's facts, each the day it happened (docs/figures.md
+-- "Monitorings"), one row per monitoring:
+--   approved_on     its plan row was approved (planned)
+--   carried_out_on  the last day of its step-6 log (activities, the letter to the agency),
+--                   else the day of the `executed` move; NULL until that move (carried out)
+--   accepted_on     its receiver accepted the substance report (the `acknowledge` move)
+--   closed_on       it closed; NULL while open
+-- A result's day is its own (monitoring_result.recorded_at), not the monitoring's.
+CREATE OR REPLACE MACRO monitoring_dates() AS TABLE
+WITH moves AS (
+    SELECT monitoring_id,
+           min(occurred_at) FILTER (action = 'executed') AS executed_at,
+           max(occurred_at) FILTER (action = 'acknowledge') AS accepted_at
+      FROM monitoring_event
+     GROUP BY monitoring_id
+),
+logged AS (
+    SELECT monitoring_id, max(d) AS last_day
+      FROM (SELECT monitoring_id, activity_date AS d FROM monitoring_activity
+            UNION ALL
+            SELECT monitoring_id, signed_on FROM monitoring_document
+             WHERE kind = 'surat_instansi')
+     GROUP BY monitoring_id
+)
+SELECT m.id AS monitoring_id,
+       m.method,
+       jakarta_date(m.approved_at) AS approved_on,
+       CASE WHEN mv.executed_at IS NOT NULL
+            THEN coalesce(l.last_day, jakarta_date(mv.executed_at))
+       END AS carried_out_on,
+       jakarta_date(mv.accepted_at) AS accepted_on,
+       CASE WHEN m.state = 'closed' THEN jakarta_date(m.state_since) END AS closed_on
+  FROM monitoring AS m
+  LEFT JOIN moves AS mv ON mv.monitoring_id = m.id
+  LEFT JOIN logged AS l ON l.monitoring_id = m.id;

@@ -474,3 +474,26 @@ ALTER TABLE user_session ADD COLUMN source VARCHAR;
 -- The digest of figures.sql whose macros the database holds. connect() re-defines the
 -- figures only when that file changed, so opening an up-to-date database writes nothing.
 CREATE TABLE figure_definition (digest VARCHAR NOT NULL);
+
+-- migration: 0014a_result_dates
+-- When each monitoring result was recorded: the day its finding and its letter clarified
+-- count in the periodic report (docs/figures.md "Monitorings"). Set on the first save
+-- and again whenever the result itself changes (dumas/services/monitoring_records.py).
+-- Existing rows: from the audit log, the moment of the save that set the result the row
+-- holds (the first 'monitoring.result' row for the letter with that result after the last
+-- with another); a row without one keeps its monitoring's approval, as counted before.
+ALTER TABLE monitoring_result ADD COLUMN recorded_at TIMESTAMPTZ;
+UPDATE monitoring_result AS r
+   SET recorded_at = coalesce(
+       (WITH saves AS (
+            SELECT a.logged_at, json_extract_string(a.new_value, '$.result') AS result
+              FROM audit_log AS a
+             WHERE a.action = 'monitoring.result' AND a.entity = 'monitoring'
+               AND a.entity_id = r.monitoring_id::VARCHAR
+               AND json_extract(a.new_value, '$.f')::BIGINT = r.forwarding_id
+        )
+        SELECT min(s.logged_at) FROM saves AS s
+         WHERE s.result = r.result
+           AND s.logged_at > coalesce((SELECT max(o.logged_at) FROM saves AS o
+                                        WHERE o.result <> r.result), '-infinity')),
+       (SELECT m.approved_at FROM monitoring AS m WHERE m.id = r.monitoring_id));

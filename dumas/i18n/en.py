@@ -1106,4 +1106,7 @@ MESSAGES: dict[str, str] = {
     "import.notice.cp1252_rows": "Rows read as Windows-1252, the other rows as UTF-8: {rows} ({count} in all). Check accented letters and punctuation in those rows.",
     # issue 13: rules with one home (workflow.may_add_letters)
     "error.letters_database_only": "The letters of the follow-up database are added only to a plan from the database review.",
+    # issue 14.3: monitoring facts in the period they happened
+    "report.m_carried_out": "Monitorings carried out",
+    "report.m_reports_accepted": "Substance reports accepted",
 }

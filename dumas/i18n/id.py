@@ -1109,4 +1109,7 @@ MESSAGES: dict[str, str] = {
     "import.notice.cp1252_rows": "{count} baris dibaca sebagai Windows-1252, baris lainnya sebagai UTF-8: baris {rows}. Periksa huruf beraksen dan tanda baca pada baris itu.",
     # issue 13: rules with one home (workflow.may_add_letters)
     "error.letters_database_only": "Surat dari database tindak lanjut hanya ditambahkan ke rencana dari telaahan database.",
+    # issue 14.3: monitoring facts in the period they happened
+    "report.m_carried_out": "Pemantauan dilaksanakan",
+    "report.m_reports_accepted": "Laporan substansi diterima",
 }

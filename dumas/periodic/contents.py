@@ -175,17 +175,9 @@ def _ageing(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> Report
 
 def _monitoring(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> ReportTable:
     summary = q.monitoring_summary(cur, period)
-    figures = (
-        "approved",
-        "approved_direct",
-        "approved_indirect",
-        "closed",
-        "complaints",
-        "letters",
-        "answered_after",
-    )
     rows = [
-        {"figure": i18n.t(f"report.m_{f}", lang), "value": int(summary[f] or 0)} for f in figures
+        {"figure": i18n.t(f"report.m_{f}", lang), "value": int(summary[f] or 0)}
+        for f in q.MONITORING_FIGURES
     ]
     rows += [
         {"figure": i18n.t(Result(r["result"]).label_key, lang), "value": int(r["letters"])}

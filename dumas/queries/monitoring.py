@@ -9,7 +9,7 @@ from typing import Any, TypedDict, cast
 import duckdb
 import pandas as pd
 
-from dumas import i18n
+from dumas import config, i18n
 from dumas.domain import monitoring_flow as flow
 from dumas.domain.codes import ActivityKind, Result
 from dumas.domain.deadlines import due_at, late_by
@@ -244,7 +244,7 @@ def document_data(
         agency_head=None, agency_city=None, province=m["province"],
         schedule_from=m["schedule_from"], schedule_to=m["schedule_to"],
         days=m["days"], plan_title=m["plan_title"], plan_period=m["period_label"],
-        approved_on=m["approved_at"].date(),
+        approved_on=m["approved_at"].astimezone(config.TIMEZONE).date(),
         team=[cast(TeamMember, _plain(p)) for p in people.to_dict("records")],
         letters=[_letter(r) for r in found.to_dict("records")],
         scope=_plain(rec["scope"]),

@@ -166,49 +166,63 @@ SELECT (SELECT count(*) FROM complaint WHERE received_on BETWEEN $s AND $e),
        response_rate(count(*) FILTER (lf.letter_date >= $s AND lf.answered),
                      count(*) FILTER (lf.letter_date >= $s)),
        count(*) FILTER (NOT lf.answered),
-       (SELECT count(*) FROM monitoring WHERE approved_at::DATE BETWEEN $s AND $e)
+       (SELECT count(*) FROM monitoring WHERE jakarta_date(approved_at) BETWEEN $s AND $e)
   FROM letter_facts($e) AS lf
 """
 
 
 def monitoring_summary(cur: duckdb.DuckDBPyConnection, period: Period) -> dict[str, object]:
-    """Table 6: monitorings approved and closed in the period, direct and indirect, the
-    complaints they covered, their findings, and the letters answered after monitoring."""
+    """Table 6: each monitoring fact in the period it happened (docs/figures.md
+    "Monitorings"): approved (direct, indirect) by the approval day, carried out by the
+    last day of the execution log, reports accepted and monitorings closed by those days,
+    letters clarified (their complaints, their findings) by the day the result was
+    recorded, letters answered after monitoring by the response's date."""
     params = {"s": period.start, "e": period.end}
     counts = cur.execute(_MONITORING_COUNTS, params).fetchall()[0]
-    names = ("approved", "approved_direct", "approved_indirect", "closed", "complaints",
-             "letters", "answered_after")  # fmt: skip
     findings = cur.execute(
         """
         SELECT r.result, count(*) AS letters
-          FROM monitoring_result AS r JOIN monitoring AS m ON m.id = r.monitoring_id
-         WHERE m.approved_at::DATE BETWEEN $s AND $e
+          FROM monitoring_result AS r
+         WHERE jakarta_date(r.recorded_at) BETWEEN $s AND $e
          GROUP BY r.result ORDER BY letters DESC, r.result
         """,
         params,
     ).df()
-    return {**dict(zip(names, counts, strict=True)), "findings": findings}
+    return {**dict(zip(MONITORING_FIGURES, counts, strict=True)), "findings": findings}
 
 
+MONITORING_FIGURES = ("approved", "approved_direct", "approved_indirect", "carried_out",
+                      "reports_accepted", "closed", "complaints", "letters",
+                      "answered_after")  # fmt: skip
 _MONITORING_COUNTS = """
-WITH m AS (SELECT * FROM monitoring WHERE approved_at::DATE BETWEEN $s AND $e),
-ml AS (SELECT ml.*, m.approved_at FROM monitoring_letter AS ml JOIN m ON m.id = ml.monitoring_id)
-SELECT (SELECT count(*) FROM m),
-       (SELECT count(*) FROM m WHERE method = 'kunjungan_lapangan'),
-       (SELECT count(*) FROM m WHERE method <> 'kunjungan_lapangan'),
-       (SELECT count(*) FROM monitoring AS c
-         WHERE c.state = 'closed' AND c.state_since::DATE BETWEEN $s AND $e),
-       (SELECT count(DISTINCT f.complaint_id) FROM ml JOIN forwarding AS f
-            ON f.id = ml.forwarding_id),
-       (SELECT count(*) FROM ml),
-       (SELECT count(*) FROM ml JOIN letter_facts($e) AS lf ON lf.forwarding_id = ml.forwarding_id
-         WHERE lf.answered AND lf.first_response_on >= ml.approved_at::DATE)
+WITH md AS (SELECT * FROM monitoring_dates()),
+clarified AS (
+    SELECT r.forwarding_id FROM monitoring_result AS r
+     WHERE jakarta_date(r.recorded_at) BETWEEN $s AND $e
+)
+SELECT count(*) FILTER (md.approved_on BETWEEN $s AND $e),
+       count(*) FILTER (md.approved_on BETWEEN $s AND $e AND md.method = 'kunjungan_lapangan'),
+       count(*) FILTER (md.approved_on BETWEEN $s AND $e AND md.method <> 'kunjungan_lapangan'),
+       count(*) FILTER (md.carried_out_on BETWEEN $s AND $e),
+       count(*) FILTER (md.accepted_on BETWEEN $s AND $e),
+       count(*) FILTER (md.closed_on BETWEEN $s AND $e),
+       (SELECT count(DISTINCT f.complaint_id) FROM clarified AS c
+          JOIN forwarding AS f ON f.id = c.forwarding_id),
+       (SELECT count(*) FROM clarified),
+       (SELECT count(*) FROM letter_facts($e) AS lf
+         WHERE lf.answered AND lf.first_response_on BETWEEN $s AND $e
+           AND EXISTS (SELECT 1 FROM monitoring_letter AS ml
+                         JOIN monitoring_dates() AS d ON d.monitoring_id = ml.monitoring_id
+                        WHERE ml.forwarding_id = lf.forwarding_id
+                          AND d.approved_on <= lf.first_response_on))
+  FROM md
 """
 
 
 def money(cur: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
-    """Table 7: direct monitorings approved in the period, planned against actual (whole
-    rupiah, summed in SQL); planned is the cost lines' plan, else the matrix estimate."""
+    """Table 7: direct monitorings approved in the period (the approval's day in Asia/Jakarta),
+    planned against actual (whole rupiah, summed in SQL); planned is the cost lines' plan,
+    else the matrix estimate."""
     return cur.execute(
         """
         SELECT ag.name AS agency, m.id AS monitoring_id,
@@ -218,7 +232,8 @@ def money(cur: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
           FROM monitoring AS m
           JOIN agency AS ag ON ag.id = m.agency_id
           LEFT JOIN monitoring_cost AS c ON c.monitoring_id = m.id
-         WHERE m.method = 'kunjungan_lapangan' AND m.approved_at::DATE BETWEEN $s AND $e
+         WHERE m.method = 'kunjungan_lapangan'
+           AND jakarta_date(m.approved_at) BETWEEN $s AND $e
          GROUP BY ag.name, m.id
          ORDER BY m.id
         """,

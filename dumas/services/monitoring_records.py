@@ -264,16 +264,20 @@ def record_result(
             )  # fmt: skip
         row = {"m": monitoring.id, "f": forwarding_id, "result": result, "evidence": evidence,
                "recommendation": recommendation, "response": response_id}  # fmt: skip
-        cur.execute(
+        cur.execute(  # recorded_at: when the result was first saved or last changed
             """
-            INSERT INTO monitoring_result VALUES ($m, $f, $result, $evidence, $recommendation,
-                                                  $response)
+            INSERT INTO monitoring_result (monitoring_id, forwarding_id, result, evidence,
+                                           recommendation, response_id, recorded_at)
+            VALUES ($m, $f, $result, $evidence, $recommendation, $response, $now)
             ON CONFLICT (monitoring_id, forwarding_id) DO UPDATE SET
                 result = EXCLUDED.result, evidence = EXCLUDED.evidence,
                 recommendation = EXCLUDED.recommendation,
-                response_id = coalesce(EXCLUDED.response_id, monitoring_result.response_id)
+                response_id = coalesce(EXCLUDED.response_id, monitoring_result.response_id),
+                recorded_at = CASE WHEN monitoring_result.result = EXCLUDED.result
+                                   THEN monitoring_result.recorded_at
+                                   ELSE EXCLUDED.recorded_at END
             """,
-            row,
+            {**row, "now": now},
         )
         record_event(cur, monitoring, actor, "result", monitoring.state, None, now, row)
 
