@@ -28,6 +28,7 @@ from dumas.render.documents import (
 from dumas.render.documents.common import in_words
 from dumas.services import settings as service
 from tests.conftest import ADMIN, open_page, username
+from tests.monitoring_support import approved, people_of
 from tests.test_documents import ON, monitoring, open_docx
 from tests.test_documents import settings as document_settings
 from tests.test_plans import Team, _load, do, draft, to_asdep
@@ -268,3 +269,17 @@ def test_the_plan_pages_checklist_marks_the_unit_standard_with_its_legend(asdep_
     captions = [c.value.replace("\\", "") for c in at.caption]  # markdown escapes removed
     assert any("menit dihitung pada jam kerja 08.00–16.00" in c for c in captions)
     assert any(c.startswith("* Standar unit, bukan SOP") for c in captions)
+
+
+@pytest.mark.usefixtures("app_env")
+def test_an_indirect_monitorings_checklist_names_the_reply_deadline_as_the_units_own(
+    db, make, kemendagri
+):
+    letter = make.forward(make.complaint(province_code="31"), kemendagri, dt.date(2026, 3, 2))
+    mid = approved(db, people_of(db), [letter], direct=False, now=NOW)
+    _save(db, agency_reply_days="10")
+    at = open_page(Role.ASDEP, "pages/monitorings.py", id=mid)
+    assert not at.exception
+    captions = [c.value.replace("\\", "") for c in at.caption]  # markdown escapes removed
+    legend = "Surat kepada instansi (langkah 6) meminta jawaban paling lambat 10 hari kerja *. "
+    assert any(c.startswith(f"{legend}* Standar unit, bukan SOP") for c in captions)

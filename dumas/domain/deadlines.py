@@ -144,8 +144,10 @@ def effective(cur: duckdb.DuckDBPyConnection, standard: Standard) -> Standard:
     """The standard in force: the unit's own ones take their setting's value."""
     if standard.setting is None:
         return standard
-    field = "minutes" if standard.minutes else "working_days"
-    return dataclasses.replace(standard, **{field: unit_number(cur, standard.setting)})
+    value = unit_number(cur, standard.setting)
+    if standard.minutes:
+        return dataclasses.replace(standard, minutes=value)
+    return dataclasses.replace(standard, working_days=value)
 
 
 @dataclass(frozen=True)

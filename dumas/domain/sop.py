@@ -2,7 +2,7 @@
 
 The legal basis is the default of the editable list in the document settings
 (dumas/queries/settings.py, key `legal_basis`); the titles are as the SOP writes them
-(../shared/seed/), the SOP itself last.
+(the SOP 305/2012 text itself), the SOP itself last.
 """
 
 from __future__ import annotations

@@ -98,7 +98,10 @@ def _check_office_hours(values: dict[str, str]) -> None:
         for key in ("office_opens", "office_closes")
     )
     if opens and closes and closes <= opens:
-        texts = {"opens": deadlines.clock_text(opens), "closes": deadlines.clock_text(closes)}
+        texts: dict[str, object] = {
+            "opens": deadlines.clock_text(opens),
+            "closes": deadlines.clock_text(closes),
+        }
         raise ValidationError(Message("error.office_hours_order", texts, "setting"))
 
 
