@@ -1,8 +1,8 @@
 """What SOP 305/2012 itself says that the documents cite: its title and its Dasar Hukum.
 
 The legal basis is the default of the editable list in the document settings
-(dumas/queries/settings.py, key `legal_basis`); the titles are as the SOP writes them
-(the SOP 305/2012 text itself), the SOP itself last.
+(dumas/queries/settings.py, key `legal_basis`): the full titles as the SOP's Dasar Hukum
+writes them, then the SOP itself.
 """
 
 from __future__ import annotations
