@@ -123,9 +123,10 @@ def test_assignment_letter_tasks_say_where_when_and_to_whom_to_report():
     assert "Kementerian Dalam Negeri di DKI Jakarta" in tasks["1."]
     assert "18 Mei 2026 sampai dengan tanggal 21 Mei 2026" in tasks["1."]
     assert tasks["2."] == f"melaporkan hasil pelaksanaan tugas kepada {DEPUTI['title']};"
-    grounds = dict(_clauses(doc, "Dasar"))
-    assert "Nomor 305/2012" in grounds["1."]
-    assert grounds["2."].startswith("Rencana Pemantauan Semester I periode Januari–Juni 2026")
+    grounds = dict(_clauses(doc, "Dasar"))  # the SOP's Dasar Hukum, the SOP, then the plan
+    assert grounds["1."] == "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik;"
+    assert "Nomor 305/2012" in grounds["5."]
+    assert grounds["6."].startswith("Rencana Pemantauan Semester I periode Januari–Juni 2026")
 
 
 # Memorandum PPK -> Kepala Biro Keuangan (SOP step 4a(3))
@@ -305,7 +306,7 @@ def test_report_has_sections_a_to_f_and_cites_the_recorded_assignment_letter():
     sections = [t for t in texts if t[:3] in {"A. ", "B. ", "C. ", "D. ", "E. ", "F. "}]
     assert [s[0] for s in sections] == list("ABCDEF")
     assert (
-        "b.\tSurat Perintah Nomor B-77/Kemensetneg/D-4/DM.00.00/05/2026 tanggal 11 Mei 2026."
+        "f.\tSurat Perintah Nomor B-77/Kemensetneg/D-4/DM.00.00/05/2026 tanggal 11 Mei 2026."
         in texts
     )
     assert any("Nomor 305/2012" in t for t in texts)

@@ -163,7 +163,8 @@ STEPS: tuple[PlanStep, ...] = (
     PlanStep("2", 2, (S.SUBMITTED, S.DISCUSSION), (Role.KASUBBID, Role.KABID),
          Standard(working_days=1)),
     PlanStep("3", 3, (S.PROPOSED,), (Role.ASDEP,), Standard(minutes=20)),
-    PlanStep("3d", 3, (S.AWAITING_DEPUTI,), (Role.DEPUTI,), Standard(minutes=20)),
+    PlanStep("3d", 3, (S.AWAITING_DEPUTI,), (Role.DEPUTI,),
+             Standard(minutes=20, setting="deputi_minutes")),  # the unit's own: not in the SOP
 )  # fmt: skip
 
 

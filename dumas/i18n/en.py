@@ -452,7 +452,7 @@ MESSAGES: dict[str, str] = {
     "plans.changed_while_editing": "Someone else changed this plan after you started editing. When you save, your changes are kept and shown over the latest version for you to check.",
     "plans.checklist_rule": (
         "Standard times count working days from the step's start (no weekends, national "
-        "holidays or cuti bersama); 20 minutes count office hours 08:00–16:00. Lateness is "
+        "holidays or cuti bersama); minutes count office hours {hours}. Lateness is "
         "a flag only; it never changes the stage."
     ),
     "plans.choose": "Choose a plan…",
@@ -1109,4 +1109,22 @@ MESSAGES: dict[str, str] = {
     # issue 14.3: monitoring facts in the period they happened
     "report.m_carried_out": "Monitorings carried out",
     "report.m_reports_accepted": "Substance reports accepted",
+    # issue 14 points 6-7: the unit's own time standards, the legal basis
+    "checklist.own_legend": "{mark} The unit's own standard, not the SOP's: a time SOP 305/2012 does not set, fixed by the unit and editable by an Administrator on Document settings.",
+    "checklist.reply_days_own": "The letter to the agency (step 6) asks for an answer within {n} working days {mark}. {mark} The unit's own standard, not the SOP's: editable by an Administrator on Document settings.",
+    "settings.group_standards": "The unit's own time standards (not the SOP's)",
+    "settings.standards_caption": "Times SOP 305/2012 does not set, fixed by the unit; marked * in the checklists (the unit's standard, not the SOP's). Times as HH.MM, e.g. 08.00.",
+    "settings.office_opens": "Office opens",
+    "settings.office_closes": "Office closes",
+    "settings.deputi_minutes": "Deputi's time, step 3 (minutes)",
+    "settings.agency_reply_days": "Agency's reply deadline (working days)",
+    "settings.group_basis": "Legal basis",
+    "settings.legal_basis": "Legal basis the documents cite",
+    "settings.legal_basis_help": "One item per line, in order; cited in the Dasar clause of the assignment letter and the substance report and in the introduction of the periodic report. Default: the SOP 305/2012's Dasar Hukum, then the SOP itself.",
+    "error.office_hour": "office hours are written HH.MM, e.g. 08.00 (not “{value}”).",
+    "error.office_hours_order": "the office must close ({closes}) after it opens ({opens}).",
+    "error.deputi_minutes": "the Deputi's time is a whole number of minutes, {low} to {high}.",
+    "error.agency_reply_days": "the agency's reply deadline is a whole number of working days, {low} to {high}.",
+    "report_docx.basis": "Basis",
+    "report_docx.basis_intro": "This report is prepared on the basis of:",
 }

@@ -454,7 +454,7 @@ MESSAGES: dict[str, str] = {
     "plans.changed_while_editing": "Rencana ini diubah orang lain sejak Anda mulai menyunting. Saat disimpan, perubahan Anda akan dipertahankan dan ditampilkan di atas versi terbaru untuk diperiksa.",
     "plans.checklist_rule": (
         "Waktu baku dihitung dalam hari kerja sejak langkah dimulai (tanpa akhir pekan, libur "
-        "nasional, dan cuti bersama); 20 menit dihitung pada jam kerja 08.00–16.00. "
+        "nasional, dan cuti bersama); menit dihitung pada jam kerja {hours}. "
         "Keterlambatan hanya penanda, tidak mengubah tahap."
     ),
     "plans.choose": "Pilih rencana…",
@@ -1112,4 +1112,22 @@ MESSAGES: dict[str, str] = {
     # issue 14.3: monitoring facts in the period they happened
     "report.m_carried_out": "Pemantauan dilaksanakan",
     "report.m_reports_accepted": "Laporan substansi diterima",
+    # issue 14 points 6-7: the unit's own time standards, the legal basis
+    "checklist.own_legend": "{mark} Standar unit, bukan SOP: waktu yang tidak diatur SOP 305/2012, ditetapkan unit sendiri dan dapat diubah Administrator di Pengaturan Naskah.",
+    "checklist.reply_days_own": "Surat kepada instansi (langkah 6) meminta jawaban paling lambat {n} hari kerja {mark}. {mark} Standar unit, bukan SOP: dapat diubah Administrator di Pengaturan Naskah.",
+    "settings.group_standards": "Standar waktu unit (bukan SOP)",
+    "settings.standards_caption": "Waktu yang tidak diatur SOP 305/2012 dan ditetapkan unit sendiri; di daftar periksa ditandai * (standar unit, bukan SOP). Jam ditulis JJ.MM, misalnya 08.00.",
+    "settings.office_opens": "Jam kerja mulai",
+    "settings.office_closes": "Jam kerja selesai",
+    "settings.deputi_minutes": "Waktu Deputi, langkah 3 (menit)",
+    "settings.agency_reply_days": "Batas jawaban instansi (hari kerja)",
+    "settings.group_basis": "Dasar hukum",
+    "settings.legal_basis": "Dasar hukum yang dikutip naskah",
+    "settings.legal_basis_help": "Satu dasar hukum per baris, berurutan; dikutip pada bagian Dasar surat perintah dan laporan hasil pemantauan serta pendahuluan laporan berkala. Bawaan: Dasar Hukum SOP 305/2012, lalu SOP itu sendiri.",
+    "error.office_hour": "jam kerja ditulis JJ.MM, misalnya 08.00 (bukan “{value}”).",
+    "error.office_hours_order": "jam kerja selesai ({closes}) harus sesudah jam kerja mulai ({opens}).",
+    "error.deputi_minutes": "waktu Deputi diisi bilangan bulat menit, {low} sampai {high}.",
+    "error.agency_reply_days": "batas jawaban instansi diisi bilangan bulat hari kerja, {low} sampai {high}.",
+    "report_docx.basis": "Dasar",
+    "report_docx.basis_intro": "Laporan ini disusun berdasarkan:",
 }

@@ -23,12 +23,13 @@ from dumas import i18n
 from dumas.i18n import t
 from dumas.periodic.images import MAX_CATEGORIES, chart_png
 from dumas.periodic.table import Column, ReportTable
-from dumas.render.documents.common import DOTS, clean, official
+from dumas.render.documents.common import DOTS, clean, grounds, official
 from dumas.render.documents.docx_tables import bold_row, grid_table
 from dumas.render.documents.inputs import DocumentSettings
 from dumas.render.documents.layout import (
     body,
     new_document,
+    numbered,
     para,
     place_and_date,
     signature,
@@ -45,11 +46,12 @@ _FORMATS = {"int": i18n.fmt_int, "pct": i18n.fmt_percent, "rupiah": i18n.fmt_rup
 
 
 def periodic_report_docx(report: dict, settings: DocumentSettings, lang: str = "id") -> bytes:
-    """Title, status, I. key issues, II. recommendations, III. the tables with their charts,
-    then the closing and the Asdep's signature block."""
+    """Title, status, the legal basis, I. key issues, II. recommendations, III. the tables
+    with their charts, then the closing and the Asdep's signature block."""
     doc = new_document(settings)
     doc.core_properties.title = clean(report.get("title"))
     _head(doc, report, lang)
+    _basis(doc, settings, lang)
     narrative = report.get("narrative") or {}
     _section(doc, t("report_docx.key_issues", lang))
     body(doc, narrative.get("key_issues"), indent=_INDENT)
@@ -79,6 +81,16 @@ def _head(doc: Document, report: dict, lang: str) -> None:
         para(doc, note, align="center")
     if report.get("generated"):
         para(doc, report["generated"], align="center")
+    para(doc)
+
+
+def _basis(doc: Document, settings: DocumentSettings, lang: str) -> None:
+    """The introduction: the legal basis of the document settings, numbered (the titles are
+    Indonesian law, the same in either language)."""
+    _section(doc, t("report_docx.basis", lang))
+    body(doc, t("report_docx.basis_intro", lang), indent=_INDENT)
+    items = grounds(settings, [])
+    numbered(doc, [(f"{i}.", item) for i, item in enumerate(items, 1)], indent=_INDENT)
     para(doc)
 
 

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from dumas.domain import plan_flow
-from dumas.domain.deadlines import LateBy, Standard, due_at, late_by
+from dumas.domain.deadlines import LateBy, Standard, due_at, effective, late_by
 from dumas.domain.monitoring_flow import MonitoringStep
 from dumas.domain.permissions import User
 from dumas.domain.plan_flow import PlanState, PlanStep
@@ -127,7 +127,7 @@ def checklist(cur: duckdb.DuckDBPyConnection, plan_id: int, now: dt.datetime) ->
         runs.append(_run(cur, current[0], current[1], None, None, now))
         reached = {run.step.key for run in runs[_round_start(runs) :]}
         later = plan_flow.STEPS[plan_flow.STEPS.index(current[0]) + 1 :]
-        runs += [StepRun(s, s.standard, None, None, None, None, None)
+        runs += [StepRun(s, effective(cur, s.standard), None, None, None, None, None)
                  for s in later if s.key not in reached]  # fmt: skip
     return runs
 
@@ -145,8 +145,9 @@ def _run(
     done_by: str | None,
     now: dt.datetime,
 ) -> StepRun:
-    due = due_at(cur, started, step.standard)
-    return StepRun(step, step.standard, started, done, done_by, due, late_by(cur, due, done or now))
+    standard = effective(cur, step.standard)  # the unit's own standards: as set now
+    due = due_at(cur, started, standard)
+    return StepRun(step, standard, started, done, done_by, due, late_by(cur, due, done or now))
 
 
 @dataclass(frozen=True)

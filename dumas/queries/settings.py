@@ -1,11 +1,15 @@
-"""Settings an administrator edits (letterhead, letter-number parts, officials, font),
-with the defaults of docs/letters.md for every key not stored in table `setting`."""
+"""Settings an administrator edits (letterhead, letter-number parts, officials, font, the
+unit's own time standards, the legal basis), with the defaults of docs/letters.md for
+every key not stored in table `setting`."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import duckdb
+
+from dumas.domain import sop
+from dumas.domain.deadlines import UNIT_DEFAULTS, unit_number
 
 if TYPE_CHECKING:  # the documents package loads python-docx: not needed to read settings
     from dumas.render.documents.inputs import DocumentSettings
@@ -38,6 +42,9 @@ DEFAULTS: dict[str, str] = {
     **{f"official.{who}.title": title for who, title in OFFICIAL_TITLES.items()},
     **{f"official.{who}.name": "" for who in OFFICIALS},
     **{f"official.{who}.nip": "" for who in OFFICIALS},
+    # issue 14: the unit's own standards (not the SOP's) and the legal basis documents cite
+    **UNIT_DEFAULTS,
+    "legal_basis": "\n".join(sop.LEGAL_BASIS),  # one item per line, in order
 }
 
 
@@ -67,4 +74,12 @@ def for_documents(cur: duckdb.DuckDBPyConnection) -> DocumentSettings:
             }
             for who in OFFICIALS
         },
+        "legal_basis": legal_basis(flat["legal_basis"]),
+        "reply_days": unit_number(cur, "agency_reply_days"),
     }
+
+
+def legal_basis(text: str) -> list[str]:
+    """The legal basis as a list: one item per non-empty line, the SOP's list if none."""
+    items = [line.strip() for line in text.splitlines() if line.strip()]
+    return items or list(sop.LEGAL_BASIS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dumas.db import Database
+from dumas.domain import deadlines
 from dumas.domain.errors import Conflict, Message, ValidationError
 from dumas.domain.permissions import Action, User, require
 from dumas.queries import sbm, settings
@@ -44,12 +45,14 @@ def save_settings(
     code = cleaned.get("security_code")
     if code and code not in settings.SECURITY_CODES:
         errors.append(Message("error.invalid_choice", {}, "setting"))
+    errors += _unit_standard_errors(cleaned)
     raise_if(errors)
     with db.transaction() as cur:
         old = settings.stored(cur)
         if any(old[key] != seen.get(key) for key in cleaned):
             who, at = last_change(cur, "setting", None, ("settings.save",))
             raise Conflict(Message("error.settings_changed", {"who": who, "at": at}))
+        _check_office_hours({**old, **cleaned})
         for key, value in cleaned.items():
             if value:
                 cur.execute(
@@ -62,6 +65,44 @@ def save_settings(
         changed = {k: v for k, v in cleaned.items() if old.get(k) != (v or settings.DEFAULTS[k])}
         audit(cur, actor.username, "settings.save", "setting", None,
               {k: old[k] for k in changed}, changed)  # fmt: skip
+
+
+def _unit_standard_errors(cleaned: dict[str, str]) -> list[Message]:
+    """The unit's own standards (issue 14): office hours as HH.MM, whole numbers within
+    their range. Clocks are stored as "08.00", numbers without leading zeros."""
+    errors: list[Message] = []
+    for key in ("office_opens", "office_closes"):
+        if value := cleaned.get(key):
+            clock = deadlines.parse_clock(value)
+            if clock is None:
+                errors.append(Message("error.office_hour", {"value": value}, "setting"))
+            else:
+                cleaned[key] = deadlines.clock_text(clock)
+    checks = (("deputi_minutes", "error.deputi_minutes"),
+              ("agency_reply_days", "error.agency_reply_days"))  # fmt: skip
+    for key, message in checks:
+        if value := cleaned.get(key):
+            number = deadlines.parse_whole(key, value)
+            low, high = deadlines.UNIT_RANGES[key]
+            if number is None:
+                errors.append(Message(message, {"low": low, "high": high}, "setting"))
+            else:
+                cleaned[key] = str(number)
+    return errors
+
+
+def _check_office_hours(values: dict[str, str]) -> None:
+    """Office time closes after it opens (an emptied field counts as its default)."""
+    opens, closes = (
+        deadlines.parse_clock(values[key] or settings.DEFAULTS[key])
+        for key in ("office_opens", "office_closes")
+    )
+    if opens and closes and closes <= opens:
+        texts: dict[str, object] = {
+            "opens": deadlines.clock_text(opens),
+            "closes": deadlines.clock_text(closes),
+        }
+        raise ValidationError(Message("error.office_hours_order", texts, "setting"))
 
 
 def save_sbm_rates(

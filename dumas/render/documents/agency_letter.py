@@ -8,7 +8,16 @@ from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from dumas.domain.codes import DocumentKind
-from dumas.render.documents.common import SOP, agency, clean, date_text, issue, official, secrecy
+from dumas.render.documents.common import (
+    SOP,
+    agency,
+    clean,
+    date_text,
+    issue,
+    official,
+    reply_deadline,
+    secrecy,
+)
 from dumas.render.documents.docx_tables import plain_table
 from dumas.render.documents.inputs import CitedLetter, DocumentSettings, MonitoringDocument
 from dumas.render.documents.layout import (
@@ -23,7 +32,6 @@ from dumas.render.documents.layout import (
 
 KIND = DocumentKind.SURAT_INSTANSI
 SUBJECT = "Permintaan Informasi Tindak Lanjut Penanganan Pengaduan Masyarakat"
-DEADLINE = "14 (empat belas) hari kerja"
 CLOSING = "Atas perhatian dan kerja sama Saudara, kami ucapkan terima kasih."
 _HEAD_WIDTHS = (2.5, 0.4, 7.6, 5.5)  # cm: label, colon, value, the date at the right
 
@@ -42,7 +50,7 @@ def letter_to_agency(
         "Sehubungan dengan hal tersebut, dalam rangka pemantauan tindak lanjut penanganan "
         f"pengaduan masyarakat sesuai dengan {SOP}, kami mohon Saudara berkenan menyampaikan "
         "informasi mengenai status tindak lanjut penanganan pengaduan masyarakat dimaksud "
-        f"dalam waktu paling lambat {DEADLINE} sejak tanggal surat ini.",
+        f"dalam waktu paling lambat {reply_deadline(settings)} sejak tanggal surat ini.",
     )
     body(doc, CLOSING)
     para(doc)

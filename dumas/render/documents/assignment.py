@@ -7,10 +7,10 @@ import datetime as dt
 from dumas.domain.codes import DocumentKind, Level
 from dumas.render.documents.blocks import team_table
 from dumas.render.documents.common import (
-    SOP,
     agency,
     clean,
     date_text,
+    grounds,
     is_direct,
     issue,
     locus,
@@ -42,7 +42,7 @@ def assignment_letter(
     doc = new_document(settings)
     title(doc, TITLE, f"Nomor {number}")
     clause_block(doc, "Menimbang", _considering(monitoring))
-    clause_block(doc, "Dasar", _grounds(monitoring))
+    clause_block(doc, "Dasar", _grounds(settings, monitoring))
     para(doc, "MEMERINTAHKAN:", bold=True, align="center", after=6)
     plain_table(doc, [["Kepada", ":", "", ""]], CLAUSE_WIDTHS, gap=False)
     team_table(doc, monitoring.team)
@@ -76,11 +76,13 @@ def _considering(monitoring: MonitoringDocument) -> list[tuple[str, str]]:
     ]
 
 
-def _grounds(monitoring: MonitoringDocument) -> list[tuple[str, str]]:
-    """Dasar 1. the SOP and 2. the approved plan."""
+def _grounds(settings: DocumentSettings, monitoring: MonitoringDocument) -> list[tuple[str, str]]:
+    """Dasar: the legal basis of the settings (the SOP's Dasar Hukum, the SOP last), then
+    the approved plan."""
     plan = f"{clean(monitoring.plan_title)} periode {clean(monitoring.plan_period)}"
     approved = date_text(monitoring.approved_on)
-    return [("1.", f"{SOP};"), ("2.", f"{plan} yang disetujui pada tanggal {approved}.")]
+    items = grounds(settings, [f"{plan} yang disetujui pada tanggal {approved}"])
+    return [(f"{i}.", item) for i, item in enumerate(items, 1)]
 
 
 def _tasks(settings: DocumentSettings, monitoring: MonitoringDocument) -> list[tuple[str, str]]:

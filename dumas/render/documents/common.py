@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import NotRequired, TypedDict
 
+from dumas.domain import sop
 from dumas.domain.codes import DocumentKind, Level, Method
 from dumas.i18n import fmt_date, fmt_int, fmt_rupiah
 from dumas.render.documents.inputs import (
@@ -37,10 +38,7 @@ _METHODS = {
     Method.KONTAK_ELEKTRONIK: "secara tidak langsung melalui media komunikasi elektronik",
     Method.SURAT_RESMI: "secara tidak langsung melalui surat resmi",
 }
-SOP = (
-    "Standard Operating Procedure Nomor 305/2012 tentang Pemantauan Tindak Lanjut "
-    "Pengaduan Masyarakat di Lingkungan Kementerian Sekretariat Negara"
-)
+SOP = sop.TITLE
 
 
 class Signer(TypedDict):
@@ -175,3 +173,33 @@ def _code(settings: DocumentSettings, key: NumberingCode, default: str = SEQ_DRA
     """A numbering code from the settings, "..." when not configured."""
     value = settings.get(key)
     return clean(value) if value else default
+
+
+def grounds(settings: DocumentSettings, then: list[str]) -> list[str]:
+    """The Dasar items: the legal basis of the settings (the SOP's Dasar Hukum when none is
+    given), then `then` (the approved plan, the assignment letter); each ends with ";", the
+    last with "."."""
+    basis = [clean(item).rstrip(";.") for item in settings.get("legal_basis") or sop.LEGAL_BASIS]
+    items = [*basis, *(item.rstrip(";.") for item in then)]
+    return [f"{item}{'.' if i == len(items) else ';'}" for i, item in enumerate(items, 1)]
+
+
+_UNITS = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
+          "sepuluh", "sebelas")  # fmt: skip
+
+
+def in_words(n: int) -> str:
+    """A whole number 0-99 in Indonesian words ("empat belas"), for "14 (empat belas)"."""
+    if n < 12:
+        return _UNITS[n] or "nol"
+    if n < 20:
+        return f"{_UNITS[n - 10]} belas"
+    tens, units = divmod(n, 10)
+    return f"{_UNITS[tens]} puluh {_UNITS[units]}".strip()
+
+
+def reply_deadline(settings: DocumentSettings) -> str:
+    """The reply deadline asked of an agency: "14 (empat belas) hari kerja" (the unit's own
+    standard, a setting)."""
+    days = int(settings.get("reply_days") or 14)
+    return f"{days} ({in_words(days)}) hari kerja"

@@ -37,6 +37,8 @@ class DocumentSettings(TypedDict, total=False):
     unit_code: str
     archive_code: str
     officials: dict[str, Official]
+    legal_basis: list[str]  # the Dasar items, in order (default: the SOP's Dasar Hukum)
+    reply_days: int  # working days an agency is asked to answer within (the unit's own)
 
 
 class TeamMember(TypedDict, total=False):

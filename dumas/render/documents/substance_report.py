@@ -10,12 +10,12 @@ from docx.shared import Cm
 from dumas.domain.codes import DocumentKind
 from dumas.render.documents.common import (
     DOTS,
-    SOP,
     agency,
     as_signer,
     clean,
     count,
     date_text,
+    grounds,
     issue,
     locus,
     method_phrase,
@@ -65,7 +65,7 @@ def substance_report(
             ("Tanggal", date_text(on)),
         ],
     )
-    _introduction(doc, monitoring, report)
+    _introduction(doc, settings, monitoring, report)
     _execution(doc, monitoring, report)
     _results(doc, monitoring)
     _section(doc, "D. ANALISIS")
@@ -82,8 +82,11 @@ def substance_report(
     return to_bytes(doc)
 
 
-def _introduction(doc: Document, monitoring: MonitoringDocument, report: dict) -> None:
-    """A. Pendahuluan: Umum, Maksud dan Tujuan, Ruang Lingkup, Dasar."""
+def _introduction(
+    doc: Document, settings: DocumentSettings, monitoring: MonitoringDocument, report: dict
+) -> None:
+    """A. Pendahuluan: Umum, Maksud dan Tujuan, Ruang Lingkup, Dasar (the legal basis of
+    the settings, then the assignment letter)."""
     _section(doc, "A. PENDAHULUAN")
     _part(doc, "1.", "Umum", report.get("introduction"))
     _part(doc, "2.", "Maksud dan Tujuan", monitoring.scope.get("purpose"))
@@ -97,8 +100,8 @@ def _introduction(doc: Document, monitoring: MonitoringDocument, report: dict) -
     _part(doc, "3.", "Ruang Lingkup", scope)
     _part(doc, "4.", "Dasar", None, text=False)
     letter_no, letter_date = recorded(monitoring, DocumentKind.SURAT_TUGAS)
-    grounds = [f"{SOP};", f"Surat Perintah Nomor {letter_no} tanggal {letter_date}."]
-    numbered(doc, zip(("a.", "b."), grounds, strict=True), indent=_TEXT)
+    items = grounds(settings, [f"Surat Perintah Nomor {letter_no} tanggal {letter_date}"])
+    numbered(doc, [(f"{chr(96 + i)}.", item) for i, item in enumerate(items, 1)], indent=_TEXT)
 
 
 def _execution(doc: Document, monitoring: MonitoringDocument, report: dict) -> None:

@@ -17,7 +17,7 @@ import streamlit as st
 from dumas import config, i18n
 from dumas.domain import monitoring_flow as flow
 from dumas.domain.codes import DocumentKind, Level, Method
-from dumas.domain.deadlines import LateBy
+from dumas.domain.deadlines import LateBy, unit_number
 from dumas.domain.monitoring_flow import MonitoringAction, MonitoringView
 from dumas.queries import monitoring as mq
 from dumas.queries import plans as plan_queries
@@ -28,7 +28,7 @@ from dumas.services import monitoring as service
 from dumas.ui.actions import perform, run
 from dumas.ui.escape import plain
 from dumas.ui.screens.inbox import late_text
-from dumas.ui.screens.plan import standard_text
+from dumas.ui.screens.plan import OWN_MARK, standard_text
 from dumas.ui.state import actor, get_db, lang, t, today
 
 VIEWS = ("preparation", "coordination", "execution", "report", "history")
@@ -156,6 +156,10 @@ def checklist(screen: Screen) -> None:
         for r in screen.runs
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if not flow.is_direct(screen.monitoring["method"]):  # the letter to the agency's deadline
+        with get_db().reading() as cur:
+            days = unit_number(cur, "agency_reply_days")
+        st.caption(t("checklist.reply_days_own", mark=OWN_MARK, n=days))
 
 
 def when(value: object) -> str:

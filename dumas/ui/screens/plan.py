@@ -14,7 +14,7 @@ import streamlit as st
 from dumas import config, i18n
 from dumas.domain import plan_flow
 from dumas.domain.codes import Level, PlanSource
-from dumas.domain.deadlines import LateBy, Standard, standard_words
+from dumas.domain.deadlines import LateBy, Standard, clock_text, office_hours, standard_words
 from dumas.domain.permissions import Action
 from dumas.domain.plan_flow import PlanAction, PlanState, RowChoice
 from dumas.queries import plan_history
@@ -255,6 +255,7 @@ def checklist(plan: q.PlanRow) -> None:
     """The SOP checklist: step, who, started, done, due, late by."""
     with get_db().reading() as cur:
         runs = plan_history.checklist(cur, plan["id"], config.now())
+        hours = office_hours(cur)
     rows = [
         {
             t("plans.col_step"): t(f"step.{r.step.key}"),
@@ -268,13 +269,20 @@ def checklist(plan: q.PlanRow) -> None:
         for r in runs
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    st.caption(t("plans.checklist_rule"))
+    st.caption(t("plans.checklist_rule", hours="–".join(clock_text(h) for h in hours)))
+    if any(r.standard.own for r in runs):
+        st.caption(t("checklist.own_legend", mark=OWN_MARK))
+
+
+OWN_MARK = "*"  # after a standard time the unit set itself (not the SOP's)
 
 
 def standard_text(standard: Standard) -> str:
-    """An SOP standard time in words: "1 hari kerja", "20 menit" (plain text: table cells)."""
+    """An SOP standard time in words: "1 hari kerja", "20 menit" (plain text: table cells);
+    the unit's own standard marked with OWN_MARK (the legend under the checklist)."""
     key, number = standard_words(standard)
-    return i18n.t(key, lang(), n=number)
+    words = i18n.t(key, lang(), n=number)
+    return f"{words} {OWN_MARK}" if standard.own else words
 
 
 def _when(value: object) -> str:

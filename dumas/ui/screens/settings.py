@@ -104,6 +104,33 @@ def _officials(values: dict[str, str]) -> dict[str, str]:
     return chosen
 
 
+_STANDARDS = ("office_opens", "office_closes", "deputi_minutes", "agency_reply_days")
+
+
+def _standards(values: dict[str, str]) -> dict[str, str]:
+    """The unit's own time standards (not the SOP's): office hours, the Deputi's minutes,
+    the reply deadline written in the letter to an agency."""
+    st.subheader(t("settings.group_standards"))
+    st.caption(t("settings.standards_caption"))
+    chosen: dict[str, str] = {}
+    for column, name in zip(st.columns(len(_STANDARDS)), _STANDARDS, strict=True):
+        with column:
+            chosen[name] = _text(values, name, t(f"settings.{name}"), max_chars=5)
+    return chosen
+
+
+def _basis(values: dict[str, str]) -> dict[str, str]:
+    """The legal basis the Surat Perintah, the substance report and the periodic report
+    cite, one item per line."""
+    st.subheader(t("settings.group_basis"))
+    return {
+        "legal_basis": st.text_area(
+            t("settings.legal_basis"), value=values["legal_basis"], key=_key("legal_basis"),
+            height=200, max_chars=MAX_TEXT, help=t("settings.legal_basis_help"),
+        )
+    }  # fmt: skip
+
+
 _ERROR, _NOTE = "settings_error", "settings_note"
 
 
@@ -116,7 +143,8 @@ def form(values: dict[str, str]) -> None:
     if error := st.session_state.pop(_ERROR, None):
         show_error(error)
     with st.form("settings_form"):
-        names = [*_kop(values), *_number(values), *_officials(values)]
+        names = [*_kop(values), *_number(values), *_officials(values), *_standards(values),
+                 *_basis(values)]  # fmt: skip
         st.caption(t("settings.empty_is_default"))
         shown = {name: values[name] for name in names}
         st.form_submit_button(t("settings.save"), key="settings_save", type="primary",
