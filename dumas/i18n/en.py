@@ -270,7 +270,7 @@ MESSAGES: dict[str, str] = {
     "field.transport": "Transport",
     "level.asdep": "Led by the Asdep",
     "level.kabid": "Kabid and below",
-    "method.klarifikasi_berkas": "Indirect: file clarification",
+    "method.klarifikasi_berkas": "Indirect (former method: file clarification)",
     "method.kontak_elektronik": "Indirect: electronic contact",
     "method.kunjungan_lapangan": "Direct: field visit",
     "method.surat_resmi": "Indirect: official letter",
@@ -1106,4 +1106,18 @@ MESSAGES: dict[str, str] = {
     "import.notice.cp1252_rows": "Rows read as Windows-1252, the other rows as UTF-8: {rows} ({count} in all). Check accented letters and punctuation in those rows.",
     # issue 13: rules with one home (workflow.may_add_letters)
     "error.letters_database_only": "The letters of the follow-up database are added only to a plan from the database review.",
+    # issue 14.5: the indirect path (monitoring_flow.INDIRECT_*, codes.Method.offered)
+    "error.row_method_retired": "in row {row}, the method “file clarification” is no longer used: the files are prepared in step 4 of every indirect monitoring. Choose a field visit, electronic contact or an official letter.",
+    "error.activity_kind_indirect": "an indirect monitoring logs electronic contacts only; the official letter is recorded with its number and date.",
+    "error.document_indirect_only": "the list of files and the official letter to the agency belong to indirect monitoring only.",
+    "error.guard_documents_ready_indirect": "First complete the purpose and record the number and date of the list of files to clarify (step 4 of every indirect monitoring).",
+    "error.guard_results_complete_indirect": "Every letter needs a result, and at least one way of execution must be recorded: an electronic contact (date, channel, person contacted) or the Asdep's official letter (number and date).",
+    "monitoring.files_step4": "Step 4 of an indirect monitoring: prepare the files to clarify, then record the number and date of the list of files. Preparation is not complete without it.",
+    "monitoring.ways": "Indirect execution: electronic contact and/or official letter",
+    "monitoring.ways_used": "Ways used so far: {ways}.",
+    "monitoring.ways_none": "No way recorded yet: record an electronic contact, the official letter, or both.",
+    "monitoring.way_contact": "Electronic contact",
+    "monitoring.way_letter": "Official letter",
+    "monitoring.add_contact": "Record an electronic contact",
+    "field.contacted": "Person contacted",
 }

@@ -272,7 +272,7 @@ MESSAGES: dict[str, str] = {
     "field.transport": "Transpor",
     "level.asdep": "Dipimpin Asdep",
     "level.kabid": "Kabid ke bawah",
-    "method.klarifikasi_berkas": "Tidak langsung: klarifikasi berkas",
+    "method.klarifikasi_berkas": "Tidak langsung (metode lama: klarifikasi berkas)",
     "method.kontak_elektronik": "Tidak langsung: kontak elektronik",
     "method.kunjungan_lapangan": "Langsung: kunjungan lapangan",
     "method.surat_resmi": "Tidak langsung: surat resmi",
@@ -1109,4 +1109,18 @@ MESSAGES: dict[str, str] = {
     "import.notice.cp1252_rows": "{count} baris dibaca sebagai Windows-1252, baris lainnya sebagai UTF-8: baris {rows}. Periksa huruf beraksen dan tanda baca pada baris itu.",
     # issue 13: rules with one home (workflow.may_add_letters)
     "error.letters_database_only": "Surat dari database tindak lanjut hanya ditambahkan ke rencana dari telaahan database.",
+    # issue 14.5: the indirect path (monitoring_flow.INDIRECT_*, codes.Method.offered)
+    "error.row_method_retired": "pada baris {row}, metode “klarifikasi berkas” tidak dipakai lagi: berkas disiapkan pada langkah 4 setiap pemantauan tidak langsung. Pilih kunjungan lapangan, kontak elektronik, atau surat resmi.",
+    "error.activity_kind_indirect": "pemantauan tidak langsung hanya mencatat kontak elektronik; surat resmi dicatat dengan nomor dan tanggalnya.",
+    "error.document_indirect_only": "daftar berkas dan surat resmi kepada instansi hanya untuk pemantauan tidak langsung.",
+    "error.guard_documents_ready_indirect": "Lengkapi dulu tujuan pemantauan dan catat nomor dan tanggal daftar berkas yang akan diklarifikasi (langkah 4 setiap pemantauan tidak langsung).",
+    "error.guard_results_complete_indirect": "Setiap surat harus punya hasil, dan paling sedikit satu cara pelaksanaan harus tercatat: kontak elektronik (tanggal, saluran, orang yang dihubungi) atau surat resmi Asdep (nomor dan tanggal).",
+    "monitoring.files_step4": "Langkah 4 pemantauan tidak langsung: siapkan berkas yang akan diklarifikasi, lalu catat nomor dan tanggal daftar berkas. Tanpa daftar berkas persiapan belum selesai.",
+    "monitoring.ways": "Pelaksanaan tidak langsung: kontak elektronik dan/atau surat resmi",
+    "monitoring.ways_used": "Cara yang sudah dipakai: {ways}.",
+    "monitoring.ways_none": "Belum ada cara yang tercatat: catat kontak elektronik, surat resmi, atau keduanya.",
+    "monitoring.way_contact": "Kontak elektronik",
+    "monitoring.way_letter": "Surat resmi",
+    "monitoring.add_contact": "Catat kontak elektronik",
+    "field.contacted": "Orang yang dihubungi",
 }
