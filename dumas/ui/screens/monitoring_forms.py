@@ -45,6 +45,10 @@ ACTIVITY: Fields = (("kind", "select"), ("activity_date", "date"), ("place", "te
 # the entry's participants column).
 CONTACT_LOG: Fields = (("activity_date", "date"), ("channel", "text"), ("contacted", "text"),
                        ("summary", "area"))  # fmt: skip
+# What step 6b says of the ways used so far (flow.indirect_ways).
+WAYS_USED = {(): "monitoring.ways_none", (flow.CONTACT,): "monitoring.ways_used_contact",
+             (flow.LETTER,): "monitoring.ways_used_letter",
+             (flow.CONTACT, flow.LETTER): "monitoring.ways_used_contact_letter"}  # fmt: skip
 AGREEMENT: Fields = (("item", "area"), ("responsible", "text"), ("due_on", "due"))
 RESULT: Fields = (("result", "select"), ("evidence", "area"), ("recommendation", "area"))
 RESPONSE: Fields = (("response_obtained", "check"), ("letter_no", "text"),
@@ -233,16 +237,16 @@ def _indirect_ways(screen: Screen, writes: bool) -> None:
     documents = screen.records["documents"].set_index("kind").to_dict("index")
     letter = documents.get(flow.INDIRECT_LETTER)
     used = flow.indirect_ways(len(contacts), int(letter is not None))
-    names = ", ".join(t(f"monitoring.way_{way}") for way in used)
-    st.caption(t("monitoring.ways_used", ways=names) if used else t("monitoring.ways_none"))
+    st.caption(t(WAYS_USED[used]))
     with st.container(border=True):
-        st.markdown(t("monitoring.way_contact"))
+        _heading("monitoring.way_contact")
         _table(contacts, CONTACT_LOG, {})
         if writes:
             with st.expander(t("monitoring.add_contact"), icon=":material/add_call:"):
                 _form(screen, "contact", CONTACT_LOG, {}, _add_contact,
                       submit="monitoring.add", success="monitoring.added")  # fmt: skip
     with st.container(border=True):
+        _heading("monitoring.way_letter")
         _document(screen, flow.INDIRECT_LETTER, letter)
 
 
