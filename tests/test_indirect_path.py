@@ -275,7 +275,7 @@ def test_the_page_shows_the_files_list_as_step_4_of_an_indirect_monitoring(db, p
     p = people
     mid = support.approved(db, p, letters, direct=False, now=START)
     _scoped(db, p, mid)
-    at = open_page(Role.ANALIS, PAGE, id=mid, monitoring_view="preparation")
+    at = open_page(Role.ANALIS, PAGE, id=mid)  # in step 4: its view
     assert not at.exception, at.exception
     assert any(c.startswith("Langkah 4 pemantauan tidak langsung") for c in _captions(at))
     assert [b.key for b in at.get("download_button")] == ["docx_daftar_berkas"]
@@ -298,7 +298,7 @@ def test_the_page_records_a_contact_and_the_letter_as_step_6_of_an_indirect_moni
     p = people
     mid = support.approved(db, p, letters, direct=False, now=START)
     _in_execution(db, p, mid, letters)
-    at = open_page(Role.ANALIS, PAGE, id=mid, monitoring_view="execution")
+    at = open_page(Role.ANALIS, PAGE, id=mid)  # in step 6: its view
     assert not at.exception, at.exception
     assert "Belum ada cara yang tercatat" in " ".join(_captions(at))
     assert any("kontak elektronik (tanggal, saluran" in c for c in _captions(at))  # blocked
@@ -334,3 +334,21 @@ def test_the_plan_page_draws_a_stored_row_of_the_retired_method(db, people, lett
     at = open_page(Role.ANALIS, "pages/plans.py", plan=str(plan_id), plan_view="matrix")
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.usefixtures("app_env")
+def test_an_activity_logged_on_an_indirect_monitoring_before_the_change_still_shows(
+    db, people, letters
+):
+    p = people
+    mid = support.approved(db, p, letters, direct=False, now=START)
+    db.cursor().execute(
+        "INSERT INTO monitoring_activity (id, monitoring_id, kind, activity_date, place)"
+        " VALUES (1, $m, 'diskusi', $d, 'Ruang rapat Itjen')",
+        {"m": mid, "d": TODAY},
+    )
+    at = open_page(Role.KABID, PAGE, id=mid)
+    at.segmented_control(key="monitoring_view").set_value("execution").run()
+    assert not at.exception, at.exception
+    places = [d.value["Tempat"].tolist() for d in at.dataframe if "Tempat" in d.value]
+    assert places == [["Ruang rapat Itjen"]]

@@ -248,6 +248,10 @@ def _indirect_ways(screen: Screen, writes: bool) -> None:
     with st.container(border=True):
         _heading("monitoring.way_letter")
         _document(screen, flow.INDIRECT_LETTER, letter)
+    earlier = log[log["kind"] != flow.INDIRECT_CONTACT]  # logged before issue 14: still shown
+    if not earlier.empty:
+        _heading("monitoring.activities")
+        _table(earlier, ACTIVITY, {"kind": ActivityKind})
 
 
 def _add_contact(mid: int, revision: int, values: dict) -> None:
