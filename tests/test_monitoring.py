@@ -65,6 +65,12 @@ def finance(db: Database, who: User, mid: int, stage: str, on: dt.date, at: dt.d
     ms.record_finance(db, who, mid, revision=rev(db, mid), stage=stage, on=on, today=on, now=at)
 
 
+def files_listed(db: Database, who: User, mid: int, at: dt.datetime) -> None:
+    """The signed list of files to clarify: step 4 of an indirect monitoring."""
+    files = rec.DocumentRecord("daftar_berkas", "40/D-4/DM.00.00/12/2026", TODAY)
+    rec.record_document(db, who, mid, revision=rev(db, mid), document=files, today=TODAY, now=at)
+
+
 def day(n: int, hour: int = 10) -> dt.datetime:
     return START + dt.timedelta(days=n, hours=hour - 9)
 
@@ -270,6 +276,7 @@ def test_indirect_asdep_led_monitoring_closes_with_the_deputi(db, people, letter
         now=day(0),
         values={"purpose": "Meminta informasi tindak lanjut"},
     )
+    files_listed(db, p.asdep, mid, day(0))  # step 4 of every indirect monitoring
     assert move(db, p.asdep, mid, MonitoringAction.PREPARED, day(0)) is MonitoringState.COORDINATION
     rec.save_coordination(
         db,
@@ -388,6 +395,7 @@ def test_planned_costs_come_from_the_sbm_rates_of_the_year_and_locus(db, people,
 def test_checklist_counts_step_times_across_christmas(db, people, letters):
     p, mid = people, approved(db, people, letters, direct=False)
     rec.save_scope(db, p.asdep, mid, revision=rev(db, mid), now=START, values={"purpose": "A"})
+    files_listed(db, p.asdep, mid, START)
     # approved Monday 14 Dec 09:00; step 4 done on Wednesday 23 Dec
     move(
         db,

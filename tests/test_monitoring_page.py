@@ -260,8 +260,10 @@ def test_the_assignment_letter_of_a_kabid_level_monitoring_is_signed_by_the_asde
 
 
 def test_an_indirect_monitoring_offers_its_file_list_and_agency_letter(indirect, downloads):
-    at = _open(Role.ASDEP, indirect, "preparation")
-    assert len(at.get("download_button")) == 2
+    at = _open(Role.ASDEP, indirect, "preparation")  # step 4: the files list only
+    assert [b.key for b in at.get("download_button")] == ["docx_daftar_berkas"]
+    at.segmented_control(key="monitoring_view").set_value("execution").run()  # step 6b
+    assert [b.key for b in at.get("download_button")] == ["docx_surat_instansi"]
     assert {f"daftar-berkas-{indirect}.docx", f"surat-instansi-{indirect}.docx"} <= set(downloads)
     assert f"surat-tugas-{indirect}.docx" not in downloads
     report = _open(Role.DEPUTI, indirect, "report")

@@ -105,6 +105,7 @@ def _build(db: Database, path: Path) -> World:
         "direct_closed": _monitoring(db, p, [k1, k2], True, [*_TO_SUBMISSION, "submit_fin",
                                                               "bpp", "ppk", "acknowledge"]),
         "indirect_preparation": _monitoring(db, p, [k1, k2], False, []),
+        "indirect_execution": _monitoring(db, p, [k1, k2], False, ["prepare", "coordinate"]),
         "indirect_submission": _monitoring(db, p, [k1, k2], False, [*_TO_SUBMISSION]),
     }  # fmt: skip
     cur = db.cursor()
@@ -169,7 +170,7 @@ def _prepare(db: Database, p: People, mid: int, letters: list[int], direct: bool
     rec.save_scope(db, p.analyst, mid, revision=_mrev(db, mid), now=NOW,
                    values={"purpose": "Klarifikasi", "partner": "Itjen",
                            "mechanism": "Rapat"})  # fmt: skip
-    for kind in ("memo_deputi", "surat_tugas", "memo_keuangan") if direct else ():
+    for kind in ("memo_deputi", "surat_tugas", "memo_keuangan") if direct else ("daftar_berkas",):
         rec.record_document(db, p.analyst, mid, revision=_mrev(db, mid),
                             document=rec.DocumentRecord(kind, f"B-1/{kind}", TODAY), today=TODAY,
                             now=NOW)  # fmt: skip
@@ -185,12 +186,17 @@ def _coordinate(db: Database, p: People, mid: int, letters: list[int], direct: b
 
 def _execute(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
     rec.add_activity(db, p.analyst, mid, today=TODAY, now=NOW,
-                     values={"kind": "rapat_koordinasi", "activity_date": TODAY})  # fmt: skip
+                     values=_ACTIVITY if direct else _CONTACT)  # fmt: skip
     for forwarding_id in letters:
         rec.record_result(db, p.analyst, mid, forwarding_id=forwarding_id,
                           found=rec.ResultInput("belum", None, None), today=TODAY,
                           now=NOW)  # fmt: skip
     _move(db, p.analyst, mid, MonitoringAction.EXECUTED)
+
+
+_ACTIVITY = {"kind": "rapat_koordinasi", "activity_date": TODAY}
+_CONTACT = {"kind": "kontak_elektronik", "activity_date": TODAY, "channel": "Telepon",
+            "participants": "Sekretariat Itjen"}  # fmt: skip
 
 
 def _write(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
@@ -374,9 +380,18 @@ def _monitoring_calls(
         return lambda: ms.record_finance(dry, user, mid, revision=revision, stage=stage,
                                          on=TODAY, today=TODAY, now=NOW)  # fmt: skip
 
+    def document(kind: str) -> Callable[[], object]:
+        record = rec.DocumentRecord(kind, "B-9/Uji", TODAY)
+        return lambda: rec.record_document(dry, user, mid, revision=revision, document=record,
+                                           today=TODAY, now=NOW)  # fmt: skip
+
     records = {
         "preparation": {"scope_save": lambda: rec.save_scope(
-            dry, user, mid, revision=revision, values={"purpose": "Uji"}, now=NOW)},
+            dry, user, mid, revision=revision, values={"purpose": "Uji"}, now=NOW),
+            "doc_daftar_berkas_save": document("daftar_berkas")},
+        "execution": {"contact_save": lambda: rec.add_activity(
+            dry, user, mid, values=_CONTACT, today=TODAY, now=NOW),
+            "doc_surat_instansi_save": document("surat_instansi")},
         "report": {
             "report_save": lambda: rec.save_report(
                 dry, user, mid, revision=revision, values={"conclusions": "Uji"}, now=NOW),

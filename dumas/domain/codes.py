@@ -78,9 +78,18 @@ class Method(Coded, prefix="method"):
     """How a row is monitored (plan_row.method, copied to monitoring.method)."""
 
     KUNJUNGAN_LAPANGAN = "kunjungan_lapangan"  # the only direct method: a field visit
+    # Retired (issue 14): preparing the files is step 4 of every indirect monitoring, not a
+    # method. Stored rows keep it (the CHECK still allows it) and run as indirect; no new
+    # row is given it (`offered`).
     KLARIFIKASI_BERKAS = "klarifikasi_berkas"
-    KONTAK_ELEKTRONIK = "kontak_elektronik"
-    SURAT_RESMI = "surat_resmi"
+    KONTAK_ELEKTRONIK = "kontak_elektronik"  # SOP step 6b(1): electronic contact
+    SURAT_RESMI = "surat_resmi"  # SOP step 6b(2): the Asdep's official letter
+
+    @classmethod
+    def offered(cls) -> list[Method]:
+        """The methods a plan row may be given now: the field visit (direct) and the SOP's
+        two indirect ways; the retired "klarifikasi berkas" only stays readable."""
+        return [method for method in cls if method is not cls.KLARIFIKASI_BERKAS]
 
 
 class Priority(Coded, prefix="priority"):

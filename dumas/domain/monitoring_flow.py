@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dumas.domain.codes import Level, Method
+from dumas.domain.codes import ActivityKind, DocumentKind, Level, Method
 from dumas.domain.deadlines import Standard
 from dumas.domain.permissions import Action, Role, User
 
@@ -115,6 +115,57 @@ def is_direct(method: str) -> bool:
     return method == Method.KUNJUNGAN_LAPANGAN
 
 
+# The indirect path (SOP steps 4b and 6b), whatever the plan row proposed (a stored
+# "klarifikasi berkas" row runs as indirect too): step 4 prepares the files to clarify,
+# recorded as the signed list of files; step 6 uses one or both of its two ways, the
+# electronic contact (a log entry: date, channel, person) and the Asdep's official letter
+# (its number and date). The guards in queries/monitoring_state.py count these records.
+INDIRECT_FILES = DocumentKind.DAFTAR_BERKAS
+INDIRECT_LETTER = DocumentKind.SURAT_INSTANSI
+INDIRECT_CONTACT = ActivityKind.KONTAK_ELEKTRONIK
+CONTACT, LETTER = "contact", "letter"  # the two ways of step 6b
+# The guards whose message differs for an indirect monitoring (what it lacks differs).
+INDIRECT_GUARDS = frozenset({DOCUMENTS_READY, RESULTS_COMPLETE})
+
+
+def indirect_ways(contacts: int, letters: int) -> tuple[str, ...]:
+    """The ways of step 6b used so far: electronic contacts logged, the letter recorded."""
+    return tuple(way for way, count in ((CONTACT, contacts), (LETTER, letters)) if count)
+
+
+def activity_kinds(direct: bool) -> tuple[ActivityKind, ...]:
+    """The entries a monitoring's execution log takes: an indirect one logs contacts only."""
+    return tuple(ActivityKind) if direct else (INDIRECT_CONTACT,)
+
+
+def activity_refusal(kind: object, direct: bool, values: dict) -> tuple[str, str] | None:
+    """Why a log entry is refused (catalogue id, field), or None: a kind this monitoring
+    logs, and an electronic contact names its channel and the person contacted (stored
+    as the entry's participants, shown as the "contacted" field)."""
+    if kind not in activity_kinds(direct):
+        known = ActivityKind.allows(kind)
+        return "error.activity_kind_indirect" if known else "error.invalid_choice", "activity_kind"
+    if kind == INDIRECT_CONTACT:
+        for name, field in (("channel", "channel"), ("participants", "contacted")):
+            if not values.get(name):
+                return "error.required", field
+    return None
+
+
+def document_refusal(kind: str, direct: bool) -> str | None:
+    """Why this document does not belong to the monitoring (a catalogue id), or None: the
+    files list and the official letter are the indirect path's."""
+    if direct and kind in (INDIRECT_FILES, INDIRECT_LETTER):
+        return "error.document_indirect_only"
+    return None
+
+
+def guard_message(guard: str, direct: bool) -> str:
+    """The catalogue id saying what a guard still lacks, for this kind of monitoring."""
+    indirect = not direct and guard in INDIRECT_GUARDS
+    return f"error.guard_{guard}" + ("_indirect" if indirect else "")
+
+
 def receiver_role(level: str) -> Role:
     """Who receives the substance report: the Asdep, or the Deputi for Asdep-led."""
     return Role.DEPUTI if level == Level.ASDEP else Role.ASDEP
@@ -197,7 +248,7 @@ def refusal(transition: MonitoringTransition, monitoring: MonitoringView, user: 
     if not may_act_as(user, transition.who, monitoring):
         return "error.not_on_team" if transition.who == TEAM else "error.not_the_receiver"
     if transition.guard and transition.guard not in monitoring.guards:
-        return f"error.guard_{transition.guard}"
+        return guard_message(transition.guard, monitoring.direct)
     return None
 
 
@@ -209,7 +260,7 @@ def available_actions(monitoring: MonitoringView, user: User) -> list[Monitoring
 def blocked_actions(monitoring: MonitoringView, user: User) -> dict[MonitoringAction, str]:
     """Moves of this state the user stands in relation to but a guard still blocks."""
     return {
-        t.action: t.guard and f"error.guard_{t.guard}"
+        t.action: t.guard and guard_message(t.guard, monitoring.direct)
         for t in TRANSITIONS
         if t.state is monitoring.state
         and may_act_as(user, t.who, monitoring)

@@ -68,7 +68,11 @@ SELECT 'letters', count(*), 0 FROM monitoring_letter WHERE monitoring_id = $id
 UNION ALL
 SELECT 'results', count(*), 0 FROM monitoring_result WHERE monitoring_id = $id
 UNION ALL
-SELECT 'activities', count(*), 0 FROM monitoring_activity WHERE monitoring_id = $id
+SELECT 'activities', count(*), count(*) FILTER (kind = 'kontak_elektronik')
+  FROM monitoring_activity WHERE monitoring_id = $id
+UNION ALL
+SELECT 'files', count(*), 0
+  FROM monitoring_document WHERE monitoring_id = $id AND kind = 'daftar_berkas'
 UNION ALL
 SELECT 'report', count(*) FILTER (conclusions IS NOT NULL AND recommendations IS NOT NULL), 0
   FROM monitoring_report WHERE monitoring_id = $id
@@ -87,6 +91,8 @@ def guards(cur: duckdb.DuckDBPyConnection, monitoring: Monitoring) -> frozenset[
     A direct visit needs more than an indirect monitoring: its scope names the partner
     and the mechanism, its three documents (memo to the Deputi, assignment letter, travel
     memorandum), the coordination letter sent, and its costs with the actual amounts.
+    An indirect monitoring needs its files list in step 4 and, in step 6, an electronic
+    contact logged or the official letter recorded (flow.indirect_ways).
     """
     counts = {name: (a, b) for name, a, b in cur.execute(_COUNTS, {"id": monitoring.id}).fetchall()}
     direct = monitoring.direct
@@ -96,10 +102,15 @@ def guards(cur: duckdb.DuckDBPyConnection, monitoring: Monitoring) -> frozenset[
     costs, costs_without_actual = counts["costs"]
     held = {
         flow.DOCUMENTS_READY: (scoped_fully if direct else scoped) == 1
-        and (not direct or kinds == 3),
+        and (not direct or kinds == 3)
+        and (direct or counts["files"][0] == 1),  # indirect: the files list (step 4b)
         flow.COORDINATION_RECORDED: (coordinated_by_letter if direct else coordinated) == 1,
         flow.RESULTS_COMPLETE: counts["letters"][0] == counts["results"][0]
-        and (counts["activities"][0] > 0 or (not direct and agency_letters > 0)),
+        and (
+            counts["activities"][0] > 0
+            if direct
+            else bool(flow.indirect_ways(counts["activities"][1], agency_letters))
+        ),
         flow.REPORT_READY: counts["report"][0] == 1
         and (not direct or (costs > 0 and costs_without_actual == 0)),
         flow.FINANCE_DONE: not direct or counts["finance"][0] == 1,

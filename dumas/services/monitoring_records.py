@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import duckdb
 
 from dumas.db import Database, next_id
+from dumas.domain import monitoring_flow as flow
 from dumas.domain.codes import ActivityKind, CostItem, DocumentKind, Result
 from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
 from dumas.domain.permissions import User
@@ -108,6 +109,8 @@ def record_document(
     with db.transaction() as cur:
         monitoring = open_monitoring(cur, monitoring_id, revision)
         require_team(cur, monitoring, actor)
+        if reason := flow.document_refusal(kind, monitoring.direct):
+            raise Conflict(Message(reason, {}, "kind"))
         found = cur.execute(
             "SELECT 1 FROM monitoring_document WHERE monitoring_id = $id AND kind = $kind",
             {"id": monitoring.id, "kind": kind},
@@ -153,7 +156,8 @@ def add_activity(
     today: dt.date,
     now: dt.datetime,
 ) -> int:
-    """Step 6: one entry of the log (direct: meetings and visits; indirect: contacts)."""
+    """Step 6: one entry of the log (direct: meetings and visits; indirect: electronic
+    contacts, each with its channel and the person contacted)."""
     errors: list[Message] = []
     if not ActivityKind.allows(values.get("kind")):
         errors.append(Message("error.invalid_choice", {}, "activity_kind"))
@@ -163,6 +167,8 @@ def add_activity(
     with db.transaction() as cur:
         monitoring = open_monitoring(cur, monitoring_id, None)
         require_team(cur, monitoring, actor)
+        if refused := flow.activity_refusal(values["kind"], monitoring.direct, texts):
+            raise ValidationError(Message(refused[0], {}, refused[1]))
         row = {"id": next_id(cur, "monitoring_activity"), "kind": values["kind"],
                "activity_date": values["activity_date"], **texts}  # fmt: skip
         cur.execute(

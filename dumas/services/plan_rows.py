@@ -98,6 +98,14 @@ def _money(value: object, field: str, row: int, errors: list[Message]) -> Decima
     return None
 
 
+def _method(value: object, field: str, row: int, errors: list[Message]) -> object:
+    """A method offered now: a stored retired one loads and runs, but is given no more."""
+    method = _choice(value, Method, field, row, errors)
+    if Method.allows(method) and method not in Method.offered():
+        errors.append(Message("error.row_method_retired", {"row": row}, field))
+    return method
+
+
 def _team(value: object, field: str, row: int, errors: list[Message]) -> list[int]:
     if _missing(value):
         return []
@@ -115,7 +123,7 @@ def clean_row(values: dict[str, object], row: int, errors: list[Message]) -> dic
         "province_code": lambda v, f: _text(v, f, row, errors),
         "origin_reason": lambda v, f: _text(v, f, row, errors),
         "priority_reason": lambda v, f: _text(v, f, row, errors),
-        "method": lambda v, f: _choice(v, Method, f, row, errors),
+        "method": lambda v, f: _method(v, f, row, errors),
         "priority": lambda v, f: _choice(v, Priority, f, row, errors),
         "level": lambda v, f: _choice(v, Level, f, row, errors),
         "schedule_from": lambda v, f: _date(v, f, row, errors),

@@ -187,6 +187,19 @@ def _close_letter(
         now=at,
         values={"purpose": "Meminta informasi tindak lanjut secara tertulis"},
     )
+    rec.record_document(  # step 4 of every indirect monitoring: the files to clarify
+        db,
+        kabid,
+        mid,
+        revision=_rev(db, mid),
+        document=rec.DocumentRecord(
+            kind=DocumentKind.DAFTAR_BERKAS,
+            letter_no=f"39/D-4/DM.00.00/{start:%m/%Y}",
+            signed_on=start,
+        ),
+        today=today,
+        now=at,
+    )
     for action in (MonitoringAction.PREPARED,):
         ms.act(db, kabid, mid, revision=_rev(db, mid), action=action, note=None, now=at)
     rec.save_coordination(

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dumas import i18n
+from dumas.domain import monitoring_flow as flow
 from dumas.domain.codes import ActivityKind, Coded, DocumentKind, ResponseStatus, Result
 from dumas.services import monitoring_records as records
 from dumas.services.followup import ResponseInput
@@ -25,7 +26,7 @@ from dumas.ui.state import t, today
 
 D = DocumentKind
 DIRECT_DOCUMENTS = (D.MEMO_DEPUTI, D.SURAT_TUGAS, D.MEMO_KEUANGAN)
-INDIRECT_DOCUMENTS = (D.DAFTAR_BERKAS, D.SURAT_INSTANSI)
+INDIRECT_DOCUMENTS = (flow.INDIRECT_FILES,)  # step 4b; the official letter is step 6b
 COST_COLUMNS = ("item", "user_id", "planned", "actual")
 # Choice fields and their codes.
 SELECTS: dict[str, type[Coded]] = {"kind": ActivityKind, "result": Result, "status": ResponseStatus}
@@ -40,6 +41,14 @@ CONTACT: Fields = (("contact_name", "text"), ("contact_position", "text"),
 DOCUMENT: Fields = (("letter_no", "text"), ("signed_on", "date"))
 ACTIVITY: Fields = (("kind", "select"), ("activity_date", "date"), ("place", "text"),
                     ("participants", "text"), ("channel", "text"), ("summary", "area"))  # fmt: skip
+# An electronic contact of an indirect monitoring (stored as a log entry; "contacted" is
+# the entry's participants column).
+CONTACT_LOG: Fields = (("activity_date", "date"), ("channel", "text"), ("contacted", "text"),
+                       ("summary", "area"))  # fmt: skip
+# What step 6b says of the ways used so far (flow.indirect_ways).
+WAYS_USED = {(): "monitoring.ways_none", (flow.CONTACT,): "monitoring.ways_used_contact",
+             (flow.LETTER,): "monitoring.ways_used_letter",
+             (flow.CONTACT, flow.LETTER): "monitoring.ways_used_contact_letter"}  # fmt: skip
 AGREEMENT: Fields = (("item", "area"), ("responsible", "text"), ("due_on", "due"))
 RESULT: Fields = (("result", "select"), ("evidence", "area"), ("recommendation", "area"))
 RESPONSE: Fields = (("response_obtained", "check"), ("letter_no", "text"),
@@ -123,6 +132,8 @@ def preparation(screen: Screen) -> None:
     _heading("monitoring.letters")
     letters_table(screen)
     _heading("monitoring.documents")
+    if not screen.direct:
+        st.caption(t("monitoring.files_step4"))
     documents = screen.records["documents"].set_index("kind").to_dict("index")
     for kind in DIRECT_DOCUMENTS if screen.direct else INDIRECT_DOCUMENTS:
         with st.container(border=True):
@@ -191,15 +202,18 @@ def _save_coordination(mid: int, revision: int, values: dict) -> None:
 
 
 def execution(screen: Screen) -> None:
-    """Step 6: the log of activities, the agreements, and a result for every letter."""
+    """Step 6: the log of activities (indirect: its two ways), the agreements, and a result
+    for every letter."""
     writes = screen.may_write()
-    _heading("monitoring.activities")
-    _table(screen.records["activities"], ACTIVITY, {"kind": ActivityKind})
-    if writes:
-        default = {} if screen.direct else {"kind": ActivityKind.KONTAK_ELEKTRONIK}
-        with st.expander(t("monitoring.add_activity"), icon=":material/add:"):
-            _form(screen, "activity", ACTIVITY, default, _add_activity,
-                  submit="monitoring.add", success="monitoring.added")  # fmt: skip
+    if not screen.direct:
+        _indirect_ways(screen, writes)
+    else:
+        _heading("monitoring.activities")
+        _table(screen.records["activities"], ACTIVITY, {"kind": ActivityKind})
+        if writes:
+            with st.expander(t("monitoring.add_activity"), icon=":material/add:"):
+                _form(screen, "activity", ACTIVITY, {}, _add_activity,
+                      submit="monitoring.add", success="monitoring.added")  # fmt: skip
     _heading("monitoring.agreements")
     _table(screen.records["agreements"], AGREEMENT, {})
     if writes:
@@ -210,6 +224,41 @@ def execution(screen: Screen) -> None:
     letters_table(screen)
     if writes and not screen.letters.empty:
         _result_form(screen)
+
+
+def _indirect_ways(screen: Screen, writes: bool) -> None:
+    """Step 6b: the two ways of an indirect monitoring, the electronic contacts and the
+    Asdep's official letter, and which of them have been used (one at least)."""
+    _heading("monitoring.ways")
+    log = screen.records["activities"]
+    contacts = log[log["kind"] == flow.INDIRECT_CONTACT].rename(
+        columns={"participants": "contacted"}
+    )
+    documents = screen.records["documents"].set_index("kind").to_dict("index")
+    letter = documents.get(flow.INDIRECT_LETTER)
+    used = flow.indirect_ways(len(contacts), int(letter is not None))
+    st.caption(t(WAYS_USED[used]))
+    with st.container(border=True):
+        _heading("monitoring.way_contact")
+        _table(contacts, CONTACT_LOG, {})
+        if writes:
+            with st.expander(t("monitoring.add_contact"), icon=":material/add_call:"):
+                _form(screen, "contact", CONTACT_LOG, {}, _add_contact,
+                      submit="monitoring.add", success="monitoring.added")  # fmt: skip
+    with st.container(border=True):
+        _heading("monitoring.way_letter")
+        _document(screen, flow.INDIRECT_LETTER, letter)
+    earlier = log[log["kind"] != flow.INDIRECT_CONTACT]  # logged before issue 14: still shown
+    if not earlier.empty:
+        _heading("monitoring.activities")
+        _table(earlier, ACTIVITY, {"kind": ActivityKind})
+
+
+def _add_contact(mid: int, revision: int, values: dict) -> None:
+    entry = {"kind": flow.INDIRECT_CONTACT, "activity_date": values["activity_date"],
+             "channel": values["channel"], "participants": values["contacted"],
+             "summary": values["summary"]}  # fmt: skip
+    perform(records.add_activity, mid, values=entry, today=today())
 
 
 def _table(frame: pd.DataFrame, fields: Fields, coded: dict[str, type[Coded]]) -> None:

@@ -141,7 +141,7 @@ def _column_config(staff: dict[int, str]) -> dict:
         **{
             name: cc.SelectboxColumn(
                 t(f"field.{name}"),
-                options=list(labels),
+                options=_options(name, labels),
                 format_func=lambda c, labels=labels: labels.get(c, c),
             )
             for name, labels in choice.items()
@@ -182,6 +182,12 @@ def _column_config(staff: dict[int, str]) -> dict:
 
 
 _CHOICES: dict[str, type[Coded]] = {"method": Method, "priority": Priority, "level": Level}
+
+
+def _options(name: str, labels: dict[str, str]) -> list[str]:
+    """The codes a row may be given: for the method, those offered now (a stored retired
+    method still shows its label)."""
+    return [m.value for m in Method.offered()] if name == "method" else list(labels)
 
 
 def _labels(codes: type[Coded]) -> dict[str, str]:
@@ -237,8 +243,8 @@ def bulk_form(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -> N
             (left, middle, right), ("method", "level", "priority"), strict=True
         ):
             coded = _CHOICES[name]
-            column.selectbox(t(f"field.{name}"), options=list(coded), index=None,
-                             key=f"bulk_{name}", placeholder=t("plans.unchanged"),
+            column.selectbox(t(f"field.{name}"), options=_options(name, _labels(coded)),
+                             index=None, key=f"bulk_{name}", placeholder=t("plans.unchanged"),
                              format_func=lambda c, coded=coded: t(coded(c).label_key))  # fmt: skip
         left.selectbox(t("field.team_lead"), options=list(staff), index=None,
                        key="bulk_team_lead", placeholder=t("plans.unchanged"),
@@ -283,7 +289,7 @@ def work_programme_form(plan: q.PlanRow) -> None:
         st.text_input(t("field.origin_reason"), key="wp_reason")
         st.selectbox(
             t("field.method"),
-            options=list(Method),
+            options=Method.offered(),
             key="wp_method",
             format_func=lambda m: t(Method(m).label_key),
         )
