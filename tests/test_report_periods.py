@@ -68,7 +68,8 @@ def approved_in_october(db: Database, p: People, letters: list[int]) -> int:
 def carried_out_in_november(db: Database, p: People, mid: int, letters: list[int]) -> None:
     """Step 6 on 3-5 November, the report submitted on 9 and accepted on 10 November."""
     contact = {"kind": "kontak_elektronik", "activity_date": dt.date(2026, 11, 3),
-               "channel": "email", "summary": "Meminta data tindak lanjut"}  # fmt: skip
+               "channel": "email", "participants": "Sekretaris Itjen",
+               "summary": "Meminta data tindak lanjut"}  # fmt: skip
     rec.add_activity(db, p.analyst, mid, values=contact, today=TODAY, now=wib(11, 3, 10))
     letter = rec.DocumentRecord("surat_instansi", "B-77/Kemensetneg/D-4/DM.00.00/11/2026",
                                 dt.date(2026, 11, 5))  # fmt: skip
@@ -146,7 +147,8 @@ def test_an_october_fact_recorded_after_october_was_finalised_is_a_reconciliatio
     p = people
     mid = approved_in_october(db, p, letters)
     visit = {"kind": "kontak_elektronik", "activity_date": dt.date(2026, 10, 30),
-             "channel": "telepon", "summary": "Konfirmasi"}  # fmt: skip
+             "channel": "telepon", "participants": "Sekretaris Itjen",
+             "summary": "Konfirmasi"}  # fmt: skip
     rec.add_activity(db, p.analyst, mid, values=visit, today=TODAY, now=wib(10, 30, 10))
     final.finalise(db, p.asdep, OCTOBER, narrative={}, revision=0, now=wib(11, 2, 9))
     for forwarding_id in letters:
