@@ -44,6 +44,7 @@ def save_settings(
     code = cleaned.get("security_code")
     if code and code not in settings.SECURITY_CODES:
         errors.append(Message("error.invalid_choice", {}, "setting"))
+    _check_report_route(cleaned, errors)
     raise_if(errors)
     with db.transaction() as cur:
         old = settings.stored(cur)
@@ -62,6 +63,17 @@ def save_settings(
         changed = {k: v for k, v in cleaned.items() if old.get(k) != (v or settings.DEFAULTS[k])}
         audit(cur, actor.username, "settings.save", "setting", None,
               {k: old[k] for k in changed}, changed)  # fmt: skip
+
+
+def _check_report_route(cleaned: dict[str, str], errors: list[Message]) -> None:
+    """The periodic report's forwarding official is one of the officials; its due day a
+    working day from 1 to 20 of the month after the period."""
+    who = cleaned.get("report.forwarding_official")
+    if who and who not in settings.OFFICIALS:
+        errors.append(Message("error.invalid_choice", {}, "setting"))
+    day = cleaned.get("report.due_working_day")
+    if day and not (day.isdigit() and int(day) in settings.DUE_DAYS):
+        errors.append(Message("error.due_working_day", {}, "setting"))
 
 
 def save_sbm_rates(
