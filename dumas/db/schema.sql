@@ -486,7 +486,7 @@ CREATE TABLE periodic_report_event (
     action      VARCHAR NOT NULL CHECK (action IN ('check', 'return', 'forward')),
     revision    INTEGER NOT NULL,            -- the draft revision the actor's screen showed
     actor_id    INTEGER NOT NULL,
-    at          TIMESTAMPTZ NOT NULL,
+    acted_at    TIMESTAMPTZ NOT NULL,
     sent_on     DATE,                        -- forward: the day the report was sent
     note        VARCHAR
 );

@@ -14,7 +14,7 @@ from dumas.domain.periods import Period
 from dumas.domain.report_flow import ReportEvent, ReportState, RouteView
 
 _EVENTS = """
-SELECT e.action, e.revision, coalesce(u.full_name, '?') AS who, e.at, e.sent_on, e.note
+SELECT e.action, e.revision, coalesce(u.full_name, '?') AS who, e.acted_at, e.sent_on, e.note
   FROM periodic_report_event AS e
   LEFT JOIN app_user AS u ON u.id = e.actor_id
  WHERE e.period_code = $code

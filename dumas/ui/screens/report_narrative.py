@@ -108,8 +108,8 @@ def _form(period: periods.Period, saved: dict | None) -> None:
     elif saved and state[base] != saved["revision"]:
         _newer(period, saved)
     with get_db().reading() as cur:
-        state = report_route.route(cur, period).state
-    can_finalise = refusal(ReportMove.FINALISE, state, actor()) is None  # after the check
+        stage = report_route.route(cur, period).state
+    can_finalise = refusal(ReportMove.FINALISE, stage, actor()) is None  # after the check
     with st.form("narrative"):
         for field, key in keys.items():
             st.text_area(t(f"field.{field}"), key=key, help=t("reports.narrative_help"))
