@@ -334,3 +334,62 @@ def test_the_kabid_returns_the_draft_from_the_page_with_a_note(db, app_env):
     assert _state(db) is ReportState.RETURNED
     analyst = _open(Role.ANALIS)
     assert any("Lengkapi angka pemantauan" in w.value for w in analyst.warning)
+
+
+# One home: the page offers a move exactly when the service accepts it
+
+_CONTROLS = {
+    ReportMove.CHECK: "Tandai sudah diperiksa",
+    ReportMove.RETURN: "Kembalikan dengan catatan",
+    ReportMove.FINALISE: "Finalkan laporan",
+    ReportMove.FORWARD: "Catat laporan sudah diteruskan",
+}
+_STAFF = (Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI)
+
+
+def _accepts(db, user, move: ReportMove) -> bool:
+    """Whether the service takes the move now (in a dry run: rolled back once accepted)."""
+    from dumas.domain.errors import DomainError
+    from tests.test_rule_homes import DryRun
+
+    dry = DryRun(path=db.path, con=db.con)
+    revision = report_route.route(db.cursor(), OCT).revision
+    calls = {
+        ReportMove.CHECK: lambda: final.review(dry, user, OCT, move=move, revision=revision,
+                                               now=NOW),
+        ReportMove.RETURN: lambda: final.review(dry, user, OCT, move=move, revision=revision,
+                                                note="Catatan", now=NOW),
+        ReportMove.FINALISE: lambda: final.finalise(dry, user, OCT, revision=revision,
+                                                    narrative={"key_issues": "Isu utama"},
+                                                    now=NOW),
+        ReportMove.FORWARD: lambda: final.forward(dry, user, OCT, sent_on=NOW.date(), now=NOW),
+    }  # fmt: skip
+    try:
+        calls[move]()
+    except DomainError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("stage", [ReportState.DRAFTED, ReportState.CHECKED, ReportState.FINAL])
+def test_each_role_is_offered_on_the_page_exactly_the_moves_the_service_accepts(db, app_env, stage):
+    from dumas.services import auth
+    from tests.conftest import username
+
+    _drafted(db)
+    if stage is not ReportState.DRAFTED:
+        _check(db)
+    if stage is ReportState.FINAL:
+        final.finalise(db, people_of(db).asdep, OCT, narrative={"key_issues": "Isu utama"},
+                       revision=1, now=NOW)  # fmt: skip
+    assert _state(db) is stage
+    cur = db.cursor()
+    for role in _STAFF:
+        uid = cur.execute("SELECT id FROM app_user WHERE username = $u",
+                          {"u": username(role)}).fetchone()[0]  # fmt: skip
+        user = auth.load_user(cur, uid)
+        offered = {move for move, label in _CONTROLS.items() if label in _buttons(_open(role))}
+        accepted = {move for move in _CONTROLS if _accepts(db, user, move)}
+        assert offered == accepted, role
+        assert offered == {m for m in _CONTROLS if report_flow.refusal(m, stage, user) is None}
+    assert _state(db) is stage  # the dry runs changed nothing
