@@ -109,14 +109,16 @@ def _report_data(db, period, args: argparse.Namespace) -> dict:
         final.finalise(db, SYSTEM, period, narrative=saved["narrative"] if saved else {},
                        revision=saved["revision"] if saved else 0, now=config.now())  # fmt: skip
     frozen = final.frozen(cur, period)
+    addressed = final.addressing(cur, period)  # addressee, forwarding official, sent
     if frozen is not None:
         when = i18n.fmt_datetime(frozen["finalised_at"].astimezone(config.TIMEZONE), args.lang)
         who = frozen["finalised_by"] or SYSTEM.full_name
-        return {**frozen, "finalised": i18n.t("cli.finalised", args.lang, who=who, when=when)}
+        line = i18n.t("cli.finalised", args.lang, who=who, when=when)
+        return {**frozen, **addressed, "finalised": line}
     title = contents.default_title(period, args.lang)
     generated = contents.generated_on(config.now(), args.lang)
     data = contents.build(cur, period, args.lang, title=title, generated=generated)
-    return {**data, "narrative": _draft_text(cur, period)}
+    return {**data, **addressed, "narrative": _draft_text(cur, period)}
 
 
 def _draft_text(cur, period) -> dict:
@@ -144,7 +146,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(i18n.t("cli.report_target", args.lang), file=sys.stderr)
         return 2
     db = _open(args)
-    data = _report_data(db, period, args)
+    from dumas.domain.errors import DomainError
+
+    try:
+        data = _report_data(db, period, args)
+    except DomainError as refused:  # e.g. --final before the Kabid checked the draft
+        for message in refused.messages:
+            params = i18n.display_params(message.params, args.lang)
+            print(i18n.t(message.key, args.lang, **params), file=sys.stderr)
+        return 1
     if args.xlsx:
         Path(args.xlsx).write_bytes(report_xlsx(data, args.lang))
         print(args.xlsx)

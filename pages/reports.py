@@ -7,7 +7,7 @@ import streamlit as st
 from dumas.ui import period_picker
 from dumas.ui.navigation import guard
 from dumas.ui.screens import periodic_report as sections
-from dumas.ui.screens import report_narrative
+from dumas.ui.screens import report_narrative, report_route
 from dumas.ui.state import t
 
 guard(__file__)
@@ -23,5 +23,6 @@ sections.header(data, frozen)
 report = sections.shown(data, frozen, period)
 sections.downloads(report, period)
 report_narrative.narrative(period, frozen)
+report_route.section(period)
 sections.reconciliation(period, frozen)
 sections.tables(report, period)

@@ -1,5 +1,6 @@
-"""The Asdep picks a semester, writes the narrative, finalises the report and downloads
-the workbook and the document, in a real Chromium against `streamlit run`."""
+"""The Asdep picks a semester whose narrative the analyst drafted and the Kabid checked,
+finalises the report and downloads the workbook and the document, in a real Chromium
+against `streamlit run`."""
 
 from __future__ import annotations
 
@@ -37,11 +38,28 @@ def _download(page, key: str, folder: Path) -> Path:
     return target
 
 
+def _drafted_and_checked(database) -> None:
+    """The analyst's narrative of 2026-S1, checked by the Kabid, through the services."""
+    import datetime as dt
+
+    from dumas import config
+    from dumas.db.demo.plans import user
+    from dumas.domain.report_flow import ReportMove
+
+    semester, now = periods.parse("2026-S1"), dt.datetime(2026, 7, 6, 9, tzinfo=config.TIMEZONE)
+    text = {"key_issues": KEY_ISSUES, "recommendations": RECOMMENDATIONS}
+    final.save_draft(database, user(database, "analis"), semester, narrative=text, revision=0,
+                     now=now)  # fmt: skip
+    final.review(database, user(database, "kabid"), semester, move=ReportMove.CHECK,
+                 revision=1, now=now)  # fmt: skip
+
+
 def test_the_asdep_finalises_a_semester_report_and_downloads_both_files(browser, tmp_path):
     path = tmp_path / "dumas.duckdb"
     database = connect(path)
     try:
         demo.generate(database, 1_500, today=TODAY)
+        _drafted_and_checked(database)  # since issue 14 the Asdep finalises after the check
     finally:
         database.close()
 
@@ -57,12 +75,9 @@ def test_the_asdep_finalises_a_semester_report_and_downloads_both_files(browser,
         page.get_by_role("heading", name="Laporan Semester I 2026").wait_for()
         assert page.url.endswith("report=2026-S1")
 
-        form = page.locator("[data-testid='stForm']")
-        form.get_by_label("Pokok permasalahan", exact=True).fill(KEY_ISSUES)
-        form.get_by_label("Rekomendasi", exact=True).fill(RECOMMENDATIONS)
-        form.get_by_role("button", name="Simpan draf narasi", exact=True).click()
-        settle(page)
+        form = page.locator("[data-testid='stForm']").first
         page.get_by_text("Draf narasi terakhir disimpan oleh").wait_for()
+        assert form.get_by_label("Pokok permasalahan", exact=True).input_value() == KEY_ISSUES
         form.get_by_text("Saya mengerti", exact=False).click()  # the confirmation box
         form.get_by_role("button", name="Finalkan laporan", exact=True).click()
         settle(page)
@@ -80,6 +95,7 @@ def test_the_asdep_finalises_a_semester_report_and_downloads_both_files(browser,
     words = [p.text for p in report.paragraphs]
     assert "LAPORAN SEMESTER I 2026" in words and KEY_ISSUES in words
     assert any(w.startswith("Status: FINAL") for w in words)
+    assert "Kepada Yth.: Menteri Sekretaris Negara" in words
     assert len(report.inline_shapes) >= 5  # the charts, as pictures
     database = connect(path)
     try:

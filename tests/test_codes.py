@@ -13,6 +13,7 @@ from dumas.domain import codes
 from dumas.domain.monitoring_flow import MonitoringState
 from dumas.domain.permissions import Role
 from dumas.domain.plan_flow import PlanState
+from dumas.domain.report_flow import ReportEvent, ReportMove, ReportState
 
 # Every column whose CHECK constraint is a list of allowed values, and its enum.
 CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
@@ -33,6 +34,7 @@ CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("monitoring_activity", "kind"): codes.ActivityKind,
     ("monitoring_result", "result"): codes.Result,
     ("monitoring_cost", "item"): codes.CostItem,
+    ("periodic_report_event", "action"): ReportEvent,
 }
 CODED = sorted({e for e in CODED_COLUMNS.values() if issubclass(e, codes.Coded)}, key=repr)
 _IN_LIST = re.compile(r"""^\(?"?(\w+)"? IN \((.*)\)\)?$""")
@@ -83,6 +85,9 @@ def test_roles_and_flow_states_have_labels_in_both_catalogues() -> None:
         *(f"role.{r}" for r in Role),
         *(f"plan_state.{s}" for s in PlanState),
         *(f"monitoring_state.{s}" for s in MonitoringState),
+        *(f"report_state.{s}" for s in ReportState),
+        *(f"report_event.{e}" for e in ReportEvent),
+        *(f"r_step.{m}" for m in ReportMove if m is not ReportMove.RETURN),
     ]
     for lang in i18n.LANGUAGES:
         assert [k for k in keys if k not in i18n.MESSAGES[lang]] == []

@@ -55,6 +55,7 @@ def world_file(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> t
         import_file(db, ANALYST, xlsx([row(agency=NEW_AGENCY)]), "awal.xlsx", today=TODAY)
         imported = db.cursor().execute("SELECT id FROM agency WHERE from_import").fetchone()[0]
         world = World(complaint, kemendagri, imported, _monitorings(db, kemendagri))
+        _reports(db)
     finally:
         db.close()
     return path, world
@@ -213,11 +214,49 @@ def _settings(db: Database, user: User, world: World) -> None:
     settings.save_settings(db, user, {"unit_code": "D-5"}, now=NOW, seen={"unit_code": "D-4"})
 
 
+def _reports(db: Database) -> None:
+    """January 2026 drafted (the Kabid may check it), April 2026 drafted and checked (the
+    Asdep may finalise it), February 2026 also finalised (the Deputi may forward it): the
+    route's earlier steps by the command line."""
+    from dumas.domain import periods
+    from dumas.domain.permissions import SYSTEM
+    from dumas.domain.report_flow import ReportMove
+    from dumas.services import periodic
+
+    at = dt.datetime(2026, 5, 4, 9, tzinfo=config.TIMEZONE)
+    periodic.save_draft(db, SYSTEM, periods.parse("2026-01"), narrative={"key_issues": "Isu"},
+                        revision=0, now=at)  # fmt: skip
+    for code in ("2026-04", "2026-02"):
+        period = periods.parse(code)
+        periodic.save_draft(db, SYSTEM, period, narrative={"key_issues": "Isu"}, revision=0, now=at)
+        periodic.review(db, SYSTEM, period, move=ReportMove.CHECK, revision=1, now=at)
+    periodic.finalise(db, SYSTEM, periods.parse("2026-02"), narrative={"key_issues": "Isu"},
+                      revision=1, now=at)  # fmt: skip
+
+
 def _finalise(db: Database, user: User, world: World) -> None:
+    """Finalised after the Kabid's check (report_flow)."""
     from dumas.domain import periods
     from dumas.services import periodic
 
-    periodic.finalise(db, user, periods.parse("2026-03"), narrative={}, revision=0, now=NOW)
+    periodic.finalise(db, user, periods.parse("2026-04"), narrative={"key_issues": "Isu"},
+                      revision=1, now=NOW)  # fmt: skip
+
+
+def _check_report(db: Database, user: User, world: World) -> None:
+    from dumas.domain import periods
+    from dumas.domain.report_flow import ReportMove
+    from dumas.services import periodic
+
+    period = periods.parse("2026-01")
+    periodic.review(db, user, period, move=ReportMove.CHECK, revision=1, now=NOW)
+
+
+def _forward_report(db: Database, user: User, world: World) -> None:
+    from dumas.domain import periods
+    from dumas.services import periodic
+
+    periodic.forward(db, user, periods.parse("2026-02"), sent_on=TODAY, now=NOW)
 
 
 def _write_report(db: Database, user: User, world: World) -> None:
@@ -250,6 +289,8 @@ ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.WRITE_REPORT: _write_report,
     Action.FINALISE_REPORT: _finalise,
     Action.VIEW_REPORTS: _open_page("pages/reports.py"),
+    Action.CHECK_REPORT: _check_report,
+    Action.FORWARD_REPORT: _forward_report,
 }
 WRITES = {  # the attempts audited when allowed (writes, and reads of personal data)
     Action.RECORD_LETTERS,
@@ -267,6 +308,8 @@ WRITES = {  # the attempts audited when allowed (writes, and reads of personal d
     Action.MANAGE_SETTINGS,
     Action.WRITE_REPORT,
     Action.FINALISE_REPORT,
+    Action.CHECK_REPORT,
+    Action.FORWARD_REPORT,
 }
 
 

@@ -12,12 +12,19 @@ import pytest
 from dumas import config
 from dumas.domain import periods
 from dumas.domain.errors import Conflict, Message
+from dumas.domain.report_flow import ReportMove
 from dumas.services import periodic as final
 from tests.monitoring_support import people_of
 
 S1 = periods.parse("2026-S1")
 MAY = periods.parse("2026-05")
 NOW = dt.datetime(2026, 7, 3, 9, tzinfo=config.TIMEZONE)
+
+
+def _checked(db, period, revision: int = 1, now: dt.datetime = NOW) -> None:
+    """The Kabid checks the draft revision (since issue 14 the Asdep finalises after it)."""
+    final.review(db, people_of(db).kabid, period, move=ReportMove.CHECK, revision=revision,
+                 now=now)  # fmt: skip
 
 
 def _audits(db, action: str) -> list[tuple]:
@@ -86,6 +93,7 @@ def test_drafts_and_finalised_reports_are_listed_once_each_newest_first(db):
     final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "Mei"}, revision=0,
                      now=NOW - dt.timedelta(days=30))  # fmt: skip
     final.save_draft(db, people.analyst, S1, narrative={"key_issues": "S1"}, revision=0, now=NOW)
+    _checked(db, MAY, now=NOW - dt.timedelta(days=29))
     final.finalise(db, people.asdep, MAY, narrative={"key_issues": "Mei final"}, revision=1,
                    now=NOW + dt.timedelta(days=1))  # fmt: skip
     listed = [(r["period_code"], r["final"], r["who"]) for r in final.listing(db.cursor())]
@@ -97,12 +105,16 @@ def test_drafts_and_finalised_reports_are_listed_once_each_newest_first(db):
 
 def test_a_finalised_periods_narrative_can_no_longer_be_drafted(db):
     people = people_of(db)
-    final.finalise(db, people.asdep, MAY, narrative={}, revision=0, now=NOW)
+    final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "Draf"}, revision=0,
+                     now=NOW)  # fmt: skip
+    _checked(db, MAY)
+    final.finalise(db, people.asdep, MAY, narrative={"key_issues": "Draf"}, revision=1, now=NOW)
     with pytest.raises(Conflict) as refused:
-        final.save_draft(db, people.kabid, MAY, narrative={"key_issues": "x"}, revision=0,
+        final.save_draft(db, people.kabid, MAY, narrative={"key_issues": "x"}, revision=1,
                          now=NOW)  # fmt: skip
     assert refused.value.messages[0].key == "error.report_final"
-    assert final.draft(db.cursor(), MAY) is None
+    assert final.draft(db.cursor(), MAY)["narrative"] == {"key_issues": "Draf",
+                                                          "recommendations": None}  # fmt: skip
 
 
 def test_narrative_text_is_checked_like_every_other_field(db):
@@ -143,6 +155,7 @@ def test_finalising_the_revision_the_screen_showed_records_it_in_the_report_and_
     people = people_of(db)
     text = {"key_issues": "BPN lambat", "recommendations": "Surat kedua"}
     final.save_draft(db, people.analyst, MAY, narrative=text, revision=0, now=NOW)
+    _checked(db, MAY)
     final.finalise(db, people.asdep, MAY, narrative=text, revision=1,
                    now=NOW + dt.timedelta(hours=1))  # fmt: skip
     frozen = final.frozen(db.cursor(), MAY)
@@ -164,6 +177,7 @@ def test_text_edited_on_the_finalisers_screen_is_kept_as_the_next_revision_then_
     people = people_of(db)
     final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "Draf"}, revision=0,
                      now=NOW)  # fmt: skip
+    _checked(db, MAY)
     at = NOW + dt.timedelta(hours=1)
     edited = {"key_issues": "Draf, disunting Asdep", "recommendations": None}
     final.finalise(db, people.asdep, MAY, narrative=edited, revision=1, now=at)
@@ -179,12 +193,15 @@ def test_text_edited_on_the_finalisers_screen_is_kept_as_the_next_revision_then_
 def test_two_asdeps_finalising_the_same_screen_freeze_one_report(db):
     people = people_of(db)
     second = people.asdep  # the same account in two sessions is the harder case
+    final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "Draf"}, revision=0,
+                     now=NOW)  # fmt: skip
+    _checked(db, MAY)
     start, outcomes = threading.Barrier(2), []
 
     def close(words: str) -> None:
         start.wait()
         try:
-            final.finalise(db, second, MAY, narrative={"key_issues": words}, revision=0, now=NOW)
+            final.finalise(db, second, MAY, narrative={"key_issues": words}, revision=1, now=NOW)
             outcomes.append("final")
         except Conflict as conflict:
             outcomes.append(conflict.messages[0].key)
@@ -197,5 +214,5 @@ def test_two_asdeps_finalising_the_same_screen_freeze_one_report(db):
     assert outcomes.count("final") == 1
     assert len(_finalised(db)) == 1
     frozen = final.frozen(db.cursor(), MAY)
-    assert frozen["narrative_revision"] == 1
+    assert frozen["narrative_revision"] == 2  # the winner's text, kept as revision 2
     assert final.draft(db.cursor(), MAY)["narrative"] == frozen["narrative"]

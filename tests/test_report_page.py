@@ -13,6 +13,7 @@ import pytest
 from dumas import config
 from dumas.domain import periods
 from dumas.domain.permissions import PERMISSIONS, Action, Role
+from dumas.domain.report_flow import ReportMove
 from dumas.services import periodic as final
 from dumas.ui import navigation
 from dumas.ui.escape import plain
@@ -113,7 +114,18 @@ def test_a_stale_narrative_save_is_refused_and_the_typed_text_kept(db, may):
     assert final.draft(db.cursor(), MAY)["narrative"]["key_issues"] == "Versi Kabid"
 
 
+def _checked(db, text: str = "Draf analis", at_hour: int = 9) -> None:
+    """The analyst's draft of May, checked by the Kabid (the route before the Asdep)."""
+    people = people_of(db)
+    now = dt.datetime(2026, 6, 2, at_hour, tzinfo=config.TIMEZONE)
+    saved = final.draft(db.cursor(), MAY)
+    revision = final.save_draft(db, people.analyst, MAY, narrative={"key_issues": text},
+                                revision=saved["revision"] if saved else 0, now=now)  # fmt: skip
+    final.review(db, people.kabid, MAY, move=ReportMove.CHECK, revision=revision, now=now)
+
+
 def test_the_asdep_finalises_only_after_confirming(db, may, downloads):
+    _checked(db)  # since issue 14: the Asdep finalises after the Kabid's check
     at = _open(Role.ASDEP)
     assert any("Draf" in i.value for i in at.info)
     at.text_area(key=KEY_ISSUES).input("Kemendagri belum menjawab")
@@ -138,7 +150,8 @@ def test_drafts_and_final_reports_are_listed_on_the_page(db, may):
     now = dt.datetime(2026, 7, 2, 9, tzinfo=config.TIMEZONE)
     final.save_draft(db, people.analyst, periods.parse("2026-S1"),
                      narrative={"key_issues": "S1"}, revision=0, now=now)  # fmt: skip
-    final.finalise(db, people.asdep, MAY, narrative={}, revision=0,
+    _checked(db)
+    final.finalise(db, people.asdep, MAY, narrative={"key_issues": "Draf analis"}, revision=1,
                    now=now - dt.timedelta(hours=1))  # fmt: skip
     at = _open(Role.DEPUTI)
     listed = at.dataframe[0].value
@@ -179,12 +192,16 @@ def test_the_finalise_race_between_two_sessions(db, may):
 
     from dumas import i18n
 
-    asdep = _open(Role.ASDEP)  # the Asdep opens the report: no narrative yet
+    _checked(db, "Versi pertama")  # revision 1, checked by the Kabid
+    asdep = _open(Role.ASDEP)  # the Asdep opens the report at revision 1
+    assert asdep.text_area(key=KEY_ISSUES).value == "Versi pertama"
     analyst = _open(Role.ANALIS)
     analyst.text_area(key=KEY_ISSUES).input("Versi analis: BPN belum menjawab")
     analyst.button(key=SAVE).click().run()
     saved = final.draft(db.cursor(), MAY)
-    assert saved["revision"] == 1
+    assert saved["revision"] == 2
+    people = people_of(db)  # the Kabid checks the new revision too
+    final.review(db, people.kabid, MAY, move=ReportMove.CHECK, revision=2, now=saved["saved_at"])
     # four seconds later the Asdep finalises from the old screen
     asdep.checkbox(key="report_confirm").check()
     asdep.button(key=FINALISE).click().run()
@@ -193,7 +210,7 @@ def test_the_finalise_race_between_two_sessions(db, may):
     assert any("sudah diubah oleh Analis Uji pada " + plain(when) in e.value for e in asdep.error)
     assert final.frozen(db.cursor(), MAY) is None
     assert "Versi analis: BPN belum menjawab" in [t.value for t in asdep.text]  # to compare
-    assert asdep.text_area(key=KEY_ISSUES).value == ""  # the old screen, until reloaded
+    assert asdep.text_area(key=KEY_ISSUES).value == "Versi pertama"  # until reloaded
     asdep.button(key="report_reload").click().run()
     assert asdep.text_area(key=KEY_ISSUES).value == "Versi analis: BPN belum menjawab"
     assert "report_reload" not in [b.key for b in asdep.button]
@@ -202,13 +219,13 @@ def test_the_finalise_race_between_two_sessions(db, may):
     assert not asdep.exception and not asdep.error
     frozen = final.frozen(db.cursor(), MAY)
     assert frozen["narrative"]["key_issues"] == "Versi analis: BPN belum menjawab"
-    assert frozen["narrative_revision"] == 1
+    assert frozen["narrative_revision"] == 2
     new = (
         db.cursor()
         .execute("SELECT new_value FROM audit_log WHERE action = 'report.finalise'")
         .fetchall()
     )
-    assert [json.loads(n)["narrative_revision"] for (n,) in new] == [1]
+    assert [json.loads(n)["narrative_revision"] for (n,) in new] == [2]
     assert json.loads(new[0][0])["narrative_saved_by"] == "Analis Uji"
 
 

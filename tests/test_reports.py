@@ -191,6 +191,8 @@ def test_the_command_line_writes_the_periods_workbook_and_document_and_prints_ea
     import docx
     import openpyxl
 
+    from dumas import config
+    from dumas.db import connect
     from tests.cli_support import run_cli
 
     target, document = tmp_path / "laporan-2026-05.xlsx", tmp_path / "laporan-2026-05.docx"
@@ -205,6 +207,14 @@ def test_the_command_line_writes_the_periods_workbook_and_document_and_prints_ea
     assert len(book.sheetnames) == 12  # the cover and eleven tables
     assert book["Sampul"]["A1"].value.startswith("Laporan Mei 2026")
     assert "DRAF" in [c.value for row in book["Sampul"].iter_rows() for c in row]
+    refused = run_cli("report", "--period", "2026-05", "--xlsx", str(target), "--final", db=db)
+    assert refused.returncode == 1  # since issue 14: --final only after the Kabid's check
+    assert "tidak tersedia pada tahap laporan 2026-05" in refused.stderr
+    database = connect(db_path)
+    try:
+        _drafted_and_checked(database, MAY, dt.datetime(2026, 6, 2, 9, tzinfo=config.TIMEZONE))
+    finally:
+        database.close()
     done = run_cli("report", "--period", "2026-05", "--xlsx", str(target), "--final", db=db)
     assert done.returncode == 0, done.stderr
     cover = [c.value for row in openpyxl.load_workbook(target)["Sampul"].iter_rows() for c in row]
@@ -231,7 +241,8 @@ def test_a_finalised_report_stays_as_sent_when_late_data_arrive(db, month, make,
                       {"u": username(Role.ASDEP)}).fetchone()[0]  # fmt: skip
     asdep = auth.load_user(cur, uid)
     now = dt.datetime(2026, 6, 5, 10, tzinfo=config.TIMEZONE)
-    final.finalise(db, asdep, MAY, narrative={"key_issues": "BPN belum menjawab"}, revision=0,
+    _drafted_and_checked(db, MAY, now)  # since issue 14: the Kabid checks before the Asdep
+    final.finalise(db, asdep, MAY, narrative={"key_issues": "BPN belum menjawab"}, revision=1,
                    now=now)  # fmt: skip
     # C's answer, dated 29 May, is only recorded in June
     c = cur.execute("SELECT complaint_id FROM forwarding WHERE letter_date = DATE '2026-05-21'"
@@ -246,7 +257,19 @@ def test_a_finalised_report_stays_as_sent_when_late_data_arrive(db, month, make,
     # 22, 25, 26 and 29 May: answered in 4 working days, on time
     assert bpn_row == [("on_time", 0, 1), ("not_yet", 1, 0), ("response_rate", 0.0, 1.0)]
     with pytest.raises(Conflict):
-        final.finalise(db, asdep, MAY, narrative={}, revision=1, now=now)
+        final.finalise(db, asdep, MAY, narrative={}, revision=2, now=now)
+
+
+def _drafted_and_checked(db, period, now: dt.datetime) -> None:
+    """The analyst's draft (revision 1) of the period, checked by the Kabid."""
+    from dumas.domain.report_flow import ReportMove
+    from dumas.services import periodic as final
+    from tests.monitoring_support import people_of
+
+    people = people_of(db)
+    final.save_draft(db, people.analyst, period, narrative={"key_issues": "Draf"}, revision=0,
+                     now=now)  # fmt: skip
+    final.review(db, people.kabid, period, move=ReportMove.CHECK, revision=1, now=now)
 
 
 def test_report_charts_lay_many_or_long_labels_as_horizontal_bars_first_row_on_top():

@@ -180,6 +180,7 @@ _ID_TABLES = frozenset(
     {"complaint", "forwarding", "reminder", "response", "audit_log", "agency"}
     | {"plan", "plan_row", "plan_event", "monitoring"}
     | {"monitoring_activity", "monitoring_agreement", "monitoring_cost", "periodic_report"}
+    | {"periodic_report_event"}
 )
 
 

@@ -497,3 +497,18 @@ UPDATE monitoring_result AS r
            AND s.logged_at > coalesce((SELECT max(o.logged_at) FROM saves AS o
                                         WHERE o.result <> r.result), '-infinity')),
        (SELECT m.approved_at FROM monitoring AS m WHERE m.id = r.monitoring_id));
+-- migration: 0015_report_route
+-- A periodic report's route (dumas/domain/report_flow.py): the Kabid's check of a draft
+-- revision or its return with a note, and the Deputi's forwarding to the Minister with the
+-- date it was sent. Drafting and finalising keep their own tables; the frozen copy in
+-- periodic_report never changes (docs/decisions/0007).
+CREATE TABLE periodic_report_event (
+    id          INTEGER PRIMARY KEY,
+    period_code VARCHAR NOT NULL,            -- 2026-05, 2026-S1, 2026, or A..B
+    action      VARCHAR NOT NULL CHECK (action IN ('check', 'return', 'forward')),
+    revision    INTEGER NOT NULL,            -- the draft revision the actor's screen showed
+    actor_id    INTEGER NOT NULL,
+    acted_at    TIMESTAMPTZ NOT NULL,
+    sent_on     DATE,                        -- forward: the day the report was sent
+    note        VARCHAR
+);

@@ -46,6 +46,8 @@ class Action(StrEnum):
     WRITE_REPORT = "write_report"  # a periodic report's narrative, before it is final
     FINALISE_REPORT = "finalise_report"  # freeze a periodic report as sent
     VIEW_REPORTS = "view_reports"  # the periodic reports (Laporan Berkala)
+    CHECK_REPORT = "check_report"  # the Kabid checks a periodic report's draft (or returns it)
+    FORWARD_REPORT = "forward_report"  # the Deputi forwards a final report to the Minister
 
 
 _STAFF = {Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI}
@@ -74,6 +76,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.WRITE_REPORT: frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP}),
     Action.FINALISE_REPORT: frozenset({Role.ASDEP}),
     Action.VIEW_REPORTS: frozenset({*_STAFF, Role.PIMPINAN}),
+    Action.CHECK_REPORT: frozenset({Role.KABID}),
+    Action.FORWARD_REPORT: frozenset({Role.DEPUTI}),
 }
 TEAM_ROLES = frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP})  # on a team
 BIDANG_ROLES = frozenset({Role.KASUBBID, Role.KABID})  # these belong to a Bidang

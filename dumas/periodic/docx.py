@@ -22,6 +22,7 @@ from docx.text.paragraph import Paragraph
 from dumas import i18n
 from dumas.i18n import t
 from dumas.periodic.images import MAX_CATEGORIES, chart_png
+from dumas.periodic.route_text import sent_line
 from dumas.periodic.table import Column, ReportTable
 from dumas.render.documents.common import DOTS, clean, grounds, official
 from dumas.render.documents.docx_tables import bold_row, grid_table
@@ -72,6 +73,7 @@ def _head(doc: Document, report: dict, lang: str) -> None:
     para(doc, clean(report.get("unit")), align="center")
     period = t("report_docx.period", lang, period=clean(report.get("period_label")))
     para(doc, period, align="center")
+    _addressee(doc, report, lang)
     para(doc)
     final = bool(report.get("final"))
     state = t("report_docx.final" if final else "report_docx.draft", lang)
@@ -79,6 +81,8 @@ def _head(doc: Document, report: dict, lang: str) -> None:
     note = report.get("finalised") if final else t("report_docx.draft_note", lang)
     if note:
         para(doc, note, align="center")
+    if sent := sent_line(report, lang):
+        para(doc, sent, align="center")
     if report.get("generated"):
         para(doc, report["generated"], align="center")
     para(doc)
@@ -92,6 +96,19 @@ def _basis(doc: Document, settings: DocumentSettings, lang: str) -> None:
     items = grounds(settings, [])
     numbered(doc, [(f"{i}.", item) for i, item in enumerate(items, 1)], indent=_INDENT)
     para(doc)
+
+
+def _addressee(doc: Document, report: dict, lang: str) -> None:
+    """To whom the report goes (the Menteri Sekretaris Negara by default) and through which
+    official (the settings' forwarding official: the Deputi by default)."""
+    if not str(report.get("addressee") or "").strip():
+        return
+    para(doc)
+    addressee = clean(report["addressee"])
+    para(doc, t("report_docx.addressee", lang, addressee=addressee), align="left")
+    via = (report.get("forwarding_official") or {}).get("title")
+    if str(via or "").strip():
+        para(doc, t("report_docx.via", lang, official=clean(via)), align="left")
 
 
 def _section(doc: Document, heading: str) -> None:

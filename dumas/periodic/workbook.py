@@ -25,6 +25,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dumas.i18n import t
+from dumas.periodic.route_text import sent_line
 from dumas.periodic.table import Chart, Column, ReportTable
 from dumas.render import xlsx
 
@@ -118,6 +119,7 @@ def _write_cover(ws: Worksheet, report: dict, names: list[str], lang: str) -> No
     note = report.get("finalised") if report.get("final") else t("report_xlsx.draft_note", lang)
     _text(ws, 6, 2, note or "").font = _NOTE
     _text(ws, 7, 2, report.get("generated") or "").font = _NOTE
+    _route_rows(ws, report, lang)
     top = _write_narrative(ws, report.get("narrative") or {}, COVER_NARRATIVE_ROW, lang)
     _text(ws, top, 1, t("report_xlsx.tables", lang)).font = Font(bold=True, size=12)
     _header(ws, top + 1, [t("report_xlsx.sheet", lang), t("report_xlsx.table", lang)])
@@ -129,6 +131,17 @@ def _write_cover(ws: Worksheet, report: dict, names: list[str], lang: str) -> No
         for col in (1, 2):
             ws.cell(row=row, column=col).border = _BORDER
     _print_setup(ws, landscape=False)
+
+
+def _route_rows(ws: Worksheet, report: dict, lang: str) -> None:
+    """Row 2: the addressee; row 8: sent (by whom, on which day) or not yet."""
+    if report.get("addressee"):
+        _text(ws, 2, 1, t("report_xlsx.addressee", lang)).font = Font(bold=True)
+        _text(ws, 2, 2, report["addressee"])
+    if "sent_on" in report:
+        _text(ws, 8, 1, t("report_xlsx.sent", lang)).font = Font(bold=True)
+        line = sent_line(report, lang) or t("report_xlsx.not_sent", lang)
+        _text(ws, 8, 2, line).font = _NOTE
 
 
 def _write_narrative(ws: Worksheet, narrative: dict, row: int, lang: str) -> int:

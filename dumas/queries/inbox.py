@@ -7,12 +7,15 @@ import datetime as dt
 
 import duckdb
 
+from dumas.config import TIMEZONE
 from dumas.domain import monitoring_flow as flow
-from dumas.domain import plan_flow
+from dumas.domain import plan_flow, report_flow
 from dumas.domain.deadlines import due_at, late_by
 from dumas.domain.monitoring_flow import MonitoringState
 from dumas.domain.permissions import User
-from dumas.queries import plan_history
+from dumas.domain.report_flow import ReportStep
+from dumas.periodic import contents
+from dumas.queries import plan_history, report_route, settings
 from dumas.queries.monitoring_state import Monitoring, team, view
 from dumas.queries.plan_history import InboxItem
 
@@ -32,6 +35,7 @@ SELECT m.id, ag.name AS agency, p.period_label, m.state, p.bidang, m.level, m.me
 def inbox(cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime) -> list[InboxItem]:
     """Plans and monitorings together: overdue first, then by due time."""
     items = plan_history.inbox(cur, user, now) + monitoring_items(cur, user, now)
+    items += report_items(cur, user, now)
     return sorted(items, key=lambda i: (i.late is None, i.due))
 
 
@@ -72,3 +76,22 @@ def _waits_for(
     seen = view(cur, monitoring)
     return any(flow.may_act_as(user, t.who, seen) for t in flow.TRANSITIONS
                if t.state is monitoring.state)  # fmt: skip
+
+
+def report_items(cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime) -> list[InboxItem]:
+    """Periodic reports due and not yet forwarded that wait for the user's role: the
+    analysts draft, the Kabid checks, the Asdep finalises, the Deputi forwards. Due by the
+    working day of the month after the period the settings name (report_flow.due_on)."""
+    nth = settings.report_route(cur)["due_working_day"]
+    items = []
+    for period, route in report_route.due_reports(cur, now):
+        if not report_flow.waits_for(route.state, user):
+            continue
+        due = report_flow.due_at(cur, period, nth)
+        since = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(0), TIMEZONE)
+        step = ReportStep(report_flow.NEXT_MOVE[route.state].value)
+        items.append(InboxItem(0, contents.default_title(period, "id"), period.code,
+                               route.state.value, None, step, since, due,
+                               late_by(cur, due, now), True, kind="report",
+                               period_code=period.code))  # fmt: skip
+    return items

@@ -14,6 +14,7 @@ from dumas.domain.deadlines import LateBy, Standard, due_at, effective, late_by
 from dumas.domain.monitoring_flow import MonitoringStep
 from dumas.domain.permissions import User
 from dumas.domain.plan_flow import PlanState, PlanStep
+from dumas.domain.report_flow import ReportStep
 from dumas.queries.plan_state import Plan, view
 
 # Fields compared between two versions of the matrix, in the order shown.
@@ -159,12 +160,13 @@ class InboxItem:
     period_label: str
     state: str  # a plan_state.* or monitoring_state.* code, by kind
     bidang: str | None
-    step: PlanStep | MonitoringStep  # by kind
+    step: PlanStep | MonitoringStep | ReportStep  # by kind
     since: dt.datetime
     due: dt.datetime
     late: LateBy | None
     mine: bool  # waiting for this user's action (else: overdue in their area)
-    kind: str = "plan"  # "plan" or "monitoring"
+    kind: str = "plan"  # "plan", "monitoring" or "report"
+    period_code: str = ""  # a report's period (2026-05, 2026-S1, 2026): its page's link
 
 
 def inbox(cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime) -> list[InboxItem]:

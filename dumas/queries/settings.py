@@ -83,3 +83,29 @@ def legal_basis(text: str) -> list[str]:
     """The legal basis as a list: one item per non-empty line, the SOP's list if none."""
     items = [line.strip() for line in text.splitlines() if line.strip()]
     return items or list(sop.LEGAL_BASIS)
+
+
+# The periodic report's route (dumas/domain/report_flow.py): whom the report is addressed
+# to, which official forwards it (one of OFFICIALS: the document shows their title and
+# name), and the working day of the month after the period by which it is due.
+REPORT_DEFAULTS: dict[str, str] = {
+    "report.addressee": "Menteri Sekretaris Negara",
+    "report.forwarding_official": "deputi",
+    "report.due_working_day": "5",
+}
+DEFAULTS.update(REPORT_DEFAULTS)
+DUE_DAYS = range(1, 21)  # the due working day a setting may name
+
+
+def report_route(cur: duckdb.DuckDBPyConnection) -> dict:
+    """The addressee, the forwarding official (title, name, nip) and the due working day."""
+    flat = stored(cur)
+    who = flat["report.forwarding_official"]
+    who = who if who in OFFICIALS else REPORT_DEFAULTS["report.forwarding_official"]
+    day = flat["report.due_working_day"]
+    return {
+        "addressee": flat["report.addressee"],
+        "forwarding_official": {part: flat[f"official.{who}.{part}"]
+                                for part in ("title", "name", "nip")},
+        "due_working_day": int(day) if day.isdigit() and int(day) in DUE_DAYS else 5,
+    }  # fmt: skip

@@ -9,13 +9,16 @@ import json
 
 import duckdb
 
+from dumas import config
 from dumas.db import Database, next_id
-from dumas.domain.errors import Conflict, Message
+from dumas.domain.errors import Conflict, Message, ValidationError
 from dumas.domain.periods import Period
-from dumas.domain.permissions import Action, User, require
+from dumas.domain.permissions import Action, Forbidden, User, require
+from dumas.domain.report_flow import ReportEvent, ReportMove, refusal
 from dumas.periodic import contents
 from dumas.periodic.table import ReportTable
-from dumas.services.common import audit, clean_paragraphs, raise_if
+from dumas.queries import report_route, settings
+from dumas.services.common import MAX_TEXT, audit, clean_paragraphs, raise_if
 
 LANG = "id"  # official reports are in Indonesian
 NARRATIVE = ("key_issues", "recommendations")
@@ -52,12 +55,13 @@ def finalise(
     with db.transaction() as cur:
         _refuse_if_final(cur, period)
         stored = _unchanged_since(cur, period, revision, "error.report_changed_final")
+        _refuse_unless(cur, period, ReportMove.FINALISE, actor)
         if (stored["narrative"] if stored else dict.fromkeys(NARRATIVE)) != text:
             stored = _write_draft(cur, actor, period, text, stored, now)
         title = contents.default_title(period, LANG)
         data = contents.build(cur, period, LANG, title=title,
                              generated=contents.generated_on(now, LANG))  # fmt: skip
-        data = {**data, "final": True, "narrative": text}
+        data = {**data, "final": True, "narrative": text, **_addressed(cur)}
         report_id = next_id(cur, "periodic_report")
         frozen_revision = stored["revision"] if stored else 0
         cur.execute(
@@ -93,6 +97,7 @@ def save_draft(
     with db.transaction() as cur:
         _refuse_if_final(cur, period)
         stored = _unchanged_since(cur, period, revision, "error.report_changed")
+        _refuse_unless(cur, period, ReportMove.DRAFT, actor)
         return _write_draft(cur, actor, period, text, stored, now)["revision"]
 
 
@@ -161,13 +166,16 @@ def draft(cur: duckdb.DuckDBPyConnection, period: Period) -> dict | None:
 
 def listing(cur: duckdb.DuckDBPyConnection) -> list[dict]:
     """Every report someone worked on: finalised ones and drafts with a saved narrative,
-    the latest worked on first. A finalised period is listed once, as final."""
+    the latest worked on first. A finalised period is listed once, as final, with the day
+    it was sent (None until the Deputi forwards it)."""
     rows = cur.execute(
         """
         SELECT coalesce(r.period_code, d.period_code) AS period_code,
                r.id IS NOT NULL AS final,
                coalesce(fu.full_name, du.full_name, '?') AS who,
-               coalesce(r.finalised_at, d.saved_at) AS changed_at
+               coalesce(r.finalised_at, d.saved_at) AS changed_at,
+               (SELECT max(e.sent_on) FROM periodic_report_event AS e
+                 WHERE e.period_code = r.period_code AND e.action = 'forward') AS sent_on
           FROM periodic_report AS r
           FULL JOIN report_draft AS d ON d.period_code = r.period_code
           LEFT JOIN app_user AS fu ON fu.id = r.finalised_by
@@ -175,7 +183,8 @@ def listing(cur: duckdb.DuckDBPyConnection) -> list[dict]:
          ORDER BY changed_at DESC, period_code
         """
     ).fetchall()
-    return [dict(zip(("period_code", "final", "who", "at"), row, strict=True)) for row in rows]
+    names = ("period_code", "final", "who", "at", "sent_on")
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def frozen(cur: duckdb.DuckDBPyConnection, period: Period) -> dict | None:
@@ -218,3 +227,117 @@ def reconcile(cur: duckdb.DuckDBPyConnection, period: Period, now: dt.datetime) 
                     changes.append({"table": old.title, "row": row, "column": column,
                                     "final": was, "today": now_value})  # fmt: skip
     return changes
+
+
+# The route (dumas/domain/report_flow.py): the Kabid checks or returns a draft, the Deputi
+# forwards the final report; each a recorded event with its date, audited.
+
+
+def _refuse_unless(
+    cur: duckdb.DuckDBPyConnection, period: Period, move: ReportMove, actor: User
+) -> None:
+    """Refuse a move the route does not allow this user now (the page asks the same)."""
+    why = refusal(move, report_route.route(cur, period).state, actor)
+    if why == "error.forbidden":
+        raise Forbidden(Message(why, {"action": move.value}))
+    if why is not None:
+        raise Conflict(Message(why, {"period": period.code}))
+
+
+def _addressed(cur: duckdb.DuckDBPyConnection) -> dict:
+    """The addressee and the forwarding official as the settings name them now."""
+    found = settings.report_route(cur)
+    return {"addressee": found["addressee"], "forwarding_official": found["forwarding_official"]}
+
+
+def addressing(cur: duckdb.DuckDBPyConnection, period: Period) -> dict:
+    """The report's addressee and forwarding official (as frozen once final, else as the
+    settings say now), and when it was sent (the day, who recorded it), if it was."""
+    then = frozen(cur, period)
+    now = _addressed(cur)
+    addressed = {key: (then or {}).get(key) or value for key, value in now.items()}
+    forwarded = report_route.route(cur, period).forwarded
+    return {**addressed, "sent_on": forwarded and forwarded["sent_on"],
+            "sent_by": forwarded and forwarded["who"]}  # fmt: skip
+
+
+def _event(
+    cur: duckdb.DuckDBPyConnection,
+    actor: User,
+    period: Period,
+    action: ReportEvent,
+    revision: int,
+    now: dt.datetime,
+    *,
+    sent_on: dt.date | None = None,
+    note: str | None = None,
+) -> int:
+    event_id = next_id(cur, "periodic_report_event")
+    cur.execute(
+        "INSERT INTO periodic_report_event VALUES ($id, $code, $action, $revision, $by, $at,"
+        " $sent_on, $note)",
+        {"id": event_id, "code": period.code, "action": action.value, "revision": revision,
+         "by": actor.id, "at": now, "sent_on": sent_on, "note": note},
+    )  # fmt: skip
+    recorded = {"period": period.code, "revision": revision, "sent_on": sent_on, "note": note}
+    audit(cur, actor.username, f"report.{action.value}", "periodic_report_event", event_id,
+          None, recorded)  # fmt: skip
+    return event_id
+
+
+def _note(note: str | None, required: bool) -> str | None:
+    text = (note or "").strip() or None
+    if required and text is None:
+        raise ValidationError(Message("error.note_required", {}, "note"))
+    if text is not None and len(text) > MAX_TEXT:
+        raise ValidationError(Message("error.too_long", {"max": MAX_TEXT}, "note"))
+    return text
+
+
+def review(
+    db: Database,
+    actor: User,
+    period: Period,
+    *,
+    move: ReportMove,
+    revision: int,
+    note: str | None = None,
+    now: dt.datetime,
+) -> int:
+    """The Kabid checks the draft revision their screen showed (ReportMove.CHECK), or
+    returns it to the analysts with a note (ReportMove.RETURN). A newer draft saved since
+    is refused, saying who and when."""
+    if move not in (ReportMove.CHECK, ReportMove.RETURN):
+        raise ValueError(move)
+    require(actor, Action.CHECK_REPORT)
+    text = _note(note, required=move is ReportMove.RETURN)
+    with db.transaction() as cur:
+        _refuse_if_final(cur, period)
+        _unchanged_since(cur, period, revision, "error.report_changed")
+        _refuse_unless(cur, period, move, actor)
+        return _event(cur, actor, period, ReportEvent(move.value), revision, now, note=text)
+
+
+def forward(
+    db: Database,
+    actor: User,
+    period: Period,
+    *,
+    sent_on: dt.date,
+    note: str | None = None,
+    now: dt.datetime,
+) -> int:
+    """The Deputi records that the final report was sent to the addressee, and the day:
+    not before it was finalised, not after today. Once per report."""
+    require(actor, Action.FORWARD_REPORT)
+    text = _note(note, required=False)
+    with db.transaction() as cur:
+        then = frozen(cur, period)
+        _refuse_unless(cur, period, ReportMove.FORWARD, actor)
+        if then is None:  # the route allows forwarding only a final report
+            raise Conflict(Message("error.report_route", {"period": period.code}))
+        finalised = then["finalised_at"].astimezone(config.TIMEZONE).date()
+        if not finalised <= sent_on <= now.astimezone(config.TIMEZONE).date():
+            raise ValidationError(Message("error.report_sent_on", {}, "sent_on"))
+        return _event(cur, actor, period, ReportEvent.FORWARD, then["narrative_revision"] or 0,
+                      now, sent_on=sent_on, note=text)  # fmt: skip

@@ -46,6 +46,7 @@ def save_settings(
     if code and code not in settings.SECURITY_CODES:
         errors.append(Message("error.invalid_choice", {}, "setting"))
     errors += _unit_standard_errors(cleaned)
+    _check_report_route(cleaned, errors)
     raise_if(errors)
     with db.transaction() as cur:
         old = settings.stored(cur)
@@ -103,6 +104,17 @@ def _check_office_hours(values: dict[str, str]) -> None:
             "closes": deadlines.clock_text(closes),
         }
         raise ValidationError(Message("error.office_hours_order", texts, "setting"))
+
+
+def _check_report_route(cleaned: dict[str, str], errors: list[Message]) -> None:
+    """The periodic report's forwarding official is one of the officials; its due day a
+    working day from 1 to 20 of the month after the period."""
+    who = cleaned.get("report.forwarding_official")
+    if who and who not in settings.OFFICIALS:
+        errors.append(Message("error.invalid_choice", {}, "setting"))
+    day = cleaned.get("report.due_working_day")
+    if day and not (day.isdigit() and int(day) in settings.DUE_DAYS):
+        errors.append(Message("error.due_working_day", {}, "setting"))
 
 
 def save_sbm_rates(

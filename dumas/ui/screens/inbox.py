@@ -5,14 +5,16 @@ Read only: an overdue plan is flagged here and nowhere changes state.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import streamlit as st
 
 from dumas import config, i18n
-from dumas.domain import plan_flow
+from dumas.domain import periods, plan_flow
 from dumas.domain.deadlines import LateBy
 from dumas.domain.permissions import User
+from dumas.periodic import contents
 from dumas.queries import inbox
 from dumas.queries.plan_history import InboxItem
 from dumas.ui.escape import plain
@@ -26,6 +28,7 @@ _KINDS = {
     "monitoring": (
         "pages/monitorings.py", "id", ":material/travel_explore:", "monitoring_state", "m_step",
     ),
+    "report": ("pages/reports.py", "report", ":material/summarize:", "report_state", "r_step"),
 }  # fmt: skip
 
 
@@ -81,13 +84,15 @@ def area(items: list[InboxItem]) -> None:
 def _item(item: InboxItem) -> None:
     """One plan or monitoring: its link, where it stands, since and due, how late it is."""
     page, param, icon, state_key, step_key = _KINDS[item.kind]
+    if item.kind == "report":
+        item = _report_item(item)
     with st.container(border=True):
         with st.container(horizontal=True, vertical_alignment="center"):
             st.page_link(
                 page,
                 label=plain(item.title),
                 icon=icon,
-                query_params={param: str(item.record_id)},
+                query_params={param: item.period_code or str(item.record_id)},
             )
             if item.late is not None:
                 st.badge(
@@ -105,6 +110,14 @@ def _item(item: InboxItem) -> None:
             details += " · " + plain(item.bidang)
         st.markdown(details)
         st.caption(t("inbox.timing", since=_when(item.since), due=_when(item.due)))
+
+
+def _report_item(item: InboxItem) -> InboxItem:
+    """A periodic report's title and period in the user's language."""
+    period = periods.parse(item.period_code)
+    language = lang()
+    return dataclasses.replace(item, title=contents.default_title(period, language),
+                               period_label=contents.period_label(period, language))  # fmt: skip
 
 
 def _when(moment: dt.datetime) -> str:

@@ -91,12 +91,14 @@ def styled(frame: pd.DataFrame, columns: tuple[Column, ...], language: str):
 def shown(data: dict, frozen: dict | None, period: periods.Period) -> dict:
     """The report as it goes out: the finalised figures and narrative once final, else
     today's figures with the saved narrative draft."""
+    with get_db().reading() as cur:
+        addressed = final.addressing(cur, period)  # addressee, forwarding official, sent
     if frozen is not None:
         line = i18n.t("reports.final", lang(), **_finalised(frozen))  # plain: workbook, document
-        return {**frozen, "finalised": line}
+        return {**frozen, **addressed, "finalised": line}
     with get_db().reading() as cur:
         saved = final.draft(cur, period)
-    return {**data, "narrative": saved["narrative"] if saved else {}}
+    return {**data, **addressed, "narrative": saved["narrative"] if saved else {}}
 
 
 def downloads(report: dict, period: periods.Period) -> None:

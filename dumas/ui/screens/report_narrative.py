@@ -10,7 +10,9 @@ from dumas import config, i18n
 from dumas.domain import periods
 from dumas.domain.errors import Conflict, DomainError
 from dumas.domain.permissions import Action
+from dumas.domain.report_flow import ReportMove, refusal
 from dumas.periodic import contents
+from dumas.queries import report_route
 from dumas.services import periodic as final
 from dumas.ui import period_picker
 from dumas.ui.actions import perform
@@ -45,15 +47,20 @@ def listing() -> None:
             {
                 t("reports.col_period"): [r["period_code"] for r in found],
                 t("reports.col_title"): [_title(r["period_code"]) for r in found],
-                t("reports.col_state"): [
-                    t("reports.state_final" if r["final"] else "reports.state_draft") for r in found
-                ],
+                t("reports.col_state"): [_state(r) for r in found],
                 t("reports.col_who"): [r["who"] for r in found],
                 t("reports.col_at"): [_when(r["at"]) for r in found],
             }
         )
         st.dataframe(frame, hide_index=True, width="stretch", key="report_list",
                      on_select=_open_listed, selection_mode="single-row")  # fmt: skip
+
+
+def _state(listed: dict) -> str:
+    """Draft, final, or sent with its day."""
+    if listed.get("sent_on"):
+        return t("reports.state_sent", when=i18n.fmt_date(listed["sent_on"], lang()))
+    return t("reports.state_final" if listed["final"] else "reports.state_draft")
 
 
 def _title(code: str) -> str:
@@ -100,7 +107,9 @@ def _form(period: periods.Period, saved: dict | None) -> None:
         _load(period, saved)
     elif saved and state[base] != saved["revision"]:
         _newer(period, saved)
-    can_finalise = actor().can(Action.FINALISE_REPORT)
+    with get_db().reading() as cur:
+        stage = report_route.route(cur, period).state
+    can_finalise = refusal(ReportMove.FINALISE, stage, actor()) is None  # after the check
     with st.form("narrative"):
         for field, key in keys.items():
             st.text_area(t(f"field.{field}"), key=key, help=t("reports.narrative_help"))

@@ -131,6 +131,26 @@ def _basis(values: dict[str, str]) -> dict[str, str]:
     }  # fmt: skip
 
 
+def _report_route(values: dict[str, str]) -> dict[str, str]:
+    """The periodic report's addressee, forwarding official and due working day."""
+    st.subheader(t("settings.group_report"))
+    who, officials = "report.forwarding_official", settings.OFFICIALS
+    left, middle, right = st.columns([3, 2, 2])
+    with left:
+        addressee = _text(values, "report.addressee", t("settings.report.addressee"),
+                          max_chars=200)  # fmt: skip
+    with middle:
+        chosen = st.selectbox(
+            t(f"settings.{who}"), officials, key=_key(who),
+            index=officials.index(values[who]) if values[who] in officials else 0,
+            format_func=lambda code: t(f"official.{code}"),
+        )  # fmt: skip
+    with right:
+        day = _text(values, "report.due_working_day", t("settings.report.due_working_day"),
+                    max_chars=2)  # fmt: skip
+    return {"report.addressee": addressee, who: chosen, "report.due_working_day": day}
+
+
 _ERROR, _NOTE = "settings_error", "settings_note"
 
 
@@ -145,6 +165,7 @@ def form(values: dict[str, str]) -> None:
     with st.form("settings_form"):
         names = [*_kop(values), *_number(values), *_officials(values), *_standards(values),
                  *_basis(values)]  # fmt: skip
+        names += [*_report_route(values)]
         st.caption(t("settings.empty_is_default"))
         shown = {name: values[name] for name in names}
         st.form_submit_button(t("settings.save"), key="settings_save", type="primary",
