@@ -19,6 +19,7 @@ from dumas import config
 from dumas.db import Database, migrate
 from dumas.domain import periods
 from dumas.domain.monitoring_flow import MonitoringAction
+from dumas.domain.report_flow import ReportMove
 from dumas.periodic import contents
 from dumas.queries import monitoring as mq
 from dumas.queries import periodic
@@ -123,7 +124,9 @@ def _monitoring_table(report: dict) -> dict[str, int]:
 def test_november_facts_arriving_after_octobers_finalisation_count_in_november(db, people, letters):
     p = people
     mid = approved_in_october(db, p, letters)
-    final.finalise(db, p.asdep, OCTOBER, narrative={}, revision=0, now=wib(11, 2, 9))
+    final.save_draft(db, p.analyst, OCTOBER, narrative={}, revision=0, now=wib(11, 2, 8))
+    final.review(db, p.kabid, OCTOBER, move=ReportMove.CHECK, revision=1, now=wib(11, 2, 8))
+    final.finalise(db, p.asdep, OCTOBER, narrative={}, revision=1, now=wib(11, 2, 9))
     carried_out_in_november(db, p, mid, letters)
     october = _monitoring_table(final.frozen(db.cursor(), OCTOBER))
     assert october["Pemantauan disetujui"] == 1
@@ -150,7 +153,9 @@ def test_an_october_fact_recorded_after_october_was_finalised_is_a_reconciliatio
              "channel": "telepon", "participants": "Sekretaris Itjen",
              "summary": "Konfirmasi"}  # fmt: skip
     rec.add_activity(db, p.analyst, mid, values=visit, today=TODAY, now=wib(10, 30, 10))
-    final.finalise(db, p.asdep, OCTOBER, narrative={}, revision=0, now=wib(11, 2, 9))
+    final.save_draft(db, p.analyst, OCTOBER, narrative={}, revision=0, now=wib(11, 2, 8))
+    final.review(db, p.kabid, OCTOBER, move=ReportMove.CHECK, revision=1, now=wib(11, 2, 8))
+    final.finalise(db, p.asdep, OCTOBER, narrative={}, revision=1, now=wib(11, 2, 9))
     for forwarding_id in letters:
         rec.record_result(db, p.analyst, mid, forwarding_id=forwarding_id,
                           found=rec.ResultInput("sebagian", None, None), today=TODAY,
