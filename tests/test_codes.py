@@ -33,6 +33,8 @@ CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("monitoring_activity", "kind"): codes.ActivityKind,
     ("monitoring_result", "result"): codes.Result,
     ("monitoring_cost", "item"): codes.CostItem,
+    ("monitoring_memo_answer", "outcome"): codes.MemoOutcome,
+    ("monitoring_memo_answer", "via"): codes.AnswerVia,
 }
 CODED = sorted({e for e in CODED_COLUMNS.values() if issubclass(e, codes.Coded)}, key=repr)
 _IN_LIST = re.compile(r"""^\(?"?(\w+)"? IN \((.*)\)\)?$""")
