@@ -175,6 +175,7 @@ _ID_TABLES = frozenset(
     {"complaint", "forwarding", "reminder", "response", "audit_log", "agency"}
     | {"plan", "plan_row", "plan_event", "monitoring"}
     | {"monitoring_activity", "monitoring_agreement", "monitoring_cost", "periodic_report"}
+    | {"monitoring_memo_answer"}
 )
 
 
