@@ -110,9 +110,7 @@ def test_the_deputi_approves_with_a_direction_and_the_assignment_letter_can_then
                   note=None, now=NOW) is MonitoringState.COORDINATION  # fmt: skip
 
 
-def test_a_returned_memo_holds_the_letters_back_until_a_revised_memo_is_approved(
-    db, people, visit
-):
+def test_a_returned_memo_holds_the_letters_back_until_a_revised_memo_is_approved(db, people, visit):
     p = people
     record(db, p.analyst, visit, "memo_deputi", MEMO)
     with pytest.raises(ValidationError) as no_note:
@@ -180,8 +178,9 @@ def test_only_the_deputi_answers_in_the_app_and_only_the_team_enters_a_dispositi
         with pytest.raises(Forbidden) as refused:
             answer(db, someone, visit, "approved")
         assert refusal(refused) == "error.forbidden", someone.username
-    for outsider, reason in ((p.deputi, "error.forbidden"), (p.kasubbid, "error.not_on_team"),
-                             (p.asdep, "error.not_on_team"), (p.ppk, "error.forbidden")):  # fmt: skip
+    outsiders = ((p.deputi, "error.forbidden"), (p.kasubbid, "error.not_on_team"),
+                 (p.asdep, "error.not_on_team"), (p.ppk, "error.forbidden"))  # fmt: skip
+    for outsider, reason in outsiders:
         with pytest.raises(Forbidden) as refused:
             disposition(db, outsider, visit, "approved", TODAY)
         assert refusal(refused) == reason, outsider.username
@@ -195,9 +194,7 @@ def test_an_indirect_monitoring_has_no_memo_to_answer(db, people, letters):
     assert refusal(refused) == "error.memo_direct_only"
 
 
-def test_the_deputis_inbox_shows_the_memo_awaiting_their_answer_with_its_items(
-    db, people, visit
-):
+def test_the_deputis_inbox_shows_the_memo_awaiting_their_answer_with_its_items(db, people, visit):
     p = people
 
     def waiting() -> list[MemoInboxItem]:
@@ -239,9 +236,7 @@ def _asdep_led_visit(db: Database, p: People, letters: list[int], direction: str
     return int(pq.monitorings(db.cursor(), plan_id)["id"][0])
 
 
-def test_an_asdep_led_visits_memo_is_approved_by_the_deputis_step_3_decision(
-    db, people, letters
-):
+def test_an_asdep_led_visits_memo_is_approved_by_the_deputis_step_3_decision(db, people, letters):
     p, direction = people, "Koordinasikan dengan gubernur"
     mid = _asdep_led_visit(db, p, letters, direction)
     with pytest.raises(Conflict):  # the memo itself is still recorded first
