@@ -541,3 +541,20 @@ def test_a_team_member_enters_the_deputis_written_disposition_on_the_page(db, pe
     assert any("disposisi tertulis tanggal 25 Nov 2026" in s and people.analyst.full_name in s
                for s in shown)  # fmt: skip
     assert "memo_approved" not in _buttons(_open(Role.DEPUTI, direct, "preparation"))
+
+
+def test_the_deputis_inbox_shows_the_memo_awaiting_their_answer_with_its_items(db, people, direct):
+    scope = {"purpose": "Klarifikasi surat", "partner": "Inspektorat Jenderal"}
+    rec.save_scope(db, people.analyst, direct, revision=rev(db, direct), now=START, values=scope)
+    _memo_recorded(db, people, direct)
+    at = open_page(Role.DEPUTI, "pages/inbox.py")
+    assert not at.exception, at.exception
+    shown = [m.value for m in at.markdown]
+    assert any(plain("31/D-4/DM.00.00/11/2026") in m and "menunggu arahan dan persetujuan Anda" in m
+               for m in shown)  # fmt: skip
+    assert any("Inspektorat Jenderal" in m and m.startswith("b)") for m in shown)
+    assert any(m.startswith("f) Matriks surat") and "2 surat" in m for m in shown)
+    memo_answer.answer_memo(db, people.deputi, direct, revision=rev(db, direct),
+                            outcome="approved", note=None, now=START)  # fmt: skip
+    at = open_page(Role.DEPUTI, "pages/inbox.py")
+    assert not any("menunggu arahan dan persetujuan Anda" in m.value for m in at.markdown)

@@ -87,12 +87,18 @@ def _status(found: MemoAnswer | None) -> None:
 
 
 def _answer_text(
-    outcome: str, via: str, on: object, deputi: object, entered: object, note: object, no: str
+    outcome: object,
+    via: object,
+    on: object,
+    deputi: object,
+    entered: object,
+    note: object,
+    no: object,
 ) -> str:
     """One answer in words: what, how, when, by whom, with the direction or the note."""
     name = deputi if isinstance(deputi, str) else t("role.deputi")
     key = f"monitoring.memo_{outcome}_{via}"
-    text = t(key, number=no, on=day(on), who=name,
+    text: str = t(key, number=no, on=day(on), who=name,
              entered=entered if isinstance(entered, str) else i18n.MISSING)  # fmt: skip
     if isinstance(note, str) and note:
         shown = "direction" if outcome == MemoOutcome.APPROVED else "note"
@@ -108,12 +114,21 @@ def _deputi_controls(screen: Screen) -> None:
         st.text_area(t("monitoring.memo_note"), key=note_key, height=80,
                      placeholder=t("monitoring.memo_note_hint"))  # fmt: skip
         approve, give_back = st.columns(2)
-        for column, outcome, label, kind in (
-            (approve, MemoOutcome.APPROVED, "monitoring.memo_approve", "primary"),
-            (give_back, MemoOutcome.RETURNED, "monitoring.memo_return", "secondary"),
-        ):
-            column.button(t(label), key=f"memo_{outcome.value}", type=kind, on_click=_answer,
-                          args=(screen.id, screen.revision, outcome, note_key))  # fmt: skip
+        approved, returned = MemoOutcome.APPROVED, MemoOutcome.RETURNED
+        approve.button(
+            t("monitoring.memo_approve"),
+            key="memo_approved",
+            type="primary",
+            on_click=_answer,
+            args=(screen.id, screen.revision, approved, note_key),
+        )
+        give_back.button(
+            t("monitoring.memo_return"),
+            key="memo_returned",
+            type="secondary",
+            on_click=_answer,
+            args=(screen.id, screen.revision, returned, note_key),
+        )
 
 
 def _answer(mid: int, revision: int, outcome: MemoOutcome, note_key: str) -> None:
