@@ -72,3 +72,22 @@ def approved(db: Database, p: People, letters: list[int], *, direct: bool, now: 
     for who, action in steps:
         plans.act(db, who, plan_id, revision=_rev(db, plan_id), action=action, note="ok", now=now)
     return int(pq.monitorings(db.cursor(), plan_id)["id"][0])
+
+
+def memo_approved(
+    db: Database, p: People, mid: int, *, now: dt.datetime, memo_no: str = "11/D-4/DM.00.00/12/2026"
+) -> None:
+    """Step 4a: the analyst records the memo to the Deputi, and the Deputi approves it in
+    the app (the assignment letter and the travel memorandum wait for this)."""
+    from dumas.queries import monitoring as mq
+    from dumas.services import memo_answer
+    from dumas.services import monitoring_records as rec
+
+    def revision() -> int:
+        return mq.detail(db.cursor(), mid)["revision"]
+
+    memo = rec.DocumentRecord("memo_deputi", memo_no, now.date())
+    rec.record_document(db, p.analyst, mid, revision=revision(), document=memo, today=now.date(),
+                        now=now)  # fmt: skip
+    memo_answer.answer_memo(db, p.deputi, mid, revision=revision(), outcome="approved",
+                            note="Setuju", now=now)  # fmt: skip

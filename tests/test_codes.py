@@ -35,6 +35,8 @@ CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("monitoring_result", "result"): codes.Result,
     ("monitoring_cost", "item"): codes.CostItem,
     ("periodic_report_event", "action"): ReportEvent,
+    ("monitoring_memo_answer", "outcome"): codes.MemoOutcome,
+    ("monitoring_memo_answer", "via"): codes.AnswerVia,
 }
 CODED = sorted({e for e in CODED_COLUMNS.values() if issubclass(e, codes.Coded)}, key=repr)
 _IN_LIST = re.compile(r"""^\(?"?(\w+)"? IN \((.*)\)\)?$""")

@@ -78,7 +78,7 @@ def test_demo_returns_its_counts_and_writes_audit_rows_for_data_and_accounts(
     assert scalar(database, "SELECT count(*) FROM app_user") == 9  # one demo account per role
     # then the demo plans, each step by its demo account through the services
     assert {r[0] for r in rows[2:]} == {"analis", "kasubbid", "kabid", "asdep", "admin", "ppk",
-                                        "deputi"}  # the Deputi forwards a report  # fmt: skip
+                                        "deputi"}  # forwards, approves the memo  # fmt: skip
     assert {r[1] for r in rows[2:]} >= {"plan.create", "plan.submit", "plan.approve"}
     database.close()
 
@@ -98,6 +98,26 @@ def test_demo_plans_show_each_stage_with_monitorings_from_the_decided_one(demo_d
         demo_db.cursor().execute("SELECT method, state FROM monitoring WHERE id <= 2").fetchall()
     )
     assert progressed == {"kunjungan_lapangan": "reporting", "surat_resmi": "closed"}
+
+
+def test_demo_field_visits_past_step_4_carry_the_deputis_approval_of_their_memo(demo_db) -> None:
+    unapproved = (
+        demo_db.cursor()
+        .execute(
+            """
+        SELECT m.id FROM monitoring AS m
+          JOIN monitoring_document AS d ON d.monitoring_id = m.id AND d.kind = 'memo_deputi'
+          LEFT JOIN monitoring_memo_answer AS a ON a.monitoring_id = m.id
+               AND a.memo_no = d.letter_no AND a.outcome = 'approved'
+         WHERE m.method = 'kunjungan_lapangan' AND m.state <> 'preparation' AND a.id IS NULL
+        """
+        )
+        .fetchall()
+    )
+    past = "SELECT count(*) FROM monitoring WHERE method = 'kunjungan_lapangan'"
+    past += " AND state <> 'preparation'"
+    assert demo_db.cursor().execute(past).fetchone()[0] >= 1
+    assert unapproved == []
 
 
 def test_demo_refuses_a_database_with_complaints(demo_db: Database) -> None:
@@ -333,7 +353,7 @@ def test_every_alias_points_to_an_existing_agency() -> None:
 # The schema has no foreign keys (docs/decisions/0001-no-foreign-keys.md): the services keep
 # references whole, and the demo database, which fills every part of the workflow, shows it.
 _PEOPLE = ("user_id", "actor_id", "approved_by", "created_by", "finalised_by", "recorded_by",
-           "saved_by")  # fmt: skip
+           "saved_by", "answered_by", "entered_by")  # fmt: skip
 _REFERENCES = {  # a reference column's name -> the table and key it points at
     **dict.fromkeys(("agency_id", "reported_agency_id"), ("agency", "id")),
     "complaint_id": ("complaint", "id"),

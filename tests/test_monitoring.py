@@ -95,8 +95,8 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
             "expected_relationship": "Kerja sama berlanjut",
         },
     )
+    support.memo_approved(db, p, mid, now=day(0), memo_no="12/D-4/DM.00.00/12/2026")
     for kind, no in (
-        ("memo_deputi", "12/D-4/DM.00.00/12/2026"),
         ("surat_tugas", "B-45/Kemensetneg/D-4/DM.00.00/12/2026"),
         ("memo_keuangan", "13/D-4/DM.00.00/12/2026"),
     ):
@@ -362,6 +362,7 @@ def test_only_the_team_records_and_only_while_steps_4_to_7_run(db, people, lette
 
 def test_a_document_number_is_recorded_once(db, people, letters):
     p, mid = people, approved(db, people, letters, direct=True)
+    support.memo_approved(db, p, mid, now=START)
     args = {"today": TODAY, "now": START}
     first = rec.DocumentRecord("surat_tugas", "B-1/Kemensetneg/D-4/DM.00.00/11/2026", TODAY)
     rec.record_document(db, p.analyst, mid, revision=rev(db, mid), document=first, **args)
@@ -540,8 +541,8 @@ def test_a_signed_document_recorded_from_a_stale_screen_is_refused_with_who_and_
     seen = rev(db, mid)
     rec.save_scope(db, p.kabid, mid, revision=seen, now=START, values={"purpose": "A"})
     audits = _audit_rows(db)
-    signed = {"document": rec.DocumentRecord("surat_tugas", "B-9/Kemensetneg/D-4/DM.00.00/12/2026",
-                                             TODAY), "today": TODAY}  # fmt: skip
+    signed = {"document": rec.DocumentRecord("memo_deputi", "9/D-4/DM.00.00/12/2026", TODAY),
+              "today": TODAY}  # fmt: skip
     with pytest.raises(Conflict) as refused:
         rec.record_document(db, p.analyst, mid, revision=seen, now=day(0, 11), **signed)
     assert refused.value.messages == [
@@ -552,7 +553,7 @@ def test_a_signed_document_recorded_from_a_stale_screen_is_refused_with_who_and_
     fresh = rev(db, mid)
     rec.record_document(db, p.analyst, mid, revision=fresh, now=day(0, 12), **signed)
     recorded = mq.records(db.cursor(), mid)["documents"]["letter_no"].tolist()
-    assert recorded == ["B-9/Kemensetneg/D-4/DM.00.00/12/2026"]
+    assert recorded == ["9/D-4/DM.00.00/12/2026"]
     assert _old_value(db, "monitoring.document")["revision"] == fresh
 
 

@@ -24,7 +24,7 @@ from dumas.db import Database, connect
 from dumas.domain.monitoring_flow import MonitoringAction
 from dumas.domain.permissions import Role
 from dumas.queries import monitoring as mq
-from dumas.services import auth
+from dumas.services import auth, memo_answer
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from dumas.ui import navigation
@@ -144,11 +144,12 @@ def _messages(at: AppTest) -> list[str]:
 
 
 def _prepared(db: Database, p: People, mid: int) -> None:
-    """Step 4 done through the services: scope and the three signed documents."""
+    """Step 4 done through the services: scope, the memo approved, the other documents."""
     rec.save_scope(db, p.analyst, mid, revision=rev(db, mid), now=START,
                    values={"purpose": "Klarifikasi", "partner": "Itjen",
                            "mechanism": "Rapat koordinasi"})  # fmt: skip
-    for kind in ("memo_deputi", "surat_tugas", "memo_keuangan"):
+    support.memo_approved(db, p, mid, now=START)
+    for kind in ("surat_tugas", "memo_keuangan"):
         rec.record_document(db, p.analyst, mid, revision=rev(db, mid),
                             document=rec.DocumentRecord(kind, f"B-1/{kind}", SIGNED), today=TODAY,
                             now=START)  # fmt: skip
@@ -227,6 +228,11 @@ def test_the_team_fills_the_scope_records_the_documents_and_moves_to_coordinatio
         at.date_input(key=_key(f"doc_{kind}", db, direct, "signed_on")).set_value(SIGNED)
         at.button(key=f"doc_{kind}_save").click().run()
         assert not at.error, _messages(at)
+        if kind == "memo_deputi":  # the other two wait for the Deputi's approval
+            assert "Menunggu persetujuan Deputi atas memorandum." in [c.value for c in at.caption]
+            memo_answer.answer_memo(db, people.deputi, direct, revision=rev(db, direct),
+                                    outcome="approved", note=None, now=START)  # fmt: skip
+            at.run()
     shown = [c.value for c in at.caption]
     assert f"Nomor {plain('B-7/surat_tugas')}, ditandatangani 25 Nov 2026." in shown  # as typed
     at.text_area(key=f"mnote_{direct}").input("Dokumen lengkap")
@@ -396,6 +402,7 @@ def test_the_history_names_every_event_in_words(db, people, direct):
     assert table["Peristiwa"].tolist() == [
         "Cakupan disimpan",
         "Nomor dokumen dicatat",
+        "Memorandum disetujui Deputi",
         "Nomor dokumen dicatat",
         "Nomor dokumen dicatat",
         "Persiapan selesai",
@@ -404,7 +411,9 @@ def test_the_history_names_every_event_in_words(db, people, direct):
     records = ("scope", "document", "coordination", "activity", "agreement", "result",
                "report", "costs")  # fmt: skip
     finance = ("finance_submitted_on", "finance_bpp_received_on", "finance_ppk_accepted_on")
-    actions = [*(a.value for a in MonitoringAction), *records, *finance]
+    memo = ("memo_approved", "memo_returned", "memo_paper_approved", "memo_paper_returned",
+            "memo_approved_in_plan")  # services/memo_answer.py  # fmt: skip
+    actions = [*(a.value for a in MonitoringAction), *records, *finance, *memo]
     for lang in i18n.LANGUAGES:
         assert [a for a in actions if f"m_event.{a}" not in i18n.MESSAGES[lang]] == []
         assert [v for v in VIEWS if f"monitoring.view_{v}" not in i18n.MESSAGES[lang]] == []
@@ -429,7 +438,7 @@ def test_a_finance_stage_clicked_on_a_stale_screen_is_refused_then_recorded_on_t
 
 def test_a_document_number_typed_on_a_stale_screen_is_refused_and_kept(db, people, direct):
     at = _open(Role.ANALIS, direct, "preparation")
-    form = "doc_surat_tugas"
+    form = "doc_memo_deputi"
     at.text_input(key=_key(form, db, direct, "letter_no")).input("B-7/Kemensetneg/D-4/2026")
     at.date_input(key=_key(form, db, direct, "signed_on")).set_value(SIGNED)
     rec.save_scope(db, people.kabid, direct, revision=rev(db, direct), now=START,
@@ -463,3 +472,91 @@ def test_a_result_saved_over_a_colleagues_newer_one_is_refused_with_who(
     assert any("sudah dicatat atau diubah oleh Kabid Uji" in m for m in _messages(at))
     found = mq.letters(db.cursor(), direct, TODAY).set_index("forwarding_id")
     assert (found.loc[first, "result"], found.loc[first, "evidence"]) == ("belum", "Kata Kabid")
+
+
+# The Deputi's answer to the memo of a direct visit (SOP step 4a)
+
+
+def _memo_recorded(db: Database, p: People, mid: int) -> None:
+    memo = rec.DocumentRecord("memo_deputi", "31/D-4/DM.00.00/11/2026", SIGNED)
+    rec.record_document(db, p.analyst, mid, revision=rev(db, mid), document=memo, today=TODAY,
+                        now=START)  # fmt: skip
+
+
+def _answer(db: Database, mid: int) -> tuple:
+    sql = """
+        SELECT outcome, note, via, answered_by, entered_by, answered_on
+          FROM monitoring_memo_answer WHERE monitoring_id = $m
+    """
+    return db.cursor().execute(sql, {"m": mid}).fetchone()
+
+
+def test_the_deputi_approves_the_memo_on_the_page_and_the_team_may_record_the_letters(
+    db, people, direct
+):
+    _memo_recorded(db, people, direct)
+    team = _open(Role.ANALIS, direct, "preparation")
+    assert {"doc_surat_tugas_save", "memo_approved", "memo_returned"}.isdisjoint(_buttons(team))
+    assert "Menunggu persetujuan Deputi atas memorandum." in [c.value for c in team.caption]
+    at = _open(Role.DEPUTI, direct, "preparation")
+    assert {"memo_approved", "memo_returned"} <= _buttons(at)
+    assert "memo_paper_save" not in _buttons(at)  # the written disposition is the team's
+    at.text_area(key=f"memo_note_{direct}").input("Utamakan surat tertua")
+    at.button(key="memo_approved").click().run()
+    assert "Jawaban Deputi dicatat." in [s.value for s in at.success]
+    assert _answer(db, direct)[:4] == ("approved", "Utamakan surat tertua", "app", people.deputi.id)
+    assert {"memo_approved", "memo_returned"}.isdisjoint(_buttons(at))
+    team = _open(Role.ANALIS, direct, "preparation")
+    assert {"doc_surat_tugas_save", "doc_memo_keuangan_save"} <= _buttons(team)
+    assert "doc_memo_deputi_save" not in _buttons(team)
+
+
+def test_the_deputi_returns_the_memo_with_a_note_and_the_team_may_revise_it(db, people, direct):
+    _memo_recorded(db, people, direct)
+    at = _open(Role.DEPUTI, direct, "preparation")
+    at.button(key="memo_returned").click().run()
+    assert _messages(at) and _answer(db, direct) is None  # a return needs its note
+    at.text_area(key=f"memo_note_{direct}").input("Tambahkan mitra daerah")
+    at.button(key="memo_returned").click().run()
+    assert _answer(db, direct)[:3] == ("returned", "Tambahkan mitra daerah", "app")
+    team = _open(Role.ANALIS, direct, "preparation")
+    assert "doc_memo_deputi_save" in _buttons(team)  # the revised memo, under a new number
+    assert "doc_surat_tugas_save" not in _buttons(team)
+    assert any("Tambahkan mitra daerah" in w.value for w in team.warning)
+
+
+def test_a_team_member_enters_the_deputis_written_disposition_on_the_page(db, people, direct):
+    _memo_recorded(db, people, direct)
+    at = _open(Role.ANALIS, direct, "preparation")
+    assert "memo_paper_save" in _buttons(at)
+    form = f"memo_paper_{direct}_{rev(db, direct)}"
+    at.selectbox(key=f"{form}_outcome").set_value("approved")
+    at.date_input(key=f"{form}_on").set_value(SIGNED)
+    at.text_area(key=f"{form}_note").input("Setuju")
+    at.button(key="memo_paper_save").click().run()
+    assert not _messages(at)
+    outcome, note, via, deputi, entered, on = _answer(db, direct)
+    assert (outcome, note, via, deputi, entered, on) == (
+        "approved", "Setuju", "paper", None, people.analyst.id, SIGNED,
+    )  # fmt: skip
+    shown = [s.value for s in at.success]
+    assert any("disposisi tertulis tanggal 25 Nov 2026" in s and people.analyst.full_name in s
+               for s in shown)  # fmt: skip
+    assert "memo_approved" not in _buttons(_open(Role.DEPUTI, direct, "preparation"))
+
+
+def test_the_deputis_inbox_shows_the_memo_awaiting_their_answer_with_its_items(db, people, direct):
+    scope = {"purpose": "Klarifikasi surat", "partner": "Inspektorat Jenderal"}
+    rec.save_scope(db, people.analyst, direct, revision=rev(db, direct), now=START, values=scope)
+    _memo_recorded(db, people, direct)
+    at = open_page(Role.DEPUTI, "pages/inbox.py")
+    assert not at.exception, at.exception
+    shown = [m.value for m in at.markdown]
+    assert any(plain("31/D-4/DM.00.00/11/2026") in m and "menunggu arahan dan persetujuan Anda" in m
+               for m in shown)  # fmt: skip
+    assert any("Inspektorat Jenderal" in m and m.startswith("b)") for m in shown)
+    assert any(m.startswith("f) Matriks surat") and "2 surat" in m for m in shown)
+    memo_answer.answer_memo(db, people.deputi, direct, revision=rev(db, direct),
+                            outcome="approved", note=None, now=START)  # fmt: skip
+    at = open_page(Role.DEPUTI, "pages/inbox.py")
+    assert not any("menunggu arahan dan persetujuan Anda" in m.value for m in at.markdown)

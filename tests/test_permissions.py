@@ -22,7 +22,7 @@ from dumas.domain.errors import Message
 from dumas.domain.permissions import BIDANG_ROLES, PERMISSIONS, Action, Forbidden, Role, User
 from dumas.importer import files, import_file
 from dumas.queries import audit
-from dumas.services import monitoring, plans, settings, users
+from dumas.services import memo_answer, monitoring, plans, settings, users
 from dumas.services import monitoring_records as records
 from dumas.ui import navigation
 from tests.conftest import ANALYST, TODAY, Factory
@@ -81,6 +81,7 @@ _MONITORINGS = (
     ("to_deputi", "surat_resmi", "asdep", "submission", None),
     ("at_bpp", "kunjungan_lapangan", "kabid", "submission", "submitted_on"),
     ("at_ppk", "kunjungan_lapangan", "kabid", "submission", "bpp_received_on"),
+    ("memo_waiting", "kunjungan_lapangan", "kabid", "preparation", None),  # its memo: below
 )
 
 
@@ -109,6 +110,10 @@ def _monitorings(db: Database, agency_id: int) -> dict[str, int]:
                  else None},
             )  # fmt: skip
         ids[name] = number
+    cur.execute(
+        "INSERT INTO monitoring_document VALUES ($id, 'memo_deputi', '31/D-4', $on, 1)",
+        {"id": ids["memo_waiting"], "on": dt.date(2026, 11, 20)},
+    )
     return ids
 
 
@@ -191,6 +196,12 @@ def _acknowledge(db: Database, user: User, world: World) -> None:
     mid = world.monitorings[name]
     revision = _revision(db, mid)
     monitoring.act(db, user, mid, revision=revision, action="acknowledge", note=None, now=NOW)
+
+
+def _answer_memo(db: Database, user: User, world: World) -> None:
+    mid = world.monitorings["memo_waiting"]
+    memo_answer.answer_memo(db, user, mid, revision=_revision(db, mid), outcome="approved",
+                            note=None, now=NOW)  # fmt: skip
 
 
 def _receive(db: Database, user: User, world: World) -> None:
@@ -282,6 +293,7 @@ ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.VIEW_MONITORINGS: _open_page("pages/monitorings.py"),
     Action.WORK_MONITORING: _work_monitoring,
     Action.ACKNOWLEDGE_REPORT: _acknowledge,
+    Action.ANSWER_MEMO: _answer_memo,
     Action.RECEIVE_ACCOUNTABILITY: _receive,
     Action.ACCEPT_ACCOUNTABILITY: _accept,
     Action.MANAGE_SBM: _sbm,
@@ -302,6 +314,7 @@ WRITES = {  # the attempts audited when allowed (writes, and reads of personal d
     Action.CREATE_PLAN,
     Action.WORK_MONITORING,
     Action.ACKNOWLEDGE_REPORT,
+    Action.ANSWER_MEMO,
     Action.RECEIVE_ACCOUNTABILITY,
     Action.ACCEPT_ACCOUNTABILITY,
     Action.MANAGE_SBM,

@@ -31,7 +31,7 @@ from dumas.domain.permissions import Role, User
 from dumas.domain.plan_flow import PlanAction, PlanState
 from dumas.queries import monitoring as mq
 from dumas.queries import plans as pq
-from dumas.services import auth, plans, users
+from dumas.services import auth, memo_answer, plans, users
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from tests import monitoring_support as support
@@ -97,6 +97,9 @@ def _build(db: Database, path: Path) -> World:
     made["work_programme"] = _plan(db, p, [], bpn, 0)
     monitorings = {
         "direct_preparation": _monitoring(db, p, [k1, k2], True, []),
+        "direct_memo_waiting": _monitoring(db, p, [k1, k2], True, ["memo"]),
+        "direct_memo_returned": _monitoring(db, p, [k1, k2], True, ["memo", "memo_returned"]),
+        "direct_memo_approved": _monitoring(db, p, [k1, k2], True, ["memo", "memo_approved"]),
         "direct_reporting": _monitoring(db, p, [k1, k2], True, ["prepare", "coordinate",
                                                                  "execute", "write"]),
         "direct_submission": _monitoring(db, p, [k1, k2], True, [*_TO_SUBMISSION]),
@@ -174,7 +177,38 @@ def _prepare(db: Database, p: People, mid: int, letters: list[int], direct: bool
         rec.record_document(db, p.analyst, mid, revision=_mrev(db, mid),
                             document=rec.DocumentRecord(kind, f"B-1/{kind}", TODAY), today=TODAY,
                             now=NOW)  # fmt: skip
+        if kind == "memo_deputi":
+            _memo_answer("approved")(db, p, mid, letters, direct)
     _move(db, p.analyst, mid, MonitoringAction.PREPARED)
+
+
+def _memo(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
+    """Step 4a: the scope and the memo to the Deputi recorded; the answer not yet given."""
+    rec.save_scope(
+        db,
+        p.analyst,
+        mid,
+        revision=_mrev(db, mid),
+        now=NOW,
+        values={"purpose": "Klarifikasi", "partner": "Itjen", "mechanism": "Rapat"},
+    )
+    rec.record_document(
+        db,
+        p.analyst,
+        mid,
+        revision=_mrev(db, mid),
+        today=TODAY,
+        now=NOW,
+        document=rec.DocumentRecord("memo_deputi", "B-1/memo_deputi", TODAY),
+    )
+
+
+def _memo_answer(outcome: str) -> Callable[..., None]:
+    def answer(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
+        memo_answer.answer_memo(db, p.deputi, mid, revision=_mrev(db, mid), outcome=outcome,
+                                note="Catatan Deputi", now=NOW)  # fmt: skip
+
+    return answer
 
 
 def _coordinate(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
@@ -235,6 +269,9 @@ _STEPS = {
     "bpp": _finance("bpp", "bpp_received_on"),
     "ppk": _finance("ppk", "ppk_accepted_on"),
     "acknowledge": _acknowledge,
+    "memo": _memo,
+    "memo_approved": _memo_answer("approved"),
+    "memo_returned": _memo_answer("returned"),
 }  # fmt: skip
 
 
@@ -380,15 +417,30 @@ def _monitoring_calls(
         return lambda: ms.record_finance(dry, user, mid, revision=revision, stage=stage,
                                          on=TODAY, today=TODAY, now=NOW)  # fmt: skip
 
+    direct = mq.detail(dry.cursor(), mid)["method"] == "kunjungan_lapangan"
+
     def document(kind: str) -> Callable[[], object]:
-        record = rec.DocumentRecord(kind, "B-9/Uji", TODAY)
-        return lambda: rec.record_document(dry, user, mid, revision=revision, document=record,
+        signed = rec.DocumentRecord(kind, f"B-99/{kind}", TODAY)
+        return lambda: rec.record_document(dry, user, mid, revision=revision, document=signed,
                                            today=TODAY, now=NOW)  # fmt: skip
 
+    def answer(outcome: str) -> Callable[[], object]:
+        given = {"outcome": outcome, "note": "Catatan", "now": NOW}
+        return lambda: memo_answer.answer_memo(dry, user, mid, revision=revision, **given)
+
+    memo = {  # the Deputi's answer, the team's written disposition, the documents it holds back
+        "memo_approved": answer("approved"),
+        "memo_returned": answer("returned"),
+        "memo_paper_save": lambda: memo_answer.record_disposition(
+            dry, user, mid, revision=revision, outcome="approved", note=None, answered_on=TODAY,
+            today=TODAY, now=NOW),
+        **({f"doc_{kind}_save": document(kind)
+            for kind in ("memo_deputi", "surat_tugas", "memo_keuangan")} if direct else {}),
+    }  # fmt: skip
     records = {
         "preparation": {"scope_save": lambda: rec.save_scope(
             dry, user, mid, revision=revision, values={"purpose": "Uji"}, now=NOW),
-            "doc_daftar_berkas_save": document("daftar_berkas")},
+            "doc_daftar_berkas_save": document("daftar_berkas"), **memo},
         "execution": {"contact_save": lambda: rec.add_activity(
             dry, user, mid, values=_CONTACT, today=TODAY, now=NOW),
             "doc_surat_instansi_save": document("surat_instansi")},

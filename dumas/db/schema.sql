@@ -512,3 +512,32 @@ CREATE TABLE periodic_report_event (
     sent_on     DATE,                        -- forward: the day the report was sent
     note        VARCHAR
 );
+-- migration: 0013_deputi_answer
+-- SOP step 4a: the Deputi's answer ("arahan dan persetujuan") to the memorandum proposing
+-- a direct visit. One row per answer, kept: a returned memo is revised (a new number) and
+-- answered again. The assignment letter and the travel memorandum wait for an approval
+-- (dumas/domain/monitoring_flow.py document_refusal). `via`: the Deputi in the app, a
+-- written disposition entered by a team member, or (Asdep-led) the Deputi's approval of
+-- the plan row in step 3, recorded when the memo is.
+CREATE TABLE monitoring_memo_answer (
+    id             INTEGER PRIMARY KEY,
+    monitoring_id  INTEGER NOT NULL,
+    memo_no        VARCHAR NOT NULL,   -- the memorandum answered (monitoring_document)
+    memo_signed_on DATE NOT NULL,
+    outcome        VARCHAR NOT NULL CHECK (outcome IN ('approved', 'returned')),
+    note           VARCHAR,            -- the direction (approved) or the reason (returned)
+    answered_on    DATE NOT NULL,      -- the day of the answer or of the disposition
+    answered_by    INTEGER,            -- the Deputi's account (app, plan); NULL on paper
+    entered_by     INTEGER NOT NULL,   -- who recorded it
+    via            VARCHAR NOT NULL CHECK (via IN ('app', 'paper', 'plan')),
+    recorded_at    TIMESTAMPTZ NOT NULL
+);
+-- An Asdep-led visit whose memo was recorded before this table: approved in step 3.
+INSERT INTO monitoring_memo_answer
+SELECT row_number() OVER (ORDER BY m.id), m.id, d.letter_no, d.signed_on, 'approved',
+       r.decision_note, timezone('Asia/Jakarta', m.approved_at)::DATE, m.approved_by,
+       d.recorded_by, 'plan', current_timestamp
+  FROM monitoring AS m
+  JOIN monitoring_document AS d ON d.monitoring_id = m.id AND d.kind = 'memo_deputi'
+  LEFT JOIN plan_row AS r ON r.id = m.plan_row_id
+ WHERE m.level = 'asdep' AND m.method = 'kunjungan_lapangan';

@@ -156,3 +156,19 @@ class CostItem(Coded, prefix="cost_item"):
     PENGINAPAN = "penginapan"
     REPRESENTASI = "representasi"
     SEWA_KENDARAAN = "sewa_kendaraan"
+
+
+class MemoOutcome(Coded, prefix="memo_outcome"):
+    """The Deputi's answer to the memorandum proposing a direct visit
+    (monitoring_memo_answer.outcome)."""
+
+    APPROVED = "approved"  # with the Deputi's direction, if any
+    RETURNED = "returned"  # with a note: the team revises the memo and asks again
+
+
+class AnswerVia(Coded, prefix="memo_via"):
+    """How the Deputi's answer reached the record (monitoring_memo_answer.via)."""
+
+    APP = "app"  # the Deputi answered in the app
+    PAPER = "paper"  # a written disposition, entered by a team member
+    PLAN = "plan"  # Asdep-led: the Deputi's approval of the plan row in SOP step 3

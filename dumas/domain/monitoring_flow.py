@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dumas.domain.codes import ActivityKind, DocumentKind, Level, Method
+from dumas.domain.codes import ActivityKind, AnswerVia, DocumentKind, Level, MemoOutcome, Method
 from dumas.domain.deadlines import Standard
 from dumas.domain.permissions import Action, Role, User
 
@@ -152,7 +152,7 @@ def activity_refusal(kind: object, direct: bool, values: dict) -> tuple[str, str
     return None
 
 
-def document_refusal(kind: str, direct: bool) -> str | None:
+def document_kind_refusal(kind: str, direct: bool) -> str | None:
     """Why this document does not belong to the monitoring (a catalogue id), or None: the
     files list and the official letter are the indirect path's."""
     if direct and kind in (INDIRECT_FILES, INDIRECT_LETTER):
@@ -271,3 +271,71 @@ def blocked_actions(monitoring: MonitoringView, user: User) -> dict[MonitoringAc
 def transitions_for(state: MonitoringState, action: MonitoringAction) -> list[MonitoringTransition]:
     """Every row of the table for this state and action (at most one in this table)."""
     return [t for t in TRANSITIONS if t.state is state and t.action is action]
+
+
+# Step 4a, the Deputi's answer to the memorandum proposing a direct visit ("arahan dan
+# persetujuan"): the Deputi answers in the app, or a team member enters the written
+# disposition; the assignment letter and the travel memorandum wait for an approval, and a
+# returned memo is revised (recorded again under a new number) and answered again. An
+# Asdep-led visit was approved by the Deputi in step 3 (plan_flow: AWAITING_DEPUTI); that
+# approval covers the memo, and is recorded as its answer when the memo is recorded.
+WAIT_FOR_APPROVAL = frozenset({DocumentKind.SURAT_TUGAS, DocumentKind.MEMO_KEUANGAN})
+
+
+@dataclass(frozen=True)
+class MemoView:
+    """What the answer rule needs: the monitoring, its memo, and that memo's answer."""
+
+    state: MonitoringState
+    level: str
+    direct: bool
+    team: frozenset[int]
+    memo: bool  # the memorandum to the Deputi is recorded (number and date)
+    answer: MemoOutcome | None  # the answer to that memorandum, None while it waits
+
+
+def answered_in_plan(level: str) -> bool:
+    """Whether the Deputi's step-3 approval of the plan row answers the memo (Asdep-led)."""
+    return level == Level.ASDEP
+
+
+def answer_refusal(memo: MemoView, user: User, via: str) -> str | None:
+    """Why the user may not record the Deputi's answer this way now (a catalogue id), or
+    None: the Deputi answers in the app; a team member enters a written disposition; only
+    for a direct visit in preparation whose recorded memo has no answer yet."""
+    if via == AnswerVia.APP:
+        if not user.can(Action.ANSWER_MEMO):
+            return "error.forbidden"
+    elif via == AnswerVia.PAPER:
+        reason = record_refusal(user, memo.state, memo.team)
+        if reason:
+            return reason
+    else:  # AnswerVia.PLAN is recorded with the memo, never entered by a person
+        return "error.invalid_choice"
+    if not memo.direct:
+        return "error.memo_direct_only"
+    if memo.state is not MonitoringState.PREPARATION:
+        return "error.monitoring_state"
+    if not memo.memo:
+        return "error.memo_not_recorded"
+    if memo.answer is not None:
+        return "error.memo_answered"
+    return None
+
+
+def memo_waits_for(memo: MemoView, user: User) -> bool:
+    """Whether the memo waits for this user's answer (the Deputi's "Menunggu Saya")."""
+    return answer_refusal(memo, user, AnswerVia.APP) is None
+
+
+def document_refusal(kind: str, memo: MemoView) -> str | None:
+    """Why this document of a direct visit may not be recorded now (a catalogue id), or
+    None: the memo once (again only after it was returned), the assignment letter and the
+    travel memorandum once the memo is approved. Who records is record_refusal's rule."""
+    if not memo.direct:
+        return None
+    if kind == DocumentKind.MEMO_DEPUTI and memo.memo and memo.answer is not MemoOutcome.RETURNED:
+        return "error.document_recorded"
+    if kind in WAIT_FOR_APPROVAL and memo.answer is not MemoOutcome.APPROVED:
+        return "error.memo_not_approved"
+    return None

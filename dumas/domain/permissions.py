@@ -39,6 +39,7 @@ class Action(StrEnum):
     VIEW_MONITORINGS = "view_monitorings"
     WORK_MONITORING = "work_monitoring"  # steps 4-8, by the monitoring's own team
     ACKNOWLEDGE_REPORT = "acknowledge_report"  # the receiver by level (Asdep or Deputi)
+    ANSWER_MEMO = "answer_memo"  # the Deputi's answer to the memo proposing a direct visit
     RECEIVE_ACCOUNTABILITY = "receive_accountability"  # BPP
     ACCEPT_ACCOUNTABILITY = "accept_accountability"  # PPK
     MANAGE_SBM = "manage_sbm"  # Standar Biaya Masukan rates, by finance staff
@@ -69,6 +70,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_MONITORINGS: frozenset({*_STAFF, Role.PPK, Role.BPP}),
     Action.WORK_MONITORING: frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP}),
     Action.ACKNOWLEDGE_REPORT: frozenset({Role.ASDEP, Role.DEPUTI}),
+    Action.ANSWER_MEMO: frozenset({Role.DEPUTI}),
     Action.RECEIVE_ACCOUNTABILITY: frozenset({Role.BPP}),
     Action.ACCEPT_ACCOUNTABILITY: frozenset({Role.PPK}),
     Action.MANAGE_SBM: frozenset({Role.PPK, Role.BPP}),

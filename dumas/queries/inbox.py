@@ -15,7 +15,7 @@ from dumas.domain.monitoring_flow import MonitoringState
 from dumas.domain.permissions import User
 from dumas.domain.report_flow import ReportStep
 from dumas.periodic import contents
-from dumas.queries import plan_history, report_route, settings
+from dumas.queries import memo_answer, plan_history, report_route, settings
 from dumas.queries.monitoring_state import Monitoring, team, view
 from dumas.queries.plan_history import InboxItem
 
@@ -56,9 +56,10 @@ def monitoring_items(
         late = late_by(cur, due, now)
         mine = _waits_for(cur, monitoring, row, user)
         if mine or (plan_flow.watches(user, row["bidang"]) and late is not None):
-            items.append(InboxItem(row["id"], row["agency"], row["period_label"],
-                                   monitoring.state.value, row["bidang"], step, row["since"],
-                                   due, late, mine, kind="monitoring"))  # fmt: skip
+            item = InboxItem(row["id"], row["agency"], row["period_label"],
+                             monitoring.state.value, row["bidang"], step, row["since"],
+                             due, late, mine, kind="monitoring")  # fmt: skip
+            items.append(memo_answer.with_memo(cur, item, monitoring, user) if mine else item)
     return items
 
 
@@ -73,6 +74,8 @@ def _waits_for(
         return True
     if monitoring.state is MonitoringState.CLOSED:
         return False
+    if memo_answer.waits_for(cur, monitoring, user):  # the Deputi's answer to the memo
+        return True
     seen = view(cur, monitoring)
     return any(flow.may_act_as(user, t.who, seen) for t in flow.TRANSITIONS
                if t.state is monitoring.state)  # fmt: skip

@@ -82,6 +82,12 @@ SELECT 'costs', count(*), count(*) FILTER (actual IS NULL)
 UNION ALL
 SELECT 'finance', count(*) FILTER (ppk_accepted_on IS NOT NULL), 0
   FROM monitoring_finance WHERE monitoring_id = $id
+UNION ALL
+SELECT 'memo_approved', count(*) FILTER (a.outcome = 'approved'), 0
+  FROM monitoring_document AS d
+  JOIN monitoring_memo_answer AS a ON a.monitoring_id = d.monitoring_id
+       AND a.memo_no = d.letter_no AND a.memo_signed_on = d.signed_on
+ WHERE d.monitoring_id = $id AND d.kind = 'memo_deputi'
 """
 
 
@@ -90,9 +96,10 @@ def guards(cur: duckdb.DuckDBPyConnection, monitoring: Monitoring) -> frozenset[
 
     A direct visit needs more than an indirect monitoring: its scope names the partner
     and the mechanism, its three documents (memo to the Deputi, assignment letter, travel
-    memorandum), the coordination letter sent, and its costs with the actual amounts.
-    An indirect monitoring needs its files list in step 4 and, in step 6, an electronic
-    contact logged or the official letter recorded (flow.indirect_ways).
+    memorandum) with the memo approved by the Deputi, the coordination letter sent, and
+    its costs with the actual amounts. An indirect monitoring needs its files list in
+    step 4 and, in step 6, an electronic contact logged or the official letter recorded
+    (flow.indirect_ways).
     """
     counts = {name: (a, b) for name, a, b in cur.execute(_COUNTS, {"id": monitoring.id}).fetchall()}
     direct = monitoring.direct
@@ -102,7 +109,7 @@ def guards(cur: duckdb.DuckDBPyConnection, monitoring: Monitoring) -> frozenset[
     costs, costs_without_actual = counts["costs"]
     held = {
         flow.DOCUMENTS_READY: (scoped_fully if direct else scoped) == 1
-        and (not direct or kinds == 3)
+        and (not direct or (kinds == 3 and counts["memo_approved"][0] > 0))
         and (direct or counts["files"][0] == 1),  # indirect: the files list (step 4b)
         flow.COORDINATION_RECORDED: (coordinated_by_letter if direct else coordinated) == 1,
         flow.RESULTS_COMPLETE: counts["letters"][0] == counts["results"][0]

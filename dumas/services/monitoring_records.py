@@ -14,6 +14,7 @@ from dumas.domain import monitoring_flow as flow
 from dumas.domain.codes import ActivityKind, CostItem, DocumentKind, Result
 from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
 from dumas.domain.permissions import User
+from dumas.services import memo_answer
 from dumas.services.common import (
     check_date,
     clean_letter_no,
@@ -98,7 +99,9 @@ def record_document(
     now: dt.datetime,
 ) -> None:
     """A generated document's number and date, once it is signed (recorded once), on the
-    monitoring as the recorder's screen showed it (`revision`)."""
+    monitoring as the recorder's screen showed it (`revision`). Of a direct visit, the
+    assignment letter and the travel memorandum wait for the Deputi's approval of the memo,
+    and a returned memo is recorded again under a new number (memo_answer.check_document)."""
     errors: list[Message] = []
     kind, signed_on = document.kind, document.signed_on
     if not DocumentKind.allows(kind):
@@ -109,20 +112,25 @@ def record_document(
     with db.transaction() as cur:
         monitoring = open_monitoring(cur, monitoring_id, revision)
         require_team(cur, monitoring, actor)
-        if reason := flow.document_refusal(kind, monitoring.direct):
+        if reason := flow.document_kind_refusal(kind, monitoring.direct):
             raise Conflict(Message(reason, {}, "kind"))
+        revised = memo_answer.check_document(cur, monitoring, kind, letter_no)
         found = cur.execute(
             "SELECT 1 FROM monitoring_document WHERE monitoring_id = $id AND kind = $kind",
             {"id": monitoring.id, "kind": kind},
         ).fetchall()
-        if found:
+        if found and not revised:
             raise Conflict(Message("error.document_recorded", {}, "kind"))
         cur.execute(
-            "INSERT INTO monitoring_document VALUES ($id, $kind, $no, $on, $by)",
+            "INSERT INTO monitoring_document VALUES ($id, $kind, $no, $on, $by)"
+            " ON CONFLICT (monitoring_id, kind) DO UPDATE SET letter_no = EXCLUDED.letter_no,"
+            " signed_on = EXCLUDED.signed_on, recorded_by = EXCLUDED.recorded_by",
             {"id": monitoring.id, "kind": kind, "no": letter_no, "on": signed_on, "by": actor.id},
         )
         details = {"kind": kind, "letter_no": letter_no, "signed_on": signed_on}
         record_event(cur, monitoring, actor, "document", monitoring.state, None, now, details)
+        if kind == DocumentKind.MEMO_DEPUTI:
+            memo_answer.after_memo(cur, monitoring, actor, now)
 
 
 def save_coordination(

@@ -14,15 +14,15 @@ from dumas import config
 from dumas.db import Database
 from dumas.db.demo.plans import user
 from dumas.domain import calendar
-from dumas.domain.codes import ActivityKind, DocumentKind, Method, Result
+from dumas.domain.codes import ActivityKind, DocumentKind, MemoOutcome, Method, Result
 from dumas.domain.monitoring_flow import MonitoringAction
 from dumas.domain.permissions import User
 from dumas.queries import monitoring as mq
 from dumas.queries import sbm
 from dumas.queries import settings as letters
+from dumas.services import memo_answer, settings
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
-from dumas.services import settings
 
 
 def _rev(db: Database, mid: int) -> int:
@@ -66,7 +66,8 @@ def _demo_settings(db: Database, today: dt.date) -> None:
 
 
 def _prepare_visit(db: Database, kabid: User, mid: int, start: dt.date, today: dt.date) -> None:
-    """Step 4 of the field visit: scope, the three signed documents, planned costs."""
+    """Step 4 of the field visit: scope, the memo and the Deputi's approval, then the other
+    two signed documents, planned costs."""
     at = _moment(start, 10)
     rec.save_scope(
         db,
@@ -92,6 +93,11 @@ def _prepare_visit(db: Database, kabid: User, mid: int, start: dt.date, today: d
         document = rec.DocumentRecord(kind, number, signed_on=start)
         rec.record_document(db, kabid, mid, revision=_rev(db, mid), document=document, today=today,
                             now=at)  # fmt: skip
+        if kind == DocumentKind.MEMO_DEPUTI:  # the Deputi approves it in the app, with a direction
+            direction = "Setuju. Utamakan surat yang paling lama belum dijawab."
+            deputi, approved = user(db, "deputi"), MemoOutcome.APPROVED
+            memo_answer.answer_memo(db, deputi, mid, revision=_rev(db, mid), outcome=approved,
+                                    note=direction, now=at)  # fmt: skip
     rec.plan_costs_from_sbm(db, kabid, mid, revision=_rev(db, mid), year=today.year, now=at)
     ms.act(
         db, kabid, mid, revision=_rev(db, mid), action=MonitoringAction.PREPARED, note=None, now=at

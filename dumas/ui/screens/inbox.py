@@ -16,12 +16,15 @@ from dumas.domain.deadlines import LateBy
 from dumas.domain.permissions import User
 from dumas.periodic import contents
 from dumas.queries import inbox
+from dumas.queries.memo_answer import MemoInboxItem
 from dumas.queries.plan_history import InboxItem
 from dumas.ui.escape import plain
 from dumas.ui.state import get_db, lang, t
 from dumas.ui.widgets import metric_row
 
 PLAN_PAGE = "pages/plans.py"
+# The items a-e of the memo to the Deputi (SOP step 4a; f is the letters to clarify).
+MEMO_ITEMS = ("purpose", "partner", "mechanism", "expected_results", "expected_relationship")
 # By kind: the page, its query parameter, the icon, and the catalogue prefixes.
 _KINDS = {
     "plan": (PLAN_PAGE, "plan", ":material/table_view:", "plan_state", "step"),
@@ -110,6 +113,19 @@ def _item(item: InboxItem) -> None:
             details += " · " + plain(item.bidang)
         st.markdown(details)
         st.caption(t("inbox.timing", since=_when(item.since), due=_when(item.due)))
+        if isinstance(item, MemoInboxItem) and item.memo:
+            _memo(item.memo)
+
+
+def _memo(memo: dict) -> None:
+    """The memo awaiting the Deputi's answer: its number and date, and its items a-f."""
+    on = i18n.fmt_date(memo["memo_signed_on"], lang(), "medium")
+    st.markdown(t("inbox.memo_waiting", number=memo["memo_no"], on=on))
+    with st.expander(t("inbox.memo_items"), icon=":material/description:"):
+        for letter, name in zip("abcde", MEMO_ITEMS, strict=True):
+            shown = memo[name] or i18n.MISSING
+            st.markdown(t("inbox.memo_item", letter=letter, label=t(f"field.{name}"), text=shown))
+        st.markdown(t("inbox.memo_letters", n=i18n.fmt_int(memo["letters"], lang())))
 
 
 def _report_item(item: InboxItem) -> InboxItem:

@@ -20,6 +20,7 @@ from dumas.services import monitoring_records as records
 from dumas.services.followup import ResponseInput
 from dumas.ui.actions import ERROR, perform, run
 from dumas.ui.escape import plain
+from dumas.ui.screens import monitoring_memo as memo_ui
 from dumas.ui.screens import monitoring_money as money
 from dumas.ui.screens.monitoring_detail import Screen, day, document_button, is_stale
 from dumas.ui.state import t, today
@@ -135,26 +136,35 @@ def preparation(screen: Screen) -> None:
     if not screen.direct:
         st.caption(t("monitoring.files_step4"))
     documents = screen.records["documents"].set_index("kind").to_dict("index")
+    memo = memo_ui.load(screen) if screen.direct else None
     for kind in DIRECT_DOCUMENTS if screen.direct else INDIRECT_DOCUMENTS:
         with st.container(border=True):
-            _document(screen, kind, documents.get(kind))
+            _document(screen, kind, documents.get(kind), memo)
+            if memo is not None and kind is D.MEMO_DEPUTI:
+                memo_ui.answer(screen, memo)
 
 
 def _save_scope(mid: int, revision: int, values: dict) -> None:
     perform(records.save_scope, mid, revision=revision, values=values)
 
 
-def _document(screen: Screen, kind: DocumentKind, recorded: dict | None) -> None:
-    """One document: its draft to download, then its number and date once signed."""
+def _document(
+    screen: Screen, kind: DocumentKind, recorded: dict | None, memo: memo_ui.Memo | None = None
+) -> None:
+    """One document: its draft to download, then its number and date once signed (of a
+    direct visit, as far as the Deputi's answer to the memo allows: memo_ui)."""
     st.markdown(t(kind.label_key))
     document_button(screen, kind)
     if recorded:
         number, on = plain(recorded["letter_no"]), day(recorded["signed_on"])
         st.caption(t("monitoring.document_recorded", number=number, on=on))
-    elif screen.may_write():
+    offered = not recorded if memo is None else memo_ui.offers_record(memo, kind, bool(recorded))
+    if offered and screen.may_write():
         _form(screen, f"doc_{kind}", DOCUMENT, {}, partial(_record_document, kind),
               submit="monitoring.record_document", success="monitoring.document_saved")  # fmt: skip
-    else:
+    elif memo is not None and not recorded and memo_ui.waits(memo, kind):
+        st.caption(t("monitoring.memo_document_waits"))
+    elif not recorded:
         st.caption(t("monitoring.document_not_recorded"))
 
 
