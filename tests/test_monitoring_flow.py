@@ -48,9 +48,9 @@ def test_every_guard_says_what_is_missing_in_both_languages(lang):
         assert i18n.t(f"error.guard_{guard}", lang)
 
 
-def test_the_team_writes_its_records_in_every_open_state_but_submission():
+def test_the_team_writes_its_records_in_every_open_state_but_those_of_step_8():
     open_states = set(MonitoringState) - flow.FINAL
-    assert open_states - flow.TEAM_WRITES == {MonitoringState.SUBMISSION}
+    assert open_states - flow.TEAM_WRITES == {MonitoringState.SUBMISSION, MonitoringState.ACCEPTED}
 
 
 def _view(state: MonitoringState, *, level: str = "kabid", guards=EVERY_GUARD) -> MonitoringView:

@@ -474,3 +474,39 @@ ALTER TABLE user_session ADD COLUMN source VARCHAR;
 -- The digest of figures.sql whose macros the database holds. connect() re-defines the
 -- figures only when that file changed, so opening an up-to-date database writes nothing.
 CREATE TABLE figure_definition (digest VARCHAR NOT NULL);
+
+-- migration: 0012_step8_two_tracks
+-- SOP step 8 runs two tracks in parallel: the receiver accepts the substance report
+-- whenever it is submitted, the money goes team -> BPP -> PPK on its own clock, and the
+-- monitoring closes when both are done. A direct visit whose report is accepted while its
+-- accountability is still open waits in the new state 'accepted'. DuckDB cannot change
+-- a CHECK in place, so the table is rebuilt with the same columns and data.
+ALTER TABLE monitoring RENAME TO monitoring_before_0012;
+CREATE TABLE monitoring (
+    id            INTEGER PRIMARY KEY,
+    plan_id       INTEGER NOT NULL,
+    plan_row_id   INTEGER NOT NULL UNIQUE,
+    agency_id     INTEGER NOT NULL,
+    province_code VARCHAR,
+    level         VARCHAR NOT NULL CHECK (level IN ('kabid', 'asdep')),
+    method        VARCHAR NOT NULL,
+    team_lead     INTEGER NOT NULL,
+    schedule_from DATE,
+    schedule_to   DATE,
+    estimated_cost DECIMAL(18, 0),
+    state         VARCHAR NOT NULL DEFAULT 'preparation' CHECK (state IN ('preparation',
+                      'coordination', 'execution', 'reporting', 'submission', 'accepted',
+                      'closed')),
+    approved_by   INTEGER NOT NULL,           -- the last approver (Asdep, or Deputi)
+    approved_at   TIMESTAMPTZ NOT NULL,
+    state_since   TIMESTAMPTZ,
+    revision      INTEGER DEFAULT 1
+);
+INSERT INTO monitoring (id, plan_id, plan_row_id, agency_id, province_code, level, method,
+                        team_lead, schedule_from, schedule_to, estimated_cost, state,
+                        approved_by, approved_at, state_since, revision)
+SELECT id, plan_id, plan_row_id, agency_id, province_code, level, method, team_lead,
+       schedule_from, schedule_to, estimated_cost, state, approved_by, approved_at,
+       state_since, revision
+  FROM monitoring_before_0012;
+DROP TABLE monitoring_before_0012;

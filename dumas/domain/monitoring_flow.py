@@ -2,18 +2,23 @@
 
 Who acts is not one role but a relation to the monitoring: its team (any member), or
 the receiver of its report (the Asdep for Kabid-and-below monitoring, the Deputi for
-Asdep-led). The financial accountability (step 8b) runs beside the states: the team
-submits it, the BPP receives it, the PPK accepts it; a direct monitoring closes only
-once the PPK has accepted it.
+Asdep-led). Step 8 has two tracks in parallel (SOP 8a and 8b): the receiver accepts or
+returns the substance report whenever it is submitted, and the financial accountability
+of a direct monitoring goes from the team through the BPP to the PPK on its own clock.
+The monitoring closes when both are done, whichever finishes last (SETTLES): an accepted
+report whose money is still open waits in `accepted`; an indirect monitoring has no
+money and closes on acceptance.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dumas import config
 from dumas.domain.codes import Level, Method
-from dumas.domain.deadlines import Standard
+from dumas.domain.deadlines import OFFICE_OPENS, Standard
 from dumas.domain.permissions import Action, Role, User
 
 
@@ -25,6 +30,7 @@ class MonitoringState(StrEnum):
     EXECUTION = "execution"  # step 6
     REPORTING = "reporting"  # step 7
     SUBMISSION = "submission"  # step 8: the report awaits its receiver
+    ACCEPTED = "accepted"  # step 8: report accepted, the accountability still open
     CLOSED = "closed"
 
 
@@ -70,9 +76,16 @@ TRANSITIONS: tuple[MonitoringTransition, ...] = (
     T(S.COORDINATION, A.COORDINATED, S.EXECUTION, TEAM, COORDINATION_RECORDED),
     T(S.EXECUTION, A.EXECUTED, S.REPORTING, TEAM, RESULTS_COMPLETE),
     T(S.REPORTING, A.SUBMIT_REPORT, S.SUBMISSION, TEAM, REPORT_READY),
-    T(S.SUBMISSION, A.ACKNOWLEDGE, S.CLOSED, RECEIVER, FINANCE_DONE),
+    T(S.SUBMISSION, A.ACKNOWLEDGE, S.ACCEPTED, RECEIVER),  # 8a, whatever the money's stage
     T(S.SUBMISSION, A.RETURN_REPORT, S.REPORTING, RECEIVER, note_required=True),
 )
+# Where step 8's two tracks meet: a state that moves on by itself, in the same
+# transaction as the move or the finance stage that made its guard hold (state: (guard,
+# next state)). An accepted report closes once the money is done (or there is none), so
+# the acceptance closes if the PPK came first, and the PPK's acceptance closes otherwise.
+SETTLES: dict[MonitoringState, tuple[str, MonitoringState]] = {
+    S.ACCEPTED: (FINANCE_DONE, S.CLOSED),
+}
 INITIAL = MonitoringState.PREPARATION
 FINAL = frozenset({MonitoringState.CLOSED})
 # The states whose records (scope, log, results, report) the team may still change.
@@ -97,6 +110,9 @@ STEPS: tuple[MonitoringStep, ...] = (
     MonitoringStep("7", 7, (S.REPORTING,), Standard(working_days=2), Standard(working_days=2)),
     MonitoringStep("8", 8, (S.SUBMISSION,), Standard(working_days=1), Standard(working_days=1)),
 )
+# Step 8b, the money's own track: the SOP's one day of step 8 applies to it too, counted
+# from when the track starts (finance_started) to the PPK's acceptance.
+FINANCE_STEP = MonitoringStep("8b", 8, (), Standard(working_days=1), Standard(working_days=1))
 
 
 @dataclass(frozen=True)
@@ -157,7 +173,8 @@ FINANCE_ACTIONS = {
     "bpp_received_on": Action.RECEIVE_ACCOUNTABILITY,
     "ppk_accepted_on": Action.ACCEPT_ACCOUNTABILITY,
 }
-FINANCE_STATES = frozenset({S.REPORTING, S.SUBMISSION})  # the team submits once reporting
+# The team submits once reporting, and still after the report is accepted.
+FINANCE_STATES = frozenset({S.REPORTING, S.SUBMISSION, S.ACCEPTED})
 
 
 @dataclass(frozen=True)
@@ -188,6 +205,30 @@ def finance_refusal(stage: str, finance: FinanceView, user: User) -> str | None:
     if position and FINANCE_STAGES[position - 1] not in finance.done:
         return "error.finance_order"
     return None
+
+
+def settled(state: MonitoringState, guards: frozenset[str]) -> MonitoringState:
+    """The state a monitoring comes to rest in (SETTLES): `state` itself, or where its
+    guard, once it holds, takes it (an accepted report whose money is done: closed)."""
+    while state in SETTLES and SETTLES[state][0] in guards:
+        state = SETTLES[state][1]
+    return state
+
+
+def finance_started(
+    step8_started: dt.datetime | None, submitted_on: dt.date | None
+) -> dt.datetime | None:
+    """When the money's track starts its clock: when step 8 starts (the report first
+    submitted: step 7 made both reports), or when the team hands the accountability to
+    the BPP, if earlier (at the office's opening of that day); None before either."""
+    handed = submitted_on and dt.datetime.combine(submitted_on, OFFICE_OPENS, config.TIMEZONE)
+    starts = [moment for moment in (step8_started, handed) if moment]
+    return min(starts) if starts else None
+
+
+def finance_stage(done: frozenset[str]) -> str | None:
+    """The last stage of the accountability recorded (None: not submitted yet)."""
+    return next((stage for stage in reversed(FINANCE_STAGES) if stage in done), None)
 
 
 def refusal(transition: MonitoringTransition, monitoring: MonitoringView, user: User) -> str | None:

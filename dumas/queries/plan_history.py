@@ -100,6 +100,7 @@ class StepRun:
     done_by: str | None
     due: dt.datetime | None
     late: LateBy | None
+    outcome: str | None = None  # a monitoring's: the m_event.* code that ended the run
 
 
 def checklist(cur: duckdb.DuckDBPyConnection, plan_id: int, now: dt.datetime) -> list[StepRun]:
@@ -163,7 +164,7 @@ class InboxItem:
     due: dt.datetime
     late: LateBy | None
     mine: bool  # waiting for this user's action (else: overdue in their area)
-    kind: str = "plan"  # "plan" or "monitoring"
+    kind: str = "plan"  # "plan", "monitoring", or "finance" (a field visit's money, step 8b)
 
 
 def inbox(cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime) -> list[InboxItem]:

@@ -26,6 +26,7 @@ _KINDS = {
     "monitoring": (
         "pages/monitorings.py", "id", ":material/travel_explore:", "monitoring_state", "m_step",
     ),
+    "finance": ("pages/monitorings.py", "id", ":material/payments:", "finance_state", "m_step"),
 }  # fmt: skip
 
 
