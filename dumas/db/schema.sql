@@ -479,10 +479,11 @@ CREATE TABLE figure_definition (digest VARCHAR NOT NULL);
 -- SOP step 8 runs two tracks in parallel: the receiver accepts the substance report
 -- whenever it is submitted, the money goes team -> BPP -> PPK on its own clock, and the
 -- monitoring closes when both are done. A direct visit whose report is accepted while its
--- accountability is still open waits in the new state 'accepted'. DuckDB cannot change
--- a CHECK in place, so the table is rebuilt with the same columns and data.
-ALTER TABLE monitoring RENAME TO monitoring_before_0012;
-CREATE TABLE monitoring (
+-- accountability is still open waits in the new state 'accepted'. DuckDB can neither
+-- change a CHECK in place nor add a column with one, so the table is replaced by one
+-- with the same columns and rows (kept meanwhile in a temporary copy of this session).
+CREATE TEMP TABLE monitoring_before_0012 AS SELECT * FROM monitoring;
+CREATE OR REPLACE TABLE monitoring (
     id            INTEGER PRIMARY KEY,
     plan_id       INTEGER NOT NULL,
     plan_row_id   INTEGER NOT NULL UNIQUE,
@@ -509,4 +510,3 @@ SELECT id, plan_id, plan_row_id, agency_id, province_code, level, method, team_l
        schedule_from, schedule_to, estimated_cost, state, approved_by, approved_at,
        state_since, revision
   FROM monitoring_before_0012;
-DROP TABLE monitoring_before_0012;

@@ -221,8 +221,9 @@ def finance_started(
     """When the money's track starts its clock: when step 8 starts (the report first
     submitted: step 7 made both reports), or when the team hands the accountability to
     the BPP, if earlier (at the office's opening of that day); None before either."""
-    handed = submitted_on and dt.datetime.combine(submitted_on, OFFICE_OPENS, config.TIMEZONE)
-    starts = [moment for moment in (step8_started, handed) if moment]
+    starts = [step8_started] if step8_started else []
+    if submitted_on:
+        starts.append(dt.datetime.combine(submitted_on, OFFICE_OPENS, config.TIMEZONE))
     return min(starts) if starts else None
 
 
