@@ -5,7 +5,8 @@ the receiver of its report (the Asdep for Kabid-and-below monitoring, the Deputi
 Asdep-led). Step 8 has two tracks in parallel (SOP 8a and 8b): the receiver accepts or
 returns the substance report whenever it is submitted, and the financial accountability
 of a direct monitoring goes from the team through the BPP to the PPK on its own clock.
-The monitoring closes when both are done, whichever finishes last (SETTLES): an accepted
+The monitoring closes when both are done, whichever finishes last (the CLOSE row, which
+no one takes by hand: the service takes it as soon as its guard holds): an accepted
 report whose money is still open waits in `accepted`; an indirect monitoring has no
 money and closes on acceptance.
 """
@@ -43,10 +44,12 @@ class MonitoringAction(StrEnum):
     SUBMIT_REPORT = "submit_report"
     ACKNOWLEDGE = "acknowledge"
     RETURN_REPORT = "return_report"
+    CLOSE = "close"  # step 8: both tracks done (taken by the service, never offered)
 
 
 TEAM = "team"  # any member of the monitoring's team
 RECEIVER = "receiver"  # the report's receiver by level (see receiver_role)
+SETTLED = "settled"  # nobody: the service takes the move once its guard holds (settled)
 
 # Guards: preconditions the service checks on the monitoring's records.
 DOCUMENTS_READY = "documents_ready"
@@ -63,7 +66,7 @@ class MonitoringTransition:
     state: MonitoringState
     action: MonitoringAction
     next_state: MonitoringState
-    who: str  # TEAM or RECEIVER
+    who: str  # TEAM, RECEIVER or SETTLED
     guard: str | None = None
     note_required: bool = False
 
@@ -78,14 +81,11 @@ TRANSITIONS: tuple[MonitoringTransition, ...] = (
     T(S.REPORTING, A.SUBMIT_REPORT, S.SUBMISSION, TEAM, REPORT_READY),
     T(S.SUBMISSION, A.ACKNOWLEDGE, S.ACCEPTED, RECEIVER),  # 8a, whatever the money's stage
     T(S.SUBMISSION, A.RETURN_REPORT, S.REPORTING, RECEIVER, note_required=True),
+    # Where step 8's two tracks meet, in the same transaction as the move or the finance
+    # stage that made the guard hold: the receiver's acceptance if the PPK came first (or
+    # there is no money), the PPK's acceptance otherwise.
+    T(S.ACCEPTED, A.CLOSE, S.CLOSED, SETTLED, FINANCE_DONE),
 )
-# Where step 8's two tracks meet: a state that moves on by itself, in the same
-# transaction as the move or the finance stage that made its guard hold (state: (guard,
-# next state)). An accepted report closes once the money is done (or there is none), so
-# the acceptance closes if the PPK came first, and the PPK's acceptance closes otherwise.
-SETTLES: dict[MonitoringState, tuple[str, MonitoringState]] = {
-    S.ACCEPTED: (FINANCE_DONE, S.CLOSED),
-}
 INITIAL = MonitoringState.PREPARATION
 FINAL = frozenset({MonitoringState.CLOSED})
 # The states whose records (scope, log, results, report) the team may still change.
@@ -109,10 +109,12 @@ STEPS: tuple[MonitoringStep, ...] = (
     MonitoringStep("6", 6, (S.EXECUTION,), Standard(working_days=4), Standard(working_days=1)),
     MonitoringStep("7", 7, (S.REPORTING,), Standard(working_days=2), Standard(working_days=2)),
     MonitoringStep("8", 8, (S.SUBMISSION,), Standard(working_days=1), Standard(working_days=1)),
+    # Step 8b, the money's own track beside 8a: the SOP's one day of step 8 applies to it
+    # too, counted from when the track starts (finance_started) to the PPK's acceptance,
+    # not from the state (only an accepted report waiting for its money is in it).
+    MonitoringStep("8b", 8, (S.ACCEPTED,), Standard(working_days=1), Standard(working_days=1)),
 )
-# Step 8b, the money's own track: the SOP's one day of step 8 applies to it too, counted
-# from when the track starts (finance_started) to the PPK's acceptance.
-FINANCE_STEP = MonitoringStep("8b", 8, (), Standard(working_days=1), Standard(working_days=1))
+FINANCE_STEP = STEPS[-1]
 
 
 @dataclass(frozen=True)
@@ -147,9 +149,12 @@ def step_of(state: MonitoringState) -> MonitoringStep | None:
 
 
 def may_act_as(user: User, who: str, monitoring: MonitoringView) -> bool:
-    """Whether the user stands in the transition's relation to the monitoring."""
+    """Whether the user stands in the transition's relation to the monitoring (nobody
+    does to a SETTLED move)."""
     if who == TEAM:
         return user.id in monitoring.team
+    if who == SETTLED:
+        return False
     return receiver_role(monitoring.level) in user.roles and user.id not in monitoring.team
 
 
@@ -208,10 +213,11 @@ def finance_refusal(stage: str, finance: FinanceView, user: User) -> str | None:
 
 
 def settled(state: MonitoringState, guards: frozenset[str]) -> MonitoringState:
-    """The state a monitoring comes to rest in (SETTLES): `state` itself, or where its
-    guard, once it holds, takes it (an accepted report whose money is done: closed)."""
-    while state in SETTLES and SETTLES[state][0] in guards:
-        state = SETTLES[state][1]
+    """The state a monitoring comes to rest in: `state` itself, or where the table's
+    SETTLED rows take it once their guard holds (an accepted report, money done: closed)."""
+    for t in TRANSITIONS:
+        if t.who == SETTLED and t.state is state and (t.guard is None or t.guard in guards):
+            return settled(t.next_state, guards)
     return state
 
 
@@ -234,7 +240,7 @@ def finance_stage(done: frozenset[str]) -> str | None:
 
 def refusal(transition: MonitoringTransition, monitoring: MonitoringView, user: User) -> str | None:
     """Why the user may not take this move now (a catalogue id), or None."""
-    if monitoring.state is not transition.state:
+    if monitoring.state is not transition.state or transition.who == SETTLED:
         return "error.monitoring_state"
     if not may_act_as(user, transition.who, monitoring):
         return "error.not_on_team" if transition.who == TEAM else "error.not_the_receiver"

@@ -1115,5 +1115,8 @@ MESSAGES: dict[str, str] = {
     "finance_state.ppk_accepted_on": "Accepted by the PPK",
     "monitoring.col_outcome": "Outcome",
     "monitoring.tracks_caption": "Step 8 runs in two tracks: the substance report to its receiver (8a) and the financial accountability to the PPK through the BPP (8b), 1 working day each. The monitoring closes once both are done.",
-    "monitoring.finance_track": "Finance track: {stage} · due {due}",
+    "monitoring.finance_track": "Finance track: {stage} · due {due}{late}",
+    "monitoring.finance_late": " · ⚠ late by {late}",
+    "m_act.close": "Close the monitoring",
+    "m_event.close": "Monitoring closed",
 }

@@ -1118,5 +1118,8 @@ MESSAGES: dict[str, str] = {
     "finance_state.ppk_accepted_on": "Diterima PPK",
     "monitoring.col_outcome": "Hasil",
     "monitoring.tracks_caption": "Langkah 8 berjalan dalam dua jalur: laporan substansi kepada penerimanya (8a) dan pertanggungjawaban keuangan kepada PPK melalui BPP (8b), masing-masing 1 hari kerja. Pemantauan selesai bila keduanya tuntas.",
-    "monitoring.finance_track": "Jalur keuangan: {stage} · batas {due}",
+    "monitoring.finance_track": "Jalur keuangan: {stage} · batas {due}{late}",
+    "monitoring.finance_late": " · ⚠ terlambat {late}",
+    "m_act.close": "Tutup pemantauan",
+    "m_event.close": "Pemantauan ditutup",
 }

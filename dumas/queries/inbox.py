@@ -51,7 +51,7 @@ def monitoring_items(
                                 row["method"], row["revision"] or 1)  # fmt: skip
         watched = plan_flow.watches(user, row["bidang"])
         step = flow.step_of(monitoring.state)
-        if step is not None:  # the report's track (steps 4-8a) is still open
+        if step not in (None, flow.FINANCE_STEP):  # the report's track (4-8a) is still open
             standard = flow.standard(step, monitoring.direct)
             due = due_at(cur, row["since"], standard)
             late = late_by(cur, due, now)

@@ -220,7 +220,7 @@ def checklist(
     state, started = MonitoringState.PREPARATION, m["approved_at"]
     for at, to_state, actor, action in [*moves, (None, None, None, None)]:
         step = flow.step_of(state)
-        if step is None:  # accepted or closed: the report's track has ended
+        if step in (None, flow.FINANCE_STEP):  # accepted or closed: the report's track ended
             break
         standard = flow.standard(step, direct)
         due = due_at(cur, started, standard)

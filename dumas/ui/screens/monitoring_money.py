@@ -126,8 +126,9 @@ def finance(screen: Screen) -> None:
     done, user = screen.records["finance"], actor()
     track = next((r for r in screen.runs if r.step is flow.FINANCE_STEP), None)
     if track is not None:  # step 8b's own clock, as the checklist shows it
-        line = t("monitoring.finance_track", stage=outcome_text(track), due=when(track.due))
-        st.caption(line + (f" · ⚠ {late_text(track.late)}" if track.late else ""))
+        late = t("monitoring.finance_late", late=late_text(track.late)) if track.late else ""
+        st.caption(t("monitoring.finance_track", stage=outcome_text(track), due=when(track.due),
+                     late=late))  # fmt: skip
     recorded = frozenset(stage for stage in flow.FINANCE_STAGES if done.get(stage) is not None)
     seen = flow.FinanceView(screen.view.state, screen.direct, screen.view.team, recorded)
     for stage in flow.FINANCE_STAGES:
