@@ -224,21 +224,20 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
         move(db, p.analyst, mid, MonitoringAction.SUBMIT_REPORT, day(10, 15))
         is MonitoringState.SUBMISSION
     )
-    # Step 8: the Asdep receives the report, the money goes to the PPK through the BPP
-    with pytest.raises(Forbidden) as refused:
-        move(db, p.asdep, mid, MonitoringAction.ACKNOWLEDGE, day(11))
-    assert refused.value.messages[0].key == "error.guard_finance_done"
+    # Step 8, two tracks: the Asdep receives the report whatever the money's stage, and
+    # the money goes to the PPK through the BPP; the PPK's acceptance, last, closes it
     on = dt.date(2026, 12, 31)
     finance(db, p.kabid, mid, "submitted_on", on, day(10))
     with pytest.raises(Forbidden):
         finance(db, p.kabid, mid, "ppk_accepted_on", on, day(10))
-    finance(db, p.bpp, mid, "bpp_received_on", on, day(10))
-    finance(db, p.ppk, mid, "ppk_accepted_on", on, day(10))
     with pytest.raises(Forbidden):
         move(
             db, p.deputi, mid, MonitoringAction.ACKNOWLEDGE, day(11)
         )  # the Asdep's, for Kabid level
-    assert move(db, p.asdep, mid, MonitoringAction.ACKNOWLEDGE, day(11)) is MonitoringState.CLOSED
+    assert move(db, p.asdep, mid, MonitoringAction.ACKNOWLEDGE, day(11)) is MonitoringState.ACCEPTED
+    finance(db, p.bpp, mid, "bpp_received_on", on, day(11))
+    assert mq.detail(db.cursor(), mid)["state"] == "accepted"
+    finance(db, p.ppk, mid, "ppk_accepted_on", on, day(11, 14))
     assert mq.detail(db.cursor(), mid)["state"] == "closed"
 
 
@@ -414,11 +413,11 @@ def test_checklist_counts_step_times_across_christmas(db, people, letters):
     assert step5.late == LateBy(working_days=0, minutes=60)
 
 
-def _inbox(db: Database, user: User, at: dt.datetime) -> dict[int, bool]:
+def _inbox(db: Database, user: User, at: dt.datetime, kind: str = "monitoring") -> dict[int, bool]:
     from dumas.queries import inbox
 
     return {i.record_id: i.mine for i in inbox.inbox(db.cursor(), user, at)
-            if i.kind == "monitoring"}  # fmt: skip
+            if i.kind == kind}  # fmt: skip
 
 
 def test_the_inbox_shows_each_monitoring_to_whoever_must_act_next(db, people, letters):
@@ -430,10 +429,11 @@ def test_the_inbox_shows_each_monitoring_to_whoever_must_act_next(db, people, le
     db.cursor().execute("UPDATE monitoring SET state = 'submission' WHERE id = $id", {"id": mid})
     on = dt.date(2026, 12, 21)
     finance(db, p.kabid, mid, "submitted_on", on, at)
-    assert _inbox(db, p.bpp, at) == {mid: True}
-    assert _inbox(db, p.ppk, at) == {}
+    assert _inbox(db, p.bpp, at, "finance") == {mid: True}  # step 8b: the money's own item
+    assert _inbox(db, p.ppk, at, "finance") == {}
     finance(db, p.bpp, mid, "bpp_received_on", on, at)
-    assert (_inbox(db, p.bpp, at), _inbox(db, p.ppk, at)) == ({}, {mid: True})
+    money = (_inbox(db, p.bpp, at, "finance"), _inbox(db, p.ppk, at, "finance"))
+    assert money == ({}, {mid: True})
     assert _inbox(db, p.asdep, at) == {mid: True}  # the receiver of a Kabid-level report
 
 

@@ -26,8 +26,17 @@ MEMBER, OUTSIDER = 1, 2
 EVERY_GUARD = frozenset(t.guard for t in TRANSITIONS if t.guard)
 
 
-def test_every_move_is_the_teams_or_the_receivers():
-    assert {t.who for t in TRANSITIONS} <= {TEAM, RECEIVER}
+def test_every_move_is_the_teams_or_the_receivers_or_settles_by_itself():
+    assert {t.who for t in TRANSITIONS} <= {TEAM, RECEIVER, flow.SETTLED}
+    settling = [t for t in TRANSITIONS if t.who == flow.SETTLED]
+    assert [(t.state, t.next_state) for t in settling] == [
+        (MonitoringState.ACCEPTED, MonitoringState.CLOSED)  # step 8: both tracks done
+    ]
+    everyone = User(MEMBER, "u", "U", frozenset(Role))
+    accepted = MonitoringView(MonitoringState.ACCEPTED, "kabid", True, frozenset({MEMBER}),
+                              EVERY_GUARD)  # fmt: skip
+    assert flow.available_actions(accepted, everyone) == []  # nobody closes it by hand
+    assert flow.blocked_actions(accepted, everyone) == {}
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -48,9 +57,9 @@ def test_every_guard_says_what_is_missing_in_both_languages(lang):
         assert i18n.t(f"error.guard_{guard}", lang)
 
 
-def test_the_team_writes_its_records_in_every_open_state_but_submission():
+def test_the_team_writes_its_records_in_every_open_state_but_those_of_step_8():
     open_states = set(MonitoringState) - flow.FINAL
-    assert open_states - flow.TEAM_WRITES == {MonitoringState.SUBMISSION}
+    assert open_states - flow.TEAM_WRITES == {MonitoringState.SUBMISSION, MonitoringState.ACCEPTED}
 
 
 def _view(state: MonitoringState, *, level: str = "kabid", guards=EVERY_GUARD) -> MonitoringView:

@@ -107,6 +107,14 @@ def _build(db: Database, path: Path) -> World:
                                                                     "bpp"]),
         "direct_closed": _monitoring(db, p, [k1, k2], True, [*_TO_SUBMISSION, "submit_fin",
                                                               "bpp", "ppk", "acknowledge"]),
+        # step 8's two tracks: the report accepted while the money is open, then closed
+        "direct_accepted": _monitoring(db, p, [k1, k2], True, [*_TO_SUBMISSION, "acknowledge"]),
+        "direct_accepted_bpp": _monitoring(db, p, [k1, k2], True, [*_TO_SUBMISSION,
+                                           "acknowledge", "submit_fin", "bpp"]),
+        "direct_closed_by_ppk": _monitoring(db, p, [k1, k2], True, [*_TO_SUBMISSION,
+                                            "acknowledge", "submit_fin", "bpp", "ppk"]),
+        "direct_returned_paid": _monitoring(db, p, [k1, k2], True, [*_TO_SUBMISSION,
+                                            "submit_fin", "return", "bpp", "ppk"]),
         "indirect_preparation": _monitoring(db, p, [k1, k2], False, []),
         "indirect_execution": _monitoring(db, p, [k1, k2], False, ["prepare", "coordinate"]),
         "indirect_submission": _monitoring(db, p, [k1, k2], False, [*_TO_SUBMISSION]),
@@ -254,6 +262,10 @@ def _acknowledge(db: Database, p: People, mid: int, letters: list[int], direct: 
     _move(db, p.asdep if direct else p.deputi, mid, MonitoringAction.ACKNOWLEDGE)
 
 
+def _return(db: Database, p: People, mid: int, letters: list[int], direct: bool) -> None:
+    _move(db, p.asdep if direct else p.deputi, mid, MonitoringAction.RETURN_REPORT)
+
+
 def _move(db: Database, who: User, mid: int, action: MonitoringAction) -> None:
     ms.act(db, who, mid, revision=_mrev(db, mid), action=action, note="ok", now=NOW)
 
@@ -272,6 +284,7 @@ _STEPS = {
     "memo": _memo,
     "memo_approved": _memo_answer("approved"),
     "memo_returned": _memo_answer("returned"),
+    "return": _return,
 }  # fmt: skip
 
 

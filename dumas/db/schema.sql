@@ -475,43 +475,42 @@ ALTER TABLE user_session ADD COLUMN source VARCHAR;
 -- figures only when that file changed, so opening an up-to-date database writes nothing.
 CREATE TABLE figure_definition (digest VARCHAR NOT NULL);
 
--- migration: 0014a_result_dates
--- When each monitoring result was recorded: the day its finding and its letter clarified
--- count in the periodic report (docs/figures.md "Monitorings"). Set on the first save
--- and again whenever the result itself changes (dumas/services/monitoring_records.py).
--- Existing rows: from the audit log, the moment of the save that set the result the row
--- holds (the first 'monitoring.result' row for the letter with that result after the last
--- with another); a row without one keeps its monitoring's approval, as counted before.
-ALTER TABLE monitoring_result ADD COLUMN recorded_at TIMESTAMPTZ;
-UPDATE monitoring_result AS r
-   SET recorded_at = coalesce(
-       (WITH saves AS (
-            SELECT a.logged_at, json_extract_string(a.new_value, '$.result') AS result
-              FROM audit_log AS a
-             WHERE a.action = 'monitoring.result' AND a.entity = 'monitoring'
-               AND a.entity_id = r.monitoring_id::VARCHAR
-               AND json_extract(a.new_value, '$.f')::BIGINT = r.forwarding_id
-        )
-        SELECT min(s.logged_at) FROM saves AS s
-         WHERE s.result = r.result
-           AND s.logged_at > coalesce((SELECT max(o.logged_at) FROM saves AS o
-                                        WHERE o.result <> r.result), '-infinity')),
-       (SELECT m.approved_at FROM monitoring AS m WHERE m.id = r.monitoring_id));
--- migration: 0015_report_route
--- A periodic report's route (dumas/domain/report_flow.py): the Kabid's check of a draft
--- revision or its return with a note, and the Deputi's forwarding to the Minister with the
--- date it was sent. Drafting and finalising keep their own tables; the frozen copy in
--- periodic_report never changes (docs/decisions/0007).
-CREATE TABLE periodic_report_event (
-    id          INTEGER PRIMARY KEY,
-    period_code VARCHAR NOT NULL,            -- 2026-05, 2026-S1, 2026, or A..B
-    action      VARCHAR NOT NULL CHECK (action IN ('check', 'return', 'forward')),
-    revision    INTEGER NOT NULL,            -- the draft revision the actor's screen showed
-    actor_id    INTEGER NOT NULL,
-    acted_at    TIMESTAMPTZ NOT NULL,
-    sent_on     DATE,                        -- forward: the day the report was sent
-    note        VARCHAR
+-- migration: 0012_step8_two_tracks
+-- SOP step 8 runs two tracks in parallel: the receiver accepts the substance report
+-- whenever it is submitted, the money goes team -> BPP -> PPK on its own clock, and the
+-- monitoring closes when both are done. A direct visit whose report is accepted while its
+-- accountability is still open waits in the new state 'accepted'. DuckDB can neither
+-- change a CHECK in place nor add a column with one, so the table is replaced by one
+-- with the same columns and rows (kept meanwhile in a temporary copy of this session).
+CREATE TEMP TABLE monitoring_before_0012 AS SELECT * FROM monitoring;
+CREATE OR REPLACE TABLE monitoring (
+    id            INTEGER PRIMARY KEY,
+    plan_id       INTEGER NOT NULL,
+    plan_row_id   INTEGER NOT NULL UNIQUE,
+    agency_id     INTEGER NOT NULL,
+    province_code VARCHAR,
+    level         VARCHAR NOT NULL CHECK (level IN ('kabid', 'asdep')),
+    method        VARCHAR NOT NULL,
+    team_lead     INTEGER NOT NULL,
+    schedule_from DATE,
+    schedule_to   DATE,
+    estimated_cost DECIMAL(18, 0),
+    state         VARCHAR NOT NULL DEFAULT 'preparation' CHECK (state IN ('preparation',
+                      'coordination', 'execution', 'reporting', 'submission', 'accepted',
+                      'closed')),
+    approved_by   INTEGER NOT NULL,           -- the last approver (Asdep, or Deputi)
+    approved_at   TIMESTAMPTZ NOT NULL,
+    state_since   TIMESTAMPTZ,
+    revision      INTEGER DEFAULT 1
 );
+INSERT INTO monitoring (id, plan_id, plan_row_id, agency_id, province_code, level, method,
+                        team_lead, schedule_from, schedule_to, estimated_cost, state,
+                        approved_by, approved_at, state_since, revision)
+SELECT id, plan_id, plan_row_id, agency_id, province_code, level, method, team_lead,
+       schedule_from, schedule_to, estimated_cost, state, approved_by, approved_at,
+       state_since, revision
+  FROM monitoring_before_0012;
+
 -- migration: 0013_deputi_answer
 -- SOP step 4a: the Deputi's answer ("arahan dan persetujuan") to the memorandum proposing
 -- a direct visit. One row per answer, kept: a returned memo is revised (a new number) and
@@ -541,3 +540,42 @@ SELECT row_number() OVER (ORDER BY m.id), m.id, d.letter_no, d.signed_on, 'appro
   JOIN monitoring_document AS d ON d.monitoring_id = m.id AND d.kind = 'memo_deputi'
   LEFT JOIN plan_row AS r ON r.id = m.plan_row_id
  WHERE m.level = 'asdep' AND m.method = 'kunjungan_lapangan';
+
+-- migration: 0014a_result_dates
+-- When each monitoring result was recorded: the day its finding and its letter clarified
+-- count in the periodic report (docs/figures.md "Monitorings"). Set on the first save
+-- and again whenever the result itself changes (dumas/services/monitoring_records.py).
+-- Existing rows: from the audit log, the moment of the save that set the result the row
+-- holds (the first 'monitoring.result' row for the letter with that result after the last
+-- with another); a row without one keeps its monitoring's approval, as counted before.
+ALTER TABLE monitoring_result ADD COLUMN recorded_at TIMESTAMPTZ;
+UPDATE monitoring_result AS r
+   SET recorded_at = coalesce(
+       (WITH saves AS (
+            SELECT a.logged_at, json_extract_string(a.new_value, '$.result') AS result
+              FROM audit_log AS a
+             WHERE a.action = 'monitoring.result' AND a.entity = 'monitoring'
+               AND a.entity_id = r.monitoring_id::VARCHAR
+               AND json_extract(a.new_value, '$.f')::BIGINT = r.forwarding_id
+        )
+        SELECT min(s.logged_at) FROM saves AS s
+         WHERE s.result = r.result
+           AND s.logged_at > coalesce((SELECT max(o.logged_at) FROM saves AS o
+                                        WHERE o.result <> r.result), '-infinity')),
+       (SELECT m.approved_at FROM monitoring AS m WHERE m.id = r.monitoring_id));
+
+-- migration: 0015_report_route
+-- A periodic report's route (dumas/domain/report_flow.py): the Kabid's check of a draft
+-- revision or its return with a note, and the Deputi's forwarding to the Minister with the
+-- date it was sent. Drafting and finalising keep their own tables; the frozen copy in
+-- periodic_report never changes (docs/decisions/0007).
+CREATE TABLE periodic_report_event (
+    id          INTEGER PRIMARY KEY,
+    period_code VARCHAR NOT NULL,            -- 2026-05, 2026-S1, 2026, or A..B
+    action      VARCHAR NOT NULL CHECK (action IN ('check', 'return', 'forward')),
+    revision    INTEGER NOT NULL,            -- the draft revision the actor's screen showed
+    actor_id    INTEGER NOT NULL,
+    acted_at    TIMESTAMPTZ NOT NULL,
+    sent_on     DATE,                        -- forward: the day the report was sent
+    note        VARCHAR
+);

@@ -2,18 +2,24 @@
 
 Who acts is not one role but a relation to the monitoring: its team (any member), or
 the receiver of its report (the Asdep for Kabid-and-below monitoring, the Deputi for
-Asdep-led). The financial accountability (step 8b) runs beside the states: the team
-submits it, the BPP receives it, the PPK accepts it; a direct monitoring closes only
-once the PPK has accepted it.
+Asdep-led). Step 8 has two tracks in parallel (SOP 8a and 8b): the receiver accepts or
+returns the substance report whenever it is submitted, and the financial accountability
+of a direct monitoring goes from the team through the BPP to the PPK on its own clock.
+The monitoring closes when both are done, whichever finishes last (the CLOSE row, which
+no one takes by hand: the service takes it as soon as its guard holds): an accepted
+report whose money is still open waits in `accepted`; an indirect monitoring has no
+money and closes on acceptance.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dumas import config
 from dumas.domain.codes import ActivityKind, AnswerVia, DocumentKind, Level, MemoOutcome, Method
-from dumas.domain.deadlines import Standard
+from dumas.domain.deadlines import OFFICE_OPENS, Standard
 from dumas.domain.permissions import Action, Role, User
 
 
@@ -25,6 +31,7 @@ class MonitoringState(StrEnum):
     EXECUTION = "execution"  # step 6
     REPORTING = "reporting"  # step 7
     SUBMISSION = "submission"  # step 8: the report awaits its receiver
+    ACCEPTED = "accepted"  # step 8: report accepted, the accountability still open
     CLOSED = "closed"
 
 
@@ -37,10 +44,12 @@ class MonitoringAction(StrEnum):
     SUBMIT_REPORT = "submit_report"
     ACKNOWLEDGE = "acknowledge"
     RETURN_REPORT = "return_report"
+    CLOSE = "close"  # step 8: both tracks done (taken by the service, never offered)
 
 
 TEAM = "team"  # any member of the monitoring's team
 RECEIVER = "receiver"  # the report's receiver by level (see receiver_role)
+SETTLED = "settled"  # nobody: the service takes the move once its guard holds (settled)
 
 # Guards: preconditions the service checks on the monitoring's records.
 DOCUMENTS_READY = "documents_ready"
@@ -57,7 +66,7 @@ class MonitoringTransition:
     state: MonitoringState
     action: MonitoringAction
     next_state: MonitoringState
-    who: str  # TEAM or RECEIVER
+    who: str  # TEAM, RECEIVER or SETTLED
     guard: str | None = None
     note_required: bool = False
 
@@ -70,8 +79,12 @@ TRANSITIONS: tuple[MonitoringTransition, ...] = (
     T(S.COORDINATION, A.COORDINATED, S.EXECUTION, TEAM, COORDINATION_RECORDED),
     T(S.EXECUTION, A.EXECUTED, S.REPORTING, TEAM, RESULTS_COMPLETE),
     T(S.REPORTING, A.SUBMIT_REPORT, S.SUBMISSION, TEAM, REPORT_READY),
-    T(S.SUBMISSION, A.ACKNOWLEDGE, S.CLOSED, RECEIVER, FINANCE_DONE),
+    T(S.SUBMISSION, A.ACKNOWLEDGE, S.ACCEPTED, RECEIVER),  # 8a, whatever the money's stage
     T(S.SUBMISSION, A.RETURN_REPORT, S.REPORTING, RECEIVER, note_required=True),
+    # Where step 8's two tracks meet, in the same transaction as the move or the finance
+    # stage that made the guard hold: the receiver's acceptance if the PPK came first (or
+    # there is no money), the PPK's acceptance otherwise.
+    T(S.ACCEPTED, A.CLOSE, S.CLOSED, SETTLED, FINANCE_DONE),
 )
 INITIAL = MonitoringState.PREPARATION
 FINAL = frozenset({MonitoringState.CLOSED})
@@ -96,7 +109,12 @@ STEPS: tuple[MonitoringStep, ...] = (
     MonitoringStep("6", 6, (S.EXECUTION,), Standard(working_days=4), Standard(working_days=1)),
     MonitoringStep("7", 7, (S.REPORTING,), Standard(working_days=2), Standard(working_days=2)),
     MonitoringStep("8", 8, (S.SUBMISSION,), Standard(working_days=1), Standard(working_days=1)),
+    # Step 8b, the money's own track beside 8a: the SOP's one day of step 8 applies to it
+    # too, counted from when the track starts (finance_started) to the PPK's acceptance,
+    # not from the state (only an accepted report waiting for its money is in it).
+    MonitoringStep("8b", 8, (S.ACCEPTED,), Standard(working_days=1), Standard(working_days=1)),
 )
+FINANCE_STEP = STEPS[-1]
 
 
 @dataclass(frozen=True)
@@ -182,9 +200,12 @@ def step_of(state: MonitoringState) -> MonitoringStep | None:
 
 
 def may_act_as(user: User, who: str, monitoring: MonitoringView) -> bool:
-    """Whether the user stands in the transition's relation to the monitoring."""
+    """Whether the user stands in the transition's relation to the monitoring (nobody
+    does to a SETTLED move)."""
     if who == TEAM:
         return user.id in monitoring.team
+    if who == SETTLED:
+        return False
     return receiver_role(monitoring.level) in user.roles and user.id not in monitoring.team
 
 
@@ -208,7 +229,8 @@ FINANCE_ACTIONS = {
     "bpp_received_on": Action.RECEIVE_ACCOUNTABILITY,
     "ppk_accepted_on": Action.ACCEPT_ACCOUNTABILITY,
 }
-FINANCE_STATES = frozenset({S.REPORTING, S.SUBMISSION})  # the team submits once reporting
+# The team submits once reporting, and still after the report is accepted.
+FINANCE_STATES = frozenset({S.REPORTING, S.SUBMISSION, S.ACCEPTED})
 
 
 @dataclass(frozen=True)
@@ -241,9 +263,35 @@ def finance_refusal(stage: str, finance: FinanceView, user: User) -> str | None:
     return None
 
 
+def settled(state: MonitoringState, guards: frozenset[str]) -> MonitoringState:
+    """The state a monitoring comes to rest in: `state` itself, or where the table's
+    SETTLED rows take it once their guard holds (an accepted report, money done: closed)."""
+    for t in TRANSITIONS:
+        if t.who == SETTLED and t.state is state and (t.guard is None or t.guard in guards):
+            return settled(t.next_state, guards)
+    return state
+
+
+def finance_started(
+    step8_started: dt.datetime | None, submitted_on: dt.date | None
+) -> dt.datetime | None:
+    """When the money's track starts its clock: when step 8 starts (the report first
+    submitted: step 7 made both reports), or when the team hands the accountability to
+    the BPP, if earlier (at the office's opening of that day); None before either."""
+    starts = [step8_started] if step8_started else []
+    if submitted_on:
+        starts.append(dt.datetime.combine(submitted_on, OFFICE_OPENS, config.TIMEZONE))
+    return min(starts) if starts else None
+
+
+def finance_stage(done: frozenset[str]) -> str | None:
+    """The last stage of the accountability recorded (None: not submitted yet)."""
+    return next((stage for stage in reversed(FINANCE_STAGES) if stage in done), None)
+
+
 def refusal(transition: MonitoringTransition, monitoring: MonitoringView, user: User) -> str | None:
     """Why the user may not take this move now (a catalogue id), or None."""
-    if monitoring.state is not transition.state:
+    if monitoring.state is not transition.state or transition.who == SETTLED:
         return "error.monitoring_state"
     if not may_act_as(user, transition.who, monitoring):
         return "error.not_on_team" if transition.who == TEAM else "error.not_the_receiver"

@@ -1,5 +1,6 @@
 """Menunggu Saya: the plans and the monitorings waiting for the user, and for a Kabid or
-an Asdep what is overdue in their area. Overdue is attention; it changes no state."""
+an Asdep what is overdue in their area. Overdue is attention; it changes no state. A
+field visit in step 8 shows its report and its money as two items, each with its clock."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from dumas.domain.permissions import User
 from dumas.domain.report_flow import ReportStep
 from dumas.periodic import contents
 from dumas.queries import memo_answer, plan_history, report_route, settings
+from dumas.queries.monitoring import finance_track
 from dumas.queries.monitoring_state import Monitoring, team, view
 from dumas.queries.plan_history import InboxItem
 
@@ -43,38 +45,58 @@ def monitoring_items(
     cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime
 ) -> list[InboxItem]:
     """Monitorings the user must move (team, receiver) or whose money they handle
-    (BPP, PPK), and for watchers those of their area running late."""
+    (team, BPP, PPK), and for watchers those of their area running late. Step 8's two
+    tracks are two items: the report's (kind "monitoring") and the money's ("finance")."""
     cursor = cur.execute(_OPEN_MONITORINGS)
     names = [d[0] for d in cursor.description]
     items = []
     for row in (dict(zip(names, r, strict=True)) for r in cursor.fetchall()):
         monitoring = Monitoring(row["id"], MonitoringState(row["state"]), row["level"],
                                 row["method"], row["revision"] or 1)  # fmt: skip
-        step = flow.step_of(monitoring.state) or flow.STEPS[-1]
-        standard = flow.standard(step, monitoring.direct)
-        due = due_at(cur, row["since"], standard)
-        late = late_by(cur, due, now)
-        mine = _waits_for(cur, monitoring, row, user)
-        if mine or (plan_flow.watches(user, row["bidang"]) and late is not None):
-            item = InboxItem(row["id"], row["agency"], row["period_label"],
-                             monitoring.state.value, row["bidang"], step, row["since"],
-                             due, late, mine, kind="monitoring")  # fmt: skip
-            items.append(memo_answer.with_memo(cur, item, monitoring, user) if mine else item)
+        watched = plan_flow.watches(user, row["bidang"])
+        step = flow.step_of(monitoring.state)
+        if step not in (None, flow.FINANCE_STEP):  # the report's track (4-8a) is still open
+            standard = flow.standard(step, monitoring.direct)
+            due = due_at(cur, row["since"], standard)
+            late = late_by(cur, due, now)
+            mine = _waits_for(cur, monitoring, user)
+            if mine or (watched and late is not None):
+                item = InboxItem(row["id"], row["agency"], row["period_label"],
+                                 monitoring.state.value, row["bidang"], step, row["since"],
+                                 due, late, mine, kind="monitoring")  # fmt: skip
+                items.append(memo_answer.with_memo(cur, item, monitoring, user) if mine else item)
+        if monitoring.direct and row["ppk_accepted_on"] is None:
+            items += _finance_item(cur, monitoring, row, user, now, watched)
     return items
 
 
-def _waits_for(
-    cur: duckdb.DuckDBPyConnection, monitoring: Monitoring, row: dict, user: User
-) -> bool:
-    """A move of the table the user stands in relation to, or their part of the money."""
-    members = team(cur, monitoring.id)
+def _finance_item(
+    cur: duckdb.DuckDBPyConnection,
+    monitoring: Monitoring,
+    row: dict,
+    user: User,
+    now: dt.datetime,
+    watched: bool,
+) -> list[InboxItem]:
+    """The money's track (step 8b) once its clock runs: the user's if a stage is theirs
+    to record now, a watcher's when late. Its state is the last stage recorded."""
+    track = finance_track(cur, monitoring.id, now)
+    if track.started is None or track.due is None:
+        return []
     done = frozenset(stage for stage in flow.FINANCE_STAGES if row[stage])
-    money = flow.FinanceView(monitoring.state, monitoring.direct, members, done)
-    if any(flow.finance_refusal(stage, money, user) is None for stage in flow.FINANCE_STAGES):
-        return True
-    if monitoring.state is MonitoringState.CLOSED:
-        return False
-    if memo_answer.waits_for(cur, monitoring, user):  # the Deputi's answer to the memo
+    money = flow.FinanceView(monitoring.state, monitoring.direct, team(cur, monitoring.id), done)
+    mine = any(flow.finance_refusal(stage, money, user) is None for stage in flow.FINANCE_STAGES)
+    if not (mine or (watched and track.late is not None)):
+        return []
+    return [InboxItem(row["id"], row["agency"], row["period_label"], track.stage or "open",
+                      row["bidang"], flow.FINANCE_STEP, track.started, track.due, track.late,
+                      mine, kind="finance")]  # fmt: skip
+
+
+def _waits_for(cur: duckdb.DuckDBPyConnection, monitoring: Monitoring, user: User) -> bool:
+    """A move of the table the user stands in relation to in the monitoring's state, or the
+    Deputi's answer to a field visit's memo (step 4)."""
+    if memo_answer.waits_for(cur, monitoring, user):
         return True
     seen = view(cur, monitoring)
     return any(flow.may_act_as(user, t.who, seen) for t in flow.TRANSITIONS

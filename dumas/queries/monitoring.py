@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypedDict, cast
 
@@ -12,7 +13,7 @@ import pandas as pd
 from dumas import config, i18n
 from dumas.domain import monitoring_flow as flow
 from dumas.domain.codes import ActivityKind, Result
-from dumas.domain.deadlines import due_at, late_by
+from dumas.domain.deadlines import LateBy, due_at, late_by
 from dumas.domain.monitoring_flow import MonitoringState
 from dumas.queries.plan_history import StepRun
 from dumas.render.documents.inputs import (
@@ -202,13 +203,14 @@ def events(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> pd.DataFrame:
 def checklist(
     cur: duckdb.DuckDBPyConnection, monitoring_id: int, now: dt.datetime
 ) -> list[StepRun]:
-    """Each pass through steps 4-8 with its standard time, due time and lateness."""
+    """Each pass through steps 4-8 with its standard time, due time, lateness and what
+    ended it; then, for a field visit whose money's clock runs, step 8b (finance_track)."""
     m = detail(cur, monitoring_id)
     assert m is not None, monitoring_id  # callers pass a monitoring they have found
     direct = flow.is_direct(m["method"])
     moves = cur.execute(
         """
-        SELECT occurred_at, to_state, u.full_name FROM monitoring_event AS e
+        SELECT occurred_at, to_state, u.full_name, e.action FROM monitoring_event AS e
           LEFT JOIN app_user AS u ON u.id = e.actor_id
          WHERE monitoring_id = $id AND from_state <> to_state ORDER BY e.id
         """,
@@ -216,18 +218,75 @@ def checklist(
     ).fetchall()
     runs: list[StepRun] = []
     state, started = MonitoringState.PREPARATION, m["approved_at"]
-    for at, to_state, actor in [*moves, (None, None, None)]:
+    for at, to_state, actor, action in [*moves, (None, None, None, None)]:
         step = flow.step_of(state)
-        if step is None:
+        if step in (None, flow.FINANCE_STEP):  # accepted or closed: the report's track ended
             break
         standard = flow.standard(step, direct)
         due = due_at(cur, started, standard)
         runs.append(StepRun(step, standard, started, at, actor, due,
-                            late_by(cur, due, at or now)))  # fmt: skip
+                            late_by(cur, due, at or now), action))  # fmt: skip
         if to_state is None:
             break
         state, started = MonitoringState(to_state), at
+    money = finance_track(cur, monitoring_id, now)
+    if money.started is not None:  # a field visit whose money's clock runs
+        runs.append(money.run)
     return runs
+
+
+@dataclass(frozen=True)
+class FinanceTrack:
+    """Step 8b of a direct monitoring, beside the report's track: the date of each stage
+    (team to BPP, BPP, PPK), the last one recorded, its clock and how late it is."""
+
+    stages: dict[str, dt.date | None]
+    stage: str | None  # the last stage recorded (None: not submitted yet)
+    started: dt.datetime | None  # None: the clock has not started (flow.finance_started)
+    due: dt.datetime | None
+    done: dt.datetime | None  # the PPK's acceptance, on its date at the due time of day
+    done_by: str | None
+    late: LateBy | None
+
+    @property
+    def run(self) -> StepRun:
+        """The track as a row of the checklist."""
+        outcome = self.stage and f"finance_{self.stage}"
+        return StepRun(flow.FINANCE_STEP, flow.FINANCE_STEP.direct, self.started, self.done,
+                       self.done_by, self.due, self.late, outcome)  # fmt: skip
+
+
+def finance_track(
+    cur: duckdb.DuckDBPyConnection, monitoring_id: int, now: dt.datetime
+) -> FinanceTrack:
+    """The money's track of step 8 (SOP 8b) on its own clock: one working day from when
+    it starts (flow.finance_started) to the PPK's acceptance, judged by the stages' dates.
+    An indirect monitoring has no money: its track never starts."""
+    row = cur.execute(
+        """
+        SELECT f.submitted_on, f.bpp_received_on, f.ppk_accepted_on, m.method,
+               (SELECT min(occurred_at) FROM monitoring_event
+                 WHERE monitoring_id = $id AND to_state = 'submission'
+                   AND from_state <> 'submission'),
+               (SELECT arg_max(u.full_name, e.id)
+                  FROM monitoring_event AS e LEFT JOIN app_user AS u ON u.id = e.actor_id
+                 WHERE e.monitoring_id = $id AND e.action = 'finance_ppk_accepted_on')
+          FROM monitoring AS m
+          LEFT JOIN monitoring_finance AS f ON f.monitoring_id = m.id
+         WHERE m.id = $id
+        """,
+        {"id": monitoring_id},
+    ).fetchall()[0]
+    stages = dict(zip(flow.FINANCE_STAGES, row[:3], strict=True))
+    stage = flow.finance_stage(frozenset(s for s, on in stages.items() if on is not None))
+    started = flow.finance_started(row[4], stages["submitted_on"])
+    if started is None or not flow.is_direct(row[3]):  # no clock yet, or no money at all
+        return FinanceTrack(stages, stage, None, None, None, None, None)
+    due = due_at(cur, started, flow.FINANCE_STEP.direct)
+    accepted = stages["ppk_accepted_on"]
+    done = accepted and dt.datetime.combine(accepted, due.timetz())
+    return FinanceTrack(stages, stage, started, due, done, row[5] if done else None,
+                        late_by(cur, due, done or now))  # fmt: skip
 
 
 def document_data(

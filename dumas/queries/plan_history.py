@@ -101,6 +101,7 @@ class StepRun:
     done_by: str | None
     due: dt.datetime | None
     late: LateBy | None
+    outcome: str | None = None  # a monitoring's: the m_event.* code that ended the run
 
 
 def checklist(cur: duckdb.DuckDBPyConnection, plan_id: int, now: dt.datetime) -> list[StepRun]:
@@ -165,7 +166,7 @@ class InboxItem:
     due: dt.datetime
     late: LateBy | None
     mine: bool  # waiting for this user's action (else: overdue in their area)
-    kind: str = "plan"  # "plan", "monitoring" or "report"
+    kind: str = "plan"  # "plan", "monitoring", "finance" (a field visit's money, step 8b), "report"
     period_code: str = ""  # a report's period (2026-05, 2026-S1, 2026): its page's link
 
 

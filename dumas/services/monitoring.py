@@ -13,7 +13,7 @@ from dumas.domain import monitoring_flow as flow
 from dumas.domain.errors import Conflict, DomainError, Message, ValidationError
 from dumas.domain.monitoring_flow import MonitoringAction, MonitoringState
 from dumas.domain.permissions import Action, Forbidden, User, require
-from dumas.queries.monitoring_state import Monitoring, load, team, view
+from dumas.queries.monitoring_state import Monitoring, guards, load, team, view
 from dumas.services.common import audit, check_date, clean_text, raise_if
 
 
@@ -106,17 +106,19 @@ def act(
         transition = rows[0]  # one row per state and action: no decisions by outcome here
         require(actor, Action.WORK_MONITORING if transition.who == flow.TEAM
                 else Action.ACKNOWLEDGE_REPORT)  # fmt: skip
-        reason = flow.refusal(transition, view(cur, monitoring), actor)
+        seen = view(cur, monitoring)
+        reason = flow.refusal(transition, seen, actor)
         if reason:
             raise Forbidden(Message(reason))
         if transition.note_required and not note:
             raise ValidationError(Message("error.note_required", {}, "note"))
+        to_state = flow.settled(transition.next_state, seen.guards)  # step 8: both tracks?
         cur.execute(
             "UPDATE monitoring SET state = $state, state_since = $now WHERE id = $id",
-            {"state": transition.next_state.value, "now": now, "id": monitoring.id},
+            {"state": to_state.value, "now": now, "id": monitoring.id},
         )
-        record_event(cur, monitoring, actor, action.value, transition.next_state, note, now)
-        return transition.next_state
+        record_event(cur, monitoring, actor, action.value, to_state, note, now)
+        return to_state
 
 
 def record_finance(
@@ -130,7 +132,8 @@ def record_finance(
     today: dt.date,
     now: dt.datetime,
 ) -> None:
-    """Submitted by the team (report written), received by the BPP, accepted by the PPK,
+    """Submitted by the team (report written), received by the BPP, accepted by the PPK
+    (which closes the monitoring if its report was accepted already: step 8's two tracks),
     each on the monitoring as the recorder's screen showed it (`revision`): after any
     change since (costs, the report, another stage) it is refused with who and when."""
     if stage not in flow.FINANCE_STAGES:
@@ -159,7 +162,14 @@ def record_finance(
             f"UPDATE monitoring_finance SET {stage} = $on WHERE monitoring_id = $id",  # noqa: S608
             {"on": on, "id": monitoring.id},
         )
-        record_event(cur, monitoring, actor, f"finance_{stage}", monitoring.state, None, now,
+        # The PPK's acceptance closes a monitoring whose report was accepted already.
+        to_state = flow.settled(monitoring.state, guards(cur, monitoring))
+        if to_state is not monitoring.state:
+            cur.execute(
+                "UPDATE monitoring SET state = $state, state_since = $now WHERE id = $id",
+                {"state": to_state.value, "now": now, "id": monitoring.id},
+            )
+        record_event(cur, monitoring, actor, f"finance_{stage}", to_state, None, now,
                      {"date": on})  # fmt: skip
 
 

@@ -32,6 +32,7 @@ _KINDS = {
         "pages/monitorings.py", "id", ":material/travel_explore:", "monitoring_state", "m_step",
     ),
     "report": ("pages/reports.py", "report", ":material/summarize:", "report_state", "r_step"),
+    "finance": ("pages/monitorings.py", "id", ":material/payments:", "finance_state", "m_step"),
 }  # fmt: skip
 
 

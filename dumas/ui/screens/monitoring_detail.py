@@ -143,13 +143,15 @@ def header(screen: Screen) -> None:
 
 
 def checklist(screen: Screen) -> None:
-    """The SOP checklist of steps 4-8: standard time, started, done, due, late by."""
+    """The SOP checklist of steps 4-8: standard time, started, done, what ended it, due,
+    late by; a field visit's step 8 in two tracks (8a the report, 8b the money)."""
     rows = [
         {
             t("plans.col_step"): t(f"m_step.{r.step.key}"),
             t("plans.col_standard"): standard_text(r.standard),
             t("plans.col_started"): when(r.started),
             t("plans.col_done"): when(r.done) + (f" ({r.done_by})" if r.done_by else ""),
+            t("monitoring.col_outcome"): outcome_text(r),
             t("plans.col_due"): when(r.due),
             t("plans.col_late"): _late(r.late),
         }
@@ -160,6 +162,16 @@ def checklist(screen: Screen) -> None:
         with get_db().reading() as cur:
             days = unit_number(cur, "agency_reply_days")
         st.caption(t("checklist.reply_days_own", mark=OWN_MARK, n=days))
+    if screen.direct:
+        st.caption(t("monitoring.tracks_caption"))
+
+
+def outcome_text(run: StepRun) -> str:
+    """What ended a step (the event in words); for the money's track, its stage now."""
+    if run.step is flow.FINANCE_STEP:
+        stage = (run.outcome or "finance_open").removeprefix("finance_")
+        return t(f"finance_state.{stage}")
+    return t(f"m_event.{run.outcome}") if run.outcome else ""
 
 
 def when(value: object) -> str:

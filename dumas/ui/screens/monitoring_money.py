@@ -13,7 +13,8 @@ from dumas.render.documents import FINANCIAL_REPORT
 from dumas.services import monitoring as service
 from dumas.services import monitoring_records as records
 from dumas.ui.actions import perform, run
-from dumas.ui.screens.monitoring_detail import Screen, day, document_button
+from dumas.ui.screens.inbox import late_text
+from dumas.ui.screens.monitoring_detail import Screen, day, document_button, outcome_text, when
 from dumas.ui.state import actor, lang, t, today
 from dumas.ui.widgets import metric_row
 
@@ -123,6 +124,11 @@ def finance(screen: Screen) -> None:
     """Submitted by the team, received by the BPP, accepted by the PPK: one line each,
     with a date and a button for the one who may record that stage now."""
     done, user = screen.records["finance"], actor()
+    track = next((r for r in screen.runs if r.step is flow.FINANCE_STEP), None)
+    if track is not None:  # step 8b's own clock, as the checklist shows it
+        late = t("monitoring.finance_late", late=late_text(track.late)) if track.late else ""
+        st.caption(t("monitoring.finance_track", stage=outcome_text(track), due=when(track.due),
+                     late=late))  # fmt: skip
     recorded = frozenset(stage for stage in flow.FINANCE_STAGES if done.get(stage) is not None)
     seen = flow.FinanceView(screen.view.state, screen.direct, screen.view.team, recorded)
     for stage in flow.FINANCE_STAGES:
