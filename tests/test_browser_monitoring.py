@@ -16,7 +16,7 @@ from dumas.domain.permissions import User
 from dumas.domain.plan_flow import PlanAction
 from dumas.queries import monitoring as mq
 from dumas.queries import plans as pq
-from dumas.services import auth, plans
+from dumas.services import auth, memo_answer, plans
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from dumas.services.users import DEMO_PASSWORD
@@ -72,9 +72,8 @@ def _two_unanswered_letters(db: Database) -> list[tuple[int, str]]:
     return rows
 
 
-def _monitoring_in_execution(db: Database, letters: list[int]) -> int:
-    """A Kabid-led field visit with the analyst, approved (steps 1-3) and carried through
-    preparation and coordination (steps 4-5) by the services; returns its id."""
+def _approved_visit(db: Database, letters: list[int]) -> int:
+    """A Kabid-led field visit with the analyst, approved (steps 1-3) by the services."""
     analyst, kasubbid, kabid, asdep = (
         _user(db, name) for name in ("analis", "kasubbid", "kabid", "asdep")
     )
@@ -110,19 +109,42 @@ def _monitoring_in_execution(db: Database, letters: list[int]) -> int:
         plans.act(
             db, who, plan_id, revision=plan_rev(), action=action, note="ok", now=_at(planned, hour)
         )
-    mid = int(pq.monitorings(db.cursor(), plan_id)["id"][0])
+    return int(pq.monitorings(db.cursor(), plan_id)["id"][0])
 
-    def rev() -> int:
-        return mq.detail(db.cursor(), mid)["revision"]
 
+def _rev(db: Database, mid: int) -> int:
+    return mq.detail(db.cursor(), mid)["revision"]
+
+
+def _memo_recorded(db: Database, letters: list[int]) -> int:
+    """The field visit in step 4 with its scope and the memo to the Deputi recorded: the
+    memo waits for the Deputi's direction and approval."""
+    mid, analyst = _approved_visit(db, letters), _user(db, "analis")
     prepared = dt.date(2026, 11, 11)  # Wednesday: step 4
     rec.save_scope(
-        db, analyst, mid, revision=rev(), now=_at(prepared, 9),
+        db, analyst, mid, revision=_rev(db, mid), now=_at(prepared, 9),
         values={"purpose": "Klarifikasi tindak lanjut", "partner": "Inspektorat Jenderal",
                 "mechanism": "Rapat koordinasi"},
     )  # fmt: skip
+    memo = rec.DocumentRecord("memo_deputi", "31/D-4/DM.00.00/11/2026", prepared)
+    rec.record_document(db, analyst, mid, revision=_rev(db, mid), document=memo, today=TODAY,
+                        now=_at(prepared, 10))  # fmt: skip
+    return mid
+
+
+def _monitoring_in_execution(db: Database, letters: list[int]) -> int:
+    """The field visit carried through preparation (the Deputi approving the memo in the
+    app) and coordination (steps 4-5) by the services; returns its id."""
+    mid = _memo_recorded(db, letters)
+    analyst, kabid, deputi = (_user(db, name) for name in ("analis", "kabid", "deputi"))
+
+    def rev() -> int:
+        return _rev(db, mid)
+
+    prepared = dt.date(2026, 11, 11)  # Wednesday: step 4
+    memo_answer.answer_memo(db, deputi, mid, revision=rev(), outcome="approved",
+                            note="Lanjutkan", now=_at(prepared, 10))  # fmt: skip
     for kind, number in (
-        ("memo_deputi", "31/D-4/DM.00.00/11/2026"),
         ("surat_tugas", "B-77/Kemensetneg/D-4/DM.00.00/11/2026"),
         ("memo_keuangan", "32/D-4/DM.00.00/11/2026"),
     ):
@@ -174,7 +196,10 @@ def expand(page, label: str):
     """Open an expander and wait for its opening animation (see test_browser_plans)."""
     expander = page.locator("[data-testid='stExpander']").filter(has_text=label)
     expander.locator("summary").click()
-    expander.evaluate("e => Promise.all(e.getAnimations({subtree: true}).map(a => a.finished))")
+    # An animation cancelled by a rerun rejects `finished` (AbortError): that one is over too.
+    expander.evaluate(
+        "e => Promise.all(e.getAnimations({subtree: true}).map(a => a.finished.catch(() => null)))"
+    )
     return expander
 
 
@@ -289,5 +314,94 @@ def test_team_records_a_field_visits_results_and_downloads_the_substance_report(
         )
         state = cur.execute("SELECT state FROM monitoring WHERE id = $m", {"m": mid}).fetchone()
         assert state == ("reporting",)
+    finally:
+        database.close()
+
+
+def _report_submitted_money_at_the_bpp(db: Database, letters: list[int]) -> int:
+    """The field visit in step 8: its report submitted to the Asdep, and its money handed
+    over by the team and received by the BPP (steps 6-7 set directly: this test is about
+    step 4's answer and step 8's two tracks)."""
+    mid = _monitoring_in_execution(db, letters)
+    analyst, bpp = _user(db, "analis"), _user(db, "bpp")
+    db.cursor().execute("UPDATE monitoring SET state = 'reporting' WHERE id = $id", {"id": mid})
+    written = dt.date(2026, 11, 23)
+    report = {"conclusions": CONCLUSIONS, "recommendations": RECOMMENDATIONS}
+    rec.save_report(db, analyst, mid, revision=_rev(db, mid), now=_at(written, 9), values=report)
+    cost = [{"item": "transport", "user_id": None, "planned": 1_500_000, "actual": 1_450_000}]
+    rec.save_costs(db, analyst, mid, revision=_rev(db, mid), now=_at(written, 10), rows=cost)
+    ms.act(db, analyst, mid, revision=_rev(db, mid), action=MonitoringAction.SUBMIT_REPORT,
+           note=None, now=_at(written, 11))  # fmt: skip
+    for who, stage, day in ((analyst, "submitted_on", 24), (bpp, "bpp_received_on", 25)):
+        on = dt.date(2026, 11, day)
+        ms.record_finance(db, who, mid, revision=_rev(db, mid), stage=stage, on=on, today=on,
+                          now=_at(on, 10))  # fmt: skip
+    return mid
+
+
+def _state_line(page, state: str) -> None:
+    page.get_by_text(re.compile(r"Tahap:\s*" + re.escape(state))).first.wait_for()
+
+
+def test_the_deputi_approves_a_visits_memo_and_step_8s_two_tracks_close_it(browser, tmp_path: Path):
+    """The Deputi gives direction and approval to one field visit's memo; on another, the
+    Asdep accepts the substance report while its money is still with the BPP, and the
+    PPK's acceptance of the money then closes the monitoring."""
+    path = tmp_path / "dumas.duckdb"
+    database = connect(path)
+    try:
+        demo.generate(database, 1_500, today=TODAY)
+        waiting = _memo_recorded(database, [f for f, _ in _two_unanswered_letters(database)])
+        closing = _report_submitted_money_at_the_bpp(
+            database, [f for f, _ in _two_unanswered_letters(database)]
+        )
+    finally:
+        database.close()
+    direction = "Fokus pada surat yang belum dijawab; libatkan Inspektorat."
+
+    with running_app(path) as base:
+        deputi = browser.new_context().new_page()
+        sign_in(deputi, base, "deputi", DEMO_PASSWORD)
+        deputi.goto(f"{base}/pemantauan?id={waiting}")
+        settle(deputi)
+        choose_view(deputi, "Persiapan")
+        deputi.get_by_label("Arahan atau catatan", exact=True).fill(direction)
+        deputi.locator(".st-key-memo_approved button").click()
+        settle(deputi)
+        flash(deputi, "Jawaban Deputi dicatat.")
+        deputi.get_by_text(direction, exact=False).first.wait_for()
+
+        asdep = browser.new_context().new_page()
+        sign_in(asdep, base, "asdep", DEMO_PASSWORD)
+        asdep.goto(f"{base}/pemantauan?id={closing}")
+        settle(asdep)
+        _state_line(asdep, "Penyampaian laporan")
+        click(asdep, "Terima laporan substansi")
+        flash(asdep, "Tercatat:")
+        _state_line(asdep, "Laporan diterima, menunggu pertanggungjawaban keuangan")
+
+        ppk = browser.new_context().new_page()
+        sign_in(ppk, base, "ppk", DEMO_PASSWORD)
+        ppk.goto(f"{base}/pemantauan?id={closing}")
+        settle(ppk)
+        choose_view(ppk, "Laporan")
+        ppk.locator(".st-key-fin_ppk_accepted_on button").click()
+        settle(ppk)
+        _state_line(ppk, "Selesai")
+
+    database = connect(path)
+    try:
+        cur = database.cursor()
+        answer = cur.execute(
+            "SELECT outcome, via, note FROM monitoring_memo_answer WHERE monitoring_id = $m",
+            {"m": waiting},
+        ).fetchall()
+        assert answer == [("approved", "app", direction)]
+        moves = cur.execute(
+            "SELECT action, to_state FROM monitoring_event WHERE monitoring_id = $m"
+            " AND action IN ('acknowledge', 'finance_ppk_accepted_on') ORDER BY id",
+            {"m": closing},
+        ).fetchall()
+        assert moves == [("acknowledge", "accepted"), ("finance_ppk_accepted_on", "closed")]
     finally:
         database.close()

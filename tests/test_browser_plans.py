@@ -49,7 +49,10 @@ def expand(page, label: str):
     it runs takes the focus but does not open its list."""
     expander = page.locator("[data-testid='stExpander']").filter(has_text=label)
     expander.locator("summary").click()
-    expander.evaluate("e => Promise.all(e.getAnimations({subtree: true}).map(a => a.finished))")
+    # An animation cancelled by a rerun rejects `finished` (AbortError): that one is over too.
+    expander.evaluate(
+        "e => Promise.all(e.getAnimations({subtree: true}).map(a => a.finished.catch(() => null)))"
+    )
     return expander
 
 
