@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import functools
 import os
+import pickle
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pytest
 from streamlit.components.v2 import manifest_scanner
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
@@ -22,6 +26,7 @@ from dumas.domain.permissions import BIDANG_ROLES, Role, User
 from dumas.services import auth, users
 from dumas.ui import navigation
 
+T = TypeVar("T")
 TODAY = dt.date(2026, 11, 27)  # a Friday; every test travels to it
 ANALYST = User(
     id=9001, username="analis.uji", full_name="Analis Uji", roles=frozenset({Role.ANALIS})
@@ -35,6 +40,23 @@ ADMIN = User(id=9002, username="admin.uji", full_name="Admin Uji", roles=frozens
 manifest_scanner.scan_component_manifests = functools.cache(
     manifest_scanner.scan_component_manifests
 )
+
+# Every AppTest run starts with a new ScriptCache, so app.py and the page were parsed
+# (Streamlit's "magic" rewrite: ast.parse) and compiled on every run, about 2% of the
+# suite. A script's bytecode is the same while its file is: keyed by path, mtime, size.
+_compiled: dict[tuple[str, int, int], object] = {}
+_compile = ScriptCache.get_bytecode
+
+
+def _bytecode(self: ScriptCache, script_path: str) -> object:
+    found = os.stat(script_path)
+    key = (os.path.abspath(script_path), found.st_mtime_ns, found.st_size)
+    if key not in _compiled:
+        _compiled[key] = _compile(self, script_path)
+    return _compiled[key]
+
+
+ScriptCache.get_bytecode = _bytecode  # type: ignore[method-assign]
 
 PASSWORD = "sandi-uji-2026"  # every account of the template database
 
@@ -119,6 +141,31 @@ def open_page(
     landed = at._finished_page_script_hash
     assert landed == wanted, f"{role} did not land on {page}"
     return at
+
+
+def built_once(
+    factory: pytest.TempPathFactory, name: str, build: Callable[[Path], T]
+) -> tuple[Path, T]:
+    """A database that build(path) fills (and closes), made once per run: this worker's
+    own copy of it, and what build returned.
+
+    Under pytest-xdist both workers may need the same module-scoped world (worksteal
+    splits a module between them); the first builds it in the run's shared folder under
+    a lock and the other copies it. Alone, the world is built where it is used.
+    """
+    mine = factory.mktemp(name) / "dumas.duckdb"
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return mine, build(mine)
+    shared = factory.getbasetemp().parent / f"shared-{name}"  # this run's, both workers'
+    shared.mkdir(exist_ok=True)
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        made = shared / "built.pickle"
+        if not made.exists():
+            made.write_bytes(pickle.dumps(build(shared / "dumas.duckdb")))
+        value = pickle.loads(made.read_bytes())
+        shutil.copy(shared / "dumas.duckdb", mine)
+    return mine, value
 
 
 @pytest.fixture

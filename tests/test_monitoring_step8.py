@@ -197,6 +197,20 @@ def test_money_handed_over_before_the_report_starts_its_clock_that_day(db, peopl
     assert track.due == dt.datetime(2026, 12, 21, 8, tzinfo=TZ)  # the next working day
 
 
+def test_the_moneys_clock_starts_at_the_office_opening_the_settings_name(db, people, letters):
+    from dumas.queries import settings
+    from dumas.services import settings as service
+    from tests.conftest import ADMIN
+
+    seen = {"office_opens": settings.stored(db.cursor())["office_opens"]}
+    service.save_settings(db, ADMIN, {"office_opens": "07.30"}, START, seen=seen)
+    p, mid = people, reporting(db, people, letters, direct=True)
+    friday = dt.datetime(2026, 12, 18, 14, tzinfo=TZ)
+    money(db, p.analyst, mid, "submitted_on", friday)
+    track = mq.finance_track(db.cursor(), mid, friday)
+    assert track.started == dt.datetime(2026, 12, 18, 7, 30, tzinfo=TZ)
+
+
 def _items(db: Database, user: User, now: dt.datetime) -> dict[str, tuple]:
     """The user's monitoring items by track: (state, mine, late)."""
     return {i.kind: (i.state, i.mine, i.late) for i in inbox.inbox(db.cursor(), user, now)

@@ -10,6 +10,7 @@ A Kasubbid and a Kabid of another Bidang take part: the rules also hold across B
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from collections.abc import Callable, Iterator
@@ -35,7 +36,7 @@ from dumas.services import auth, memo_answer, plans, users
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from tests import monitoring_support as support
-from tests.conftest import PASSWORD, TODAY, Factory, app_reading, open_page, username
+from tests.conftest import PASSWORD, TODAY, Factory, app_reading, built_once, open_page, username
 from tests.monitoring_support import People, people_of
 
 NOW = dt.datetime.combine(TODAY, dt.time(10), config.TIMEZONE)
@@ -69,14 +70,19 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    path = tmp_path_factory.mktemp("rules") / "dumas.duckdb"
-    shutil.copy(template_db, path)
-    db = connect(path)
-    try:
-        yield _build(db, path)
-    finally:
-        db.close()
+def world(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> World:
+    """Built once per run (conftest.built_once); this worker reads its own copy."""
+
+    def build(path: Path) -> World:
+        shutil.copy(template_db, path)
+        db = connect(path)
+        try:
+            return _build(db, path)
+        finally:
+            db.close()
+
+    path, built = built_once(tmp_path_factory, "rules", build)
+    return dataclasses.replace(built, path=path)
 
 
 def _build(db: Database, path: Path) -> World:

@@ -273,14 +273,17 @@ def settled(state: MonitoringState, guards: frozenset[str]) -> MonitoringState:
 
 
 def finance_started(
-    step8_started: dt.datetime | None, submitted_on: dt.date | None
+    step8_started: dt.datetime | None,
+    submitted_on: dt.date | None,
+    opens: dt.time = OFFICE_OPENS,
 ) -> dt.datetime | None:
     """When the money's track starts its clock: when step 8 starts (the report first
     submitted: step 7 made both reports), or when the team hands the accountability to
-    the BPP, if earlier (at the office's opening of that day); None before either."""
+    the BPP, if earlier (at the office's opening of that day, the unit's setting: see
+    deadlines.office_hours); None before either."""
     starts = [step8_started] if step8_started else []
     if submitted_on:
-        starts.append(dt.datetime.combine(submitted_on, OFFICE_OPENS, config.TIMEZONE))
+        starts.append(dt.datetime.combine(submitted_on, opens, config.TIMEZONE))
     return min(starts) if starts else None
 
 

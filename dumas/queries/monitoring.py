@@ -13,7 +13,7 @@ import pandas as pd
 from dumas import config, i18n
 from dumas.domain import monitoring_flow as flow
 from dumas.domain.codes import ActivityKind, Result
-from dumas.domain.deadlines import LateBy, due_at, late_by
+from dumas.domain.deadlines import LateBy, due_at, late_by, office_hours
 from dumas.domain.monitoring_flow import MonitoringState
 from dumas.queries.plan_history import StepRun
 from dumas.render.documents.inputs import (
@@ -279,7 +279,8 @@ def finance_track(
     ).fetchall()[0]
     stages = dict(zip(flow.FINANCE_STAGES, row[:3], strict=True))
     stage = flow.finance_stage(frozenset(s for s, on in stages.items() if on is not None))
-    started = flow.finance_started(row[4], stages["submitted_on"])
+    opens, _ = office_hours(cur)
+    started = flow.finance_started(row[4], stages["submitted_on"], opens)
     if started is None or not flow.is_direct(row[3]):  # no clock yet, or no money at all
         return FinanceTrack(stages, stage, None, None, None, None, None)
     due = due_at(cur, started, flow.FINANCE_STEP.direct)
