@@ -31,6 +31,23 @@ def _rev(db: Database, mid: int) -> int:
     return found["revision"]
 
 
+def _signed(
+    db: Database,
+    who: User,
+    mid: int,
+    kind: str,
+    number: str,
+    on: dt.date,
+    *,
+    today: dt.date,
+    at: dt.datetime,
+) -> None:
+    """A document of the monitoring recorded with its number and signing day."""
+    document = rec.DocumentRecord(kind, number, signed_on=on)
+    rec.record_document(db, who, mid, revision=_rev(db, mid), document=document, today=today,
+                        now=at)  # fmt: skip
+
+
 def _moment(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), config.TIMEZONE)
 
@@ -90,9 +107,7 @@ def _prepare_visit(db: Database, kabid: User, mid: int, start: dt.date, today: d
             if kind == DocumentKind.SURAT_TUGAS
             else f"{n}/D-4/DM.00.00/{start:%m/%Y}"
         )
-        document = rec.DocumentRecord(kind, number, signed_on=start)
-        rec.record_document(db, kabid, mid, revision=_rev(db, mid), document=document, today=today,
-                            now=at)  # fmt: skip
+        _signed(db, kabid, mid, kind, number, start, today=today, at=at)
         if kind == DocumentKind.MEMO_DEPUTI:  # the Deputi approves it in the app, with a direction
             direction = "Setuju. Utamakan surat yang paling lama belum dijawab."
             deputi, approved = user(db, "deputi"), MemoOutcome.APPROVED
@@ -193,21 +208,10 @@ def _close_letter(
         now=at,
         values={"purpose": "Meminta informasi tindak lanjut secara tertulis"},
     )
-    rec.record_document(  # step 4 of every indirect monitoring: the files to clarify
-        db,
-        kabid,
-        mid,
-        revision=_rev(db, mid),
-        document=rec.DocumentRecord(
-            kind=DocumentKind.DAFTAR_BERKAS,
-            letter_no=f"39/D-4/DM.00.00/{start:%m/%Y}",
-            signed_on=start,
-        ),
-        today=today,
-        now=at,
-    )
-    for action in (MonitoringAction.PREPARED,):
-        ms.act(db, kabid, mid, revision=_rev(db, mid), action=action, note=None, now=at)
+    files = f"39/D-4/DM.00.00/{start:%m/%Y}"  # step 4 of every indirect monitoring
+    _signed(db, kabid, mid, DocumentKind.DAFTAR_BERKAS, files, start, today=today, at=at)
+    ms.act(db, kabid, mid, revision=_rev(db, mid), action=MonitoringAction.PREPARED, note=None,
+           now=at)  # fmt: skip
     rec.save_coordination(
         db,
         kabid,
@@ -226,19 +230,8 @@ def _close_letter(
         note=None,
         now=at,
     )
-    rec.record_document(
-        db,
-        kabid,
-        mid,
-        revision=_rev(db, mid),
-        document=rec.DocumentRecord(
-            kind=DocumentKind.SURAT_INSTANSI,
-            letter_no=f"B-40/Kemensetneg/D-4/DM.00.00/{start:%m/%Y}",
-            signed_on=start,
-        ),
-        today=today,
-        now=at,
-    )
+    letter_no = f"B-40/Kemensetneg/D-4/DM.00.00/{start:%m/%Y}"
+    _signed(db, kabid, mid, DocumentKind.SURAT_INSTANSI, letter_no, start, today=today, at=at)
     for letter in mq.letters(db.cursor(), mid, today).itertuples():
         rec.record_result(
             db,
