@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-requirements
 PORT   ?= 8501
 
-.PHONY: run test test-fast lint typecheck typecheck-baseline format bench fuzz chromium install clean
+.PHONY: run test test-fast lint typecheck typecheck-baseline format bench fuzz chromium system-packages install clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,30 +14,41 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-# Debian's chromium for the browser tests: installed when absent and we are root.
-chromium:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+# Debian's packages the full suite drives: chromium (browser tests), LibreOffice and poppler
+# (documents and workbooks printed to PDF and read back). Installed when absent and we are root.
+# Each pair: a command or file that shows the package is there, then the package.
+SYSTEM_PACKAGES := chromium:chromium soffice:libreoffice-writer-nogui \
+	/usr/lib/libreoffice/program/libsclo.so:libreoffice-calc-nogui pdftotext:poppler-utils
+system-packages:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+		cmd=$${pair%%:*}; pkg=$${pair#*:}; \
+		command -v $$cmd >/dev/null 2>&1 || [ -e $$cmd ] || missing="$$missing $$pkg"; \
+	done; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = "0" ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "Chromium is missing: run 'sudo apt-get install chromium' and retry."; exit 1; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "Missing:$$missing: run 'sudo apt-get install$$missing' and retry."; exit 1; fi
+
+chromium: system-packages
 
 # FORWARDED_ALLOW_IPS= : uvicorn must not believe X-Forwarded-For by itself (it would from
 # 127.0.0.1); DUMAS_TRUSTED_PROXIES decides (README "Configuration").
 run: $(STAMP)
 	FORWARDED_ALLOW_IPS= $(VENV)/bin/streamlit run server.py --server.port=$(PORT)
 
-test: $(STAMP) chromium
+test: $(STAMP) system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m tests.typecheck
 	$(PY) -m pytest -n 2 --dist loadfile --durations=15
 
-# Everything but the browser tests: the quick loop while working (no chromium needed).
+# Everything but the browser and render tests: the quick loop while working (no chromium,
+# no LibreOffice needed).
 test-fast: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m tests.typecheck
-	$(PY) -m pytest -n 2 --dist worksteal --durations=15 -m "not browser"
+	$(PY) -m pytest -n 2 --dist worksteal --durations=15 -m "not browser and not render"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
