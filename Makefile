@@ -5,6 +5,11 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-requirements
 PORT   ?= 8501
 
+# Some machines set PYTHONDONTWRITEBYTECODE=1: then every process of a run (both test
+# workers, the import's parser children, the CLI tests) compiles the app again, and pytest
+# rewrites every test module again. The caches are ignored by git (.gitignore).
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: run test test-fast lint typecheck typecheck-baseline format bench fuzz chromium system-packages install clean
 
 $(STAMP): requirements.txt
