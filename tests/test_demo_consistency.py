@@ -8,28 +8,18 @@ monitoring writes to carries its head's title and city.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from dumas.db import Database, connect, demo
-from tests.conftest import TODAY, built_once
-
-SIZE = 2_000
+from dumas.db import Database, connect
+from tests.conftest import built_once
+from tests.test_demo import build_demo
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """One demo database (conftest.built_once: built once per run), read by every test."""
-
-    def build(path: Path) -> None:
-        database = connect(path)
-        try:
-            demo.generate(database, SIZE, today=TODAY)
-        finally:
-            database.close()
-
-    path, _ = built_once(tmp_path_factory, "demo-consistency", build)
+    """tests/test_demo.py's demo database (conftest.built_once: built once per run)."""
+    path, _ = built_once(tmp_path_factory, "demo", build_demo)
     database = connect(path)
     yield database
     database.close()
