@@ -8,12 +8,14 @@ import openpyxl
 import pytest
 
 from dumas.db import connect, demo
+from dumas.db.demo.people import NAMES
 from dumas.services.users import DEMO_PASSWORD
 from tests.browser_support import running_app, settle, sign_in
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.browser
 AGENCY = "Kementerian Dalam Negeri"
+KABID = NAMES["kabid"]  # the demo Kabid, as the team-lead list shows her
 TITLE = "Uji peramban: pemantauan Kemendagri"  # demo plans never carry this title
 DIRECTION = "Segera kirim surat klarifikasi; laporkan hasilnya bulan depan."
 
@@ -155,7 +157,7 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
         kabid.wait_for_url(re.compile(rf"/rencana\?plan={plan_id}$"))
         settle(kabid)
         kabid.get_by_role("heading", name=TITLE).wait_for()
-        fill_bulk(kabid, {"Ketua tim": "Demo Kabid"})
+        fill_bulk(kabid, {"Ketua tim": KABID})
         click(kabid, "Usulkan Tim ke Asdep")
         flash(kabid, "Diusulkan ke Asdep.")
 
@@ -182,7 +184,7 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
         assert {(r["Instansi"], r["Tingkat pimpinan"], r["Metode"]) for r in listed} == {
             (AGENCY, "Kabid ke bawah", "Tidak langsung: surat resmi")
         }
-        assert {r["Ketua tim"] for r in listed} == {"Demo Kabid"}
+        assert {r["Ketua tim"] for r in listed} == {KABID}
         assert sum(r["Surat"] for r in listed) == letters
 
     database = connect(path)
@@ -204,7 +206,7 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
             """,
             {"plan": int(plan_id)},
         ).fetchall()
-        assert {r[1:5] for r in found} == {(AGENCY, "kabid", "surat_resmi", "Demo Kabid")}
+        assert {r[1:5] for r in found} == {(AGENCY, "kabid", "surat_resmi", KABID)}
         assert len(found) == rows
         assert sum(r[5] for r in found) == letters
         note = cur.execute(

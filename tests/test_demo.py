@@ -13,6 +13,7 @@ import pytest
 from dumas import config
 from dumas.db import Database, connect, demo
 from dumas.db.reference import normalise_name
+from tests.conftest import built_once
 
 TODAY = dt.date(2026, 11, 27)
 SIZE = 2_000
@@ -20,11 +21,21 @@ DATA_TABLES = ("complaint", "forwarding", "reminder", "response")
 DEFAULT_SEED = inspect.signature(demo.generate).parameters["seed"].default
 
 
+def build_demo(path: Path) -> None:
+    """The demo database of SIZE complaints on TODAY, at path (closed when built)."""
+    database = connect(path)
+    try:
+        demo.generate(database, SIZE, today=TODAY)
+    finally:
+        database.close()
+
+
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """One demo database shared by the read-only tests of this module."""
-    database = connect(tmp_path_factory.mktemp("demo") / "t.duckdb")
-    demo.generate(database, SIZE, today=TODAY)
+    """One demo database shared by the read-only tests of this module, built once per run
+    for it and tests/test_demo_consistency.py (conftest.built_once)."""
+    path, _ = built_once(tmp_path_factory, "demo", build_demo)
+    database = connect(path)
     yield database
     database.close()
 

@@ -282,13 +282,17 @@ def set_official_details(
               {**old, "revision": revision}, {**new, "revision": revision + 1})  # fmt: skip
 
 
-def create_demo_accounts(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, Role]]:
-    """One account per role, password DEMO_PASSWORD (demo databases only)."""
+def create_demo_accounts(
+    cur: duckdb.DuckDBPyConnection, names: dict[str, str] | None = None
+) -> list[tuple[str, Role]]:
+    """One account per role, password DEMO_PASSWORD (demo databases only), named by
+    `names` (user name -> full name), else "Demo <role>"."""
     password_hash = auth.hash_password(DEMO_PASSWORD)
     made = []
     for role in Role:
         bidang = "Bidang Pemantauan I" if role in BIDANG_ROLES else None
-        uid = _insert_user(cur, role.value, f"Demo {role.name.title()}", password_hash, bidang)
+        full_name = (names or {}).get(role.value) or f"Demo {role.name.title()}"
+        uid = _insert_user(cur, role.value, full_name, password_hash, bidang)
         _set_roles(cur, uid, [role])
         made.append((role.value, role))
     cur.execute(

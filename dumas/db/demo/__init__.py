@@ -37,6 +37,7 @@ def generate(
     """
     from dumas import services
     from dumas.db import facts
+    from dumas.db.demo.people import NAMES
     from dumas.services.users import create_demo_accounts
 
     if complaints < 1:
@@ -50,16 +51,21 @@ def generate(
         facts.refresh(cur)
         accounts = not cur.execute("SELECT count(*) FROM app_user").fetchall()[0][0]
         if accounts:
-            create_demo_accounts(cur)  # one per role; marks the database as a demo
+            create_demo_accounts(cur, NAMES)  # one per role; marks the database as a demo
         new = {"seed": seed, "today": today.isoformat(), "counts": counts}
         services.audit(cur, actor, "demo.generate", "database", None, None, new)
     if accounts:  # demo plans need the demo accounts (each plan step is its own write)
-        from dumas.db.demo.monitorings import progress_demo_monitorings
+        from dumas.db.demo.monitorings import demo_settings, progress_demo_monitorings
+        from dumas.db.demo.people import record_official_details
         from dumas.db.demo.plans import make_demo_plans
         from dumas.db.demo.reports import make_demo_reports
+        from dumas.db.demo.timeline import timeline
 
-        make_demo_plans(db, today)
-        progress_demo_monitorings(db, today)
+        days = timeline(db, today)
+        record_official_details(db)
+        demo_settings(db, days)  # the plans' estimates take its SBM rates
+        make_demo_plans(db, days)
+        progress_demo_monitorings(db, days)
         make_demo_reports(db, today)
     return counts
 

@@ -1,20 +1,46 @@
 """Demo monitoring plans, made through the real services so every rule and audit row holds.
 
-Three plans, dated before `today`: one decided (its rows are monitorings), one proposed
-and waiting for the Asdep, one draft the analyst is still writing.
+Three plans, dated on working days before `today`: one decided (its rows are
+monitorings), one proposed and waiting for the Asdep, one draft the analyst is still
+writing. A field visit's estimate is its people, days and the SBM rates of its locus, the
+same the monitoring's cost plan takes (monitoring_records.plan_costs_from_sbm).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from dumas import config
 from dumas.db import Database
+from dumas.db.demo.timeline import Timeline
 from dumas.domain.codes import Level, Method, PlanSource, Priority
 from dumas.domain.permissions import User
 from dumas.domain.plan_flow import PlanAction
 from dumas.queries import plans as q
+from dumas.queries import sbm
 from dumas.services import auth, plans
+
+VISIT_TEAM = ("kabid", "kasubbid", "analis")  # the lead first
+LETTER_TEAM = ("kabid", "analis")
+VISIT_TRANSPORT = 3_450_000  # per person: return flight and local transport
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The proposed days of a plan's field visit and of its official letters."""
+
+    trip_from: dt.date
+    trip_to: dt.date
+    letters_from: dt.date
+    letters_to: dt.date
+
+    @property
+    def trip(self) -> tuple[dt.date, dt.date]:
+        return self.trip_from, self.trip_to
+
+    @property
+    def letters(self) -> tuple[dt.date, dt.date]:
+        return self.letters_from, self.letters_to
 
 
 def user(db: Database, username: str) -> User:
@@ -22,12 +48,6 @@ def user(db: Database, username: str) -> User:
     cur = db.cursor()
     found = cur.execute("SELECT id FROM app_user WHERE username = $u", {"u": username}).fetchall()
     return auth.load_user(cur, found[0][0])
-
-
-def _at(today: dt.date, days_before: int, hour: int) -> dt.datetime:
-    return dt.datetime.combine(
-        today - dt.timedelta(days=days_before), dt.time(hour), config.TIMEZONE
-    )
 
 
 def _oldest_unanswered(db: Database, today: dt.date, agencies: int, skip: int) -> list[int]:
@@ -78,29 +98,56 @@ def _rev(db: Database, plan_id: int) -> int:
     return found["revision"]
 
 
-def _fill(db: Database, who: User, plan_id: int, at: dt.datetime, lead: User | None) -> None:
-    """First row a field visit with its costs, the others official letters."""
-    ids = [int(r) for r in q.matrix(db.cursor(), plan_id, at.date())["row_id"]]
+def _ids(db: Database, *usernames: str) -> list[int]:
+    return [user(db, name).id for name in usernames]
+
+
+def _fill(
+    db: Database,
+    who: User,
+    plan_id: int,
+    at: dt.datetime,
+    schedule: Schedule,
+    lead: User | None,
+) -> None:
+    """First row a field visit of three people with its costs at the SBM rates of its
+    locus, the others official letters of two; the Kabid names the teams (step 2)."""
+    cur = db.cursor()
+    found = q.matrix(cur, plan_id, at.date())
+    ids = [int(r) for r in found["row_id"]]
+    trip_from, trip_to = schedule.trip
+    days = (trip_to - trip_from).days + 1  # away from home: allowance for each day
+    province = cur.execute(
+        "SELECT province_code FROM plan_row WHERE id = $id", {"id": ids[0]}
+    ).fetchall()[0][0]
+    allowance, lodging = sbm.rates(cur, trip_from.year)[province]
     visit = {
         "method": Method.KUNJUNGAN_LAPANGAN,
-        "persons": 3,
-        "days": 4,
-        "transport": 3_200_000,
-        "lodging": 850_000,
-        "allowance": 530_000,
+        "persons": len(VISIT_TEAM),
+        "days": days,
+        "transport": VISIT_TRANSPORT,
+        "lodging": int(lodging),
+        "allowance": int(allowance),
         "priority": Priority.TINGGI,
         "priority_reason": "Surat tertua belum ditanggapi setelah dua kali konfirmasi",
-        "schedule_from": at.date() + dt.timedelta(days=21),
-        "schedule_to": at.date() + dt.timedelta(days=24),
+        "schedule_from": trip_from,
+        "schedule_to": trip_to,
     }
-    letter = {"method": Method.SURAT_RESMI, "priority": Priority.SEDANG}
+    letter = {
+        "method": Method.SURAT_RESMI,
+        "priority": Priority.SEDANG,
+        "persons": len(LETTER_TEAM),
+        "schedule_from": schedule.letters[0],
+        "schedule_to": schedule.letters[1],
+    }
     updated = {
         row_id: {**(visit if i == 0 else letter), "level": Level.KABID}
         for i, row_id in enumerate(ids)
     }
     if lead is not None:
-        for values in updated.values():
+        for i, values in enumerate(updated.values()):
             values["team_lead"] = lead.id
+            values["team"] = _ids(db, *(VISIT_TEAM if i == 0 else LETTER_TEAM))
     plans.save_rows(
         db, who, plan_id, revision=_rev(db, plan_id), updated=updated, added=[], deleted=[], now=at
     )
@@ -117,42 +164,49 @@ def _step(
     plans.act(db, who, plan_id, revision=_rev(db, plan_id), action=action, note=note, now=at)
 
 
-def _proposed(db: Database, today: dt.date, title: str, letters: list[int], start: int) -> int:
-    """A plan drafted `start` days ago and carried through steps 1 and 2, one day each."""
+def _proposed(
+    db: Database, days: Timeline, title: str, letters: list[int], start: int, schedule: Schedule
+) -> int:
+    """A plan drafted `start` working days ago and carried through steps 1 and 2, one
+    working day each."""
     analyst, kasubbid, kabid = (user(db, name) for name in ("analis", "kasubbid", "kabid"))
-    plan_id = _draft(db, analyst, title, "Semester II", letters, _at(today, start, 9))
-    _fill(db, analyst, plan_id, _at(today, start, 10), None)
-    _step(db, analyst, plan_id, PlanAction.SUBMIT, _at(today, start - 1, 9))
-    _step(db, kasubbid, plan_id, PlanAction.FORWARD, _at(today, start - 1, 14))
-    _fill(db, kabid, plan_id, _at(today, start - 2, 9), kabid)
-    _step(db, kabid, plan_id, PlanAction.PROPOSE, _at(today, start - 2, 10))
+    drafted, submitted, proposed = days.back[start], days.back[start - 1], days.back[start - 2]
+    plan_id = _draft(db, analyst, title, "Semester II", letters, days.at(drafted, 9))
+    _fill(db, analyst, plan_id, days.at(drafted, 10), schedule, None)
+    _step(db, analyst, plan_id, PlanAction.SUBMIT, days.at(submitted, 9))
+    _step(db, kasubbid, plan_id, PlanAction.FORWARD, days.at(submitted, 14))
+    _fill(db, kabid, plan_id, days.at(proposed, 9), schedule, kabid)
+    _step(db, kabid, plan_id, PlanAction.PROPOSE, days.at(proposed, 10))
     return plan_id
 
 
-def make_demo_plans(db: Database, today: dt.date) -> int:
-    """Create the three demo plans (demo accounts must exist); return how many."""
+def make_demo_plans(db: Database, days: Timeline) -> int:
+    """Create the three demo plans (demo accounts and SBM rates must exist); return how
+    many."""
+    today = days.today
     decided = _proposed(
         db,
-        today,
+        days,
         "Pemantauan tindak lanjut (contoh, sudah diputuskan)",
         _oldest_unanswered(db, today, 2, 0),
-        start=30,
+        start=23,
+        schedule=Schedule(days.trip[0], days.trip[-1], *days.letter_window),
     )
-    approved_at = _at(today, 28, 10) + dt.timedelta(minutes=15)
     _step(
         db,
         user(db, "asdep"),
         decided,
         PlanAction.APPROVE,
-        approved_at,
+        days.at(days.approved, 10, 15),
         "Laksanakan; laporkan hasil kunjungan dalam dua minggu.",
     )
     proposed = _proposed(
         db,
-        today,
+        days,
         "Pemantauan surat tertua (contoh, menunggu Asdep)",
         _oldest_unanswered(db, today, 3, 2),
-        start=6,
+        start=4,
+        schedule=Schedule(*days.next_trip, *days.next_letters),
     )
     draft = _draft(
         db,
@@ -160,6 +214,6 @@ def make_demo_plans(db: Database, today: dt.date) -> int:
         "Rencana bulan depan (contoh, konsep)",
         "Bulan depan",
         _oldest_unanswered(db, today, 2, 5),
-        _at(today, 1, 9),
+        days.at(days.back[1], 9),
     )
     return len({decided, proposed, draft})
