@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dumas import config
+from dumas import config, i18n
 from dumas.db import Database
 from dumas.domain.codes import Level, Method, PlanSource, Priority
 from dumas.domain.permissions import User
@@ -72,6 +72,15 @@ def _draft(db: Database, who: User, title: str, period: str, letters: list[int],
     return plan_id
 
 
+def _semester(on: dt.datetime) -> str:
+    """The semester a plan drafted on `on` is for, with its year ("Semester II 2026")."""
+    return f"Semester {'I' if on.month <= 6 else 'II'} {on.year}"
+
+
+def _next_month(today: dt.date) -> dt.date:
+    return (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
 def _rev(db: Database, plan_id: int) -> int:
     found = q.plan(db.cursor(), plan_id)
     assert found is not None, plan_id  # the demo just created it
@@ -120,7 +129,8 @@ def _step(
 def _proposed(db: Database, today: dt.date, title: str, letters: list[int], start: int) -> int:
     """A plan drafted `start` days ago and carried through steps 1 and 2, one day each."""
     analyst, kasubbid, kabid = (user(db, name) for name in ("analis", "kasubbid", "kabid"))
-    plan_id = _draft(db, analyst, title, "Semester II", letters, _at(today, start, 9))
+    drafted = _at(today, start, 9)
+    plan_id = _draft(db, analyst, title, _semester(drafted), letters, drafted)
     _fill(db, analyst, plan_id, _at(today, start, 10), None)
     _step(db, analyst, plan_id, PlanAction.SUBMIT, _at(today, start - 1, 9))
     _step(db, kasubbid, plan_id, PlanAction.FORWARD, _at(today, start - 1, 14))
@@ -158,7 +168,7 @@ def make_demo_plans(db: Database, today: dt.date) -> int:
         db,
         user(db, "analis"),
         "Rencana bulan depan (contoh, konsep)",
-        "Bulan depan",
+        i18n.fmt_month(_next_month(today), "id"),  # "Juni 2026": a period carries its year
         _oldest_unanswered(db, today, 2, 5),
         _at(today, 1, 9),
     )
