@@ -148,3 +148,46 @@ def monitoring(**overrides: object) -> MonitoringDocument:
         **overrides,
     }
     return MonitoringDocument(**fields)
+
+
+# Issue 15 (document content): an indirect monitoring, and a report written at length.
+AGENCY_LETTER = {"letter_no": "B-245/Kemensetneg/D-4/DM.04.02/05/2026", "signed_on": ON}
+
+
+def long_analysis(characters: int = 10_000) -> str:
+    """An analysis of numbered findings in three paragraphs, `characters` long at least:
+    every finding's number shows whether the whole text was printed."""
+    sentence = (
+        "Temuan {n:03d}: surat penerusan belum ditanggapi karena disposisi di tingkat "
+        "Inspektorat berhenti pada pemeriksaan pendahuluan tanpa batas waktu yang jelas."
+    )
+    findings: list[str] = []
+    while sum(len(f) + 1 for f in findings) < characters:
+        findings.append(sentence.format(n=len(findings) + 1))
+    third = len(findings) // 3
+    parts = (findings[:third], findings[third : 2 * third], findings[2 * third :])
+    return "\n".join(" ".join(part) for part in parts)
+
+
+def indirect(**overrides: object) -> MonitoringDocument:
+    """The same agency chased by an official letter (an indirect way, no Surat Perintah):
+    approved by the Asdep in step 3, its letter to the agency recorded as signed."""
+    fields: dict = {
+        "method": "surat_resmi",
+        "schedule_from": dt.date(2026, 5, 12),
+        "schedule_to": dt.date(2026, 5, 12),
+        "days": 1,
+        "costs": [],
+        "documents": {"surat_instansi": AGENCY_LETTER},
+        "activities": [
+            {
+                "kind_label": "Kontak elektronik",
+                "date": dt.date(2026, 5, 13),
+                "place": None,
+                "participants": "Kepala Bagian Pengaduan Jaksa Agung Muda Bidang Pengawasan",
+                "summary": "Konfirmasi penerimaan surat permintaan informasi.",
+            }
+        ],
+        **overrides,
+    }
+    return monitoring(**fields)

@@ -53,3 +53,25 @@ def test_a_changed_figures_file_is_defined_again_at_the_next_start(tmp_path, mon
     db = connect(path)
     assert db.cursor().execute("SELECT figures_probe()").fetchone()[0] == 42
     db.close()
+
+
+def test_migration_0016_gives_a_stored_plan_period_without_a_year_the_year_it_was_created(
+    tmp_path,
+):
+    db = connect(tmp_path / "old.duckdb")
+    with db.transaction() as cur:
+        cur.executemany(
+            "INSERT INTO plan (id, title, period_label, source, state, state_since, created_by,"
+            " created_at) VALUES (?, 'Rencana', ?, 'database', 'draft', ?, 1, ?)",
+            [
+                (1, "Semester II", "2026-07-01 02:00:00+00", "2026-07-01 02:00:00+00"),
+                (2, "Bulan depan", "2026-12-31 18:00:00+00", "2026-12-31 18:00:00+00"),
+                (3, "Semester I 2026", "2026-01-05 02:00:00+00", "2026-01-05 02:00:00+00"),
+            ],
+        )
+        cur.execute("DELETE FROM schema_migration WHERE name = '0016_plan_period_year'")
+    assert database.migrate(db) == ["0016_plan_period_year"]
+    labels = db.cursor().execute("SELECT period_label FROM plan ORDER BY id").fetchall()
+    # The second was created at 01:00 WIB on 1 January 2027: its year in Jakarta.
+    assert labels == [("Semester II 2026",), ("Bulan depan 2027",), ("Semester I 2026",)]
+    db.close()

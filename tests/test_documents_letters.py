@@ -242,10 +242,12 @@ def test_agency_letter_heads_with_number_and_date_and_is_signed_by_the_asdep_cop
     assert texts[texts.index("Tembusan:") + 1] == DEPUTI["title"]
 
 
-def test_agency_letter_without_a_known_head_or_city_goes_to_its_pimpinan_di_tempat():
+def test_agency_letter_without_a_known_head_or_city_leaves_them_dotted_never_guessed():
     unknown = monitoring(agency_head=None, agency_city=None)
     texts = lines(open_docx(letter_to_agency(settings(), unknown, ON)))
-    assert "Yth. Pimpinan Kementerian Dalam Negeri" in texts and "di Tempat" in texts
+    at = texts.index(f"Yth. {DOTS}")
+    assert texts[at : at + 3] == [f"Yth. {DOTS}", "Kementerian Dalam Negeri", f"di {DOTS}"]
+    assert not [x for x in texts if "Pimpinan" in x or "Tempat" in x]
 
 
 # Laporan hasil pemantauan (SOP steps 7-8)

@@ -11,11 +11,13 @@ import pytest
 
 from dumas import services
 from dumas.db import connect, demo
-from dumas.domain.errors import Conflict, Message
+from dumas.domain.errors import Conflict, Message, ValidationError
+from dumas.domain.permissions import Forbidden
 from dumas.importer import import_file, stage
 from dumas.importer.files import export_xlsx, rejects_xlsx, template_xlsx
 from dumas.importer.model import CANONICAL, ImportFileError
 from dumas.queries.exchange import import_layout
+from dumas.services.agencies import complete_agency
 from tests.conftest import ADMIN, ANALYST, TODAY
 from tests.importing import BPN, KEMENDAGRI, row, xlsx
 
@@ -249,6 +251,72 @@ def test_a_merge_from_a_fresh_screen_records_the_name_it_saw(db):
     )
     assert json.loads(old) == {"id": source, "name": name, "from_import": True}
     assert (json.loads(new)["id"], json.loads(new)["forwarding"]) == (target, 1)
+
+
+# How letters address an agency (issue 15): its head's title and its city
+
+
+def _address(db, agency_id: int) -> tuple:
+    return (
+        db.cursor()
+        .execute("SELECT head_title, city FROM agency WHERE id = $id", {"id": agency_id})
+        .fetchone()
+    )
+
+
+def test_an_administrator_completes_an_imported_agencys_head_title_and_city_with_an_audit_row(
+    db,
+):
+    name = "Dinas Perumahan Kabupaten Manokwari"
+    _run(db, xlsx([row(agency=name)]))
+    agency_id = _agency_id(db, name)
+    assert _address(db, agency_id) == (None, None)  # an import knows neither
+    complete_agency(
+        db, ADMIN, agency_id=agency_id, head_title="  Kepala Dinas Perumahan  Kabupaten Manokwari",
+        city="Manokwari", seen={"head_title": None, "city": None},
+    )  # fmt: skip
+    assert _address(db, agency_id) == ("Kepala Dinas Perumahan Kabupaten Manokwari", "Manokwari")
+    actor, old, new = (
+        db.cursor()
+        .execute(
+            "SELECT actor, old_value, new_value FROM audit_log WHERE action = 'agency.complete'"
+        )
+        .fetchone()
+    )
+    assert actor == ADMIN.username
+    assert json.loads(old) == {"name": name, "head_title": None, "city": None}
+    head = "Kepala Dinas Perumahan Kabupaten Manokwari"
+    assert json.loads(new) == {"name": name, "head_title": head, "city": "Manokwari"}
+
+
+def test_an_analyst_may_not_complete_an_agencys_address_and_nothing_changes(db):
+    agency_id = _agency_id(db, KEMENDAGRI)
+    before = _agency_state(db)
+    with pytest.raises(Forbidden):
+        complete_agency(db, ANALYST, agency_id=agency_id, head_title="Menteri", city="Bogor")
+    assert _agency_state(db) == before
+
+
+def test_an_agency_address_needs_both_the_head_title_and_the_city(db):
+    agency_id = _agency_id(db, KEMENDAGRI)
+    with pytest.raises(ValidationError) as refused:
+        complete_agency(db, ADMIN, agency_id=agency_id, head_title=" ", city=None)
+    assert [(m.key, m.field) for m in refused.value.messages] == [
+        ("error.required", "head_title"), ("error.required", "city"),
+    ]  # fmt: skip
+    assert _address(db, agency_id) == ("Menteri Dalam Negeri", "Jakarta")
+
+
+def test_an_agency_address_changed_since_the_screen_showed_it_is_refused(db):
+    agency_id = _agency_id(db, KEMENDAGRI)
+    shown = {"head_title": "Menteri Dalam Negeri", "city": "Jakarta"}
+    complete_agency(db, _merger(db), agency_id=agency_id, head_title="Menteri Dalam Negeri RI",
+                    city="Jakarta")  # fmt: skip
+    with pytest.raises(Conflict) as refused:
+        complete_agency(db, ADMIN, agency_id=agency_id, head_title="Mendagri",
+                        city="Jakarta Pusat", seen=shown)  # fmt: skip
+    assert refused.value.messages[0].key == "error.agency_changed"
+    assert _address(db, agency_id) == ("Menteri Dalam Negeri RI", "Jakarta")
 
 
 def test_a_crash_half_way_leaves_the_database_as_it_was(db, monkeypatch):

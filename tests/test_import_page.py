@@ -351,3 +351,23 @@ def test_an_agency_created_by_an_import_is_listed_until_merged_into_a_master_age
     # Its letter now counts for the master agency.
     at = _app(agency=KEMENDAGRI).run()
     assert _metric(at, "Surat penerusan") == "2"
+
+
+def test_an_administrator_completes_the_letter_address_of_an_agency_the_import_created(db_path):
+    at = _click(_upload(_import_page(Role.ADMIN), _xlsx(VALID_ROWS)), "import_run")
+    [missing] = [w for w in _texts(at.warning) if "belum lengkap jabatan pimpinan" in w]
+    assert missing.startswith("1 instansi belum lengkap")  # the reference list is complete
+    agency = _selectbox(at, "Instansi")
+    assert agency.options[0] == f"⚠ {NEW_AGENCY}"  # the incomplete one first, marked
+    new_id = _count(db_path, f"SELECT id FROM agency WHERE name = '{NEW_AGENCY}'")
+    agency.set_value(new_id).run()
+    at.text_input(key=f"address_head_{new_id}").input("Kepala Dinas Perumahan Kabupaten Contoh")
+    at.text_input(key=f"address_city_{new_id}").input("Contoh")
+    at = _click(at, "address_save")
+    assert f"Alamat surat {NEW_AGENCY} disimpan." in _texts(at.success)
+    assert _rows(db_path, f"SELECT head_title, city FROM agency WHERE id = {new_id}") == [
+        ("Kepala Dinas Perumahan Kabupaten Contoh", "Contoh")
+    ]
+    assert "Semua instansi sudah lengkap jabatan pimpinan dan kotanya." in _texts(at.caption)
+    audited = "SELECT count(*) FROM audit_log WHERE action = 'agency.complete'"
+    assert _count(db_path, audited) == 1

@@ -11,10 +11,12 @@ runs as an indirect monitoring. The page (AppTest) shows steps 4 and 6 the same 
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import docx
 import pytest
 
-from dumas import config
+from dumas import config, i18n
 from dumas.db import Database
 from dumas.domain import monitoring_flow as flow
 from dumas.domain.codes import Method
@@ -22,13 +24,18 @@ from dumas.domain.errors import Conflict, DomainError, ValidationError
 from dumas.domain.monitoring_flow import MonitoringAction, MonitoringState
 from dumas.domain.permissions import Forbidden, Role, User
 from dumas.domain.plan_flow import PlanAction
+from dumas.importer import import_file
 from dumas.queries import monitoring as mq
 from dumas.queries import plans as pq
+from dumas.queries.settings import for_documents
+from dumas.render.documents import BUILDERS, DOTS
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from dumas.services import plans
+from dumas.services.agencies import complete_agency
 from tests import monitoring_support as support
-from tests.conftest import TODAY, open_page
+from tests.conftest import ADMIN, ANALYST, TODAY, open_page
+from tests.importing import row, xlsx
 from tests.monitoring_support import People, people_of
 
 START = dt.datetime.combine(TODAY, dt.time(9), config.TIMEZONE) - dt.timedelta(days=3)
@@ -352,3 +359,90 @@ def test_an_activity_logged_on_an_indirect_monitoring_before_the_change_still_sh
     assert not at.exception, at.exception
     places = [d.value["Tempat"].tolist() for d in at.dataframe if "Tempat" in d.value]
     assert places == [["Ruang rapat Itjen"]]
+
+
+# What the documents of an indirect monitoring say (issue 15)
+
+
+def _texts(db: Database, mid: int, kind: str) -> list[str]:
+    """The draft of `kind` as the page builds it from the database, one text per paragraph."""
+    cur = db.cursor()
+    data = BUILDERS[kind](for_documents(cur), mq.document_data(cur, mid, TODAY), TODAY)
+    return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+def _addressee(texts: list[str]) -> list[str]:
+    at = next(i for i, x in enumerate(texts) if x.startswith("Yth. "))
+    return texts[at : at + 3]
+
+
+def test_the_letter_to_the_agency_is_addressed_as_the_agency_list_holds_it(db, people, letters):
+    mid = support.approved(db, people, letters, direct=False, now=START)
+    found = mq.document_data(db.cursor(), mid, TODAY)
+    assert (found.agency_head, found.agency_city) == ("Menteri Dalam Negeri", "Jakarta")
+    assert _addressee(_texts(db, mid, "surat_instansi")) == [
+        "Yth. Menteri Dalam Negeri", "Kementerian Dalam Negeri", "di Jakarta",
+    ]  # fmt: skip
+
+
+def test_the_report_of_an_indirect_monitoring_rests_on_its_approval_and_letter_not_an_order(
+    db, people, letters
+):
+    p = people
+    mid = support.approved(db, p, letters, direct=False, now=START)  # Asdep-led: the Deputi
+    approved_on = i18n.fmt_date(START.date(), "id")
+    approval = (
+        "Persetujuan Deputi Bidang Hubungan Kelembagaan dan Kemasyarakatan atas pelaksanaan "
+        f"pemantauan dalam Uji periode Desember 2026 pada tanggal {approved_on}"
+    )
+    before = _texts(db, mid, "laporan_substansi")
+    assert any(x.endswith(f"{approval}.") for x in before)  # no letter sent yet: the last item
+    _in_execution(db, p, mid, letters)
+    document(db, p.asdep, mid, "surat_instansi", "B-77/Kemensetneg/D-4/DM.00.00/11/2026")
+    texts = _texts(db, mid, "laporan_substansi")
+    assert any(x.endswith(f"{approval};") for x in texts)
+    sent = (
+        "Surat Asisten Deputi Pengaduan Masyarakat kepada Kementerian Dalam Negeri Nomor "
+        f"B-77/Kemensetneg/D-4/DM.00.00/11/2026 tanggal {i18n.fmt_date(TODAY, 'id')}."
+    )
+    assert any(x.endswith(sent) for x in texts)
+    assert not [x for x in texts if "Surat Perintah" in x]
+
+
+def _imported_letters(db: Database, name: str) -> list[int]:
+    """Two letters to an agency an import created (so without head title or city)."""
+    rows = [row(agency=name), row(agenda_no="IMP-0002", letter_no="B-2/2026", agency=name)]
+    import_file(db, ANALYST, xlsx(rows), "rekap.xlsx", today=TODAY)
+    found = db.cursor().execute(
+        "SELECT f.id FROM forwarding AS f JOIN agency AS a ON a.id = f.agency_id"
+        " WHERE a.name = $n ORDER BY f.id",
+        {"n": name},
+    )
+    return [r[0] for r in found.fetchall()]
+
+
+@pytest.mark.usefixtures("app_env")
+def test_an_agency_an_import_left_unaddressed_is_prompted_until_an_administrator_completes_it(
+    db, people
+):
+    name = "Dinas Perumahan Kabupaten Manokwari"
+    p = people
+    letters = _imported_letters(db, name)
+    mid = support.approved(db, p, letters, direct=False, now=START)
+    _in_execution(db, p, mid, letters)
+    at = open_page(Role.ANALIS, PAGE, id=mid)  # in step 6: the letter is offered
+    assert not at.exception, at.exception
+    [prompt] = [w.value for w in at.warning if name in w.value]
+    assert "Jabatan pimpinan instansi, Kota instansi belum diisi" in prompt
+    assert "Impor dan Ekspor Data, tab Gabungkan instansi" in prompt
+    assert "docx_surat_instansi" in [b.key for b in at.get("download_button")]  # still offered
+    assert _addressee(_texts(db, mid, "surat_instansi")) == [f"Yth. {DOTS}", name, f"di {DOTS}"]
+
+    agency_id = mq.detail(db.cursor(), mid)["agency_id"]
+    complete_agency(db, ADMIN, agency_id=agency_id, city="Manokwari",
+                    head_title="Kepala Dinas Perumahan Kabupaten Manokwari")  # fmt: skip
+    at = open_page(Role.ANALIS, PAGE, id=mid)
+    assert not [w for w in at.warning if name in w.value]
+    assert _addressee(_texts(db, mid, "surat_instansi")) == [
+        "Yth. Kepala Dinas Perumahan Kabupaten Manokwari", name, "di Manokwari",
+    ]  # fmt: skip

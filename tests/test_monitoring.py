@@ -9,8 +9,10 @@ the visit goes to the PPK through the BPP. Every call is a real service on a rea
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
+import docx
 import pytest
 
 from dumas import config
@@ -580,3 +582,49 @@ def test_a_letters_result_from_a_stale_screen_is_refused_with_who_and_when(db, p
     shown = {"result": "belum", "evidence": "Belum ada jawaban", "recommendation": None}
     _result(db, people.analyst, mid, first, "ditindaklanjuti", shown)  # after a reload
     assert db.cursor().execute(stored).fetchall()[0] == (first, "ditindaklanjuti", None)
+
+
+# The substance report's narrative (issue 15): paragraphs kept, long text allowed
+
+
+def _report_lines(db: Database, mid: int) -> list[str]:
+    from dumas.queries.settings import for_documents
+    from dumas.render.documents import substance_report
+
+    cur = db.cursor()
+    data = substance_report(for_documents(cur), mq.document_data(cur, mid, TODAY), TODAY)
+    return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+def test_a_reports_narrative_keeps_its_paragraphs_and_its_length_into_the_draft(
+    db, people, letters
+):
+    p, mid = people, approved(db, people, letters, direct=True)
+    analysis = "\n".join(f"Paragraf {n}: " + ("temuan pemantauan " * 600).strip() for n in (1, 2))
+    assert len(analysis) > 20_000
+    values = {"execution": "  Hari pertama:   rapat koordinasi.\n\n\nHari kedua: klarifikasi.",
+              "analysis": analysis}  # fmt: skip
+    rec.save_report(db, p.analyst, mid, revision=rev(db, mid), now=START, values=values)
+    stored = mq.records(db.cursor(), mid)["report"]
+    assert stored["execution"] == "Hari pertama: rapat koordinasi.\n\nHari kedua: klarifikasi."
+    assert stored["analysis"] == analysis
+    lines = _report_lines(db, mid)
+    assert "Hari pertama: rapat koordinasi." in lines and "Hari kedua: klarifikasi." in lines
+    assert [x for x in lines if x.startswith("Paragraf ")] == stored["analysis"].splitlines()
+
+
+def test_a_narrative_part_over_fifty_thousand_characters_is_refused_a_short_field_keeps_4000(
+    db, people, letters
+):
+    p, mid = people, approved(db, people, letters, direct=True)
+    with pytest.raises(ValidationError) as refused:
+        rec.save_report(db, p.analyst, mid, revision=rev(db, mid), now=START,
+                        values={"analysis": "a" * (rec.MAX_NARRATIVE + 1)})  # fmt: skip
+    assert refused.value.messages == [
+        Message("error.too_long", {"max": rec.MAX_NARRATIVE}, "analysis")
+    ]
+    assert rec.MAX_NARRATIVE == 50_000
+    with pytest.raises(ValidationError) as short:
+        rec.save_scope(db, p.analyst, mid, revision=rev(db, mid), now=START,
+                       values={"purpose": "a" * 4001})  # fmt: skip
+    assert short.value.messages == [Message("error.too_long", {"max": 4000}, "purpose")]

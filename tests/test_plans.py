@@ -565,3 +565,30 @@ def test_discussion_notes_belong_to_the_discussion_not_to_the_draft(db, team, le
     plans.comment(db, team.kasubbid, plan_id, note="Dibahas Senin", now=NOW)
     notes = list(plan_history.events(db.cursor(), plan_id)["note"].dropna())
     assert notes == ["Sudah sesuai arahan", "Dibahas Senin"]
+
+
+# The period carries its year (issue 15): every document's basis clause cites it
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Semester II", "Semester II 2027"),  # 1 January 2027 in Jakarta, 31 December in UTC
+        ("  Triwulan   I ", "Triwulan I 2027"),
+        ("Semester II 2026", "Semester II 2026"),
+        ("Juli–Desember 2026", "Juli–Desember 2026"),
+        ("2026", "2026"),
+    ],
+)
+def test_a_plan_period_without_a_year_gets_the_year_the_plan_is_created_in(db, team, typed, stored):
+    new_year = dt.datetime(2026, 12, 31, 17, 30, tzinfo=dt.UTC)  # 00:30 WIB on 1 January 2027
+    plan_id = plans.create_plan(db, team.analyst, title="Rencana", period_label=typed,
+                                source="database", bidang=None, now=new_year)  # fmt: skip
+    assert q.plan(db.cursor(), plan_id)["period_label"] == stored
+
+
+def test_a_plan_period_left_empty_is_still_refused(db, team):
+    with pytest.raises(ValidationError) as refused:
+        plans.create_plan(db, team.analyst, title="Rencana", period_label="  ",
+                          source="database", bidang=None, now=NOW)  # fmt: skip
+    assert [m.key for m in refused.value.messages] == ["error.required"]

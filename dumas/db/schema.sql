@@ -579,3 +579,12 @@ CREATE TABLE periodic_report_event (
     sent_on     DATE,                        -- forward: the day the report was sent
     note        VARCHAR
 );
+
+-- migration: 0016_plan_period_year
+-- A plan's period always carries its year (dumas/services/plans.py period_with_year): every
+-- document's basis clause and the matrix's title cite it. A stored label without a
+-- four-digit year ("Semester II") gets the year the plan was created in, in Asia/Jakarta.
+UPDATE plan
+   SET period_label = period_label || ' '
+                      || year(timezone('Asia/Jakarta', created_at))::VARCHAR
+ WHERE NOT regexp_matches(period_label, '(^|[^0-9])[0-9]{4}([^0-9]|$)');

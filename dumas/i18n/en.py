@@ -1238,4 +1238,18 @@ MESSAGES: dict[str, str] = {
     "monitoring.finance_late": " · ⚠ late by {late}",
     "m_act.close": "Close the monitoring",
     "m_event.close": "Monitoring closed",
+    # issue 15 (document content): how letters address an agency; the plan period's year
+    "field.head_title": "Title of the agency's head",
+    "field.city": "Agency's city",
+    "agency_address.heading": "Agency letter address",
+    "agency_address.missing": "{n} agencies lack their head's title or their city (marked ⚠, listed first). Letters to them print dotted lines until completed.",
+    "agency_address.all_complete": "Every agency has its head's title and its city.",
+    "agency_address.agency": "Agency",
+    "agency_address.head_hint": "e.g. Jaksa Agung Republik Indonesia",
+    "agency_address.city_hint": "e.g. Jakarta",
+    "agency_address.save": "Save letter address",
+    "agency_address.saved": "Letter address of {name} saved.",
+    "agency_address.letter_prompt": "The letter to {agency} cannot be fully addressed yet: {missing} missing from the agency list. The draft still downloads, with dotted lines in their place. An Administrator completes them on the Import and export data page, Merge agencies tab, section Agency letter address.",
+    "error.agency_changed": "The letter address of {name} was changed by someone else after your screen was opened. Nothing was changed; check the latest values and save again.",
+    "plans.period_year_hint": "Include the year (e.g. Semester I 2026). Without one, the year the plan is created is added.",
 }

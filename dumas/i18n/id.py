@@ -1241,4 +1241,18 @@ MESSAGES: dict[str, str] = {
     "monitoring.finance_late": " · ⚠ terlambat {late}",
     "m_act.close": "Tutup pemantauan",
     "m_event.close": "Pemantauan ditutup",
+    # issue 15 (document content): how letters address an agency; the plan period's year
+    "field.head_title": "Jabatan pimpinan instansi",
+    "field.city": "Kota instansi",
+    "agency_address.heading": "Alamat surat instansi",
+    "agency_address.missing": "{n} instansi belum lengkap jabatan pimpinan atau kotanya (ditandai ⚠, paling atas). Surat kepada instansi tersebut dicetak dengan titik-titik sampai dilengkapi.",
+    "agency_address.all_complete": "Semua instansi sudah lengkap jabatan pimpinan dan kotanya.",
+    "agency_address.agency": "Instansi",
+    "agency_address.head_hint": "mis. Jaksa Agung Republik Indonesia",
+    "agency_address.city_hint": "mis. Jakarta",
+    "agency_address.save": "Simpan alamat surat",
+    "agency_address.saved": "Alamat surat {name} disimpan.",
+    "agency_address.letter_prompt": "Surat kepada {agency} belum dapat dialamatkan dengan lengkap: {missing} belum diisi di daftar instansi. Konsep tetap dapat diunduh dengan titik-titik di tempatnya. Administrator melengkapinya di halaman Impor dan Ekspor Data, tab Gabungkan instansi, bagian Alamat surat instansi.",
+    "error.agency_changed": "Alamat surat {name} sudah diubah orang lain sejak layar Anda dibuka. Tidak ada yang diubah; periksa isian terbaru lalu simpan lagi.",
+    "plans.period_year_hint": "Sertakan tahunnya (mis. Semester I 2026). Tanpa tahun, tahun pembuatan rencana ditambahkan.",
 }

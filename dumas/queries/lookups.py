@@ -21,6 +21,20 @@ def imported_agencies(cur: duckdb.DuckDBPyConnection) -> dict[int, str]:
     )
 
 
+def agency_addresses(cur: duckdb.DuckDBPyConnection) -> dict[int, dict[str, str | None]]:
+    """Every agency with how letters address it (head_title, city): the agencies missing
+    either come first, then by name."""
+    cursor = cur.execute(
+        """
+        SELECT id, name, head_title, city FROM agency
+         ORDER BY (coalesce(head_title, '') = '' OR coalesce(city, '') = '') DESC, name
+        """
+    )
+    return {
+        row[0]: {"name": row[1], "head_title": row[2], "city": row[3]} for row in cursor.fetchall()
+    }
+
+
 def options(cur: duckdb.DuckDBPyConnection, kind: str) -> dict[object, str]:
     """Ordered mapping of code to label for one reference table."""
     return dict(cur.execute(_LOOKUPS[kind]).fetchall())

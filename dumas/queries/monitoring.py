@@ -49,6 +49,8 @@ class MonitoringRow(TypedDict):
     plan_title: str
     period_label: str
     agency: str
+    agency_head: str | None  # the agency's head_title: how letters address it
+    agency_city: str | None
     province: str | None
     team_lead_name: str | None
     days: int | None
@@ -82,6 +84,7 @@ def detail(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> MonitoringRow 
         cur,
         """
         SELECT m.*, p.title AS plan_title, p.period_label, ag.name AS agency,
+               ag.head_title AS agency_head, ag.city AS agency_city,
                pv.name AS province, lead.full_name AS team_lead_name,
                r.days, r.persons, r.transport AS planned_transport
           FROM monitoring AS m
@@ -301,7 +304,7 @@ def document_data(
     people = team(cur, monitoring_id)
     return MonitoringDocument(
         id=m["id"], level=m["level"], method=m["method"], agency=m["agency"],
-        agency_head=None, agency_city=None, province=m["province"],
+        agency_head=m["agency_head"], agency_city=m["agency_city"], province=m["province"],
         schedule_from=m["schedule_from"], schedule_to=m["schedule_to"],
         days=m["days"], plan_title=m["plan_title"], plan_period=m["period_label"],
         approved_on=m["approved_at"].astimezone(config.TIMEZONE).date(),

@@ -1,4 +1,5 @@
-"""Agency writes: merge an agency created by an import into the master list."""
+"""Agency writes: merge an agency created by an import into the master list; complete how
+letters address an agency (its head's title and its city)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dumas.db import Database, facts
 from dumas.db.reference import normalise_name
 from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
 from dumas.domain.permissions import Action, User, require
-from dumas.services.common import audit
+from dumas.services.common import audit, clean_name, raise_if
 
 
 def _agency(cur: duckdb.DuckDBPyConnection, agency_id: int) -> dict:
@@ -106,3 +107,51 @@ def merge_agency(
         facts.refresh(cur, complaints)
         audit(cur, actor.username, "agency.merge", "agency", source_id, source, {**target, **moved})
     return moved
+
+
+MAX_HEAD_TITLE = 300  # "Menteri Koordinator Bidang Hukum, Hak Asasi Manusia, ..." fits
+MAX_CITY = 100
+ADDRESS_FIELDS = ("head_title", "city")
+
+
+def complete_agency(
+    db: Database,
+    actor: User,
+    *,
+    agency_id: int,
+    head_title: str | None,
+    city: str | None,
+    seen: dict[str, str | None] | None = None,
+) -> None:
+    """Record how letters address an agency: its head's office title ("Jaksa Agung Republik
+    Indonesia") and its city ("Jakarta"), both required. `seen` is what the user's screen
+    showed of them: changed meanwhile by someone else, the write is refused."""
+    require(actor, Action.MERGE_AGENCY)  # whoever keeps the agency master list
+    errors: list[Message] = []
+    values = {
+        "head_title": clean_name(head_title, "head_title", errors, MAX_HEAD_TITLE),
+        "city": clean_name(city, "city", errors, MAX_CITY),
+    }
+    for name, value in values.items():
+        if not value:
+            errors.append(Message("error.required", {}, name))
+    raise_if(errors)
+    with db.transaction() as cur:
+        cursor = cur.execute(
+            "SELECT name, head_title, city FROM agency WHERE id = $id", {"id": agency_id}
+        )
+        row = cursor.fetchone()
+        if row is None:
+            raise NotFound(Message("error.unknown_agency", {}, "agency"))
+        name, *stored = row
+        old = dict(zip(ADDRESS_FIELDS, stored, strict=True))
+        if seen is not None and {k: seen.get(k) for k in ADDRESS_FIELDS} != old:
+            raise Conflict(Message("error.agency_changed", {"name": name}))
+        if old == values:
+            return
+        cur.execute(
+            "UPDATE agency SET head_title = $head_title, city = $city WHERE id = $id",
+            {**values, "id": agency_id},
+        )
+        audit(cur, actor.username, "agency.complete", "agency", agency_id,
+              {"name": name, **old}, {"name": name, **values})  # fmt: skip

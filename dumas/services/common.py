@@ -16,7 +16,8 @@ from dumas.domain.text import BIDI_CONTROL
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_PARAGRAPHS = 20_000  # a report narrative: a few pages
-MAX_TEXT = 4000  # longest free text accepted in any field
+MAX_TEXT = 4000  # longest free text accepted in any field (but the narratives below)
+MAX_NARRATIVE = 50_000  # a substance report's narrative part: paragraphs over many pages
 MAX_LETTER_NO = 120
 MAX_MONEY = Decimal(10) ** 12  # an amount above a trillion rupiah is a typing error
 
@@ -141,14 +142,16 @@ def clean_text(value: str | None, field: str, errors: list[Message]) -> str | No
     return text
 
 
-def clean_paragraphs(value: str | None, field: str, errors: list[Message]) -> str | None:
+def clean_paragraphs(
+    value: str | None, field: str, errors: list[Message], limit: int = MAX_PARAGRAPHS
+) -> str | None:
     """Optional text of several paragraphs: each line trimmed and collapsed, runs of blank
-    lines kept as one, control characters dropped; None when empty."""
+    lines kept as one, control characters dropped; None when empty; at most `limit`."""
     lines = [" ".join(_CONTROL.sub("", line).split()) for line in (value or "").splitlines()]
     kept = [line for i, line in enumerate(lines) if line or (i and lines[i - 1])]
     text = "\n".join(kept).strip() or None
-    if text and len(text) > MAX_PARAGRAPHS:
-        errors.append(Message("error.too_long", {"max": MAX_PARAGRAPHS}, field))
+    if text and len(text) > limit:
+        errors.append(Message("error.too_long", {"max": limit}, field))
     check_visible(text, field, errors)
     return text
 

@@ -16,8 +16,10 @@ from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
 from dumas.domain.permissions import User
 from dumas.services import memo_answer
 from dumas.services.common import (
+    MAX_NARRATIVE,
     check_date,
     clean_letter_no,
+    clean_paragraphs,
     clean_rupiah,
     clean_text,
     raise_if,
@@ -28,6 +30,7 @@ from dumas.services.monitoring import open_monitoring, record_event, require_tea
 SCOPE_FIELDS = ("purpose", "partner", "mechanism", "expected_results", "expected_relationship")
 COORDINATION_TEXT = ("contact_name", "contact_position", "contact_phone", "contact_email", "note")
 COORDINATION_DATES = ("letter_sent_on", "material_sent_on")
+# The substance report's narrative: paragraphs kept, long text allowed (MAX_NARRATIVE).
 REPORT_FIELDS = ("introduction", "execution", "analysis", "conclusions", "recommendations")
 
 
@@ -328,13 +331,23 @@ def _refuse_changed_result(
 _RESULT_FIELDS = ("result", "evidence", "recommendation")
 
 
+def report_values(values: dict) -> dict[str, str | None]:
+    """The substance report's narrative as stored: each part's paragraphs kept (one per
+    line), up to MAX_NARRATIVE characters; every part too long is refused at once."""
+    errors: list[Message] = []
+    cleaned = {
+        name: clean_paragraphs(values.get(name), name, errors, MAX_NARRATIVE)
+        for name in REPORT_FIELDS
+    }
+    raise_if(errors)
+    return cleaned
+
+
 def save_report(
     db: Database, actor: User, monitoring_id: int, *, revision: int, values: dict, now: dt.datetime
 ) -> None:
-    """Step 7: the narrative parts of the substance report."""
-    errors: list[Message] = []
-    cleaned = _texts(values, REPORT_FIELDS, errors)
-    raise_if(errors)
+    """Step 7: the narrative parts of the substance report, each kept in its paragraphs."""
+    cleaned = report_values(values)
     record = ("monitoring_report", "report")
     _save_record(db, actor, monitoring_id, revision, record, cleaned, now, audited=False)
 

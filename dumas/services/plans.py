@@ -9,9 +9,11 @@ audit row. Approved rows become monitorings.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import duckdb
 
+from dumas import config
 from dumas.db import Database, next_id
 from dumas.domain import plan_flow
 from dumas.domain.codes import Level, PlanSource, RowStatus
@@ -52,11 +54,15 @@ def create_plan(
     bidang: str | None,
     now: dt.datetime,
 ) -> int:
-    """Open a draft plan for a period, from the database review or the work programme."""
+    """Open a draft plan for a period, from the database review or the work programme. The
+    period always carries its year: a label without one ("Semester II") gets the year the
+    plan is created in (Asia/Jakarta), as every document's basis clause cites it."""
     require(actor, Action.CREATE_PLAN)
     errors: list[Message] = []
     title = _required_text(title, "title", errors)
-    period_label = _required_text(period_label, "period_label", errors)
+    period_label = _required_text(
+        period_with_year(period_label, now.astimezone(config.TIMEZONE).year), "period_label", errors
+    )
     bidang = clean_text(bidang, "bidang", errors)
     if not PlanSource.allows(source):
         errors.append(Message("error.invalid_choice", {}, "source"))
@@ -75,6 +81,18 @@ def create_plan(
         plan = load(cur, plan_id)
         record_event(cur, plan, actor, "create", PlanState.DRAFT, None, now)
         return plan_id
+
+
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def period_with_year(label: str | None, year: int) -> str | None:
+    """A plan's period with its year: "Semester II" -> "Semester II 2026"; a label that has
+    a four-digit year already ("Semester I 2026", "2026", "Juli-Desember 2026") is kept."""
+    text = " ".join((label or "").split())
+    if not text or _YEAR.search(text):
+        return label
+    return f"{text} {year}"
 
 
 def _required_text(value: str | None, field: str, errors: list[Message]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from dumas import i18n
 from dumas.db import Database
 from dumas.db.demo.timeline import Timeline
 from dumas.domain.codes import Level, Method, PlanSource, Priority
@@ -92,6 +93,15 @@ def _draft(db: Database, who: User, title: str, period: str, letters: list[int],
     return plan_id
 
 
+def _semester(on: dt.datetime) -> str:
+    """The semester a plan drafted on `on` is for, with its year ("Semester II 2026")."""
+    return f"Semester {'I' if on.month <= 6 else 'II'} {on.year}"
+
+
+def _next_month(today: dt.date) -> dt.date:
+    return (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
 def _rev(db: Database, plan_id: int) -> int:
     found = q.plan(db.cursor(), plan_id)
     assert found is not None, plan_id  # the demo just created it
@@ -171,7 +181,8 @@ def _proposed(
     working day each."""
     analyst, kasubbid, kabid = (user(db, name) for name in ("analis", "kasubbid", "kabid"))
     drafted, submitted, proposed = days.back[start], days.back[start - 1], days.back[start - 2]
-    plan_id = _draft(db, analyst, title, "Semester II", letters, days.at(drafted, 9))
+    at = days.at(drafted, 9)
+    plan_id = _draft(db, analyst, title, _semester(at), letters, at)
     _fill(db, analyst, plan_id, days.at(drafted, 10), schedule, None)
     _step(db, analyst, plan_id, PlanAction.SUBMIT, days.at(submitted, 9))
     _step(db, kasubbid, plan_id, PlanAction.FORWARD, days.at(submitted, 14))
@@ -212,7 +223,7 @@ def make_demo_plans(db: Database, days: Timeline) -> int:
         db,
         user(db, "analis"),
         "Rencana bulan depan (contoh, konsep)",
-        "Bulan depan",
+        i18n.fmt_month(_next_month(today), "id"),  # "Juni 2026": a period carries its year
         _oldest_unanswered(db, today, 2, 5),
         days.at(days.back[1], 9),
     )

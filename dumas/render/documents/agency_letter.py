@@ -73,10 +73,16 @@ def _head(doc: Document, settings: DocumentSettings, number: str, on: dt.date) -
 
 
 def _addressee(doc: Document, monitoring: MonitoringDocument) -> None:
-    """Yth. the head of the agency, the agency, and its city (or "Tempat")."""
-    head = monitoring.agency_head or f"Pimpinan {agency(monitoring)}"
-    city = monitoring.agency_city or "Tempat"
-    for line in (f"Yth. {clean(head)}", agency(monitoring), f"di {clean(city)}"):
+    """Yth. the office title of the agency's head, the agency, "di" its city, from the
+    agency list ("Yth. Jaksa Agung Republik Indonesia / Kejaksaan Agung Republik Indonesia /
+    di Jakarta"). What the list lacks prints dotted for the editor to fill in, never a
+    guess ("Pimpinan ...", "di Tempat"): the monitoring page says what to complete."""
+    lines = (
+        f"Yth. {clean(monitoring.agency_head)}",
+        agency(monitoring),
+        f"di {clean(monitoring.agency_city)}",
+    )
+    for line in lines:
         para(doc, line, align="left")
     para(doc)
 

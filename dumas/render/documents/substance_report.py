@@ -16,6 +16,7 @@ from dumas.render.documents.common import (
     count,
     date_text,
     grounds,
+    is_direct,
     issue,
     locus,
     method_phrase,
@@ -99,9 +100,35 @@ def _introduction(
     )
     _part(doc, "3.", "Ruang Lingkup", scope)
     _part(doc, "4.", "Dasar", None, text=False)
-    letter_no, letter_date = recorded(monitoring, DocumentKind.SURAT_TUGAS)
-    items = grounds(settings, [f"Surat Perintah Nomor {letter_no} tanggal {letter_date}"])
+    items = grounds(settings, _basis(settings, monitoring))
     numbered(doc, [(f"{chr(96 + i)}.", item) for i, item in enumerate(items, 1)], indent=_TEXT)
+
+
+def _basis(settings: DocumentSettings, monitoring: MonitoringDocument) -> list[str]:
+    """What the work rests on after the legal basis. A field visit: its Surat Perintah. An
+    indirect monitoring has none: the step-3 approval of the plan row (by the Asdep, or the
+    Deputi for Asdep-led work) and, once sent, the Asdep's letter to the agency."""
+    if is_direct(monitoring):
+        letter_no, letter_date = recorded(monitoring, DocumentKind.SURAT_TUGAS)
+        return [f"Surat Perintah Nomor {letter_no} tanggal {letter_date}"]
+    approver = official(settings, recipient_key(monitoring))["title"]
+    plan = f"{clean(monitoring.plan_title)} periode {clean(monitoring.plan_period)}"
+    items = [
+        f"Persetujuan {approver} atas pelaksanaan pemantauan dalam {plan} pada tanggal "
+        f"{date_text(monitoring.approved_on)}"
+    ]
+    if _sent(monitoring):
+        letter_no, letter_date = recorded(monitoring, DocumentKind.SURAT_INSTANSI)
+        asdep = official(settings, "asdep")["title"]
+        items.append(
+            f"Surat {asdep} kepada {agency(monitoring)} Nomor {letter_no} tanggal {letter_date}"
+        )
+    return items
+
+
+def _sent(monitoring: MonitoringDocument) -> bool:
+    """Whether the Asdep's letter to the agency is recorded as signed (its number known)."""
+    return bool((monitoring.documents.get(DocumentKind.SURAT_INSTANSI) or {}).get("letter_no"))
 
 
 def _execution(doc: Document, monitoring: MonitoringDocument, report: dict) -> None:
@@ -144,12 +171,24 @@ def _results(doc: Document, monitoring: MonitoringDocument) -> None:
 
 
 def _attachments(doc: Document, monitoring: MonitoringDocument) -> None:
-    """The attachments the report carries: the assignment letter, attendance, photographs."""
-    letter_no, _ = recorded(monitoring, DocumentKind.SURAT_TUGAS)
+    """The attachments the report carries: a field visit's assignment letter, attendance and
+    photographs; an indirect monitoring's list of files, its letter to the agency once
+    sent, and the record of its contacts."""
+    if is_direct(monitoring):
+        letter_no, _ = recorded(monitoring, DocumentKind.SURAT_TUGAS)
+        items = [f"Surat Perintah Nomor {letter_no}", "Daftar hadir", "Dokumentasi kegiatan"]
+    else:
+        items = ["Daftar berkas yang diklarifikasi"]
+        if _sent(monitoring):
+            letter_no, _ = recorded(monitoring, DocumentKind.SURAT_INSTANSI)
+            items.append(f"Surat kepada {agency(monitoring)} Nomor {letter_no}")
+        items.append("Dokumentasi komunikasi dengan instansi")
     para(doc)
     para(doc, "Lampiran:", align="left")
-    items = [f"Surat Perintah Nomor {letter_no};", "Daftar hadir;", "Dokumentasi kegiatan."]
-    numbered(doc, [(f"{i}.", item) for i, item in enumerate(items, 1)])
+    last = len(items)
+    numbered(
+        doc, [(f"{i}.", f"{item}{'.' if i == last else ';'}") for i, item in enumerate(items, 1)]
+    )
 
 
 def _section(doc: Document, heading: str) -> None:

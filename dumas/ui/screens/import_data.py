@@ -15,6 +15,7 @@ from dumas.importer.import_report import count_lines, outcome, reason
 from dumas.importer.model import ImportFileError
 from dumas.importer.reading import sheet_names
 from dumas.queries import lookups
+from dumas.services import agencies as agency_service
 from dumas.ui.actions import FLASH, perform_untimed
 from dumas.ui.escape import plain
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
@@ -138,6 +139,11 @@ def merge_agencies() -> None:
     """Merge an agency an import created into one of the master list. The merge runs in a
     callback that carries the agencies as this screen listed them, so an agency someone
     merged meanwhile is refused with who and when instead of merging whatever has its id."""
+    _merge_form()
+    agency_addresses()
+
+
+def _merge_form() -> None:
     if error := st.session_state.pop("merge_error", None):
         show_error(error)
     with get_db().reading() as cur:
@@ -172,6 +178,55 @@ def _merge(listed: dict[int, str]) -> None:
         st.session_state[FLASH] = t("merge.done", source=listed[source])
         for key in ("merge_source", "merge_target"):
             state.pop(key, None)  # the next merge starts from no choice again
+
+
+def agency_addresses() -> None:
+    """How letters address an agency: its head's office title and its city. The agencies
+    missing either (an import creates them without) come first and are marked. The save
+    carries what this screen showed, so a change made meanwhile is refused, not overwritten."""
+    st.subheader(t("agency_address.heading"))
+    if error := st.session_state.pop("address_error", None):
+        show_error(error)
+    with get_db().reading() as cur:
+        agencies = lookups.agency_addresses(cur)
+    missing = [i for i, a in agencies.items() if not (a["head_title"] and a["city"])]
+    if missing:
+        st.warning(t("agency_address.missing", n=len(missing)), icon=":material/warning:")
+    else:
+        st.caption(t("agency_address.all_complete"))
+
+    def label(agency_id: int) -> str:
+        marked = "⚠ " if agency_id in missing else ""
+        return marked + str(agencies[agency_id]["name"])
+
+    chosen = st.selectbox(
+        t("agency_address.agency"), list(agencies), format_func=label, index=None,
+        placeholder=t("merge.choose"), key="address_agency",
+    )  # fmt: skip
+    if chosen is None or chosen not in agencies:
+        return
+    shown = agencies[chosen]
+    with st.form(f"address_form_{chosen}"):
+        st.text_input(t("field.head_title"), value=shown["head_title"] or "",
+                      key=f"address_head_{chosen}",
+                      placeholder=t("agency_address.head_hint"))  # fmt: skip
+        st.text_input(t("field.city"), value=shown["city"] or "", key=f"address_city_{chosen}",
+                      placeholder=t("agency_address.city_hint"))  # fmt: skip
+        st.form_submit_button(t("agency_address.save"), key="address_save", type="primary",
+                              on_click=_save_address, args=(chosen, dict(shown)))  # fmt: skip
+
+
+def _save_address(agency_id: int, shown: dict[str, str | None]) -> None:
+    """Callback: the head title and city typed, with what the screen showed of them."""
+    state = st.session_state
+    try:
+        perform_untimed(agency_service.complete_agency, agency_id=agency_id,
+                        head_title=state.get(f"address_head_{agency_id}"),
+                        city=state.get(f"address_city_{agency_id}"), seen=shown)  # fmt: skip
+    except DomainError as error:
+        state["address_error"] = error
+    else:
+        state[FLASH] = t("agency_address.saved", name=shown["name"])
 
 
 def import_tab() -> None:

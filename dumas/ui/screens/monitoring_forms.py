@@ -17,9 +17,10 @@ from dumas import i18n
 from dumas.domain import monitoring_flow as flow
 from dumas.domain.codes import ActivityKind, Coded, DocumentKind, ResponseStatus, Result
 from dumas.services import monitoring_records as records
+from dumas.services.common import MAX_NARRATIVE, MAX_TEXT
 from dumas.services.followup import ResponseInput
 from dumas.ui.actions import ERROR, perform, run
-from dumas.ui.escape import plain
+from dumas.ui.escape import Markdown, plain
 from dumas.ui.screens import monitoring_memo as memo_ui
 from dumas.ui.screens import monitoring_money as money
 from dumas.ui.screens.monitoring_detail import Screen, day, document_button, is_stale
@@ -31,11 +32,12 @@ INDIRECT_DOCUMENTS = (flow.INDIRECT_FILES,)  # step 4b; the official letter is s
 COST_COLUMNS = ("item", "user_id", "planned", "actual")
 # Choice fields and their codes.
 SELECTS: dict[str, type[Coded]] = {"kind": ActivityKind, "result": Result, "status": ResponseStatus}
-Fields = tuple[tuple[str, str], ...]  # (field name, widget: text, area, date, due, select, check)
+# (field name, widget: text, area, long (a narrative of paragraphs), date, due, select, check)
+Fields = tuple[tuple[str, str], ...]
 Write = Callable[[int, int, dict], object]  # (monitoring id, revision shown, values)
 
 SCOPE: Fields = tuple((name, "area") for name in records.SCOPE_FIELDS)
-REPORT: Fields = tuple((name, "area") for name in records.REPORT_FIELDS)
+REPORT: Fields = tuple((name, "long") for name in records.REPORT_FIELDS)  # paragraphs
 CONTACT: Fields = (("contact_name", "text"), ("contact_position", "text"),
                    ("contact_phone", "text"), ("contact_email", "text"),
                    ("note", "area"))  # fmt: skip
@@ -81,8 +83,12 @@ def _form(screen: Screen, form: str, fields: Fields, stored: dict, write: Write,
 
 def _widget(key: str, name: str, widget: str, value: object) -> None:
     label = t(f"field.{name}")
-    if widget == "area":
-        st.text_area(label, value=value if isinstance(value, str) else "", height=90, key=key)
+    if widget in ("area", "long"):  # as long as the service accepts (services.common)
+        long = widget == "long"
+        st.text_area(
+            label, value=value if isinstance(value, str) else "", key=key,
+            height=200 if long else 90, max_chars=MAX_NARRATIVE if long else MAX_TEXT,
+        )  # fmt: skip
     elif widget == "text":
         st.text_input(label, value=value if isinstance(value, str) else "", key=key)
     elif widget == "check":
@@ -109,10 +115,12 @@ def _submit(form: str, mid: int, revision: int, names: tuple, write: Write, succ
 
 
 def _facts(fields: Fields, values: dict) -> None:
-    """Stored values shown read-only, one labelled line each."""
-    for name, _ in fields:
+    """Stored values shown read-only, one labelled line each (a narrative: its paragraphs)."""
+    for name, widget in fields:
         value = values.get(name)
         shown = day(value) if hasattr(value, "year") else plain(value or i18n.MISSING)
+        if widget == "long" and isinstance(value, str):
+            shown = "\n\n".join(plain(line) for line in value.splitlines() if line.strip())
         st.markdown(f"**{t(f'field.{name}')}:** {shown}")
 
 
@@ -257,11 +265,24 @@ def _indirect_ways(screen: Screen, writes: bool) -> None:
                       submit="monitoring.add", success="monitoring.added")  # fmt: skip
     with st.container(border=True):
         _heading("monitoring.way_letter")
+        address_prompt(screen)
         _document(screen, flow.INDIRECT_LETTER, letter)
     earlier = log[log["kind"] != flow.INDIRECT_CONTACT]  # logged before issue 14: still shown
     if not earlier.empty:
         _heading("monitoring.activities")
         _table(earlier, ACTIVITY, {"kind": ActivityKind})
+
+
+def address_prompt(screen: Screen) -> None:
+    """What the letter to the agency cannot address yet (the head's title, the city), and
+    where an administrator completes it; the draft still builds, dotted where missing."""
+    m = screen.monitoring
+    address = (("head_title", m["agency_head"]), ("city", m["agency_city"]))
+    missing = [t(f"field.{name}") for name, value in address if not value]
+    if missing:
+        missed = Markdown(", ".join(missing))  # catalogue labels, already Markdown
+        prompt = t("agency_address.letter_prompt", agency=m["agency"], missing=missed)
+        st.warning(prompt, icon=":material/contact_mail:")
 
 
 def _add_contact(mid: int, revision: int, values: dict) -> None:

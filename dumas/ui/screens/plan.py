@@ -103,7 +103,8 @@ def create_form() -> None:
         bidang = q.bidang_options(cur)
     with st.expander(t("plans.new"), icon=":material/add:"), st.form("new_plan"):
         st.text_input(t("field.title"), key="new_title", max_chars=200)
-        st.text_input(t("field.period_label"), key="new_period", placeholder="Semester I 2026")
+        st.text_input(t("field.period_label"), key="new_period", placeholder="Semester I 2026",
+                      help=t("plans.period_year_hint"))  # fmt: skip
         st.radio(
             t("field.source"),
             options=list(PlanSource),
