@@ -72,7 +72,10 @@ def test_the_asdep_finalises_a_semester_report_and_downloads_both_files(browser,
         kinds.get_by_role("radio", name="Semester", exact=True).click()
         settle(page)
         _pick(page, "Semester", "I")
-        page.get_by_role("heading", name="Laporan Semester I 2026").wait_for()
+        page.get_by_role(
+            "heading",
+            name="Laporan Pemantauan Tindak Lanjut Pengaduan Masyarakat, Semester I Tahun 2026",
+        ).wait_for()
         assert page.url.endswith("report=2026-S1")
 
         form = page.locator("[data-testid='stForm']").first
@@ -86,7 +89,10 @@ def test_the_asdep_finalises_a_semester_report_and_downloads_both_files(browser,
         workbook = _download(page, "report_xlsx", tmp_path)
         document = _download(page, "report_docx", tmp_path)
 
-    assert (workbook.name, document.name) == ("laporan-2026-S1.xlsx", "laporan-2026-S1.docx")
+    assert (workbook.name, document.name) == (
+        "laporan-pemantauan-2026-S1.xlsx",
+        "laporan-pemantauan-2026-S1.docx",
+    )
     book = openpyxl.load_workbook(workbook)
     cover = [c.value for row in book.worksheets[0].iter_rows() for c in row]
     assert "FINAL" in cover and KEY_ISSUES in cover and RECOMMENDATIONS in cover

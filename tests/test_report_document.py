@@ -138,13 +138,15 @@ def test_a_draft_says_draf_with_the_note_that_its_figures_may_change() -> None:
     assert "Dibuat 5 Juni 2026 10.00" in texts
 
 
-def test_a_final_report_says_final_and_who_finalised_it_without_the_draft_note() -> None:
+def test_a_final_report_carries_no_status_line_and_is_dated_the_day_it_was_finalised() -> None:
     line = "Difinalkan oleh Dr. Siti Rahma pada 5 Juni 2026 10.00"
-    texts = _texts(_open(_report(final=True, finalised=line)))
-    assert "Status: FINAL" in texts and line in texts
+    at = dt.datetime(2026, 6, 4, 20, 30, tzinfo=dt.UTC)  # 5 June 03.30 in Jakarta
+    texts = _texts(_open(_report(final=True, finalised=line, finalised_at=at)))
+    assert not any(t.startswith(("Status", "Difinalkan", "Dibuat")) for t in texts)
     assert not any("draf" in t.lower() for t in texts)
-    bare = _texts(_open(_report(final=True, finalised=None)))
-    assert "Status: FINAL" in bare and not any("Difinalkan" in t for t in bare)
+    assert "Jakarta, 5 Juni 2026" in texts and f"Jakarta, {DOTS}" not in texts
+    undated = _texts(_open(_report(final=True, finalised=None)))
+    assert f"Jakarta, {DOTS}" in undated  # a final report that does not say when
 
 
 def test_each_narrative_line_is_a_paragraph_under_its_heading() -> None:

@@ -166,7 +166,7 @@ def test_finalising_the_revision_the_screen_showed_records_it_in_the_report_and_
     assert dt.datetime.fromisoformat(audited.pop("narrative_saved_at")) == NOW
     assert audited == {
         "period": "2026-05",
-        "title": "Laporan Mei 2026",
+        "title": "Laporan Pemantauan Tindak Lanjut Pengaduan Masyarakat, Bulan Mei 2026",
         "narrative_revision": 1,
         "narrative_saved_by": people.analyst.full_name,
     }

@@ -10,7 +10,7 @@ import docx
 import openpyxl
 import pytest
 
-from dumas import config
+from dumas import config, i18n
 from dumas.domain import periods
 from dumas.domain.permissions import PERMISSIONS, Action, Role
 from dumas.domain.report_flow import ReportMove
@@ -54,7 +54,7 @@ def test_the_page_is_offered_to_the_roles_that_read_reports(db, may, role):
     assert visible == (role in PERMISSIONS[Action.VIEW_REPORTS])
     if visible:
         at = _open(role)
-        assert at.subheader[0].value.startswith("Laporan Mei 2026")
+        assert at.subheader[0].value.endswith("Bulan Mei 2026")
         assert len(at.dataframe) == 11  # every table
         writes = role in PERMISSIONS[Action.WRITE_REPORT]
         assert (KEY_ISSUES in [a.key for a in at.text_area]) == writes
@@ -62,13 +62,13 @@ def test_the_page_is_offered_to_the_roles_that_read_reports(db, may, role):
 
 def test_the_last_full_month_opens_by_default_and_a_semester_is_picked(db, may):
     at = open_page(Role.KABID, PAGE)
-    assert at.subheader[0].value.startswith("Laporan Oktober 2026")  # today is 27 Nov 2026
+    assert at.subheader[0].value.endswith("Bulan Oktober 2026")  # today is 27 Nov 2026
     at.segmented_control(key="report_kind").set_value("semester").run()
     at.selectbox(key="report_semester").set_value(1).run()
-    assert at.subheader[0].value.startswith("Laporan Semester I 2026")
+    assert at.subheader[0].value.endswith("Semester I Tahun 2026")
     assert at.query_params["report"] == "2026-S1"
     at.segmented_control(key="report_kind").set_value("year").run()
-    assert at.subheader[0].value.startswith("Laporan Tahun 2026")
+    assert at.subheader[0].value.endswith("Masyarakat\\, Tahun 2026")
 
 
 def test_a_reversed_date_range_says_so_in_indonesian(db):
@@ -89,11 +89,13 @@ def test_a_saved_narrative_draft_goes_into_both_downloads(db, may, downloads):
     saved = final.draft(db.cursor(), MAY)
     assert saved["narrative"]["key_issues"] == "Kemendagri belum menjawab\nPerlu surat kedua"
     assert any("disimpan oleh Kabid Uji" in c.value for c in at.caption)
-    book = openpyxl.load_workbook(io.BytesIO(downloads["laporan-2026-05.xlsx"]()))
+    book = openpyxl.load_workbook(io.BytesIO(downloads["laporan-pemantauan-2026-05.xlsx"]()))
     assert "Perlu surat kedua" in _cells(book)
-    document = docx.Document(io.BytesIO(downloads["laporan-2026-05.docx"]()))
+    document = docx.Document(io.BytesIO(downloads["laporan-pemantauan-2026-05.docx"]()))
     assert "Perlu surat kedua" in [p.text for p in document.paragraphs]
-    single = openpyxl.load_workbook(io.BytesIO(downloads["laporan-2026-05-response.xlsx"]()))
+    single = openpyxl.load_workbook(
+        io.BytesIO(downloads["laporan-pemantauan-2026-05-tabel-4-status-tanggapan.xlsx"]())
+    )
     assert len(single.sheetnames) == 1
     assert single.worksheets[0]["A1"].value.startswith("4. Status tanggapan")
 
@@ -139,10 +141,15 @@ def test_the_asdep_finalises_only_after_confirming(db, may, downloads):
     assert frozen["narrative"]["key_issues"] == "Kemendagri belum menjawab"
     assert any(s.value.startswith("Final: difinalkan oleh Asdep Uji") for s in at.success)
     assert KEY_ISSUES not in [a.key for a in at.text_area]  # frozen: read only
-    cover = _cells(openpyxl.load_workbook(io.BytesIO(downloads["laporan-2026-05.xlsx"]())))
+    cover = _cells(
+        openpyxl.load_workbook(io.BytesIO(downloads["laporan-pemantauan-2026-05.xlsx"]()))
+    )
     assert "FINAL" in cover and "Kemendagri belum menjawab" in cover
-    document = docx.Document(io.BytesIO(downloads["laporan-2026-05.docx"]()))
-    assert "FINAL" in "\n".join(p.text for p in document.paragraphs)
+    document = docx.Document(io.BytesIO(downloads["laporan-pemantauan-2026-05.docx"]()))
+    texts = [p.text for p in document.paragraphs]
+    assert not any(t.startswith(("Status", "Difinalkan")) for t in texts)  # the signed copy
+    day = frozen["finalised_at"].astimezone(config.TIMEZONE).date()
+    assert f"Jakarta, {i18n.fmt_date(day, 'id')}" in texts
 
 
 def test_drafts_and_final_reports_are_listed_on_the_page(db, may):

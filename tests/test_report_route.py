@@ -231,7 +231,8 @@ def test_the_inbox_page_links_the_due_report_for_the_kabid(db, app_env):
     at = open_page(Role.KABID, "pages/inbox.py")
     assert not at.exception
     links = [(link.value, link.proto.query_string) for link in at.page_link]
-    assert ("Laporan Oktober 2026", "report=2026-10") in links
+    title = "Laporan Pemantauan Tindak Lanjut Pengaduan Masyarakat\\, Bulan Oktober 2026"
+    assert (title, "report=2026-10") in links  # "\\,": the comma as Markdown text
 
 
 # The document, the workbook and the settings
@@ -259,8 +260,9 @@ def test_the_document_is_addressed_to_the_minister_through_the_deputi(db):
     _finalised(db)
     final.forward(db, people_of(db).deputi, OCT, sent_on=NOW.date(), now=NOW)
     texts = _paragraphs(_report(db), db)
-    assert ("Diteruskan oleh Deputi Bidang Hubungan Kelembagaan dan Kemasyarakatan"
-            " pada 27 November 2026") in texts  # fmt: skip
+    assert "Jakarta, 27 November 2026" in texts  # the day it was finalised
+    # the official copy as sent: the forwarding is on the workbook's cover, not on it
+    assert not any(t.startswith("Diteruskan oleh") for t in texts)
 
 
 def test_the_addressee_is_a_setting_and_a_final_report_keeps_the_one_it_was_sent_to(db):

@@ -96,7 +96,8 @@ def _cover_text(book: Workbook) -> list[str]:
 
 
 def test_sheets_are_the_cover_then_one_per_table_in_order() -> None:
-    assert _open(_report()).sheetnames == ["Sampul", "channels", "ageing", "findings", "trend"]
+    names = ["Sampul", "1. Saluran", "5. Umur surat", "6. Temuan pemantauan", "8. Perbandingan"]
+    assert _open(_report()).sheetnames == names
 
 
 def test_sheet_names_are_excel_safe_short_and_distinct() -> None:
@@ -116,7 +117,7 @@ def test_draft_cover_shows_draf_title_unit_period_and_the_list_of_tables() -> No
     for expected in ("Laporan Semester I 2026", "Asisten Deputi Pengaduan Masyarakat",
                      "Semester I 2026 (1 Januari – 30 Juni 2026)", "Dibuat 28 November 2026 14.05",
                      "DRAF", "Unit", "Periode", "Daftar tabel",
-                     "1. Pengaduan diterima menurut saluran", "8. Tren", "channels"):  # fmt: skip
+                     "1. Pengaduan diterima menurut saluran", "8. Tren", "1. Saluran"):  # fmt: skip
         assert expected in text
     assert "FINAL" not in text
 
@@ -139,7 +140,7 @@ def test_cover_words_are_english_with_lang_en() -> None:
 
 
 def test_table_sheet_has_title_rows_and_a_frozen_bold_header() -> None:
-    ws = _open(_report())["channels"]
+    ws = _open(_report())["1. Saluran"]
     assert ws["A1"].value == "1. Pengaduan diterima menurut saluran"
     assert ws["A1"].font.b
     assert "Semester I 2026" in ws["A2"].value and "DRAF" in ws["A3"].value
@@ -150,13 +151,13 @@ def test_table_sheet_has_title_rows_and_a_frozen_bold_header() -> None:
 
 
 def test_table_values_are_written_as_numbers_and_missing_ones_left_empty() -> None:
-    ws = _open(_report())["channels"]
+    ws = _open(_report())["1. Saluran"]
     assert [c.value for c in ws[FIRST_ROW]] == ["Surat", 120, 100, 90, 0.75, 1_500_000]
     assert [c.value for c in ws[FIRST_ROW + 1]] == ["Email", 150, 130, None, None, 2_250_000]
 
 
 def test_total_row_is_bold_and_last() -> None:
-    ws = _open(_report())["channels"]
+    ws = _open(_report())["1. Saluran"]
     total = ws[FIRST_ROW + 3]
     assert [c.value for c in total] == ["Jumlah", 300, 250, 100, 0.7, 3_750_000]
     assert all(c.font.b for c in total)
@@ -165,7 +166,7 @@ def test_total_row_is_bold_and_last() -> None:
 
 
 def test_int_pct_and_rupiah_cells_carry_their_number_formats() -> None:
-    ws = _open(_report())["channels"]
+    ws = _open(_report())["1. Saluran"]
     for row in (FIRST_ROW, FIRST_ROW + 3):
         assert ws.cell(row, 2).number_format == "#,##0"
         assert ws.cell(row, 5).number_format == "0.0%"
@@ -173,7 +174,7 @@ def test_int_pct_and_rupiah_cells_carry_their_number_formats() -> None:
 
 
 def test_table_sheet_is_bordered_sized_and_prints_landscape_one_page_wide() -> None:
-    ws = _open(_report())["channels"]
+    ws = _open(_report())["1. Saluran"]
     assert ws.cell(FIRST_ROW, 1).border.left.style == "thin"
     assert ws.column_dimensions["D"].width >= len("tahun") + 2
     assert ws.page_setup.orientation == "landscape"
@@ -181,7 +182,7 @@ def test_table_sheet_is_bordered_sized_and_prints_landscape_one_page_wide() -> N
 
 
 @pytest.mark.parametrize(
-    ("sheet", "kind"), [("channels", BarChart), ("ageing", PieChart)]
+    ("sheet", "kind"), [("1. Saluran", BarChart), ("5. Umur surat", PieChart)]
 )  # fmt: skip
 def test_a_native_chart_of_the_right_type_is_on_sheets_that_ask_for_one(sheet, kind) -> None:
     charts = _open(_report())[sheet]._charts
@@ -189,29 +190,32 @@ def test_a_native_chart_of_the_right_type_is_on_sheets_that_ask_for_one(sheet, k
 
 
 def test_no_chart_on_a_sheet_without_one() -> None:
-    assert _open(_report())["findings"]._charts == []
+    assert _open(_report())["6. Temuan pemantauan"]._charts == []
 
 
 def test_the_chart_references_the_category_and_value_cells_not_the_total() -> None:
     book = openpyxl.load_workbook(io.BytesIO(report_xlsx(_report(), "id")))
-    chart = book["channels"]._charts[0]
+    chart = book["1. Saluran"]._charts[0]
     refs = [s.val.numRef.f for s in chart.series]
     last = FIRST_ROW + 2
-    assert refs == [f"'channels'!$B${FIRST_ROW}:$B${last}", f"'channels'!$C${FIRST_ROW}:$C${last}"]
-    assert chart.series[0].cat.strRef.f == f"'channels'!$A${FIRST_ROW}:$A${last}"
-    assert chart.series[0].tx.strRef.f.replace("$", "") == f"'channels'!B{HEADER_ROW}"
+    assert refs == [
+        f"'1. Saluran'!$B${FIRST_ROW}:$B${last}",
+        f"'1. Saluran'!$C${FIRST_ROW}:$C${last}",
+    ]
+    assert chart.series[0].cat.strRef.f == f"'1. Saluran'!$A${FIRST_ROW}:$A${last}"
+    assert chart.series[0].tx.strRef.f.replace("$", "") == f"'1. Saluran'!B{HEADER_ROW}"
 
 
 def test_a_line_chart_is_written_when_asked() -> None:
     report = _report()
     rows = ({"label": "Mei", "count": 4}, {"label": "Juni", "count": 6})
     report["tables"][3] = replace(report["tables"][3], rows=rows)
-    charts = _open(report)["trend"]._charts
+    charts = _open(report)["8. Perbandingan"]._charts
     assert len(charts) == 1 and isinstance(charts[0], LineChart)
 
 
 def test_a_formula_looking_label_is_stored_as_text() -> None:
-    ws = _open(_report())["channels"]
+    ws = _open(_report())["1. Saluran"]
     cell = ws.cell(FIRST_ROW + 2, 1)
     assert cell.value == TRAP
     assert cell.data_type == "s"
@@ -223,13 +227,14 @@ def test_formula_looking_titles_stay_text_on_the_cover_and_the_sheet() -> None:
     report["tables"][2] = replace(report["tables"][2], title=TRAP)
     book = _open(report)
     assert book.worksheets[0]["A1"].value == TRAP and book.worksheets[0]["A1"].data_type == "s"
-    assert book["findings"]["A1"].data_type == "s"
+    assert book.worksheets[3]["A1"].data_type == "s"
 
 
-def test_an_empty_table_still_writes_its_sheet_with_the_header_and_no_chart() -> None:
-    ws = _open(_report())["trend"]
+def test_an_empty_table_writes_its_sheet_with_the_header_and_says_there_is_no_data() -> None:
+    ws = _open(_report())["8. Perbandingan"]
     assert [c.value for c in ws[HEADER_ROW]] == ["Uraian", "Jumlah"]
-    assert ws.max_row == HEADER_ROW
+    assert ws.max_row == FIRST_ROW + 1
+    assert ws.cell(FIRST_ROW + 1, 1).value == "Tidak ada data untuk periode ini"
     assert ws._charts == []
 
 
@@ -264,8 +269,8 @@ def _row_of(ws: Any, value: str) -> int:
 
 def test_a_single_table_workbook_has_only_that_tables_sheet_with_header_rows_and_total() -> None:
     book = openpyxl.load_workbook(io.BytesIO(table_xlsx(_report(), "channels", "id")))
-    assert book.sheetnames == ["channels"]
-    ws = book["channels"]
+    assert book.sheetnames == ["1. Saluran"]
+    ws = book["1. Saluran"]
     assert [c.value for c in ws[HEADER_ROW]] == [c["label"] for c in CHANNEL_COLUMNS]
     assert all(c.font.b for c in ws[HEADER_ROW])
     assert [c.value for c in ws[FIRST_ROW]] == ["Surat", 120, 100, 90, 0.75, 1_500_000]
@@ -278,23 +283,24 @@ def test_a_single_table_workbook_has_only_that_tables_sheet_with_header_rows_and
 
 
 def test_a_single_table_sheet_names_its_report_period_and_status_on_its_own() -> None:
-    ws = openpyxl.load_workbook(io.BytesIO(table_xlsx(_report(), "findings", "id")))["findings"]
+    book = openpyxl.load_workbook(io.BytesIO(table_xlsx(_report(), "findings", "id")))
+    ws = book["6. Temuan pemantauan"]
     assert ws["A1"].value == "6. Temuan pemantauan"
     assert "Laporan Semester I 2026" in ws["A2"].value
     assert "Semester I 2026 (1 Januari – 30 Juni 2026)" in ws["A2"].value
     assert "DRAF" in ws["A3"].value and "Dibuat 28 November 2026 14.05" in ws["A3"].value
     final = openpyxl.load_workbook(io.BytesIO(table_xlsx(_report(final=True), "findings", "en")))
-    assert "FINAL" in final["findings"]["A3"].value
+    assert "FINAL" in final["6. Temuan pemantauan"]["A3"].value
 
 
 def test_a_single_table_workbook_carries_the_same_native_chart_as_the_full_one() -> None:
     book = openpyxl.load_workbook(io.BytesIO(table_xlsx(_report(), "channels", "id")))
-    charts = book["channels"]._charts
+    charts = book["1. Saluran"]._charts
     assert len(charts) == 1 and isinstance(charts[0], BarChart)
-    full = _open(_report())["channels"]._charts[0]
+    full = _open(_report())["1. Saluran"]._charts[0]
     assert [s.val.numRef.f for s in charts[0].series] == [s.val.numRef.f for s in full.series]
-    assert charts[0].series[0].cat.strRef.f == f"'channels'!$A${FIRST_ROW}:$A${FIRST_ROW + 2}"
-    pie = openpyxl.load_workbook(io.BytesIO(table_xlsx(_report(), "ageing", "id")))["ageing"]
+    assert charts[0].series[0].cat.strRef.f == f"'1. Saluran'!$A${FIRST_ROW}:$A${FIRST_ROW + 2}"
+    pie = openpyxl.load_workbook(io.BytesIO(table_xlsx(_report(), "ageing", "id")))["5. Umur surat"]
     assert len(pie._charts) == 1 and isinstance(pie._charts[0], PieChart)
 
 
@@ -358,7 +364,7 @@ def test_an_absent_or_empty_narrative_shows_no_heading_and_keeps_the_cover_rows(
     ws = _open(report).worksheets[0]
     text = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
     assert "Pokok Permasalahan" not in text and "Rekomendasi" not in text
-    assert _row_of(ws, "Daftar tabel") == 9 and _row_of(ws, "channels") == 11
+    assert _row_of(ws, "Daftar tabel") == 9 and _row_of(ws, "1. Saluran") == 11
 
 
 def test_only_the_narrative_part_given_gets_its_heading() -> None:
@@ -370,13 +376,12 @@ def test_only_the_narrative_part_given_gets_its_heading() -> None:
 @pytest.mark.parametrize("narrative", [None, NARRATIVE])
 def test_the_cover_table_links_point_at_their_sheets_below_the_narrative(narrative) -> None:
     book = _open(_with_narrative(narrative))
-    assert _cover_links(book) == {
-        name: f"'{name}'!A1" for name in ("channels", "ageing", "findings", "trend")
-    }
+    names = ("1. Saluran", "5. Umur surat", "6. Temuan pemantauan", "8. Perbandingan")
+    assert _cover_links(book) == {name: f"'{name}'!A1" for name in names}
     ws = book.worksheets[0]
     for name, title in (
-        ("channels", "1. Pengaduan diterima menurut saluran"),
-        ("trend", "8. Tren"),
+        ("1. Saluran", "1. Pengaduan diterima menurut saluran"),
+        ("8. Perbandingan", "8. Tren"),
     ):
         row = _row_of(ws, name)
         assert ws.cell(row, 2).value == title and ws.cell(row, 1).hyperlink.ref == f"A{row}"

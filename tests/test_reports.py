@@ -202,10 +202,13 @@ def test_the_command_line_writes_the_periods_workbook_and_document_and_prints_ea
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [str(target), str(document)]
     words = [p.text for p in docx.Document(str(document)).paragraphs]
-    assert "LAPORAN MEI 2026" in words
+    assert "LAPORAN PEMANTAUAN TINDAK LANJUT PENGADUAN MASYARAKAT, BULAN MEI 2026" in words
     book = openpyxl.load_workbook(target)
     assert len(book.sheetnames) == 12  # the cover and eleven tables
-    assert book["Sampul"]["A1"].value.startswith("Laporan Mei 2026")
+    assert (
+        book["Sampul"]["A1"].value
+        == "Laporan Pemantauan Tindak Lanjut Pengaduan Masyarakat, Bulan Mei 2026"
+    )
     assert "DRAF" in [c.value for row in book["Sampul"].iter_rows() for c in row]
     refused = run_cli("report", "--period", "2026-05", "--xlsx", str(target), "--final", db=db)
     assert refused.returncode == 1  # since issue 14: --final only after the Kabid's check

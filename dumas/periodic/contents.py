@@ -8,7 +8,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from dumas import i18n
+from dumas import config, i18n
 from dumas.domain.codes import Channel, Result
 from dumas.domain.periods import Period
 from dumas.periodic.table import Chart, Column, ReportTable
@@ -61,7 +61,7 @@ def _compare_table(
         columns=_columns(lang, ("label", label), *((c, "int") for c in COMPARE)),
         rows=tuple(rows),
         total=total,
-        chart=Chart(chart, "label", ("current", "previous")) if chart and rows else None,
+        chart=Chart(chart, "label", ("current", "previous")) if chart else None,
     )
 
 
@@ -111,6 +111,9 @@ def build(
 
 def _agencies(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> ReportTable:
     frame = q.forwarded_by_agency(cur, period, TOP_AGENCIES)
+    records = frame.to_dict("records")
+    named = [r for r in records if isinstance(r["agency"], str)]
+    others = [r for r in records if not isinstance(r["agency"], str)]  # the rest, summed
     rows = [
         {
             "agency": r["agency"]
@@ -121,7 +124,7 @@ def _agencies(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> Repo
             else "",
             **{c: int(r[c]) for c in COMPARE},
         }
-        for r in frame.to_dict("records")
+        for r in (*named, *others)
     ]
     return ReportTable(
         key="agencies",
@@ -133,7 +136,9 @@ def _agencies(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> Repo
             *((c, "int") for c in COMPARE),
         ),
         rows=tuple(rows),
-        chart=Chart("bar", "agency", ("current",)) if rows else None,
+        # "Instansi lainnya" (every agency below the top ten, summed) is in the table only:
+        # as a bar it would dwarf the ten the chart compares
+        chart=Chart("bar", "agency", ("current",), limit=len(named)),
     )
 
 
@@ -163,7 +168,7 @@ def _response(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> Repo
         ),
         rows=tuple(rows),
         total=total,
-        chart=Chart("bar", "agency", ("on_time", "late", "not_yet")) if rows else None,
+        chart=Chart("bar", "agency", ("on_time", "late", "not_yet")),
     )
 
 
@@ -217,7 +222,7 @@ def _money(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> ReportT
         ),
         rows=tuple(rows),
         total=total if rows else None,
-        chart=Chart("bar", "agency", ("planned", "actual")) if rows else None,
+        chart=Chart("bar", "agency", ("planned", "actual")),
     )
 
 
@@ -238,9 +243,23 @@ def _trend(cur: duckdb.DuckDBPyConnection, period: Period, lang: str) -> ReportT
 
 
 def default_title(period: Period, lang: str) -> str:
-    """ "Laporan Mei 2026" and the like."""
-    return i18n.t("report.title", lang, period=period_label(period, lang).split(" (")[0])
+    """What the report reports and on which period: "Laporan Pemantauan Tindak Lanjut
+    Pengaduan Masyarakat, Bulan Mei 2026" (Semester I Tahun 2026, Tahun 2026, or the range's
+    dates)."""
+    if period.kind == "month":
+        named = i18n.t("report.title_month", lang, month=i18n.fmt_month(period.start, lang))
+    elif period.kind == "semester":
+        half = "I" if period.start.month == 1 else "II"
+        named = i18n.t("report.title_semester", lang, half=half, year=period.start.year)
+    elif period.kind == "year":
+        named = i18n.t("report.title_year", lang, year=period.start.year)
+    else:
+        named = i18n.t("report.title_range", lang, start=i18n.fmt_date(period.start, lang),
+                       end=i18n.fmt_date(period.end, lang))  # fmt: skip
+    return i18n.t("report.title", lang, period=named)
 
 
 def generated_on(now: dt.datetime, lang: str) -> str:
-    return i18n.t("export.generated", lang, when=i18n.fmt_datetime(now, lang))
+    """ "Dibuat pada …" at `now` as a clock in Jakarta reads it."""
+    local = now.astimezone(config.TIMEZONE) if now.tzinfo else now
+    return i18n.t("export.generated", lang, when=i18n.fmt_datetime(local, lang))

@@ -8,6 +8,7 @@ user text is written as plain text, never as fields.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Mapping
@@ -20,9 +21,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from dumas import i18n
+from dumas.config import TIMEZONE
 from dumas.i18n import t
 from dumas.periodic.images import MAX_CATEGORIES, chart_png
-from dumas.periodic.route_text import sent_line
 from dumas.periodic.table import Column, ReportTable
 from dumas.render.documents.common import DOTS, clean, grounds, official
 from dumas.render.documents.docx_tables import bold_row, grid_table
@@ -39,7 +40,7 @@ from dumas.render.documents.layout import (
 
 PICTURE_WIDTH = Cm(15)
 TEXT_WIDTH_CM = 16.0
-NUMBER_WIDTHS = {"int": 2.3, "pct": 2.3, "rupiah": 3.2}  # cm per numeric column
+NUMBER_WIDTHS = {"int": 2.6, "pct": 2.6, "rupiah": 3.2}  # cm: "sebelumnya" fits unbroken
 MIN_TEXT_WIDTH = 3.0  # cm per text column
 _INDENT = 0.5  # cm: narrative under a section heading
 _OWN_NUMBER = re.compile(r"^\s*(\d+[a-z]?)\.\s+")  # "3a. " at the start of a table's title
@@ -47,8 +48,10 @@ _FORMATS = {"int": i18n.fmt_int, "pct": i18n.fmt_percent, "rupiah": i18n.fmt_rup
 
 
 def periodic_report_docx(report: dict, settings: DocumentSettings, lang: str = "id") -> bytes:
-    """Title, status, the legal basis, I. key issues, II. recommendations, III. the tables
-    with their charts, then the closing and the Asdep's signature block."""
+    """Title, the legal basis, I. key issues, II. recommendations, III. the tables with their
+    charts, then the closing and the Asdep's signature block, dated the day the report was
+    finalised. A draft says DRAF under its title and leaves the date to be filled in; the
+    official copy of a final report carries no status line (the workbook's cover does)."""
     doc = new_document(settings)
     doc.core_properties.title = clean(report.get("title"))
     _head(doc, report, lang)
@@ -63,26 +66,25 @@ def periodic_report_docx(report: dict, settings: DocumentSettings, lang: str = "
         number = _number(table, running)
         _table(doc, table, number, settings, lang)
         _chart(doc, table, number, lang)
-    _closing(doc, settings, lang)
+    _closing(doc, report, settings, lang)
     return to_bytes(doc)
 
 
 def _head(doc: Document, report: dict, lang: str) -> None:
-    """Title in capitals, unit and period centred; DRAF or FINAL with its note; generated."""
+    """Title in capitals, unit and period centred, the addressee; a draft then says DRAF
+    with its note and when it was generated. A final report, the copy that is signed and
+    sent, has no status, finalisation or forwarding line."""
     para(doc, clean(report.get("title")).upper(), bold=True, align="center")
     para(doc, clean(report.get("unit")), align="center")
     period = t("report_docx.period", lang, period=clean(report.get("period_label")))
     para(doc, period, align="center")
     _addressee(doc, report, lang)
     para(doc)
-    final = bool(report.get("final"))
-    state = t("report_docx.final" if final else "report_docx.draft", lang)
+    if report.get("final"):
+        return
+    state = t("report_docx.draft", lang)
     para(doc, t("report_docx.status", lang, state=state), bold=True, align="center")
-    note = report.get("finalised") if final else t("report_docx.draft_note", lang)
-    if note:
-        para(doc, note, align="center")
-    if sent := sent_line(report, lang):
-        para(doc, sent, align="center")
+    para(doc, t("report_docx.draft_note", lang), align="center")
     if report.get("generated"):
         para(doc, report["generated"], align="center")
     para(doc)
@@ -137,7 +139,12 @@ def _table(
 
 
 def _chart(doc: Document, table: ReportTable, number: str, lang: str) -> None:
-    """The table's chart centred under it with "Gambar N. title" (N: the table's number)."""
+    """The table's chart centred under it with "Gambar N. title" (N: the table's number);
+    for a table with nothing to show in the period, a line that says so instead."""
+    if table.nothing_to_chart:
+        para(doc, t("report.no_data", lang), align="center").runs[0].italic = True
+        para(doc)
+        return
     png = chart_png(table, lang)
     if png is None:
         return
@@ -145,7 +152,7 @@ def _chart(doc: Document, table: ReportTable, number: str, lang: str) -> None:
     picture = doc.paragraphs[-1]
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True
-    title, rows = _title(table), len(table.rows)
+    title, rows = _title(table), len(table.chart_rows)
     if rows > MAX_CATEGORIES:  # the picture shows only the first rows
         part = {"shown": MAX_CATEGORIES, "rows": rows}
         _caption(doc, t("report_docx.figure_caption_part", lang, n=number, title=title, **part))
@@ -154,13 +161,26 @@ def _chart(doc: Document, table: ReportTable, number: str, lang: str) -> None:
     para(doc)
 
 
-def _closing(doc: Document, settings: DocumentSettings, lang: str) -> None:
-    """The closing sentence, place and date (left for the signing day) and the signature."""
+def _closing(doc: Document, report: dict, settings: DocumentSettings, lang: str) -> None:
+    """The closing sentence, place and date (the finalisation day; dots on a draft) and the
+    signature."""
     para(doc)
     body(doc, t("report_docx.closing", lang))
     para(doc)
-    place_and_date(doc, settings, DOTS)
+    place_and_date(doc, settings, _dated(report, lang))
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the date stays with the block
     signature(doc, official(settings, "asdep"))
+
+
+def _dated(report: dict, lang: str) -> str:
+    """The day a final report was finalised, in Jakarta ("27 November 2026"); dots for a
+    draft (or a final report that does not say when)."""
+    when = report.get("finalised_at") if report.get("final") else None
+    if isinstance(when, str):
+        when = dt.datetime.fromisoformat(when)
+    if isinstance(when, dt.datetime):
+        when = (when.astimezone(TIMEZONE) if when.tzinfo else when).date()
+    return i18n.fmt_date(when, lang) if isinstance(when, dt.date) else DOTS
 
 
 def _caption(doc: Document, text: str) -> Paragraph:

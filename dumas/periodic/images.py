@@ -2,7 +2,8 @@
 
 It reads the same chart spec as dumas/render/charts.py `report_chart` (grouped bars of the value
 columns, one group per row, in row order) but draws horizontal bars so long agency names
-stay readable. Only matplotlib's object API is used: no pyplot, no global state.
+stay readable. The value axis starts at zero and carries a few short ticks ("2 jt", "4 jt")
+that never overlap. Only matplotlib's object API is used: no pyplot, no global state.
 """
 
 from __future__ import annotations
@@ -29,26 +30,53 @@ LABEL_LINES = 2  # lines kept of a category label, the last one ending in "…" 
 MAX_CATEGORIES = 15  # rows drawn at most (the first ones; the table itself lists them all)
 COLOURS = ("#8B1E24", "#5B6770", "#C9A227", "#2E6F95", "#7A9A3A")  # charts.py's palette first
 _FONT_SIZE = 8
+VALUE_TICKS = 5  # at most this many intervals on the value axis, so labels never touch
+_SCALES = ((1e9, "chart.billions"), (1e6, "chart.millions"))  # "1,2 jt": millions and up
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # shown as spaces
 
 
+Spec = tuple[tuple[str, ...], tuple[tuple[str, tuple], ...], bool]  # labels, series, percent
+
+
 def chart_png(table: ReportTable, lang: str) -> bytes | None:
-    """The table's chart as PNG bytes (about 16 cm wide at 150 dpi), or None without one.
-    Only the first MAX_CATEGORIES rows are drawn, so that every bar stays legible."""
-    spec, rows = table.chart, table.rows[:MAX_CATEGORIES]
-    if not spec or not rows:
+    """The table's chart as PNG bytes (about 16 cm wide at 150 dpi), or None without one or
+    with nothing to draw (no rows, or only zeros). Only the chart's rows (never a remainder
+    such as "Instansi lainnya"), at most the first MAX_CATEGORIES, are drawn, so that every
+    bar stays legible."""
+    spec = _spec(table)
+    return None if spec is None else _render(*spec, lang)
+
+
+def chart_figure(table: ReportTable, lang: str) -> Figure | None:
+    """The matplotlib figure chart_png saves (None as there), to read its axes."""
+    spec = _spec(table)
+    return None if spec is None else _figure(*spec, lang)
+
+
+def _spec(table: ReportTable) -> Spec | None:
+    spec, rows = table.chart, table.chart_rows[:MAX_CATEGORIES]
+    if not spec or not rows or table.nothing_to_chart:
         return None
     columns = {c.name: c for c in table.columns}
     labels = tuple(_label(row.get(spec.category)) for row in rows)
     series = tuple((columns[v].label, tuple(row.get(v) for row in rows)) for v in spec.values)
     percent = {columns[v].kind for v in spec.values} == {"pct"}
-    return _render(labels, series, percent, lang)
+    return labels, series, percent
 
 
 @functools.lru_cache(maxsize=128)  # the same report drawn again (each download) is not redrawn
 def _render(
     labels: tuple[str, ...], series: tuple[tuple[str, tuple], ...], percent: bool, lang: str
 ) -> bytes:
+    figure = _figure(labels, series, percent, lang)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _figure(
+    labels: tuple[str, ...], series: tuple[tuple[str, tuple], ...], percent: bool, lang: str
+) -> Figure:
     figure = Figure(figsize=(WIDTH_CM * CM, _height(len(labels), len(series)) * CM), dpi=DPI,
                     layout="constrained")  # fmt: skip
     FigureCanvasAgg(figure)
@@ -59,9 +87,7 @@ def _render(
                            fontsize=_FONT_SIZE, frameon=False)  # fmt: skip
     for text in [*axes.get_yticklabels(), *legend.get_texts()]:
         text.set_parse_math(False)  # a "$" in a name is text, not mathematics
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    return buffer.getvalue()
+    return figure
 
 
 def _height(categories: int, series: int) -> float:
@@ -94,12 +120,31 @@ def _bars(axes, labels: list[str], series: list[tuple[str, list]]) -> None:
 
 
 def _value_axis(axes, lang: str, percent: bool) -> None:
-    """Value ticks with the language's separators (whole numbers, or percentages)."""
+    """The value axis from zero, with at most VALUE_TICKS intervals in the language's
+    separators: percentages, whole numbers, or millions and billions abbreviated."""
     if percent:
+        axes.xaxis.set_major_locator(MaxNLocator(VALUE_TICKS))
         formatter = FuncFormatter(lambda value, _: i18n.fmt_percent(value, lang, digits=0))
     else:
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        formatter = FuncFormatter(lambda value, _: i18n.fmt_int(value, lang))
+        axes.xaxis.set_major_locator(MaxNLocator(VALUE_TICKS, integer=True))
+        formatter = FuncFormatter(
+            lambda value, _: short_number(value, lang, top=max(map(abs, axes.get_xlim())))
+        )
     axes.xaxis.set_major_formatter(formatter)
     axes.tick_params(axis="x", labelsize=_FONT_SIZE)
     axes.set_xlim(left=0)
+
+
+def short_number(value: float, lang: str, top: float | None = None) -> str:
+    """A tick label on an axis reaching `top` (default: the value): "1.500" as is; from a
+    million every tick in millions ("0,5 jt", "1 jt" / "0.5M"), from a billion in billions,
+    with the decimals the tick needs (none when whole, at most two)."""
+    reach = abs(value) if top is None else top
+    for scale, key in _SCALES:
+        if not value:
+            break  # zero reads "0" on any axis
+        if reach >= scale:
+            scaled = value / scale
+            digits = next((d for d in (0, 1) if abs(round(scaled, d) - scaled) < 1e-9), 2)
+            return i18n.t(key, lang, n=i18n.fmt_decimal(scaled, lang, digits=digits))
+    return i18n.fmt_int(value, lang)

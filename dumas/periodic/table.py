@@ -25,11 +25,13 @@ class Column:
 @dataclass(frozen=True)
 class Chart:
     """The table's chart: "bar", "line" or "pie", the column naming each group of bars,
-    and the value columns drawn."""
+    the value columns drawn, and how many of the first rows are drawn (None: every row; a
+    remainder row such as "Instansi lainnya" is listed in the table, never drawn)."""
 
     type: str
     category: str
     values: tuple[str, ...]
+    limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,25 @@ class ReportTable:
         """The rows, then the total row when there is one: the table as printed."""
         return (*self.rows, *((self.total,) if self.total is not None else ()))
 
+    @property
+    def chart_rows(self) -> tuple[Row, ...]:
+        """The rows the chart draws: none without a chart, else the first `limit` rows."""
+        if self.chart is None:
+            return ()
+        return self.rows if self.chart.limit is None else self.rows[: self.chart.limit]
+
+    @property
+    def nothing_to_chart(self) -> bool:
+        """Whether the table has no data to show for the period: no rows, or a chart whose
+        every drawn value is zero or missing (a chart of zeros says nothing: the document,
+        the workbook and the page write "no data for this period" instead)."""
+        if not self.rows:
+            return True
+        if self.chart is None:
+            return False
+        values = [self.column(value).name for value in self.chart.values]  # ValueError if none
+        return not any(row.get(value) for row in self.chart_rows for value in values)
+
     def column(self, name: str) -> Column:
         """The column called `name`; ValueError when the table has none."""
         for column in self.columns:
@@ -67,7 +88,7 @@ class ReportTable:
             "chart": None
             if self.chart is None
             else {"type": self.chart.type, "category": self.chart.category,
-                  "values": list(self.chart.values)},
+                  "values": list(self.chart.values), "limit": self.chart.limit},
         }  # fmt: skip
 
     @classmethod
@@ -82,5 +103,7 @@ class ReportTable:
             total=data.get("total"),
             chart=None
             if not chart
-            else Chart(chart["type"], chart["category"], tuple(chart["values"])),
+            else Chart(
+                chart["type"], chart["category"], tuple(chart["values"]), chart.get("limit")
+            ),
         )

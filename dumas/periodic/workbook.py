@@ -25,6 +25,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dumas.i18n import t
+from dumas.periodic.names import sheet_name, shortened
 from dumas.periodic.route_text import sent_line
 from dumas.periodic.table import Chart, Column, ReportTable
 from dumas.render import xlsx
@@ -53,7 +54,7 @@ def report_xlsx(report: dict, lang: str) -> bytes:
     cover.title = xlsx.sheet_safe_name(t("report_xlsx.cover_sheet", lang))
     book.properties.title = _clean(report["title"])
     tables = report["tables"]
-    names = _sheet_names([table.key for table in tables], cover.title)
+    names = _sheet_names([sheet_name(table, lang) for table in tables], cover.title)
     for table, name in zip(tables, names, strict=True):
         _write_table(book.create_sheet(name), table, report, lang)
     _write_cover(cover, report, names, lang)
@@ -71,7 +72,7 @@ def table_xlsx(report: dict, key: str, lang: str) -> bytes:
         raise KeyError(f"the report has no table {key!r}")
     book = Workbook()
     sheet = book.active
-    sheet.title = xlsx.sheet_safe_name(key)
+    sheet.title = sheet_name(table, lang)
     book.properties.title = _clean(f"{report['title']} — {table.title}")
     _write_table(sheet, table, report, lang)
     return _saved(book)
@@ -84,16 +85,16 @@ def _saved(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _sheet_names(keys: list[str], reserved: str) -> list[str]:
-    """Excel-safe, distinct sheet names from the table keys (" (2)" added on a clash)."""
+def _sheet_names(wanted: list[str], reserved: str) -> list[str]:
+    """Distinct sheet names from the tables' Excel-safe names (" (2)" added on a clash, the
+    name shortened by whole words to make room)."""
     used, names = {reserved.lower()}, []
-    for key in keys:
-        base = xlsx.sheet_safe_name(key)
+    for base in wanted:
         name, n = base, 1
         while name.lower() in used:
             n += 1
             suffix = f" ({n})"
-            name = base[: 31 - len(suffix)].rstrip() + suffix
+            name = shortened(base, 31 - len(suffix)) + suffix
         used.add(name.lower())
         names.append(name)
     return names
@@ -189,9 +190,12 @@ def _write_table(ws: Worksheet, table: ReportTable, report: dict, lang: str) -> 
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     _print_setup(ws, landscape=True)
-    if table.chart and rows:
-        after = FIRST_ROW + len(rows) + (total is not None)  # the first row below the table
-        _add_chart(ws, table, table.chart, len(rows), anchor_row=after + CHART_GAP)
+    after = FIRST_ROW + len(rows) + (total is not None)  # the first row below the table
+    if table.nothing_to_chart:  # no chart of zeros: the sheet says there is nothing to show
+        _text(ws, after + 1, 1, t("report.no_data", lang)).font = Font(italic=True)
+    elif table.chart:
+        drawn = len(table.chart_rows)
+        _add_chart(ws, table, table.chart, drawn, anchor_row=after + CHART_GAP)
         _keep_chart_whole(ws, len(rows), chart_row=after + CHART_GAP)
 
 
@@ -293,7 +297,8 @@ def _shown(value: Any, kind: str) -> str:
 
 
 def _add_chart(ws: Worksheet, table: ReportTable, spec: Chart, count: int, anchor_row: int) -> None:
-    """The table's native chart over its `count` rows (not the total), below the table."""
+    """The table's native chart over its first `count` rows (never the total, nor a remainder
+    row such as "Instansi lainnya"), below the table; the value axis starts at zero."""
     if spec.type not in CHARTS:
         raise ValueError(f"unknown chart type {spec.type!r}; expected one of {sorted(CHARTS)}")
     chart = CHARTS[spec.type]()
@@ -311,7 +316,7 @@ def _add_chart(ws: Worksheet, table: ReportTable, spec: Chart, count: int, ancho
     chart.title = _clean(table.title)
     kind = table.column(values[0]).kind
     _style_chart(chart, spec.type, FORMATS.get(kind, "General"))
-    labels = [str(row.get(spec.category) or "") for row in table.rows]
+    labels = [str(row.get(spec.category) or "") for row in table.chart_rows]
     if spec.type == "bar" and (count > 6 or max(map(len, labels), default=0) > 18):
         _lay_flat(chart, count * len(values))
     ws.add_chart(chart, f"A{anchor_row}")
@@ -343,6 +348,7 @@ def _style_chart(chart: Any, kind: str, number_format: str) -> None:
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.y_axis.numFmt = NumFmt(formatCode=number_format, sourceLinked=False)
+    chart.y_axis.scaling.min = 0  # bars from zero: never a cut axis that magnifies a gap
 
 
 def _print_setup(ws: Worksheet, landscape: bool) -> None:

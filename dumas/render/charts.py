@@ -2,6 +2,7 @@
 
 Plotly reads a subset of HTML in every text (<a href> makes a link, <b> bold): names from
 the data, such as an imported agency, go in with that HTML escaped, so they read as typed.
+Every bar chart's value axis starts at zero, so the bars' lengths compare as the values do.
 """
 
 from __future__ import annotations
@@ -51,7 +52,15 @@ def forwarded_vs_answered(df: pd.DataFrame, labels: dict[str, str]) -> go.Figure
         ]
     )
     fig.update_layout(barmode="group")
-    return _layout(fig, labels["title"], labels["x"], labels["y"])
+    return _from_zero(_layout(fig, labels["title"], labels["x"], labels["y"]))
+
+
+def _from_zero(fig: go.Figure, horizontal: bool = False) -> go.Figure:
+    """The value axis (x for horizontal bars, else y) reaches down to zero, whatever the
+    data: never an axis cut at 7.600.000 that makes 8,07 against 8,82 look 2.5 times as big."""
+    axis = fig.update_xaxes if horizontal else fig.update_yaxes
+    axis(rangemode="tozero", autorangeoptions={"minallowed": 0})
+    return fig
 
 
 def bars(
@@ -63,25 +72,29 @@ def bars(
         names = [text(v) for v in data[x]]
         trace = go.Bar(x=data[y], y=names, orientation="h", marker_color=_COLOURS["primary"])
         fig = go.Figure([trace])
-        return _layout(fig, labels["title"], labels["y"], labels["x"]).update_layout(
+        fig = _layout(fig, labels["title"], labels["y"], labels["x"]).update_layout(
             height=max(360, 22 * len(df) + 80)
         )
+        return _from_zero(fig, horizontal=True)
     names = [text(v) for v in df[x]]
     fig = go.Figure([go.Bar(x=names, y=df[y], marker_color=_COLOURS["primary"])])
-    return _layout(fig, labels["title"], labels["x"], labels["y"])
+    return _from_zero(_layout(fig, labels["title"], labels["x"], labels["y"]))
 
 
 def report_chart(table: ReportTable) -> go.Figure | None:
-    """A periodic-report table's chart (grouped bars of its value columns), or None. Many
-    or long labels (agencies, provinces) lie as horizontal bars, the first row on top."""
-    spec = table.chart
-    if not spec or not table.rows:
+    """A periodic-report table's chart (grouped bars of its value columns), or None without
+    one or with nothing to draw (the page then says there is no data). Only the chart's rows
+    are drawn ("Instansi lainnya" stays in the table). Many or long labels (agencies,
+    provinces) lie as horizontal bars, the first row on top."""
+    spec, rows = table.chart, table.chart_rows
+    if not spec or not rows or table.nothing_to_chart:
         return None
     labels = {c.name: c.label for c in table.columns}
-    names = [str(row[spec.category]) for row in table.rows]
+    names = [str(row[spec.category]) for row in rows]
     categories = [text(name) for name in names]
-    values = {v: [row.get(v) for row in table.rows] for v in spec.values}
-    if len(names) > 6 or max(map(len, names)) > 18:
+    values = {v: [row.get(v) for row in rows] for v in spec.values}
+    horizontal = len(names) > 6 or max(map(len, names)) > 18
+    if horizontal:
         fig = go.Figure(
             [
                 go.Bar(name=text(labels[v]), y=categories, x=xs, orientation="h")
@@ -95,4 +108,4 @@ def report_chart(table: ReportTable) -> go.Figure | None:
         bars = [go.Bar(name=text(labels[v]), x=categories, y=ys) for v, ys in values.items()]
         fig = _layout(go.Figure(bars), table.title, labels[spec.category], "")
     fig.update_layout(barmode="group")
-    return fig
+    return _from_zero(fig, horizontal)

@@ -10,6 +10,7 @@ import streamlit as st
 from dumas import config, i18n
 from dumas.domain import periods
 from dumas.periodic import contents
+from dumas.periodic.names import file_name
 from dumas.periodic.table import Column
 from dumas.periodic.workbook import report_xlsx, table_xlsx
 from dumas.queries import lookups, settings
@@ -65,12 +66,14 @@ def tables(report: dict, period: periods.Period) -> None:
         frame = pd.DataFrame(list(table.records), columns=[c.name for c in table.columns])
         st.dataframe(styled(frame, table.columns, language), hide_index=True, width="stretch")
         figure = charts.report_chart(table)
-        if figure is not None:
+        if table.nothing_to_chart:  # not a chart of zeros
+            st.caption(t("report.no_data"))
+        elif figure is not None:
             st.plotly_chart(figure, key=f"chart_{table.key}")
         xlsx_button(
             lambda key=table.key: table_xlsx(report, key, language),
             key=f"table_xlsx_{table.key}", label=t("reports.table_download"),
-            filename=f"laporan-{period.code}-{table.key}.xlsx",
+            filename=file_name(period.code, language, "xlsx", table),
         )  # fmt: skip
 
 
@@ -108,12 +111,12 @@ def downloads(report: dict, period: periods.Period) -> None:
     with left:
         xlsx_button(
             lambda: report_xlsx(report, language), key="report_xlsx",
-            filename=f"laporan-{period.code}.xlsx", label=t("reports.xlsx"),
+            filename=file_name(period.code, language, "xlsx"), label=t("reports.xlsx"),
         )  # fmt: skip
     with right:
         st.download_button(
             t("reports.docx"), data=lambda: _docx(report, language),
-            file_name=f"laporan-{period.code}.docx", mime=DOCX, key="report_docx",
+            file_name=file_name(period.code, language, "docx"), mime=DOCX, key="report_docx",
             icon=":material/description:", on_click="ignore",
         )  # fmt: skip
 
