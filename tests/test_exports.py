@@ -162,3 +162,49 @@ def test_sheet_name_is_made_safe() -> None:
 def test_sheet_name_argument_is_applied_safely() -> None:
     data = to_xlsx(_letters(), title="t", filters="f", generated="g", sheet_name="Rekap 2026/01")
     assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["Rekap 2026-01"]
+
+
+def test_a_wrapped_row_is_as_tall_as_its_text_and_a_short_one_keeps_the_default() -> None:
+    long = "Sengketa tanah ulayat masyarakat adat yang belum diselesaikan " * 4
+    ws = _export(pd.DataFrame({"summary": [long, "Singkat"], "id": ["D-1", "D-2"]}))
+    assert ws.cell(FIRST, 1).alignment.wrap_text
+    assert ws.row_dimensions[FIRST].height >= 5 * 12.75
+    assert ws.row_dimensions[FIRST + 1].height is None
+
+
+def test_a_multi_line_value_wraps_and_gets_a_line_per_line() -> None:
+    ws = _export(pd.DataFrame({"reason": ["Kolom A: wajib diisi.\nKolom B: tanggal salah."]}))
+    assert ws.cell(FIRST, 1).alignment.wrap_text
+    assert ws.row_dimensions[FIRST].height >= 2 * 12.75
+
+
+def test_blank_text_leaves_the_cell_empty_not_an_empty_string() -> None:
+    ws = _export(pd.DataFrame({"response_no": ["", "  ", "T-1"]}))
+    assert [ws.cell(FIRST + i, 1).value for i in range(3)] == [None, None, "T-1"]
+
+
+def test_an_empty_filter_line_is_left_out() -> None:
+    ws = _export(_letters(), filters="")
+    assert ws["A2"].value == "Dibuat pada 28 Desember 2012 14.05"
+    assert ws["A3"].value is None
+
+
+def test_a_wide_table_is_narrowed_to_print_legibly_on_one_landscape_page() -> None:
+    words = "Keterlambatan pembayaran ganti rugi pembebasan lahan jalan nasional " * 2
+    ws = _export(pd.DataFrame({f"teks {i}": [words] for i in range(6)}))
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert sum(ws.column_dimensions[c].width for c in "ABCDEF") < 6 * 40
+    assert ws.print_title_rows == f"${HEADER}:${HEADER}"
+
+
+def test_a_narrow_table_prints_portrait() -> None:
+    assert _export(_letters()).page_setup.orientation == "portrait"
+
+
+def test_a_long_sheet_name_is_shortened_by_whole_words() -> None:
+    assert sheet_safe_name("Riwayat surat pengaduan PM-2026/01/01234") == "Riwayat surat pengaduan"
+    assert (
+        sheet_safe_name("Laporan pengaduan per instansi tahun 2026")
+        == "Laporan pengaduan per instansi"
+    )

@@ -547,19 +547,19 @@ def test_the_audit_export_keeps_the_filtered_rows_and_user_text_as_text(db, trai
         "Waktu (WIB)",
         "Pengguna",
         "Tindakan",
-        "Jenis rekaman",
+        "Rekaman",
         "ID rekaman",
-        "Nilai lama",
-        "Nilai baru",
+        "Perubahan (lama → baru)",
     ]
     body = [[c.value for c in row] for row in sheet.iter_rows(min_row=6)]
+    # In words: no account "rina" exists, so no role and no name; the record's kind named.
     assert [row[1:5] for row in body] == [
-        ["rina", "user.disable", "app_user", "12"],
-        ["rina", "complaint.create", "complaint", "7"],
+        ["rina", "Menonaktifkan akun pengguna", "Pengguna 12", "12"],
+        ["rina", "Mencatat pengaduan", "Pengaduan 7", "7"],
     ]
     assert body[0][0] == dt.datetime(2026, 3, 15, 9, 0)
-    formula_like = sheet.cell(row=6, column=7)
-    assert formula_like.data_type == "s"  # '{"summary": "=1+1"}' stays text
+    assert body[0][5].split("\n") == ["A: 1 → –", "Ringkasan: =1+1"]
+    assert sheet.cell(row=6, column=6).data_type == "s"  # user text stays text
 
 
 def test_the_audit_export_is_refused_to_a_role_without_the_audit_permission(db, trail):

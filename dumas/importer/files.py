@@ -55,7 +55,7 @@ def template_xlsx() -> bytes:
     made-up complaint; the importer reads the first sheet unless told otherwise.
     """
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    book = xlsxwriter.Workbook(buffer, xlsx._WORKBOOK_OPTIONS)
     formats = {
         "header": book.add_format(
             {"bold": True, "bg_color": "#E7E6E6", "border": 1, "text_wrap": True}
@@ -79,10 +79,16 @@ def _template_sheet(book: xlsxwriter.Workbook, name: str, formats: dict) -> Work
     """Canonical headers, column widths, date formats and the two drop-down lists."""
     sheet = book.add_worksheet(name)
     fields = list(CANONICAL)
+    widths = [float(max(14, len(CANONICAL[field]) + 2)) for field in fields]
     for col, field in enumerate(fields):
         sheet.write_string(0, col, CANONICAL[field], formats["header"])
         date = formats["date"] if "date" in field or field == "received_on" else None
-        sheet.set_column(col, col, max(14, len(CANONICAL[field]) + 2), date)
+        sheet.set_column(col, col, widths[col], date)
+    labels = [CANONICAL[field] for field in fields]
+    height = xlsx.row_height(zip(labels, widths, strict=True), bold=True)
+    if height is not None:
+        sheet.set_row(0, height)
+    xlsx.set_print(sheet, widths, header_rows=(0, 0))
     for field, choices in (("channel", CHANNEL_NAMES), ("response_status", STATUS_NAMES)):
         col = fields.index(field)
         sheet.data_validation(1, col, 100_000, col, {"validate": "list", "source": list(choices)})
@@ -103,7 +109,7 @@ def rejects_xlsx(table: RawTable, errors: list[RowError], lang: str, generated: 
         {
             i18n.t("import.col.row", lang): number,
             **dict(zip(headers, (cells + [None] * len(headers))[: len(headers)], strict=True)),
-            i18n.t("import.col.reason", lang): "; ".join(reasons[number]),
+            i18n.t("import.col.reason", lang): "\n".join(reasons[number]),
         }
         for number, cells in table.rows
         if number in reasons

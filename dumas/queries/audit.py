@@ -10,7 +10,7 @@ import pandas as pd
 
 from dumas.config import TIMEZONE
 from dumas.domain.permissions import Action, Role, User, require
-from dumas.render import followup_table
+from dumas.render import audit_trail, followup_table
 
 PAGE_SIZE = 50
 MAX_EXPORT = 100_000  # rows in one audit export; Excel's own limit is about a million
@@ -143,14 +143,67 @@ def audit_xlsx(
     require(actor, Action.VIEW_AUDIT)
     mask = not actor.can(Action.VIEW_PERSONAL_DATA)
     frame, _ = audit_rows(cur, filters, limit=MAX_EXPORT, offset=0, mask_personal=mask)
+    shown = audit_trail.readable(frame, _people(cur), _record_names(cur, frame), lang)
     return followup_table.workbook(
-        frame,
-        AUDIT_COLUMNS,
+        shown,
+        audit_trail.EXPORT_COLUMNS,
         lang=lang,
         title=title,
         filters_text=filters_text,
         generated=generated,
     )
+
+
+# The name of a record of each kind the log refers to, by id (as text, as the log keeps it).
+_NAMES = {
+    "plan": "SELECT id::VARCHAR, title FROM plan WHERE id::VARCHAR IN (SELECT unnest($ids))",
+    "monitoring": "SELECT m.id::VARCHAR, ag.name FROM monitoring m"
+    " JOIN agency ag ON ag.id = m.agency_id WHERE m.id::VARCHAR IN (SELECT unnest($ids))",
+    "app_user": "SELECT id::VARCHAR, full_name FROM app_user"
+    " WHERE id::VARCHAR IN (SELECT unnest($ids))",
+    "complaint": "SELECT id::VARCHAR, agenda_no FROM complaint"
+    " WHERE id::VARCHAR IN (SELECT unnest($ids))",
+    "forwarding": "SELECT id::VARCHAR, letter_no FROM forwarding"
+    " WHERE id::VARCHAR IN (SELECT unnest($ids))",
+    "reminder": "SELECT id::VARCHAR, letter_no FROM reminder"
+    " WHERE id::VARCHAR IN (SELECT unnest($ids))",
+    "response": "SELECT id::VARCHAR, letter_no FROM response"
+    " WHERE id::VARCHAR IN (SELECT unnest($ids))",
+    "agency": "SELECT id::VARCHAR, name FROM agency WHERE id::VARCHAR IN (SELECT unnest($ids))",
+    "periodic_report": "SELECT id::VARCHAR, title FROM periodic_report"
+    " WHERE id::VARCHAR IN (SELECT unnest($ids))",
+}
+
+
+def _people(cur: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, list[str]]]:
+    """Every account's username -> full name and roles (in the order of Role)."""
+    order = {role.value: n for n, role in enumerate(Role)}
+    found = cur.execute(
+        """
+        SELECT u.username, u.full_name, list(r.role) FILTER (WHERE r.role IS NOT NULL)
+          FROM app_user u LEFT JOIN user_role r ON r.user_id = u.id
+         GROUP BY u.username, u.full_name
+        """
+    ).fetchall()
+    return {
+        name: (full, sorted(roles or [], key=lambda r: order.get(r, len(order))))
+        for name, full, roles in found
+    }
+
+
+def _record_names(
+    cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame
+) -> dict[tuple[str, str], str]:
+    """(entity, id) -> the record's name, for the records the rows refer to."""
+    names: dict[tuple[str, str], str] = {}
+    for entity, rows in frame.dropna(subset=["entity_id"]).groupby("entity"):
+        sql = _NAMES.get(str(entity))
+        if sql is None:
+            continue
+        wanted = sorted(set(rows["entity_id"].astype(str)))
+        found = cur.execute(sql, {"ids": wanted}).fetchall()
+        names |= {(str(entity), key): name for key, name in found if name}
+    return names
 
 
 def users(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:

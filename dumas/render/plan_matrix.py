@@ -3,12 +3,16 @@
 Sheet 1: title rows, a two-level header (group headings merged over their columns), one
 row per matrix row with its letters listed one per line in a cell, then a JUMLAH row of
 SUM formulas. Sheet 2 ("Daftar Surat"): every letter with the number of its matrix row.
+
+Printed, the matrix's 24 columns do not fit one A4 page at a legible size: it prints A4
+landscape at PRINT_SCALE (10 pt text at 8.5 pt), its columns split over pages side by side
+where a group of columns ends, No and Instansi repeated at the left of every page and the
+two header rows at the top of every page, each row as tall as its wrapped text.
 """
 
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Mapping
 from itertools import groupby
 from typing import Any, NamedTuple
@@ -27,8 +31,9 @@ TITLE_ROWS = 6  # matrix title, plan title, period, Bidang, stage and version, g
 GROUP_ROW = TITLE_ROWS + 1  # 0-based; a blank row separates the titles from the header
 SUB_ROW = GROUP_ROW + 1
 FIRST_ROW = SUB_ROW + 1
-LINE_HEIGHT = 15  # points per wrapped line of an 11 pt cell
-MAX_HEIGHT = 409  # Excel's tallest row
+PRINT_SCALE = 85  # percent: 10 pt prints at 8.5 pt (fitting the width would give ~4 pt)
+PRINT_MARGIN = 0.25  # inches, left and right
+REPEATED_COLUMNS = 2  # No and Instansi, at the left of every printed page
 
 
 class _Column(NamedTuple):
@@ -51,21 +56,21 @@ _COLUMNS = (
     _Column("oldest_letter_date", "oldest", 11, "date"),
     _Column("oldest_age_wd", "oldest", 10, "int"),
     _Column("reminders", None, 11, "int"),
-    _Column("letter_list", None, 46, "text"),
+    _Column("letter_list", None, 36, "text"),
     _Column("method", None, 17, "text"),
     _Column("priority", "priority", 10, "text"),
-    _Column("priority_reason", "priority", 20, "text"),
+    _Column("priority_reason", "priority", 16, "text"),
     _Column("schedule_from", "schedule", 11, "date"),
     _Column("schedule_to", "schedule", 11, "date"),
     _Column("days", "schedule", 6, "int"),
     _Column("level", None, 13, "text"),
-    _Column("team", "team", 24, "text"),
+    _Column("team", "team", 22, "text"),
     _Column("persons", "team", 7, "int"),
     _Column("transport", "cost", 12, "int", summed=True),
     _Column("lodging", "cost", 12, "int", summed=True),
     _Column("allowance", "cost", 12, "int", summed=True),
     _Column("estimated_cost", "cost", 13, "int", summed=True),
-    _Column("status", None, 20, "text"),
+    _Column("status", None, 16, "text"),
 )
 _TOTAL_LABEL_SPAN = 4  # JUMLAH is written across No, Instansi, Lokus and Asal usulan
 
@@ -103,7 +108,8 @@ def _write_matrix(
 ) -> None:
     """Sheet 1: titles, the two-level header, the rows and the JUMLAH row, ready to print."""
     ws = book.add_worksheet(xlsx.sheet_safe_name(t("matrix_xlsx.sheet", lang)))
-    _write_titles(book, ws, titles)
+    breaks = _column_breaks()
+    _write_titles(book, ws, titles, breaks[0] if breaks else len(_COLUMNS))
     _write_header(book, ws, lang)
     fmts = _body_formats(book)
     for index, cells in enumerate(values):
@@ -114,9 +120,42 @@ def _write_matrix(
     for col, column in enumerate(_COLUMNS):
         ws.set_column(col, col, column.width)
     ws.freeze_panes(FIRST_ROW, 2)
-    xlsx._set_page_layout(ws)
+    _set_print(ws, breaks)
+
+
+def _set_print(ws: Worksheet, breaks: list[int]) -> None:
+    """A4 landscape at PRINT_SCALE, pages side by side at `breaks` then down, the header
+    rows and the first columns on every page, page numbers in the footer."""
+    ws.set_paper(xlsx.A4_PAPER)
+    ws.set_landscape()
+    ws.set_print_scale(PRINT_SCALE)
+    ws.set_margins(left=PRINT_MARGIN, right=PRINT_MARGIN, top=0.5, bottom=0.5)
     ws.repeat_rows(GROUP_ROW, SUB_ROW)
-    ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.5)
+    ws.repeat_columns(0, REPEATED_COLUMNS - 1)
+    ws.set_v_pagebreaks(breaks)
+    ws.print_across()  # a page's rows left part, then their right part, then the next rows
+    ws.set_footer("&R&P / &N")
+
+
+def _column_breaks() -> list[int]:
+    """The columns that start a new printed page: a page holds, beside the repeated first
+    columns, as many whole groups of columns as fit at PRINT_SCALE."""
+    page = xlsx.printable_points(landscape=True, margin=PRINT_MARGIN) * 100 / PRINT_SCALE
+    repeated = sum(xlsx.column_points(c.width) for c in _COLUMNS[:REPEATED_COLUMNS])
+    room = page - repeated - 2  # a little slack for rounding in the office programs
+    breaks: list[int] = []
+    used = 0.0
+    runs = groupby(enumerate(_COLUMNS), key=lambda item: item[1].group or item[0])
+    for _, run in runs:
+        cols = [col for col, _ in run]
+        if cols[0] < REPEATED_COLUMNS:
+            continue
+        width = sum(xlsx.column_points(_COLUMNS[col].width) for col in cols)
+        if used and used + width > room:
+            breaks.append(cols[0])
+            used = 0.0
+        used += width
+    return breaks
 
 
 def _title_lines(header: Mapping[str, object], lang: str, generated: str) -> list[str]:
@@ -135,16 +174,21 @@ def _title_lines(header: Mapping[str, object], lang: str, generated: str) -> lis
     ]
 
 
-def _write_titles(book: xlsxwriter.Workbook, ws: Worksheet, lines: list[str]) -> None:
-    """Each title line merged across the matrix: the first two bold and centred."""
-    big = book.add_format({"bold": True, "font_size": 14, "align": "center"})
-    bold = book.add_format({"bold": True, "font_size": 12, "align": "center"})
-    note = book.add_format({"font_color": "#595959"})
-    last = len(_COLUMNS) - 1
+def _write_titles(book: xlsxwriter.Workbook, ws: Worksheet, lines: list[str], span: int) -> None:
+    """Each title line merged across the first printed page's `span` columns, wrapped and
+    centred, the first two bold."""
+    base = {"valign": "top", "text_wrap": True}
+    big = book.add_format({**base, "bold": True, "font_size": 14, "align": "center"})
+    bold = book.add_format({**base, "bold": True, "font_size": 12, "align": "center"})
+    # Centred too: the repeated first columns of the later pages then show none of them.
+    note = book.add_format({**base, "font_color": "#595959", "align": "center"})
+    width = sum(column.width for column in _COLUMNS[:span])
     for row, text in enumerate(lines):
-        fmt = big if row == 0 else bold if row == 1 else note
-        ws.merge_range(row, 0, row, last, "", fmt)
+        fmt, size = (big, 14) if row == 0 else (bold, 12) if row == 1 else (note, xlsx.FONT_SIZE)
+        ws.merge_range(row, 0, row, span - 1, "", fmt)
         ws.write_string(row, 0, text, fmt)
+        count = xlsx.wrapped_lines(text, width, font_size=size, bold=row < 2)
+        ws.set_row(row, xlsx.line_height(count, size))
 
 
 def _write_header(book: xlsxwriter.Workbook, ws: Worksheet, lang: str) -> None:
@@ -164,8 +208,30 @@ def _write_header(book: xlsxwriter.Workbook, ws: Worksheet, lang: str) -> None:
         ws.merge_range(GROUP_ROW, cols[0], GROUP_ROW, cols[-1], heading, fmt)
         for col, label in zip(cols, labels, strict=True):
             ws.write_string(SUB_ROW, col, label, fmt)
-    ws.set_row(GROUP_ROW, 2 * LINE_HEIGHT)
-    ws.set_row(SUB_ROW, 3 * LINE_HEIGHT)
+    group_lines, sub_lines = _header_lines(lang)
+    ws.set_row(GROUP_ROW, xlsx.line_height(group_lines))
+    ws.set_row(SUB_ROW, xlsx.line_height(sub_lines))
+
+
+def _header_lines(lang: str) -> tuple[int, int]:
+    """Lines of the group row and of the sub-column row: group headings over their merged
+    width, sub-labels in their column, and the ungrouped labels across both rows."""
+    group_lines, sub_lines, spanning = 1, 1, 1
+    runs = groupby(enumerate(_COLUMNS), key=lambda item: item[1].group or item[0])
+    for group, run in runs:
+        columns = [column for _, column in run]
+        for column in columns:
+            label = t(f"matrix_xlsx.col.{column.key}", lang)
+            lines = xlsx.wrapped_lines(label, column.width - 1, bold=True)
+            if isinstance(group, int):
+                spanning = max(spanning, lines)
+            else:
+                sub_lines = max(sub_lines, lines)
+        if not isinstance(group, int):
+            heading = t(f"matrix_xlsx.group.{group}", lang)
+            width = sum(column.width for column in columns) - 1
+            group_lines = max(group_lines, xlsx.wrapped_lines(heading, width, bold=True))
+    return group_lines, max(sub_lines, spanning - group_lines)
 
 
 def _body_formats(book: xlsxwriter.Workbook, total: bool = False) -> dict[str, Format]:
@@ -194,13 +260,12 @@ def _put(ws: Worksheet, row: int, col: int, value: Any, kind: str, fmts: dict) -
 
 def _height(cells: list[Any]) -> float:
     """Row height for the wrapped text of its tallest cell."""
-    lines = 1
-    for column, value in zip(_COLUMNS, cells, strict=True):
-        if column.kind == "text" and isinstance(value, str):
-            chars = max(column.width - 1, 1)
-            wrapped = sum(max(1, math.ceil(len(line) / chars)) for line in value.split("\n"))
-            lines = max(lines, wrapped)
-    return min(lines * LINE_HEIGHT, MAX_HEIGHT)
+    texts = [
+        (value, column.width)
+        for column, value in zip(_COLUMNS, cells, strict=True)
+        if column.kind == "text" and isinstance(value, str)
+    ]
+    return xlsx.row_height(texts) or xlsx.line_height(1)
 
 
 def _write_totals(
@@ -287,14 +352,12 @@ def _write_letters(
 ) -> None:
     """Sheet 2: every letter with its matrix row number, laid out as the other exports."""
     ws = book.add_worksheet(xlsx.sheet_safe_name(t("matrix_xlsx.letters_sheet", lang)))
-    xlsx._write_preamble(book, ws, preamble)
     labels = [t(f"matrix_xlsx.letter.{name}", lang) for name in frame.columns]
-    xlsx._write_header(book, ws, labels)
-    for col, name in enumerate(frame.columns):
-        fmt = xlsx.INTEGER if name in ("row_no", "age_wd", "reminders") else None
-        xlsx._write_column(book, ws, col, frame[name], labels[col], fmt)
-    ws.autofilter(xlsx.HEADER_ROW, 0, xlsx.HEADER_ROW + len(frame), len(labels) - 1)
-    xlsx._set_page_layout(ws)
+    numbers = ("row_no", "age_wd", "reminders")
+    formats = [xlsx.INTEGER if name in numbers else None for name in frame.columns]
+    widths = xlsx.write_table(book, ws, frame, labels, formats)
+    xlsx._write_preamble(book, ws, preamble, widths)
+    xlsx.set_print(ws, widths, header_rows=(xlsx.HEADER_ROW, xlsx.HEADER_ROW))
 
 
 def _letters_frame(

@@ -113,7 +113,7 @@ def describe(filters: Filters) -> str:
     if filters.search.strip():
         parts.append(f"{t('filters.search')}: \u201c{filters.search.strip()}\u201d")
     if not parts:
-        return i18n.t("export.no_filters", lang())
+        return ""  # no filter line at all on a workbook nobody filtered
     return i18n.t("export.filters", lang(), filters="; ".join(parts))
 
 

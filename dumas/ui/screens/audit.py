@@ -65,7 +65,7 @@ def describe(chosen: audit.AuditFilter) -> str:
         end = i18n.fmt_date(chosen.date_to, lang(), "short")
         parts.append(f"{t('audit.filter_period')}: {start} – {end}")
     if not parts:
-        return i18n.t("export.no_filters", lang())
+        return ""  # no filter line at all on a workbook nobody filtered
     return i18n.t("export.filters", lang(), filters="; ".join(parts))  # plain text
 
 

@@ -92,7 +92,7 @@ def letters(letters_df: pd.DataFrame, timeline: pd.DataFrame, agenda_no: str) ->
             followup_table.TIMELINE_COLUMNS,
             lang=language,
             title=title,
-            filters_text=t("export.no_filters"),
+            filters_text="",
             generated=generated,
         ),
         filename=f"riwayat-{agenda_no}.xlsx",

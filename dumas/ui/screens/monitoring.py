@@ -152,5 +152,5 @@ def _describe(states: tuple[str, ...], levels: tuple[str, ...]) -> str:
             f"{t('monitorings.filter_level')}: " + ", ".join(t(Level(v).label_key) for v in levels)
         )
     if not parts:
-        return i18n.t("export.no_filters", lang())
+        return ""  # no filter line at all on a workbook nobody filtered
     return i18n.t("export.filters", lang(), filters="; ".join(parts))  # plain text
