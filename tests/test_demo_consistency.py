@@ -7,11 +7,16 @@ monitoring writes to carries its head's title and city.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 
+from dumas import config, i18n
 from dumas.db import Database, connect
+from dumas.domain.monitoring_flow import FINANCE_STAGES, MonitoringAction
+from dumas.domain.plan_flow import PlanAction
+from dumas.domain.report_flow import ReportEvent
 from tests.conftest import built_once
 from tests.test_demo import build_demo
 
@@ -243,3 +248,21 @@ def test_every_agency_of_a_demo_plan_or_monitoring_has_its_heads_title_and_city(
     )
     assert used[0][0] >= 2
     assert incomplete == []
+
+
+def test_every_action_the_demo_audits_reads_as_words_in_both_languages(demo_db: Database):
+    """The audit export names each action from the catalogue; the demo writes most kinds
+    (plans, monitorings, reports, accounts, settings), and the literal ones in dumas/ too."""
+    written = {action for (action,) in rows(demo_db, "SELECT DISTINCT action FROM audit_log")}
+    literal = set()
+    for path in (config.ROOT / "dumas").rglob("*.py"):
+        literal |= set(re.findall(r'audit\(\s*cur,\s*[\w.]+,\s*"([a-z_.]+)"', path.read_text()))
+    literal |= {f"monitoring.{a}" for a in MonitoringAction} | {f"plan.{a}" for a in PlanAction}
+    literal |= {f"monitoring.finance_{stage}" for stage in FINANCE_STAGES}
+    literal |= {f"report.{event}" for event in ReportEvent}
+    assert {"plan.approve", "agency.merge", "agency.complete"} <= written | literal
+    for language in i18n.LANGUAGES:
+        missing = sorted(
+            a for a in written | literal if f"audit.action.{a}" not in i18n.MESSAGES[language]
+        )
+        assert not missing, (language, missing)
