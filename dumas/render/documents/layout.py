@@ -125,12 +125,12 @@ def signature(doc: Document, signer: Signer, on_behalf_of: str | None = None) ->
 
 
 def tembusan(doc: Document, titles: list[str]) -> None:
-    """Copies, bottom left: office titles, numbered when more than one, never "Arsip"; kept
-    with the signature above and the heading with its list."""
+    """Copies, bottom left: office titles, numbered when more than one, never "Arsip"; the
+    heading kept with its list. (Not chained to the signature block: LibreOffice then breaks
+    the chain before the NIP when a page break follows the copies.)"""
     if not titles:
         return
-    _keep_previous(doc)  # on the page of the signature above
-    _keep(para(doc))
+    para(doc)
     _keep(para(doc, "Tembusan:", align="left"))
     if len(titles) == 1:
         para(doc, titles[0], align="left")
