@@ -18,7 +18,7 @@ from dumas.render.documents.common import (
     reply_deadline,
     secrecy,
 )
-from dumas.render.documents.docx_tables import plain_table
+from dumas.render.documents.docx_tables import fits_on_a_line, plain_table
 from dumas.render.documents.inputs import CitedLetter, DocumentSettings, MonitoringDocument
 from dumas.render.documents.layout import (
     body,
@@ -60,7 +60,8 @@ def letter_to_agency(
 
 
 def _head(doc: Document, settings: DocumentSettings, number: str, on: dt.date) -> None:
-    """The Nomor, Sifat, Lampiran and Hal lines, the place and date right of Nomor."""
+    """The Nomor, Sifat, Lampiran and Hal lines, the place and date right of Nomor (above it,
+    on the right, when the number is too long to share its line)."""
     dated = f"{clean(settings.get('city'))}, {date_text(on)}"
     rows = [
         ["Nomor", ":", number, dated],
@@ -68,7 +69,10 @@ def _head(doc: Document, settings: DocumentSettings, number: str, on: dt.date) -
         ["Lampiran", ":", "–", ""],
         ["Hal", ":", SUBJECT, ""],
     ]
-    table = plain_table(doc, rows, _HEAD_WIDTHS)
+    if not fits_on_a_line(doc, ["Lampiran", ":", number, dated]):
+        para(doc, dated, align="right")
+        rows[0][3] = ""
+    table = plain_table(doc, rows, _HEAD_WIDTHS, whole=[(0, 2), (0, 3)])  # never wrapped
     table.cell(0, 3).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 

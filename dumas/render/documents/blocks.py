@@ -6,12 +6,14 @@ from collections.abc import Sequence
 
 from docx.document import Document
 
-from dumas.render.documents.common import DOTS, clean, date_text
+from dumas.render.documents.common import DOTS, clean, count, date_text
 from dumas.render.documents.docx_tables import grid_table, label_block
 from dumas.render.documents.inputs import CitedLetter, TeamMember
 from dumas.render.documents.layout import SIGNATURE_INDENT, page_break, para, rule, title
 
-LETTER_HEADER = ("No", "No Agenda", "Nomor/Tanggal Surat Penerusan", "Ringkasan", "Status")
+# The agenda number, the letter number and its date stacked in one column: each whole, and
+# room left for the summary.
+LETTER_HEADER = ("No", "No Agenda, Nomor dan Tanggal Surat Penerusan", "Ringkasan", "Status")
 TEAM_HEADER = ("No", "Nama", "NIP", "Pangkat/Golongan", "Jabatan")
 
 
@@ -30,16 +32,19 @@ def letters_table(doc: Document, letters: Sequence[CitedLetter]) -> None:
     rows = [
         [
             str(i),
-            clean(letter.get("agenda_no")),
-            f"{clean(letter.get('letter_no'))}\n{date_text(letter.get('letter_date'))}",
+            "\n".join(
+                (
+                    clean(letter.get("agenda_no")),
+                    clean(letter.get("letter_no")),
+                    date_text(letter.get("letter_date")),
+                )
+            ),
             clean(letter.get("summary")),
             _status(letter),
         ]
         for i, letter in enumerate(letters, 1)
     ]
-    grid_table(
-        doc, LETTER_HEADER, rows or [["1", DOTS, DOTS, DOTS, DOTS]], (1.0, 2.6, 4.2, 5.2, 3.0)
-    )
+    grid_table(doc, LETTER_HEADER, rows or [["1", DOTS, DOTS, DOTS]], (1.0, 6.0, 6.0, 3.0))
 
 
 def team_table(doc: Document, team: Sequence[TeamMember]) -> None:
@@ -64,4 +69,4 @@ def _status(letter: CitedLetter) -> str:
     """The follow-up status label, with the age in working days when known."""
     status = clean(letter.get("status"))
     age = letter.get("age_wd")
-    return status if age is None else f"{status} ({age} hari kerja)"
+    return status if age is None else f"{status} ({count(age)} hari kerja)"

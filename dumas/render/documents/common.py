@@ -198,6 +198,11 @@ def in_words(n: int) -> str:
     return f"{_UNITS[tens]} puluh {_UNITS[units]}".strip()
 
 
+def files(n: int) -> str:
+    """The Lampiran line of a document with `n` attachments: "1 (satu) berkas"."""
+    return f"{n} ({in_words(n)}) berkas"
+
+
 def reply_deadline(settings: DocumentSettings) -> str:
     """The reply deadline asked of an agency: "14 (empat belas) hari kerja" (the unit's own
     standard, a setting)."""

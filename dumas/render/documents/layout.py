@@ -99,34 +99,65 @@ def page_break(doc: Document) -> None:
 
 
 def place_and_date(doc: Document, settings: DocumentSettings, on_text: str) -> None:
-    """ "Jakarta, 12 Mei 2026" at the head of the signature block."""
+    """ "Jakarta, 12 Mei 2026" at the head of the signature block, kept on its page."""
+    _keep_previous(doc)
     paragraph = para(doc, f"{clean(settings.get('city'))}, {on_text}", align="left")
     paragraph.paragraph_format.left_indent = SIGNATURE_INDENT
+    _keep(paragraph)
 
 
 def signature(doc: Document, signer: Signer, on_behalf_of: str | None = None) -> None:
-    """The signature block: a.n. line, title with comma, blank lines, name, NIP."""
+    """The signature block: a.n. line, title with comma, blank lines, name, NIP.
+
+    The block never splits across pages: every line is kept with the next (from the place
+    and date above it to the NIP), and so are the blank line and the closing sentence before
+    it, so that the block never stands alone at the top of a page."""
+    _keep_previous(doc)
     lines = [f"a.n. {clean(on_behalf_of)}"] if on_behalf_of else []
     acting = f"{signer['acting']} " if signer.get("acting") else ""
     lines.append(f"{acting}{clean(signer.get('title'))},")
     lines += [""] * _SIGNATURE_SPACE
     lines += [clean(signer.get("name")), f"NIP {clean(signer.get('nip'))}"]
-    for line in lines:
+    for i, line in enumerate(lines, 1):
         paragraph = para(doc, line, align="left")
         paragraph.paragraph_format.left_indent = SIGNATURE_INDENT
-        paragraph.paragraph_format.keep_with_next = True
+        _keep(paragraph, with_next=i < len(lines))
 
 
 def tembusan(doc: Document, titles: list[str]) -> None:
-    """Copies, bottom left: office titles, numbered when more than one, never "Arsip"."""
+    """Copies, bottom left: office titles, numbered when more than one, never "Arsip"; the
+    heading kept with its list. (Not chained to the signature block: LibreOffice then breaks
+    the chain before the NIP when a page break follows the copies.)"""
     if not titles:
         return
     para(doc)
-    para(doc, "Tembusan:", align="left")
+    _keep(para(doc, "Tembusan:", align="left"))
     if len(titles) == 1:
         para(doc, titles[0], align="left")
         return
     numbered(doc, [(f"{i}.", t) for i, t in enumerate(titles, 1)])
+    for paragraph in doc.paragraphs[-len(titles) : -1]:
+        _keep(paragraph)
+
+
+def _keep(paragraph: Paragraph, with_next: bool = True) -> None:
+    """A paragraph never split over two pages, and kept on the page of the next one."""
+    paragraph.paragraph_format.keep_together = True
+    paragraph.paragraph_format.keep_with_next = with_next
+
+
+def _keep_previous(doc: Document) -> None:
+    """Keep the paragraphs just before a signature block with it: the blank lines and the
+    last paragraph of text (the closing sentence); a table before them ends the run."""
+    element = doc.element.body[-1] if len(doc.element.body) else None
+    while element is not None and element.tag == qn("w:sectPr"):
+        element = element.getprevious()
+    while element is not None and element.tag == qn("w:p"):
+        paragraph = Paragraph(element, doc._body)
+        paragraph.paragraph_format.keep_with_next = True
+        if paragraph.text.strip():
+            return
+        element = element.getprevious()
 
 
 def _kop(header: _Header, lines: list[str]) -> None:

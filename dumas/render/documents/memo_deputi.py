@@ -11,13 +11,22 @@ from dumas.render.documents.common import (
     clean,
     count,
     date_text,
+    files,
     issue,
     locus,
     official,
     period,
 )
 from dumas.render.documents.inputs import DocumentSettings, MonitoringDocument
-from dumas.render.documents.layout import body, new_document, numbered, para, signature, to_bytes
+from dumas.render.documents.layout import (
+    body,
+    new_document,
+    numbered,
+    para,
+    signature,
+    tembusan,
+    to_bytes,
+)
 
 KIND = DocumentKind.MEMO_DEPUTI
 SUBJECT = "Usulan Rencana Pelaksanaan Pemantauan Tindak Lanjut Penanganan Pengaduan Masyarakat"
@@ -38,7 +47,7 @@ def memo_to_deputi(
             ("Yth.", deputi["title"]),
             ("Dari", asdep["title"]),
             ("Hal", f"{SUBJECT} ke {agency(monitoring)}"),
-            ("Lampiran", "Satu berkas"),
+            ("Lampiran", files(1)),
             ("Tanggal", date_text(on)),
         ],
     )
@@ -48,10 +57,16 @@ def memo_to_deputi(
     body(doc, "Demikian disampaikan, mohon arahan dan persetujuan Bapak/Ibu.")
     para(doc)
     signature(doc, asdep)
+    tembusan(doc, copies(settings))
     of = f"Memorandum {asdep['title']}"
     attachment_head(doc, of, number, date_text(on), MATRIX)
     letters_table(doc, monitoring.letters)
     return to_bytes(doc)
+
+
+def copies(settings: DocumentSettings) -> list[str]:
+    """Tembusan: the PPK, who prepares the travel once the Deputi approves (docs/letters.md)."""
+    return [official(settings, "ppk")["title"]]
 
 
 def _opening(monitoring: MonitoringDocument) -> str:

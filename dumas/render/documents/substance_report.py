@@ -153,10 +153,15 @@ def _results(doc: Document, monitoring: MonitoringDocument) -> None:
     """C. Hasil Pemantauan: per letter, then the written agreements."""
     _section(doc, "C. HASIL PEMANTAUAN")
     _part(doc, "1.", "Hasil per surat penerusan", None, text=False)
-    keys = ("agenda_no", "letter_no", "result_label", "evidence", "recommendation")
-    rows = [[str(i), *(clean(r.get(k)) for k in keys)] for i, r in enumerate(monitoring.results, 1)]
-    header: tuple[str, ...] = ("No", "No Agenda", "Nomor Surat", "Hasil", "Bukti", "Rekomendasi")
-    grid_table(doc, header, rows or [["1", *[DOTS] * 5]], (0.8, 2.2, 3.2, 3.0, 3.2, 3.6))
+    rows = [
+        [str(i), _lines(r.get("agenda_no"), r.get("letter_no")),
+         _lines(r.get("result_label"), r.get("evidence")), clean(r.get("recommendation"))]
+        for i, r in enumerate(monitoring.results, 1)
+    ]  # fmt: skip
+    # Stacked pairs (the agenda number over the letter number, the result over its evidence)
+    # keep every number whole and leave room for the words.
+    header: tuple[str, ...] = ("No", "No Agenda/Nomor Surat", "Hasil/Bukti", "Rekomendasi")
+    grid_table(doc, header, rows or [["1", *[DOTS] * 3]], (0.8, 6.0, 5.0, 4.2))
     _part(doc, "2.", "Kesepakatan", None, text=False)
     agreements = monitoring.agreements
     if not agreements:
@@ -203,6 +208,11 @@ def _part(doc: Document, marker: str, heading: str, value: object, text: bool = 
     paragraph.paragraph_format.keep_with_next = True
     if text:
         body(doc, value, indent=_TEXT)
+
+
+def _lines(first: object, second: object) -> str:
+    """Two values, one per line."""
+    return f"{clean(first)}\n{clean(second)}"
 
 
 def _with_summary(label: object, summary: object) -> str:

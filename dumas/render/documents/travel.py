@@ -15,6 +15,7 @@ from dumas.render.documents.common import (
     count,
     date_text,
     destination,
+    files,
     issue,
     locus,
     official,
@@ -24,12 +25,21 @@ from dumas.render.documents.common import (
 )
 from dumas.render.documents.docx_tables import bold_row, grid_table
 from dumas.render.documents.inputs import CostLine, DocumentSettings, MonitoringDocument
-from dumas.render.documents.layout import body, new_document, para, signature, title, to_bytes
+from dumas.render.documents.layout import (
+    body,
+    new_document,
+    para,
+    signature,
+    tembusan,
+    title,
+    to_bytes,
+)
 
 KIND = DocumentKind.MEMO_KEUANGAN
 SUBJECT = "Permohonan Fasilitas Perjalanan Dinas"
+# The NIP under the name: one column, so the 18 digits never wrap in a portrait page.
 NOMINAL_HEADER = (
-    "No", "Nama", "NIP", "Pangkat/Gol.", "Jabatan", "Tujuan", "Berangkat–Kembali", "Lama hari"
+    "No", "Nama/NIP", "Pangkat/Gol.", "Jabatan", "Tujuan", "Berangkat–Kembali", "Lama hari"
 )  # fmt: skip
 COST_HEADER = ("No", "Uraian", "Pelaksana", "Jumlah")
 COST_ITEMS = {  # the letter's own words (always Indonesian), not the interface's labels
@@ -55,7 +65,7 @@ def travel_request_memo(
             ("Yth.", official(settings, "kepala_biro_keuangan")["title"]),
             ("Dari", ppk["title"]),
             ("Hal", SUBJECT),
-            ("Lampiran", "Satu berkas"),
+            ("Lampiran", files(1)),
             ("Tanggal", date_text(on)),
         ],
     )
@@ -63,11 +73,18 @@ def travel_request_memo(
     body(doc, "Demikian disampaikan, atas perhatian dan kerja sama Saudara diucapkan terima kasih.")
     para(doc)
     signature(doc, ppk)
+    tembusan(doc, copies(settings))
     attachment_head(doc, f"Memorandum {ppk['title']}", number, date_text(on), "DAFTAR NOMINATIF")
     _nominal_list(doc, monitoring)
     title(doc, "RINCIAN PERKIRAAN BIAYA")
     _cost_table(doc, monitoring.costs)
     return to_bytes(doc)
+
+
+def copies(settings: DocumentSettings) -> list[str]:
+    """Tembusan: the Deputi, whose budget pays the trip, and the Asdep, whose team travels
+    (docs/letters.md)."""
+    return [official(settings, "deputi")["title"], official(settings, "asdep")["title"]]
 
 
 def planned_total(costs: list[CostLine]) -> int:
@@ -98,11 +115,16 @@ def _nominal_list(doc: Document, monitoring: MonitoringDocument) -> None:
         count(monitoring.days),
     ]
     rows = [
-        [str(i), *(clean(m.get(k)) for k in ("name", "nip", "rank", "position")), *trip]
+        [
+            str(i),
+            f"{clean(m.get('name'))}\n{clean(m.get('nip'))}",
+            *(clean(m.get(k)) for k in ("rank", "position")),
+            *trip,
+        ]
         for i, m in enumerate(monitoring.team, 1)
     ]
-    widths = (0.8, 2.8, 2.6, 1.8, 2.2, 2.0, 2.6, 1.2)
-    grid_table(doc, NOMINAL_HEADER, rows or [["1", DOTS, DOTS, DOTS, DOTS, *trip]], widths)
+    widths = (0.8, 4.0, 2.0, 2.8, 2.2, 2.8, 1.4)
+    grid_table(doc, NOMINAL_HEADER, rows or [["1", f"{DOTS}\n{DOTS}", DOTS, DOTS, *trip]], widths)
 
 
 def _cost_table(doc: Document, costs: list[CostLine]) -> None:
