@@ -296,10 +296,14 @@ def test_team_records_a_field_visits_results_and_downloads_the_substance_report(
     assert CONCLUSIONS in text and RECOMMENDATIONS in text
     cells = cell_texts(report)
     assert ["Kepada Yth.", ":", ASDEP_TITLE] in cells  # a Kabid-level report goes to the Asdep
-    results = {row[1]: row for row in cells if row[1] in (first_agenda, second_agenda)}
+    # Stacked cells: the agenda number over the letter number, the result over its evidence.
+    stacked = {row[1].split("\n")[0]: row for row in cells if len(row) == 4}
+    results = {
+        agenda: stacked[agenda] for agenda in (first_agenda, second_agenda) if agenda in stacked
+    }
     assert set(results) == {first_agenda, second_agenda}
-    assert results[first_agenda][3:5] == ["Sudah ditindaklanjuti", EVIDENCE]
-    assert results[second_agenda][3] == "Belum ditindaklanjuti"
+    assert results[first_agenda][2].split("\n") == ["Sudah ditindaklanjuti", EVIDENCE]
+    assert results[second_agenda][2].split("\n")[0] == "Belum ditindaklanjuti"
 
     database = connect(path)
     try:

@@ -106,7 +106,7 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
         settle(analyst)
         expand(analyst, "Rencana baru")
         analyst.get_by_label("Judul").fill(TITLE)
-        analyst.get_by_label("Periode").fill("Semester II 2026")
+        analyst.get_by_role("textbox", name="Periode").fill("Semester II 2026")
         click(analyst, "Buat rencana")
         flash(analyst, "Rencana dibuat.")
         analyst.wait_for_url(re.compile(r"[?&]plan=\d+"))

@@ -99,8 +99,14 @@ def test_the_asdep_finalises_a_semester_report_and_downloads_both_files(browser,
     assert len(book.sheetnames) == 12  # the cover and every table
     report = docx.Document(str(document))
     words = [p.text for p in report.paragraphs]
-    assert "LAPORAN SEMESTER I 2026" in words and KEY_ISSUES in words
-    assert any(w.startswith("Status: FINAL") for w in words)
+    assert (
+        "LAPORAN PEMANTAUAN TINDAK LANJUT PENGADUAN MASYARAKAT, SEMESTER I TAHUN 2026" in words
+        and KEY_ISSUES in words
+    )
+    # The signed copy: dated the day it was finalised, no status line (that is on the cover).
+    assert not any(w.startswith("Status:") for w in words)
+    dated = [w for w in words if w.startswith("Jakarta, ")]
+    assert dated and "…" not in dated[0] and "." not in dated[0]
     assert "Kepada Yth.: Menteri Sekretaris Negara" in words
     assert len(report.inline_shapes) >= 5  # the charts, as pictures
     database = connect(path)
