@@ -239,3 +239,14 @@ def test_a_memorandums_attachment_line_reads_one_file_in_figures_and_words(
 def test_working_days_print_with_the_thousands_separator(printed: dict[str, Pdf], name: str):
     text = printed[name].text
     assert "(1.194 hari" in text and "1194" not in text
+
+
+@pytest.mark.parametrize("name", ["surat_tugas", ASDEP_LED, "memo_keuangan"])
+def test_no_team_members_row_breaks_across_two_pages(printed: dict[str, Pdf], name: str):
+    """The Surat Perintah's team table reaches the foot of page 1 with the realistic team:
+    each member's name, NIP and pangkat print on one page."""
+    pdf = printed[name]
+    for member in TEAM:
+        surname = member["name"].split(",")[0].split()[-1]  # the last word of the name
+        assert pdf.page_of(member["nip"]) == pdf.page_of(surname), member["name"]
+        assert pdf.page_of(member["nip"]) == pdf.page_of(member["rank"].split("(")[1]), member

@@ -84,6 +84,7 @@ def grid_table(
     for cell, name in zip(table.rows[0].cells, header, strict=True):
         _text(cell, name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _repeat_header(table)
+    _rows_unbroken(table)
     for row, values in zip(table.rows[1:], rows, strict=True):
         for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             _text(cell, value, align=WD_ALIGN_PARAGRAPH.RIGHT if i in right else None)
@@ -182,6 +183,14 @@ def _repeat_header(table: Table) -> None:
     flag = OxmlElement("w:tblHeader")
     flag.set(qn("w:val"), "true")
     properties.append(flag)
+
+
+def _rows_unbroken(table: Table) -> None:
+    """No row breaks across a page: a team member's name, NIP and pangkat print together."""
+    for row in table.rows:
+        flag = OxmlElement("w:cantSplit")
+        flag.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(flag)
 
 
 def _cell_margins(table: Table, pad_cm: float) -> None:
