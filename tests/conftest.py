@@ -60,6 +60,40 @@ ScriptCache.get_bytecode = _bytecode  # type: ignore[method-assign]
 
 PASSWORD = "sandi-uji-2026"  # every account of the template database
 
+# Passwords in tests are hashed by the same scrypt, salt and format at 1 MiB (n=2**10)
+# instead of the app's 16 MiB (2**14, about 50 ms a hash on purpose): account and sign-in
+# tests spent a twentieth of the suite's CPU in scrypt. A test about the cost itself (the
+# stored format, refusals taking the same time) asks for `production_scrypt`.
+PRODUCTION_SCRYPT_N = auth._SCRYPT["n"]
+
+
+def scrypt_cost(n: int) -> None:
+    """Hash new passwords, and check unknown names, at cost n."""
+    auth._SCRYPT["n"] = n
+    auth._DUMMY_HASH = auth._dummy_hash()
+
+
+scrypt_cost(2**10)
+
+
+@pytest.fixture
+def production_scrypt(db_path: Path) -> Iterator[None]:
+    """The app's own scrypt cost for this test, every account of its database re-hashed
+    at that cost."""
+    scrypt_cost(PRODUCTION_SCRYPT_N)
+    database = connect(db_path)
+    try:
+        with database.transaction() as cur:
+            for (uid,) in cur.execute("SELECT id FROM app_user").fetchall():
+                cur.execute(
+                    "UPDATE app_user SET password_hash = $h WHERE id = $id",
+                    {"h": auth.hash_password(PASSWORD), "id": uid},
+                )
+    finally:
+        database.close()
+    yield
+    scrypt_cost(2**10)
+
 
 def username(role: Role) -> str:
     """The template database's account holding just this role."""

@@ -17,6 +17,7 @@ OWNER_DESK = "10.20.30.40"  # where the account's owner signs in from
 ATTACKER = "203.0.113.9"
 
 
+@pytest.mark.usefixtures("production_scrypt")
 def test_a_password_is_stored_as_a_salted_scrypt_hash_never_in_clear(db):
     stored = db.cursor().execute("SELECT password_hash FROM app_user").fetchall()
     assert stored and all(h.startswith("scrypt$16384$") and PASSWORD not in h for (h,) in stored)

@@ -219,7 +219,7 @@ def test_every_response_carries_the_security_headers(client):
 ROUNDS = 9
 
 
-@pytest.mark.usefixtures("behind_proxy")
+@pytest.mark.usefixtures("production_scrypt", "behind_proxy")
 def test_every_refusal_takes_the_same_time(client):
     """Unknown name, wrong password, disabled, locked, throttled: the same work and time.
 

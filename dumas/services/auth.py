@@ -33,10 +33,17 @@ MAX_FAILURES = 5  # per name from one source; per account from unfamiliar source
 MAX_SOURCE_FAILURES = 20  # per source, whatever the names (guessing names, spraying)
 FAMILIAR_FOR = dt.timedelta(days=90)
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # 16 MiB per hash: memory-hard, ~50 ms
-# What an unknown name is checked against: same parameters, random digest, never matches.
-_DUMMY_HASH = "scrypt${}${}${}".format(
-    _SCRYPT["n"], *(base64.b64encode(os.urandom(size)).decode() for size in (16, 64))
-)
+
+
+def _dummy_hash() -> str:
+    """What an unknown name is checked against: same parameters, random digest, never
+    matches."""
+    return "scrypt${}${}${}".format(
+        _SCRYPT["n"], *(base64.b64encode(os.urandom(size)).decode() for size in (16, 64))
+    )
+
+
+_DUMMY_HASH = _dummy_hash()
 
 
 class SignInRefused(ValidationError):
