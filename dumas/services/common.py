@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 
 import duckdb
 
-from dumas.db import next_id
 from dumas.domain import calendar
 from dumas.domain.errors import Message, ValidationError
 from dumas.domain.text import BIDI_CONTROL
@@ -40,13 +39,15 @@ def audit(
 
     data_changed=False for events that change no figure (signing in): cached pages stay.
     """
+    # The id is taken in the same statement (callers hold the write lock, as for next_id):
+    # one statement fewer in every write.
     cur.execute(
         """
         INSERT INTO audit_log (id, actor, action, entity, entity_id, old_value, new_value)
-        VALUES ($id, $actor, $action, $entity, $entity_id, $old, $new)
+        SELECT coalesce(max(id), 0) + 1, $actor, $action, $entity, $entity_id, $old, $new
+          FROM audit_log
         """,
         {
-            "id": next_id(cur, "audit_log"),
             "actor": actor,
             "action": action,
             "entity": entity,
