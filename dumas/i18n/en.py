@@ -1406,4 +1406,5 @@ MESSAGES: dict[str, str] = {
     "audit.field.name": "Name",
     # issue 16 (i16-rep): the periodic report and the dashboard's summary
     "error.report_running": "The report for {period} can be finalised from {day}: the period has not ended and its figures may still change.",
+    "reports.chart": "Chart",
 }

@@ -1409,4 +1409,5 @@ MESSAGES: dict[str, str] = {
     "audit.field.name": "Nama",
     # issue 16 (i16-rep): the periodic report and the dashboard's summary
     "error.report_running": "Laporan {period} dapat difinalkan mulai {day}: periodenya belum berakhir, angkanya masih dapat berubah.",
+    "reports.chart": "Grafik",
 }
