@@ -7,7 +7,7 @@ import streamlit as st
 from dumas import i18n
 from dumas.ui.navigation import guard
 from dumas.ui.screens import followup as sections
-from dumas.ui.state import lang, t, today
+from dumas.ui.state import actor, lang, t, today
 from dumas.ui.widgets import followup_filters
 
 guard(__file__)
@@ -20,14 +20,16 @@ sections.kpis(filters, as_of)
 
 view = st.segmented_control(
     t("followup.view"),
-    options=["list", "charts", "agencies"],
+    options=["summary", "list", "charts", "agencies"],
     format_func=lambda v: t(f"followup.view_{v}"),
-    default="list",
+    default=sections.first_view(actor()),
     required=True,
     key="view",
     bind="query-params",
 )
-if view == "charts":
+if view == "summary":
+    sections.summary_section(filters, as_of)
+elif view == "charts":
     sections.charts_section(filters, as_of)
 elif view == "agencies":
     sections.agencies_section(filters, as_of)

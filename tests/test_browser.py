@@ -141,7 +141,9 @@ def test_pages_pass_the_content_security_policy_with_charts_tables_downloads_and
     with page.expect_download():  # the list as .xlsx (a /media/ link)
         page.get_by_role("button", name="Unduh .xlsx").click()
 
-    page.goto(f"{server}/laporan")  # Plotly charts and dataframes
+    page.goto(f"{server}/laporan")  # Plotly charts (drawn once opened) and dataframes
+    settle(page)
+    page.locator("[data-testid='stExpander'] summary", has_text="Grafik").first.click()
     settle(page)
     page.locator(".js-plotly-plot").first.hover()
     with page.expect_download():  # Plotly draws the PNG through a blob: image

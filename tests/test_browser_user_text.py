@@ -274,6 +274,8 @@ def test_plans_monitorings_the_inbox_and_reports_show_names_and_notes_as_typed(
     _check(viewer, beacon, base, h.field("AGC", long=True), h.field("TM"), h.field("DN"), *scope)
     viewer.goto(f"{base}/laporan?report={MONTH.code}")
     _check(viewer, beacon, base, h.field("NM"))  # who saved the draft (the text: a form)
+    viewer.locator(".st-key-chart_open_agencies summary").click()  # drawn once opened
+    settle(viewer)
     ticks = viewer.locator("[data-testid='stPlotlyChart'] g.ytick text").all_text_contents()
     assert h.field("AGC", long=True) in ticks  # the chart of letters by agency
     viewer.goto(f"{base}/audit")

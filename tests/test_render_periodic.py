@@ -41,9 +41,10 @@ from tests.render_support import Pdf, render, to_pdf
 pytestmark = render
 
 TZ = config.TIMEZONE
-# 18.30 UTC on the 26th is 01.30 on the 27th in Jakarta: the document must say the 27th
-FINALISED_AT = dt.datetime(2026, 11, 26, 18, 30, tzinfo=dt.UTC)
-FINALISED_ON = "27 November 2026"
+# 18.30 UTC on the 3rd is 01.30 on the 4th in Jakarta: the document must say the 4th (after
+# the semester and the year ended: a running period is not finalised)
+FINALISED_AT = dt.datetime(2027, 1, 3, 18, 30, tzinfo=dt.UTC)
+FINALISED_ON = "4 Januari 2027"
 OCT, S2, YEAR, EMPTY = (periods.parse(c) for c in ("2026-10", "2026-S2", "2026", "2026-03"))
 TITLE = "Laporan Pemantauan Tindak Lanjut Pengaduan Masyarakat, "
 TITLES = {

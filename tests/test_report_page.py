@@ -246,3 +246,52 @@ def test_an_open_screen_says_when_a_newer_narrative_was_saved(db, may):
     at.button(key="report_reload").click().run()
     assert at.text_area(key=KEY_ISSUES).value == "Baru"
     assert not any("lebih baru" in w.value for w in at.warning)
+
+
+# Quick (issue 16): charts drawn once per content and only when opened; the reconciliation
+# computed only when asked for
+
+
+def test_charts_are_drawn_only_when_opened_and_once_per_content(db, may, monkeypatch):
+    from dumas.render import charts
+
+    drawn: list[str] = []
+    original = charts.report_chart
+
+    def counting(table):
+        drawn.append(table.key)
+        return original(table)
+
+    monkeypatch.setattr(charts, "report_chart", counting)
+    at = _open(Role.KABID)
+    assert len(at.dataframe) == 11 and at.get("plotly_chart") == [] and drawn == []
+    assert "Grafik" in [e.label for e in at.expander]
+    at.session_state["chart_open_channels"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.get("plotly_chart")) == 1 and drawn == ["channels"]
+    again = _open(Role.ASDEP)  # another session, the same figures: the same chart
+    again.session_state["chart_open_channels"] = True
+    again.run()
+    assert len(again.get("plotly_chart")) == 1 and drawn == ["channels"]
+
+
+def test_the_reconciliation_is_computed_only_when_opened(db, may, monkeypatch):
+    people = people_of(db)
+    now = dt.datetime(2026, 6, 2, 9, tzinfo=config.TIMEZONE)
+    final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "Isu"}, revision=0,
+                     now=now)  # fmt: skip
+    final.review(db, people.kabid, MAY, move=ReportMove.CHECK, revision=1, now=now)
+    final.finalise(db, people.asdep, MAY, narrative={"key_issues": "Isu"}, revision=1, now=now)
+    asked: list[str] = []
+    original = final.reconcile
+    monkeypatch.setattr(final, "reconcile", lambda cur, p, at: asked.append(p.code)
+                        or original(cur, p, at))  # fmt: skip
+    at = _open(Role.ASDEP)
+    assert asked == []
+    at.session_state["report_reconcile"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert asked == ["2026-05"]
+    assert "Data hari ini tidak mengubah angka yang sudah difinalkan." in [
+        c.value for c in at.caption]  # fmt: skip

@@ -395,3 +395,86 @@ def test_each_role_is_offered_on_the_page_exactly_the_moves_the_service_accepts(
         assert offered == accepted, role
         assert offered == {m for m in _CONTROLS if report_flow.refusal(m, stage, user) is None}
     assert _state(db) is stage  # the dry runs changed nothing
+
+
+# A period still running is not finalised (issue 16)
+
+S2 = periods.parse("2026-S2")  # ends 31 December 2026
+DEC_2 = dt.datetime(2026, 12, 2, 10, tzinfo=TZ)
+
+
+def _checked(db, period) -> None:
+    _drafted(db, period)
+    _check(db, period)
+
+
+def test_a_running_period_is_refused_with_the_day_it_can_be_finalised(db):
+    from dumas import i18n
+
+    _checked(db, S2)
+    with pytest.raises(Conflict) as refused:
+        final.finalise(db, people_of(db).asdep, S2, narrative={"key_issues": "Isu utama"},
+                       revision=1, now=DEC_2)  # fmt: skip
+    [message] = refused.value.messages
+    assert message.key == "error.report_running"
+    shown = {lang: i18n.t(message.key, lang, **i18n.display_params(message.params, lang))
+             for lang in ("id", "en")}  # fmt: skip
+    assert shown["id"].startswith("Laporan Semester II 2026 dapat difinalkan mulai 1 Januari 2027")
+    assert "Semester II 2026 can be finalised from 1 January 2027" in shown["en"]
+    assert final.frozen(db.cursor(), S2) is None
+    assert _state(db, S2) is ReportState.CHECKED
+    # the last day of the period is still too early; the day after it ends is not
+    last_day = dt.datetime(2026, 12, 31, 23, 59, tzinfo=TZ)
+    with pytest.raises(Conflict):
+        final.finalise(db, people_of(db).asdep, S2, narrative={"key_issues": "Isu utama"},
+                       revision=1, now=last_day)  # fmt: skip
+    final.finalise(db, people_of(db).asdep, S2, narrative={"key_issues": "Isu utama"},
+                   revision=1, now=last_day + dt.timedelta(minutes=1))  # fmt: skip
+    assert _state(db, S2) is ReportState.FINAL
+
+
+def test_the_day_a_report_can_be_finalised_is_the_day_after_its_period(db):
+    assert report_flow.finalisable_on(S2) == dt.date(2027, 1, 1)
+    assert report_flow.finalisable_on(NOV) == dt.date(2026, 12, 1)
+    assert report_flow.still_running(NOV, dt.date(2026, 12, 1)) is None
+    assert report_flow.still_running(NOV, dt.date(2026, 11, 30)) is not None
+
+
+def test_the_page_does_not_offer_finalising_a_running_period_and_says_from_when(db, app_env):
+    _checked(db, S2)
+    asdep = open_page(Role.ASDEP, PAGE, report="2026-S2")
+    assert not asdep.exception, asdep.exception
+    assert "Finalkan laporan" not in _buttons(asdep)
+    assert any("Laporan Semester II 2026 dapat difinalkan mulai 1 Januari 2027" in i.value
+               for i in asdep.info)  # fmt: skip
+    assert _state(db, S2) is ReportState.CHECKED
+    _checked(db, OCT)  # October has ended: offered as before
+    ended = _open(Role.ASDEP)
+    assert "Finalkan laporan" in _buttons(ended)
+    assert not any("dapat difinalkan mulai" in i.value for i in ended.info)
+
+
+def test_for_a_running_period_the_page_offers_exactly_what_the_service_accepts(db, app_env):
+    """One home: the page and the service both ask report_flow (the state, and the date)."""
+    from dumas.domain.errors import DomainError
+    from dumas.services import auth
+    from tests.conftest import username
+    from tests.test_rule_homes import DryRun
+
+    _checked(db, S2)
+    cur = db.cursor()
+    for role in _STAFF:
+        uid = cur.execute("SELECT id FROM app_user WHERE username = $u",
+                          {"u": username(role)}).fetchone()[0]  # fmt: skip
+        user = auth.load_user(cur, uid)
+        offered = "Finalkan laporan" in _buttons(open_page(role, PAGE, report="2026-S2"))
+        with pytest.raises(DomainError) as refused:
+            final.finalise(DryRun(path=db.path, con=db.con), user, S2, revision=1,
+                           narrative={"key_issues": "Isu utama"}, now=NOW)  # fmt: skip
+        assert not offered, role
+        why = report_flow.refusal(ReportMove.FINALISE, ReportState.CHECKED, user, period=S2,
+                                  today=NOW.date())  # fmt: skip
+        assert refused.value.messages[0].key == why  # the same rule, the same words
+        if role is Role.ASDEP:
+            assert why == "error.report_running"
+    assert _state(db, S2) is ReportState.CHECKED

@@ -12,13 +12,15 @@ here touches the database except the working-day lookup of the due date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
 import duckdb
 
-from dumas import config
+from dumas import config, i18n
 from dumas.domain import calendar, periods
+from dumas.domain.errors import Message
 from dumas.domain.periods import Period
 from dumas.domain.permissions import Action, Role, User
 
@@ -120,14 +122,56 @@ class RouteView:
         return S.DRAFTED if self.draft_revision else S.NOT_STARTED
 
 
-def refusal(move: ReportMove, state: ReportState, user: User) -> str | None:
-    """Why the user may not make this move now (a catalogue id), or None."""
+def refusal(
+    move: ReportMove,
+    state: ReportState,
+    user: User,
+    *,
+    period: Period | None = None,
+    today: dt.date | None = None,
+) -> str | None:
+    """Why the user may not make this move now (a catalogue id), or None. Given the period
+    and today, a report is not finalised while its period is still running."""
     rule = MOVES[move]
     if not user.can(rule.action):
         return "error.forbidden"
     if state not in rule.states:
         return "error.report_route"
-    return None
+    running = (
+        move is ReportMove.FINALISE
+        and period is not None
+        and today is not None
+        and still_running(period, today) is not None
+    )
+    return "error.report_running" if running else None
+
+
+def finalisable_on(period: Period) -> dt.date:
+    """The first day a period's report may be finalised: the day after the period ends
+    (until then its figures still change, and a final report never does)."""
+    return period.end + dt.timedelta(days=1)
+
+
+def still_running(period: Period, today: dt.date) -> Message | None:
+    """The refusal to finalise a period not yet over, naming the day it becomes possible
+    ("Laporan Semester II 2026 dapat difinalkan mulai 1 Januari 2027"), or None."""
+    if today >= finalisable_on(period):
+        return None
+    return Message("error.report_running",
+                   {"period": functools.partial(period_name, period),
+                    "day": finalisable_on(period)})  # fmt: skip
+
+
+def period_name(period: Period, lang: str) -> str:
+    """ "Desember 2026", "Semester II 2026", "Tahun 2026", or a range's dates."""
+    if period.kind == "month":
+        return i18n.fmt_month(period.start, lang)
+    if period.kind == "semester":
+        half = 1 if period.start.month == 1 else 2
+        return i18n.t(f"report.semester_{half}", lang, year=period.start.year)
+    if period.kind == "year":
+        return i18n.t("report.year", lang, year=period.start.year)
+    return f"{i18n.fmt_date(period.start, lang)} – {i18n.fmt_date(period.end, lang)}"
 
 
 def waits_for(state: ReportState, user: User) -> bool:

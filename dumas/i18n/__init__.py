@@ -41,6 +41,8 @@ def display_params(params: dict[str, object], lang: str = DEFAULT_LANGUAGE) -> d
             shown[name] = fmt_date(value, lang)
         elif isinstance(value, int) and not isinstance(value, bool):
             shown[name] = fmt_int(value, lang)
+        elif callable(value):  # named in the reader's language, e.g. a report's period
+            shown[name] = value(lang)
         else:
             shown[name] = value
     return shown

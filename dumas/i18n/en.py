@@ -1404,4 +1404,17 @@ MESSAGES: dict[str, str] = {
     "audit.field.rows": "Rows",
     "audit.field.accounts": "Accounts",
     "audit.field.name": "Name",
+    # issue 16 (i16-rep): the periodic report and the dashboard's summary
+    "error.report_running": "The report for {period} can be finalised from {day}: the period has not ended and its figures may still change.",
+    "reports.chart": "Chart",
+    "followup.view_summary": "What changed",
+    "summary.title": "What changed in the last 7 days ({since} – {today})",
+    "summary.new_letters": "New forwarding letters",
+    "summary.help_new_letters": "Forwarding letters dated in the last 7 days.",
+    "summary.responses": "Responses received",
+    "summary.help_responses": "Forwarding letters whose first response is dated in the last 7 days.",
+    "summary.newly_overdue": "Newly past 14 working days",
+    "summary.help_newly_overdue": "Unanswered letters that passed 14 working days in the last 7 days. All unanswered for more than 14 working days: {total}.",
+    "summary.worst": "The {n} agencies with the lowest response rate",
+    "summary.none_ranked": "No agency is ranked yet (at least {n} forwarding letters).",
 }

@@ -1407,4 +1407,17 @@ MESSAGES: dict[str, str] = {
     "audit.field.rows": "Baris",
     "audit.field.accounts": "Akun",
     "audit.field.name": "Nama",
+    # issue 16 (i16-rep): the periodic report and the dashboard's summary
+    "error.report_running": "Laporan {period} dapat difinalkan mulai {day}: periodenya belum berakhir, angkanya masih dapat berubah.",
+    "reports.chart": "Grafik",
+    "followup.view_summary": "Ringkasan perubahan",
+    "summary.title": "Yang berubah dalam 7 hari terakhir ({since} – {today})",
+    "summary.new_letters": "Surat penerusan baru",
+    "summary.help_new_letters": "Surat penerusan yang bertanggal dalam 7 hari terakhir.",
+    "summary.responses": "Tanggapan diterima",
+    "summary.help_responses": "Surat penerusan yang tanggapan pertamanya bertanggal dalam 7 hari terakhir.",
+    "summary.newly_overdue": "Baru lewat 14 hari kerja",
+    "summary.help_newly_overdue": "Surat yang belum ditanggapi dan melewati 14 hari kerja dalam 7 hari terakhir. Seluruhnya yang belum ditanggapi lebih dari 14 hari kerja: {total}.",
+    "summary.worst": "{n} instansi dengan tingkat tanggapan terendah",
+    "summary.none_ranked": "Belum ada instansi yang diperingkat (minimal {n} surat penerusan).",
 }

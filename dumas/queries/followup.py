@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -197,6 +198,37 @@ def unanswered_by(
          ORDER BY unanswered DESC, label
     """
     return cur.execute(sql, params).df()
+
+
+CHANGE_DAYS = 7  # "what changed": the last seven days, today included
+OVERDUE_WD = 14  # a letter unanswered after 14 working days is overdue (kpi.over_14)
+
+
+def changes(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date, days: int = CHANGE_DAYS
+) -> dict[str, Any]:
+    """What changed among the filtered letters in the `days` days up to as_of, from the
+    defined facts of letter_facts(as_of) (docs/figures.md): letters dated in the window,
+    letters whose first response is dated in it, and letters unanswered today that passed
+    14 working days in it (14 or fewer on the day before it began: working_days_between),
+    with all unanswered letters over 14 working days for scale."""
+    base, params = _base(filters, as_of)
+    since = as_of - dt.timedelta(days=days - 1)
+    sql = f"""
+        SELECT count(*) FILTER (lf.letter_date >= $since) AS new_letters,
+               count(*) FILTER (lf.first_response_on >= $since) AS responses,
+               count(*) FILTER (NOT lf.answered AND lf.age_wd > $overdue
+                                AND working_days_between(lf.letter_date, $before) <= $overdue)
+                   AS newly_overdue,
+               count(*) FILTER (NOT lf.answered AND lf.age_wd > $overdue) AS overdue
+        {base}
+    """
+    values = {**params, "since": since, "before": since - dt.timedelta(days=1),
+              "overdue": OVERDUE_WD}  # fmt: skip
+    cursor = cur.execute(sql, values)
+    names = [d[0] for d in cursor.description]
+    found = dict(zip(names, cursor.fetchall()[0], strict=True))
+    return {**found, "since": since}
 
 
 def summary(cur: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, int]:

@@ -14,7 +14,7 @@ from dumas.db import Database, next_id
 from dumas.domain.errors import Conflict, Message, ValidationError
 from dumas.domain.periods import Period
 from dumas.domain.permissions import Action, Forbidden, User, require
-from dumas.domain.report_flow import ReportEvent, ReportMove, refusal
+from dumas.domain.report_flow import ReportEvent, ReportMove, refusal, still_running
 from dumas.periodic import contents
 from dumas.periodic.table import ReportTable
 from dumas.queries import report_route, settings
@@ -55,7 +55,8 @@ def finalise(
     with db.transaction() as cur:
         _refuse_if_final(cur, period)
         stored = _unchanged_since(cur, period, revision, "error.report_changed_final")
-        _refuse_unless(cur, period, ReportMove.FINALISE, actor)
+        _refuse_unless(cur, period, ReportMove.FINALISE, actor,
+                       today=now.astimezone(config.TIMEZONE).date())  # fmt: skip
         if (stored["narrative"] if stored else dict.fromkeys(NARRATIVE)) != text:
             stored = _write_draft(cur, actor, period, text, stored, now)
         title = contents.default_title(period, LANG)
@@ -234,12 +235,21 @@ def reconcile(cur: duckdb.DuckDBPyConnection, period: Period, now: dt.datetime) 
 
 
 def _refuse_unless(
-    cur: duckdb.DuckDBPyConnection, period: Period, move: ReportMove, actor: User
+    cur: duckdb.DuckDBPyConnection,
+    period: Period,
+    move: ReportMove,
+    actor: User,
+    *,
+    today: dt.date | None = None,
 ) -> None:
-    """Refuse a move the route does not allow this user now (the page asks the same)."""
-    why = refusal(move, report_route.route(cur, period).state, actor)
+    """Refuse a move the route does not allow this user now (the page asks the same);
+    given today, finalising a period still running is refused with the day it may be."""
+    state = report_route.route(cur, period).state
+    why = refusal(move, state, actor, period=period, today=today)
     if why == "error.forbidden":
         raise Forbidden(Message(why, {"action": move.value}))
+    if why == "error.report_running" and today is not None:
+        raise Conflict(still_running(period, today) or Message(why))
     if why is not None:
         raise Conflict(Message(why, {"period": period.code}))
 

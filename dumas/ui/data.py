@@ -18,6 +18,7 @@ _FOLLOWUP = {
     "monthly": followup.monthly,
     "unanswered_by_bucket": followup.unanswered_by_bucket,
     "unanswered_by": followup.unanswered_by,
+    "changes": followup.changes,
 }
 
 

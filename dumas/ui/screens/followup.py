@@ -1,4 +1,5 @@
-"""The sections of the "Tindak Lanjut" page: KPI cards, letter list, charts, agency table."""
+"""The sections of the "Tindak Lanjut" page: KPI cards, what changed this week, letter
+list, charts, agency table."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dumas import config, i18n
+from dumas.domain.permissions import Role, User
 from dumas.queries.filters import Filters
 from dumas.queries.followup import SORT_COLUMNS
 from dumas.render import charts, followup_table
@@ -16,6 +18,8 @@ from dumas.ui import data
 from dumas.ui.state import lang, t
 from dumas.ui.widgets import describe, generated_text, metric_row, xlsx_button
 
+SUMMARY_FIRST = frozenset({Role.KABID, Role.ASDEP})  # who reviews: they open on the summary
+WORST = 5  # the lowest-ranked agencies the summary names
 EXPORT_CAP = 100_000  # rows in one list export; beyond that, narrow the filters
 PAGE_SIZES = (25, 50, 100, 200)
 
@@ -59,6 +63,53 @@ def kpis(filters: Filters, as_of: dt.date) -> None:
         ],
         widths=[1.1, 1.4, 1, 1, 1],
     )
+
+
+def first_view(user: User) -> str:
+    """The view the dashboard opens on: what changed for those who review (Kabid, Asdep),
+    the letter list for those who work through it."""
+    return "summary" if user.roles & SUMMARY_FIRST else "list"
+
+
+def summary_section(filters: Filters, as_of: dt.date) -> None:
+    """What changed in the last seven days among the filtered letters, and the agencies
+    answering worst (the ranking of the agency view, from its lowest rank)."""
+    found = data.followup_query("changes", filters, as_of)
+    language = lang()
+
+    def n(value: int) -> str:
+        return i18n.fmt_int(value, language)
+
+    since = i18n.fmt_date(found["since"], language)
+    st.markdown(f"**{t('summary.title', since=since, today=i18n.fmt_date(as_of, language))}**")
+    metric_row(
+        [
+            (t("summary.new_letters"), n(found["new_letters"]), t("summary.help_new_letters")),
+            (t("summary.responses"), n(found["responses"]), t("summary.help_responses")),
+            (t("summary.newly_overdue"), n(found["newly_overdue"]),
+             t("summary.help_newly_overdue", total=n(found["overdue"]))),
+        ]
+    )  # fmt: skip
+    minimum = config.min_ranking_sample()
+    frame = data.followup_query("agency_table", filters, as_of, min_sample=minimum)
+    ranked = frame[frame["rank"].notna()]
+    worst = ranked.sort_values(["rank", "agency"], ascending=[False, True]).head(WORST)
+    st.markdown(f"**{t('summary.worst', n=WORST)}**")
+    if worst.empty:
+        st.caption(t("summary.none_ranked", n=minimum))
+        return
+    names = followup_table.labels(followup_table.AGENCY_COLUMNS, lang())
+    shown = {c: names[c] for c in ("rank", "agency", "forwarded", "unanswered", "response_rate")}
+    styled = worst[list(shown)].style.format(
+        {
+            "rank": n,
+            "forwarded": n,
+            "unanswered": n,
+            "response_rate": lambda r: i18n.fmt_percent(r, language),
+        }
+    )
+    st.dataframe(styled, hide_index=True, column_config=shown, key="summary_worst")
+    st.caption(t("agencies.rule", n=minimum))
 
 
 def _list_controls() -> tuple[bool, str, bool, int]:

@@ -1,17 +1,25 @@
 """Laporan Berkala: the report of the chosen period, its downloads (workbook, document,
 each table on its own), every table with its chart, and the reconciliation of a finalised
-report against today's data. The narrative and finalising are in report_narrative.py."""
+report against today's data. The narrative and finalising are in report_narrative.py.
+
+Kept quick (issue 16): the figures are built once per (period, data version, language),
+a chart is drawn once per content and only when its expander is opened, and the
+reconciliation is computed only when asked for, once per data version."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dumas import config, i18n
 from dumas.domain import periods
 from dumas.periodic import contents
 from dumas.periodic.names import file_name
-from dumas.periodic.table import Column
+from dumas.periodic.table import Column, ReportTable
 from dumas.periodic.workbook import report_xlsx, table_xlsx
 from dumas.queries import lookups, settings
 from dumas.render import charts
@@ -59,22 +67,36 @@ def header(data: dict, frozen: dict | None) -> None:
 
 
 def tables(report: dict, period: periods.Period) -> None:
-    """Each table with its chart and its own download."""
+    """Each table, its chart on request (drawn only when opened) and its own download."""
     language = lang()
     for table in report["tables"]:
         st.markdown(f"**{plain(table.title)}**")
         frame = pd.DataFrame(list(table.records), columns=[c.name for c in table.columns])
         st.dataframe(styled(frame, table.columns, language), hide_index=True, width="stretch")
-        figure = charts.report_chart(table)
         if table.nothing_to_chart:  # not a chart of zeros
             st.caption(t("report.no_data"))
-        elif figure is not None:
-            st.plotly_chart(figure, key=f"chart_{table.key}")
+        elif table.chart and table.chart_rows:
+            with st.expander(t("reports.chart"), key=f"chart_open_{table.key}",
+                             icon=":material/bar_chart:", on_change="rerun") as shown:  # fmt: skip
+                figure = chart(table) if shown.open else None
+                if figure is not None:
+                    st.plotly_chart(figure, key=f"chart_{table.key}")
         xlsx_button(
             lambda key=table.key: table_xlsx(report, key, language),
             key=f"table_xlsx_{table.key}", label=t("reports.table_download"),
             filename=file_name(period.code, language, "xlsx", table),
         )  # fmt: skip
+
+
+def chart(table: ReportTable) -> go.Figure | None:
+    """The table's chart, drawn once per content (the same figures, the same chart)."""
+    content = json.dumps(table.as_dict(), default=str, sort_keys=True)
+    return _chart(hashlib.sha256(content.encode()).hexdigest(), table)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _chart(content: str, _table: ReportTable) -> go.Figure | None:
+    return charts.report_chart(_table)  # never changed once drawn: shared, not copied
 
 
 FORMATS = {"int": i18n.fmt_int, "pct": i18n.fmt_percent, "rupiah": i18n.fmt_rupiah}
@@ -127,13 +149,23 @@ def _docx(report: dict, language: str) -> bytes:
     return periodic_report_docx(report, letterhead, language)
 
 
+@st.cache_data(ttl=900, max_entries=32, show_spinner=False)
+def _changes(path: str, version: str, code: str) -> list[dict]:
+    with get_db().reading() as cur:
+        return final.reconcile(cur, periods.parse(code), config.now())
+
+
 def reconciliation(period: periods.Period, frozen: dict | None) -> None:
-    """How today's data differ from the finalised figures (on request)."""
+    """How today's data differ from the finalised figures: computed only when opened,
+    once per data version."""
     if frozen is None:
         return
-    with st.expander(t("reports.reconcile")):
+    with st.expander(t("reports.reconcile"), key="report_reconcile", on_change="rerun") as box:
+        if not box.open:
+            return
         with get_db().reading() as cur:
-            changes = final.reconcile(cur, period, config.now())
+            version = lookups.data_version(cur)
+        changes = _changes(str(get_db().path), version, period.code)
         if not changes:
             st.caption(t("reports.no_change"))
             return

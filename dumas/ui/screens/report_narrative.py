@@ -10,13 +10,13 @@ from dumas import config, i18n
 from dumas.domain import periods
 from dumas.domain.errors import Conflict, DomainError
 from dumas.domain.permissions import Action
-from dumas.domain.report_flow import ReportMove, refusal
+from dumas.domain.report_flow import ReportMove, refusal, still_running
 from dumas.periodic import contents
 from dumas.queries import report_route
 from dumas.services import periodic as final
 from dumas.ui import period_picker
 from dumas.ui.actions import perform
-from dumas.ui.state import actor, get_db, lang, show_error, t
+from dumas.ui.state import actor, get_db, lang, show_error, t, today
 
 FIELDS = final.NARRATIVE
 
@@ -109,7 +109,12 @@ def _form(period: periods.Period, saved: dict | None) -> None:
         _newer(period, saved)
     with get_db().reading() as cur:
         stage = report_route.route(cur, period).state
-    can_finalise = refusal(ReportMove.FINALISE, stage, actor()) is None  # after the check
+    why = refusal(ReportMove.FINALISE, stage, actor(), period=period, today=today())
+    can_finalise = why is None  # after the check, once the period is over
+    running = still_running(period, today()) if why == "error.report_running" else None
+    if running is not None:
+        st.info(t(running.key, **i18n.display_params(running.params, lang())),
+                icon=":material/schedule:")  # fmt: skip
     with st.form("narrative"):
         for field, key in keys.items():
             st.text_area(t(f"field.{field}"), key=key, help=t("reports.narrative_help"))
