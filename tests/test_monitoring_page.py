@@ -306,7 +306,7 @@ def test_a_response_obtained_through_the_page_answers_the_letter(db, people, dir
     assert bool(found.loc[first, "answered"]) is True
     assert bool(found.loc[letters[1], "answered"]) is False
     assert found.loc[first, "result"] == "ditindaklanjuti"
-    table = at.dataframe[-1].value
+    table = [d.value for d in at.dataframe if "Hasil" in d.value.columns][-1]  # not the editor
     assert "Sudah ditindaklanjuti" in table["Hasil"].tolist()
 
 

@@ -245,8 +245,8 @@ def execution(screen: Screen) -> None:
     letters_table(screen)
     if writes and not screen.letters.empty:
         _results_table(screen)
-        with st.expander(t("monitoring.result_one"), icon=":material/mail:"):
-            _result_form(screen)
+        st.markdown(f"**{t('monitoring.result_one')}**")
+        _result_form(screen)
 
 
 def _indirect_ways(screen: Screen, writes: bool) -> None:
