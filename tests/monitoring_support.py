@@ -43,7 +43,9 @@ def _rev(db: Database, plan_id: int) -> int:
     return pq.plan(db.cursor(), plan_id)["revision"]
 
 
-def approved(db: Database, p: People, letters: list[int], *, direct: bool, now: dt.datetime) -> int:
+def approved(
+    db: Database, p: People, letters: list[int], *, direct: bool, now: dt.datetime, persons: int = 2
+) -> int:
     """A plan of one row walked through steps 1-3 at `now`; returns the monitoring's id.
 
     Direct: a Kabid-led field visit (2 persons, 3 days); indirect: an Asdep-led official
@@ -56,7 +58,7 @@ def approved(db: Database, p: People, letters: list[int], *, direct: bool, now: 
     plans.add_letters(db, p.analyst, plan_id, revision=1, forwarding_ids=letters, now=now)
     row_id = int(pq.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])
     values = (
-        {"method": "kunjungan_lapangan", "level": "kabid", "persons": 2, "days": 3,
+        {"method": "kunjungan_lapangan", "level": "kabid", "persons": persons, "days": 3,
          "transport": 2_500_000, "lodging": 800_000, "allowance": 530_000}
         if direct
         else {"method": "surat_resmi", "level": "asdep"}

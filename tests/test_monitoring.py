@@ -13,6 +13,7 @@ import io
 import json
 
 import docx
+import pandas as pd
 import pytest
 
 from dumas import config
@@ -54,6 +55,13 @@ def letters(make, kemendagri: int) -> list[int]:
 
 def rev(db: Database, mid: int) -> int:
     return mq.detail(db.cursor(), mid)["revision"]
+
+
+def spent(db: Database, mid: int) -> None:
+    """Every planned line spent as planned (the actuals the hand-over to the BPP needs)."""
+    db.cursor().execute(
+        "UPDATE monitoring_cost SET actual = planned WHERE monitoring_id = $m", {"m": mid}
+    )
 
 
 def move(
@@ -429,6 +437,7 @@ def test_the_inbox_shows_each_monitoring_to_whoever_must_act_next(db, people, le
     assert _inbox(db, p.kasubbid, at) == {}  # neither on the team nor watching
     assert _inbox(db, p.asdep, at) == {mid: False}  # overdue in the Asdep's area
     db.cursor().execute("UPDATE monitoring SET state = 'submission' WHERE id = $id", {"id": mid})
+    spent(db, mid)
     on = dt.date(2026, 12, 21)
     finance(db, p.kabid, mid, "submitted_on", on, at)
     assert _inbox(db, p.bpp, at, "finance") == {mid: True}  # step 8b: the money's own item
@@ -516,6 +525,7 @@ def test_a_finance_stage_recorded_from_a_stale_screen_is_refused_with_who_and_wh
 ):
     p, mid = people, approved(db, people, letters, direct=True)
     db.cursor().execute("UPDATE monitoring SET state = 'reporting' WHERE id = $id", {"id": mid})
+    spent(db, mid)
     on = dt.date(2026, 12, 21)
     finance(db, p.kabid, mid, "submitted_on", on, day(0))
     seen = rev(db, mid)  # the BPP's screen
@@ -628,3 +638,126 @@ def test_a_narrative_part_over_fifty_thousand_characters_is_refused_a_short_fiel
         rec.save_scope(db, p.analyst, mid, revision=rev(db, mid), now=START,
                        values={"purpose": "a" * 4001})  # fmt: skip
     assert short.value.messages == [Message("error.too_long", {"max": 4000}, "purpose")]
+
+
+def test_a_field_visit_starts_step_4_with_the_approved_rows_money_for_every_person(
+    db, people, letters
+):
+    """Three persons approved in the matrix, two of them named on the team: step 4 holds
+    planned lines for all three at the row's rates, their total the row's estimate, and
+    the travel memo to the Kepala Biro Keuangan asks for exactly that estimate."""
+    from dumas.queries.settings import for_documents
+    from dumas.render.documents.common import rupiah
+    from dumas.render.documents.travel import travel_request_memo
+
+    mid = support.approved(db, people, letters, direct=True, now=START, persons=3)
+    cur = db.cursor()
+    estimate = int(mq.detail(cur, mid)["estimated_cost"])
+    # 3 persons x (2.500.000 transport + 800.000 x 2 nights + 530.000 x 3 days)
+    assert estimate == 3 * (2_500_000 + 1_600_000 + 1_590_000) == 17_070_000
+    costs = mq.costs(cur, mid)
+    assert len(costs) == 9  # 3 persons x (uang harian, penginapan, transport)
+    named = costs["user_id"].dropna().astype(int)
+    assert set(named) == {people.kabid.id, people.analyst.id}
+    assert costs["user_id"].isna().sum() == 3  # the third person, not yet named
+    assert mq.cost_totals(cur, mid)["planned"] == estimate
+    logged = cur.execute(
+        "SELECT new_value FROM audit_log WHERE action = 'monitoring.costs' AND entity_id = $m",
+        {"m": str(mid)},
+    ).fetchall()
+    assert json.loads(logged[0][0])["planned"] == estimate
+    memo = travel_request_memo(for_documents(cur), mq.document_data(cur, mid, TODAY), TODAY)
+    read = docx.Document(io.BytesIO(memo))
+    text = "\n".join(p.text for p in read.paragraphs)
+    assert f"perkiraan biaya sebesar {rupiah(estimate)}." in text
+    assert "sebesar Rp0" not in text
+    assert [c.text for c in read.tables[-1].rows[-1].cells][-1] == rupiah(estimate)
+
+
+def test_planning_from_the_sbm_counts_the_rows_persons_not_only_the_named_members(
+    db, people, letters
+):
+    mid = support.approved(db, people, letters, direct=True, now=START, persons=3)
+    db.cursor().execute("INSERT INTO sbm_rate VALUES (2026, '31', 530000, 1490000)")
+    lines = rec.plan_costs_from_sbm(
+        db, people.analyst, mid, revision=rev(db, mid), year=2026, now=START
+    )
+    assert lines == 9
+    assert mq.cost_totals(db.cursor(), mid)["planned"] == 3 * (1_590_000 + 2_980_000 + 2_500_000)
+
+
+def test_an_indirect_monitoring_starts_without_cost_lines(db, people, letters):
+    mid = approved(db, people, letters, direct=False)
+    assert mq.costs(db.cursor(), mid).empty
+
+
+def test_the_money_is_not_handed_to_the_bpp_while_an_actual_cost_is_missing(db, people, letters):
+    p, mid = people, approved(db, people, letters, direct=True)
+    db.cursor().execute("UPDATE monitoring SET state = 'reporting' WHERE id = $id", {"id": mid})
+    on = dt.date(2026, 12, 21)
+    with pytest.raises(ValidationError) as refused:  # six planned lines, none spent yet
+        finance(db, p.kabid, mid, "submitted_on", on, day(0))
+    message = refused.value.messages[0]
+    assert message.key == "error.finance_actuals_missing"
+    assert message.params == {"count": 6, "rows": "1, 2, 3, 4, 5, 6"}
+    db.cursor().execute(
+        "UPDATE monitoring_cost SET actual = planned"
+        " WHERE monitoring_id = $m AND item <> 'transport'",
+        {"m": mid},
+    )
+    with pytest.raises(ValidationError) as refused:
+        finance(db, p.kabid, mid, "submitted_on", on, day(0))
+    assert refused.value.messages[0].params == {"count": 2, "rows": "5, 6"}
+    assert ms.finance_done(db.cursor(), mid)["submitted_on"] is None
+    rec.save_costs(db, p.kabid, mid, revision=rev(db, mid), now=day(0), rows=[])
+    with pytest.raises(ValidationError) as refused:  # no lines at all: nothing to account for
+        finance(db, p.kabid, mid, "submitted_on", on, day(0))
+    assert refused.value.messages[0].key == "error.finance_no_costs"
+    lines = [{"item": "transport", "user_id": None, "planned": 1_000_000, "actual": 950_000}]
+    rec.save_costs(db, p.kabid, mid, revision=rev(db, mid), now=day(0), rows=lines)
+    finance(db, p.kabid, mid, "submitted_on", on, day(0))
+    assert ms.finance_done(db.cursor(), mid)["submitted_on"] == on
+
+
+def test_results_of_many_letters_are_saved_together_or_not_at_all(db, people, letters):
+    p, mid = people, approved(db, people, letters, direct=True)
+    first, second = letters
+    rows = [
+        rec.ResultRow(first, rec.ResultInput("ditindaklanjuti", "BA rapat", "Tutup"), {}),
+        rec.ResultRow(second, rec.ResultInput("tidak_dikenal", "Foto", None), {}),
+    ]
+    with pytest.raises(ValidationError) as refused:  # row 2 names an unknown result
+        rec.record_results(db, p.analyst, mid, rows=rows, today=TODAY, now=START)
+    assert [(m.key, m.params) for m in refused.value.messages] == [
+        ("error.row_invalid_choice", {"row": 2})
+    ]
+    found = mq.letters(db.cursor(), mid, TODAY).set_index("forwarding_id")
+    assert found["result"].isna().all()  # nothing half-written
+    rows[1] = rec.ResultRow(second, rec.ResultInput("belum", "Foto", "Pantau"), {})
+    assert rec.record_results(db, p.analyst, mid, rows=rows, today=TODAY, now=START) == 2
+    found = mq.letters(db.cursor(), mid, TODAY).set_index("forwarding_id")
+    assert found.loc[first, "result"] == "ditindaklanjuti"
+    assert found.loc[second, "recommendation"] == "Pantau"
+    events = mq.events(db.cursor(), mid)
+    assert (events["action"] == "result").sum() == 2  # one history row per letter
+
+
+def test_a_results_table_drawn_before_a_colleagues_save_is_refused_naming_the_row(
+    db, people, letters
+):
+    p, mid = people, approved(db, people, letters, direct=True)
+    first, second = letters
+    rec.record_result(db, p.kabid, mid, forwarding_id=second, today=TODAY, now=START,
+                      found=rec.ResultInput("belum", None, None))  # fmt: skip
+    rows = [  # the analyst's table showed both letters without a result
+        rec.ResultRow(first, rec.ResultInput("ditindaklanjuti", None, None), {}),
+        rec.ResultRow(second, rec.ResultInput("ditindaklanjuti", None, None), {}),
+    ]
+    with pytest.raises(Conflict) as refused:
+        rec.record_results(db, p.analyst, mid, rows=rows, today=TODAY, now=START)
+    message = refused.value.messages[0]
+    assert message.key == "error.row_result_changed"
+    assert message.params["row"] == 2 and message.params["who"] == "Kabid Uji"
+    found = mq.letters(db.cursor(), mid, TODAY).set_index("forwarding_id")
+    assert pd.isna(found.loc[first, "result"])  # the first row rolled back with it
+    assert found.loc[second, "result"] == "belum"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -155,6 +156,13 @@ def _prepared(db: Database, p: People, mid: int) -> None:
                             now=START)  # fmt: skip
     ms.act(db, p.analyst, mid, revision=rev(db, mid), action=MonitoringAction.PREPARED, note=None,
            now=START)  # fmt: skip
+
+
+def _spent(db: Database, mid: int) -> None:
+    """Every planned line spent as planned (the hand-over to the BPP needs the actuals)."""
+    db.cursor().execute(
+        "UPDATE monitoring_cost SET actual = planned WHERE monitoring_id = $m", {"m": mid}
+    )
 
 
 def _to_reporting(db: Database, p: People, mid: int, letters: list[int]) -> None:
@@ -298,7 +306,7 @@ def test_a_response_obtained_through_the_page_answers_the_letter(db, people, dir
     assert bool(found.loc[first, "answered"]) is True
     assert bool(found.loc[letters[1], "answered"]) is False
     assert found.loc[first, "result"] == "ditindaklanjuti"
-    table = at.dataframe[-1].value
+    table = [d.value for d in at.dataframe if "Hasil" in d.value.columns][-1]  # not the editor
     assert "Sudah ditindaklanjuti" in table["Hasil"].tolist()
 
 
@@ -343,6 +351,7 @@ def test_the_financial_report_downloads_with_the_saved_lines_and_exact_totals(
 
 
 def test_a_cost_line_for_someone_off_the_team_is_refused_and_nothing_saved(db, people, direct):
+    before = mq.costs(db.cursor(), direct)  # the lines planned from the approved row
     at = _open(Role.ANALIS, direct, "report")
     at.session_state[f"costs_{direct}_{rev(db, direct)}"] = {
         "edited_rows": {},
@@ -352,11 +361,12 @@ def test_a_cost_line_for_someone_off_the_team_is_refused_and_nothing_saved(db, p
     at.run()
     at.button(key="costs_save").click().run()
     assert any("harus anggota tim" in m for m in _messages(at))
-    assert mq.costs(db.cursor(), direct).empty
+    assert mq.costs(db.cursor(), direct).equals(before)
 
 
 def test_the_bpp_sees_only_the_bpp_button(db, people, direct, letters):
     _to_reporting(db, people, direct, letters)
+    _spent(db, direct)
     ms.record_finance(db, people.analyst, direct, revision=rev(db, direct), stage="submitted_on",
                       on=TODAY, today=TODAY, now=START)  # fmt: skip
     at = _open(Role.BPP, direct, "report")
@@ -423,6 +433,7 @@ def test_a_finance_stage_clicked_on_a_stale_screen_is_refused_then_recorded_on_t
     db, people, direct, letters
 ):
     _to_reporting(db, people, direct, letters)
+    _spent(db, direct)
     ms.record_finance(db, people.analyst, direct, revision=rev(db, direct), stage="submitted_on",
                       on=TODAY, today=TODAY, now=START)  # fmt: skip
     at = _open(Role.BPP, direct, "report")  # drawn at this revision
@@ -560,3 +571,108 @@ def test_the_deputis_inbox_shows_the_memo_awaiting_their_answer_with_its_items(d
                             outcome="approved", note=None, now=START)  # fmt: skip
     at = open_page(Role.DEPUTI, "pages/inbox.py")
     assert not any("menunggu arahan dan persetujuan Anda" in m.value for m in at.markdown)
+
+
+# Issue 16: the money planned from the approved row in step 4; the hand-over with actuals
+
+ESTIMATE = 2 * (2_500_000 + 800_000 * 2 + 530_000 * 3)  # the direct world's approved row
+
+
+def _comparison(at: AppTest) -> dict[str, list[str]]:
+    """The table of the matrix estimate, the planned lines and the actuals."""
+    table = next(d.value for d in at.dataframe if "Sumber" in d.value.columns)
+    return table.set_index("Sumber").to_dict("list")
+
+
+def test_step_4_plans_the_approved_rows_money_and_the_travel_memo_asks_for_it(
+    db, direct, downloads
+):
+    assert int(mq.detail(db.cursor(), direct)["estimated_cost"]) == ESTIMATE
+    at = _open(Role.ANALIS, direct, "preparation")
+    assert "costs_save" in _buttons(at)  # the planned lines are edited in step 4
+    shown = _comparison(at)
+    assert shown["Jumlah"] == ["Rp11.380.000", "Rp11.380.000", i18n.MISSING]
+    assert not at.warning
+    memo = docx.Document(io.BytesIO(downloads[f"memo-keuangan-{direct}.docx"]()))
+    text = "\n".join(p.text for p in memo.paragraphs)
+    assert "perkiraan biaya sebesar Rp11.380.000." in text
+    assert [c.text for c in memo.tables[-1].rows[-1].cells][-1] == "Rp11.380.000"
+
+
+def test_an_edited_plan_shows_its_difference_from_the_approved_estimate(db, direct):
+    at = _open(Role.ANALIS, direct, "preparation")
+    at.session_state[f"costs_{direct}_{rev(db, direct)}"] = {
+        "edited_rows": {0: {"planned": 1_000_000}},  # uang harian of the lead: 1.590.000
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="costs_save").click().run()
+    assert not at.error, _messages(at)
+    assert mq.cost_totals(db.cursor(), direct)["planned"] == ESTIMATE - 590_000
+    assert int(mq.detail(db.cursor(), direct)["estimated_cost"]) == ESTIMATE  # kept
+    shown = _comparison(at)
+    assert shown["Jumlah"][:2] == ["Rp11.380.000", "Rp10.790.000"]
+    assert shown["Selisih terhadap perkiraan matriks"][1] == "−Rp590.000"
+    warned = [w.value.replace("\\", "") for w in at.warning]  # Markdown escapes dropped
+    assert any("−Rp590.000" in w and "Rp11.380.000" in w for w in warned)
+
+
+def test_the_hand_over_to_the_bpp_waits_for_every_actual_and_says_which_lines(
+    db, people, direct, letters
+):
+    _to_reporting(db, people, direct, letters)
+    at = _open(Role.ANALIS, direct, "report")
+    assert "fin_submitted_on" not in _buttons(at)
+    warned = [w.value.replace("\\", "") for w in at.warning]  # Markdown escapes dropped
+    assert any("Realisasi biaya belum diisi pada 6 baris biaya (baris 1, 2, 3, 4, 5, 6)" in w
+               for w in warned)  # fmt: skip
+    lines = mq.costs(db.cursor(), direct)[["item", "user_id", "planned"]]
+    rows = [{**r, "user_id": None if pd.isna(r["user_id"]) else int(r["user_id"]),
+             "planned": int(r["planned"]), "actual": int(r["planned"])}
+            for r in lines.to_dict("records")]  # fmt: skip
+    rec.save_costs(db, people.analyst, direct, revision=rev(db, direct), now=START, rows=rows)
+    at = _open(Role.ANALIS, direct, "report")
+    assert "fin_submitted_on" in _buttons(at)
+    at.button(key="fin_submitted_on").click().run()
+    assert not at.error, _messages(at)
+    assert mq.records(db.cursor(), direct)["finance"]["submitted_on"] == TODAY
+
+
+# Issue 16: results for many letters in one table
+
+
+def test_results_for_every_letter_are_recorded_from_one_table_with_one_save(db, direct, letters):
+    at = _open(Role.ANALIS, direct, "execution")
+    at.session_state[f"results_{direct}_{rev(db, direct)}"] = {
+        "edited_rows": {
+            0: {"result": "ditindaklanjuti", "evidence": "BA rapat 3 Des"},
+            1: {"result": "belum", "recommendation": "Surat pengingat"},
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="results_save").click().run()
+    assert not at.error, _messages(at)
+    assert "Hasil 2 surat dicatat." in [s.value for s in at.success]
+    found = mq.letters(db.cursor(), direct, TODAY).set_index("forwarding_id")
+    assert found.loc[letters[0], "evidence"] == "BA rapat 3 Des"
+    assert found.loc[letters[1], "result"] == "belum"
+    assert found.loc[letters[1], "recommendation"] == "Surat pengingat"
+
+
+def test_an_invalid_row_in_the_results_table_refuses_the_whole_save_naming_it(db, direct, letters):
+    at = _open(Role.ANALIS, direct, "execution")
+    at.session_state[f"results_{direct}_{rev(db, direct)}"] = {
+        "edited_rows": {
+            0: {"result": "ditindaklanjuti"},
+            1: {"result": "belum", "evidence": "Foto\u202e"},  # an invisible direction control
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="results_save").click().run()
+    assert any("pada baris 2" in m for m in _messages(at)), _messages(at)
+    assert mq.letters(db.cursor(), direct, TODAY)["result"].isna().all()

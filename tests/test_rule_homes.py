@@ -417,6 +417,12 @@ def test_the_monitoring_page_offers_exactly_what_the_monitoring_services_accept(
         assert offered == accepted, (account, name)
 
 
+def _one_result(dry: DryRun, mid: int) -> list[rec.ResultRow]:
+    """The results table saving one letter of the monitoring (what its button sends)."""
+    first = int(mq.letters(dry.cursor(), mid, TODAY)["forwarding_id"][0])
+    return [rec.ResultRow(first, rec.ResultInput("belum", None, None))]
+
+
 _VIEW_OF = {MonitoringState.PREPARATION: "preparation",
             MonitoringState.COORDINATION: "coordination",
             MonitoringState.EXECUTION: "execution"}  # fmt: skip
@@ -456,12 +462,17 @@ def _monitoring_calls(
         **({f"doc_{kind}_save": document(kind)
             for kind in ("memo_deputi", "surat_tugas", "memo_keuangan")} if direct else {}),
     }  # fmt: skip
+    costs = ({"costs_save": lambda: rec.save_costs(dry, user, mid, revision=revision, rows=[],
+                                                   now=NOW)}
+             if direct else {})  # fmt: skip
     records = {
         "preparation": {"scope_save": lambda: rec.save_scope(
             dry, user, mid, revision=revision, values={"purpose": "Uji"}, now=NOW),
-            "doc_daftar_berkas_save": document("daftar_berkas"), **memo},
+            "doc_daftar_berkas_save": document("daftar_berkas"), **memo, **costs},
         "execution": {"contact_save": lambda: rec.add_activity(
             dry, user, mid, values=_CONTACT, today=TODAY, now=NOW),
+            "results_save": lambda: rec.record_results(dry, user, mid, rows=_one_result(dry, mid),
+                                                       today=TODAY, now=NOW),
             "doc_surat_instansi_save": document("surat_instansi")},
         "report": {
             "report_save": lambda: rec.save_report(
@@ -510,14 +521,16 @@ def test_the_asdep_watches_every_plan_and_a_kabid_those_of_their_bidang():
 
 def test_the_money_goes_from_the_team_to_the_bpp_to_the_ppk_in_that_order():
     member, bpp, ppk = _person(Role.ANALIS, uid=1), _person(Role.BPP, uid=2), _person(Role.PPK)
-    seen = flow.FinanceView(MonitoringState.REPORTING, True, frozenset({1}), frozenset())
+    seen = flow.FinanceView(MonitoringState.REPORTING, True, frozenset({1}), frozenset(), 1, ())
     assert flow.finance_refusal("submitted_on", seen, member) is None
     assert flow.finance_refusal("bpp_received_on", seen, bpp) == "error.finance_order"
     assert flow.finance_refusal("bpp_received_on", seen, member) == "error.forbidden"
     submitted = flow.FinanceView(MonitoringState.SUBMISSION, True, frozenset({1}),
-                                 frozenset({"submitted_on"}))  # fmt: skip
+                                 frozenset({"submitted_on"}), 1, ())  # fmt: skip
     assert flow.finance_refusal("submitted_on", submitted, member) == "error.finance_recorded"
     assert flow.finance_refusal("bpp_received_on", submitted, bpp) is None
     assert flow.finance_refusal("ppk_accepted_on", submitted, ppk) == "error.finance_order"
-    indirect = flow.FinanceView(MonitoringState.REPORTING, False, frozenset({1}), frozenset())
+    indirect = flow.FinanceView(
+        MonitoringState.REPORTING, False, frozenset({1}), frozenset(), 0, ()
+    )
     assert flow.finance_refusal("submitted_on", indirect, member) == "error.finance_direct_only"

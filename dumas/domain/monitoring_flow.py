@@ -235,17 +235,30 @@ FINANCE_STATES = frozenset({S.REPORTING, S.SUBMISSION, S.ACCEPTED})
 
 @dataclass(frozen=True)
 class FinanceView:
-    """What the hand-over rule needs: the monitoring's state, kind, team, stages recorded."""
+    """What the hand-over rule needs: the monitoring's state, kind, team, stages recorded,
+    and its cost lines (how many, and the numbers of those still without an actual)."""
 
     state: MonitoringState
     direct: bool
     team: frozenset[int]
     done: frozenset[str]  # the stages recorded so far
+    lines: int  # cost lines recorded
+    unpaid: tuple[int, ...]  # their numbers (1-based, in the editor's order) without actual
+
+
+def unpaid_lines(actuals: list[object]) -> tuple[int, ...]:
+    """The numbers (1-based) of the cost lines whose actual amount is still missing."""
+    return tuple(
+        number
+        for number, actual in enumerate(actuals, start=1)
+        if actual is None or actual != actual  # None, or a missing value read as NaN
+    )
 
 
 def finance_refusal(stage: str, finance: FinanceView, user: User) -> str | None:
     """Why the user may not record this stage now (a catalogue id), or None: the team
-    submits (once the report is being written), then the BPP receives, then the PPK accepts."""
+    submits (once the report is being written, with an actual amount on every cost line),
+    then the BPP receives, then the PPK accepts."""
     if not finance.direct:
         return "error.finance_direct_only"
     if not user.can(FINANCE_ACTIONS[stage]):
@@ -260,7 +273,19 @@ def finance_refusal(stage: str, finance: FinanceView, user: User) -> str | None:
     position = FINANCE_STAGES.index(stage)
     if position and FINANCE_STAGES[position - 1] not in finance.done:
         return "error.finance_order"
+    if stage == FINANCE_STAGES[0]:  # the money handed over whole: every line spent
+        if not finance.lines:
+            return "error.finance_no_costs"
+        if finance.unpaid:
+            return "error.finance_actuals_missing"
     return None
+
+
+def finance_params(reason: str, finance: FinanceView) -> dict[str, object]:
+    """The values the refusal's message names: the cost lines still without an actual."""
+    if reason == "error.finance_actuals_missing":
+        return {"count": len(finance.unpaid), "rows": ", ".join(map(str, finance.unpaid))}
+    return {}
 
 
 def settled(state: MonitoringState, guards: frozenset[str]) -> MonitoringState:

@@ -17,7 +17,7 @@ from dumas.domain.permissions import User
 from dumas.domain.report_flow import ReportStep
 from dumas.periodic import contents
 from dumas.queries import memo_answer, plan_history, report_route, settings
-from dumas.queries.monitoring import finance_track
+from dumas.queries.monitoring import finance_track, finance_view
 from dumas.queries.monitoring_state import Monitoring, team, view
 from dumas.queries.plan_history import InboxItem
 
@@ -84,7 +84,8 @@ def _finance_item(
     if track.started is None or track.due is None:
         return []
     done = frozenset(stage for stage in flow.FINANCE_STAGES if row[stage])
-    money = flow.FinanceView(monitoring.state, monitoring.direct, team(cur, monitoring.id), done)
+    money = finance_view(cur, monitoring.id, monitoring.state, monitoring.direct,
+                         team(cur, monitoring.id), done)  # fmt: skip
     mine = any(flow.finance_refusal(stage, money, user) is None for stage in flow.FINANCE_STAGES)
     if not (mine or (watched and track.late is not None)):
         return []

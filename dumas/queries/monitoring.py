@@ -189,6 +189,23 @@ def cost_totals(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> dict[str,
     return {"planned": row[0], "actual": row[1] if row[2] == 0 else None}
 
 
+def finance_view(
+    cur: duckdb.DuckDBPyConnection,
+    monitoring_id: int,
+    state: MonitoringState,
+    direct: bool,
+    members: frozenset[int],
+    done: frozenset[str],
+) -> flow.FinanceView:
+    """What the hand-over rule (flow.finance_refusal) reads of a monitoring: with its cost
+    lines in the editor's order, and which of them still lack an actual amount."""
+    actuals = [row[0] for row in cur.execute(
+        "SELECT actual FROM monitoring_cost WHERE monitoring_id = $id ORDER BY id",
+        {"id": monitoring_id},
+    ).fetchall()]  # fmt: skip
+    return flow.FinanceView(state, direct, members, done, len(actuals), flow.unpaid_lines(actuals))
+
+
 def events(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> pd.DataFrame:
     """Every move and record of steps 4-8, in order."""
     return cur.execute(

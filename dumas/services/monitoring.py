@@ -13,6 +13,7 @@ from dumas.domain import monitoring_flow as flow
 from dumas.domain.errors import Conflict, DomainError, Message, ValidationError
 from dumas.domain.monitoring_flow import MonitoringAction, MonitoringState
 from dumas.domain.permissions import Action, Forbidden, User, require
+from dumas.queries.monitoring import finance_view
 from dumas.queries.monitoring_state import Monitoring, guards, load, team, view
 from dumas.services.common import audit, check_date, clean_text, raise_if
 
@@ -145,12 +146,13 @@ def record_finance(
         monitoring = open_monitoring(cur, monitoring_id, revision)
         done = finance_done(cur, monitoring.id)
         recorded = frozenset(s for s, day in done.items() if day is not None)
-        seen = flow.FinanceView(
-            monitoring.state, monitoring.direct, team(cur, monitoring.id), recorded
-        )
+        seen = finance_view(
+            cur, monitoring.id, monitoring.state, monitoring.direct, team(cur, monitoring.id),
+            recorded,
+        )  # fmt: skip
         reason = flow.finance_refusal(stage, seen, actor)
         if reason:
-            raise _finance_refused(reason, stage)
+            raise _finance_refused(reason, stage, flow.finance_params(reason, seen))
         position = flow.FINANCE_STAGES.index(stage)
         if position and on < done[flow.FINANCE_STAGES[position - 1]]:
             raise ValidationError(Message("error.finance_order", {}, "finance_date"))
@@ -184,7 +186,7 @@ def finance_done(cur: duckdb.DuckDBPyConnection, mid: int) -> dict[str, dt.date 
     return dict(zip(stages, row[0], strict=True)) if row else dict.fromkeys(stages)
 
 
-def _finance_refused(reason: str, stage: str) -> DomainError:
+def _finance_refused(reason: str, stage: str, params: dict) -> DomainError:
     """The refusal of flow.finance_refusal as the error a caller has always received."""
     if reason == "error.forbidden":
         return Forbidden(Message(reason, {"action": flow.FINANCE_ACTIONS[stage].value}))
@@ -192,4 +194,6 @@ def _finance_refused(reason: str, stage: str) -> DomainError:
         return Forbidden(Message(reason))
     if reason == "error.finance_order":
         return ValidationError(Message(reason, {}, "finance_date"))
+    if reason in ("error.finance_no_costs", "error.finance_actuals_missing"):
+        return ValidationError(Message(reason, params, "actual"))
     return Conflict(Message(reason))  # not direct, not this step, already recorded

@@ -14,9 +14,11 @@ from dumas.domain import monitoring_flow as flow
 from dumas.domain.codes import ActivityKind, CostItem, DocumentKind, Result
 from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
 from dumas.domain.permissions import User
+from dumas.queries.monitoring_state import Monitoring
 from dumas.services import memo_answer
 from dumas.services.common import (
     MAX_NARRATIVE,
+    audit,
     check_date,
     clean_letter_no,
     clean_paragraphs,
@@ -251,52 +253,121 @@ def record_result(
     result as the recorder's screen showed it (result, evidence, recommendation; None for
     none): a colleague's result saved since is refused with who and when, not overwritten."""
     errors: list[Message] = []
-    result, response = found.result, found.response
-    if not Result.allows(result):
-        errors.append(Message("error.invalid_choice", {}, "result"))
-    evidence = clean_text(found.evidence, "evidence", errors)
-    recommendation = clean_text(found.recommendation, "recommendation", errors)
+    cleaned = _clean_result(found, errors)
     raise_if(errors)
     with db.transaction() as cur:
         monitoring = open_monitoring(cur, monitoring_id, None)
         require_team(cur, monitoring, actor)
-        letter = cur.execute(
-            """
-            SELECT f.complaint_id, f.agency_id FROM monitoring_letter AS ml
-              JOIN forwarding AS f ON f.id = ml.forwarding_id
-             WHERE ml.monitoring_id = $m AND ml.forwarding_id = $f
-            """,
-            {"m": monitoring.id, "f": forwarding_id},
-        ).fetchall()
-        if not letter:
-            raise NotFound(Message("error.letter_not_in_monitoring"))
-        if seen is not None:
-            _refuse_changed_result(cur, monitoring.id, forwarding_id, seen)
-        response_id = None
-        if response is not None:
-            complaint_id, agency_id = letter[0]
-            response_id = insert_response(
-                cur, actor, complaint_id=complaint_id, agency_id=agency_id, response=response,
-                today=today,
-            )  # fmt: skip
-        row = {"m": monitoring.id, "f": forwarding_id, "result": result, "evidence": evidence,
-               "recommendation": recommendation, "response": response_id}  # fmt: skip
-        cur.execute(  # recorded_at: when the result was first saved or last changed
-            """
-            INSERT INTO monitoring_result (monitoring_id, forwarding_id, result, evidence,
-                                           recommendation, response_id, recorded_at)
-            VALUES ($m, $f, $result, $evidence, $recommendation, $response, $now)
-            ON CONFLICT (monitoring_id, forwarding_id) DO UPDATE SET
-                result = EXCLUDED.result, evidence = EXCLUDED.evidence,
-                recommendation = EXCLUDED.recommendation,
-                response_id = coalesce(EXCLUDED.response_id, monitoring_result.response_id),
-                recorded_at = CASE WHEN monitoring_result.result = EXCLUDED.result
-                                   THEN monitoring_result.recorded_at
-                                   ELSE EXCLUDED.recorded_at END
-            """,
-            {**row, "now": now},
-        )
-        record_event(cur, monitoring, actor, "result", monitoring.state, None, now, row)
+        _write_result(cur, monitoring, actor, forwarding_id, cleaned, found.response, seen,
+                      today, now)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One row of the results table: the letter, what was found, and what the screen
+    showed of it before (result, evidence, recommendation; None for none)."""
+
+    forwarding_id: int
+    found: ResultInput
+    seen: dict | None = None
+
+
+def record_results(
+    db: Database,
+    actor: User,
+    monitoring_id: int,
+    *,
+    rows: list[ResultRow],
+    today: dt.date,
+    now: dt.datetime,
+) -> int:
+    """The results of many letters at once, with the checks of record_result on every row,
+    in one transaction: one invalid row (named by its number in the table) refuses the
+    whole save and nothing is written. Returns how many letters were recorded."""
+    errors: list[Message] = []
+    cleaned = []
+    for number, row in enumerate(rows, start=1):
+        found: list[Message] = []
+        cleaned.append(_clean_result(row.found, found))
+        errors += [_in_row(message, number) for message in found]
+    raise_if(errors)
+    with db.transaction() as cur:
+        monitoring = open_monitoring(cur, monitoring_id, None)
+        require_team(cur, monitoring, actor)
+        for number, (row, values) in enumerate(zip(rows, cleaned, strict=True), start=1):
+            try:
+                _write_result(cur, monitoring, actor, row.forwarding_id, values,
+                              row.found.response, row.seen, today, now)  # fmt: skip
+            except NotFound:
+                raise NotFound(_in_row(Message("error.letter_not_in_monitoring"), number)) from None
+            except Conflict as changed:  # a colleague's result since: who and when, and where
+                raise Conflict(*(_in_row(m, number) for m in changed.messages)) from None
+        return len(rows)
+
+
+def _in_row(message: Message, number: int) -> Message:
+    """A field's refusal as the same refusal on a numbered row of a table."""
+    key = message.key.removeprefix("error.")
+    return Message(f"error.row_{key}", {**message.params, "row": number}, message.field)
+
+
+def _clean_result(found: ResultInput, errors: list[Message]) -> dict:
+    """A letter's result as stored: a known result, the texts cleaned."""
+    if not Result.allows(found.result):
+        errors.append(Message("error.invalid_choice", {}, "result"))
+    evidence = clean_text(found.evidence, "evidence", errors)
+    recommendation = clean_text(found.recommendation, "recommendation", errors)
+    return {"result": found.result, "evidence": evidence, "recommendation": recommendation}
+
+
+def _write_result(
+    cur: duckdb.DuckDBPyConnection,
+    monitoring: Monitoring,
+    actor: User,
+    forwarding_id: int,
+    values: dict,
+    response: ResponseInput | None,
+    seen: dict | None,
+    today: dt.date,
+    now: dt.datetime,
+) -> None:
+    """One letter's result (and the response obtained) in the caller's transaction."""
+    letter = cur.execute(
+        """
+        SELECT f.complaint_id, f.agency_id FROM monitoring_letter AS ml
+          JOIN forwarding AS f ON f.id = ml.forwarding_id
+         WHERE ml.monitoring_id = $m AND ml.forwarding_id = $f
+        """,
+        {"m": monitoring.id, "f": forwarding_id},
+    ).fetchall()
+    if not letter:
+        raise NotFound(Message("error.letter_not_in_monitoring"))
+    if seen is not None:
+        _refuse_changed_result(cur, monitoring.id, forwarding_id, seen)
+    response_id = None
+    if response is not None:
+        complaint_id, agency_id = letter[0]
+        response_id = insert_response(
+            cur, actor, complaint_id=complaint_id, agency_id=agency_id, response=response,
+            today=today,
+        )  # fmt: skip
+    row = {"m": monitoring.id, "f": forwarding_id, **values, "response": response_id}
+    cur.execute(  # recorded_at: when the result was first saved or last changed
+        """
+        INSERT INTO monitoring_result (monitoring_id, forwarding_id, result, evidence,
+                                       recommendation, response_id, recorded_at)
+        VALUES ($m, $f, $result, $evidence, $recommendation, $response, $now)
+        ON CONFLICT (monitoring_id, forwarding_id) DO UPDATE SET
+            result = EXCLUDED.result, evidence = EXCLUDED.evidence,
+            recommendation = EXCLUDED.recommendation,
+            response_id = coalesce(EXCLUDED.response_id, monitoring_result.response_id),
+            recorded_at = CASE WHEN monitoring_result.result = EXCLUDED.result
+                               THEN monitoring_result.recorded_at
+                               ELSE EXCLUDED.recorded_at END
+        """,
+        {**row, "now": now},
+    )
+    record_event(cur, monitoring, actor, "result", monitoring.state, None, now, row)
 
 
 def _refuse_changed_result(
@@ -395,8 +466,9 @@ def save_costs(
 def plan_costs_from_sbm(
     db: Database, actor: User, monitoring_id: int, *, revision: int, year: int, now: dt.datetime
 ) -> int:
-    """Planned lines per team member from the SBM table of the year and the locus:
-    daily allowance x days, lodging cap x nights, and the transport the plan estimated."""
+    """Planned lines per person of the approved plan row (its persons, the team members
+    named first) from the SBM table of the year and the locus: daily allowance x days,
+    lodging cap x nights, and the transport the plan estimated."""
     with db.transaction() as cur:
         monitoring = open_monitoring(cur, monitoring_id, revision)
         require_team(cur, monitoring, actor)
@@ -405,38 +477,86 @@ def plan_costs_from_sbm(
         found = cur.execute(_SBM_PLAN, {"m": monitoring.id, "year": year}).fetchall()
         if not found:
             raise ValidationError(Message("error.sbm_missing", {"year": year}))
-        cur.execute("DELETE FROM monitoring_cost WHERE monitoring_id = $id", {"id": monitoring.id})
-        for item, user_id, planned in found:
-            cur.execute(
-                "INSERT INTO monitoring_cost VALUES ($id, $m, $item, $user, $planned, NULL)",
-                {"id": next_id(cur, "monitoring_cost"), "m": monitoring.id, "item": item,
-                 "user": user_id, "planned": planned},
-            )  # fmt: skip
+        _replace_planned(cur, monitoring.id, found)
         record_event(cur, monitoring, actor, "costs", monitoring.state, None, now,
                      {"from_sbm": year, "lines": len(found)})  # fmt: skip
         return len(found)
 
 
-# Per team member: uang harian x days, lodging cap x (days - 1), and the plan's transport.
-_SBM_PLAN = """
-WITH m AS (
-    SELECT mo.id, mo.province_code, coalesce(r.days, 1) AS days, r.transport
+def plan_costs_from_rows(
+    cur: duckdb.DuckDBPyConnection, actor: User, monitoring_ids: list[int]
+) -> None:
+    """Step 4 starts with the money the matrix approved: for each new field visit, planned
+    lines per person of its plan row (the team members named first) at the row's own
+    rates, so the travel memo asks for the row's estimate; the team edits them from
+    there. Called in the approval's transaction; one audit row per monitoring."""
+    for mid in monitoring_ids:
+        found = cur.execute(_ROW_PLAN, {"m": mid}).fetchall()
+        if not found:
+            continue  # not a field visit, or a row without persons or days
+        _replace_planned(cur, mid, found)
+        total = sum(int(planned) for _, _, planned in found)
+        audit(cur, actor.username, "monitoring.costs", "monitoring", mid, None,
+              {"from_plan_row": True, "lines": len(found), "planned": total})  # fmt: skip
+
+
+def _replace_planned(cur: duckdb.DuckDBPyConnection, mid: int, lines: list) -> None:
+    """The monitoring's cost lines become these planned lines (no actuals yet)."""
+    cur.execute("DELETE FROM monitoring_cost WHERE monitoring_id = $id", {"id": mid})
+    for item, user_id, planned in lines:
+        cur.execute(
+            "INSERT INTO monitoring_cost VALUES ($id, $m, $item, $user, $planned, NULL)",
+            {"id": next_id(cur, "monitoring_cost"), "m": mid, "item": item,
+             "user": user_id, "planned": planned},
+        )  # fmt: skip
+
+
+# The persons of the approved row, numbered: the team members first (lead first), then
+# unnamed places up to the row's persons (the team itself when the row counts none).
+_SLOTS = """
+m AS (
+    SELECT mo.id, mo.province_code, r.days, r.persons, r.transport, r.lodging, r.allowance
       FROM monitoring AS mo JOIN plan_row AS r ON r.id = mo.plan_row_id
-     WHERE mo.id = $m
+     WHERE mo.id = $m AND mo.method = 'kunjungan_lapangan'
 ),
-rate AS (
-    SELECT s.* FROM sbm_rate AS s, m
-     WHERE s.year = $year AND s.province_code = m.province_code
+named AS (
+    SELECT mm.user_id, row_number() OVER (ORDER BY mm.is_lead DESC, mm.user_id) AS n
+      FROM monitoring_member AS mm, m WHERE mm.monitoring_id = m.id
+),
+slot AS (
+    SELECT s.n, named.user_id
+      FROM m, range(1, coalesce(m.persons, (SELECT count(*) FROM named)) + 1) AS s(n)
+      LEFT JOIN named ON named.n = s.n
 )
-SELECT item, user_id, planned FROM (
-    SELECT 'uang_harian' AS item, mm.user_id, rate.daily_allowance * m.days AS planned, 1 AS o
-      FROM m, rate, monitoring_member AS mm WHERE mm.monitoring_id = m.id
-    UNION ALL
-    SELECT 'penginapan', mm.user_id, rate.lodging_cap * greatest(m.days - 1, 0), 2
-      FROM m, rate, monitoring_member AS mm WHERE mm.monitoring_id = m.id
-    UNION ALL
-    SELECT 'transport', mm.user_id, coalesce(m.transport, 0), 3
-      FROM m, rate, monitoring_member AS mm WHERE mm.monitoring_id = m.id
-)
-ORDER BY o, user_id
 """
+_LINES = """
+SELECT item, user_id, planned FROM (
+    SELECT 'uang_harian' AS item, slot.user_id, allowance * days AS planned, 1 AS o, slot.n
+      FROM p, slot
+    UNION ALL
+    SELECT 'penginapan', slot.user_id, lodging * greatest(days - 1, 0), 2, slot.n FROM p, slot
+    UNION ALL
+    SELECT 'transport', slot.user_id, transport, 3, slot.n FROM p, slot
+)
+ORDER BY o, n
+"""
+# The row's own rates (those the matrix estimated with: trip_cost in db/figures.sql).
+_ROW_PLAN = f"""
+WITH {_SLOTS},
+p AS (
+    SELECT coalesce(allowance, 0) AS allowance, coalesce(lodging, 0) AS lodging,
+           coalesce(transport, 0) AS transport, days
+      FROM m WHERE persons IS NOT NULL AND days IS NOT NULL
+)
+{_LINES}
+"""  # noqa: S608
+# The SBM rates of the year and the locus, and the row's transport.
+_SBM_PLAN = f"""
+WITH {_SLOTS},
+p AS (
+    SELECT s.daily_allowance AS allowance, s.lodging_cap AS lodging,
+           coalesce(m.transport, 0) AS transport, coalesce(m.days, 1) AS days
+      FROM m JOIN sbm_rate AS s ON s.year = $year AND s.province_code = m.province_code
+)
+{_LINES}
+"""  # noqa: S608

@@ -22,6 +22,7 @@ from dumas.domain.permissions import Action, Forbidden, User, require
 from dumas.domain.plan_flow import PlanAction, PlanState, RowChoice
 from dumas.queries.plan_state import Plan, load, view
 from dumas.services.common import clean_text, raise_if
+from dumas.services.monitoring_records import plan_costs_from_rows
 from dumas.services.plan_common import open_plan, record_event, snapshot
 from dumas.services.plan_matrix import (
     MAX_LETTERS_PER_ADD,
@@ -281,4 +282,6 @@ def _create_monitorings(
         """,
         scope,
     )
-    return sorted(r[0] for r in created)
+    created_ids = sorted(r[0] for r in created)
+    plan_costs_from_rows(cur, actor, created_ids)  # step 4 starts with the row's money
+    return created_ids

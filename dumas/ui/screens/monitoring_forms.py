@@ -19,7 +19,7 @@ from dumas.domain.codes import ActivityKind, Coded, DocumentKind, ResponseStatus
 from dumas.services import monitoring_records as records
 from dumas.services.common import MAX_NARRATIVE, MAX_TEXT
 from dumas.services.followup import ResponseInput
-from dumas.ui.actions import ERROR, perform, run
+from dumas.ui.actions import ERROR, FLASH, perform, run
 from dumas.ui.escape import Markdown, plain
 from dumas.ui.screens import monitoring_memo as memo_ui
 from dumas.ui.screens import monitoring_money as money
@@ -150,6 +150,9 @@ def preparation(screen: Screen) -> None:
             _document(screen, kind, documents.get(kind), memo)
             if memo is not None and kind is D.MEMO_DEPUTI:
                 memo_ui.answer(screen, memo)
+    if screen.direct:  # the travel memo asks for the planned money: planned from step 4
+        _heading("monitoring.costs_planned_step4")
+        money.costs(screen, report=False)
 
 
 def _save_scope(mid: int, revision: int, values: dict) -> None:
@@ -241,6 +244,8 @@ def execution(screen: Screen) -> None:
     _heading("monitoring.results")
     letters_table(screen)
     if writes and not screen.letters.empty:
+        _results_table(screen)
+        st.markdown(f"**{t('monitoring.result_one')}**")
         _result_form(screen)
 
 
@@ -314,6 +319,70 @@ def _add_activity(mid: int, revision: int, values: dict) -> None:
 
 def _add_agreement(mid: int, revision: int, values: dict) -> None:
     perform(records.add_agreement, mid, **values)
+
+
+RESULT_COLUMNS = ("result", "evidence", "recommendation")
+
+
+def _results_table(screen: Screen) -> None:
+    """Every letter in one editor (result, evidence, recommendation), saved at once with
+    the checks of the one-letter form; responses obtained go through that form."""
+    st.markdown(f"**{t('monitoring.results_table')}**")
+    st.caption(t("monitoring.results_table_help"))
+    found = screen.letters
+    base = [
+        {"forwarding_id": int(row["forwarding_id"]),
+         **{name: None if _missing(row[name]) else row[name] for name in RESULT_COLUMNS}}
+        for row in found.to_dict("records")
+    ]  # fmt: skip
+    frame = pd.DataFrame({
+        "agenda_no": found["agenda_no"].fillna(i18n.MISSING).astype(str),
+        "letter_no": found["letter_no"].fillna(i18n.MISSING).astype(str),
+        **{name: pd.Series([row[name] for row in base], dtype="object") for name in RESULT_COLUMNS},
+    })  # fmt: skip
+    cc, codes = st.column_config, [r.value for r in Result]
+    columns = {
+        "agenda_no": cc.TextColumn(t("field.agenda_no"), disabled=True),
+        "letter_no": cc.TextColumn(t("field.letter_no"), disabled=True),
+        "result": cc.SelectboxColumn(t("field.result"), options=codes,
+                                     format_func=lambda c: t(Result(str(c)).label_key)),
+        "evidence": cc.TextColumn(t("field.evidence"), max_chars=MAX_TEXT),
+        "recommendation": cc.TextColumn(t("field.recommendation"), max_chars=MAX_TEXT),
+    }  # fmt: skip
+    key = f"results_{screen.id}_{screen.revision}"
+    st.data_editor(frame, key=key, hide_index=True, num_rows="fixed", column_config=columns)
+    st.button(
+        t("monitoring.save_results"), key="results_save", type="primary",
+        icon=":material/done_all:", on_click=_save_results, args=(screen.id, key, base),
+    )  # fmt: skip
+
+
+def _save_results(mid: int, key: str, base: list[dict]) -> None:
+    """Callback: the rows the user changed, each with what the screen showed of it."""
+    edits = (st.session_state.get(key) or {}).get("edited_rows") or {}
+    rows = []
+    for position, changes in sorted((int(p), c) for p, c in edits.items()):
+        seen = {name: base[position][name] for name in RESULT_COLUMNS}
+        now = {name: _blank(changes.get(name, seen[name])) for name in RESULT_COLUMNS}
+        if now == seen:
+            continue
+        result, evidence, recommendation = (now[name] for name in RESULT_COLUMNS)
+        found = records.ResultInput(
+            str(result or ""),
+            None if evidence is None else str(evidence),
+            None if recommendation is None else str(recommendation),
+        )
+        rows.append(records.ResultRow(base[position]["forwarding_id"], found, seen))
+    if not rows:
+        st.session_state[FLASH] = t("monitoring.results_unchanged")
+        return
+    run(lambda: perform(records.record_results, mid, rows=rows, today=today()),
+        t("monitoring.results_saved", count=len(rows)))  # fmt: skip
+
+
+def _blank(value: object) -> object:
+    """An emptied cell as None (the editor gives "" or a missing value)."""
+    return None if value == "" or _missing(value) else value
 
 
 def _result_form(screen: Screen) -> None:

@@ -21,8 +21,9 @@ from dumas.ui.widgets import metric_row
 COST_COLUMNS = ("item", "user_id", "planned", "actual")
 
 
-def costs(screen: Screen) -> None:
-    """The cost lines in a table editor for the team (read-only otherwise), and the totals."""
+def costs(screen: Screen, *, report: bool = True) -> None:
+    """The cost lines in a table editor for the team (read-only otherwise), the totals
+    against the matrix estimate, and (in the report's view) the financial report's draft."""
     frame = screen.records["costs"][list(COST_COLUMNS)].astype(
         {"item": "object", "user_id": "Int64", "planned": "Int64", "actual": "Int64"}
     )
@@ -45,7 +46,48 @@ def costs(screen: Screen) -> None:
         (t("monitoring.total_planned"), planned),
         (t("monitoring.total_actual"), actual, t("monitoring.total_actual_help")),
     ])  # fmt: skip
-    document_button(screen, FINANCIAL_REPORT)
+    comparison(screen)
+    if report:
+        document_button(screen, FINANCIAL_REPORT)
+
+
+def comparison(screen: Screen) -> None:
+    """The approved matrix estimate beside the planned lines and the actuals, with each
+    difference from the estimate: an edited plan or the money spent never silently
+    replaces what the matrix approved."""
+    stored = screen.monitoring["estimated_cost"]  # DECIMAL: exact whole rupiah
+    estimate = None if stored is None else int(stored)
+    figures = (
+        ("monitoring.cost_estimate", estimate),
+        ("monitoring.cost_planned", screen.totals["planned"]),
+        ("monitoring.cost_actual", screen.totals["actual"]),
+    )
+    language = lang()
+    shown = pd.DataFrame({
+        t("monitoring.cost_source"): [t(key) for key, _ in figures],
+        t("monitoring.cost_amount"): [i18n.fmt_rupiah(v, language) for _, v in figures],
+        t("monitoring.cost_difference"): [
+            _difference(value, estimate) if key != "monitoring.cost_estimate" else i18n.MISSING
+            for key, value in figures
+        ],
+    })  # fmt: skip
+    st.dataframe(shown, hide_index=True, width="content", key=f"cost_comparison_{screen.id}")
+    planned = screen.totals["planned"]
+    if estimate is not None and planned is not None and planned != estimate:
+        st.warning(
+            t("monitoring.cost_plan_differs", difference=_difference(planned, estimate),
+              estimate=i18n.fmt_rupiah(estimate, language)),
+            icon=":material/compare_arrows:",
+        )  # fmt: skip
+
+
+def _difference(value: int | None, estimate: int | None) -> str:
+    """value - estimate in rupiah with its sign (a dash when either is unknown)."""
+    if value is None or estimate is None:
+        return i18n.MISSING
+    gap = int(value) - int(estimate)
+    sign = "+" if gap > 0 else "−" if gap < 0 else ""
+    return sign + i18n.fmt_rupiah(abs(gap), lang())
 
 
 def _cost_table(costs: pd.DataFrame) -> None:
@@ -130,13 +172,18 @@ def finance(screen: Screen) -> None:
         st.caption(t("monitoring.finance_track", stage=outcome_text(track), due=when(track.due),
                      late=late))  # fmt: skip
     recorded = frozenset(stage for stage in flow.FINANCE_STAGES if done.get(stage) is not None)
-    seen = flow.FinanceView(screen.view.state, screen.direct, screen.view.team, recorded)
+    actuals = [_plain(v) for v in screen.records["costs"]["actual"]]
+    seen = flow.FinanceView(screen.view.state, screen.direct, screen.view.team, recorded,
+                            len(actuals), flow.unpaid_lines(actuals))  # fmt: skip
     for stage in flow.FINANCE_STAGES:
         with st.container(horizontal=True, vertical_alignment="bottom"):
             st.markdown(f"{t(f'monitoring.finance_{stage}')}: **{day(done.get(stage))}**")
             reason = flow.finance_refusal(stage, seen, user)
             if reason == "error.finance_order":  # theirs to record, after the stage before
                 st.caption(t("monitoring.finance_waits"))
+            elif reason in ("error.finance_no_costs", "error.finance_actuals_missing"):
+                st.warning(t(reason, **flow.finance_params(reason, seen)),
+                           icon=":material/receipt_long:")  # fmt: skip
             if reason:
                 continue
             st.date_input(
