@@ -1404,4 +1404,18 @@ MESSAGES: dict[str, str] = {
     "audit.field.rows": "Rows",
     "audit.field.accounts": "Accounts",
     "audit.field.name": "Name",
+    # issue 16, plan page
+    "plans.unsaved_edits": (
+        "The matrix has changes that are not saved. Press “Save the matrix” before leaving "
+        "this page, or the changes are lost."
+    ),
+    "plans.unsaved_with_action": (
+        "The matrix has changes that are not saved: the action buttons below save them first, "
+        "with the same checks, then take the action."
+    ),
+    "plans.saved_and_done": "{action}. The unsaved matrix changes were saved with it.",
+    "error.plan_unsaved_edits": (
+        "The matrix has changes that are not saved. Save them first, then try again."
+    ),
+    "plans.bulk_reason_hint": "Required when the priority is High",
 }

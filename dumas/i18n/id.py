@@ -1407,4 +1407,18 @@ MESSAGES: dict[str, str] = {
     "audit.field.rows": "Baris",
     "audit.field.accounts": "Akun",
     "audit.field.name": "Nama",
+    # issue 16, plan page
+    "plans.unsaved_edits": (
+        "Ada perubahan matriks yang belum disimpan. Tekan «Simpan matriks» sebelum "
+        "meninggalkan halaman ini, atau perubahan itu hilang."
+    ),
+    "plans.unsaved_with_action": (
+        "Ada perubahan matriks yang belum disimpan: tombol tindakan di bawah menyimpannya "
+        "lebih dulu, dengan pemeriksaan yang sama, lalu menjalankan tindakannya."
+    ),
+    "plans.saved_and_done": "{action}. Perubahan matriks yang belum disimpan ikut disimpan.",
+    "error.plan_unsaved_edits": (
+        "Ada perubahan matriks yang belum disimpan. Simpan dulu perubahan itu, lalu ulangi."
+    ),
+    "plans.bulk_reason_hint": "Wajib bila prioritas Tinggi",
 }
