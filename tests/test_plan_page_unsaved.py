@@ -130,3 +130,38 @@ def test_the_kasubbid_acts_twice_without_a_false_stale_warning_and_the_note_box_
     assert q.plan(db.cursor(), plan_id)["state"] == "draft"
     notes = list(plan_history.events(db.cursor(), plan_id)["note"])
     assert notes.count("Sudah sesuai, teruskan") == 1
+
+
+def _proposed(db, letters) -> int:
+    plan_id = _plan(db, letters)
+    _ready(db, plan_id)
+    for role, action in ((Role.ANALIS, PlanAction.SUBMIT), (Role.KASUBBID, PlanAction.FORWARD)):
+        plans.act(db, _user(db, role), plan_id, revision=_revision(db, plan_id), action=action,
+                  note=None, now=NOW)  # fmt: skip
+    ids = [int(r) for r in q.matrix(db.cursor(), plan_id, TODAY)["row_id"]]
+    kabid = _user(db, Role.KABID)
+    plans.save_rows(db, kabid, plan_id, revision=_revision(db, plan_id),
+                    updated={r: {"team_lead": kabid.id} for r in ids}, added=[], deleted=[],
+                    now=NOW)  # fmt: skip
+    plans.act(db, kabid, plan_id, revision=_revision(db, plan_id), action=PlanAction.PROPOSE,
+              note=None, now=NOW)  # fmt: skip
+    return plan_id
+
+
+@pytest.mark.parametrize("role", [Role.ASDEP, Role.DEPUTI])
+def test_a_decider_reads_method_level_lead_schedule_and_cost_first(db, letters, role):
+    plan_id = _proposed(db, letters)
+    at = _open(role, plan=plan_id)
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[:10] == [
+        "position", "agency", "province_code", "method", "level", "team_lead", "team",
+        "schedule_from", "schedule_to", "estimated_cost",
+    ]  # fmt: skip
+
+
+def test_the_analyst_keeps_the_matrix_in_the_paper_order(db, letters):
+    plan_id = _proposed(db, letters)
+    at = _open(Role.ANALIS, plan=plan_id)
+    assert list(at.dataframe[0].value.columns)[:5] == [
+        "position", "agency", "province_code", "complaints", "letters",
+    ]  # fmt: skip

@@ -15,6 +15,7 @@ import streamlit as st
 from dumas.domain import plan_flow
 from dumas.domain.codes import Coded, Level, Method, Priority, RowOrigin, RowStatus
 from dumas.domain.errors import DomainError, Message, ValidationError
+from dumas.domain.permissions import Role
 from dumas.queries import plans as q
 from dumas.services import plan_rows
 from dumas.services import plans as service
@@ -51,6 +52,22 @@ SHOWN = (
     "origin_reason",
     "decision_note",
 )
+
+
+# What a decider (Kabid, Asdep, Deputi) reads first: what will be done where, by whom,
+# when and at what cost; the counts and money details follow.
+DECIDER_FIRST = (
+    "position", "agency", "province_code", "method", "level", "team_lead", "team",
+    "schedule_from", "schedule_to", "estimated_cost", "priority", "priority_reason",
+)  # fmt: skip
+DECIDERS = frozenset({Role.KABID, Role.ASDEP, Role.DEPUTI})
+
+
+def shown_columns() -> list[str]:
+    """The matrix's columns in the order this user reads them."""
+    if actor().roles & DECIDERS:
+        return [*DECIDER_FIRST, *(c for c in SHOWN if c not in DECIDER_FIRST)]
+    return list(SHOWN)
 
 
 def may_edit(plan: q.PlanRow) -> bool:
@@ -158,7 +175,7 @@ def keep_refused_edits(plan_id: int, pending: Pending) -> None:
 
 
 def _display(matrix: pd.DataFrame) -> pd.DataFrame:
-    frame = matrix[list(SHOWN)].copy()
+    frame = matrix[shown_columns()].copy()
     frame["team"] = [[str(v) for v in team] for team in matrix["team"]]
     for column in ("schedule_from", "schedule_to", "oldest_letter_date"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
