@@ -8,6 +8,8 @@ and keeps the edits in the grid.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from dumas.domain.permissions import Forbidden, Role
@@ -15,6 +17,7 @@ from dumas.domain.plan_flow import PlanAction
 from dumas.queries import plan_history
 from dumas.queries import plans as q
 from dumas.services import plans
+from dumas.ui.screens import plan_letters
 from tests.test_plan_page import NOW, TODAY, _open, _plan, _ready, _revision, _user, letters
 
 __all__ = ["letters"]  # the fixture, shared with test_plan_page
@@ -165,3 +168,28 @@ def test_the_analyst_keeps_the_matrix_in_the_paper_order(db, letters):
     assert list(at.dataframe[0].value.columns)[:5] == [
         "position", "agency", "province_code", "complaints", "letters",
     ]  # fmt: skip
+
+
+def test_adding_many_filtered_letters_asks_first_saying_how_many_and_why_more(
+    db, letters, make, bpn, monkeypatch
+):
+    monkeypatch.setattr(plan_letters, "CONFIRM_ABOVE", 2)  # the real threshold is 50 letters
+    unclear = make.complaint(province_code="33")
+    make.forward(unclear, bpn, dt.date(2026, 6, 1))
+    make.respond(unclear, bpn, dt.date(2026, 6, 8), status="perlu_klarifikasi")
+    plan_id = plans.create_plan(db, _user(db, Role.ANALIS), title="Semester II",
+                                period_label="Semester II 2026", source="database",
+                                bidang="Bidang Uji", now=NOW)  # fmt: skip
+    at = _open(Role.ANALIS, plan=plan_id)
+    at.segmented_control(key="plan_view").set_value("add").run()
+    at.button(key="add_all").click().run()
+    assert q.matrix(db.cursor(), plan_id, TODAY).empty  # nothing added yet
+    asked = " ".join(w.value for w in at.warning)
+    assert "3 surat dari 2 instansi akan ditambahkan ke matriks." in asked
+    assert "Termasuk 1 surat yang tanggapannya ditandai «perlu klarifikasi»" in asked
+    at.button(key="add_all_cancel").click().run()
+    assert not at.warning and q.matrix(db.cursor(), plan_id, TODAY).empty
+    at.button(key="add_all").click().run()
+    at.button(key="add_all_confirm").click().run()
+    assert "3 surat ditambahkan; 3 baris baru." in [s.value for s in at.success]
+    assert int(q.matrix(db.cursor(), plan_id, TODAY)["letters"].sum()) == 3

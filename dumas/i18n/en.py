@@ -1418,4 +1418,12 @@ MESSAGES: dict[str, str] = {
         "The matrix has changes that are not saved. Save them first, then try again."
     ),
     "plans.bulk_reason_hint": "Required when the priority is High",
+    "plans.confirm_add_all": "{n} letters from {agencies} agencies will be added to the matrix.",
+    "plans.confirm_add_unclear": (
+        "This includes {n} letters whose response is marked “needs clarification”: the "
+        "dashboard counts them as answered, but the plan's proposal takes them in because the "
+        "answer is not settled. So there may be more than the dashboard's “unanswered” count."
+    ),
+    "plans.confirm_add_yes": "Yes, add {n} letters",
+    "plans.confirm_add_no": "Cancel",
 }

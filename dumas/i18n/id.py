@@ -1421,4 +1421,13 @@ MESSAGES: dict[str, str] = {
         "Ada perubahan matriks yang belum disimpan. Simpan dulu perubahan itu, lalu ulangi."
     ),
     "plans.bulk_reason_hint": "Wajib bila prioritas Tinggi",
+    "plans.confirm_add_all": "{n} surat dari {agencies} instansi akan ditambahkan ke matriks.",
+    "plans.confirm_add_unclear": (
+        "Termasuk {n} surat yang tanggapannya ditandai «perlu klarifikasi»: di dasbor surat "
+        "itu dihitung sudah ditanggapi, tetapi usulan rencana memasukkannya karena tanggapannya "
+        "belum tuntas. Karena itu jumlahnya dapat lebih banyak daripada «belum ditanggapi» di "
+        "dasbor."
+    ),
+    "plans.confirm_add_yes": "Ya, tambahkan {n} surat",
+    "plans.confirm_add_no": "Batal",
 }
