@@ -154,14 +154,17 @@ def _confirm_add_all(plan: q.PlanRow, found: pd.DataFrame) -> None:
     revision, ids = asked
     chosen = found[found["forwarding_id"].isin(ids)]
     language = lang()
-    text = t(
-        "plans.confirm_add_all",
-        n=i18n.fmt_int(len(ids), language),
-        agencies=i18n.fmt_int(chosen["agency"].nunique(), language),
-    )
+    parts = [
+        t(
+            "plans.confirm_add_all",
+            n=i18n.fmt_int(len(ids), language),
+            agencies=i18n.fmt_int(chosen["agency"].nunique(), language),
+        )
+    ]
     unclear = int((chosen["last_status"] == ResponseStatus.PERLU_KLARIFIKASI).sum())
     if unclear:
-        text += " " + t("plans.confirm_add_unclear", n=i18n.fmt_int(unclear, language))
+        parts.append(t("plans.confirm_add_unclear", n=i18n.fmt_int(unclear, language)))
+    text = " ".join(parts)
     with st.container(border=True):
         st.warning(text, icon=":material/playlist_add_check:")
         left, right = st.columns(2)
