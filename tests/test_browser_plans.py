@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import openpyxl
 import pytest
 
+from dumas import config
 from dumas.db import connect, demo
 from dumas.db.demo.people import NAMES
+from dumas.queries import plans as q
+from dumas.services import auth, plans
 from dumas.services.users import DEMO_PASSWORD
 from tests.browser_support import running_app, settle, sign_in
 from tests.conftest import TODAY
@@ -214,5 +218,95 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
             {"plan": int(plan_id)},
         ).fetchall()
         assert note == [(DIRECTION,)]
+    finally:
+        database.close()
+
+
+UNSAVED_TITLE = "Uji peramban: perubahan matriks belum disimpan"
+REASON = "Sudah tiga kali diingatkan"
+
+
+def _ready_plan(path) -> tuple[int, int]:
+    """A draft plan by the demo analyst, two letters to one agency, every row ready to
+    submit; returns the plan and its first row."""
+    database = connect(path)
+    try:
+        cur = database.cursor()
+        uid, bidang = cur.execute(
+            "SELECT id, bidang FROM app_user WHERE username = 'analis'"
+        ).fetchone()
+        analyst = auth.load_user(cur, uid)
+        letters = [r[0] for r in cur.execute(
+            """
+            SELECT forwarding_id FROM letter_facts($today)
+             WHERE NOT answered AND agency_id = (SELECT min(agency_id) FROM letter_facts($today)
+                                                  WHERE NOT answered)
+             ORDER BY forwarding_id LIMIT 2
+            """,
+            {"today": TODAY},
+        ).fetchall()]  # fmt: skip
+        now = dt.datetime.combine(TODAY, dt.time(9), config.TIMEZONE)
+        plan_id = plans.create_plan(database, analyst, title=UNSAVED_TITLE,
+                                    period_label="Semester II 2026", source="database",
+                                    bidang=bidang, now=now)  # fmt: skip
+        plans.add_letters(database, analyst, plan_id, revision=1, forwarding_ids=letters, now=now)
+        matrix = q.matrix(database.cursor(), plan_id, TODAY)
+        rows = [int(r) for r in matrix["row_id"]]
+        revision = q.plan(database.cursor(), plan_id)["revision"]
+        plans.save_rows(database, analyst, plan_id, revision=revision,
+                        updated={r: {"method": "surat_resmi", "level": "kabid"} for r in rows},
+                        added=[], deleted=[], now=now)  # fmt: skip
+        return plan_id, rows[0]
+    finally:
+        database.close()
+
+
+def test_an_unsaved_matrix_edit_goes_with_the_submission(browser, tmp_path):
+    path = tmp_path / "dumas.duckdb"
+    database = connect(path)
+    demo.generate(database, 300, today=TODAY)
+    database.close()
+    plan_id, row_id = _ready_plan(path)
+
+    with running_app(path) as base:
+        page = browser.new_context().new_page()
+        sign_in(page, base, "analis", DEMO_PASSWORD)
+        page.goto(f"{base}/rencana?plan={plan_id}")
+        settle(page)
+        page.get_by_role("heading", name=UNSAVED_TITLE).wait_for()
+        # The grid is a canvas; its accessibility table selects a cell when one is focused
+        # and follows the arrow keys (redrawn 200 ms after the last key): from row 1's first
+        # cell, right to "Alasan prioritas".
+        grid = page.locator("[data-testid='stDataFrame'] table[role='grid']").first
+        grid.locator("tbody tr >> nth=0 >> td >> nth=0").focus()
+        target = grid.locator("th[role='columnheader']", has_text="Alasan prioritas")
+        selected = grid.locator("tbody tr >> nth=0 >> td[aria-selected='true']")
+        for _ in range(30):
+            at = selected.first.get_attribute("aria-colindex") if selected.count() else None
+            if target.count() and at == target.get_attribute("aria-colindex"):
+                break
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(400)
+        page.keyboard.press("Enter")  # opens the cell's editor
+        editor = page.locator("textarea.gdg-input")
+        editor.wait_for()
+        editor.press_sequentially(REASON)
+        editor.press("Enter")
+        settle(page)
+        # Not saved: the page says so, and "Ajukan" takes the edit with it.
+        page.locator("[data-testid='stAlert']").filter(
+            has_text="Ada perubahan matriks yang belum disimpan"
+        ).first.wait_for()
+        click(page, "Ajukan ke Kasubbid")
+        flash(page, "Diajukan ke Kasubbid. Perubahan matriks yang belum disimpan ikut disimpan.")
+
+    database = connect(path)
+    try:
+        cur = database.cursor()
+        state = cur.execute("SELECT state FROM plan WHERE id = $id", {"id": plan_id}).fetchone()
+        reason = cur.execute(
+            "SELECT priority_reason FROM plan_row WHERE id = $id", {"id": row_id}
+        ).fetchone()
+        assert (state[0], reason[0]) == ("submitted", REASON)
     finally:
         database.close()

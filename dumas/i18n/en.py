@@ -1437,4 +1437,26 @@ MESSAGES: dict[str, str] = {
     "monitoring.results_saved": "Results of {count} letter(s) recorded.",
     "monitoring.results_unchanged": "No result has changed.",
     "monitoring.result_one": "Record one letter's result (with the agency's response)",
+    # issue 16, plan page
+    "plans.unsaved_edits": (
+        "The matrix has changes that are not saved. Press “Save the matrix” before leaving "
+        "this page, or the changes are lost."
+    ),
+    "plans.unsaved_with_action": (
+        "The matrix has changes that are not saved: the action buttons below save them first, "
+        "with the same checks, then take the action."
+    ),
+    "plans.saved_and_done": "{action}. The unsaved matrix changes were saved with it.",
+    "error.plan_unsaved_edits": (
+        "The matrix has changes that are not saved. Save them first, then try again."
+    ),
+    "plans.bulk_reason_hint": "Required when the priority is High",
+    "plans.confirm_add_all": "{n} letters from {agencies} agencies will be added to the matrix.",
+    "plans.confirm_add_unclear": (
+        "This includes {n} letters whose response is marked “needs clarification”: the "
+        "dashboard counts them as answered, but the plan's proposal takes them in because the "
+        "answer is not settled. So there may be more than the dashboard's “unanswered” count."
+    ),
+    "plans.confirm_add_yes": "Yes, add {n} letters",
+    "plans.confirm_add_no": "Cancel",
 }

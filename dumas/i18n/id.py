@@ -1440,4 +1440,27 @@ MESSAGES: dict[str, str] = {
     "monitoring.results_saved": "Hasil {count} surat dicatat.",
     "monitoring.results_unchanged": "Tidak ada hasil yang berubah.",
     "monitoring.result_one": "Catat hasil satu surat (dengan tanggapan instansi)",
+    # issue 16, plan page
+    "plans.unsaved_edits": (
+        "Ada perubahan matriks yang belum disimpan. Tekan «Simpan matriks» sebelum "
+        "meninggalkan halaman ini, atau perubahan itu hilang."
+    ),
+    "plans.unsaved_with_action": (
+        "Ada perubahan matriks yang belum disimpan: tombol tindakan di bawah menyimpannya "
+        "lebih dulu, dengan pemeriksaan yang sama, lalu menjalankan tindakannya."
+    ),
+    "plans.saved_and_done": "{action}. Perubahan matriks yang belum disimpan ikut disimpan.",
+    "error.plan_unsaved_edits": (
+        "Ada perubahan matriks yang belum disimpan. Simpan dulu perubahan itu, lalu ulangi."
+    ),
+    "plans.bulk_reason_hint": "Wajib bila prioritas Tinggi",
+    "plans.confirm_add_all": "{n} surat dari {agencies} instansi akan ditambahkan ke matriks.",
+    "plans.confirm_add_unclear": (
+        "Termasuk {n} surat yang tanggapannya ditandai «perlu klarifikasi»: di dasbor surat "
+        "itu dihitung sudah ditanggapi, tetapi usulan rencana memasukkannya karena tanggapannya "
+        "belum tuntas. Karena itu jumlahnya dapat lebih banyak daripada «belum ditanggapi» di "
+        "dasbor."
+    ),
+    "plans.confirm_add_yes": "Ya, tambahkan {n} surat",
+    "plans.confirm_add_no": "Batal",
 }

@@ -11,6 +11,7 @@ from dumas.domain import plan_flow
 from dumas.domain.codes import RowOrigin
 from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
 from dumas.domain.permissions import TEAM_ROLES, User
+from dumas.queries.plan_state import Plan
 from dumas.services.common import raise_if
 from dumas.services.plan_common import open_plan, record_event, require_editor, snapshot, touch
 from dumas.services.plan_rows import EDITABLE, check_row, check_team, clean_row
@@ -165,27 +166,44 @@ def save_rows(
     """Save the editor's changes to undecided rows, all or nothing, with every problem."""
     with db.transaction() as cur:
         plan = open_plan(cur, plan_id, revision)
-        require_editor(plan, actor)
-        stored = {row["id"]: row for row in snapshot(cur, plan_id)}
-        staff = _staff(cur)
-        errors: list[Message] = []
-        changes = _check_updates(stored, updated, deleted, staff, errors)
-        new_rows = _check_additions(cur, stored, added, staff, errors)
-        raise_if(errors)
-        for row_id in deleted:
-            params = {"id": row_id}
-            cur.execute("DELETE FROM plan_letter WHERE plan_row_id = $id", params)
-            cur.execute("DELETE FROM plan_row WHERE id = $id", params)
-        for row_id, values in changes.items():
-            _update_row(cur, row_id, values)
-        for values in new_rows:
-            agency_id = values.pop("agency_id")
-            row_id = _insert_row(cur, plan_id, agency_id, None, RowOrigin.WORK_PROGRAMME)
-            _update_row(cur, row_id, values)
-        if changes or new_rows or deleted:
-            touch(cur, plan)
-            details = {"updated": changes, "added": new_rows, "deleted": deleted}
-            record_event(cur, plan, actor, "save", plan.state, None, now, details=details)
+        apply_rows(cur, actor, plan, updated=updated, added=added, deleted=deleted, now=now)
+
+
+def apply_rows(
+    cur: duckdb.DuckDBPyConnection,
+    actor: User,
+    plan: Plan,
+    *,
+    updated: dict[int, dict[str, object]],
+    added: list[dict[str, object]],
+    deleted: list[int],
+    now: dt.datetime,
+) -> bool:
+    """save_rows inside a caller's transaction (the plan already opened at the user's
+    revision); True when something changed (the plan's revision then moved on)."""
+    require_editor(plan, actor)
+    stored = {row["id"]: row for row in snapshot(cur, plan.id)}
+    staff = _staff(cur)
+    errors: list[Message] = []
+    changes = _check_updates(stored, updated, deleted, staff, errors)
+    new_rows = _check_additions(cur, stored, added, staff, errors)
+    raise_if(errors)
+    for row_id in deleted:
+        params = {"id": row_id}
+        cur.execute("DELETE FROM plan_letter WHERE plan_row_id = $id", params)
+        cur.execute("DELETE FROM plan_row WHERE id = $id", params)
+    for row_id, values in changes.items():
+        _update_row(cur, row_id, values)
+    for values in new_rows:
+        agency_id = values.pop("agency_id")
+        row_id = _insert_row(cur, plan.id, agency_id, None, RowOrigin.WORK_PROGRAMME)
+        _update_row(cur, row_id, values)
+    if not (changes or new_rows or deleted):
+        return False
+    touch(cur, plan)
+    details = {"updated": changes, "added": new_rows, "deleted": deleted}
+    record_event(cur, plan, actor, "save", plan.state, None, now, details=details)
+    return True
 
 
 def _staff(cur: duckdb.DuckDBPyConnection) -> dict[int, frozenset[str]]:

@@ -27,6 +27,7 @@ from dumas.services.plan_common import open_plan, record_event, snapshot
 from dumas.services.plan_matrix import (
     MAX_LETTERS_PER_ADD,
     add_letters,
+    apply_rows,
     remove_letters,
     save_rows,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "comment",
     "create_plan",
     "remove_letters",
+    "save_and_act",
     "save_rows",
     "snapshot",
 ]
@@ -132,39 +134,80 @@ def act(
     choices: dict[int, RowChoice | str] | None = None,
 ) -> PlanState:
     """Take one step of the transition table; returns the plan's new state."""
+    action, note = _checked_action(actor, action, note)
+    with db.transaction() as cur:
+        plan = open_plan(cur, plan_id, revision)
+        return _take(cur, plan, actor, action, note, choices, now)
+
+
+def save_and_act(
+    db: Database,
+    actor: User,
+    plan_id: int,
+    *,
+    revision: int,
+    updated: dict[int, dict[str, object]],
+    deleted: list[int],
+    action: PlanAction | str,
+    note: str | None,
+    now: dt.datetime,
+    choices: dict[int, RowChoice | str] | None = None,
+) -> PlanState:
+    """The matrix edits the user has not saved yet, saved with the same checks as
+    save_rows, then the step taken, in one transaction: both happen or neither does."""
+    action, note = _checked_action(actor, action, note)
+    with db.transaction() as cur:
+        plan = open_plan(cur, plan_id, revision)
+        if apply_rows(cur, actor, plan, updated=updated, added=[], deleted=deleted, now=now):
+            plan = load(cur, plan_id)  # the revision the save moved on
+        return _take(cur, plan, actor, action, note, choices, now)
+
+
+def _checked_action(
+    actor: User, action: PlanAction | str, note: str | None
+) -> tuple[PlanAction, str | None]:
     require(actor, Action.VIEW_PLANS)
     errors: list[Message] = []
     note = clean_text(note, "note", errors)
     raise_if(errors)
     try:
-        action = PlanAction(action)
+        return PlanAction(action), note
     except ValueError:
         raise ValidationError(Message("error.invalid_choice", {}, "action")) from None
-    with db.transaction() as cur:
-        plan = open_plan(cur, plan_id, revision)
-        transition, reason = plan_flow.permitted(view(cur, plan), actor, action)
-        if transition is None:
-            raise Forbidden(Message(reason or "error.forbidden_step"))
-        if transition.note_required and not note:
-            raise ValidationError(Message("error.note_required", {}, "note"))
-        outcome: str | None = None
-        details: dict = {}
-        if transition.is_decision:
-            outcome, details = _decide(cur, plan, actor, action, choices, note, now)
-        target = plan_flow.next_state(plan.state, action, outcome)
-        version = plan.version + 1 if action is PlanAction.SUBMIT else plan.version
-        cur.execute(
-            """
-            UPDATE plan SET state = $state, state_since = $now, version = $version,
-                            revision = revision + 1
-             WHERE id = $id
-            """,
-            {"state": target.value, "now": now, "version": version, "id": plan.id},
-        )
-        record_event(
-            cur, plan, actor, action.value, target, note, now, version=version, details=details
-        )
-        return target
+
+
+def _take(
+    cur: duckdb.DuckDBPyConnection,
+    plan: Plan,
+    actor: User,
+    action: PlanAction,
+    note: str | None,
+    choices: dict[int, RowChoice | str] | None,
+    now: dt.datetime,
+) -> PlanState:
+    transition, reason = plan_flow.permitted(view(cur, plan), actor, action)
+    if transition is None:
+        raise Forbidden(Message(reason or "error.forbidden_step"))
+    if transition.note_required and not note:
+        raise ValidationError(Message("error.note_required", {}, "note"))
+    outcome: str | None = None
+    details: dict = {}
+    if transition.is_decision:
+        outcome, details = _decide(cur, plan, actor, action, choices, note, now)
+    target = plan_flow.next_state(plan.state, action, outcome)
+    version = plan.version + 1 if action is PlanAction.SUBMIT else plan.version
+    cur.execute(
+        """
+        UPDATE plan SET state = $state, state_since = $now, version = $version,
+                        revision = revision + 1
+         WHERE id = $id
+        """,
+        {"state": target.value, "now": now, "version": version, "id": plan.id},
+    )
+    record_event(
+        cur, plan, actor, action.value, target, note, now, version=version, details=details
+    )
+    return target
 
 
 def _decide(

@@ -21,9 +21,10 @@ from dumas.queries import plan_history
 from dumas.queries import plans as q
 from dumas.queries.plan_state import load, view
 from dumas.services import plans as service
-from dumas.ui.actions import perform, run
+from dumas.ui.actions import ERROR, perform, run
 from dumas.ui.escape import plain
 from dumas.ui.screens.inbox import late_text
+from dumas.ui.screens.plan_editor import forget_edits, is_stale, keep_refused_edits, pending_edits
 from dumas.ui.state import actor, get_db, lang, t
 from dumas.ui.widgets import metric_row
 
@@ -184,6 +185,8 @@ def actions(plan: q.PlanRow, matrix: pd.DataFrame) -> None:
         st.markdown(f"**{t('plans.your_actions')}**")
         note_key = f"note_{plan['id']}"  # no revision: a rerun must not lose the text
         st.text_area(t("field.note"), key=note_key, height=80, placeholder=t("plans.note_hint"))
+        if offered and pending_edits(plan):
+            st.warning(t("plans.unsaved_with_action"), icon=":material/edit_note:")
         if PlanAction.DECIDE in offered:
             _row_choices(plan, matrix, seen.state)
         columns = st.columns(max(1, len(offered) + int(can_note)))
@@ -192,7 +195,7 @@ def actions(plan: q.PlanRow, matrix: pd.DataFrame) -> None:
                 t(f"plan_act.{action.value}"),
                 key=f"act_{action.value}",
                 on_click=_act,
-                args=(plan["id"], plan["revision"], action, note_key),
+                args=(plan, action, note_key),
                 type="primary" if action in _FORWARD else "secondary",
             )
         if can_note:
@@ -224,24 +227,44 @@ def _row_choices(plan: q.PlanRow, matrix: pd.DataFrame, state: PlanState) -> Non
         )
 
 
-def _act(plan_id: int, revision: int, action: PlanAction, note_key: str) -> None:
+def _act(plan: q.PlanRow, action: PlanAction, note_key: str) -> None:
+    """Take the step; edits the grid holds unsaved are saved first, in the same
+    transaction and with the same checks as the save button (refused: nothing changes,
+    and the edits stay in the grid)."""
     state = st.session_state
+    plan_id = plan["id"]
     prefix = f"choice_{plan_id}_"
     choices = {int(k[len(prefix) :]): v for k, v in state.items() if str(k).startswith(prefix)}
-    done = run(
-        lambda: perform(
-            service.act,
-            plan_id,
-            revision=revision,
-            action=action,
-            note=state.get(note_key),
-            choices=choices if action is PlanAction.DECIDE else None,
-        ),
-        t("plans.done", action=t(f"plan_event.{action.value}")),
-    )
+    common = {
+        "action": action,
+        "note": state.get(note_key),
+        "choices": choices if action is PlanAction.DECIDE else None,
+    }
+    pending = pending_edits(plan)
+    done_text = t("plans.done", action=t(f"plan_event.{action.value}"))
+    if pending is None:
+        done = run(
+            lambda: perform(service.act, plan_id, revision=plan["revision"], **common), done_text
+        )
+    else:
+        done = run(
+            lambda: perform(
+                service.save_and_act,
+                plan_id,
+                revision=pending.revision,
+                updated=pending.updated,
+                deleted=pending.deleted,
+                **common,
+            ),
+            t("plans.saved_and_done", action=t(f"plan_event.{action.value}")),
+        )
+        if not done and is_stale(state.get(ERROR)):
+            keep_refused_edits(plan_id, pending)
     if done:
-        for key in [note_key, *(k for k in state if str(k).startswith(prefix))]:
+        state[note_key] = ""  # an emptied box: a second click cannot record the note again
+        for key in [k for k in state if str(k).startswith(prefix)]:
             state.pop(key, None)
+        forget_edits(plan_id)  # the next run draws the new revision, with no stale warning
 
 
 def _comment(plan_id: int, note_key: str) -> None:

@@ -7,11 +7,15 @@ kept and laid over the new version, ready to be checked and saved again.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
 from dumas.domain import plan_flow
 from dumas.domain.codes import Coded, Level, Method, Priority, RowOrigin, RowStatus
+from dumas.domain.errors import DomainError, Message, ValidationError
+from dumas.domain.permissions import Role
 from dumas.queries import plans as q
 from dumas.services import plan_rows
 from dumas.services import plans as service
@@ -50,6 +54,22 @@ SHOWN = (
 )
 
 
+# What a decider (Kabid, Asdep, Deputi) reads first: what will be done where, by whom,
+# when and at what cost; the counts and money details follow.
+DECIDER_FIRST = (
+    "position", "agency", "province_code", "method", "level", "team_lead", "team",
+    "schedule_from", "schedule_to", "estimated_cost", "priority", "priority_reason",
+)  # fmt: skip
+DECIDERS = frozenset({Role.KABID, Role.ASDEP, Role.DEPUTI})
+
+
+def shown_columns() -> list[str]:
+    """The matrix's columns in the order this user reads them."""
+    if actor().roles & DECIDERS:
+        return [*DECIDER_FIRST, *(c for c in SHOWN if c not in DECIDER_FIRST)]
+    return list(SHOWN)
+
+
 def may_edit(plan: q.PlanRow) -> bool:
     """Whether this user may change the rows now (the rule the service checks)."""
     return plan_flow.may_edit(actor(), plan_flow.PlanState(plan["state"]), plan["bidang"])
@@ -75,6 +95,8 @@ def matrix_table(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -
         st.dataframe(frame, hide_index=True, width="stretch", column_config=config_)
         return
     base = _editing_base(plan, matrix, unsaved)
+    if not unsaved and pending_edits(plan):
+        st.warning(t("plans.unsaved_edits"), icon=":material/edit_note:")
     if base["revision"] != plan["revision"]:
         st.warning(t("plans.changed_while_editing"), icon=":material/sync_problem:")
     key = f"matrix_{plan['id']}_{base['revision']}"
@@ -84,7 +106,7 @@ def matrix_table(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -
     )  # fmt: skip
     st.button(
         t("plans.save"), key="save_matrix", type="primary", icon=":material/save:",
-        on_click=_save, args=(plan["id"], base["revision"], key, base["row_ids"]),
+        on_click=_save, args=(plan,),
     )  # fmt: skip
     st.caption(t("plans.cost_rule"))
 
@@ -92,8 +114,12 @@ def matrix_table(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -
 def _editing_base(plan: q.PlanRow, matrix: pd.DataFrame, unsaved: dict) -> dict:
     """The rows as they were when this user started editing, kept across the reruns each
     edit causes: the editor keeps its edits, and the save sends that revision, so a change
-    by someone else meanwhile is refused rather than overwritten."""
+    by someone else meanwhile is refused rather than overwritten. Without edits held, a
+    newer revision (the user's own step, a save elsewhere) is simply taken up."""
     key = f"matrix_base_{plan['id']}"
+    held = st.session_state.get(key)
+    if held is not None and held["revision"] != plan["revision"] and not pending_edits(plan):
+        st.session_state.pop(key)
     if key not in st.session_state:
         frame = _display(matrix)
         if unsaved:
@@ -105,8 +131,51 @@ def _editing_base(plan: q.PlanRow, matrix: pd.DataFrame, unsaved: dict) -> dict:
     return st.session_state[key]
 
 
+@dataclasses.dataclass(frozen=True)
+class Pending:
+    """Matrix edits the grid holds that are not saved, and the revision they were made on."""
+
+    revision: int
+    updated: dict[int, dict[str, object]]
+    deleted: list[int]
+
+
+def pending_edits(plan: q.PlanRow) -> Pending | None:
+    """The grid's unsaved edits: the user's own since the editor was drawn, and those a
+    refused save kept (laid over the latest version); None when there are none."""
+    state = st.session_state
+    base = state.get(f"matrix_base_{plan['id']}")
+    updated = {int(k): dict(v) for k, v in state.get(f"unsaved_{plan['id']}", {}).items()}
+    deleted: list[int] = []
+    if base is not None:
+        edits = state.get(f"matrix_{plan['id']}_{base['revision']}") or {}
+        row_ids = base["row_ids"]
+        for position, values in edits.get("edited_rows", {}).items():
+            changed = {k: v for k, v in values.items() if k in plan_rows.EDITABLE}
+            if changed:
+                updated.setdefault(row_ids[int(position)], {}).update(changed)
+        deleted = [row_ids[int(p)] for p in edits.get("deleted_rows", [])]
+    if not (updated or deleted):
+        return None
+    revision = base["revision"] if base is not None else plan["revision"]
+    return Pending(revision, updated, deleted)
+
+
+def forget_edits(plan_id: int) -> None:
+    """After a save (or a step that saved them): the next run edits the latest version."""
+    st.session_state.pop(f"unsaved_{plan_id}", None)
+    st.session_state.pop(f"matrix_base_{plan_id}", None)
+
+
+def keep_refused_edits(plan_id: int, pending: Pending) -> None:
+    """A write refused because someone else changed the plan: the edits are kept and laid
+    over the new version on the next run, ready to be checked and saved again."""
+    st.session_state[f"unsaved_{plan_id}"] = pending.updated
+    st.session_state.pop(f"matrix_base_{plan_id}", None)
+
+
 def _display(matrix: pd.DataFrame) -> pd.DataFrame:
-    frame = matrix[list(SHOWN)].copy()
+    frame = matrix[shown_columns()].copy()
     frame["team"] = [[str(v) for v in team] for team in matrix["team"]]
     for column in ("schedule_from", "schedule_to", "oldest_letter_date"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
@@ -195,48 +264,45 @@ def _labels(codes: type[Coded]) -> dict[str, str]:
     return {code.value: t(code.label_key) for code in codes}
 
 
-def _save(plan_id: int, revision: int, key: str, row_ids: list[int]) -> None:
-    state = st.session_state
-    edits = state.get(key, {})
-    unsaved_key = f"unsaved_{plan_id}"
-    updated = {int(k): dict(v) for k, v in state.get(unsaved_key, {}).items()}
-    for position, values in edits.get("edited_rows", {}).items():
-        changed = {k: v for k, v in values.items() if k in plan_rows.EDITABLE}
-        updated.setdefault(row_ids[int(position)], {}).update(changed)
-    deleted = [row_ids[int(p)] for p in edits.get("deleted_rows", [])]
+def _save(plan: q.PlanRow) -> None:
+    pending = pending_edits(plan) or Pending(plan["revision"], {}, [])
     ok = run(
         lambda: perform(
             service.save_rows,
-            plan_id,
-            revision=revision,
-            updated=updated,
+            plan["id"],
+            revision=pending.revision,
+            updated=pending.updated,
             added=[],
-            deleted=deleted,
+            deleted=pending.deleted,
         ),
         t("plans.saved"),
     )
     if ok:
-        state.pop(unsaved_key, None)
-    elif _is_stale(state.get(ERROR)):
-        state[unsaved_key] = updated  # kept, laid over the new version on the next run
-    if ok or _is_stale(state.get(ERROR)):
-        state.pop(f"matrix_base_{plan_id}", None)  # the next run edits the latest version
+        forget_edits(plan["id"])
+    elif is_stale(st.session_state.get(ERROR)):
+        keep_refused_edits(plan["id"], pending)
 
 
-def _is_stale(error: object) -> bool:
+def is_stale(error: object) -> bool:
     messages = getattr(error, "messages", [])
     return any(m.key == "error.plan_changed" for m in messages)
 
 
-BULK_FIELDS = ("method", "level", "priority", "team_lead", "schedule_from", "schedule_to")
+BULK_FIELDS = (
+    "method", "level", "priority", "priority_reason", "team_lead", "schedule_from", "schedule_to",
+)  # fmt: skip
 
 
 def bulk_form(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -> None:
-    """Set the same method, level, priority, team lead or schedule on every undecided row."""
+    """Set the same method, level, priority (with its reason), team lead or schedule on
+    every undecided row. A refused fill keeps the form open with what the user chose."""
     pending = [int(r) for r in matrix.loc[matrix["status"].map(plan_flow.row_open), "row_id"]]
     if not pending:
         return
-    expander = st.expander(t("plans.bulk", n=len(pending)), icon=":material/done_all:")
+    reopen = bool(st.session_state.pop(f"bulk_open_{plan['id']}", False))
+    expander = st.expander(
+        t("plans.bulk", n=len(pending)), icon=":material/done_all:", expanded=reopen
+    )
     with expander, st.form(f"bulk_{plan['id']}"):
         left, middle, right = st.columns(3)
         for column, name in zip(
@@ -246,6 +312,8 @@ def bulk_form(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -> N
             column.selectbox(t(f"field.{name}"), options=_options(name, _labels(coded)),
                              index=None, key=f"bulk_{name}", placeholder=t("plans.unchanged"),
                              format_func=lambda c, coded=coded: t(coded(c).label_key))  # fmt: skip
+        st.text_input(t("field.priority_reason"), key="bulk_priority_reason", max_chars=500,
+                      placeholder=t("plans.bulk_reason_hint"))  # fmt: skip
         left.selectbox(t("field.team_lead"), options=list(staff), index=None,
                        key="bulk_team_lead", placeholder=t("plans.unchanged"),
                        format_func=lambda u: staff.get(u, str(u)))  # fmt: skip
@@ -253,24 +321,51 @@ def bulk_form(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -> N
                           format="DD/MM/YYYY")  # fmt: skip
         right.date_input(t("field.schedule_to"), value=None, key="bulk_schedule_to",
                          format="DD/MM/YYYY")  # fmt: skip
-        st.form_submit_button(t("plans.bulk_apply"), on_click=_apply_bulk,
-                              args=(plan["id"], plan["revision"], pending))  # fmt: skip
+        st.form_submit_button(t("plans.bulk_apply"), on_click=_apply_bulk, args=(plan, pending))
 
 
-def _apply_bulk(plan_id: int, revision: int, pending: list[int]) -> None:
+def _apply_bulk(plan: q.PlanRow, pending: list[int]) -> None:
     state = st.session_state
     values = {name: state.get(f"bulk_{name}") for name in BULK_FIELDS}
-    values = {name: value for name, value in values.items() if value is not None}
+    values = {name: value for name, value in values.items() if value not in (None, "")}
     if not values:
+        return
+    if pending_edits(plan):  # the fill would be drawn over them: the user saves them first
+        state[ERROR] = ValidationError(Message("error.plan_unsaved_edits"))
+        state[f"bulk_open_{plan['id']}"] = True
         return
     updated = {row_id: dict(values) for row_id in pending}
     ok = run(
-        lambda: perform(service.save_rows, plan_id, revision=revision, updated=updated,
-                        added=[], deleted=[]),
+        lambda: perform(service.save_rows, plan["id"], revision=plan["revision"],
+                        updated=updated, added=[], deleted=[]),
         t("plans.saved"),
     )  # fmt: skip
     if ok:
-        state.pop(f"matrix_base_{plan_id}", None)
+        forget_edits(plan["id"])
+    else:
+        state[ERROR] = _rows_together(state[ERROR])
+        state[f"bulk_open_{plan['id']}"] = True
+
+
+def _rows_together(error: DomainError) -> DomainError:
+    """The same problem on every row said once, with the rows it concerns."""
+    rows: dict[tuple[str, str | None], list[object]] = {}
+    others: list[Message] = []
+    for message in error.messages:
+        if "row" in message.params:
+            rows.setdefault((message.key, message.field), []).append(message.params["row"])
+        else:
+            others.append(message)
+    merged = [
+        Message(key, {**_first_params(error, key, field), "row": ", ".join(map(str, numbers))},
+                field)
+        for (key, field), numbers in rows.items()
+    ]  # fmt: skip
+    return type(error)(*merged, *others)
+
+
+def _first_params(error: DomainError, key: str, field: str | None) -> dict[str, object]:
+    return next(m.params for m in error.messages if (m.key, m.field) == (key, field))
 
 
 def work_programme_form(plan: q.PlanRow) -> None:
@@ -299,13 +394,15 @@ def work_programme_form(plan: q.PlanRow) -> None:
             key="wp_level",
             format_func=lambda v: t(Level(v).label_key),
         )
-        st.form_submit_button(
-            t("plans.add_row"), on_click=_add_programme_row, args=(plan["id"], plan["revision"])
-        )
+        st.form_submit_button(t("plans.add_row"), on_click=_add_programme_row, args=(plan,))
 
 
-def _add_programme_row(plan_id: int, revision: int) -> None:
+def _add_programme_row(plan: q.PlanRow) -> None:
     state = st.session_state
+    plan_id, revision = plan["id"], plan["revision"]
+    if pending_edits(plan):  # a new row would draw a new grid over them: save them first
+        state[ERROR] = ValidationError(Message("error.plan_unsaved_edits"))
+        return
     row = {
         "agency_id": state.get("wp_agency"),
         "origin_reason": state.get("wp_reason"),

@@ -125,11 +125,67 @@ def add_letters(plan: q.PlanRow) -> None:
         t("plans.add_all", n=i18n.fmt_int(len(everything), lang())),
         key="add_all",
         type="primary",
-        on_click=_add,
+        on_click=_add_all,
         args=(plan["id"], plan["revision"], everything),
     )
     if total > len(everything):
         st.caption(t("plans.add_limit", max=i18n.fmt_int(len(everything), lang())))
+    _confirm_add_all(plan, found)
+
+
+CONFIRM_ABOVE = 50  # letters: a larger "add everything" is confirmed first
+
+
+def _add_all(plan_id: int, revision: int, ids: list[int]) -> None:
+    if len(ids) > CONFIRM_ABOVE:
+        st.session_state[f"confirm_add_{plan_id}"] = (revision, ids)
+    else:
+        _add(plan_id, revision, ids)
+
+
+def _confirm_add_all(plan: q.PlanRow, found: pd.DataFrame) -> None:
+    """How many letters and agencies a large addition brings, and why there may be more
+    than the dashboard's unanswered count: responses marked "perlu klarifikasi" are
+    proposed too (DEFAULT_STATUSES), as letters still waiting for an answer."""
+    key = f"confirm_add_{plan['id']}"
+    asked = st.session_state.get(key)
+    if asked is None:
+        return
+    revision, ids = asked
+    chosen = found[found["forwarding_id"].isin(ids)]
+    language = lang()
+    parts = [
+        t(
+            "plans.confirm_add_all",
+            n=i18n.fmt_int(len(ids), language),
+            agencies=i18n.fmt_int(chosen["agency"].nunique(), language),
+        )
+    ]
+    unclear = int((chosen["last_status"] == ResponseStatus.PERLU_KLARIFIKASI).sum())
+    if unclear:
+        parts.append(t("plans.confirm_add_unclear", n=i18n.fmt_int(unclear, language)))
+    text = " ".join(parts)
+    with st.container(border=True):
+        st.warning(text, icon=":material/playlist_add_check:")
+        left, right = st.columns(2)
+        left.button(
+            t("plans.confirm_add_yes", n=i18n.fmt_int(len(ids), language)),
+            key="add_all_confirm",
+            type="primary",
+            on_click=_confirmed,
+            args=(plan["id"], revision, ids),
+        )
+        right.button(t("plans.confirm_add_no"), key="add_all_cancel", on_click=_forget_confirm,
+                     args=(plan["id"],))  # fmt: skip
+
+
+def _confirmed(plan_id: int, revision: int, ids: list[int]) -> None:
+    _forget_confirm(plan_id)
+    _add(plan_id, revision, ids)
+
+
+def _forget_confirm(plan_id: int) -> None:
+    st.session_state.pop(f"confirm_add_{plan_id}", None)
 
 
 def _add(plan_id: int, revision: int, ids: list[int]) -> None:
