@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -143,3 +144,16 @@ def metric_row(items: list[tuple[str, ...]], widths: list[float] | None = None) 
     columns = st.columns(widths or len(items))
     for column, (label, value, *help_text) in zip(columns, items, strict=True):
         column.metric(label, value, border=True, height="stretch", help=next(iter(help_text), None))
+
+
+def show_table(data: object, **kwargs: Any) -> Any:
+    """st.dataframe with empty cells reading "–" (i18n.MISSING), not "None": every
+    read-only table of the app goes through here. Numbers stay numbers (they sort)."""
+    kwargs.setdefault("placeholder", i18n.MISSING)
+    return st.dataframe(data, **kwargs)  # type: ignore[call-overload]
+
+
+def edit_table(data: Any, **kwargs: Any) -> Any:
+    """st.data_editor with empty cells reading "–" (i18n.MISSING), like show_table()."""
+    kwargs.setdefault("placeholder", i18n.MISSING)
+    return st.data_editor(data, **kwargs)

@@ -14,7 +14,7 @@ from dumas.queries.followup import SORT_COLUMNS
 from dumas.render import charts, followup_table
 from dumas.ui import data
 from dumas.ui.state import lang, t
-from dumas.ui.widgets import describe, generated_text, metric_row, xlsx_button
+from dumas.ui.widgets import describe, generated_text, metric_row, show_table, xlsx_button
 
 EXPORT_CAP = 100_000  # rows in one list export; beyond that, narrow the filters
 PAGE_SIZES = (25, 50, 100, 200)
@@ -124,7 +124,7 @@ def _show_letters(frame: pd.DataFrame) -> None:
         link=frame["agenda_no"].map(lambda a: f"pengaduan?agenda={quote(str(a), safe='')}")
     )
     names = followup_table.labels(followup_table.LETTER_COLUMNS, lang())
-    st.dataframe(
+    show_table(
         shown[["link", *names]],
         hide_index=True,
         column_config={
@@ -192,7 +192,7 @@ def agencies_section(filters: Filters, as_of: dt.date) -> None:
             "median_days": lambda r: i18n.fmt_decimal(r, language),
         }
     )  # display in Indonesian notation; sorting still uses the numbers
-    st.dataframe(styled, hide_index=True, column_config=names)
+    show_table(styled, hide_index=True, column_config=names)
     title, filters_text, generated = t("agencies.title"), describe(filters), generated_text()
     xlsx_button(
         lambda: followup_table.workbook(

@@ -16,7 +16,7 @@ from dumas.ui.actions import perform, run
 from dumas.ui.screens.inbox import late_text
 from dumas.ui.screens.monitoring_detail import Screen, day, document_button, outcome_text, when
 from dumas.ui.state import actor, lang, t, today
-from dumas.ui.widgets import metric_row
+from dumas.ui.widgets import edit_table, metric_row, show_table
 
 COST_COLUMNS = ("item", "user_id", "planned", "actual")
 
@@ -60,13 +60,13 @@ def _cost_table(costs: pd.DataFrame) -> None:
         t("field.planned"): money["planned"],
         t("field.actual"): money["actual"],
     })  # fmt: skip
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, hide_index=True, width="stretch")
 
 
 def _cost_editor(screen: Screen, frame: pd.DataFrame, columns: dict) -> None:
     """The editor keyed by the revision shown; saved as a whole on the button."""
     key, mid, revision = f"costs_{screen.id}_{screen.revision}", screen.id, screen.revision
-    st.data_editor(frame, key=key, hide_index=True, num_rows="dynamic", column_config=columns)
+    edit_table(frame, key=key, hide_index=True, num_rows="dynamic", column_config=columns)
     base = [{n: _plain(v) for n, v in row.items()} for row in frame.to_dict("records")]
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.button(

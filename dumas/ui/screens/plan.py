@@ -25,7 +25,7 @@ from dumas.ui.actions import perform, run
 from dumas.ui.escape import plain
 from dumas.ui.screens.inbox import late_text
 from dumas.ui.state import actor, get_db, lang, t
-from dumas.ui.widgets import metric_row
+from dumas.ui.widgets import metric_row, show_table
 
 
 def choose_plan() -> int | None:
@@ -82,7 +82,7 @@ def _plan_table(listed: pd.DataFrame) -> None:
             "created_by",
         ]
     ]
-    st.dataframe(
+    show_table(
         shown,
         hide_index=True,
         width="stretch",
@@ -269,7 +269,7 @@ def checklist(plan: q.PlanRow) -> None:
         }
         for r in runs
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(t("plans.checklist_rule", hours="–".join(clock_text(h) for h in hours)))
     if any(r.standard.own for r in runs):
         st.caption(t("checklist.own_legend", mark=OWN_MARK))
@@ -320,7 +320,7 @@ def difference(plan: q.PlanRow, staff: dict[int, str]) -> None:
             t("plans.col_new"): [_value(c["field"], c["new"], staff) for c in changes],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, hide_index=True, width="stretch")
 
 
 def _value(field: str | None, value: object, staff: dict[int, str]) -> str:
@@ -355,4 +355,4 @@ def history(plan: q.PlanRow) -> None:
             t("field.note"): [n if isinstance(n, str) else "" for n in events["note"]],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, hide_index=True, width="stretch")
