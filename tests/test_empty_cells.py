@@ -1,4 +1,5 @@
-"""Empty values read "–" in every table of every page a role may open, never None or nan.
+"""Empty values read "–" in every table of every page a role may open, never None or nan;
+every table and metric card goes through the helpers in dumas/ui/widgets.py.
 
 A world with gaps: a complaint without contact, an answered letter next to an unanswered one,
 an approved monitoring whose steps 4-8 are all still empty, and a draft plan with a row of no
@@ -116,3 +117,14 @@ def test_every_table_of_the_app_goes_through_the_helper_that_shows_empty_cells_a
         if "st.dataframe(" in line or "st.data_editor(" in line or ".dataframe(" in line
     ]
     assert not direct, "use widgets.show_table / edit_table: " + ", ".join(direct)
+
+
+def test_every_metric_card_goes_through_metric_row_which_shortens_wide_figures():
+    direct = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in [*(ROOT / "dumas" / "ui").rglob("*.py"), *(ROOT / "pages").glob("*.py")]
+        if path.name != "widgets.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ".metric(" in line
+    ]
+    assert not direct, "use widgets.metric_row with a Figure: " + ", ".join(direct)

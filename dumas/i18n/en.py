@@ -1404,4 +1404,6 @@ MESSAGES: dict[str, str] = {
     "audit.field.rows": "Rows",
     "audit.field.accounts": "Accounts",
     "audit.field.name": "Name",
+    # issue 16: navigation, tables, metric cards
+    "metric.exact": "Exact value: {value}",
 }

@@ -1407,4 +1407,6 @@ MESSAGES: dict[str, str] = {
     "audit.field.rows": "Baris",
     "audit.field.accounts": "Akun",
     "audit.field.name": "Nama",
+    # issue 16: navigation, tables, metric cards
+    "metric.exact": "Nilai persis: {value}",
 }

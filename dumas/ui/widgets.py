@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import streamlit as st
 
@@ -139,11 +139,29 @@ def xlsx_button(
     )
 
 
-def metric_row(items: list[tuple[str, ...]], widths: list[float] | None = None) -> None:
-    """A row of KPI cards, each (label, formatted value[, help text])."""
+class Figure(NamedTuple):
+    """A number for a metric card: shown short when the whole would not fit (i18n.fmt_compact),
+    the exact value on hover."""
+
+    amount: float | None
+    rupiah: bool = False
+
+
+def metric_row(
+    items: list[tuple[str, str | Figure] | tuple[str, str | Figure, str]],
+    widths: list[float] | None = None,
+) -> None:
+    """A row of KPI cards, each (label, value[, help text]); a Figure value is shown short
+    (i18n.fmt_compact) with its exact value in the help."""
     columns = st.columns(widths or len(items))
     for column, (label, value, *help_text) in zip(columns, items, strict=True):
-        column.metric(label, value, border=True, height="stretch", help=next(iter(help_text), None))
+        shown, helps = value, list(help_text)
+        if isinstance(value, Figure):
+            shown = i18n.fmt_compact(value.amount, lang(), rupiah=value.rupiah)
+            exact = (i18n.fmt_rupiah if value.rupiah else i18n.fmt_int)(value.amount, lang())
+            if exact != shown:
+                helps.insert(0, t("metric.exact", value=exact))
+        column.metric(label, shown, border=True, height="stretch", help="\n\n".join(helps) or None)
 
 
 def show_table(data: object, **kwargs: Any) -> Any:

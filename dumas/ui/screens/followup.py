@@ -14,7 +14,7 @@ from dumas.queries.followup import SORT_COLUMNS
 from dumas.render import charts, followup_table
 from dumas.ui import data
 from dumas.ui.state import lang, t
-from dumas.ui.widgets import describe, generated_text, metric_row, show_table, xlsx_button
+from dumas.ui.widgets import Figure, describe, generated_text, metric_row, show_table, xlsx_button
 
 EXPORT_CAP = 100_000  # rows in one list export; beyond that, narrow the filters
 PAGE_SIZES = (25, 50, 100, 200)
@@ -24,8 +24,8 @@ def kpis(filters: Filters, as_of: dt.date) -> None:
     """The headline figures as cards."""
     k = data.followup_query("kpis", filters, as_of)
 
-    def n(value: object) -> str:
-        return i18n.fmt_int(value, lang())
+    def n(value: object) -> Figure:
+        return Figure(None if value is None else float(value))  # type: ignore[arg-type]
 
     metric_row(
         [

@@ -16,7 +16,7 @@ from dumas.ui.actions import perform, run
 from dumas.ui.screens.inbox import late_text
 from dumas.ui.screens.monitoring_detail import Screen, day, document_button, outcome_text, when
 from dumas.ui.state import actor, lang, t, today
-from dumas.ui.widgets import edit_table, metric_row, show_table
+from dumas.ui.widgets import Figure, edit_table, metric_row, show_table
 
 COST_COLUMNS = ("item", "user_id", "planned", "actual")
 
@@ -40,7 +40,7 @@ def costs(screen: Screen) -> None:
         _cost_editor(screen, frame, columns)
     else:
         _cost_table(screen.records["costs"])
-    planned, actual = (i18n.fmt_rupiah(screen.totals[k], lang()) for k in ("planned", "actual"))
+    planned, actual = (Figure(screen.totals[k], rupiah=True) for k in ("planned", "actual"))
     metric_row([
         (t("monitoring.total_planned"), planned),
         (t("monitoring.total_actual"), actual, t("monitoring.total_actual_help")),

@@ -25,7 +25,7 @@ from dumas.ui.actions import perform, run
 from dumas.ui.escape import plain
 from dumas.ui.screens.inbox import late_text
 from dumas.ui.state import actor, get_db, lang, t
-from dumas.ui.widgets import metric_row, show_table
+from dumas.ui.widgets import Figure, metric_row, show_table
 
 
 def choose_plan() -> int | None:
@@ -159,14 +159,12 @@ def summary(matrix: pd.DataFrame) -> None:
     """What the plan covers at a glance: rows, complaints, letters, estimated cost."""
     if matrix.empty:
         return
-    language = lang()
     metric_row([
-        (t("plans.sum_rows"), i18n.fmt_int(len(matrix), language)),
-        (t("plans.col_complaints"), i18n.fmt_int(int(matrix["complaints"].sum()), language)),
-        (t("plans.col_letters"), i18n.fmt_int(int(matrix["letters"].sum()), language)),
-        (t("plans.sum_unanswered"), i18n.fmt_int(int(matrix["unanswered"].sum()), language)),
-        (t("plans.col_cost"), i18n.fmt_rupiah(int(matrix["estimated_cost"].fillna(0).sum()),
-                                               language)),
+        (t("plans.sum_rows"), Figure(len(matrix))),
+        (t("plans.col_complaints"), Figure(int(matrix["complaints"].sum()))),
+        (t("plans.col_letters"), Figure(int(matrix["letters"].sum()))),
+        (t("plans.sum_unanswered"), Figure(int(matrix["unanswered"].sum()))),
+        (t("plans.col_cost"), Figure(int(matrix["estimated_cost"].fillna(0).sum()), rupiah=True)),
     ])  # fmt: skip
 
 
