@@ -226,7 +226,51 @@ def test_a_kabid_with_nothing_overdue_is_told_so():
     assert "Tidak ada rencana yang terlambat di wilayah Anda." in [c.value for c in at.caption]
 
 
-@pytest.mark.parametrize("role", [Role.PPK, Role.PIMPINAN, Role.ADMIN])
+@pytest.mark.parametrize("role", [Role.BPP, Role.PPK])
+def test_the_bpp_and_the_ppk_find_the_accountability_waiting_for_them_in_their_inbox(
+    db, make, kemendagri, role
+):
+    from dumas.services import monitoring as ms
+    from tests.monitoring_support import approved, people_of
+
+    p = people_of(db)
+    letter = make.forward(make.complaint(), kemendagri, dt.date(2026, 6, 1))
+    mid = approved(db, p, [letter], direct=True, now=LONG_AGO)
+    db.cursor().execute("UPDATE monitoring SET state = 'submission' WHERE id = $id", {"id": mid})
+    stages = [(p.kabid, "submitted_on")] + (
+        [(p.bpp, "bpp_received_on")] if role is Role.PPK else []
+    )
+    for who, stage in stages:
+        seen = db.cursor().execute("SELECT revision FROM monitoring WHERE id = $id", {"id": mid})
+        ms.record_finance(db, who, mid, revision=seen.fetchone()[0], stage=stage,
+                          on=dt.date(2026, 11, 24), today=dt.date(2026, 11, 24),
+                          now=dt.datetime(2026, 11, 24, 10, tzinfo=TZ))  # fmt: skip
+    db.close()
+    persona = User(id=1, username=username(role), full_name="Uji", roles=frozenset({role}))
+    assert INBOX_PAGE in [page.path for page in navigation.visible(persona)]
+    at = _open(role, INBOX_PAGE)
+    assert at.title[0].value == "Menunggu Saya"
+    assert _metric(at, "Menunggu saya") == "1"
+    assert [query for _, query in _links(at)] == [f"id={mid}"]  # to the monitoring's money
+
+
+@pytest.mark.parametrize("role", [Role.PIMPINAN, Role.ADMIN])
+def test_the_url_of_a_page_the_role_may_not_open_says_so_in_the_users_language(role):
+    from streamlit.util import calc_hash
+
+    for query, words in (
+        ({}, "tidak tersedia untuk peran Anda"),
+        ({"lang": "English"}, "not available to your roles"),
+    ):
+        at = signed_in_app(role, **query)
+        at._page_hash = calc_hash("menunggu")  # as a browser opening /menunggu
+        at.run()
+        assert not at.exception
+        assert [w.value for w in at.warning if words in w.value], at.warning
+        assert not at.title and not at.metric  # the inbox itself never ran
+
+
+@pytest.mark.parametrize("role", [Role.PIMPINAN, Role.ADMIN])
 def test_roles_without_plans_are_not_offered_the_inbox(role):
     persona = User(id=1, username=username(role), full_name="Uji", roles=frozenset({role}))
     assert INBOX_PAGE not in [page.path for page in navigation.visible(persona)]

@@ -1409,4 +1409,5 @@ MESSAGES: dict[str, str] = {
     "audit.field.name": "Nama",
     # issue 16: navigation, tables, metric cards
     "metric.exact": "Nilai persis: {value}",
+    "error.page_not_allowed": "Halaman ini tidak tersedia untuk peran Anda. Pilih halaman dari menu di samping.",
 }
