@@ -23,9 +23,10 @@ from dumas.db import Database
 from dumas.domain import plan_flow
 from dumas.domain.permissions import Role, User
 from dumas.domain.plan_flow import PlanAction
+from dumas.queries import plans as pq
 from dumas.services import auth, plans
 from dumas.ui import navigation
-from tests.conftest import Factory, open_page, signed_in_app, username
+from tests.conftest import TODAY, Factory, open_page, signed_in_app, username
 
 INBOX_PAGE = "pages/inbox.py"
 MONITORINGS_PAGE = "pages/monitorings.py"
@@ -389,3 +390,43 @@ def test_lateness_under_a_working_day_reads_in_hours_and_minutes():
     assert late_text(LateBy(0, 642)) == "10 jam 42 menit"
     assert late_text(LateBy(0, 45)) == "45 menit"
     assert late_text(LateBy(3, 0)) == "3 hari kerja"
+
+
+def test_one_plans_monitorings_are_told_apart_by_locus_and_method_on_their_cards(
+    db, make, kemendagri
+):
+    from tests.monitoring_support import people_of
+
+    p = people_of(db)
+    letters = [
+        make.forward(make.complaint(province_code=code), kemendagri, dt.date(2026, 6, 1))
+        for code in ("31", "35", "73")
+    ]
+    plan_id = plans.create_plan(
+        db, p.analyst, title="Tiga lokus", period_label="Desember 2026", source="database",
+        bidang="Bidang Uji", now=LONG_AGO,
+    )  # fmt: skip
+    plans.add_letters(db, p.analyst, plan_id, revision=1, forwarding_ids=letters, now=LONG_AGO)
+    rows = [int(r) for r in pq.matrix(db.cursor(), plan_id, TODAY)["row_id"]]
+    methods = ("kunjungan_lapangan", "surat_resmi", "kontak_elektronik")
+    updated = {
+        row: {**TRIP, "method": method, "team_lead": p.kabid.id, "team": [p.analyst.id]}
+        if method == "kunjungan_lapangan"
+        else {"method": method, "level": "kabid", "team_lead": p.kabid.id, "team": [p.analyst.id]}
+        for row, method in zip(rows, methods, strict=True)
+    }
+    plans.save_rows(db, p.analyst, plan_id, revision=pq.plan(db.cursor(), plan_id)["revision"],
+                    added=[], deleted=[], updated=updated, now=LONG_AGO)  # fmt: skip
+    for role, action in ROUTE:
+        who = {Role.ANALIS: p.analyst, Role.KASUBBID: p.kasubbid, Role.KABID: p.kabid,
+               Role.ASDEP: p.asdep}[role]  # fmt: skip
+        plans.act(db, who, plan_id, revision=pq.plan(db.cursor(), plan_id)["revision"],
+                  action=action, note="ok", now=LONG_AGO)  # fmt: skip
+    db.close()
+    at = _open(Role.ANALIS, INBOX_PAGE)
+    lines = sorted(m.value for m in at.markdown if m.value.startswith("**Pemantauan**"))
+    assert lines == [
+        "**Pemantauan** · lokus DKI Jakarta · Langsung: kunjungan lapangan",
+        "**Pemantauan** · lokus Jawa Timur · Tidak langsung: surat resmi",
+        "**Pemantauan** · lokus Sulawesi Selatan · Tidak langsung: kontak elektronik",
+    ]

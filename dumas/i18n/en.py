@@ -1407,4 +1407,5 @@ MESSAGES: dict[str, str] = {
     # issue 16: navigation, tables, metric cards
     "metric.exact": "Exact value: {value}",
     "error.page_not_allowed": "This page is not available to your roles. Choose a page from the menu at the side.",
+    "inbox.monitoring_line": "**Monitoring** · locus {locus} · {method}",
 }

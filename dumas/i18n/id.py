@@ -1410,4 +1410,5 @@ MESSAGES: dict[str, str] = {
     # issue 16: navigation, tables, metric cards
     "metric.exact": "Nilai persis: {value}",
     "error.page_not_allowed": "Halaman ini tidak tersedia untuk peran Anda. Pilih halaman dari menu di samping.",
+    "inbox.monitoring_line": "**Pemantauan** · lokus {locus} · {method}",
 }

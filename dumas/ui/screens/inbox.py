@@ -112,10 +112,18 @@ def _item(item: InboxItem) -> None:
         )
         if item.bidang:
             details += " · " + plain(item.bidang)
+        if item.kind in ("monitoring", "finance"):  # one plan's monitorings told apart
+            st.markdown(_monitoring_line(item))
         st.markdown(details)
         st.caption(t("inbox.timing", since=_when(item.since), due=_when(item.due)))
         if isinstance(item, MemoInboxItem) and item.memo:
             _memo(item.memo)
+
+
+def _monitoring_line(item: InboxItem) -> str:
+    """What a monitoring is: the word itself, its locus and its method."""
+    method = t(f"method.{item.method}") if item.method else i18n.MISSING
+    return t("inbox.monitoring_line", locus=plain(item.locus or i18n.MISSING), method=method)
 
 
 def _memo(memo: dict) -> None:
