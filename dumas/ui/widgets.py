@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import streamlit as st
@@ -148,27 +148,28 @@ class Figure(NamedTuple):
 
 
 def metric_row(
-    items: list[tuple[str, str | Figure] | tuple[str, str | Figure, str]],
+    items: Sequence[tuple[Any, ...]],
     widths: list[float] | None = None,
 ) -> None:
     """A row of KPI cards, each (label, value[, help text]); a Figure value is shown short
     (i18n.fmt_compact) with its exact value in the help."""
     columns = st.columns(widths or len(items))
     for column, (label, value, *help_text) in zip(columns, items, strict=True):
-        shown, helps = value, list(help_text)
+        shown, tip = str(value), next(iter(help_text), None)
         if isinstance(value, Figure):
             shown = i18n.fmt_compact(value.amount, lang(), rupiah=value.rupiah)
             exact = (i18n.fmt_rupiah if value.rupiah else i18n.fmt_int)(value.amount, lang())
             if exact != shown:
-                helps.insert(0, t("metric.exact", value=exact))
-        column.metric(label, shown, border=True, height="stretch", help="\n\n".join(helps) or None)
+                extra = "\n\n" + tip if tip else ""
+                tip = t("metric.exact", value=exact) + extra
+        column.metric(label, shown, border=True, height="stretch", help=tip)
 
 
 def show_table(data: object, **kwargs: Any) -> Any:
     """st.dataframe with empty cells reading "–" (i18n.MISSING), not "None": every
     read-only table of the app goes through here. Numbers stay numbers (they sort)."""
     kwargs.setdefault("placeholder", i18n.MISSING)
-    return st.dataframe(data, **kwargs)  # type: ignore[call-overload]
+    return st.dataframe(data, **kwargs)
 
 
 def edit_table(data: Any, **kwargs: Any) -> Any:
