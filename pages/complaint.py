@@ -1,4 +1,5 @@
-"""Detail Pengaduan: one complaint, its letters per agency, and forms to record new ones."""
+"""Cari Pengaduan: a complaint found by its agenda number (or opened from a list), its letters
+per agency, and forms to record new ones; empty, the page says what to type."""
 
 from __future__ import annotations
 

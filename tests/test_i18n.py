@@ -12,6 +12,7 @@ from dumas.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     MESSAGES,
+    fmt_compact,
     fmt_date,
     fmt_datetime,
     fmt_decimal,
@@ -128,3 +129,25 @@ def test_missing_values_show_a_dash(missing: object, lang: str) -> None:
         fmt_rupiah(missing, lang),
     }
     assert formatted == {"–"}
+
+
+@pytest.mark.parametrize(
+    ("value", "rupiah", "indonesian", "english"),
+    [
+        (99_999, False, "99.999", "99,999"),  # fits a card whole
+        (99_999, True, "Rp99.999", "Rp99,999"),
+        (462_345, False, "462\u00a0rb", "462K"),
+        (999_999, False, "1,00\u00a0jt", "1.00M"),  # not "1.000 rb"
+        (1_075_432, False, "1,08\u00a0jt", "1.08M"),
+        (24_060_000, True, "Rp24,1\u00a0jt", "Rp24.1M"),
+        (24_000_000, True, "Rp24,0\u00a0jt", "Rp24.0M"),  # three digits, trailing zero kept
+        (1_234_567_890, True, "Rp1,23\u00a0M", "Rp1.23B"),  # miliar, billion
+        (-2_500_000, True, "-Rp2,50\u00a0jt", "-Rp2.50M"),
+        (None, True, "–", "–"),
+    ],
+)
+def test_a_figure_too_wide_for_a_metric_card_is_shortened_to_three_digits_and_a_unit(
+    value: float | None, rupiah: bool, indonesian: str, english: str
+) -> None:
+    assert fmt_compact(value, "id", rupiah=rupiah) == indonesian
+    assert fmt_compact(value, "en", rupiah=rupiah) == english

@@ -23,9 +23,10 @@ from dumas.db import Database
 from dumas.domain import plan_flow
 from dumas.domain.permissions import Role, User
 from dumas.domain.plan_flow import PlanAction
+from dumas.queries import plans as pq
 from dumas.services import auth, plans
 from dumas.ui import navigation
-from tests.conftest import Factory, open_page, signed_in_app, username
+from tests.conftest import TODAY, Factory, open_page, signed_in_app, username
 
 INBOX_PAGE = "pages/inbox.py"
 MONITORINGS_PAGE = "pages/monitorings.py"
@@ -226,7 +227,51 @@ def test_a_kabid_with_nothing_overdue_is_told_so():
     assert "Tidak ada rencana yang terlambat di wilayah Anda." in [c.value for c in at.caption]
 
 
-@pytest.mark.parametrize("role", [Role.PPK, Role.PIMPINAN, Role.ADMIN])
+@pytest.mark.parametrize("role", [Role.BPP, Role.PPK])
+def test_the_bpp_and_the_ppk_find_the_accountability_waiting_for_them_in_their_inbox(
+    db, make, kemendagri, role
+):
+    from dumas.services import monitoring as ms
+    from tests.monitoring_support import approved, people_of
+
+    p = people_of(db)
+    letter = make.forward(make.complaint(), kemendagri, dt.date(2026, 6, 1))
+    mid = approved(db, p, [letter], direct=True, now=LONG_AGO)
+    db.cursor().execute("UPDATE monitoring SET state = 'submission' WHERE id = $id", {"id": mid})
+    stages = [(p.kabid, "submitted_on")] + (
+        [(p.bpp, "bpp_received_on")] if role is Role.PPK else []
+    )
+    for who, stage in stages:
+        seen = db.cursor().execute("SELECT revision FROM monitoring WHERE id = $id", {"id": mid})
+        ms.record_finance(db, who, mid, revision=seen.fetchone()[0], stage=stage,
+                          on=dt.date(2026, 11, 24), today=dt.date(2026, 11, 24),
+                          now=dt.datetime(2026, 11, 24, 10, tzinfo=TZ))  # fmt: skip
+    db.close()
+    persona = User(id=1, username=username(role), full_name="Uji", roles=frozenset({role}))
+    assert INBOX_PAGE in [page.path for page in navigation.visible(persona)]
+    at = _open(role, INBOX_PAGE)
+    assert at.title[0].value == "Menunggu Saya"
+    assert _metric(at, "Menunggu saya") == "1"
+    assert [query for _, query in _links(at)] == [f"id={mid}"]  # to the monitoring's money
+
+
+@pytest.mark.parametrize("role", [Role.PIMPINAN, Role.ADMIN])
+def test_the_url_of_a_page_the_role_may_not_open_says_so_in_the_users_language(role):
+    from streamlit.util import calc_hash
+
+    for query, words in (
+        ({}, "tidak tersedia untuk peran Anda"),
+        ({"lang": "English"}, "not available to your roles"),
+    ):
+        at = signed_in_app(role, **query)
+        at._page_hash = calc_hash("menunggu")  # as a browser opening /menunggu
+        at.run()
+        assert not at.exception
+        assert [w.value for w in at.warning if words in w.value], at.warning
+        assert not at.title and not at.metric  # the inbox itself never ran
+
+
+@pytest.mark.parametrize("role", [Role.PIMPINAN, Role.ADMIN])
 def test_roles_without_plans_are_not_offered_the_inbox(role):
     persona = User(id=1, username=username(role), full_name="Uji", roles=frozenset({role}))
     assert INBOX_PAGE not in [page.path for page in navigation.visible(persona)]
@@ -345,3 +390,43 @@ def test_lateness_under_a_working_day_reads_in_hours_and_minutes():
     assert late_text(LateBy(0, 642)) == "10 jam 42 menit"
     assert late_text(LateBy(0, 45)) == "45 menit"
     assert late_text(LateBy(3, 0)) == "3 hari kerja"
+
+
+def test_one_plans_monitorings_are_told_apart_by_locus_and_method_on_their_cards(
+    db, make, kemendagri
+):
+    from tests.monitoring_support import people_of
+
+    p = people_of(db)
+    letters = [
+        make.forward(make.complaint(province_code=code), kemendagri, dt.date(2026, 6, 1))
+        for code in ("31", "35", "73")
+    ]
+    plan_id = plans.create_plan(
+        db, p.analyst, title="Tiga lokus", period_label="Desember 2026", source="database",
+        bidang="Bidang Uji", now=LONG_AGO,
+    )  # fmt: skip
+    plans.add_letters(db, p.analyst, plan_id, revision=1, forwarding_ids=letters, now=LONG_AGO)
+    rows = [int(r) for r in pq.matrix(db.cursor(), plan_id, TODAY)["row_id"]]
+    methods = ("kunjungan_lapangan", "surat_resmi", "kontak_elektronik")
+    updated = {
+        row: {**TRIP, "method": method, "team_lead": p.kabid.id, "team": [p.analyst.id]}
+        if method == "kunjungan_lapangan"
+        else {"method": method, "level": "kabid", "team_lead": p.kabid.id, "team": [p.analyst.id]}
+        for row, method in zip(rows, methods, strict=True)
+    }
+    plans.save_rows(db, p.analyst, plan_id, revision=pq.plan(db.cursor(), plan_id)["revision"],
+                    added=[], deleted=[], updated=updated, now=LONG_AGO)  # fmt: skip
+    for role, action in ROUTE:
+        who = {Role.ANALIS: p.analyst, Role.KASUBBID: p.kasubbid, Role.KABID: p.kabid,
+               Role.ASDEP: p.asdep}[role]  # fmt: skip
+        plans.act(db, who, plan_id, revision=pq.plan(db.cursor(), plan_id)["revision"],
+                  action=action, note="ok", now=LONG_AGO)  # fmt: skip
+    db.close()
+    at = _open(Role.ANALIS, INBOX_PAGE)
+    lines = sorted(m.value for m in at.markdown if m.value.startswith("**Pemantauan**"))
+    assert lines == [
+        "**Pemantauan** · lokus DKI Jakarta · Langsung: kunjungan lapangan",
+        "**Pemantauan** · lokus Jawa Timur · Tidak langsung: surat resmi",
+        "**Pemantauan** · lokus Sulawesi Selatan · Tidak langsung: kontak elektronik",
+    ]

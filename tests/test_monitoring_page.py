@@ -332,7 +332,9 @@ def test_the_costs_editor_saves_and_the_totals_show_exact_rupiah(db, people, dir
     assert "Biaya disimpan." in [s.value for s in at.success]
     assert mq.cost_totals(db.cursor(), direct) == {"planned": 5_690_000, "actual": 5_390_501}
     shown = {m.label: m.value for m in at.metric}
-    assert shown == {"Total rencana": "Rp5.690.000", "Total realisasi": "Rp5.390.501"}
+    assert shown == {"Total rencana": "Rp5,69\u00a0jt", "Total realisasi": "Rp5,39\u00a0jt"}
+    exact = [m.proto.help.replace("\\", "").splitlines()[0] for m in at.metric]
+    assert exact == ["Nilai persis: Rp5.690.000", "Nilai persis: Rp5.390.501"]
     costs = mq.costs(db.cursor(), direct)
     assert costs["person"].fillna("").tolist() == ["", "Kabid Uji", "Analis Uji"]
 

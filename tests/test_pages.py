@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dumas import i18n
 from dumas.domain.permissions import Role
-from tests.conftest import signed_in_app
+from dumas.ui import navigation
+from tests.conftest import open_page, signed_in_app
 
 pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
 
@@ -81,6 +83,23 @@ def test_complaint_page_shows_the_timeline_per_agency(letters):
     markdown = " ".join(m.value for m in at.markdown)
     assert "Kementerian Dalam Negeri" in markdown
     assert "ditanggapi dalam 4 hari kerja" in markdown
+
+
+@pytest.mark.parametrize(
+    ("code", "title", "prompt"),
+    [("id", "Cari Pengaduan", "Ketik nomor"), ("en", "Find a complaint", "Type a complaint")],
+)
+def test_the_complaint_page_is_a_search_named_so_in_the_menu_and_asks_for_a_number(
+    letters, code, title, prompt
+):
+    language = {"en": {"lang": "English"}}.get(code, {})
+    at = open_page(Role.ANALIS, "pages/complaint.py", **language)
+    assert not at.exception
+    assert at.title[0].value == title
+    assert at.info[0].value.startswith(prompt)
+    assert not at.markdown or "Kementerian" not in " ".join(m.value for m in at.markdown)
+    spec = next(page for page in navigation.PAGES if page.path == "pages/complaint.py")
+    assert i18n.t(spec.title, code) == title  # the menu's label (pages_for), the same words
 
 
 def test_complaint_page_warns_about_an_unknown_agenda_number(letters):

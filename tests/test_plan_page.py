@@ -134,7 +134,9 @@ def test_analyst_edits_the_matrix_in_the_table_and_saves(db, letters):
     # 2 x (1.000.000 + 2 nights x 500.000 + 3 days x 400.000)
     assert matrix["estimated_cost"][0] == 6_400_000
     shown = {m.label: m.value for m in at.metric}
-    assert shown["Perkiraan biaya (Rp)"] == "Rp6.400.000"
+    assert shown["Perkiraan biaya (Rp)"] == "Rp6,40\u00a0jt"  # short: it fits its card
+    helps = {m.label: m.proto.help.replace("\\", "") for m in at.metric}  # markdown-escaped
+    assert helps["Perkiraan biaya (Rp)"] == "Nilai persis: Rp6.400.000"  # exact, on hover
     assert shown["Baris (instansi dan lokus)"] == "1"
 
 

@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import pandas as pd
+from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
@@ -104,6 +105,36 @@ def fmt_rupiah(amount: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
     # A quoted "Rp" literal: CLDR's en symbol for IDR is "IDR", unfamiliar to the readers.
     with _half_up():
         return format_decimal(amount, format="'Rp'#,##0", locale=_language(lang))
+
+
+# From this size on a figure gets its short form: "462.345" or "Rp750.000" (7 characters or
+# more) no longer fits a metric card five to a row at 1,280 px.
+COMPACT_FROM = 100_000
+
+
+def fmt_compact(value: float | None, lang: str = DEFAULT_LANGUAGE, *, rupiah: bool = False) -> str:
+    """A figure short enough for a metric card: three significant digits and CLDR's short
+    unit from COMPACT_FROM on ("1,08\u00a0jt", "Rp24,1\u00a0jt", "462\u00a0rb"; "1.08M",
+    "Rp24.1M", "462K" in English), the whole number below it (fmt_int / fmt_rupiah)."""
+    if _is_missing(value):
+        return MISSING
+    assert value is not None
+    whole = fmt_rupiah(value, lang) if rupiah else fmt_int(value, lang)
+    if abs(value) < COMPACT_FROM:
+        return whole
+    units = Locale.parse(_language(lang)).compact_decimal_formats["short"]["other"]
+    steps = sorted(int(k) for k in units if (len(k) - 1) % 3 == 0)  # 10^3, 10^6, 10^9, 10^12
+    step = max(s for s in steps if s <= abs(value))
+    while True:
+        scaled = abs(value) / step
+        digits = 2 if scaled < 10 else 1 if scaled < 100 else 0
+        bigger = [s for s in steps if s > step]
+        if round(scaled, digits) < 1000 or not bigger:  # 999.999 rb is 1,00 jt
+            break
+        step = bigger[0]
+    unit = units[str(step)].pattern.replace("0", "")  # "\u00a0jt", "M"
+    sign = "-" if value < 0 else ""
+    return f"{sign}{'Rp' if rupiah else ''}{fmt_decimal(scaled, lang, digits=digits)}{unit}"
 
 
 def _language(lang: str) -> str:

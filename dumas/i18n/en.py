@@ -8,7 +8,7 @@ MESSAGES: dict[str, str] = {
     "app.title": "Dumas Monitor",
     "language.label": "Bahasa / Language",
     # Navigation
-    "nav.complaint": "Complaint Detail",
+    "nav.complaint": "Find a complaint",
     "nav.followup": "Follow-up",
     # Complaint channels
     "channel.email": "Email",
@@ -945,7 +945,7 @@ MESSAGES: dict[str, str] = {
     "complaint.answered_in": "answered in {days} working days ({status})",
     "complaint.complainant": "Complainant",
     "complaint.contact": "Contact",
-    "complaint.enter_agenda": "Enter a complaint's agenda number, or open one from the list on the Follow-up page.",
+    "complaint.enter_agenda": "Type a complaint's agenda number in the field above to open the complaint, its forwarding letters and their responses; or open a complaint from the list on the Follow-up page.",
     "complaint.locus": "Locus",
     "complaint.no_forwarding": "This complaint has not been forwarded to any agency yet.",
     "complaint.not_found": "No complaint with agenda number “{agenda}”.",
@@ -953,7 +953,7 @@ MESSAGES: dict[str, str] = {
     "complaint.reported_agency": "Reported agency",
     "complaint.summary": "Summary",
     "complaint.timeline_title": "Letters of complaint {agenda}",
-    "complaint.title": "Complaint details",
+    "complaint.title": "Find a complaint",
     "complaint.unanswered_for": "unanswered, {days} working days",
     "error.before_forwarding": "the date cannot be before the forwarding letter ({date}).",
     "error.before_konfirmasi_1": "the date cannot be before the first reminder ({date}).",
@@ -1459,4 +1459,8 @@ MESSAGES: dict[str, str] = {
     ),
     "plans.confirm_add_yes": "Yes, add {n} letters",
     "plans.confirm_add_no": "Cancel",
+    # issue 16: navigation, tables, metric cards
+    "metric.exact": "Exact value: {value}",
+    "error.page_not_allowed": "This page is not available to your roles. Choose a page from the menu at the side.",
+    "inbox.monitoring_line": "**Monitoring** · locus {locus} · {method}",
 }

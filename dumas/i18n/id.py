@@ -8,7 +8,7 @@ MESSAGES: dict[str, str] = {
     "app.title": "Dumas Monitor",
     "language.label": "Bahasa / Language",
     # Navigation
-    "nav.complaint": "Detail Pengaduan",
+    "nav.complaint": "Cari Pengaduan",
     "nav.followup": "Tindak Lanjut",
     # Complaint channels
     "channel.email": "Email",
@@ -948,7 +948,7 @@ MESSAGES: dict[str, str] = {
     "complaint.answered_in": "ditanggapi dalam {days} hari kerja ({status})",
     "complaint.complainant": "Pengadu",
     "complaint.contact": "Kontak",
-    "complaint.enter_agenda": "Masukkan nomor agenda pengaduan, atau buka dari daftar di halaman Tindak Lanjut.",
+    "complaint.enter_agenda": "Ketik nomor agenda pengaduan di kolom di atas untuk membuka pengaduan itu, surat penerusannya, dan tanggapannya; atau buka pengaduan dari daftar di halaman Tindak Lanjut.",
     "complaint.locus": "Lokus",
     "complaint.no_forwarding": "Pengaduan ini belum diteruskan ke instansi mana pun.",
     "complaint.not_found": "Pengaduan dengan nomor agenda “{agenda}” tidak ditemukan.",
@@ -956,7 +956,7 @@ MESSAGES: dict[str, str] = {
     "complaint.reported_agency": "Instansi terlapor",
     "complaint.summary": "Ringkasan",
     "complaint.timeline_title": "Riwayat surat pengaduan {agenda}",
-    "complaint.title": "Detail Pengaduan",
+    "complaint.title": "Cari Pengaduan",
     "complaint.unanswered_for": "belum ditanggapi, {days} hari kerja",
     "error.before_forwarding": "tanggal tidak boleh sebelum tanggal surat penerusan ({date}).",
     "error.before_konfirmasi_1": "tanggal tidak boleh sebelum surat konfirmasi I ({date}).",
@@ -1463,4 +1463,8 @@ MESSAGES: dict[str, str] = {
     ),
     "plans.confirm_add_yes": "Ya, tambahkan {n} surat",
     "plans.confirm_add_no": "Batal",
+    # issue 16: navigation, tables, metric cards
+    "metric.exact": "Nilai persis: {value}",
+    "error.page_not_allowed": "Halaman ini tidak tersedia untuk peran Anda. Pilih halaman dari menu di samping.",
+    "inbox.monitoring_line": "**Pemantauan** · lokus {locus} · {method}",
 }

@@ -23,11 +23,13 @@ from dumas.queries.plan_history import InboxItem
 
 _OPEN_MONITORINGS = """
 SELECT m.id, ag.name AS agency, p.period_label, m.state, p.bidang, m.level, m.method,
+       pv.name AS province,
        m.revision, coalesce(m.state_since, m.approved_at) AS since,
        f.submitted_on, f.bpp_received_on, f.ppk_accepted_on
   FROM monitoring AS m
   JOIN plan AS p ON p.id = m.plan_id
   JOIN agency AS ag ON ag.id = m.agency_id
+  LEFT JOIN province AS pv ON pv.code = m.province_code
   LEFT JOIN monitoring_finance AS f ON f.monitoring_id = m.id
  WHERE m.state <> 'closed'
     OR (f.bpp_received_on IS NOT NULL AND f.ppk_accepted_on IS NULL)
@@ -63,7 +65,8 @@ def monitoring_items(
             if mine or (watched and late is not None):
                 item = InboxItem(row["id"], row["agency"], row["period_label"],
                                  monitoring.state.value, row["bidang"], step, row["since"],
-                                 due, late, mine, kind="monitoring")  # fmt: skip
+                                 due, late, mine, kind="monitoring",
+                                 locus=row["province"], method=row["method"])  # fmt: skip
                 items.append(memo_answer.with_memo(cur, item, monitoring, user) if mine else item)
         if monitoring.direct and row["ppk_accepted_on"] is None:
             items += _finance_item(cur, monitoring, row, user, now, watched)
@@ -91,7 +94,8 @@ def _finance_item(
         return []
     return [InboxItem(row["id"], row["agency"], row["period_label"], track.stage or "open",
                       row["bidang"], flow.FINANCE_STEP, track.started, track.due, track.late,
-                      mine, kind="finance")]  # fmt: skip
+                      mine, kind="finance", locus=row["province"],
+                      method=row["method"])]  # fmt: skip
 
 
 def _waits_for(cur: duckdb.DuckDBPyConnection, monitoring: Monitoring, user: User) -> bool:

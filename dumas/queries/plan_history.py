@@ -168,6 +168,8 @@ class InboxItem:
     mine: bool  # waiting for this user's action (else: overdue in their area)
     kind: str = "plan"  # "plan", "monitoring", "finance" (a field visit's money, step 8b), "report"
     period_code: str = ""  # a report's period (2026-05, 2026-S1, 2026): its page's link
+    locus: str | None = None  # a monitoring's province: what tells one plan's monitorings apart
+    method: str | None = None  # a monitoring's method code (method.*)
 
 
 def inbox(cur: duckdb.DuckDBPyConnection, user: User, now: dt.datetime) -> list[InboxItem]:

@@ -27,8 +27,10 @@ PAGES = (
         "pages/followup.py", "nav.followup", ":material/pending_actions:", None,
         (Action.VIEW_DASHBOARD,),
     ),
+    # Whoever has a queue: the plans' staff, and the BPP and PPK for the accountability (8b).
     PageSpec(
-        "pages/inbox.py", "nav.inbox", ":material/inbox:", "menunggu", (Action.VIEW_PLANS,),
+        "pages/inbox.py", "nav.inbox", ":material/inbox:", "menunggu",
+        (Action.VIEW_PLANS, Action.RECEIVE_ACCOUNTABILITY, Action.ACCEPT_ACCOUNTABILITY),
     ),
     PageSpec(
         "pages/plans.py", "nav.plans", ":material/table_view:", "rencana", (Action.VIEW_PLANS,),
@@ -85,10 +87,26 @@ def guard(script: str) -> User:
 
 
 def pages_for(user: User) -> list[st.Page]:
-    """st.Page objects for the menu; pages not listed cannot be opened by URL either."""
-    return [
+    """st.Page objects for the menu; pages not listed cannot be opened by URL either.
+
+    The URL of a page the user may not open (a shared link, a bookmark) reaches a hidden
+    page that says so in the user's language, not Streamlit's English "Page not found";
+    it never runs the page's script."""
+    offered = visible(user)
+    menu = [
         st.Page(spec.path, title=t(spec.title), icon=spec.icon, default=True)
         if spec.url_path is None
         else st.Page(spec.path, title=t(spec.title), icon=spec.icon, url_path=spec.url_path)
-        for spec in visible(user)
+        for spec in offered
     ]
+    refused = [
+        st.Page(_not_allowed, title=t(spec.title), url_path=spec.url_path, visibility="hidden")
+        for spec in PAGES
+        if spec not in offered and spec.url_path is not None
+    ]
+    return menu + refused
+
+
+def _not_allowed() -> None:
+    """What a page the user's roles do not offer shows when its URL is opened."""
+    st.warning(t("error.page_not_allowed"), icon=":material/block:")

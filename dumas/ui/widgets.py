@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import streamlit as st
 
@@ -138,8 +139,40 @@ def xlsx_button(
     )
 
 
-def metric_row(items: list[tuple[str, ...]], widths: list[float] | None = None) -> None:
-    """A row of KPI cards, each (label, formatted value[, help text])."""
+class Figure(NamedTuple):
+    """A number for a metric card: shown short when the whole would not fit (i18n.fmt_compact),
+    the exact value on hover."""
+
+    amount: float | None
+    rupiah: bool = False
+
+
+def metric_row(
+    items: Sequence[tuple[Any, ...]],
+    widths: list[float] | None = None,
+) -> None:
+    """A row of KPI cards, each (label, value[, help text]); a Figure value is shown short
+    (i18n.fmt_compact) with its exact value in the help."""
     columns = st.columns(widths or len(items))
     for column, (label, value, *help_text) in zip(columns, items, strict=True):
-        column.metric(label, value, border=True, height="stretch", help=next(iter(help_text), None))
+        shown, tip = str(value), next(iter(help_text), None)
+        if isinstance(value, Figure):
+            shown = i18n.fmt_compact(value.amount, lang(), rupiah=value.rupiah)
+            exact = (i18n.fmt_rupiah if value.rupiah else i18n.fmt_int)(value.amount, lang())
+            if exact != shown:
+                extra = "\n\n" + tip if tip else ""
+                tip = t("metric.exact", value=exact) + extra
+        column.metric(label, shown, border=True, height="stretch", help=tip)
+
+
+def show_table(data: object, **kwargs: Any) -> Any:
+    """st.dataframe with empty cells reading "–" (i18n.MISSING), not "None": every
+    read-only table of the app goes through here. Numbers stay numbers (they sort)."""
+    kwargs.setdefault("placeholder", i18n.MISSING)
+    return st.dataframe(data, **kwargs)
+
+
+def edit_table(data: Any, **kwargs: Any) -> Any:
+    """st.data_editor with empty cells reading "–" (i18n.MISSING), like show_table()."""
+    kwargs.setdefault("placeholder", i18n.MISSING)
+    return st.data_editor(data, **kwargs)

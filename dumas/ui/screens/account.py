@@ -15,6 +15,7 @@ from dumas.services.auth import lock_minutes
 from dumas.ui.auth_gate import sign_out_key, sso_configured
 from dumas.ui.escape import plain
 from dumas.ui.state import get_db, show_error, t
+from dumas.ui.widgets import show_table
 
 _FORM = """
 <form method="post" action="/auth/masuk" style="display:grid;gap:.6rem;max-width:22rem">
@@ -72,7 +73,7 @@ def demo_accounts() -> None:
         {t("field.username"): role.value, t("field.roles"): t(f"role.{role.value}")}
         for role in Role
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    show_table(pd.DataFrame(rows), hide_index=True)
     st.caption(t("signin.demo_password", password=users.DEMO_PASSWORD))
 
 

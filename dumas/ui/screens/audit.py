@@ -13,7 +13,7 @@ from dumas.domain.permissions import Action
 from dumas.queries import audit
 from dumas.render import followup_table
 from dumas.ui.state import actor, get_db, lang, t
-from dumas.ui.widgets import generated_text, xlsx_button
+from dumas.ui.widgets import generated_text, show_table, xlsx_button
 
 _PAGE = "audit_page"  # session key of the page number widget
 _SEEN = "audit_filters_seen"  # the filters the page number belongs to
@@ -104,7 +104,7 @@ def log(chosen: audit.AuditFilter) -> int:
     config["logged_at"] = st.column_config.DatetimeColumn(
         names["logged_at"], format="DD/MM/YYYY HH:mm:ss"
     )
-    st.dataframe(frame[list(audit.AUDIT_COLUMNS)], column_config=config, hide_index=True)
+    show_table(frame[list(audit.AUDIT_COLUMNS)], column_config=config, hide_index=True)
     if pages > 1:
         st.number_input(t("audit.page"), min_value=1, max_value=pages, step=1, key=_PAGE)
     return total

@@ -17,7 +17,7 @@ from dumas.ui import data
 from dumas.ui.actions import FLASH, perform_untimed
 from dumas.ui.escape import plain
 from dumas.ui.state import actor, lang, show_error, t, today
-from dumas.ui.widgets import generated_text, xlsx_button
+from dumas.ui.widgets import generated_text, show_table, xlsx_button
 
 
 def header(c: dict) -> None:
@@ -74,7 +74,7 @@ def letters(letters_df: pd.DataFrame, timeline: pd.DataFrame, agenda_no: str) ->
             for row in group.itertuples():
                 st.markdown(_letter_line(row))
             own = events[events["agency"] == agency].drop(columns="agency")
-            st.dataframe(
+            show_table(
                 own,
                 hide_index=True,
                 column_config={

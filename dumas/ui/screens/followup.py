@@ -16,7 +16,7 @@ from dumas.queries.followup import SORT_COLUMNS
 from dumas.render import charts, followup_table
 from dumas.ui import data
 from dumas.ui.state import lang, t
-from dumas.ui.widgets import describe, generated_text, metric_row, xlsx_button
+from dumas.ui.widgets import Figure, describe, generated_text, metric_row, show_table, xlsx_button
 
 SUMMARY_FIRST = frozenset({Role.KABID, Role.ASDEP})  # who reviews: they open on the summary
 WORST = 5  # the lowest-ranked agencies the summary names
@@ -28,8 +28,8 @@ def kpis(filters: Filters, as_of: dt.date) -> None:
     """The headline figures as cards."""
     k = data.followup_query("kpis", filters, as_of)
 
-    def n(value: object) -> str:
-        return i18n.fmt_int(value, lang())
+    def n(value: object) -> Figure:
+        return Figure(None if value is None else float(value))  # type: ignore[arg-type]
 
     metric_row(
         [
@@ -108,7 +108,7 @@ def summary_section(filters: Filters, as_of: dt.date) -> None:
             "response_rate": lambda r: i18n.fmt_percent(r, language),
         }
     )
-    st.dataframe(styled, hide_index=True, column_config=shown, key="summary_worst")
+    show_table(styled, hide_index=True, column_config=shown, key="summary_worst")
     st.caption(t("agencies.rule", n=minimum))
 
 
@@ -175,7 +175,7 @@ def _show_letters(frame: pd.DataFrame) -> None:
         link=frame["agenda_no"].map(lambda a: f"pengaduan?agenda={quote(str(a), safe='')}")
     )
     names = followup_table.labels(followup_table.LETTER_COLUMNS, lang())
-    st.dataframe(
+    show_table(
         shown[["link", *names]],
         hide_index=True,
         column_config={
@@ -243,7 +243,7 @@ def agencies_section(filters: Filters, as_of: dt.date) -> None:
             "median_days": lambda r: i18n.fmt_decimal(r, language),
         }
     )  # display in Indonesian notation; sorting still uses the numbers
-    st.dataframe(styled, hide_index=True, column_config=names)
+    show_table(styled, hide_index=True, column_config=names)
     title, filters_text, generated = t("agencies.title"), describe(filters), generated_text()
     xlsx_button(
         lambda: followup_table.workbook(

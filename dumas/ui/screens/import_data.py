@@ -19,7 +19,7 @@ from dumas.services import agencies as agency_service
 from dumas.ui.actions import FLASH, perform_untimed
 from dumas.ui.escape import plain
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
-from dumas.ui.widgets import generated_text, xlsx_button
+from dumas.ui.widgets import generated_text, show_table, xlsx_button
 
 _REPORT = "import_report"  # session key: (file digest, report) of the last preview or import
 
@@ -123,7 +123,7 @@ def show_report(report: ImportReport) -> None:
             for e in report.errors
         ]
     )
-    st.dataframe(table, hide_index=True)
+    show_table(table, hide_index=True)
     generated = generated_text()
     st.download_button(
         t("import.rejects_download"),

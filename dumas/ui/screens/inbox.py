@@ -20,7 +20,7 @@ from dumas.queries.memo_answer import MemoInboxItem
 from dumas.queries.plan_history import InboxItem
 from dumas.ui.escape import plain
 from dumas.ui.state import get_db, lang, t
-from dumas.ui.widgets import metric_row
+from dumas.ui.widgets import Figure, metric_row
 
 PLAN_PAGE = "pages/plans.py"
 # The items a-e of the memo to the Deputi (SOP step 4a; f is the letters to clarify).
@@ -51,12 +51,12 @@ def counts(items: list[InboxItem], user: User) -> None:
     """Cards: waiting for me, of which overdue (and, for Kabid/Asdep, overdue in the area)."""
     mine = [item for item in items if item.mine]
     cards = [
-        (t("inbox.metric_mine"), i18n.fmt_int(len(mine), lang())),
-        (t("inbox.metric_overdue"), i18n.fmt_int(_overdue(mine), lang())),
+        (t("inbox.metric_mine"), Figure(len(mine))),
+        (t("inbox.metric_overdue"), Figure(_overdue(mine))),
     ]
     if watches(user):
         area = [item for item in items if not item.mine]
-        cards.append((t("inbox.metric_area"), i18n.fmt_int(len(area), lang())))
+        cards.append((t("inbox.metric_area"), Figure(len(area))))
     metric_row(cards)
 
 
@@ -112,10 +112,18 @@ def _item(item: InboxItem) -> None:
         )
         if item.bidang:
             details += " · " + plain(item.bidang)
+        if item.kind in ("monitoring", "finance"):  # one plan's monitorings told apart
+            st.markdown(_monitoring_line(item))
         st.markdown(details)
         st.caption(t("inbox.timing", since=_when(item.since), due=_when(item.due)))
         if isinstance(item, MemoInboxItem) and item.memo:
             _memo(item.memo)
+
+
+def _monitoring_line(item: InboxItem) -> str:
+    """What a monitoring is: the word itself, its locus and its method."""
+    method = t(f"method.{item.method}") if item.method else i18n.MISSING
+    return t("inbox.monitoring_line", locus=plain(item.locus or i18n.MISSING), method=method)
 
 
 def _memo(memo: dict) -> None:

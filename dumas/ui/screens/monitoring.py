@@ -17,7 +17,7 @@ from dumas.queries import lookups
 from dumas.queries import plans as plan_queries
 from dumas.render import followup_table
 from dumas.ui.state import actor, get_db, lang, t
-from dumas.ui.widgets import generated_text, xlsx_button
+from dumas.ui.widgets import generated_text, show_table, xlsx_button
 
 # The monitoring's own states (schema.sql monitoring.state: SOP steps 4-8), in order.
 # Column -> catalogue id of its header, in the order on screen and in Excel.
@@ -122,7 +122,7 @@ def table(frame: pd.DataFrame) -> None:
         },
         na_rep=i18n.MISSING,
     )  # display in the user's notation; sorting still uses the values
-    st.dataframe(styled, hide_index=True, column_config=column_config)
+    show_table(styled, hide_index=True, column_config=column_config)
 
 
 def export(frame: pd.DataFrame, states: tuple[str, ...], levels: tuple[str, ...]) -> None:

@@ -30,6 +30,7 @@ from dumas.ui.escape import plain
 from dumas.ui.screens.inbox import late_text
 from dumas.ui.screens.plan import OWN_MARK, standard_text
 from dumas.ui.state import actor, get_db, lang, t, today
+from dumas.ui.widgets import show_table
 
 VIEWS = ("preparation", "coordination", "execution", "report", "history")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -157,7 +158,7 @@ def checklist(screen: Screen) -> None:
         }
         for r in screen.runs
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(rows), hide_index=True, width="stretch")
     if not flow.is_direct(screen.monitoring["method"]):  # the letter to the agency's deadline
         with get_db().reading() as cur:
             days = unit_number(cur, "agency_reply_days")
@@ -290,4 +291,4 @@ def history(screen: Screen) -> None:
             t("field.note"): [n if isinstance(n, str) else "" for n in events["note"]],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, hide_index=True, width="stretch")

@@ -25,6 +25,7 @@ from dumas.ui.screens import monitoring_memo as memo_ui
 from dumas.ui.screens import monitoring_money as money
 from dumas.ui.screens.monitoring_detail import Screen, day, document_button, is_stale
 from dumas.ui.state import t, today
+from dumas.ui.widgets import edit_table, show_table
 
 D = DocumentKind
 DIRECT_DOCUMENTS = (D.MEMO_DEPUTI, D.SURAT_TUGAS, D.MEMO_KEUANGAN)
@@ -199,7 +200,7 @@ def letters_table(screen: Screen) -> None:
         t("field.result"): [t(Result(r).label_key) if isinstance(r, str) else i18n.MISSING
                             for r in found["result"]],
     })  # fmt: skip
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, hide_index=True, width="stretch")
 
 
 # Koordinasi (step 5)
@@ -310,7 +311,7 @@ def _table(frame: pd.DataFrame, fields: Fields, coded: dict[str, type[Coded]]) -
         elif widget in ("date", "due"):
             values = [day(v) for v in values]
         columns[t(f"field.{name}")] = [v if isinstance(v, str) else "" for v in values]
-    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(columns), hide_index=True, width="stretch")
 
 
 def _add_activity(mid: int, revision: int, values: dict) -> None:
@@ -350,7 +351,7 @@ def _results_table(screen: Screen) -> None:
         "recommendation": cc.TextColumn(t("field.recommendation"), max_chars=MAX_TEXT),
     }  # fmt: skip
     key = f"results_{screen.id}_{screen.revision}"
-    st.data_editor(frame, key=key, hide_index=True, num_rows="fixed", column_config=columns)
+    edit_table(frame, key=key, hide_index=True, num_rows="fixed", column_config=columns)
     st.button(
         t("monitoring.save_results"), key="results_save", type="primary",
         icon=":material/done_all:", on_click=_save_results, args=(screen.id, key, base),

@@ -16,7 +16,7 @@ from dumas.ui.actions import perform, run
 from dumas.ui.screens.inbox import late_text
 from dumas.ui.screens.monitoring_detail import Screen, day, document_button, outcome_text, when
 from dumas.ui.state import actor, lang, t, today
-from dumas.ui.widgets import metric_row
+from dumas.ui.widgets import Figure, edit_table, metric_row, show_table
 
 COST_COLUMNS = ("item", "user_id", "planned", "actual")
 
@@ -41,7 +41,7 @@ def costs(screen: Screen, *, report: bool = True) -> None:
         _cost_editor(screen, frame, columns)
     else:
         _cost_table(screen.records["costs"])
-    planned, actual = (i18n.fmt_rupiah(screen.totals[k], lang()) for k in ("planned", "actual"))
+    planned, actual = (Figure(screen.totals[k], rupiah=True) for k in ("planned", "actual"))
     metric_row([
         (t("monitoring.total_planned"), planned),
         (t("monitoring.total_actual"), actual, t("monitoring.total_actual_help")),
@@ -71,7 +71,7 @@ def comparison(screen: Screen) -> None:
             for key, value in figures
         ],
     })  # fmt: skip
-    st.dataframe(shown, hide_index=True, width="content", key=f"cost_comparison_{screen.id}")
+    show_table(shown, hide_index=True, width="content", key=f"cost_comparison_{screen.id}")
     planned = screen.totals["planned"]
     if estimate is not None and planned is not None and planned != estimate:
         st.warning(
@@ -102,13 +102,13 @@ def _cost_table(costs: pd.DataFrame) -> None:
         t("field.planned"): money["planned"],
         t("field.actual"): money["actual"],
     })  # fmt: skip
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, hide_index=True, width="stretch")
 
 
 def _cost_editor(screen: Screen, frame: pd.DataFrame, columns: dict) -> None:
     """The editor keyed by the revision shown; saved as a whole on the button."""
     key, mid, revision = f"costs_{screen.id}_{screen.revision}", screen.id, screen.revision
-    st.data_editor(frame, key=key, hide_index=True, num_rows="dynamic", column_config=columns)
+    edit_table(frame, key=key, hide_index=True, num_rows="dynamic", column_config=columns)
     base = [{n: _plain(v) for n, v in row.items()} for row in frame.to_dict("records")]
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.button(

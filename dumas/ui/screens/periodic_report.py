@@ -27,7 +27,7 @@ from dumas.render.documents import periodic_report_docx
 from dumas.services import periodic as final
 from dumas.ui.escape import plain
 from dumas.ui.state import get_db, lang, t
-from dumas.ui.widgets import generated_text, xlsx_button
+from dumas.ui.widgets import generated_text, show_table, xlsx_button
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -72,7 +72,7 @@ def tables(report: dict, period: periods.Period) -> None:
     for table in report["tables"]:
         st.markdown(f"**{plain(table.title)}**")
         frame = pd.DataFrame(list(table.records), columns=[c.name for c in table.columns])
-        st.dataframe(styled(frame, table.columns, language), hide_index=True, width="stretch")
+        show_table(styled(frame, table.columns, language), hide_index=True, width="stretch")
         if table.nothing_to_chart:  # not a chart of zeros
             st.caption(t("report.no_data"))
         elif table.chart and table.chart_rows:
@@ -169,4 +169,4 @@ def reconciliation(period: periods.Period, frozen: dict | None) -> None:
         if not changes:
             st.caption(t("reports.no_change"))
             return
-        st.dataframe(pd.DataFrame(changes).astype(str), hide_index=True, width="stretch")
+        show_table(pd.DataFrame(changes).astype(str), hide_index=True, width="stretch")

@@ -26,7 +26,7 @@ from dumas.ui.escape import plain
 from dumas.ui.screens.inbox import late_text
 from dumas.ui.screens.plan_editor import forget_edits, is_stale, keep_refused_edits, pending_edits
 from dumas.ui.state import actor, get_db, lang, t
-from dumas.ui.widgets import metric_row
+from dumas.ui.widgets import Figure, metric_row, show_table
 
 
 def choose_plan() -> int | None:
@@ -83,7 +83,7 @@ def _plan_table(listed: pd.DataFrame) -> None:
             "created_by",
         ]
     ]
-    st.dataframe(
+    show_table(
         shown,
         hide_index=True,
         width="stretch",
@@ -160,14 +160,12 @@ def summary(matrix: pd.DataFrame) -> None:
     """What the plan covers at a glance: rows, complaints, letters, estimated cost."""
     if matrix.empty:
         return
-    language = lang()
     metric_row([
-        (t("plans.sum_rows"), i18n.fmt_int(len(matrix), language)),
-        (t("plans.col_complaints"), i18n.fmt_int(int(matrix["complaints"].sum()), language)),
-        (t("plans.col_letters"), i18n.fmt_int(int(matrix["letters"].sum()), language)),
-        (t("plans.sum_unanswered"), i18n.fmt_int(int(matrix["unanswered"].sum()), language)),
-        (t("plans.col_cost"), i18n.fmt_rupiah(int(matrix["estimated_cost"].fillna(0).sum()),
-                                               language)),
+        (t("plans.sum_rows"), Figure(len(matrix))),
+        (t("plans.col_complaints"), Figure(int(matrix["complaints"].sum()))),
+        (t("plans.col_letters"), Figure(int(matrix["letters"].sum()))),
+        (t("plans.sum_unanswered"), Figure(int(matrix["unanswered"].sum()))),
+        (t("plans.col_cost"), Figure(int(matrix["estimated_cost"].fillna(0).sum()), rupiah=True)),
     ])  # fmt: skip
 
 
@@ -292,7 +290,7 @@ def checklist(plan: q.PlanRow) -> None:
         }
         for r in runs
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(t("plans.checklist_rule", hours="–".join(clock_text(h) for h in hours)))
     if any(r.standard.own for r in runs):
         st.caption(t("checklist.own_legend", mark=OWN_MARK))
@@ -343,7 +341,7 @@ def difference(plan: q.PlanRow, staff: dict[int, str]) -> None:
             t("plans.col_new"): [_value(c["field"], c["new"], staff) for c in changes],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, hide_index=True, width="stretch")
 
 
 def _value(field: str | None, value: object, staff: dict[int, str]) -> str:
@@ -378,4 +376,4 @@ def history(plan: q.PlanRow) -> None:
             t("field.note"): [n if isinstance(n, str) else "" for n in events["note"]],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, hide_index=True, width="stretch")

@@ -22,7 +22,7 @@ from dumas.services import plans as service
 from dumas.ui import data
 from dumas.ui.actions import ERROR, perform, run
 from dumas.ui.state import actor, get_db, lang, t, today
-from dumas.ui.widgets import generated_text, xlsx_button
+from dumas.ui.widgets import edit_table, generated_text, show_table, xlsx_button
 
 SHOWN = (
     "position",
@@ -92,7 +92,7 @@ def matrix_table(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -
     config_ = _column_config(staff)
     if not may_edit(plan):
         frame = _display(matrix)
-        st.dataframe(frame, hide_index=True, width="stretch", column_config=config_)
+        show_table(frame, hide_index=True, width="stretch", column_config=config_)
         return
     base = _editing_base(plan, matrix, unsaved)
     if not unsaved and pending_edits(plan):
@@ -100,7 +100,7 @@ def matrix_table(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -
     if base["revision"] != plan["revision"]:
         st.warning(t("plans.changed_while_editing"), icon=":material/sync_problem:")
     key = f"matrix_{plan['id']}_{base['revision']}"
-    st.data_editor(
+    edit_table(
         base["frame"], key=key, hide_index=True, width="stretch", num_rows="delete",
         column_config=config_, disabled=[c for c in SHOWN if c not in plan_rows.EDITABLE],
     )  # fmt: skip

@@ -16,7 +16,7 @@ from dumas.services import plans as service
 from dumas.ui.actions import FLASH, perform, run
 from dumas.ui.screens.plan_editor import may_edit
 from dumas.ui.state import get_db, lang, t, today
-from dumas.ui.widgets import followup_filters
+from dumas.ui.widgets import followup_filters, show_table
 
 DEFAULT_STATUSES = ("unanswered", ResponseStatus.PERLU_KLARIFIKASI)
 SHOWN_CANDIDATES = 200
@@ -34,7 +34,7 @@ def row_letters(plan: q.PlanRow, matrix: pd.DataFrame) -> None:
             if own.empty:
                 st.caption(t("plans.no_letters"))
                 continue
-            st.dataframe(_letters_shown(own), hide_index=True, width="stretch")
+            show_table(_letters_shown(own), hide_index=True, width="stretch")
             if editable and plan_flow.row_open(row.status):
                 _remove_form(plan, row.row_id, own)
 
@@ -94,7 +94,7 @@ def add_letters(plan: q.PlanRow) -> None:
     if found.empty:
         return
     shown = found.head(SHOWN_CANDIDATES)
-    picked = st.dataframe(
+    picked = show_table(
         pd.concat(
             [
                 pd.DataFrame(

@@ -17,6 +17,7 @@ from dumas.services import periodic as final
 from dumas.ui import period_picker
 from dumas.ui.actions import perform
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
+from dumas.ui.widgets import show_table
 
 FIELDS = final.NARRATIVE
 
@@ -52,7 +53,7 @@ def listing() -> None:
                 t("reports.col_at"): [_when(r["at"]) for r in found],
             }
         )
-        st.dataframe(frame, hide_index=True, width="stretch", key="report_list",
+        show_table(frame, hide_index=True, width="stretch", key="report_list",
                      on_select=_open_listed, selection_mode="single-row")  # fmt: skip
 
 

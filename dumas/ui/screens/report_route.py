@@ -18,6 +18,7 @@ from dumas.services import periodic as final
 from dumas.ui.actions import perform
 from dumas.ui.escape import plain
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
+from dumas.ui.widgets import show_table
 
 
 def _when(at) -> str:
@@ -62,7 +63,7 @@ def _history(found: Route) -> None:
             t("field.note"): [e["note"] or "" for e in found.events],
         }
     )
-    st.dataframe(frame, hide_index=True, width="stretch", key="report_route_history")
+    show_table(frame, hide_index=True, width="stretch", key="report_route_history")
 
 
 def _seen(period: periods.Period, found: Route) -> int:

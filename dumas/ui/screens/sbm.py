@@ -20,7 +20,7 @@ from dumas.services import settings as service
 from dumas.ui import data
 from dumas.ui.actions import FLASH, perform
 from dumas.ui.state import get_db, lang, show_error, t, today
-from dumas.ui.widgets import generated_text, xlsx_button
+from dumas.ui.widgets import edit_table, generated_text, xlsx_button
 
 __all__ = ["SBM_COLUMNS", "editor", "editor_key", "export", "save", "stored", "year"]
 
@@ -104,7 +104,7 @@ def editor(chosen: int, rates: Rates) -> pd.DataFrame:
         **{name: st.column_config.NumberColumn(t(f"field.{name}"), **money) for name in MONEY},
     }
     drawn = _table(copied or rates)
-    st.data_editor(
+    edit_table(
         drawn, key=editor_key(chosen), hide_index=True, num_rows="fixed",
         disabled=["province_code", "province"], column_config=config_, width="stretch",
     )  # fmt: skip

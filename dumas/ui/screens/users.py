@@ -17,6 +17,7 @@ from dumas.services import auth
 from dumas.services import users as service
 from dumas.ui.actions import FLASH, perform_untimed, run
 from dumas.ui.state import actor, get_db, lang, show_error, t
+from dumas.ui.widgets import show_table
 
 _NEW = ("new_user_username", "new_user_full_name", "new_user_password", "new_user_roles")
 _NEW_BIDANG = "new_user_bidang"
@@ -58,7 +59,7 @@ def accounts() -> pd.DataFrame:
     config["is_active"] = st.column_config.CheckboxColumn(names["is_active"])
     for moment in ("locked_until", "last_sign_in"):
         config[moment] = st.column_config.DatetimeColumn(names[moment], format="DD/MM/YYYY HH:mm")
-    st.dataframe(shown[list(audit.USER_COLUMNS)], column_config=config, hide_index=True)
+    show_table(shown[list(audit.USER_COLUMNS)], column_config=config, hide_index=True)
     return frame
 
 
