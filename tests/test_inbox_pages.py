@@ -238,6 +238,10 @@ def test_the_bpp_and_the_ppk_find_the_accountability_waiting_for_them_in_their_i
     letter = make.forward(make.complaint(), kemendagri, dt.date(2026, 6, 1))
     mid = approved(db, p, [letter], direct=True, now=LONG_AGO)
     db.cursor().execute("UPDATE monitoring SET state = 'submission' WHERE id = $id", {"id": mid})
+    # What was spent is known: the hand-over to the BPP waits for every actual.
+    db.cursor().execute(
+        "UPDATE monitoring_cost SET actual = planned WHERE monitoring_id = $m", {"m": mid}
+    )
     stages = [(p.kabid, "submitted_on")] + (
         [(p.bpp, "bpp_received_on")] if role is Role.PPK else []
     )
