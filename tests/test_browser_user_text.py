@@ -276,7 +276,9 @@ def test_plans_monitorings_the_inbox_and_reports_show_names_and_notes_as_typed(
     _check(viewer, beacon, base, h.field("NM"))  # who saved the draft (the text: a form)
     viewer.locator(".st-key-chart_open_agencies summary").click()  # drawn once opened
     settle(viewer)
-    ticks = viewer.locator("[data-testid='stPlotlyChart'] g.ytick text").all_text_contents()
+    tick = viewer.locator("[data-testid='stPlotlyChart'] g.ytick text")
+    tick.first.wait_for()  # the rerun the click starts draws the chart a moment later
+    ticks = tick.all_text_contents()
     assert h.field("AGC", long=True) in ticks  # the chart of letters by agency
     viewer.goto(f"{base}/audit")
     _check(viewer, beacon, base)
