@@ -26,7 +26,7 @@ from dumas.i18n import t
 from dumas.periodic.images import MAX_CATEGORIES, chart_png
 from dumas.periodic.table import Column, ReportTable
 from dumas.render.documents.common import DOTS, clean, grounds, official
-from dumas.render.documents.docx_tables import bold_row, grid_table
+from dumas.render.documents.docx_tables import bold_row, font_size, grid_table
 from dumas.render.documents.inputs import DocumentSettings
 from dumas.render.documents.layout import (
     body,
@@ -135,7 +135,7 @@ def _table(
     grid = grid_table(doc, header, rows or [empty], _widths(columns), right)
     if total:
         bold_row(grid)
-    _font_size(grid, Pt(max(8, int(settings.get("font_size") or 12) - 2)))
+    font_size(grid, Pt(max(8, int(settings.get("font_size") or 12) - 2)))
 
 
 def _chart(doc: Document, table: ReportTable, number: str, lang: str) -> None:
