@@ -37,6 +37,16 @@ def memory_limit() -> str:
     return os.environ.get("DUMAS_MEMORY_LIMIT", "1GB")
 
 
+def db_threads() -> int | None:
+    """DuckDB's worker threads (DUMAS_DB_THREADS); unset: one per core, DuckDB's default.
+
+    The test suite sets 1: its databases are tiny, two test processes already share the
+    two cores, and a second thread per query only waits.
+    """
+    value = os.environ.get("DUMAS_DB_THREADS", "").strip()
+    return int(value) if value else None
+
+
 def read_memory_mb() -> int:
     """Memory a child process reading an uploaded file may use (DUMAS_READ_MEMORY_MB)."""
     return int(os.environ.get("DUMAS_READ_MEMORY_MB", "512"))

@@ -33,6 +33,11 @@ ANALYST = User(
 )
 ADMIN = User(id=9002, username="admin.uji", full_name="Admin Uji", roles=frozenset({Role.ADMIN}))
 
+# One DuckDB thread per query (config.db_threads): the test databases are tiny and the two
+# test processes already share the two cores; set before any test opens a database, so the
+# command-line children and the browser tests' servers inherit it.
+os.environ.setdefault("DUMAS_DB_THREADS", "1")
+
 
 # Every AppTest starts a Streamlit runtime, and every start scans the metadata of each
 # installed distribution for components (7% of the page tests' time, measured with
@@ -57,6 +62,7 @@ def _bytecode(self: ScriptCache, script_path: str) -> object:
 
 
 ScriptCache.get_bytecode = _bytecode  # type: ignore[method-assign]
+
 
 PASSWORD = "sandi-uji-2026"  # every account of the template database
 

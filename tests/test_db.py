@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dumas import db as database
@@ -75,3 +76,18 @@ def test_migration_0016_gives_a_stored_plan_period_without_a_year_the_year_it_wa
     # The second was created at 01:00 WIB on 1 January 2027: its year in Jakarta.
     assert labels == [("Semester II 2026",), ("Bulan depan 2027",), ("Semester I 2026",)]
     db.close()
+
+
+def test_the_database_uses_the_threads_set_in_dumas_db_threads(tmp_path, monkeypatch):
+    monkeypatch.setenv("DUMAS_DB_THREADS", "1")
+    one = connect(tmp_path / "one.duckdb")
+    assert one.cursor().execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    one.close()
+    monkeypatch.delenv("DUMAS_DB_THREADS")
+    default = connect(tmp_path / "default.duckdb")
+    cores = default.cursor().execute("SELECT current_setting('threads')").fetchone()[0]
+    assert (
+        cores
+        == duckdb.connect(":memory:").execute("SELECT current_setting('threads')").fetchone()[0]
+    )
+    default.close()

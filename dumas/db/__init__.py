@@ -88,6 +88,8 @@ def connect(path: Path | str, *, read_only: bool = False) -> Database:
             raise DatabaseBusy(str(path)) from exc
         raise
     con.execute("SET memory_limit = $limit", {"limit": config.memory_limit()})
+    if threads := config.db_threads():
+        con.execute("SET threads = $n", {"n": threads})
     db = Database(path=path, con=con)
     if not read_only:
         migrate(db)
