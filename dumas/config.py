@@ -44,7 +44,11 @@ def db_threads() -> int | None:
     two cores, and a second thread per query only waits.
     """
     value = os.environ.get("DUMAS_DB_THREADS", "").strip()
-    return int(value) if value else None
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"DUMAS_DB_THREADS must be a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
 def read_memory_mb() -> int:

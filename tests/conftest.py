@@ -63,7 +63,6 @@ def _bytecode(self: ScriptCache, script_path: str) -> object:
 
 ScriptCache.get_bytecode = _bytecode  # type: ignore[method-assign]
 
-
 PASSWORD = "sandi-uji-2026"  # every account of the template database
 
 # Passwords in tests are hashed by the same scrypt, salt and format at 1 MiB (n=2**10)

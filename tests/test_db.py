@@ -78,16 +78,27 @@ def test_migration_0016_gives_a_stored_plan_period_without_a_year_the_year_it_wa
     db.close()
 
 
+def _threads(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT current_setting('threads')").fetchone()[0]
+
+
 def test_the_database_uses_the_threads_set_in_dumas_db_threads(tmp_path, monkeypatch):
     monkeypatch.setenv("DUMAS_DB_THREADS", "1")
     one = connect(tmp_path / "one.duckdb")
-    assert one.cursor().execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    assert _threads(one.cursor()) == 1
     one.close()
     monkeypatch.delenv("DUMAS_DB_THREADS")
-    default = connect(tmp_path / "default.duckdb")
-    cores = default.cursor().execute("SELECT current_setting('threads')").fetchone()[0]
-    assert (
-        cores
-        == duckdb.connect(":memory:").execute("SELECT current_setting('threads')").fetchone()[0]
-    )
+    default, bare = connect(tmp_path / "default.duckdb"), duckdb.connect(":memory:")
+    assert _threads(default.cursor()) == _threads(bare)  # DuckDB's own default: one per core
     default.close()
+    bare.close()
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-2", "1.5"])
+def test_a_bad_thread_count_is_refused_naming_the_setting_before_anything_opens(
+    tmp_path, monkeypatch, value
+):
+    monkeypatch.setenv("DUMAS_DB_THREADS", value)
+    with pytest.raises(ValueError, match="DUMAS_DB_THREADS must be a whole number"):
+        connect(tmp_path / "bad.duckdb")
+    assert not (tmp_path / "bad.duckdb").exists()

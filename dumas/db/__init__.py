@@ -79,6 +79,7 @@ class Database:
 def connect(path: Path | str, *, read_only: bool = False) -> Database:
     """Open (creating if needed) and migrate the database at path."""
     path = Path(path)
+    threads = config.db_threads()  # a bad setting is refused before any file is made
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -88,7 +89,7 @@ def connect(path: Path | str, *, read_only: bool = False) -> Database:
             raise DatabaseBusy(str(path)) from exc
         raise
     con.execute("SET memory_limit = $limit", {"limit": config.memory_limit()})
-    if threads := config.db_threads():
+    if threads:
         con.execute("SET threads = $n", {"n": threads})
     db = Database(path=path, con=con)
     if not read_only:
