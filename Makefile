@@ -41,18 +41,19 @@ chromium: system-packages
 run: $(STAMP)
 	FORWARDED_ALLOW_IPS= $(VENV)/bin/streamlit run server.py --server.port=$(PORT)
 
+# The type check (make typecheck) runs inside the suite, as
+# tests/test_typecheck.py::test_the_code_has_no_type_error_beyond_the_baseline: on the second
+# core beside the other tests rather than alone before them.
 test: $(STAMP) system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m tests.typecheck
 	$(PY) -m pytest -n 2 --dist loadfile --durations=15
 
 # Everything but the browser and render tests: the quick loop while working (no chromium,
-# no LibreOffice needed).
+# no LibreOffice needed). The type check is one of its tests, as in `make test`.
 test-fast: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m tests.typecheck
 	$(PY) -m pytest -n 2 --dist worksteal --durations=15 -m "not browser and not render"
 
 lint: $(STAMP)

@@ -362,14 +362,17 @@ def browser() -> Iterator[object]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slowest files first: the browser files (30-40 s a test, a server each), then the
-    render files (LibreOffice), then the rest. Under `--dist loadfile` the workers take
-    files in this order, so the long ones start at once and the short ones fill the gaps,
-    instead of one worker finishing a browser file alone at the end of the run."""
+    """The slowest first: the browser files (30-40 s a test, a server each), then the
+    render files (LibreOffice), then the single tests that take seconds (marked `slow`:
+    the type check, the benchmark, the 100,000-row parse), then the rest. The workers take
+    tests (or, under `--dist loadfile`, files) in this order, so the long ones start at
+    once and the short ones fill the gaps, instead of one worker finishing a long test
+    alone at the end of the run."""
 
     def weight(item: pytest.Item) -> int:
-        if item.get_closest_marker("browser"):
-            return 0
-        return 1 if item.get_closest_marker("render") else 2
+        for rank, marker in enumerate(("browser", "render", "slow")):
+            if item.get_closest_marker(marker):
+                return rank
+        return 3
 
     items.sort(key=weight)  # stable: each file keeps its own order

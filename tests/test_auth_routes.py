@@ -220,6 +220,7 @@ ROUNDS = 9
 
 
 @pytest.mark.usefixtures("production_scrypt", "behind_proxy")
+@pytest.mark.slow
 def test_every_refusal_takes_the_same_time(client):
     """Unknown name, wrong password, disabled, locked, throttled: the same work and time.
 

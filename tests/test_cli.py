@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import duckdb
+import pytest
 
 from dumas.config import ROOT
 from tests.cli_support import run_cli
@@ -78,6 +79,7 @@ def test_a_database_held_by_the_running_app_gives_one_clear_line(tmp_path):
     assert "sedang dipakai proses lain" in lines[0]
 
 
+@pytest.mark.slow
 def test_bench_prints_every_measure_for_a_small_database(tmp_path):
     env = {**os.environ, "DUMAS_TODAY": TODAY.isoformat()}
     result = subprocess.run(

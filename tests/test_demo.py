@@ -58,6 +58,7 @@ def reference_rows(filename: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+@pytest.mark.slow
 def test_demo_is_deterministic_for_the_same_seed(demo_db: Database, tmp_path: Path) -> None:
     sums = [checksums(demo_db)]  # the module's demo: default seed, left unchanged by its tests
     for name, seed in (("a", DEFAULT_SEED), ("b", DEFAULT_SEED + 1)):

@@ -212,6 +212,20 @@ def test_the_detail_renders_in_every_view_for_every_role_that_may_see_it(db, wor
         assert not at.error, (role, view, _messages(at))
 
 
+def test_the_detail_names_who_approved_the_monitoring(direct):
+    at = _open(Role.KABID, direct)
+    summary = next(m.value for m in at.markdown if "Disetujui oleh" in m.value)
+    assert "**Disetujui oleh:** Asdep Uji" in summary
+
+
+def test_a_change_saved_meanwhile_in_another_session_shows_on_the_next_run(db, people, direct):
+    at = _open(Role.ANALIS, direct, "preparation")
+    rec.save_scope(db, people.analyst, direct, revision=rev(db, direct), now=START,
+                   values={"purpose": "Disimpan rekan"})  # fmt: skip
+    at.run()  # the screen's reads are cached by data version: the write moved it
+    assert at.text_area(key=_key("scope", db, direct, "purpose")).value == "Disimpan rekan"
+
+
 def test_an_unknown_id_says_so():
     at = _open(Role.KABID, 999)
     assert [w.value for w in at.warning] == ["Pemantauan tidak ditemukan."]

@@ -13,13 +13,13 @@ import io
 import math
 import re
 import textwrap
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from typing import TYPE_CHECKING
 
 from dumas import i18n
 from dumas.periodic.table import ReportTable
+
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn: it costs every process
+    from matplotlib.figure import Figure  # that never draws one (the CLI, the app) ~0.25 s
 
 CM = 1 / 2.54  # inches per centimetre
 WIDTH_CM = 16
@@ -77,6 +77,9 @@ def _render(
 def _figure(
     labels: tuple[str, ...], series: tuple[tuple[str, tuple], ...], percent: bool, lang: str
 ) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_CM * CM, _height(len(labels), len(series)) * CM), dpi=DPI,
                     layout="constrained")  # fmt: skip
     FigureCanvasAgg(figure)
@@ -122,6 +125,8 @@ def _bars(axes, labels: list[str], series: list[tuple[str, list]]) -> None:
 def _value_axis(axes, lang: str, percent: bool) -> None:
     """The value axis from zero, with at most VALUE_TICKS intervals in the language's
     separators: percentages, whole numbers, or millions and billions abbreviated."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     if percent:
         axes.xaxis.set_major_locator(MaxNLocator(VALUE_TICKS))
         formatter = FuncFormatter(lambda value, _: i18n.fmt_percent(value, lang, digits=0))

@@ -53,6 +53,7 @@ class MonitoringRow(TypedDict):
     agency_city: str | None
     province: str | None
     team_lead_name: str | None
+    approved_by_name: str | None
     days: int | None
     persons: int | None
     planned_transport: Decimal | None
@@ -86,6 +87,7 @@ def detail(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> MonitoringRow 
         SELECT m.*, p.title AS plan_title, p.period_label, ag.name AS agency,
                ag.head_title AS agency_head, ag.city AS agency_city,
                pv.name AS province, lead.full_name AS team_lead_name,
+               approver.full_name AS approved_by_name,
                r.days, r.persons, r.transport AS planned_transport
           FROM monitoring AS m
           JOIN plan AS p ON p.id = m.plan_id
@@ -93,6 +95,7 @@ def detail(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> MonitoringRow 
           JOIN agency AS ag ON ag.id = m.agency_id
           LEFT JOIN province AS pv ON pv.code = m.province_code
           LEFT JOIN app_user AS lead ON lead.id = m.team_lead
+          LEFT JOIN app_user AS approver ON approver.id = m.approved_by
          WHERE m.id = $id
         """,
         {"id": monitoring_id},
@@ -221,11 +224,15 @@ def events(cur: duckdb.DuckDBPyConnection, monitoring_id: int) -> pd.DataFrame:
 
 
 def checklist(
-    cur: duckdb.DuckDBPyConnection, monitoring_id: int, now: dt.datetime
+    cur: duckdb.DuckDBPyConnection,
+    monitoring_id: int,
+    now: dt.datetime,
+    found: MonitoringRow | None = None,
 ) -> list[StepRun]:
     """Each pass through steps 4-8 with its standard time, due time, lateness and what
-    ended it; then, for a field visit whose money's clock runs, step 8b (finance_track)."""
-    m = detail(cur, monitoring_id)
+    ended it; then, for a field visit whose money's clock runs, step 8b (finance_track).
+    `found`: the monitoring's detail() row when the caller has read it already."""
+    m = found or detail(cur, monitoring_id)
     assert m is not None, monitoring_id  # callers pass a monitoring they have found
     direct = flow.is_direct(m["method"])
     moves = cur.execute(

@@ -33,13 +33,17 @@ def plans(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every plan, open ones first, newest first."""
     return cur.execute(
         """
+        WITH rows AS (SELECT plan_id, count(*) AS n FROM plan_row GROUP BY plan_id),
+             letters AS (SELECT plan_id, count(*) AS n FROM plan_letter GROUP BY plan_id),
+             monitorings AS (SELECT plan_id, count(*) AS n FROM monitoring GROUP BY plan_id)
         SELECT p.id, p.title, p.period_label, p.source, p.bidang, p.state, p.version,
-               p.state_since, u.full_name AS created_by,
-               (SELECT count(*) FROM plan_row AS r WHERE r.plan_id = p.id) AS rows,
-               (SELECT count(*) FROM plan_letter AS l WHERE l.plan_id = p.id) AS letters,
-               (SELECT count(*) FROM monitoring AS m WHERE m.plan_id = p.id) AS monitorings
+               p.state_since, u.full_name AS created_by, coalesce(r.n, 0) AS rows,
+               coalesce(l.n, 0) AS letters, coalesce(m.n, 0) AS monitorings
           FROM plan AS p
           LEFT JOIN app_user AS u ON u.id = p.created_by
+          LEFT JOIN rows AS r ON r.plan_id = p.id
+          LEFT JOIN letters AS l ON l.plan_id = p.id
+          LEFT JOIN monitorings AS m ON m.plan_id = p.id
          ORDER BY p.state IN ('decided', 'rejected', 'cancelled'), p.id DESC
         """
     ).df()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from dumas.queries import followup, lookups
+from dumas.queries import monitoring as monitoring_queries
+from dumas.queries import plans as plan_queries
 from dumas.queries.filters import Filters
+from dumas.services import monitoring as monitoring_service
 from dumas.ui.state import get_db
 
 _FOLLOWUP = {
@@ -56,3 +60,48 @@ def _options(path: str, version: str, kind: str) -> dict[object, str]:
 def options(kind: str) -> dict[object, str]:
     """Reference option list (code -> label), cached per data version."""
     return _options(str(get_db().path), _version(), kind)
+
+
+def _plan_and_matrix(cur, plan_id: int, as_of: dt.date) -> tuple[Any, Any]:
+    plan = plan_queries.plan(cur, plan_id)
+    return (None, None) if plan is None else (plan, plan_queries.matrix(cur, plan_id, as_of))
+
+
+def _monitoring(cur, monitoring_id: int, as_of: dt.date) -> dict[str, Any] | None:
+    """What the monitoring screen shows that depends on the data alone (its checklist,
+    which depends on the clock, is read apart)."""
+    found = monitoring_queries.detail(cur, monitoring_id)
+    if found is None:
+        return None
+    return {
+        "monitoring": found,
+        "team": monitoring_queries.team(cur, monitoring_id),
+        "view": monitoring_service.view(cur, monitoring_service.load(cur, monitoring_id)),
+        "records": monitoring_queries.records(cur, monitoring_id),
+        "letters": monitoring_queries.letters(cur, monitoring_id, as_of),
+        "totals": monitoring_queries.cost_totals(cur, monitoring_id),
+        "events": monitoring_queries.events(cur, monitoring_id),
+    }
+
+
+_READS: dict[str, Callable[..., Any]] = {
+    "plans": plan_queries.plans,
+    "plan_and_matrix": _plan_and_matrix,
+    "row_letters": plan_queries.row_letters,
+    "staff": plan_queries.staff,
+    "monitoring": _monitoring,
+}
+
+
+@st.cache_data(ttl=900, max_entries=256, show_spinner=False)
+def _read(path: str, version: str, name: str, args: tuple) -> Any:
+    with get_db().reading() as cur:
+        return _READS[name](cur, *args)
+
+
+def read(name: str, *args: Any) -> Any:
+    """A read of the workflow screens (the plans, a plan with its matrix, its letters, the
+    staff, a monitoring), recomputed only when the data or the arguments change. Every
+    write moves the data version, so a revision read here is never older than the last
+    write, and a rerun that only switches a view or edits a cell reads nothing again."""
+    return _read(str(get_db().path), _version(), name, args)

@@ -20,11 +20,11 @@ from dumas.domain.codes import DocumentKind, Level, Method
 from dumas.domain.deadlines import LateBy, unit_number
 from dumas.domain.monitoring_flow import MonitoringAction, MonitoringView
 from dumas.queries import monitoring as mq
-from dumas.queries import plans as plan_queries
 from dumas.queries.plan_history import StepRun
 from dumas.queries.settings import for_documents
 from dumas.render.documents import DRAFTS, FINANCIAL_REPORT
 from dumas.services import monitoring as service
+from dumas.ui import data
 from dumas.ui.actions import perform, run
 from dumas.ui.escape import plain
 from dumas.ui.screens.inbox import late_text
@@ -51,7 +51,6 @@ class Screen:
     """One monitoring as this run draws it (the revision is read first)."""
 
     monitoring: mq.MonitoringRow
-    approved_by: str | None
     team: pd.DataFrame
     view: MonitoringView
     records: mq.MonitoringRecords
@@ -79,23 +78,12 @@ class Screen:
 
 def load(monitoring_id: int) -> Screen | None:
     """The monitoring with everything its views show, or None when there is no such id."""
+    parts = data.read("monitoring", monitoring_id, today())
+    if parts is None:
+        return None
     with get_db().reading() as cur:
-        found = mq.detail(cur, monitoring_id)
-        if found is None:
-            return None
-        listed = plan_queries.monitorings(cur, found["plan_id"])
-        approver = listed.loc[listed["id"] == monitoring_id, "approved_by"].tolist()
-        return Screen(
-            monitoring=found,
-            approved_by=approver[0] if approver else None,
-            team=mq.team(cur, monitoring_id),
-            view=service.view(cur, service.load(cur, monitoring_id)),
-            records=mq.records(cur, monitoring_id),
-            letters=mq.letters(cur, monitoring_id, today()),
-            totals=mq.cost_totals(cur, monitoring_id),
-            runs=mq.checklist(cur, monitoring_id, config.now()),
-            events=mq.events(cur, monitoring_id),
-        )
+        runs = mq.checklist(cur, monitoring_id, config.now(), parts["monitoring"])
+    return Screen(**parts, runs=runs)
 
 
 def is_stale(error: object) -> bool:
@@ -132,7 +120,7 @@ def header(screen: Screen) -> None:
         (t("monitorings.col.method"), t(Method(m["method"]).label_key)),
         (t("monitoring.schedule"), schedule),
         (t("monitorings.col.state"), t(f"monitoring_state.{m['state']}")),
-        (t("monitorings.col.approved_by"), screen.approved_by or i18n.MISSING),
+        (t("monitorings.col.approved_by"), m["approved_by_name"] or i18n.MISSING),
         (t("monitorings.col.approved_at"), i18n.fmt_datetime(approved_at, language, "medium")),
     ]
     st.markdown(" · ".join(f"**{k}:** {plain(v)}" for k, v in facts))

@@ -21,6 +21,7 @@ from dumas.queries import plan_history
 from dumas.queries import plans as q
 from dumas.queries.plan_state import load, view
 from dumas.services import plans as service
+from dumas.ui import data
 from dumas.ui.actions import ERROR, perform, run
 from dumas.ui.escape import plain
 from dumas.ui.screens.inbox import late_text
@@ -31,8 +32,7 @@ from dumas.ui.widgets import Figure, metric_row, show_table
 
 def choose_plan() -> int | None:
     """The plan in the URL (?plan=ID), chosen from the list of plans."""
-    with get_db().reading() as cur:
-        listed = q.plans(cur)
+    listed = data.read("plans")
     titles = {
         int(r.id): f"#{r.id} · {r.title} · {r.period_label} · {t(f'plan_state.{r.state}')}"
         for r in listed.itertuples()

@@ -21,7 +21,7 @@ from dumas.services import plan_rows
 from dumas.services import plans as service
 from dumas.ui import data
 from dumas.ui.actions import ERROR, perform, run
-from dumas.ui.state import actor, get_db, lang, t, today
+from dumas.ui.state import actor, lang, t, today
 from dumas.ui.widgets import edit_table, generated_text, show_table, xlsx_button
 
 SHOWN = (
@@ -421,8 +421,7 @@ def export_button(plan: q.PlanRow, matrix: pd.DataFrame) -> None:
     """The matrix as a formatted workbook laid out like the paper matrix."""
     from dumas.render.plan_matrix import matrix_xlsx
 
-    with get_db().reading() as cur:
-        letters = q.row_letters(cur, plan["id"], today())
+    letters = data.read("row_letters", plan["id"], today())
     language, generated = lang(), generated_text()
     xlsx_button(
         lambda: matrix_xlsx(plan, matrix, letters, language, generated),
@@ -434,14 +433,9 @@ def export_button(plan: q.PlanRow, matrix: pd.DataFrame) -> None:
 
 def staff_names() -> dict[int, str]:
     """Team candidates (active analysts, Kasubbid, Kabid, Asdep)."""
-    with get_db().reading() as cur:
-        return q.staff(cur)
+    return data.read("staff")
 
 
 def plan_and_matrix(plan_id: int) -> tuple[q.PlanRow | None, pd.DataFrame | None]:
-    """The plan's header and matrix rows, read together."""
-    with get_db().reading() as cur:
-        plan = q.plan(cur, plan_id)
-        if plan is None:
-            return None, None
-        return plan, q.matrix(cur, plan_id, today())
+    """The plan's header and matrix rows, read together (data.read)."""
+    return data.read("plan_and_matrix", plan_id, today())

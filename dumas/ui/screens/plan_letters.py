@@ -13,6 +13,7 @@ from dumas.domain import plan_flow
 from dumas.domain.codes import ResponseStatus
 from dumas.queries import plans as q
 from dumas.services import plans as service
+from dumas.ui import data
 from dumas.ui.actions import FLASH, perform, run
 from dumas.ui.screens.plan_editor import may_edit
 from dumas.ui.state import get_db, lang, t, today
@@ -24,8 +25,7 @@ SHOWN_CANDIDATES = 200
 
 def row_letters(plan: q.PlanRow, matrix: pd.DataFrame) -> None:
     """Each row's letters, expandable; editors may take letters out of undecided rows."""
-    with get_db().reading() as cur:
-        letters = q.row_letters(cur, plan["id"], today())
+    letters = data.read("row_letters", plan["id"], today())
     editable = may_edit(plan)
     for row in matrix.itertuples():
         own = letters[letters["row_id"] == row.row_id]
