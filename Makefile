@@ -20,10 +20,14 @@ $(STAMP): requirements.txt
 install: $(STAMP)
 
 # Debian's packages the full suite drives: chromium (browser tests), LibreOffice and poppler
-# (documents and workbooks printed to PDF and read back). Installed when absent and we are root.
-# Each pair: a command or file that shows the package is there, then the package.
+# (documents and workbooks printed to PDF and read back), and Liberation Sans, Arial's
+# metric twin: the workbooks are laid out in Arial (docs/letters.md), and without it
+# LibreOffice prints them in a wider font, as no office computer would. Installed when
+# absent and we are root. Each pair: a command or file that shows the package is there,
+# then the package.
 SYSTEM_PACKAGES := chromium:chromium soffice:libreoffice-writer-nogui \
-	/usr/lib/libreoffice/program/libsclo.so:libreoffice-calc-nogui pdftotext:poppler-utils
+	/usr/lib/libreoffice/program/libsclo.so:libreoffice-calc-nogui pdftotext:poppler-utils \
+	/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf:fonts-liberation2
 system-packages:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
 		cmd=$${pair%%:*}; pkg=$${pair#*:}; \

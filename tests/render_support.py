@@ -1,8 +1,9 @@
 """Documents and workbooks as printed: converted to PDF by LibreOffice, read back by poppler.
 
-`make test` installs Debian's `libreoffice-writer-nogui`, `libreoffice-calc-nogui` and
-`poppler-utils` (as it installs Chromium). Tests marked `render` are skipped, with the
-reason, only where they could not be installed; `make test-fast` leaves them out.
+`make test` installs Debian's `libreoffice-writer-nogui`, `libreoffice-calc-nogui`,
+`poppler-utils` and `fonts-liberation2` (as it installs Chromium). Tests marked `render`
+are skipped, with the reason, only where they could not be installed; `make test-fast`
+leaves them out.
 
 `to_pdf` converts a batch of files in one LibreOffice start (about 1.5 s, then a fraction of
 a second per file), each batch with its own profile so parallel workers never share one.
@@ -10,6 +11,7 @@ a second per file), each batch with its own profile so parallel workers never sh
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -108,8 +110,22 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@functools.cache
+def _arial_or_its_twin() -> None:
+    """Arial, or Liberation Sans with its metrics, as on an office computer: the workbooks
+    are laid out for it (docs/letters.md); another font prints them wider and smaller."""
+    found = subprocess.run(["fc-match", "-f", "%{family}", "Arial"], capture_output=True,
+                           text=True, check=False).stdout  # fmt: skip
+    if "Arial" not in found and "Liberation Sans" not in found:
+        raise AssertionError(
+            f"Arial prints as {found or 'nothing'}: install Liberation Sans "
+            "(`make system-packages` installs fonts-liberation2)"
+        )
+
+
 def to_pdf(files: Mapping[str, bytes], workdir: Path) -> dict[str, Pdf]:
     """Each file (name with its extension -> bytes) converted to PDF, by name without extension."""
+    _arial_or_its_twin()
     source = workdir / "source"
     out = workdir / "pdf"
     source.mkdir(parents=True, exist_ok=True)
