@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dumas.ui import unsaved
 from dumas.ui.actions import flash
 from dumas.ui.navigation import guard
 from dumas.ui.screens import plan as sections
@@ -41,6 +42,8 @@ view = st.segmented_control(
     key="plan_view",
     bind="query-params",
 )
+if unsaved.keep_left(drawn=plan_id if view == "matrix" else None):
+    st.warning(t("plans.unsaved_left"), icon=":material/edit_note:")
 if view == "letters":
     letters.row_letters(plan, matrix)
 elif view == "add":

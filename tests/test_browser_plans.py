@@ -261,7 +261,9 @@ def _ready_plan(path) -> tuple[int, int]:
         database.close()
 
 
-def test_an_unsaved_matrix_edit_goes_with_the_submission(browser, tmp_path):
+def test_an_unsaved_matrix_edit_outlives_a_view_and_a_page_and_goes_with_the_submission(
+    browser, tmp_path
+):
     path = tmp_path / "dumas.duckdb"
     database = connect(path)
     demo.generate(database, 300, today=TODAY)
@@ -293,10 +295,26 @@ def test_an_unsaved_matrix_edit_goes_with_the_submission(browser, tmp_path):
         editor.press_sequentially(REASON)
         editor.press("Enter")
         settle(page)
-        # Not saved: the page says so, and "Ajukan" takes the edit with it.
-        page.locator("[data-testid='stAlert']").filter(
-            has_text="Ada perubahan matriks yang belum disimpan"
-        ).first.wait_for()
+        # Not saved: the page says so.
+        alert = page.locator("[data-testid='stAlert']")
+        alert.filter(has_text="Ada perubahan matriks yang belum disimpan").first.wait_for()
+        # Another view leaves the grid: the edit is kept for the session and comes back
+        # with the grid; so does another page.
+        choose_view(page, "Surat per baris")
+        alert.filter(has_text="tetap disimpan sementara selama sesi ini").first.wait_for()
+        choose_view(page, "Matriks")
+        alert.filter(has_text="belum Anda simpan ditampilkan lagi").first.wait_for()
+        page.get_by_role("link", name="Menunggu Saya").click()
+        settle(page)
+        alert.filter(has_text="tetap disimpan sementara selama sesi ini").first.wait_for()
+        page.get_by_role("link", name="Matriks Rencana Pemantauan").click()
+        settle(page)
+        box = page.locator("[data-testid='stSelectbox']").filter(has_text="Rencana pemantauan")
+        box.locator("input").click()  # back to the plan, in the same session
+        page.get_by_role("option", name=re.compile(f"^#{plan_id} ")).click()
+        settle(page)
+        alert.filter(has_text="belum Anda simpan ditampilkan lagi").first.wait_for()
+        # "Ajukan" takes the kept edit with it.
         click(page, "Ajukan ke Kasubbid")
         flash(page, "Diajukan ke Kasubbid. Perubahan matriks yang belum disimpan ikut disimpan.")
 

@@ -193,3 +193,74 @@ def test_adding_many_filtered_letters_asks_first_saying_how_many_and_why_more(
     at.button(key="add_all_confirm").click().run()
     assert "3 surat ditambahkan; 3 baris baru." in [s.value for s in at.success]
     assert int(q.matrix(db.cursor(), plan_id, TODAY)["letters"].sum()) == 3
+
+
+# Unsaved edits outlive a switch of view or page (issue 16)
+
+LEFT = "tetap disimpan sementara selama sesi ini"
+BACK = "Perubahan matriks yang belum Anda simpan ditampilkan lagi"
+
+
+def _edit_and_delete(at, plan_id: int, db) -> None:
+    """Four days on the first row, the second row deleted, neither saved."""
+    key = f"matrix_{plan_id}_{_revision(db, plan_id)}"
+    at.session_state[key] = {"edited_rows": {0: {"days": 4}}, "added_rows": [],
+                             "deleted_rows": [1]}  # fmt: skip
+    at.run()
+
+
+def _view(at, view: str) -> None:
+    at.segmented_control(key="plan_view").set_value(view).run()
+    assert not at.exception, at.exception
+
+
+def test_unsaved_edits_outlive_a_switch_to_another_view_and_are_saved_on_return(db, letters):
+    plan_id = _plan(db, letters)
+    first, _second = (int(r) for r in q.matrix(db.cursor(), plan_id, TODAY)["row_id"])
+    at = _open(Role.ANALIS, plan=plan_id)
+    _edit_and_delete(at, plan_id, db)
+    _view(at, "letters")
+    assert any(LEFT in w.value for w in at.warning)  # said where the edits went
+    _view(at, "history")
+    _view(at, "matrix")
+    assert any(BACK in w.value for w in at.warning)
+    at.button(key="save_matrix").click().run()
+    assert "Matriks disimpan." in [s.value for s in at.success]
+    matrix = q.matrix(db.cursor(), plan_id, TODAY)
+    assert matrix["row_id"].tolist() == [first]  # the deleted row went with the save
+    assert matrix["days"].tolist() == [4]
+    assert not any(BACK in w.value or UNSAVED in w.value for w in at.warning)
+
+
+def test_unsaved_edits_outlive_a_visit_to_another_page(db, letters):
+    plan_id = _plan(db, letters)
+    at = _open(Role.ANALIS, plan=plan_id)
+    _edit_and_delete(at, plan_id, db)
+    at.switch_page("pages/followup.py").run()
+    assert not at.exception, at.exception
+    assert any(LEFT in w.value for w in at.warning)  # the dashboard says the edits are kept
+    at.switch_page("pages/plans.py")
+    at.query_params["plan"] = str(plan_id)
+    at.run()
+    assert any(BACK in w.value for w in at.warning)
+    at.button(key="save_matrix").click().run()
+    assert q.matrix(db.cursor(), plan_id, TODAY)["days"].tolist() == [4]
+
+
+def test_kept_edits_are_refused_not_written_over_a_change_made_meanwhile(db, letters):
+    plan_id = _plan(db, letters)
+    first = int(q.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])
+    at = _open(Role.ANALIS, plan=plan_id)
+    _edit_and_delete(at, plan_id, db)
+    _view(at, "letters")
+    plans.save_rows(db, _user(db, Role.ANALIS), plan_id, revision=_revision(db, plan_id),
+                    updated={first: {"days": 2}}, added=[], deleted=[], now=NOW)  # fmt: skip
+    _view(at, "matrix")  # a save in another session (another tab) meanwhile
+    at.button(key="save_matrix").click().run()
+    assert any("sudah diubah oleh Analis Uji" in e.value for e in at.error)
+    matrix = q.matrix(db.cursor(), plan_id, TODAY)
+    assert (len(matrix), matrix["days"][0]) == (2, 2)  # the other session's change stands
+    # The edits are now laid over the latest version, for the user to check and save.
+    assert any("ditampilkan di atas versi terbaru" in w.value for w in at.warning)
+    at.button(key="save_matrix").click().run()
+    assert q.matrix(db.cursor(), plan_id, TODAY)["days"].tolist() == [4]

@@ -1439,8 +1439,15 @@ MESSAGES: dict[str, str] = {
     "monitoring.result_one": "Record one letter's result (with the agency's response)",
     # issue 16, plan page
     "plans.unsaved_edits": (
-        "The matrix has changes that are not saved. Press “Save the matrix” before leaving "
-        "this page, or the changes are lost."
+        "The matrix has changes that are not saved. Press “Save the matrix” to save them; "
+        "until then they stay for this session (also when you switch views or pages), but "
+        "closing the browser window loses them."
+    ),
+    "plans.unsaved_left": (
+        "Your unsaved matrix changes are kept for this session: open the plan's Matrix view again to check and save them."
+    ),
+    "plans.unsaved_back": (
+        "Your unsaved matrix changes are shown again over the plan's rows: check them, then press “Save the matrix”."
     ),
     "plans.unsaved_with_action": (
         "The matrix has changes that are not saved: the action buttons below save them first, "

@@ -1442,8 +1442,15 @@ MESSAGES: dict[str, str] = {
     "monitoring.result_one": "Catat hasil satu surat (dengan tanggapan instansi)",
     # issue 16, plan page
     "plans.unsaved_edits": (
-        "Ada perubahan matriks yang belum disimpan. Tekan «Simpan matriks» sebelum "
-        "meninggalkan halaman ini, atau perubahan itu hilang."
+        "Ada perubahan matriks yang belum disimpan. Tekan «Simpan matriks» untuk "
+        "menyimpannya; sampai itu, perubahannya tetap ada selama sesi ini (juga bila Anda "
+        "berpindah tampilan atau halaman), tetapi hilang bila jendela browser ditutup."
+    ),
+    "plans.unsaved_left": (
+        "Perubahan matriks yang belum disimpan tetap disimpan sementara selama sesi ini: buka lagi tampilan Matriks rencana itu untuk memeriksa dan menyimpannya."
+    ),
+    "plans.unsaved_back": (
+        "Perubahan matriks yang belum Anda simpan ditampilkan lagi di atas baris rencana: periksa, lalu tekan «Simpan matriks»."
     ),
     "plans.unsaved_with_action": (
         "Ada perubahan matriks yang belum disimpan: tombol tindakan di bawah menyimpannya "

@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from dumas.domain.permissions import Action, User
+from dumas.ui import unsaved
 from dumas.ui.state import actor, t
 
 
@@ -22,6 +23,7 @@ class PageSpec:
     actions: tuple[Action, ...]
 
 
+PLANS_PAGE = "pages/plans.py"  # keeps its own grids' unsaved edits (dumas/ui/unsaved.py)
 PAGES = (
     PageSpec(
         "pages/followup.py", "nav.followup", ":material/pending_actions:", None,
@@ -33,7 +35,7 @@ PAGES = (
         (Action.VIEW_PLANS, Action.RECEIVE_ACCOUNTABILITY, Action.ACCEPT_ACCOUNTABILITY),
     ),
     PageSpec(
-        "pages/plans.py", "nav.plans", ":material/table_view:", "rencana", (Action.VIEW_PLANS,),
+        PLANS_PAGE, "nav.plans", ":material/table_view:", "rencana", (Action.VIEW_PLANS,),
     ),
     PageSpec(
         "pages/monitorings.py", "nav.monitorings", ":material/travel_explore:", "pemantauan",
@@ -83,6 +85,8 @@ def guard(script: str) -> User:
     if not may_open(user, page):
         st.error(t("error.forbidden"), icon=":material/block:")
         st.stop()
+    if page.path != PLANS_PAGE and unsaved.keep_left():  # the plan page keeps its own
+        st.warning(t("plans.unsaved_left"), icon=":material/edit_note:")
     return user
 
 

@@ -7,8 +7,6 @@ kept and laid over the new version, ready to be checked and saved again.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pandas as pd
 import streamlit as st
 
@@ -19,7 +17,7 @@ from dumas.domain.permissions import Role
 from dumas.queries import plans as q
 from dumas.services import plan_rows
 from dumas.services import plans as service
-from dumas.ui import data
+from dumas.ui import data, unsaved
 from dumas.ui.actions import ERROR, perform, run
 from dumas.ui.state import actor, lang, t, today
 from dumas.ui.widgets import edit_table, generated_text, show_table, xlsx_button
@@ -86,24 +84,26 @@ def matrix_table(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -
     if matrix.empty:
         st.info(t("plans.no_rows"), icon=":material/info:")
         return
-    unsaved = st.session_state.get(f"unsaved_{plan['id']}", {})
-    if unsaved:
+    updated, deleted, why = unsaved.kept(plan["id"])
+    if why == unsaved.LEFT:
+        st.warning(t("plans.unsaved_back"), icon=":material/edit_note:")
+    elif why == unsaved.REFUSED:
         st.warning(t("plans.unsaved_kept"), icon=":material/edit_note:")
     config_ = _column_config(staff)
     if not may_edit(plan):
         frame = _display(matrix)
         show_table(frame, hide_index=True, width="stretch", column_config=config_)
         return
-    base = _editing_base(plan, matrix, unsaved)
-    if not unsaved and pending_edits(plan):
+    base = _editing_base(plan, matrix, updated, deleted)
+    if why is None and pending_edits(plan):
         st.warning(t("plans.unsaved_edits"), icon=":material/edit_note:")
     if base["revision"] != plan["revision"]:
         st.warning(t("plans.changed_while_editing"), icon=":material/sync_problem:")
-    key = f"matrix_{plan['id']}_{base['revision']}"
     edit_table(
-        base["frame"], key=key, hide_index=True, width="stretch", num_rows="delete",
+        base["frame"], key=base["key"], hide_index=True, width="stretch", num_rows="delete",
         column_config=config_, disabled=[c for c in SHOWN if c not in plan_rows.EDITABLE],
     )  # fmt: skip
+    unsaved.mirror(plan["id"], pending_edits(plan))  # kept if the next run leaves the grid
     st.button(
         t("plans.save"), key="save_matrix", type="primary", icon=":material/save:",
         on_click=_save, args=(plan,),
@@ -111,67 +111,53 @@ def matrix_table(plan: q.PlanRow, matrix: pd.DataFrame, staff: dict[int, str]) -
     st.caption(t("plans.cost_rule"))
 
 
-def _editing_base(plan: q.PlanRow, matrix: pd.DataFrame, unsaved: dict) -> dict:
+def _editing_base(plan: q.PlanRow, matrix: pd.DataFrame, updated: dict, deleted: list[int]) -> dict:
     """The rows as they were when this user started editing, kept across the reruns each
     edit causes: the editor keeps its edits, and the save sends that revision, so a change
     by someone else meanwhile is refused rather than overwritten. Without edits held, a
-    newer revision (the user's own step, a save elsewhere) is simply taken up."""
+    newer revision (the user's own step, a save elsewhere) is simply taken up. Kept edits
+    (unsaved.py) are laid over the rows, their deleted rows left out."""
     key = f"matrix_base_{plan['id']}"
     held = st.session_state.get(key)
     if held is not None and held["revision"] != plan["revision"] and not pending_edits(plan):
         st.session_state.pop(key)
     if key not in st.session_state:
-        frame = _display(matrix)
-        if unsaved:
-            frame = _overlay(frame, matrix, unsaved)
+        gone = matrix["row_id"].isin(deleted)
+        rows = matrix[~gone].reset_index(drop=True)
+        frame = _display(rows)
+        if updated:
+            frame = _overlay(frame, rows, updated)
+        revision = st.session_state.get(f"unsaved_rev_{plan['id']}", plan["revision"])
+        # A grid drawn with kept edits laid over gets a widget key of its own: positions
+        # of an earlier grid's edits never apply to these rows.
+        laid = ""
+        if updated or deleted:
+            st.session_state["matrix_grids"] = st.session_state.get("matrix_grids", 0) + 1
+            laid = f"_k{st.session_state['matrix_grids']}"
         st.session_state[key] = {
-            "revision": plan["revision"], "frame": frame,
-            "row_ids": [int(r) for r in matrix["row_id"]],
+            "revision": revision, "frame": frame, "row_ids": [int(r) for r in rows["row_id"]],
+            "key": f"matrix_{plan['id']}_{revision}{laid}",
         }  # fmt: skip
     return st.session_state[key]
 
 
-@dataclasses.dataclass(frozen=True)
-class Pending:
-    """Matrix edits the grid holds that are not saved, and the revision they were made on."""
-
-    revision: int
-    updated: dict[int, dict[str, object]]
-    deleted: list[int]
+Pending = unsaved.Pending
 
 
 def pending_edits(plan: q.PlanRow) -> Pending | None:
-    """The grid's unsaved edits: the user's own since the editor was drawn, and those a
-    refused save kept (laid over the latest version); None when there are none."""
-    state = st.session_state
-    base = state.get(f"matrix_base_{plan['id']}")
-    updated = {int(k): dict(v) for k, v in state.get(f"unsaved_{plan['id']}", {}).items()}
-    deleted: list[int] = []
-    if base is not None:
-        edits = state.get(f"matrix_{plan['id']}_{base['revision']}") or {}
-        row_ids = base["row_ids"]
-        for position, values in edits.get("edited_rows", {}).items():
-            changed = {k: v for k, v in values.items() if k in plan_rows.EDITABLE}
-            if changed:
-                updated.setdefault(row_ids[int(position)], {}).update(changed)
-        deleted = [row_ids[int(p)] for p in edits.get("deleted_rows", [])]
-    if not (updated or deleted):
-        return None
-    revision = base["revision"] if base is not None else plan["revision"]
-    return Pending(revision, updated, deleted)
+    """The grid's unsaved edits (unsaved.pending); None when there are none."""
+    return unsaved.pending(plan["id"], plan["revision"])
 
 
 def forget_edits(plan_id: int) -> None:
     """After a save (or a step that saved them): the next run edits the latest version."""
-    st.session_state.pop(f"unsaved_{plan_id}", None)
-    st.session_state.pop(f"matrix_base_{plan_id}", None)
+    unsaved.forget(plan_id)
 
 
 def keep_refused_edits(plan_id: int, pending: Pending) -> None:
     """A write refused because someone else changed the plan: the edits are kept and laid
     over the new version on the next run, ready to be checked and saved again."""
-    st.session_state[f"unsaved_{plan_id}"] = pending.updated
-    st.session_state.pop(f"matrix_base_{plan_id}", None)
+    unsaved.keep(plan_id, pending, unsaved.REFUSED)
 
 
 def _display(matrix: pd.DataFrame) -> pd.DataFrame:
