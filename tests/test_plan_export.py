@@ -304,9 +304,9 @@ def _export_edited(db: Database, plan_id: int, index: int, values: dict) -> Work
 def test_team_cell_names_the_lead_once_even_with_a_comma_in_a_name(
     db: Database, plan_id: int
 ) -> None:
-    names = {"team_lead_name": "Budi, S.H.", "team_names": "Ani, Budi, S.H., Citra"}
+    names = {"team_lead_name": "Budi, S.H.", "team_names": "Ani, S.Sos.; Budi, S.H.; Citra"}
     ws = _export_edited(db, plan_id, 0, names)
-    assert _row(ws, 1)["team"] == "Ketua: Budi, S.H.\nAnggota: Ani, Citra"
+    assert _row(ws, 1)["team"] == "Ketua: Budi, S.H.\nAnggota: Ani, S.Sos.; Citra"
 
 
 def test_status_cell_shows_the_decision_and_its_note(db: Database, plan_id: int) -> None:

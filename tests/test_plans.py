@@ -171,6 +171,14 @@ def test_removing_a_rows_last_letter_removes_the_database_row(db, team, letters)
     assert len(rows(db, plan_id)) == 2
 
 
+def test_a_rows_team_names_are_joined_by_semicolons_as_names_carry_commas(db, team, letters):
+    plan_id = draft(db, team, letters)
+    row_id = int(rows(db, plan_id)["row_id"][0])
+    db.cursor().execute("UPDATE app_user SET full_name = full_name || ', S.H.'")
+    save(db, team.analyst, plan_id, {row_id: {"team": [team.kasubbid.id, team.analyst.id]}})
+    assert rows(db, plan_id)["team_names"][0] == "Analis Uji, S.H.; Kasubbid Uji, S.H."
+
+
 def test_direct_visit_cost_is_computed_exactly_in_rupiah(db, team, letters):
     plan_id = draft(db, team, letters)
     row_id = int(rows(db, plan_id)["row_id"][0])

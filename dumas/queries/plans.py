@@ -93,7 +93,8 @@ def matrix(cur: duckdb.DuckDBPyConnection, plan_id: int, as_of: dt.date) -> pd.D
                pr.oldest_age_wd, coalesce(pr.reminders, 0)::BIGINT AS reminders,
                r.method, r.priority, r.priority_reason, r.schedule_from, r.schedule_to,
                r.level, r.team_lead, lead.full_name AS team_lead_name, r.team,
-               (SELECT string_agg(u.full_name, ', ' ORDER BY u.full_name)
+               -- "; " between names: a name carries commas of its own ("Budi, S.H.")
+               (SELECT string_agg(u.full_name, '; ' ORDER BY u.full_name)
                   FROM app_user AS u WHERE list_contains(r.team, u.id)) AS team_names,
                r.persons, r.days, r.transport::BIGINT AS transport,
                r.lodging::BIGINT AS lodging, r.allowance::BIGINT AS allowance,
@@ -194,7 +195,7 @@ def monitorings(cur: duckdb.DuckDBPyConnection, plan_id: int | None = None) -> p
         """
         SELECT m.id, m.plan_id, p.title AS plan, p.period_label, ag.name AS agency,
                pv.name AS province, m.level, m.method, lead.full_name AS team_lead,
-               (SELECT string_agg(u.full_name, ', ' ORDER BY mm.is_lead DESC, u.full_name)
+               (SELECT string_agg(u.full_name, '; ' ORDER BY mm.is_lead DESC, u.full_name)
                   FROM monitoring_member AS mm JOIN app_user AS u ON u.id = mm.user_id
                  WHERE mm.monitoring_id = m.id) AS team,
                (SELECT count(*) FROM monitoring_letter AS ml

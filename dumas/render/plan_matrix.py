@@ -324,12 +324,8 @@ def _team(lead: Any, names: Any, lang: str) -> str | None:
 
 
 def _without(names: str, lead: str | None) -> str:
-    """The ", "-joined names minus the lead's (a name may itself hold ", " as in "X, S.H.")."""
-    parts, drop = names.split(", "), (lead or "").split(", ")
-    for start in range(len(parts) - len(drop) + 1):
-        if parts[start : start + len(drop)] == drop:
-            return ", ".join(parts[:start] + parts[start + len(drop) :])
-    return names
+    """The "; "-joined names (queries/plans.matrix) minus the lead's."""
+    return "; ".join(name for name in names.split("; ") if name != lead)
 
 
 def _letter_line(letter: dict[str, Any], lang: str) -> str:
