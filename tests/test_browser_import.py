@@ -108,5 +108,5 @@ def test_the_import_page_opens_in_english_from_its_url(server, browser):
     assert tabs == ["Import a file", "Export data", "Merge agencies"]
     # The template button is drawn in the same run as the tabs, but may reach the browser
     # a moment later: wait for it rather than look once.
-    expect(_button(page, "Download the template")).to_be_visible(timeout=15_000)
+    expect(_button(page, "Download the template (.xlsx)")).to_be_visible(timeout=15_000)
     page.close()

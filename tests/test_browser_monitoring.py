@@ -372,7 +372,7 @@ def test_the_deputi_approves_a_visits_memo_and_step_8s_two_tracks_close_it(brows
         deputi.get_by_label("Arahan atau catatan", exact=True).fill(direction)
         deputi.locator(".st-key-memo_approved button").click()
         settle(deputi)
-        flash(deputi, "Jawaban Deputi dicatat.")
+        flash(deputi, "Keputusan Deputi dicatat.")
         deputi.get_by_text(direction, exact=False).first.wait_for()
 
         asdep = browser.new_context().new_page()

@@ -118,7 +118,7 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
         analyst.get_by_role("heading", name=TITLE).wait_for()
 
         # ...adds the unanswered letters to one agency, found with the dashboard's filters.
-        choose_view(analyst, "Tambah surat")
+        choose_view(analyst, "Tambahkan surat")
         picker = analyst.locator("[data-testid='stMultiSelect']").filter(has_text="Instansi tujuan")
         picker.locator("input").click()  # typed key by key: fill() leaves no options to pick
         picker.locator("input").press_sequentially("Dalam Negeri")
@@ -143,14 +143,14 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
             {"Metode": "Tidak langsung: surat resmi", "Tingkat pimpinan": "Kabid ke bawah"},
         )
         assert covered == rows
-        click(analyst, "Ajukan ke Kasubbid")
-        flash(analyst, "Diajukan ke Kasubbid.")
+        click(analyst, "Ajukan kepada Kasubbid")
+        flash(analyst, "Diajukan kepada Kasubbid.")
 
         # The Kasubbid forwards it to the Kabid.
         kasubbid = browser.new_context().new_page()
         open_plan(kasubbid, base, "kasubbid", plan_id)
-        click(kasubbid, "Teruskan ke Kabid")
-        flash(kasubbid, "Diteruskan ke Kabid.")
+        click(kasubbid, "Teruskan kepada Kabid")
+        flash(kasubbid, "Diteruskan kepada Kabid.")
 
         # The Kabid finds it waiting, names the team lead, and proposes it to the Asdep.
         kabid = browser.new_context().new_page()
@@ -162,8 +162,8 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
         settle(kabid)
         kabid.get_by_role("heading", name=TITLE).wait_for()
         fill_bulk(kabid, {"Ketua tim": KABID})
-        click(kabid, "Usulkan Tim ke Asdep")
-        flash(kabid, "Diusulkan ke Asdep.")
+        click(kabid, "Usulkan tim kepada Asdep")
+        flash(kabid, "Diusulkan kepada Asdep.")
 
         # The Asdep approves it with a direction.
         asdep = browser.new_context().new_page()
@@ -315,8 +315,10 @@ def test_an_unsaved_matrix_edit_outlives_a_view_and_a_page_and_goes_with_the_sub
         settle(page)
         alert.filter(has_text="belum Anda simpan ditampilkan lagi").first.wait_for()
         # "Ajukan" takes the kept edit with it.
-        click(page, "Ajukan ke Kasubbid")
-        flash(page, "Diajukan ke Kasubbid. Perubahan matriks yang belum disimpan ikut disimpan.")
+        click(page, "Ajukan kepada Kasubbid")
+        flash(
+            page, "Diajukan kepada Kasubbid. Perubahan matriks yang belum disimpan ikut disimpan."
+        )
 
     database = connect(path)
     try:

@@ -79,7 +79,7 @@ def test_the_asdep_finalises_a_semester_report_and_downloads_both_files(browser,
         assert page.url.endswith("report=2026-S1")
 
         form = page.locator("[data-testid='stForm']").first
-        page.get_by_text("Draf narasi terakhir disimpan oleh").wait_for()
+        page.get_by_text("Konsep narasi terakhir disimpan oleh").wait_for()
         assert form.get_by_label("Pokok permasalahan", exact=True).input_value() == KEY_ISSUES
         form.get_by_text("Saya mengerti", exact=False).click()  # the confirmation box
         form.get_by_role("button", name="Finalkan laporan", exact=True).click()

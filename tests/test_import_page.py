@@ -170,7 +170,7 @@ def test_the_page_offers_the_template_and_explains_the_layout_before_any_upload(
     at = _import_page(Role.ADMIN)  # an administrator sees every tab
     assert at.title[0].value == "Impor dan Ekspor Data"
     assert [tab.label for tab in at.tabs] == ["Impor berkas", "Ekspor data", "Gabungkan instansi"]
-    assert at.get("download_button")[0].label == "Unduh templat"
+    assert at.get("download_button")[0].label == "Unduh templat (.xlsx)"
     assert at.file_uploader(key="import_upload").label == "Berkas .xlsx atau .csv"
     assert any(text.startswith("Satu baris = satu surat penerusan") for text in _texts(at.info))
     assert "Tidak ada instansi hasil impor yang perlu digabungkan." in _texts(at.info)
@@ -286,7 +286,7 @@ def test_choosing_english_in_the_sidebar_translates_the_page_and_its_report():
     assert not at.exception
     assert at.title[0].value == "Import and export data"
     assert [tab.label for tab in at.tabs] == ["Import a file", "Export data"]  # no merge
-    assert at.get("download_button")[0].label == "Download the template"
+    assert at.get("download_button")[0].label == "Download the template (.xlsx)"
     at = _upload(at, _xlsx(VALID_ROWS))
     labels = {b.key: b.label for b in at.button}
     assert labels["import_preview"] == "Preview"

@@ -160,7 +160,7 @@ def test_a_submitted_plan_waits_for_the_kasubbid_and_leaves_the_analysts_inbox(b
     db.close()
     kasubbid = _open(Role.KASUBBID, INBOX_PAGE)
     assert _links(kasubbid) == [("Rencana Desember", f"plan={plan_id}")]
-    assert any("Diajukan ke Kasubbid" in m.value for m in kasubbid.markdown)
+    assert any("Diajukan kepada Kasubbid" in m.value for m in kasubbid.markdown)
     analyst = _open(Role.ANALIS, INBOX_PAGE)
     assert _metric(analyst, "Menunggu saya") == "0"
     assert not analyst.page_link
@@ -187,10 +187,10 @@ def test_an_old_plan_is_overdue_for_the_kasubbid_and_in_the_area_of_kabid_and_as
     for role in (Role.KABID, Role.ASDEP):  # not theirs to act on, but late in their area
         at = _open(role, INBOX_PAGE)
         assert _metric(at, "Menunggu saya") == "0"
-        assert _metric(at, "Terlambat di wilayah Anda") == "1"
+        assert _metric(at, "Terlambat di bidang Anda") == "1"
         assert [h.value for h in at.subheader] == [
             "Menunggu tindakan Anda",
-            "Terlambat di wilayah Anda",
+            "Terlambat di bidang Anda",
         ]
         assert _links(at) == [("Rencana November", f"plan={plan_id}")]
         assert len(_badges(at)) == 1
@@ -224,7 +224,7 @@ def test_the_inbox_speaks_english_for_one_late_day_and_for_several(build, db):
 def test_a_kabid_with_nothing_overdue_is_told_so():
     at = _open(Role.KABID, INBOX_PAGE)
     assert [i.value for i in at.info] == ["Tidak ada yang menunggu tindakan Anda."]
-    assert "Tidak ada rencana yang terlambat di wilayah Anda." in [c.value for c in at.caption]
+    assert "Tidak ada rencana yang terlambat di bidang Anda." in [c.value for c in at.caption]
 
 
 @pytest.mark.parametrize("role", [Role.BPP, Role.PPK])

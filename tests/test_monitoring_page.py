@@ -236,7 +236,7 @@ def test_the_team_fills_the_scope_records_the_documents_and_moves_to_coordinatio
 ):
     at = _open(Role.ANALIS, direct, "preparation")
     blocked = [c.value for c in at.caption if c.value.startswith("Persiapan selesai")]
-    assert blocked and "Lengkapi dulu cakupan" in blocked[0]  # the guard says what is missing
+    assert blocked and "Lengkapi dahulu cakupan" in blocked[0]  # the guard says what is missing
     scope = {"purpose": "Klarifikasi tindak lanjut", "partner": "Inspektorat Jenderal",
              "mechanism": "Rapat koordinasi", "expected_results": "Status jelas",
              "expected_relationship": "Kerja sama berlanjut"}  # fmt: skip
@@ -272,9 +272,9 @@ def test_the_assignment_letter_of_a_kabid_level_monitoring_is_signed_by_the_asde
 ):
     at = _open(Role.KABID, direct, "preparation")
     assert sorted(b.label for b in at.get("download_button")) == [
-        "Unduh draf Memorandum Asdep kepada Deputi (usulan pemantauan) (.docx)",
-        "Unduh draf Memorandum PPK kepada Kepala Biro Keuangan (fasilitas perjalanan) (.docx)",
-        "Unduh draf Surat perintah penugasan (.docx)",
+        "Unduh konsep Memorandum Asdep kepada Deputi (usulan pemantauan) (.docx)",
+        "Unduh konsep Memorandum PPK kepada Kepala Biro Keuangan (fasilitas perjalanan) (.docx)",
+        "Unduh konsep Surat perintah penugasan (.docx)",
     ]
     assert {f"memo-deputi-{direct}.docx", f"memo-keuangan-{direct}.docx"} <= set(downloads)
     letter = docx.Document(io.BytesIO(downloads[f"surat-tugas-{direct}.docx"]()))
@@ -530,7 +530,7 @@ def test_the_deputi_approves_the_memo_on_the_page_and_the_team_may_record_the_le
     assert "memo_paper_save" not in _buttons(at)  # the written disposition is the team's
     at.text_area(key=f"memo_note_{direct}").input("Utamakan surat tertua")
     at.button(key="memo_approved").click().run()
-    assert "Jawaban Deputi dicatat." in [s.value for s in at.success]
+    assert "Keputusan Deputi dicatat." in [s.value for s in at.success]
     assert _answer(db, direct)[:4] == ("approved", "Utamakan surat tertua", "app", people.deputi.id)
     assert {"memo_approved", "memo_returned"}.isdisjoint(_buttons(at))
     team = _open(Role.ANALIS, direct, "preparation")

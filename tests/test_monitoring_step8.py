@@ -263,7 +263,7 @@ def test_the_monitoring_page_shows_each_track_and_the_ppk_closes_it(db, accepted
     assert not page.exception, page.exception
     table = page.dataframe[0].value.set_index("Langkah SOP")
     report = table.loc["8a. Penyampaian laporan substansi"]
-    finance = table.loc["8b. Pertanggungjawaban keuangan ke PPK melalui BPP"]
+    finance = table.loc["8b. Pertanggungjawaban keuangan kepada PPK melalui BPP"]
     assert (report["Hasil"], report["Terlambat"]) == ("Laporan substansi diterima", "")
     assert finance["Hasil"] == "Diterima BPP, menunggu PPK"
     assert finance["Terlambat"].startswith("⚠")  # due 17 Nov, still open on 27 Nov
@@ -280,6 +280,6 @@ def test_the_inbox_page_lists_the_late_money_as_its_own_item(db, people, accepte
     page = open_page(Role.ASDEP, "pages/inbox.py")  # watching: late in the area
     assert not page.exception, page.exception
     shown = " ".join(m.value for m in page.markdown)
-    assert "8b. Pertanggungjawaban keuangan ke PPK melalui BPP" in shown
+    assert "8b. Pertanggungjawaban keuangan kepada PPK melalui BPP" in shown
     assert "Diterima BPP, menunggu PPK" in shown
     assert "8a. Penyampaian laporan substansi" not in shown  # the report's track is done

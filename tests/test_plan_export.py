@@ -129,7 +129,7 @@ def test_matrix_sheet_starts_with_the_paper_title_rows(db: Database, plan_id: in
 def test_group_headings_are_merged_over_their_sub_columns(db: Database, plan_id: int) -> None:
     ws = _sheets(_export(db, plan_id))[0]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert ws.cell(GROUP, COLUMN["transport"]).value == "Perkiraan Biaya (Rp)"
+    assert ws.cell(GROUP, COLUMN["transport"]).value == "Perkiraan biaya (Rp)"
     assert f"T{GROUP}:W{GROUP}" in merged
     costs = [ws.cell(SUB, COLUMN[name]).value for name in ("transport", "lodging")]
     costs += [ws.cell(SUB, COLUMN[name]).value for name in ("allowance", "estimated_cost")]
@@ -218,7 +218,7 @@ def test_letters_sheet_lists_every_letter_with_its_row_number(db: Database, plan
     ws = _sheets(_export(db, plan_id))[1]
     assert ws.title == "Daftar Surat"
     assert [cell.value for cell in ws[5]] == [
-        "No. baris matriks", "Instansi", "No. agenda", "Nomor surat", "Tanggal surat",
+        "No. baris matriks", "Instansi", "No Agenda", "Nomor surat", "Tanggal surat",
         "Ditanggapi", "Status tindak lanjut", "Umur (hari kerja)", "Konfirmasi terkirim",
     ]  # fmt: skip
     listed = [(r[0], r[1], r[4], r[5], r[6]) for r in ws.iter_rows(min_row=6, values_only=True)]

@@ -158,7 +158,7 @@ def test_a_bad_edit_is_shown_with_its_row_and_nothing_is_saved(db, letters):
 def test_submit_is_offered_only_when_every_row_has_a_method_and_a_level(db, letters):
     plan_id = _plan(db, letters)
     at = _open(Role.ANALIS, plan=plan_id)
-    assert "Ajukan ke Kasubbid" not in _buttons(at)
+    assert "Ajukan kepada Kasubbid" not in _buttons(at)
     assert any("metode dan tingkat" in c.value for c in at.caption)
     _ready(db, plan_id)
     at = _open(Role.ANALIS, plan=plan_id)
@@ -172,9 +172,9 @@ def test_each_role_sees_only_its_own_step_buttons(db, letters):
     plans.act(db, _user(db, Role.ANALIS), plan_id, revision=_revision(db, plan_id),
               action=PlanAction.SUBMIT, note=None, now=NOW)  # fmt: skip
     kasubbid = _buttons(_open(Role.KASUBBID, plan=plan_id))
-    assert {"Teruskan ke Kabid", "Kembalikan ke analis"} <= kasubbid
+    assert {"Teruskan kepada Kabid", "Kembalikan kepada analis"} <= kasubbid
     for role in (Role.ANALIS, Role.KABID, Role.ASDEP, Role.DEPUTI):
-        assert not {"Teruskan ke Kabid", "Setujui"} & _buttons(_open(role, plan=plan_id))
+        assert not {"Teruskan kepada Kabid", "Setujui"} & _buttons(_open(role, plan=plan_id))
 
 
 def test_kabid_proposes_and_asdep_approves_through_the_page(db, letters):
@@ -277,8 +277,8 @@ def test_the_history_view_shows_the_checklist_and_the_discussion_changes(db, let
     at.segmented_control(key="plan_view").set_value("history").run()
     checklist, changes = at.dataframe[0].value, at.dataframe[1].value
     assert list(checklist["Langkah SOP"])[:2] == [
-        "1. Telaah database, susun matriks, ajukan",
-        "2. Pembahasan Kasubbid–Kabid, usulan Tim",
+        "1. Telaahan database, penyusunan matriks, pengajuan",
+        "2. Pembahasan Kasubbid–Kabid, usulan tim",
     ]
     assert changes.iloc[0].tolist()[-3:] == [
         "Metode",
@@ -302,7 +302,7 @@ def test_one_form_sets_method_level_and_lead_on_every_undecided_row(db, letters)
     assert set(matrix["method"]) == {"kunjungan_lapangan"}
     assert set(matrix["level"]) == {"kabid"}
     assert set(matrix["team_lead_name"]) == {"Kabid Uji"}
-    assert "Ajukan ke Kasubbid" in _buttons(at)  # every row is ready now
+    assert "Ajukan kepada Kasubbid" in _buttons(at)  # every row is ready now
 
 
 def test_a_response_needing_clarification_is_proposed_and_shows_no_age(db, letters, make, bpn):

@@ -44,7 +44,7 @@ def test_an_unsaved_matrix_edit_is_warned_and_saved_with_the_submission(db, lett
     assert any(UNSAVED in w.value for w in at.warning)
     at.button(key="act_submit").click().run()
     assert not at.exception
-    assert "Diajukan ke Kasubbid. Perubahan matriks yang belum disimpan ikut disimpan." in [
+    assert "Diajukan kepada Kasubbid. Perubahan matriks yang belum disimpan ikut disimpan." in [
         s.value for s in at.success
     ]
     plan = q.plan(db.cursor(), plan_id)
@@ -89,7 +89,7 @@ def test_a_bulk_edit_is_refused_while_the_grid_holds_unsaved_edits(db, letters):
     key = _edit(at, plan_id, db, {0: {"days": 4}})
     at.selectbox(key="bulk_level").set_value("kabid")
     at.button(key=f"FormSubmitter:bulk_{plan_id}-Terapkan ke semua baris").click().run()
-    assert any("Simpan dulu perubahan itu" in e.value for e in at.error)
+    assert any("Simpan dahulu perubahan itu" in e.value for e in at.error)
     assert q.matrix(db.cursor(), plan_id, TODAY)["level"].isna().all()
     assert at.session_state[key]["edited_rows"] == {0: {"days": 4}}
 

@@ -165,14 +165,14 @@ def test_a_final_report_is_dated_the_day_it_was_finalised_on_the_page_the_asdep_
 def test_the_official_copy_of_a_final_report_prints_no_status_line(printed, kind):
     text = printed[f"docx-{kind}"].text
     assert not re.search(r"Status\s*:", text)
-    assert "Difinalkan" not in text and "FINAL" not in text and "DRAF" not in text
+    assert "Difinalkan" not in text and "FINAL" not in text and "KONSEP" not in text
     cover = printed[f"xlsx-{kind}"].pages[0]  # the status belongs on the workbook's cover
     assert "FINAL" in cover and "Difinalkan oleh Asdep Uji" in cover
 
 
 def test_a_draft_stays_undated_and_says_it_is_a_draft(printed):
     pdf = printed["docx-empty"]
-    assert "Status: DRAF" in pdf.text
+    assert "Status: KONSEP" in pdf.text
     page = _last_page_of(pdf, "Jakarta, ")
     for line in (f"{ASDEP['title']},", ASDEP["name"], f"NIP {ASDEP['nip']}"):
         assert _last_page_of(pdf, line) == page

@@ -301,7 +301,7 @@ def test_the_audit_export_reads_in_words_not_codes(
     plan = "Rencana: Rencana Pemantauan Tindak Lanjut Pengaduan Masyarakat Semester II"
     forward = next(r for r in rows if r[2] == "Kasubbid meneruskan rencana" and r[3] == plan)
     assert forward[5].split("\n") == [
-        "Status: Diajukan ke Kasubbid → Pembahasan Kasubbid dan Kabid",
+        "Status: Diajukan kepada Kasubbid → Pembahasan Kasubbid dan Kabid",
         "Catatan: Lengkap",
         "Versi: 1",
     ]

@@ -133,8 +133,8 @@ def test_the_title_in_capitals_the_unit_and_the_period_open_the_report() -> None
 
 def test_a_draft_says_draf_with_the_note_that_its_figures_may_change() -> None:
     texts = _texts(_open(_report()))
-    assert "Status: DRAF" in texts and "Status: FINAL" not in texts
-    assert "Angka dalam draf dapat berubah sampai laporan difinalkan." in texts
+    assert "Status: KONSEP" in texts and "Status: FINAL" not in texts
+    assert "Angka dalam konsep dapat berubah sampai laporan difinalkan." in texts
     assert "Dibuat 5 Juni 2026 10.00" in texts
 
 

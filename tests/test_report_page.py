@@ -84,7 +84,7 @@ def test_a_reversed_date_range_says_so_in_indonesian(db):
 def test_a_saved_narrative_draft_goes_into_both_downloads(db, may, downloads):
     at = _open(Role.KABID)
     at.text_area(key=KEY_ISSUES).input("Kemendagri belum menjawab\nPerlu surat kedua")
-    at.button(key="FormSubmitter:narrative-Simpan draf narasi").click().run()
+    at.button(key="FormSubmitter:narrative-Simpan konsep narasi").click().run()
     assert not at.exception and not at.error
     saved = final.draft(db.cursor(), MAY)
     assert saved["narrative"]["key_issues"] == "Kemendagri belum menjawab\nPerlu surat kedua"
@@ -107,12 +107,12 @@ def test_a_stale_narrative_save_is_refused_and_the_typed_text_kept(db, may):
     final.save_draft(db, people.analyst, MAY, narrative={"key_issues": "Versi analis"},
                      revision=0, now=at_ten)  # fmt: skip
     at.text_area(key=KEY_ISSUES).input("Versi Kabid")
-    at.button(key="FormSubmitter:narrative-Simpan draf narasi").click().run()
+    at.button(key="FormSubmitter:narrative-Simpan konsep narasi").click().run()
     assert any("sudah diubah oleh Analis Uji" in e.value for e in at.error)
     assert at.text_area(key=KEY_ISSUES).value == "Versi Kabid"
     assert "Versi analis" in [t.value for t in at.text]  # the latest version, to compare
     assert final.draft(db.cursor(), MAY)["narrative"]["key_issues"] == "Versi analis"
-    at.button(key="FormSubmitter:narrative-Simpan draf narasi").click().run()
+    at.button(key="FormSubmitter:narrative-Simpan konsep narasi").click().run()
     assert final.draft(db.cursor(), MAY)["narrative"]["key_issues"] == "Versi Kabid"
 
 
@@ -129,7 +129,7 @@ def _checked(db, text: str = "Draf analis", at_hour: int = 9) -> None:
 def test_the_asdep_finalises_only_after_confirming(db, may, downloads):
     _checked(db)  # since issue 14: the Asdep finalises after the Kabid's check
     at = _open(Role.ASDEP)
-    assert any("Draf" in i.value for i in at.info)
+    assert any("Konsep" in i.value for i in at.info)
     at.text_area(key=KEY_ISSUES).input("Kemendagri belum menjawab")
     at.button(key="FormSubmitter:narrative-Finalkan laporan").click().run()
     assert any("Centang pernyataan" in e.value for e in at.error)
@@ -163,7 +163,7 @@ def test_drafts_and_final_reports_are_listed_on_the_page(db, may):
     at = _open(Role.DEPUTI)
     listed = at.dataframe[0].value
     assert listed["Periode"].tolist() == ["2026-S1", "2026-05"]
-    assert listed["Status"].tolist() == ["Draf", "Final"]
+    assert listed["Status"].tolist() == ["Konsep", "Final"]
     assert listed["Oleh"].tolist() == ["Analis Uji", "Asdep Uji"]
 
 
@@ -191,7 +191,7 @@ def test_report_tables_show_indonesian_numbers_percentages_and_rupiah():
 
 
 FINALISE = "FormSubmitter:narrative-Finalkan laporan"
-SAVE = "FormSubmitter:narrative-Simpan draf narasi"
+SAVE = "FormSubmitter:narrative-Simpan konsep narasi"
 
 
 def test_the_finalise_race_between_two_sessions(db, may):

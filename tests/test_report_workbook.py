@@ -116,7 +116,7 @@ def test_draft_cover_shows_draf_title_unit_period_and_the_list_of_tables() -> No
     text = _cover_text(_open(_report()))
     for expected in ("Laporan Semester I 2026", "Asisten Deputi Pengaduan Masyarakat",
                      "Semester I 2026 (1 Januari – 30 Juni 2026)", "Dibuat 28 November 2026 14.05",
-                     "DRAF", "Unit", "Periode", "Daftar tabel",
+                     "KONSEP", "Unit", "Periode", "Daftar tabel",
                      "1. Pengaduan diterima menurut saluran", "8. Tren", "1. Saluran"):  # fmt: skip
         assert expected in text
     assert "FINAL" not in text
@@ -125,7 +125,7 @@ def test_draft_cover_shows_draf_title_unit_period_and_the_list_of_tables() -> No
 def test_final_cover_shows_final_in_large_bold_and_who_finalised() -> None:
     book = _open(_report(final=True))
     text = _cover_text(book)
-    assert "FINAL" in text and "DRAF" not in text
+    assert "FINAL" in text and "KONSEP" not in text
     assert "Difinalkan oleh Asdep Uji pada 28 November 2026" in text
     status = next(c for row in book.worksheets[0].iter_rows() for c in row if c.value == "FINAL")
     assert status.font.b and status.font.sz >= 16
@@ -136,14 +136,14 @@ def test_cover_words_are_english_with_lang_en() -> None:
     text = _cover_text(book)
     assert book.sheetnames[0] == "Cover"
     assert {"DRAFT", "Period", "Tables"} <= set(text)
-    assert "DRAF" not in text and "Periode" not in text
+    assert "KONSEP" not in text and "Periode" not in text
 
 
 def test_table_sheet_has_title_rows_and_a_frozen_bold_header() -> None:
     ws = _open(_report())["1. Saluran"]
     assert ws["A1"].value == "1. Pengaduan diterima menurut saluran"
     assert ws["A1"].font.b
-    assert "Semester I 2026" in ws["A2"].value and "DRAF" in ws["A3"].value
+    assert "Semester I 2026" in ws["A2"].value and "KONSEP" in ws["A3"].value
     header = [c.value for c in ws[HEADER_ROW]]
     assert header == [c["label"] for c in CHANNEL_COLUMNS]
     assert all(c.font.b for c in ws[HEADER_ROW])
@@ -288,7 +288,7 @@ def test_a_single_table_sheet_names_its_report_period_and_status_on_its_own() ->
     assert ws["A1"].value == "6. Temuan pemantauan"
     assert "Laporan Semester I 2026" in ws["A2"].value
     assert "Semester I 2026 (1 Januari – 30 Juni 2026)" in ws["A2"].value
-    assert "DRAF" in ws["A3"].value and "Dibuat 28 November 2026 14.05" in ws["A3"].value
+    assert "KONSEP" in ws["A3"].value and "Dibuat 28 November 2026 14.05" in ws["A3"].value
     final = openpyxl.load_workbook(io.BytesIO(table_xlsx(_report(final=True), "findings", "en")))
     assert "FINAL" in final["6. Temuan pemantauan"]["A3"].value
 

@@ -209,7 +209,7 @@ def test_the_command_line_writes_the_periods_workbook_and_document_and_prints_ea
         book["Sampul"]["A1"].value
         == "Laporan Pemantauan Tindak Lanjut Pengaduan Masyarakat, Bulan Mei 2026"
     )
-    assert "DRAF" in [c.value for row in book["Sampul"].iter_rows() for c in row]
+    assert "KONSEP" in [c.value for row in book["Sampul"].iter_rows() for c in row]
     refused = run_cli("report", "--period", "2026-05", "--xlsx", str(target), "--final", db=db)
     assert refused.returncode == 1  # since issue 14: --final only after the Kabid's check
     assert "tidak tersedia pada tahap laporan 2026-05" in refused.stderr

@@ -1,4 +1,4 @@
-"""The Pengaturan Naskah and Standar Biaya (SBM) pages, and the officials' details of users.
+"""The Pengaturan Naskah and Standar Biaya Masukan (SBM) pages, and the officials' details of users.
 
 The Administrator keeps the document settings and the users' NIP, pangkat/golongan and
 jabatan; the PPK and the BPP keep the yearly SBM rates; every other role gets neither page.
@@ -185,7 +185,7 @@ def test_the_settings_page_speaks_english_when_asked():
     ]  # fmt: skip
 
 
-# Standar Biaya (SBM)
+# Standar Biaya Masukan (SBM)
 
 
 def test_the_ppk_saves_sbm_rates_for_2026_and_only_filled_rows_are_stored(db_path):
@@ -293,8 +293,8 @@ def test_only_the_roles_with_the_action_are_offered_the_pages(role):
     ("role", "page", "title"),
     [
         (Role.ADMIN, SETTINGS_PAGE, "Pengaturan Naskah"),
-        (Role.PPK, SBM_PAGE, "Standar Biaya (SBM)"),
-        (Role.BPP, SBM_PAGE, "Standar Biaya (SBM)"),
+        (Role.PPK, SBM_PAGE, "Standar Biaya Masukan (SBM)"),
+        (Role.BPP, SBM_PAGE, "Standar Biaya Masukan (SBM)"),
     ],
 )
 def test_each_page_renders_for_the_roles_that_may_use_it(role, page, title):

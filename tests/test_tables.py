@@ -28,7 +28,7 @@ def test_exported_letter_list_keeps_a_formula_like_summary_as_text(db, make, kem
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     header = [cell.value for cell in sheet[5]]
     assert header == [
-        "No Agenda", "No surat", "Tanggal surat penerusan", "Instansi", "Provinsi",
+        "No Agenda", "Nomor surat", "Tanggal surat penerusan", "Instansi", "Provinsi",
         "Kategori", "Umur (hari kerja)", "Surat konfirmasi", "Status tanggapan", "Ringkasan",
     ]  # fmt: skip
     row = sheet[6]

@@ -114,7 +114,7 @@ def test_office_hours_closing_before_opening_are_refused_and_nothing_is_stored(d
         ({"deputi_minutes": "dua puluh"}, "waktu Deputi diisi bilangan bulat menit, 1 sampai 480."),
         ({"deputi_minutes": "0"}, "waktu Deputi diisi bilangan bulat menit, 1 sampai 480."),
         ({"agency_reply_days": "14,5"},
-         "batas jawaban instansi diisi bilangan bulat hari kerja, 1 sampai 60."),
+         "batas tanggapan instansi diisi bilangan bulat hari kerja, 1 sampai 60."),
         ({"office_opens": "8 pagi"}, "jam kerja ditulis JJ.MM, misalnya 08.00 (bukan “8 pagi”)."),
         ({"office_closes": "24.00"}, "jam kerja ditulis JJ.MM, misalnya 08.00 (bukan “24.00”)."),
     ],
@@ -281,5 +281,5 @@ def test_an_indirect_monitorings_checklist_names_the_reply_deadline_as_the_units
     at = open_page(Role.ASDEP, "pages/monitorings.py", id=mid)
     assert not at.exception
     captions = [c.value.replace("\\", "") for c in at.caption]  # markdown escapes removed
-    legend = "Surat kepada instansi (langkah 6) meminta jawaban paling lambat 10 hari kerja *. "
+    legend = "Surat kepada instansi (langkah 6) meminta tanggapan paling lambat 10 hari kerja *. "
     assert any(c.startswith(f"{legend}* Standar unit, bukan SOP") for c in captions)

@@ -50,7 +50,7 @@ _FORMATS = {"int": i18n.fmt_int, "pct": i18n.fmt_percent, "rupiah": i18n.fmt_rup
 def periodic_report_docx(report: dict, settings: DocumentSettings, lang: str = "id") -> bytes:
     """Title, the legal basis, I. key issues, II. recommendations, III. the tables with their
     charts, then the closing and the Asdep's signature block, dated the day the report was
-    finalised. A draft says DRAF under its title and leaves the date to be filled in; the
+    finalised. A draft says KONSEP under its title and leaves the date to be filled in; the
     official copy of a final report carries no status line (the workbook's cover does)."""
     doc = new_document(settings)
     doc.core_properties.title = clean(report.get("title"))
@@ -71,7 +71,7 @@ def periodic_report_docx(report: dict, settings: DocumentSettings, lang: str = "
 
 
 def _head(doc: Document, report: dict, lang: str) -> None:
-    """Title in capitals, unit and period centred, the addressee; a draft then says DRAF
+    """Title in capitals, unit and period centred, the addressee; a draft then says KONSEP
     with its note and when it was generated. A final report, the copy that is signed and
     sent, has no status, finalisation or forwarding line."""
     para(doc, clean(report.get("title")).upper(), bold=True, align="center")

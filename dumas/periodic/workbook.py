@@ -64,7 +64,7 @@ def report_xlsx(report: dict, lang: str) -> bytes:
 def table_xlsx(report: dict, key: str, lang: str) -> bytes:
     """One table of the report on its own: the workbook of just its sheet, as in the full one.
 
-    The sheet's title rows name the report, its period and DRAF/FINAL. KeyError for a key
+    The sheet's title rows name the report, its period and KONSEP/FINAL. KeyError for a key
     that is not one of the report's tables.
     """
     table = next((table for table in report["tables"] if table.key == key), None)
@@ -101,12 +101,12 @@ def _sheet_names(wanted: list[str], reserved: str) -> list[str]:
 
 
 def _status(report: dict, lang: str) -> str:
-    """DRAF or FINAL in `lang`."""
+    """KONSEP or FINAL in `lang`."""
     return t("report_xlsx.final" if report.get("final") else "report_xlsx.draft", lang)
 
 
 def _write_cover(ws: Worksheet, report: dict, names: list[str], lang: str) -> None:
-    """Title, unit, period, DRAF/FINAL in large bold, generated, the narrative, the tables."""
+    """Title, unit, period, KONSEP/FINAL in large bold, generated, the narrative, the tables."""
     ws.column_dimensions["A"].width = max([14, *(len(name) + 2 for name in names)])
     ws.column_dimensions["B"].width = 80
     _text(ws, 1, 1, report["title"]).font = Font(bold=True, size=16)
