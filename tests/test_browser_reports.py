@@ -4,14 +4,19 @@ against `streamlit run`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import docx
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
+from dumas import config
 from dumas.db import connect, demo
+from dumas.db.demo.plans import user
 from dumas.domain import periods
+from dumas.domain.report_flow import ReportMove
 from dumas.services import periodic as final
 from dumas.services.users import DEMO_PASSWORD
 from tests.browser_support import running_app, settle, sign_in
@@ -20,6 +25,7 @@ from tests.conftest import TODAY
 pytestmark = pytest.mark.browser
 KEY_ISSUES = "Tanggapan BPN masih lambat di Semester I."
 RECOMMENDATIONS = "Pemantauan langsung ke Kanwil BPN pada Semester II."
+JULY_6 = dt.datetime(2026, 7, 6, 9, tzinfo=config.TIMEZONE)
 
 
 def _pick(page, label: str, option: str) -> None:
@@ -38,20 +44,22 @@ def _download(page, key: str, folder: Path) -> Path:
     return target
 
 
-def _drafted_and_checked(database) -> None:
-    """The analyst's narrative of 2026-S1, checked by the Kabid, through the services."""
-    import datetime as dt
-
-    from dumas import config
-    from dumas.db.demo.plans import user
-    from dumas.domain.report_flow import ReportMove
-
-    semester, now = periods.parse("2026-S1"), dt.datetime(2026, 7, 6, 9, tzinfo=config.TIMEZONE)
+def _drafted_and_checked(database, code: str = "2026-S1", now: dt.datetime = JULY_6) -> None:
+    """The analyst's narrative of a period, checked by the Kabid, through the services."""
+    period = periods.parse(code)
     text = {"key_issues": KEY_ISSUES, "recommendations": RECOMMENDATIONS}
-    final.save_draft(database, user(database, "analis"), semester, narrative=text, revision=0,
+    final.save_draft(database, user(database, "analis"), period, narrative=text, revision=0,
                      now=now)  # fmt: skip
-    final.review(database, user(database, "kabid"), semester, move=ReportMove.CHECK,
+    final.review(database, user(database, "kabid"), period, move=ReportMove.CHECK,
                  revision=1, now=now)  # fmt: skip
+
+
+def _open_report(page, base: str, code: str, title: str) -> None:
+    """The Asdep's Laporan Berkala on one period, by its link (?report=...)."""
+    page.goto(f"{base}/laporan?report={code}")
+    settle(page)
+    page.get_by_role("heading", name=f"Laporan Pemantauan Tindak Lanjut Pengaduan "
+                     f"Masyarakat, {title}").wait_for()  # fmt: skip
 
 
 def test_the_asdep_finalises_a_semester_report_and_downloads_both_files(browser, tmp_path):
@@ -123,3 +131,52 @@ def test_the_asdep_finalises_a_semester_report_and_downloads_both_files(browser,
         database.close()
     assert frozen["narrative"] == {"key_issues": KEY_ISSUES, "recommendations": RECOMMENDATIONS}
     assert ("asdep", "2026-S1") in audited  # (the demo finalised 2026-09 itself)
+
+
+def test_a_period_still_running_is_not_offered_for_finalising_and_names_the_day_it_can_be(
+    browser, tmp_path
+):
+    """Issue 16: today is pinned to 27 November 2026 (DUMAS_TODAY); Semester II runs to
+    31 December, so its checked report cannot be finalised before 1 January 2027, while
+    October's, checked too, can."""
+    path = tmp_path / "dumas.duckdb"
+    database = connect(path)
+    try:
+        demo.generate(database, 300, today=TODAY)  # drafts 2026-10 (last month)
+        now = dt.datetime.combine(TODAY, dt.time(9), config.TIMEZONE)
+        _drafted_and_checked(database, "2026-S2", now)
+        final.review(database, user(database, "kabid"), periods.parse("2026-10"),
+                     move=ReportMove.CHECK, revision=1, now=now)  # fmt: skip
+    finally:
+        database.close()
+
+    with running_app(path) as base:
+        page = browser.new_context().new_page()
+        sign_in(page, base, "asdep", DEMO_PASSWORD)
+        _open_report(page, base, "2026-S2", "Semester II Tahun 2026")
+        form = page.locator("[data-testid='stForm']").first
+        expect(form.get_by_label("Pokok permasalahan", exact=True)).to_have_value(KEY_ISSUES)
+        expect(
+            page.locator("[data-testid='stAlert'] [data-testid='stMarkdownContainer']").filter(
+                has_text="dapat difinalkan"
+            )
+        ).to_have_text(
+            "Laporan Semester II 2026 dapat difinalkan mulai 1 Januari 2027: periodenya belum "
+            "berakhir, angkanya masih dapat berubah."
+        )
+        expect(form.get_by_role("button", name="Simpan draf narasi", exact=True)).to_be_visible()
+        expect(form.get_by_role("button", name="Finalkan laporan", exact=True)).to_have_count(0)
+        expect(form.get_by_text("Saya mengerti", exact=False)).to_have_count(0)
+
+        # October is over (since 1 November): the same Asdep is offered to finalise it.
+        _open_report(page, base, "2026-10", "Bulan Oktober 2026")
+        form = page.locator("[data-testid='stForm']").first
+        expect(form.get_by_role("button", name="Finalkan laporan", exact=True)).to_be_visible()
+        expect(form.get_by_text("Saya mengerti", exact=False)).to_be_visible()
+        expect(page.get_by_text("dapat difinalkan mulai")).to_have_count(0)
+
+    database = connect(path)
+    try:
+        assert final.frozen(database.cursor(), periods.parse("2026-S2")) is None
+    finally:
+        database.close()

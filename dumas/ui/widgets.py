@@ -139,6 +139,11 @@ def xlsx_button(
     )
 
 
+# The characters of a value a card five to a row shows whole at 1,280 px ("150\u00a0rb",
+# "91.055"; not "Rp35,6\u00a0jt", 131 px in a value 119 px wide): tests/test_browser_figures.py.
+CARD_FITS = 6
+
+
 class Figure(NamedTuple):
     """A number for a metric card: shown short when the whole would not fit (i18n.fmt_compact),
     the exact value on hover."""
@@ -152,9 +157,10 @@ def metric_row(
     widths: list[float] | None = None,
 ) -> None:
     """A row of KPI cards, each (label, value[, help text]); a Figure value is shown short
-    (i18n.fmt_compact) with its exact value in the help."""
-    columns = st.columns(widths or len(items))
-    for column, (label, value, *help_text) in zip(columns, items, strict=True):
+    (i18n.fmt_compact) with its exact value in the help. Without `widths`, a card whose
+    value is longer than CARD_FITS characters ("Rp35,6 jt") is widened to hold it."""
+    cards = []
+    for label, value, *help_text in items:
         shown, tip = str(value), next(iter(help_text), None)
         if isinstance(value, Figure):
             shown = i18n.fmt_compact(value.amount, lang(), rupiah=value.rupiah)
@@ -162,6 +168,9 @@ def metric_row(
             if exact != shown:
                 extra = "\n\n" + tip if tip else ""
                 tip = t("metric.exact", value=exact) + extra
+        cards.append((label, shown, tip))
+    columns = st.columns(widths or [max(len(shown), CARD_FITS) for _, shown, _ in cards])
+    for column, (label, shown, tip) in zip(columns, cards, strict=True):
         column.metric(label, shown, border=True, height="stretch", help=tip)
 
 
