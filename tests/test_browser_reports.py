@@ -164,7 +164,7 @@ def test_a_period_still_running_is_not_offered_for_finalising_and_names_the_day_
             "Laporan Semester II 2026 dapat difinalkan mulai 1 Januari 2027: periodenya belum "
             "berakhir, angkanya masih dapat berubah."
         )
-        expect(form.get_by_role("button", name="Simpan draf narasi", exact=True)).to_be_visible()
+        expect(form.get_by_role("button", name="Simpan konsep narasi", exact=True)).to_be_visible()
         expect(form.get_by_role("button", name="Finalkan laporan", exact=True)).to_have_count(0)
         expect(form.get_by_text("Saya mengerti", exact=False)).to_have_count(0)
 
