@@ -1,4 +1,5 @@
-"""Command line: python -m dumas init | demo | summary | import | report | bench [--db PATH]."""
+"""Command line: python -m dumas init | demo | summary | import | report | backup | restore |
+bench [--db PATH]."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--xlsx", help="the workbook to write")
     report.add_argument("--docx", help="the document (narrative, tables, charts) to write")
     report.add_argument("--final", action="store_true", help="finalise (freeze) it first")
+    backup = sub.add_parser("backup", parents=[common], help="a consistent copy of the database")
+    backup.add_argument("--to", help="folder (default: DUMAS_BACKUP_DIR or data/backups)")
+    restore = sub.add_parser("restore", parents=[common], help="restore a backup into a new file")
+    restore.add_argument("backup", help="the backup's .duckdb file")
     bench = sub.add_parser("bench", parents=[common], help="benchmark at national scale")
     bench.add_argument("--complaints", type=int, default=1_000_000)
     bench.add_argument("--repeat", type=int, default=7)
@@ -81,6 +86,47 @@ def cmd_summary(args: argparse.Namespace) -> int:
     else:
         for key, value in result.items():
             print(f"{key:32} {value}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from dumas.db import backup
+
+    folder = config.backup_dir(args.to)
+    try:
+        keep = config.backup_keep()  # a bad setting is refused before anything is written
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    taken = backup.take(_open(args), folder, config.now())
+    gone = backup.prune(folder, *keep)
+    complaints = i18n.fmt_int(taken.counts["complaint"], args.lang)
+    print(i18n.t("cli.backup_taken", args.lang, path=taken.path, schema=taken.schema,
+                 sha256=taken.sha256, complaints=complaints))  # fmt: skip
+    for path in gone:
+        print(i18n.t("cli.backup_pruned", args.lang, path=Path(path).name))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from dumas.db import backup
+
+    if not args.db:
+        print(i18n.t("cli.restore_needs_db", args.lang), file=sys.stderr)
+        return 2
+    try:
+        found, counts = backup.restore(Path(args.backup), Path(args.db))
+    except backup.BackupError as error:
+        print(i18n.t(error.key, args.lang, **error.params), file=sys.stderr)
+        return 2
+    print(i18n.t("cli.restored", args.lang, path=args.db, backup=found.path.name,
+                 schema=found.schema))  # fmt: skip
+    for table, count in counts.items():
+        print(f"{table:32} {count}")
     return 0
 
 
@@ -174,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         "bench": cmd_bench,
         "import": cmd_import,
         "report": cmd_report,
+        "backup": cmd_backup,
+        "restore": cmd_restore,
     }
     try:
         return command[args.command](args)

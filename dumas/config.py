@@ -22,6 +22,27 @@ def db_path(cli_value: str | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
+def backup_dir(cli_value: str | None = None) -> Path:
+    """Where backups go: --to, else DUMAS_BACKUP_DIR, else a `backups` folder beside the
+    database."""
+    if cli_value:
+        return Path(cli_value)
+    env = os.environ.get("DUMAS_BACKUP_DIR")
+    return Path(env) if env else db_path().parent / "backups"
+
+
+def backup_keep() -> tuple[int, int]:
+    """Backups kept: the newest of each of the last N days and M months that have one
+    (DUMAS_BACKUP_KEEP_DAILY, default 14; DUMAS_BACKUP_KEEP_MONTHLY, default 12)."""
+    values = []
+    for name, default in (("DUMAS_BACKUP_KEEP_DAILY", "14"), ("DUMAS_BACKUP_KEEP_MONTHLY", "12")):
+        text = os.environ.get(name, default).strip()
+        if not text.isdigit():
+            raise ValueError(f"{name} must be a whole number, not {text!r}")
+        values.append(int(text))
+    return values[0], values[1]
+
+
 def demo_enabled() -> bool:
     """Whether an empty database is filled with demo data on first start."""
     return os.environ.get("DUMAS_DEMO", "1").strip().lower() not in {"0", "false", "no", "off"}

@@ -19,6 +19,7 @@ parts = [
     (t("import.tab_import"), Action.IMPORT_DATA, sections.import_tab),
     (t("import.tab_export"), Action.EXPORT_DATA, sections.export_tab),
     (t("import.tab_merge"), Action.MERGE_AGENCY, sections.merge_agencies),
+    (t("import.tab_backup"), Action.BACKUP_DATA, sections.backup_tab),
 ]
 allowed = [(label, show) for label, action, show in parts if user.can(action)]
 for tab, (_, show) in zip(st.tabs([label for label, _ in allowed]), allowed, strict=True):

@@ -169,7 +169,8 @@ def _selectbox(at: AppTest, label: str):
 def test_the_page_offers_the_template_and_explains_the_layout_before_any_upload():
     at = _import_page(Role.ADMIN)  # an administrator sees every tab
     assert at.title[0].value == "Impor dan Ekspor Data"
-    assert [tab.label for tab in at.tabs] == ["Impor berkas", "Ekspor data", "Gabungkan instansi"]
+    labels = [tab.label for tab in at.tabs]
+    assert labels == ["Impor berkas", "Ekspor data", "Gabungkan instansi", "Cadangan"]
     assert at.get("download_button")[0].label == "Unduh templat (.xlsx)"
     assert at.file_uploader(key="import_upload").label == "Berkas .xlsx atau .csv"
     assert any(text.startswith("Satu baris = satu surat penerusan") for text in _texts(at.info))

@@ -150,6 +150,15 @@ def _merge(db: Database, user: User, world: World) -> None:
     services.merge_agency(db, user, source_id=source, source_name=NEW_AGENCY, target_id=target)
 
 
+def _backup(db: Database, user: User, world: World) -> None:
+    import tempfile
+
+    from dumas.services.backups import take_backup
+
+    folder = Path(tempfile.mkdtemp(prefix="cadangan-"))
+    take_backup(db, user, folder=folder, keep=(14, 12), now=NOW)
+
+
 def _export_data(db: Database, user: User, world: World) -> None:
     with db.transaction() as cur:
         data = files.export_for(cur, user, title="Ekspor", generated="")
@@ -286,6 +295,7 @@ ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.IMPORT_DATA: _import,
     Action.MERGE_AGENCY: _merge,
     Action.EXPORT_DATA: _export_data,
+    Action.BACKUP_DATA: _backup,
     Action.VIEW_AUDIT: _audit_export,
     Action.MANAGE_USERS: _create_user,
     Action.VIEW_PLANS: _open_page("pages/plans.py"),
@@ -310,6 +320,7 @@ WRITES = {  # the attempts audited when allowed (writes, and reads of personal d
     Action.EXPORT_DATA,  # the whole database leaves the building: audited
     Action.IMPORT_DATA,
     Action.MERGE_AGENCY,
+    Action.BACKUP_DATA,  # a copy of everything: audited
     Action.MANAGE_USERS,
     Action.CREATE_PLAN,
     Action.WORK_MONITORING,

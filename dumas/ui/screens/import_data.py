@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from dumas import services
+from dumas import config, i18n, services
 from dumas.domain.errors import DomainError, Message
 from dumas.importer import ImportReport, import_file
 from dumas.importer.files import export_for, rejects_xlsx, template_xlsx
@@ -16,7 +16,7 @@ from dumas.importer.model import ImportFileError
 from dumas.importer.reading import sheet_names
 from dumas.queries import lookups
 from dumas.services import agencies as agency_service
-from dumas.ui.actions import FLASH, perform_untimed
+from dumas.ui.actions import ERROR, FLASH, perform, perform_untimed
 from dumas.ui.escape import plain
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
 from dumas.ui.widgets import generated_text, show_table, xlsx_button
@@ -233,3 +233,34 @@ def import_tab() -> None:
     """The template, then upload, preview and import."""
     template_download()
     upload_and_import()
+
+
+def backup_tab() -> None:
+    """Take a backup now (Administrators); the backups kept, newest first."""
+    from dumas.db import backup as backups
+
+    folder = config.backup_dir()
+    daily, monthly = config.backup_keep()
+    st.subheader(t("backup.title"))
+    st.caption(t("backup.caption", folder=str(folder), daily=daily, monthly=monthly))
+    st.button(t("backup.take"), key="backup_take", type="primary",
+              icon=":material/backup:", on_click=_take_backup)  # fmt: skip
+    kept = list(reversed(backups.listed(folder)))
+    if kept:
+        st.markdown(f"**{t('backup.listed')}**")
+        show_table(pd.DataFrame({t("backup.file"): [p.name for p in kept],
+                                 t("backup.size_mb"): [p.stat().st_size / 2**20 for p in kept]}),
+                   hide_index=True)  # fmt: skip
+
+
+def _take_backup() -> None:
+    """Callback: the service checks the permission, takes the copy and audits it."""
+    from dumas.services.backups import take_backup
+
+    try:
+        taken = perform(take_backup, folder=config.backup_dir(), keep=config.backup_keep())
+    except DomainError as error:
+        st.session_state[ERROR] = error
+        return
+    complaints = i18n.fmt_int(taken.counts["complaint"], lang())
+    st.session_state[FLASH] = t("backup.done", name=taken.path.name, complaints=complaints)
