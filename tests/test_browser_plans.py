@@ -247,7 +247,7 @@ def _ready_plan(path) -> tuple[int, int]:
         ).fetchall()]  # fmt: skip
         now = dt.datetime.combine(TODAY, dt.time(9), config.TIMEZONE)
         plan_id = plans.create_plan(database, analyst, title=UNSAVED_TITLE,
-                                    period_label="Semester II 2026", source="database",
+                                    period="2026-S2", source="database",
                                     bidang=bidang, now=now)  # fmt: skip
         plans.add_letters(database, analyst, plan_id, revision=1, forwarding_ids=letters, now=now)
         matrix = q.matrix(database.cursor(), plan_id, TODAY)
