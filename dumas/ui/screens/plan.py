@@ -119,9 +119,9 @@ def create_form() -> None:
     with st.expander(t("plans.new"), icon=":material/add:"), st.form("new_plan"):
         st.text_input(t("field.title"), key="new_title", max_chars=200)
         choices = {p.code: contents.period_name(p, lang()) for p in periods.plan_choices(today())}
-        st.selectbox(t("field.period_label"), options=list(choices), format_func=choices.get,
-                     index=None, key="new_period", placeholder=t("plans.choose_period"),
-                     help=t("plans.period_hint"))  # fmt: skip
+        st.selectbox(t("field.period_label"), options=list(choices),
+                     format_func=lambda c: choices[c], index=None, key="new_period",
+                     placeholder=t("plans.choose_period"), help=t("plans.period_hint"))  # fmt: skip
         st.radio(
             t("field.source"),
             options=list(PlanSource),
