@@ -275,7 +275,8 @@ def test_plans_monitorings_the_inbox_and_reports_show_names_and_notes_as_typed(
     _check(viewer, beacon, base, h.field("P2"), h.field("PE"), h.field("BD"), h.field("NM"))
     viewer.goto(f"{base}/pemantauan?id={server['monitoring']}")
     scope = [h.field(f"S{i}", long=True) for i in range(len(records.SCOPE_FIELDS))]
-    _check(viewer, beacon, base, h.field("AGC", long=True), h.field("TM"), h.field("DN"), *scope)
+    _check(viewer, beacon, base, h.field("AGC", long=True), h.field("TM"), h.field("DN"),
+           h.field("PL"), *scope)  # fmt: skip
     viewer.goto(f"{base}/laporan?report={MONTH.code}")
     _check(viewer, beacon, base, h.field("NM"))  # who saved the draft (the text: a form)
     viewer.locator(".st-key-chart_open_agencies summary").click()  # drawn once opened
