@@ -32,6 +32,7 @@ staff = editor.staff_names()
 sections.header(plan)
 sections.summary(matrix)
 sections.actions(plan, matrix)
+sections.monitorings(plan)
 
 view = st.segmented_control(
     t("plans.view"),

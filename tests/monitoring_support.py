@@ -52,7 +52,7 @@ def approved(
     letter (so the Deputi approves too). The analyst is on the team either way.
     """
     plan_id = plans.create_plan(
-        db, p.analyst, title="Uji", period_label="Desember 2026", source="database",
+        db, p.analyst, title="Uji", period="2026-12", source="database",
         bidang="Bidang Uji", now=now,
     )  # fmt: skip
     plans.add_letters(db, p.analyst, plan_id, revision=1, forwarding_ids=letters, now=now)

@@ -79,7 +79,7 @@ def _approved_visit(db: Database, letters: list[int]) -> int:
     )
     planned = dt.date(2026, 11, 9)  # a Monday, three weeks before TODAY
     plan_id = plans.create_plan(
-        db, analyst, title="Uji peramban: kunjungan lapangan", period_label="November 2026",
+        db, analyst, title="Uji peramban: kunjungan lapangan", period="2026-11",
         source="database", bidang=BIDANG, now=_at(planned, 9),
     )  # fmt: skip
 

@@ -77,6 +77,15 @@ def fill_bulk(page, choices: dict[str, str]) -> int:
     return rows
 
 
+def select_row(page, table: int, row: int) -> None:
+    """Tick a row's box in the page's table number `table` (a canvas: the box sits in the
+    first column, under a header row; rows are 35 px high)."""
+    grid = page.locator("[data-testid='stDataFrame']").nth(table)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 * row + 17)
+
+
 def monitoring_rows(page, folder) -> list[dict]:
     """The listed monitorings, from the page's .xlsx download."""
     with page.expect_download() as info:
@@ -110,7 +119,10 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
         settle(analyst)
         expand(analyst, "Rencana baru")
         analyst.get_by_label("Judul").fill(TITLE)
-        analyst.get_by_role("textbox", name="Periode").fill("Semester II 2026")
+        period = analyst.locator("[data-testid='stSelectbox']").filter(has_text="Periode")
+        period.locator("input").click()  # a report period, chosen from the list: typed key
+        period.locator("input").press_sequentially("Semester II 2026")  # by key, it opens
+        analyst.get_by_role("option", name="Semester II 2026", exact=True).click()
         click(analyst, "Buat rencana")
         flash(analyst, "Rencana dibuat.")
         analyst.wait_for_url(re.compile(r"[?&]plan=\d+"))
@@ -178,6 +190,18 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
         click(asdep, "Setujui")
         flash(asdep, "Disetujui.")
 
+        # The decided plan lists its monitorings: one opens in the same tab, and links back.
+        asdep.get_by_text("Pemantauan dari rencana ini", exact=True).wait_for()
+        select_row(asdep, 0, 0)  # the monitorings' table comes before the matrix
+        asdep.wait_for_url(re.compile(r"/pemantauan\?id=\d+$"))
+        settle(asdep)
+        asdep.get_by_role("heading", name=AGENCY).wait_for()
+        asdep.get_by_role("link", name=f"Buka rencana: {TITLE}").click()
+        asdep.wait_for_url(re.compile(rf"/rencana\?plan={plan_id}$"))
+        settle(asdep)
+        asdep.get_by_role("heading", name=TITLE).wait_for()
+        assert asdep.context.pages == [asdep]  # no new tab, no new session
+
         # The monitorings appear: one per row of the matrix.
         asdep.goto(f"{base}/pemantauan")
         settle(asdep)
@@ -195,9 +219,10 @@ def test_matrix_travels_from_analyst_to_asdep_and_becomes_a_monitoring(browser, 
     try:
         cur = database.cursor()
         plan = cur.execute(
-            "SELECT id, state FROM plan WHERE title = $title", {"title": TITLE}
+            "SELECT id, state, period_code, period_label FROM plan WHERE title = $title",
+            {"title": TITLE},
         ).fetchall()
-        assert plan == [(int(plan_id), "decided")]
+        assert plan == [(int(plan_id), "decided", "2026-S2", "Semester II 2026")]
         found = cur.execute(
             """
             SELECT m.id, a.name, m.level, m.method, u.full_name, count(l.forwarding_id)
@@ -247,7 +272,7 @@ def _ready_plan(path) -> tuple[int, int]:
         ).fetchall()]  # fmt: skip
         now = dt.datetime.combine(TODAY, dt.time(9), config.TIMEZONE)
         plan_id = plans.create_plan(database, analyst, title=UNSAVED_TITLE,
-                                    period_label="Semester II 2026", source="database",
+                                    period="2026-S2", source="database",
                                     bidang=bidang, now=now)  # fmt: skip
         plans.add_letters(database, analyst, plan_id, revision=1, forwarding_ids=letters, now=now)
         matrix = q.matrix(database.cursor(), plan_id, TODAY)

@@ -129,9 +129,13 @@ def _seed(path: Path, h: Hostile) -> dict:
         letters = [r[0] for r in cur.execute("SELECT id FROM forwarding").fetchall()]
         monitoring = _monitoring(db, p, viewer, member, letters, h)
         draft = plans.create_plan(
-            db, viewer, title=h.field("P2"), period_label=h.field("PE"), source="database",
+            db, viewer, title=h.field("P2"), period="2026-12", source="database",
             bidang=h.field("BD"), now=NOW,
         )  # fmt: skip
+        cur.execute(  # a plan from before periods were chosen: its period typed as text
+            "UPDATE plan SET period_label = $typed, period_code = NULL WHERE id = $id",
+            {"typed": h.field("PE"), "id": draft},
+        )
         periodic.save_draft(
             db, viewer, MONTH, narrative={"key_issues": h.field("NR", long=True)}, revision=0,
             now=NOW,
@@ -150,7 +154,7 @@ def _user(db, name: str):
 def _monitoring(db, p, viewer, member, letters: list[int], h: Hostile) -> int:
     """A plan written by the viewer, decided by the Asdep, its monitoring worked by `member`."""
     plan_id = plans.create_plan(
-        db, viewer, title=h.field("PL"), period_label=h.field("PP"), source="database",
+        db, viewer, title=h.field("PL"), period="2026-12", source="database",
         bidang="Bidang Uji", now=NOW,
     )  # fmt: skip
     rev = lambda: pq.plan(db.cursor(), plan_id)["revision"]  # noqa: E731
@@ -271,7 +275,8 @@ def test_plans_monitorings_the_inbox_and_reports_show_names_and_notes_as_typed(
     _check(viewer, beacon, base, h.field("P2"), h.field("PE"), h.field("BD"), h.field("NM"))
     viewer.goto(f"{base}/pemantauan?id={server['monitoring']}")
     scope = [h.field(f"S{i}", long=True) for i in range(len(records.SCOPE_FIELDS))]
-    _check(viewer, beacon, base, h.field("AGC", long=True), h.field("TM"), h.field("DN"), *scope)
+    _check(viewer, beacon, base, h.field("AGC", long=True), h.field("TM"), h.field("DN"),
+           h.field("PL"), *scope)  # fmt: skip
     viewer.goto(f"{base}/laporan?report={MONTH.code}")
     _check(viewer, beacon, base, h.field("NM"))  # who saved the draft (the text: a form)
     viewer.locator(".st-key-chart_open_agencies summary").click()  # drawn once opened

@@ -78,6 +78,22 @@ def test_migration_0016_gives_a_stored_plan_period_without_a_year_the_year_it_wa
     db.close()
 
 
+def test_migration_0017_keeps_the_free_text_period_of_a_plan_from_before_with_no_code(tmp_path):
+    db = connect(tmp_path / "old.duckdb")
+    with db.transaction() as cur:
+        cur.execute("ALTER TABLE plan DROP COLUMN period_code")  # as a file before 0017
+        cur.execute(
+            "INSERT INTO plan (id, title, period_label, source, state, state_since, created_by,"
+            " created_at) VALUES (1, 'Rencana', 'Bulan depan 2026', 'database', 'draft',"
+            " '2026-11-02 02:00:00+00', 1, '2026-11-02 02:00:00+00')"
+        )
+        cur.execute("DELETE FROM schema_migration WHERE name = '0017_plan_period_code'")
+    assert database.migrate(db) == ["0017_plan_period_code"]
+    stored = db.cursor().execute("SELECT period_label, period_code FROM plan").fetchall()
+    assert stored == [("Bulan depan 2026", None)]
+    db.close()
+
+
 def _threads(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT current_setting('threads')").fetchone()[0]
 

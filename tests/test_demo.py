@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import inspect
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,6 +111,14 @@ def test_demo_plans_show_each_stage_with_monitorings_from_the_decided_one(demo_d
         demo_db.cursor().execute("SELECT method, state FROM monitoring WHERE id <= 2").fetchall()
     )
     assert progressed == {"kunjungan_lapangan": "reporting", "surat_resmi": "closed"}
+
+
+def test_demo_plans_are_for_report_periods_named_with_their_year(demo_db) -> None:
+    stored = demo_db.cursor().execute("SELECT period_code, period_label FROM plan").fetchall()
+    assert len(stored) == 3
+    for code, label in stored:
+        assert re.fullmatch(r"\d{4}-(S[12]|\d{2})", code), code  # a semester or a month
+        assert label.endswith(code[:4]), label  # "Semester II 2026", "Desember 2026"
 
 
 def test_demo_field_visits_past_step_4_carry_the_deputis_approval_of_their_memo(demo_db) -> None:
@@ -382,7 +391,8 @@ _REFERENCES = {  # a reference column's name -> the table and key it points at
 _OWN_REFERENCES = {("agency", "category_code"): ("agency_category", "code")}
 _NOT_REFERENCES = {("audit_log", "entity_id"), ("periodic_report", "period_code"),
                    ("report_draft", "period_code"),
-                   ("periodic_report_event", "period_code")}  # fmt: skip
+                   ("periodic_report_event", "period_code"),
+                   ("plan", "period_code")}  # fmt: skip
 _SYSTEM_ACTOR = ("actor_id", "approved_by", "finalised_by")  # the command line acts as id 0
 
 

@@ -41,7 +41,7 @@ def world(db, make, kemendagri, bpn):
     make.respond(answered, bpn, dt.date(2026, 4, 1))
     monitoring = approved(db, p, letters, direct=True, now=NOW)
     draft = plans.create_plan(
-        db, p.analyst, title="Kosong", period_label="Desember 2026", source="database",
+        db, p.analyst, title="Kosong", period="2026-12", source="database",
         bidang="Bidang Uji", now=NOW,
     )  # fmt: skip
     revision = pq.plan(db.cursor(), draft)["revision"]

@@ -70,7 +70,7 @@ class Plans:
         """A draft with one complete row (method, level, team, costs)."""
         analyst = self.people[Role.ANALIS]
         plan_id = plans.create_plan(
-            self.db, analyst, title=title, period_label="Semester II 2026", source="database",
+            self.db, analyst, title=title, period="2026-S2", source="database",
             bidang="Bidang Uji", now=at,
         )  # fmt: skip
         plans.add_letters(self.db, analyst, plan_id, revision=self._revision(plan_id),
@@ -324,10 +324,13 @@ def test_the_monitorings_page_lists_an_approved_monitoring_with_its_cost_in_rupi
     assert (row["team_lead"], row["team"], row["letters"]) == ("Analis Uji", "Analis Uji", 1)
     assert row["approved_by"] == "Asdep Uji"
     assert row["plan"] == "Rencana Desember"
-    assert row["plan_link"] == f"rencana?plan={approved}"
+    assert "plan_link" not in frame.columns  # its plan is linked on its page, in this tab
     assert row["estimated_cost"] == TRIP_COST
     assert _display(at, "estimated_cost") == ["Rp10.580.000"]
     assert _display(at, "schedule_from") == ["7 Des 2026"]
+    at.session_state["monitoring_list"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()  # the monitoring opens in this tab, with a link to its plan
+    assert at.get("page_link")[0].proto.query_string == f"plan={approved}"
 
 
 @pytest.mark.parametrize("role", [Role.PPK, Role.BPP])
@@ -337,9 +340,12 @@ def test_the_ppk_and_the_bpp_read_the_monitorings_without_plan_links_or_complain
     at = _open(role, MONITORINGS_PAGE)
     frame = at.dataframe[0].value
     assert frame["agency"].tolist() == ["Kementerian Dalam Negeri"]
-    assert "plan_link" not in frame.columns  # they cannot open plans
     assert "Siti Aminah" not in frame.astype(str).to_string()
     assert [b.label for b in at.get("download_button")] == ["Unduh .xlsx"]
+    at.session_state["monitoring_list"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()  # the monitoring opens, with no link to its plan: they cannot open plans
+    assert at.subheader[0].value == "Kementerian Dalam Negeri"
+    assert at.get("page_link") == []
 
 
 def test_the_monitorings_filter_by_level_and_state(approved):
@@ -407,7 +413,7 @@ def test_one_plans_monitorings_are_told_apart_by_locus_and_method_on_their_cards
         for code in ("31", "35", "73")
     ]
     plan_id = plans.create_plan(
-        db, p.analyst, title="Tiga lokus", period_label="Desember 2026", source="database",
+        db, p.analyst, title="Tiga lokus", period="2026-12", source="database",
         bidang="Bidang Uji", now=LONG_AGO,
     )  # fmt: skip
     plans.add_letters(db, p.analyst, plan_id, revision=1, forwarding_ids=letters, now=LONG_AGO)

@@ -200,7 +200,7 @@ def test_a_field_visit_still_logs_every_kind_of_activity(db, people, letters):
 
 
 def _plan(db: Database, p: People, letters: list[int]) -> tuple[int, int]:
-    plan_id = plans.create_plan(db, p.analyst, title="Uji", period_label="November 2026",
+    plan_id = plans.create_plan(db, p.analyst, title="Uji", period="2026-11",
                                 source="database", bidang="Bidang Uji", now=START)  # fmt: skip
     plans.add_letters(db, p.analyst, plan_id, revision=1, forwarding_ids=letters, now=START)
     return plan_id, int(pq.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])

@@ -218,7 +218,7 @@ def test_the_deputis_inbox_shows_the_memo_awaiting_their_answer_with_its_items(d
 def _asdep_led_visit(db: Database, p: People, letters: list[int], direction: str) -> int:
     """A field visit led by the Asdep: the Deputi approves its plan row in step 3."""
     at = NOW - dt.timedelta(days=2)
-    plan_id = plans.create_plan(db, p.analyst, title="Uji", period_label="November 2026",
+    plan_id = plans.create_plan(db, p.analyst, title="Uji", period="2026-11",
                                 source="database", bidang="Bidang Uji", now=at)  # fmt: skip
     plans.add_letters(db, p.analyst, plan_id, revision=1, forwarding_ids=letters, now=at)
     row_id = int(pq.matrix(db.cursor(), plan_id, TODAY)["row_id"][0])

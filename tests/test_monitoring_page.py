@@ -183,9 +183,14 @@ def _to_reporting(db: Database, p: People, mid: int, letters: list[int]) -> None
            now=START)  # fmt: skip
 
 
-def test_each_listed_monitoring_links_to_its_detail(direct):
+def test_selecting_a_listed_monitoring_opens_its_detail_in_the_same_tab(direct):
     at = open_page(Role.PPK, PAGE)
-    assert at.dataframe[0].value["link"].tolist() == [f"pemantauan?id={direct}"]
+    assert "link" not in at.dataframe[0].value.columns  # no cell opening a new browser tab
+    at.session_state["monitoring_list"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert at.query_params["id"] == str(direct)
+    assert at.subheader[0].value == "Kementerian Dalam Negeri"
     detail = _open(Role.PPK, direct)
     assert detail.subheader[0].value == "Kementerian Dalam Negeri"
     detail.button(key="monitoring_back").click().run()
@@ -216,6 +221,20 @@ def test_the_detail_names_who_approved_the_monitoring(direct):
     at = _open(Role.KABID, direct)
     summary = next(m.value for m in at.markdown if "Disetujui oleh" in m.value)
     assert "**Disetujui oleh:** Asdep Uji" in summary
+
+
+def test_the_detail_links_the_plan_it_came_from_in_the_same_tab(db, direct):
+    at = _open(Role.KABID, direct)
+    [link] = at.get("page_link")
+    assert link.proto.label == "Buka rencana: Uji"
+    plan_id = mq.detail(db.cursor(), direct)["plan_id"]
+    assert link.proto.page.endswith("rencana") and f"plan={plan_id}" in link.proto.query_string
+    assert not link.proto.external
+
+
+@pytest.mark.parametrize("role", [Role.PPK, Role.BPP])
+def test_the_ppk_and_the_bpp_see_no_link_to_the_plan_they_may_not_open(direct, role):
+    assert _open(role, direct).get("page_link") == []
 
 
 def test_a_change_saved_meanwhile_in_another_session_shows_on_the_next_run(db, people, direct):

@@ -85,6 +85,26 @@ def test_complaint_page_shows_the_timeline_per_agency(letters):
     assert "ditanggapi dalam 4 hari kerja" in markdown
 
 
+def test_selecting_a_letter_in_the_list_opens_its_complaint_in_the_same_tab(letters):
+    at = _app().run()
+    listed = at.dataframe(key="letter_list").value
+    assert "link" not in listed.columns  # no cell opening a new browser tab
+    row = listed["agenda_no"].tolist().index("UJI-0001")
+    at.session_state["letter_list"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert at.query_params["agenda"] == "UJI-0001"
+    assert at.title[0].value == "Cari Pengaduan"
+    assert "ditanggapi dalam 4 hari kerja" in " ".join(m.value for m in at.markdown)
+
+
+def test_the_letters_open_nothing_for_the_admin_who_may_not_read_complaints(letters):
+    at = _app(Role.ADMIN).run()
+    [table] = at.dataframe
+    assert sorted(table.value["agenda_no"]) == ["UJI-0001", "UJI-0002"]
+    assert list(table.proto.selection_mode) == []  # no row to select
+
+
 @pytest.mark.parametrize(
     ("code", "title", "prompt"),
     [("id", "Cari Pengaduan", "Ketik nomor"), ("en", "Find a complaint", "Type a complaint")],

@@ -182,7 +182,7 @@ def _create_user(db: Database, user: User, world: World) -> None:
 def _create_plan(db: Database, user: User, world: World) -> None:
     now = dt.datetime(2026, 11, 27, 9, tzinfo=config.TIMEZONE)
     plans.create_plan(
-        db, user, title="Rencana Uji", period_label="Semester II 2026", source="database",
+        db, user, title="Rencana Uji", period="2026-S2", source="database",
         bidang=None, now=now,
     )  # fmt: skip
 

@@ -54,7 +54,7 @@ def plan_id(db: Database, make: Factory, kemendagri: int, bpn: int) -> int:
     make.respond(second, kemendagri, dt.date(2026, 4, 20), status="dalam_proses")
     analyst, kasubbid = _user(db, "analis.uji"), _user(db, "kasubbid.uji")
     plan_id = plans.create_plan(
-        db, analyst, title="Rencana Pemantauan Semester II", period_label="Semester II 2026",
+        db, analyst, title="Rencana Pemantauan Semester II", period="2026-S2",
         source="database", bidang="Bidang Uji", now=NOW,
     )  # fmt: skip
     plans.add_letters(
@@ -281,7 +281,7 @@ def test_matrix_prints_a4_landscape_at_a_legible_scale_with_a_frozen_header(
 
 def test_an_empty_plan_exports_a_zero_total(db: Database) -> None:
     empty = plans.create_plan(
-        db, _user(db, "analis.uji"), title="Rencana Kosong", period_label="2027",
+        db, _user(db, "analis.uji"), title="Rencana Kosong", period="2027",
         source="work_programme", bidang=None, now=NOW,
     )  # fmt: skip
     matrix, letters = _sheets(_export(db, empty))

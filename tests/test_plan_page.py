@@ -58,7 +58,7 @@ def letters(make, kemendagri: int, bpn: int) -> list[int]:
 def _plan(db: Database, letters: list[int]) -> int:
     analyst = _user(db, Role.ANALIS)
     plan_id = plans.create_plan(
-        db, analyst, title="Semester II", period_label="Semester II 2026", source="database",
+        db, analyst, title="Semester II", period="2026-S2", source="database",
         bidang="Bidang Uji", now=NOW,
     )  # fmt: skip
     plans.add_letters(db, analyst, plan_id, revision=1, forwarding_ids=letters[:2], now=NOW)
@@ -84,12 +84,48 @@ def _buttons(at: AppTest) -> set[str]:
 def test_analyst_creates_a_plan_and_it_opens(db):
     at = _open(Role.ANALIS)
     at.text_input(key="new_title").input("Pemantauan Semester I")
-    at.text_input(key="new_period").input("Semester I 2026")
+    at.selectbox(key="new_period").set_value("2027-S1")
     at.button(key="FormSubmitter:new_plan-Buat rencana").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Rencana dibuat."]
     assert at.query_params["plan"] == "1"
     assert q.plan(db.cursor(), 1)["title"] == "Pemantauan Semester I"
+
+
+def test_the_plan_period_is_chosen_from_the_report_periods_current_and_coming_first(db):
+    at = _open(Role.ANALIS)  # 27 November 2026
+    offered = at.selectbox(key="new_period").options
+    assert offered[:5] == ["Tahun 2026", "Semester II 2026", "November 2026", "Desember 2026",
+                           "Tahun 2027"]  # fmt: skip
+    assert offered[-1] == "Januari 2026"  # this year's past periods last, the latest first
+    assert len(offered) == 2 + 4 + 24  # this year and the next: years, semesters, months
+
+
+def test_the_created_plan_shows_the_chosen_period_and_keeps_its_code(db):
+    at = _open(Role.ANALIS)
+    at.text_input(key="new_title").input("Rencana Desember")
+    at.selectbox(key="new_period").set_value("2026-12")
+    at.button(key="FormSubmitter:new_plan-Buat rencana").click().run()
+    assert not at.exception
+    assert "**Periode:** Desember 2026" in at.markdown[0].value
+    assert q.plan(db.cursor(), 1)["period_code"] == "2026-12"
+    at.session_state["lang"] = "en"  # the language selector
+    at.run()
+    assert "**Period:** December 2026" in at.markdown[0].value
+
+
+def test_a_plan_with_its_period_typed_as_free_text_before_still_shows_it(db):
+    plan_id = plans.create_plan(db, _user(db, Role.ANALIS), title="Rencana lama", period="2026-11",
+                                source="database", bidang=None, now=NOW)  # fmt: skip
+    db.cursor().execute(
+        "UPDATE plan SET period_label = 'Bulan depan 2026', period_code = NULL WHERE id = $id",
+        {"id": plan_id},
+    )
+    listed = _open(Role.ANALIS)
+    assert listed.dataframe[0].value["period_label"].tolist() == ["Bulan depan 2026"]
+    opened = _open(Role.ANALIS, plan=plan_id)
+    assert not opened.exception
+    assert "**Periode:** Bulan depan 2026" in opened.markdown[0].value
 
 
 def test_a_plan_without_a_title_is_refused_in_indonesian(db):
@@ -102,7 +138,7 @@ def test_a_plan_without_a_title_is_refused_in_indonesian(db):
 def test_default_proposal_adds_the_unanswered_letters_grouped_by_agency(db, letters):
     at = _open(Role.ANALIS)
     at.text_input(key="new_title").input("Semester II")
-    at.text_input(key="new_period").input("Semester II 2026")
+    at.selectbox(key="new_period").set_value("2026-S2")
     at.button(key="FormSubmitter:new_plan-Buat rencana").click().run()
     at.segmented_control(key="plan_view").set_value("add").run()
     assert not at.exception
@@ -201,6 +237,64 @@ def test_kabid_proposes_and_asdep_approves_through_the_page(db, letters):
     asdep.button(key="act_approve").click().run()
     assert "Disetujui." in [s.value for s in asdep.success]
     assert len(q.monitorings(db.cursor(), plan_id)) == 2
+
+
+def _selected(at: AppTest, key: str, row: int) -> AppTest:
+    """A click on a row's box of a selectable table (AppTest sets the selection state)."""
+    at.session_state[key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    return at.run()
+
+
+def _decided(db: Database, letters: list[int]) -> int:
+    plan_id = _plan(db, letters)
+    _ready(db, plan_id)
+    lead = _user(db, Role.KABID).id
+    rows = [int(r) for r in q.matrix(db.cursor(), plan_id, TODAY)["row_id"]]
+    plans.save_rows(db, _user(db, Role.ANALIS), plan_id, revision=_revision(db, plan_id),
+                    updated={r: {"team_lead": lead} for r in rows}, added=[], deleted=[],
+                    now=NOW)  # fmt: skip
+    steps = [(Role.ANALIS, PlanAction.SUBMIT), (Role.KASUBBID, PlanAction.FORWARD),
+             (Role.KABID, PlanAction.PROPOSE), (Role.ASDEP, PlanAction.APPROVE)]  # fmt: skip
+    for role, action in steps:
+        plans.act(db, _user(db, role), plan_id, revision=_revision(db, plan_id), action=action,
+                  note=None, now=NOW)  # fmt: skip
+    return plan_id
+
+
+def test_selecting_a_plan_in_the_list_opens_it_in_the_same_tab(db, letters):
+    plan_id = _plan(db, letters)
+    at = _open(Role.ANALIS)
+    assert "link" not in at.dataframe[0].value.columns  # no cell opening a new browser tab
+    _selected(at, "plan_list", 0)
+    assert not at.exception
+    assert at.query_params["plan"] == str(plan_id)
+    assert at.subheader[0].value == "Semester II"
+
+
+def test_a_decided_plan_lists_its_monitorings_and_one_opens_in_the_same_tab(db, letters):
+    plan_id = _decided(db, letters)
+    at = _open(Role.KABID, plan=plan_id)
+    assert "**Pemantauan dari rencana ini**" in [m.value for m in at.markdown]
+    found = at.dataframe(key="plan_monitorings").value
+    assert list(found.columns) == ["agency", "province", "method", "state"]
+    assert sorted(found["agency"]) == [
+        "Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional",
+        "Kementerian Dalam Negeri",
+    ]
+    assert set(found["method"]) == {"Tidak langsung: surat resmi"}
+    assert set(found["state"]) == {"Persiapan"}
+    opened = found["agency"].tolist().index("Kementerian Dalam Negeri")
+    monitoring = int(q.monitorings(db.cursor(), plan_id)["id"].iloc[opened])
+    _selected(at, "plan_monitorings", opened)
+    assert not at.exception
+    assert at.query_params["id"] == str(monitoring)
+    assert at.title[0].value == "Pemantauan"
+    assert at.subheader[0].value == "Kementerian Dalam Negeri"
+
+
+def test_a_plan_not_yet_decided_lists_no_monitorings(db, letters):
+    at = _open(Role.ANALIS, plan=_plan(db, letters))
+    assert "**Pemantauan dari rencana ini**" not in [m.value for m in at.markdown]
 
 
 def test_a_click_on_a_stale_screen_is_refused_with_a_message(db, letters):

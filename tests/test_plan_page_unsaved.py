@@ -178,7 +178,7 @@ def test_adding_many_filtered_letters_asks_first_saying_how_many_and_why_more(
     make.forward(unclear, bpn, dt.date(2026, 6, 1))
     make.respond(unclear, bpn, dt.date(2026, 6, 8), status="perlu_klarifikasi")
     plan_id = plans.create_plan(db, _user(db, Role.ANALIS), title="Semester II",
-                                period_label="Semester II 2026", source="database",
+                                period="2026-S2", source="database",
                                 bidang="Bidang Uji", now=NOW)  # fmt: skip
     at = _open(Role.ANALIS, plan=plan_id)
     at.segmented_control(key="plan_view").set_value("add").run()

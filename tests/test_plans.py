@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from dumas import config
+from dumas import config, i18n
 from dumas.db import Database
 from dumas.domain.errors import Conflict, DomainError, ValidationError
 from dumas.domain.permissions import Forbidden, Role, User
@@ -91,7 +91,7 @@ def save(db: Database, user: User, plan_id: int, updated=None, added=None, delet
 def draft(db: Database, team: Team, letters: dict[str, int], *, levels=("kabid",)) -> int:
     """A plan with one row per agency and locus, each with a method and a level set."""
     plan_id = plans.create_plan(
-        db, team.analyst, title="Pemantauan Semester II", period_label="Semester II 2026",
+        db, team.analyst, title="Pemantauan Semester II", period="2026-S2",
         source="database", bidang="Bidang Uji", now=NOW,
     )  # fmt: skip
     plans.add_letters(
@@ -237,7 +237,7 @@ def test_a_work_programme_row_needs_an_agency_and_a_reason(db, team, letters, bp
 
 def test_a_plan_may_start_from_the_work_programme_without_letters(db, team, bpn):
     plan_id = plans.create_plan(
-        db, team.analyst, title="Program kerja", period_label="Tahun 2026",
+        db, team.analyst, title="Program kerja", period="2026",
         source="work_programme", bidang="Bidang Uji", now=NOW,
     )  # fmt: skip
     save(db, team.analyst, plan_id, added=[{
@@ -542,7 +542,7 @@ def test_changes_in_discussion_show_as_a_difference_from_the_submitted_version(d
 def test_checklist_shows_each_step_with_its_due_time_and_lateness(db, team, letters):
     created = dt.datetime(2026, 12, 23, 10, 0, tzinfo=config.TIMEZONE)  # Wed before Christmas
     plan_id = plans.create_plan(
-        db, team.analyst, title="Desember", period_label="Desember 2026", source="database",
+        db, team.analyst, title="Desember", period="2026-12", source="database",
         bidang=None, now=created,
     )  # fmt: skip
     plans.add_letters(db, team.analyst, plan_id, revision=revision(db, plan_id),
@@ -575,28 +575,45 @@ def test_discussion_notes_belong_to_the_discussion_not_to_the_draft(db, team, le
     assert notes == ["Sudah sesuai arahan", "Dibahas Senin"]
 
 
-# The period carries its year (issue 15): every document's basis clause cites it
+# A plan is for a report period (issue 16): plans, monitorings and reports line up, and
+# every document's basis clause cites the period's Indonesian name with its year
 
 
 @pytest.mark.parametrize(
-    ("typed", "stored"),
+    ("chosen", "stored"),
     [
-        ("Semester II", "Semester II 2027"),  # 1 January 2027 in Jakarta, 31 December in UTC
-        ("  Triwulan   I ", "Triwulan I 2027"),
-        ("Semester II 2026", "Semester II 2026"),
-        ("Juli–Desember 2026", "Juli–Desember 2026"),
-        ("2026", "2026"),
+        ("2026-S2", "Semester II 2026"),
+        ("2026-12", "Desember 2026"),
+        ("2027", "Tahun 2027"),
     ],
 )
-def test_a_plan_period_without_a_year_gets_the_year_the_plan_is_created_in(db, team, typed, stored):
-    new_year = dt.datetime(2026, 12, 31, 17, 30, tzinfo=dt.UTC)  # 00:30 WIB on 1 January 2027
-    plan_id = plans.create_plan(db, team.analyst, title="Rencana", period_label=typed,
-                                source="database", bidang=None, now=new_year)  # fmt: skip
-    assert q.plan(db.cursor(), plan_id)["period_label"] == stored
+def test_a_plan_keeps_the_code_of_its_report_period_and_its_indonesian_name(
+    db, team, chosen, stored
+):
+    plan_id = plans.create_plan(db, team.analyst, title="Rencana", period=chosen,
+                                source="database", bidang=None, now=NOW)  # fmt: skip
+    plan = q.plan(db.cursor(), plan_id)
+    assert (plan["period_code"], plan["period_label"]) == (chosen, stored)
+
+
+@pytest.mark.parametrize(
+    "typed", ["Bulan depan", "Semester II", "Semester II 2026", "2026-13", "2026-01-01..2026-03-31"]
+)
+def test_a_plan_for_a_period_that_is_not_a_report_period_is_refused_and_not_written(
+    db, team, typed
+):
+    with pytest.raises(ValidationError) as refused:
+        plans.create_plan(db, team.analyst, title="Rencana", period=typed,
+                          source="database", bidang=None, now=NOW)  # fmt: skip
+    [message] = refused.value.messages
+    assert (message.key, message.field) == ("error.plan_period", "period_label")
+    assert i18n.t(message.key, "id") == "bukan periode laporan; pilih bulan, semester, atau tahun."
+    assert i18n.t(message.key, "en") == "not a report period; choose a month, a semester or a year."
+    assert db.cursor().execute("SELECT count(*) FROM plan").fetchone() == (0,)
 
 
 def test_a_plan_period_left_empty_is_still_refused(db, team):
     with pytest.raises(ValidationError) as refused:
-        plans.create_plan(db, team.analyst, title="Rencana", period_label="  ",
+        plans.create_plan(db, team.analyst, title="Rencana", period="  ",
                           source="database", bidang=None, now=NOW)  # fmt: skip
     assert [m.key for m in refused.value.messages] == ["error.required"]

@@ -4,7 +4,7 @@ monitoring's basis without a Surat Perintah, the plan period with its year.
 
 One batch per module (one LibreOffice start); the realistic monitoring of tests/realistic.py.
 The report's narrative goes through the service's cleaning (report_values), and the period
-through the plan service's (period_with_year), as the app stores them.
+is the name the plan service stores for a chosen report period, as the app stores them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import re
 
 import pytest
 
+from dumas.domain.periods import plan_period
+from dumas.periodic.contents import period_name
 from dumas.render.documents import (
     DOTS,
     assignment_letter,
@@ -22,7 +24,6 @@ from dumas.render.documents import (
     substance_report,
 )
 from dumas.services.monitoring_records import report_values
-from dumas.services.plans import period_with_year
 from tests.realistic import (
     AGENCY_LETTER,
     ON,
@@ -40,7 +41,7 @@ REPORT = {
     **monitoring().report,
     "analysis": ANALYSIS,
 }
-PERIOD = period_with_year("Semester I", 2026)  # typed without its year
+PERIOD = period_name(plan_period("2026-S1"), "id")  # as create_plan stores it
 
 
 def _stored(**overrides: object) -> dict:

@@ -83,7 +83,7 @@ def _plan(db: Database, p: People, letters: list[int]) -> int:
     """A plan of one row per agency, half of them field visits for three people."""
     plan_id = plans.create_plan(
         db, p.analyst, title="Rencana Pemantauan Tindak Lanjut Pengaduan Masyarakat Semester II",
-        period_label="Semester II 2026", source="database", bidang="Bidang Uji", now=NOW,
+        period="2026-S2", source="database", bidang="Bidang Uji", now=NOW,
     )  # fmt: skip
     revision = lambda: plan_queries.plan(db.cursor(), plan_id)["revision"]  # noqa: E731
     plans.add_letters(db, p.analyst, plan_id, revision=revision(), forwarding_ids=letters, now=NOW)

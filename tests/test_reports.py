@@ -61,6 +61,23 @@ def test_periods_read_months_semesters_years_and_ranges_with_their_comparisons()
             periods.parse(bad)
 
 
+def test_a_plan_is_for_a_month_a_semester_or_a_year_never_a_range():
+    assert [periods.plan_period(c).kind for c in ("2026-07", "2026-S2", "2027")] == [
+        "month", "semester", "year"
+    ]  # fmt: skip
+    for bad in ("2026-07-01..2026-09-30", "Semester II 2026", ""):
+        with pytest.raises(ValueError):
+            periods.plan_period(bad)
+
+
+def test_a_plans_periods_are_this_year_and_next_those_not_over_first():
+    offered = [p.code for p in periods.plan_choices(dt.date(2026, 7, 1))]
+    assert offered[:4] == ["2026", "2026-S2", "2026-07", "2026-08"]
+    assert offered[-7:] == ["2026-S1", "2026-06", "2026-05", "2026-04", "2026-03", "2026-02",
+                            "2026-01"]  # fmt: skip
+    assert len(offered) == len(set(offered)) == 30 and "2027-S2" in offered
+
+
 def test_complaints_received_by_channel_in_may_april_and_may_a_year_ago(db, month):
     table = periodic.received_by(db.cursor(), "channel", MAY)
     assert _rows(table) == [("surat", 2, 0, 1), ("email", 1, 0, 0), ("lapor", 0, 1, 0)]

@@ -140,7 +140,7 @@ def _plan(db: Database, p: People, letters: list[int], bpn: int, steps: int) -> 
     """A plan of Bidang Uji whose rows are ready, taken `steps` steps along PLAN_PATH: a
     Kabid-level row and an Asdep-led one (or one work-programme row when no letters)."""
     source = "database" if letters else "work_programme"
-    plan_id = plans.create_plan(db, p.analyst, title=f"Uji {steps}", period_label="2026",
+    plan_id = plans.create_plan(db, p.analyst, title=f"Uji {steps}", period="2026",
                                 source=source, bidang=BIDANG, now=NOW)  # fmt: skip
     kabid_row = {"method": "surat_resmi", "level": "kabid", "team_lead": p.kabid.id}
     added, updated = [], {}

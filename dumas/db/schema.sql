@@ -588,3 +588,9 @@ UPDATE plan
    SET period_label = period_label || ' '
                       || year(timezone('Asia/Jakarta', created_at))::VARCHAR
  WHERE NOT regexp_matches(period_label, '(^|[^0-9])[0-9]{4}([^0-9]|$)');
+
+-- migration: 0017_plan_period_code
+-- A plan is for a report period (dumas/domain/periods.py plan_period: 2026-S2, 2026-12,
+-- 2026), so plans, monitorings and reports line up; period_label keeps its Indonesian name
+-- for the documents. NULL: a plan from before, whose free-text label stays as it was.
+ALTER TABLE plan ADD COLUMN period_code VARCHAR;

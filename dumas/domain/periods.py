@@ -100,3 +100,36 @@ def parse(text: str) -> Period:
     if not (calendar.in_range(period.start) and calendar.in_range(period.end)):
         raise ValueError(text)
     return period
+
+
+PLAN_KINDS = ("month", "semester", "year")  # a plan is for a report period, never a range
+_KIND_ORDER = {"year": 0, "semester": 1, "month": 2}  # at one start: the longest first
+
+
+def plan_period(text: str) -> Period:
+    """A month, semester or year a plan may be for (2026-05, 2026-S1, 2026); ValueError
+    when the text is not one of these report periods."""
+    period = parse(text)
+    if period.kind not in PLAN_KINDS:
+        raise ValueError(text)
+    return period
+
+
+def plan_choices(today: dt.date) -> list[Period]:
+    """The periods of this year and the next a plan may be for: those not yet over first,
+    in time order (at one start, the year, then the semester, then the month), then this
+    year's past ones, the latest first."""
+    found = [
+        *(year(y) for y in (today.year, today.year + 1)),
+        *(_semester(y, h) for y in (today.year, today.year + 1) for h in (1, 2)),
+        *(month(y, m) for y in (today.year, today.year + 1) for m in range(1, 13)),
+    ]
+    coming = sorted(
+        (p for p in found if p.end >= today), key=lambda p: (p.start, _KIND_ORDER[p.kind])
+    )
+    past = sorted(
+        (p for p in found if p.end < today),
+        key=lambda p: (p.end, -_KIND_ORDER[p.kind]),
+        reverse=True,
+    )
+    return coming + past

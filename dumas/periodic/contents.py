@@ -24,14 +24,20 @@ def period_label(period: Period, lang: str) -> str:
     dates = f"{i18n.fmt_date(period.start, lang)} – {i18n.fmt_date(period.end, lang)}"
     if period.kind == "range":
         return dates
-    name = {
-        "month": i18n.fmt_month(period.start, lang),
-        "semester": i18n.t(
-            f"report.semester_{1 if period.start.month == 1 else 2}", lang, year=period.start.year
-        ),
-        "year": i18n.t("report.year", lang, year=period.start.year),
-    }[period.kind]
-    return f"{name} ({dates})"
+    return f"{period_name(period, lang)} ({dates})"
+
+
+def period_name(period: Period, lang: str) -> str:
+    """A month, semester or year by its name: "Mei 2026", "Semester I 2026", "Tahun 2026"
+    (a range has no name: its dates)."""
+    if period.kind == "range":
+        return f"{i18n.fmt_date(period.start, lang)} – {i18n.fmt_date(period.end, lang)}"
+    if period.kind == "month":
+        return i18n.fmt_month(period.start, lang)
+    if period.kind == "semester":
+        half = 1 if period.start.month == 1 else 2
+        return i18n.t(f"report.semester_{half}", lang, year=period.start.year)
+    return i18n.t("report.year", lang, year=period.start.year)
 
 
 def _columns(lang: str, first: tuple[str, str], *rest: tuple[str, str]) -> tuple[Column, ...]:

@@ -18,6 +18,7 @@ class PlanRow(TypedDict):
     id: int
     title: str
     period_label: str
+    period_code: str | None  # NULL: a plan from before periods were chosen
     source: str
     bidang: str | None
     state: str
@@ -36,8 +37,8 @@ def plans(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         WITH rows AS (SELECT plan_id, count(*) AS n FROM plan_row GROUP BY plan_id),
              letters AS (SELECT plan_id, count(*) AS n FROM plan_letter GROUP BY plan_id),
              monitorings AS (SELECT plan_id, count(*) AS n FROM monitoring GROUP BY plan_id)
-        SELECT p.id, p.title, p.period_label, p.source, p.bidang, p.state, p.version,
-               p.state_since, u.full_name AS created_by, coalesce(r.n, 0) AS rows,
+        SELECT p.id, p.title, p.period_label, p.period_code, p.source, p.bidang, p.state,
+               p.version, p.state_since, u.full_name AS created_by, coalesce(r.n, 0) AS rows,
                coalesce(l.n, 0) AS letters, coalesce(m.n, 0) AS monitorings
           FROM plan AS p
           LEFT JOIN app_user AS u ON u.id = p.created_by

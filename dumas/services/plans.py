@@ -9,17 +9,16 @@ audit row. Approved rows become monitorings.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import duckdb
 
-from dumas import config
 from dumas.db import Database, next_id
-from dumas.domain import plan_flow
+from dumas.domain import periods, plan_flow
 from dumas.domain.codes import Level, PlanSource, RowStatus
 from dumas.domain.errors import Message, ValidationError
 from dumas.domain.permissions import Action, Forbidden, User, require
 from dumas.domain.plan_flow import PlanAction, PlanState, RowChoice
+from dumas.periodic.contents import period_name
 from dumas.queries.plan_state import Plan, load, view
 from dumas.services.common import clean_text, raise_if
 from dumas.services.monitoring_records import plan_costs_from_rows
@@ -52,50 +51,51 @@ def create_plan(
     actor: User,
     *,
     title: str,
-    period_label: str,
+    period: str,
     source: str,
     bidang: str | None,
     now: dt.datetime,
 ) -> int:
-    """Open a draft plan for a period, from the database review or the work programme. The
-    period always carries its year: a label without one ("Semester II") gets the year the
-    plan is created in (Asia/Jakarta), as every document's basis clause cites it."""
+    """Open a draft plan for a report period (2026-S2, 2026-12, 2026: docs/figures.md), from
+    the database review or the work programme. The plan keeps the period's code, so plans,
+    monitorings and reports line up, and its Indonesian name ("Semester II 2026"), which
+    every document's basis clause cites."""
     require(actor, Action.CREATE_PLAN)
     errors: list[Message] = []
     title = _required_text(title, "title", errors)
-    period_label = _required_text(
-        period_with_year(period_label, now.astimezone(config.TIMEZONE).year), "period_label", errors
-    )
+    chosen = _plan_period(period, errors)
     bidang = clean_text(bidang, "bidang", errors)
     if not PlanSource.allows(source):
         errors.append(Message("error.invalid_choice", {}, "source"))
     raise_if(errors)
+    assert chosen is not None  # raise_if refused a missing one
     with db.transaction() as cur:
         plan_id = next_id(cur, "plan")
         cur.execute(
             """
-            INSERT INTO plan (id, title, period_label, source, bidang, state, state_since,
-                              created_by, created_at)
-            VALUES ($id, $title, $period, $source, $bidang, 'draft', $now, $by, $now)
+            INSERT INTO plan (id, title, period_label, period_code, source, bidang, state,
+                              state_since, created_by, created_at)
+            VALUES ($id, $title, $label, $code, $source, $bidang, 'draft', $now, $by, $now)
             """,
-            {"id": plan_id, "title": title, "period": period_label, "source": source,
-             "bidang": bidang, "now": now, "by": actor.id},
+            {"id": plan_id, "title": title, "label": period_name(chosen, "id"),
+             "code": chosen.code, "source": source, "bidang": bidang, "now": now,
+             "by": actor.id},
         )  # fmt: skip
         plan = load(cur, plan_id)
         record_event(cur, plan, actor, "create", PlanState.DRAFT, None, now)
         return plan_id
 
 
-_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
-
-
-def period_with_year(label: str | None, year: int) -> str | None:
-    """A plan's period with its year: "Semester II" -> "Semester II 2026"; a label that has
-    a four-digit year already ("Semester I 2026", "2026", "Juli-Desember 2026") is kept."""
-    text = " ".join((label or "").split())
-    if not text or _YEAR.search(text):
-        return label
-    return f"{text} {year}"
+def _plan_period(code: str | None, errors: list[Message]) -> periods.Period | None:
+    """The report period chosen (a month, semester or year); None with an error if not."""
+    if not (code or "").strip():
+        errors.append(Message("error.required", {}, "period_label"))
+        return None
+    try:
+        return periods.plan_period(code or "")
+    except ValueError:
+        errors.append(Message("error.plan_period", {}, "period_label"))
+        return None
 
 
 def _required_text(value: str | None, field: str, errors: list[Message]) -> str:

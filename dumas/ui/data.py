@@ -90,6 +90,7 @@ _READS: dict[str, Callable[..., Any]] = {
     "row_letters": plan_queries.row_letters,
     "staff": plan_queries.staff,
     "monitoring": _monitoring,
+    "plan_monitorings": plan_queries.monitorings,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
@@ -74,6 +75,17 @@ def may_open(user: User, page: PageSpec) -> bool:
 def visible(user: User) -> list[PageSpec]:
     """The pages the user's roles may use, in menu order."""
     return [page for page in PAGES if may_open(user, page)]
+
+
+def may_go(path: str) -> bool:
+    """Whether the signed-in user's menu offers the page (a pages/*.py path of PAGES)."""
+    return may_open(actor(), next(p for p in PAGES if p.path == path))
+
+
+def go(path: str, **params: str) -> NoReturn:
+    """Open a page of the menu in this tab, with its query parameters (?plan=ID): a link
+    cell would open a new browser tab, a new session that takes seconds to start."""
+    st.switch_page(path, query_params=params)
 
 
 def guard(script: str) -> User:

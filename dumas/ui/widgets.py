@@ -181,6 +181,15 @@ def show_table(data: object, **kwargs: Any) -> Any:
     return st.dataframe(data, **kwargs)
 
 
+def opened_row(data: object, *, key: str, **kwargs: Any) -> int | None:
+    """A read-only table (show_table) whose rows open something: the position of the row
+    the user selected, or None; a caption under it says how."""
+    event = show_table(data, key=key, on_select="rerun", selection_mode="single-row", **kwargs)
+    st.caption(t("table.open_hint"))
+    rows = event.selection.rows
+    return int(rows[0]) if rows else None
+
+
 def edit_table(data: Any, **kwargs: Any) -> Any:
     """st.data_editor with empty cells reading "–" (i18n.MISSING), like show_table()."""
     kwargs.setdefault("placeholder", i18n.MISSING)

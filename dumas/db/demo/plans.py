@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dumas import i18n
 from dumas.db import Database
 from dumas.db.demo.timeline import Timeline
 from dumas.domain.codes import Level, Method, PlanSource, Priority
@@ -84,7 +83,7 @@ def _draft(db: Database, who: User, title: str, period: str, letters: list[int],
         db,
         who,
         title=title,
-        period_label=period,
+        period=period,
         source=PlanSource.DATABASE,
         bidang="Bidang Pemantauan I",
         now=at,
@@ -94,8 +93,8 @@ def _draft(db: Database, who: User, title: str, period: str, letters: list[int],
 
 
 def _semester(on: dt.datetime) -> str:
-    """The semester a plan drafted on `on` is for, with its year ("Semester II 2026")."""
-    return f"Semester {'I' if on.month <= 6 else 'II'} {on.year}"
+    """The semester a plan drafted on `on` is for, as a report period ("2026-S2")."""
+    return f"{on.year}-S{1 if on.month <= 6 else 2}"
 
 
 def _next_month(today: dt.date) -> dt.date:
@@ -223,7 +222,7 @@ def make_demo_plans(db: Database, days: Timeline) -> int:
         db,
         user(db, "analis"),
         "Rencana bulan depan (contoh, konsep)",
-        i18n.fmt_month(_next_month(today), "id"),  # "Juni 2026": a period carries its year
+        f"{_next_month(today):%Y-%m}",  # a report period: stored as "Juni 2026" with its code
         _oldest_unanswered(db, today, 2, 5),
         days.at(days.back[1], 9),
     )

@@ -4,7 +4,6 @@ list, charts, agency table."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -15,13 +14,23 @@ from dumas.queries.filters import Filters
 from dumas.queries.followup import SORT_COLUMNS
 from dumas.render import charts, followup_table
 from dumas.ui import data
+from dumas.ui.navigation import go, may_go
 from dumas.ui.state import lang, t
-from dumas.ui.widgets import Figure, describe, generated_text, metric_row, show_table, xlsx_button
+from dumas.ui.widgets import (
+    Figure,
+    describe,
+    generated_text,
+    metric_row,
+    opened_row,
+    show_table,
+    xlsx_button,
+)
 
 SUMMARY_FIRST = frozenset({Role.KABID, Role.ASDEP})  # who reviews: they open on the summary
 WORST = 5  # the lowest-ranked agencies the summary names
 EXPORT_CAP = 100_000  # rows in one list export; beyond that, narrow the filters
 PAGE_SIZES = (25, 50, 100, 200)
+COMPLAINT_PAGE = "pages/complaint.py"
 
 
 def kpis(filters: Filters, as_of: dt.date) -> None:
@@ -171,21 +180,23 @@ def letter_list(filters: Filters, as_of: dt.date) -> None:
 
 
 def _show_letters(frame: pd.DataFrame) -> None:
-    shown = followup_table.with_status_names(frame, lang()).assign(
-        link=frame["agenda_no"].map(lambda a: f"pengaduan?agenda={quote(str(a), safe='')}")
-    )
+    """The letters of the page; selecting one opens its complaint in this tab
+    (pengaduan?agenda=...), for whoever may open complaints."""
+    shown = followup_table.with_status_names(frame, lang())
     names = followup_table.labels(followup_table.LETTER_COLUMNS, lang())
-    show_table(
-        shown[["link", *names]],
-        hide_index=True,
-        column_config={
+    settings = {
+        "hide_index": True,
+        "column_config": {
             **names,
-            "link": st.column_config.LinkColumn(
-                t("col.open"), display_text=t("list.open"), width="small"
-            ),
             "letter_date": st.column_config.DateColumn(names["letter_date"], format="DD/MM/YYYY"),
         },
-    )
+    }
+    if not may_go(COMPLAINT_PAGE):
+        show_table(shown[list(names)], **settings)
+        return
+    row = opened_row(shown[list(names)], key="letter_list", **settings)
+    if row is not None:
+        go(COMPLAINT_PAGE, agenda=str(frame["agenda_no"].iloc[row]))
 
 
 def charts_section(filters: Filters, as_of: dt.date) -> None:

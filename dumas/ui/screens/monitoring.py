@@ -1,7 +1,8 @@
 """The sections of the "Pemantauan" page: filters, the list of monitorings, its xlsx export.
 
-Each listed monitoring links to its detail (?id=N, dumas/ui/screens/monitoring_detail.py). The
-list carries no complainant data (the PPK and the BPP read it too).
+Selecting a listed monitoring opens its detail in the same tab (?id=N,
+dumas/ui/screens/monitoring_detail.py). The list carries no complainant data (the PPK and
+the BPP read it too).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import streamlit as st
 from dumas import config, i18n
 from dumas.domain.codes import Level, Method
 from dumas.domain.monitoring_flow import MonitoringState
-from dumas.domain.permissions import Action
 from dumas.queries import lookups
 from dumas.queries import plans as plan_queries
 from dumas.render import followup_table
-from dumas.ui.state import actor, get_db, lang, t
-from dumas.ui.widgets import generated_text, show_table, xlsx_button
+from dumas.ui.navigation import go
+from dumas.ui.state import get_db, lang, t
+from dumas.ui.widgets import generated_text, opened_row, xlsx_button
+
+PAGE = "pages/monitorings.py"
 
 # The monitoring's own states (schema.sql monitoring.state: SOP steps 4-8), in order.
 # Column -> catalogue id of its header, in the order on screen and in Excel.
@@ -93,25 +96,14 @@ def named(frame: pd.DataFrame, language: str) -> pd.DataFrame:
 
 
 def table(frame: pd.DataFrame) -> None:
-    """The list on screen: rupiah and dates in the user's notation, a link to the plan."""
+    """The list on screen: rupiah and dates in the user's notation; selecting a monitoring
+    opens it in this tab (?id=N), where its plan is linked."""
     st.caption(t("monitorings.count", n=i18n.fmt_int(len(frame), lang())))
     if frame.empty:
         st.info(t("monitorings.empty"), icon=":material/travel_explore:")
         return
     language, names = lang(), followup_table.labels(COLUMNS, lang())
     shown = named(frame, language)[list(COLUMNS)]
-    shown.insert(0, "link", frame["id"].map(lambda i: f"pemantauan?id={i}"))
-    column_config = {
-        **names,
-        "link": st.column_config.LinkColumn(
-            t("col.open"), display_text=t("monitorings.open_detail"), width="small"
-        ),
-    }
-    if actor().can(Action.VIEW_PLANS):  # the PPK and the BPP do not open plans
-        shown = shown.assign(plan_link=frame["plan_id"].map(lambda p: f"rencana?plan={p}"))
-        column_config["plan_link"] = st.column_config.LinkColumn(
-            t("col.open"), display_text=t("monitorings.open_plan"), width="small"
-        )
     styled = shown.style.format(
         {
             "estimated_cost": lambda v: i18n.fmt_rupiah(v, language),
@@ -122,7 +114,9 @@ def table(frame: pd.DataFrame) -> None:
         },
         na_rep=i18n.MISSING,
     )  # display in the user's notation; sorting still uses the values
-    show_table(styled, hide_index=True, column_config=column_config)
+    row = opened_row(styled, key="monitoring_list", hide_index=True, column_config=names)
+    if row is not None:
+        go(PAGE, id=str(frame["id"].iloc[row]))
 
 
 def export(frame: pd.DataFrame, states: tuple[str, ...], levels: tuple[str, ...]) -> None:

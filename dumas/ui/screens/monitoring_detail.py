@@ -27,7 +27,8 @@ from dumas.services import monitoring as service
 from dumas.ui import data
 from dumas.ui.actions import perform, run
 from dumas.ui.escape import plain
-from dumas.ui.screens.inbox import late_text
+from dumas.ui.navigation import may_go
+from dumas.ui.screens.inbox import PLAN_PAGE, late_text
 from dumas.ui.screens.plan import OWN_MARK, standard_text
 from dumas.ui.state import actor, get_db, lang, t, today
 from dumas.ui.widgets import show_table
@@ -124,6 +125,13 @@ def header(screen: Screen) -> None:
         (t("monitorings.col.approved_at"), i18n.fmt_datetime(approved_at, language, "medium")),
     ]
     st.markdown(" · ".join(f"**{k}:** {plain(v)}" for k, v in facts))
+    if may_go(PLAN_PAGE):  # the plan it came from, in this tab (the PPK and BPP see none)
+        st.page_link(
+            PLAN_PAGE,
+            label=f"{t('monitorings.open_plan')}: {plain(m['plan_title'])}",
+            icon=":material/table_view:",
+            query_params={"plan": str(m["plan_id"])},
+        )
     team = [
         plain(p.name) + (f" ({t('monitoring.lead')})" if p.is_lead else "")
         for p in screen.team.itertuples()

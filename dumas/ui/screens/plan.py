@@ -12,11 +12,12 @@ import pandas as pd
 import streamlit as st
 
 from dumas import config, i18n
-from dumas.domain import plan_flow
-from dumas.domain.codes import Level, PlanSource
+from dumas.domain import periods, plan_flow
+from dumas.domain.codes import Level, Method, PlanSource
 from dumas.domain.deadlines import LateBy, Standard, clock_text, office_hours, standard_words
 from dumas.domain.permissions import Action
 from dumas.domain.plan_flow import PlanAction, PlanState, RowChoice
+from dumas.periodic import contents
 from dumas.queries import plan_history
 from dumas.queries import plans as q
 from dumas.queries.plan_state import load, view
@@ -24,17 +25,21 @@ from dumas.services import plans as service
 from dumas.ui import data
 from dumas.ui.actions import ERROR, perform, run
 from dumas.ui.escape import plain
-from dumas.ui.screens.inbox import late_text
+from dumas.ui.navigation import go, may_go
+from dumas.ui.screens.inbox import PLAN_PAGE, late_text
 from dumas.ui.screens.plan_editor import forget_edits, is_stale, keep_refused_edits, pending_edits
-from dumas.ui.state import actor, get_db, lang, t
-from dumas.ui.widgets import Figure, metric_row, show_table
+from dumas.ui.state import actor, get_db, lang, t, today
+from dumas.ui.widgets import Figure, metric_row, opened_row, show_table
+
+MONITORING_PAGE = "pages/monitorings.py"
 
 
 def choose_plan() -> int | None:
     """The plan in the URL (?plan=ID), chosen from the list of plans."""
     listed = data.read("plans")
     titles = {
-        int(r.id): f"#{r.id} · {r.title} · {r.period_label} · {t(f'plan_state.{r.state}')}"
+        int(r.id): f"#{r.id} · {r.title} · {period_text(r.period_code, r.period_label)} · "
+        f"{t(f'plan_state.{r.state}')}"
         for r in listed.itertuples()
     }
     wanted = str(st.query_params.get("plan", ""))
@@ -62,16 +67,19 @@ def _follow_selection() -> None:
 
 
 def _plan_table(listed: pd.DataFrame) -> None:
+    """Every plan; selecting one opens it in this tab (?plan=ID)."""
     if listed.empty:
         st.info(t("plans.none"), icon=":material/info:")
         return
     shown = listed.assign(
+        period_label=[
+            period_text(c, v)
+            for c, v in zip(listed["period_code"], listed["period_label"], strict=True)
+        ],
         state=listed["state"].map(lambda s: t(f"plan_state.{s}")),
         source=listed["source"].map(lambda s: t(PlanSource(s).label_key)),
-        link=listed["id"].map(lambda i: f"/rencana?plan={i}"),
     )[
         [
-            "link",
             "title",
             "period_label",
             "state",
@@ -83,17 +91,23 @@ def _plan_table(listed: pd.DataFrame) -> None:
             "created_by",
         ]
     ]
-    show_table(
+    row = opened_row(
         shown,
+        key="plan_list",
         hide_index=True,
         width="stretch",
-        column_config={
-            "link": st.column_config.LinkColumn(
-                t("plans.col_open"), display_text=t("plans.open_link")
-            ),
-            **{c: t(f"plans.col_{c}") for c in shown.columns if c != "link"},
-        },
+        column_config={c: t(f"plans.col_{c}") for c in shown.columns},
     )
+    if row is not None:
+        go(PLAN_PAGE, plan=str(listed["id"].iloc[row]))
+
+
+def period_text(code: object, label: str) -> str:
+    """A plan's period in the user's language ("Semester II 2026", "December 2026"); a plan
+    from before periods were chosen (no code) shows its label as it was typed."""
+    if not isinstance(code, str):
+        return label
+    return contents.period_name(periods.parse(code), lang())
 
 
 def create_form() -> None:
@@ -104,8 +118,10 @@ def create_form() -> None:
         bidang = q.bidang_options(cur)
     with st.expander(t("plans.new"), icon=":material/add:"), st.form("new_plan"):
         st.text_input(t("field.title"), key="new_title", max_chars=200)
-        st.text_input(t("field.period_label"), key="new_period", placeholder="Semester I 2026",
-                      help=t("plans.period_year_hint"))  # fmt: skip
+        choices = {p.code: contents.period_name(p, lang()) for p in periods.plan_choices(today())}
+        st.selectbox(t("field.period_label"), options=list(choices),
+                     format_func=lambda c: choices[c], index=None, key="new_period",
+                     placeholder=t("plans.choose_period"), help=t("plans.period_hint"))  # fmt: skip
         st.radio(
             t("field.source"),
             options=list(PlanSource),
@@ -132,7 +148,7 @@ def _create() -> None:
             perform(
                 service.create_plan,
                 title=state.get("new_title", ""),
-                period_label=state.get("new_period", ""),
+                period=state.get("new_period") or "",
                 source=state.get("new_source", ""),
                 bidang=state.get("new_bidang"),
             )
@@ -142,11 +158,45 @@ def _create() -> None:
         st.query_params["plan"] = str(created[0])
 
 
+def monitorings(plan: q.PlanRow) -> None:
+    """A decided plan's monitorings (agency, locus, method, state); selecting one opens it
+    in this tab (pemantauan?id=ID)."""
+    if plan["state"] != PlanState.DECIDED:
+        return
+    found = data.read("plan_monitorings", plan["id"])
+    st.markdown(f"**{t('plans.monitorings')}**")
+    if found.empty:
+        st.caption(t("plans.monitorings_none"))
+        return
+    shown = pd.DataFrame(
+        {
+            "agency": found["agency"],
+            "province": found["province"],
+            "method": found["method"].map(lambda v: t(Method(v).label_key)),
+            "state": found["state"].map(lambda v: t(f"monitoring_state.{v}")),
+        }
+    )
+    names = {
+        "agency": t("col.agency"),
+        "province": t("monitorings.col.province"),
+        "method": t("monitorings.col.method"),
+        "state": t("monitorings.col.state"),
+    }
+    if not may_go(MONITORING_PAGE):
+        show_table(shown, hide_index=True, width="stretch", column_config=names)
+        return
+    row = opened_row(
+        shown, key="plan_monitorings", hide_index=True, width="stretch", column_config=names
+    )
+    if row is not None:
+        go(MONITORING_PAGE, id=str(found["id"].iloc[row]))
+
+
 def header(plan: q.PlanRow) -> None:
     """Title, period, state and version of the plan."""
     st.subheader(plain(plan["title"]))
     facts = [
-        (t("field.period_label"), plan["period_label"]),
+        (t("field.period_label"), period_text(plan["period_code"], plan["period_label"])),
         (t("plans.state"), t(f"plan_state.{plan['state']}")),
         (t("plans.version"), str(plan["version"])),
         (t("field.source"), t(PlanSource(plan["source"]).label_key)),
