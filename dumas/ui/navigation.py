@@ -64,6 +64,9 @@ PAGES = (
 )  # fmt: skip
 
 
+_SIGN_IN = "pages/sign_in.py"
+
+
 def may_open(user: User, page: PageSpec) -> bool:
     """Whether the user's roles may use the page: any of the actions that show it."""
     return any(user.can(action) for action in page.actions)
@@ -105,6 +108,19 @@ def pages_for(user: User) -> list[st.Page]:
         if spec not in offered and spec.url_path is not None
     ]
     return menu + refused
+
+
+def sign_in_pages() -> list[st.Page]:
+    """Before signing in: the sign-in page, also at every page's URL (a bookmark opened
+    before signing in asks to sign in, not Streamlit's English "Page not found")."""
+    return [
+        st.Page(_SIGN_IN, title=t("signin.title"), default=True),
+        *(
+            st.Page(_SIGN_IN, title=t("signin.title"), url_path=spec.url_path, visibility="hidden")
+            for spec in PAGES
+            if spec.url_path is not None
+        ),
+    ]
 
 
 def _not_allowed() -> None:
