@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,3 +127,10 @@ def sign_in_pages() -> list[st.Page]:
 def _not_allowed() -> None:
     """What a page the user's roles do not offer shows when its URL is opened."""
     st.warning(t("error.page_not_allowed"), icon=":material/block:")
+
+
+def preload() -> None:
+    """Import every screen (and with them pandas, DuckDB, the renderers) now: server.py
+    calls this at start, so a visitor's first run does not wait for the imports."""
+    for module in sorted((Path(__file__).parent / "screens").glob("*.py")):
+        importlib.import_module(f"dumas.ui.screens.{module.stem}")
