@@ -47,6 +47,8 @@ def client(app_env) -> Client:
         ("/rencana/lama", "/?tidak_ditemukan=rencana%2Flama"),  # under a page: no page either
         ("/halaman-tidak-ada?lang=English", "/?lang=English&tidak_ditemukan=halaman-tidak-ada"),
         ("/x?tidak_ditemukan=y", "/?tidak_ditemukan=x"),
+        ("/index.html", "/?tidak_ditemukan=index.html"),  # the frontend's file, by name
+        ("/" + "a" * 300, "/?tidak_ditemukan=" + "a" * 200),  # named, but not at length
         ("/%5Bklik%5D(http:%2F%2Fx)", "/?tidak_ditemukan=%5Bklik%5D%28http%3A%2F%2Fx%29"),
     ],
 )  # fmt: skip
@@ -122,6 +124,13 @@ def test_hostile_text_in_the_path_shows_as_plain_text_not_a_link():
     assert not at.exception
     assert at.warning[0].value == i18n.t("error.page_not_found", "id", path=plain(hostile))
     assert "\\[klik di sini\\]\\(http" in at.warning[0].value  # escaped: no link
+
+
+@pytest.mark.usefixtures("app_env")
+def test_control_and_direction_characters_in_the_path_are_left_out():
+    at = signed_in_app(Role.ANALIS, **{PARAM: "abc\u202edcba\nx\u200by"}).run()
+    assert not at.exception
+    assert at.warning[0].value == i18n.t("error.page_not_found", "id", path="abcdcbaxy")
 
 
 @pytest.mark.usefixtures("app_env")

@@ -9,6 +9,7 @@ parameter. Streamlit's own routes, its static files and the sign-in routes pass 
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -37,9 +38,11 @@ def _page_paths() -> frozenset[str]:
 
 
 def _frontend_files() -> frozenset[str]:
-    """The files at the root of Streamlit's frontend (index.html, favicon.png, ...)."""
+    """The files at the root of Streamlit's frontend (favicon.png, manifest.json, ...), but
+    not index.html: opened by name it is no page either."""
     folder = Path(file_util.get_static_dir())
-    return frozenset(entry.name for entry in folder.iterdir()) if folder.is_dir() else frozenset()
+    names = {entry.name for entry in folder.iterdir()} if folder.is_dir() else set()
+    return frozenset(names - {"index.html"})
 
 
 def unknown(path: str) -> str | None:
@@ -103,4 +106,10 @@ def notice() -> None:
     if name is None:
         return
     del st.query_params[PARAM]
-    st.warning(t("error.page_not_found", path=name[:MAX_SHOWN]), icon=":material/search_off:")
+    shown = "".join(ch for ch in name[:MAX_SHOWN] if unicodedata.category(ch) not in _INVISIBLE)
+    st.warning(t("error.page_not_found", path=shown), icon=":material/search_off:")
+
+
+# Control and format characters (a line break, a right-to-left override that would turn
+# the rest of the message around): a path never needs them to be recognised.
+_INVISIBLE = frozenset({"Cc", "Cf"})
