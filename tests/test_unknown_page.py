@@ -48,6 +48,8 @@ def client(app_env) -> Client:
         ("/halaman-tidak-ada?lang=English", "/?lang=English&tidak_ditemukan=halaman-tidak-ada"),
         ("/x?tidak_ditemukan=y", "/?tidak_ditemukan=x"),
         ("/index.html", "/?tidak_ditemukan=index.html"),  # the frontend's file, by name
+        ("/app", "/?tidak_ditemukan=app"),  # not the app's static folder (/app/static/...)
+        ("/auth", "/?tidak_ditemukan=auth"),  # not a sign-in route (/auth/masuk)
         ("/" + "a" * 300, "/?tidak_ditemukan=" + "a" * 200),  # named, but not at length
         ("/%5Bklik%5D(http:%2F%2Fx)", "/?tidak_ditemukan=%5Bklik%5D%28http%3A%2F%2Fx%29"),
     ],

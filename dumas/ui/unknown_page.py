@@ -24,9 +24,9 @@ from dumas.ui.state import t
 PARAM = "tidak_ditemukan"
 MAX_SHOWN = 200  # characters of the path named in the warning
 
-# First path segments served by Streamlit (its API, media, components, frontend bundles,
-# the app's static folder) or by dumas.ui.routes (sign in, sign out).
-_SERVED = frozenset({"_stcore", "media", "component", "static", "app", "auth"})
+# Path prefixes served by Streamlit (its API, media, components, frontend bundles, the
+# app's static folder) or by dumas.ui.routes (sign in, sign out).
+_SERVED = ("_stcore/", "media/", "component/", "static/", "app/static/", "auth/")
 # Segments that never belong to a page: the frontend probes "<page>/_stcore/health" to find
 # the base URL and must get Streamlit's 404 there, never an HTML page.
 _NEVER_A_PAGE = frozenset({"_stcore", "static", "media", "component"})
@@ -52,7 +52,7 @@ def unknown(path: str) -> str | None:
     segments = name.split("/")
     if not name or name in _page_paths():
         return None
-    if segments[0] in _SERVED or _NEVER_A_PAGE.intersection(segments):
+    if name.startswith(_SERVED) or _NEVER_A_PAGE.intersection(segments):
         return None
     if name in _frontend_files():
         return None
