@@ -10,8 +10,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from dumas.ui import unknown_page
 from dumas.ui.auth_gate import current_user
-from dumas.ui.navigation import pages_for
+from dumas.ui.navigation import pages_for, sign_in_pages
 from dumas.ui.screens.account import demo_banner, user_box
 from dumas.ui.state import get_db, language_selector, t
 
@@ -22,9 +23,10 @@ st.set_page_config(page_title="Dumas Monitor", page_icon=str(ICON), layout="wide
 language_selector()
 get_db()  # creates, migrates and (first start) fills the database before any page
 demo_banner()
+unknown_page.notice()  # a URL that named no page (server.py sent it here)
 user = current_user()
 if user is None:  # the sign-in page (or, on an empty database, the first administrator)
-    st.navigation([st.Page("pages/sign_in.py", title=t("signin.title"), default=True)]).run()
+    st.navigation(sign_in_pages()).run()
     st.stop()
 
 user_box(user)

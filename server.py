@@ -12,6 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from dumas.ui.navigation import preload
 from dumas.ui.routes import MIDDLEWARE, ROUTES
 
+preload()  # the screens' imports at start, not in the first visitor's first run
 app = st.App(str(Path(__file__).with_name("app.py")), routes=ROUTES, middleware=MIDDLEWARE)

@@ -16,22 +16,9 @@ st.title(t("followup.title"))
 as_of = today()
 st.caption(t("followup.caption", date=i18n.fmt_date(as_of, lang())))
 filters = followup_filters()
-sections.kpis(filters, as_of)
-
-view = st.segmented_control(
-    t("followup.view"),
-    options=["summary", "list", "charts", "agencies"],
-    format_func=lambda v: t(f"followup.view_{v}"),
-    default=sections.first_view(actor()),
-    required=True,
-    key="view",
-    bind="query-params",
-)
-if view == "summary":
-    sections.summary_section(filters, as_of)
-elif view == "charts":
-    sections.charts_section(filters, as_of)
-elif view == "agencies":
-    sections.agencies_section(filters, as_of)
-else:
-    sections.letter_list(filters, as_of)
+# The frame first (title, filters, view switch), then the figures: the KPI cards take their
+# place above the views, filled once the views have been drawn.
+figures = st.container()
+sections.views(filters, as_of, sections.first_view(actor()))
+with figures, st.spinner(t("app.loading")):
+    sections.kpis(filters, as_of)

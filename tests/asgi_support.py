@@ -1,7 +1,7 @@
 """A small in-process HTTP client for ASGI apps (Starlette's TestClient needs httpx2).
 
-It sends one request through the app as an ASGI server would (scope, body, disconnect),
-keeps the cookies the app sets, and never follows redirects.
+It sends one request (a form post, or a GET) through the app as an ASGI server would
+(scope, body, disconnect), keeps the cookies the app sets, and never follows redirects.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 
 @dataclass
@@ -31,12 +31,20 @@ class Client:
     ) -> Reply:
         """POST a form and return the app's answer; remember the cookies it sets."""
         body = urlencode(data or {}).encode()
+        form = {"content-type": "application/x-www-form-urlencoded"}
+        return self._send("POST", path, body, {**form, **(headers or {})})
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
+        """GET a path (with its query, if any) and return the app's answer."""
+        return self._send("GET", path, b"", headers or {})
+
+    def _send(self, method: str, target: str, body: bytes, headers: dict[str, str]) -> Reply:
         url = urlsplit(self.base_url)
+        path, _, query = target.partition("?")
         sent = {
             "host": url.netloc,
-            "content-type": "application/x-www-form-urlencoded",
             "content-length": str(len(body)),
-            **{name.lower(): value for name, value in (headers or {}).items()},
+            **{name.lower(): value for name, value in headers.items()},
         }
         if self.cookies:
             sent["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -44,11 +52,11 @@ class Client:
             "type": "http",
             "asgi": {"version": "3.0"},
             "http_version": "1.1",
-            "method": "POST",
+            "method": method,
             "scheme": url.scheme,
-            "path": path,
+            "path": unquote(path),
             "raw_path": path.encode(),
-            "query_string": b"",
+            "query_string": query.encode(),
             "root_path": "",
             "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in sent.items()],
             "client": (self.peer, 50000),

@@ -117,6 +117,38 @@ def test_a_wrong_password_is_refused_with_a_message(server, browser):
     assert page.get_by_text("Nama pengguna atau kata sandi salah.").is_visible()
 
 
+def test_an_unknown_address_says_so_in_indonesian_not_streamlits_page_not_found(server, browser):
+    page = browser.new_context().new_page()
+    sign_in(page, server, "analis", DEMO_PASSWORD)
+    page.goto(f"{server}/halaman-tidak-ada")
+    settle(page)
+    assert page.get_by_text("Halaman “halaman-tidak-ada” tidak ditemukan.").is_visible()
+    assert page.get_by_text("Page not found").count() == 0
+    assert "tidak_ditemukan" not in page.url  # gone: a reload does not repeat the warning
+    assert metric(page, "Belum ditanggapi") > 0  # the main page, working
+
+    signed_out = browser.new_context().new_page()
+    signed_out.goto(f"{server}/rencana")  # a bookmark opened before signing in
+    settle(signed_out)
+    assert signed_out.locator("input[name='password']").is_visible()
+    assert signed_out.get_by_text("Page not found").count() == 0
+
+
+def test_switching_the_dashboard_view_keeps_the_figures_and_the_address(server, browser):
+    page = browser.new_context().new_page()
+    sign_in(page, server, "analis", DEMO_PASSWORD)
+    unanswered = metric(page, "Belum ditanggapi")
+    control = page.get_by_role("radiogroup", name="Tampilan", exact=True)
+    control.get_by_role("radio", name="Grafik", exact=True).click()  # reruns the views alone
+    settle(page)
+    assert "view=Grafik" in page.url  # the view switch still writes the address
+    page.locator("[data-testid='stPlotlyChart']").nth(3).wait_for()
+    assert metric(page, "Belum ditanggapi") == unanswered  # the KPI cards stay
+    page.reload()
+    settle(page)
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 4  # the view survives
+
+
 REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) =>
   window.reportViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}`));

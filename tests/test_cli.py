@@ -91,6 +91,7 @@ def test_bench_prints_every_measure_for_a_small_database(tmp_path):
     names = [row.split("|")[1].strip() for row in rows[1:]]
     assert "KPI (semua)" in names
     assert "halaman Tindak Lanjut via AppTest (cache kosong)" in names
+    assert "Tindak Lanjut: kerangka terkirim (cache kosong)" in names  # before the KPI cards
     assert "memori puncak proses dasbor (MB)" in names
     assert {"matriks rencana (rencana contoh)", "Menunggu Saya (Asdep)"} <= set(names)
     assert any(name.startswith("impor ") and "basis data kosong" in name for name in names)

@@ -1481,5 +1481,7 @@ MESSAGES: dict[str, str] = {
     # issue 16: navigation, tables, metric cards
     "metric.exact": "Exact value: {value}",
     "error.page_not_allowed": "This page is not available to your roles. Choose a page from the menu at the side.",
+    "error.page_not_found": "Page “{path}” not found. You are on the main page instead.",
+    "app.loading": "Loading data…",
     "inbox.monitoring_line": "**Monitoring** · locus {locus} · {method}",
 }

@@ -1479,5 +1479,7 @@ MESSAGES: dict[str, str] = {
     # issue 16: navigation, tables, metric cards
     "metric.exact": "Nilai persis: {value}",
     "error.page_not_allowed": "Halaman ini tidak tersedia untuk peran Anda. Pilih halaman dari menu di samping.",
+    "error.page_not_found": "Halaman “{path}” tidak ditemukan. Anda dibawa ke halaman utama.",
+    "app.loading": "Memuat data…",
     "inbox.monitoring_line": "**Pemantauan** · lokus {locus} · {method}",
 }

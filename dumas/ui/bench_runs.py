@@ -8,6 +8,7 @@ import os
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -74,3 +75,72 @@ def report_page_ms(path: Path, period: str, repeat: int) -> tuple[float, float]:
         at.run()
         warm.append((time.perf_counter() - start) * 1000)
     return statistics.median(cold), statistics.median(warm)
+
+
+def frame_ms(path: Path, role: str | None = "analis", repeat: int = 3) -> dict[str, float]:
+    """When a page's parts leave the server, in ms from the start of the script run (after
+    AppTest's own set-up) with the caches cleared, medians: the first element, the title,
+    the view switch, the first KPI card, and the end of the run. role None is the sign-in
+    page; a role is its demo account, on the page it opens on."""
+    from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+    os.environ["DUMAS_DB"] = str(path)
+    token = None
+    if role is not None:
+        db = connect(path)
+        try:
+            _, token = auth.sign_in(db, role, DEMO_PASSWORD, dt.datetime.now(config.TIMEZONE))
+        finally:
+            db.close()
+    original, run_script = ForwardMsgQueue.enqueue, ScriptRunner._run_script
+    sent: list[tuple[float, str]] = []
+
+    def started(runner: ScriptRunner, *args: Any, **kwargs: Any) -> None:
+        sent.append((time.perf_counter(), "start"))
+        try:
+            run_script(runner, *args, **kwargs)
+        finally:
+            sent.append((time.perf_counter(), "end"))
+
+    def spy(queue: ForwardMsgQueue, msg: Any) -> None:
+        kind = msg.WhichOneof("type")
+        if kind == "delta":
+            element = msg.delta.new_element
+            kind = f"delta:{element.WhichOneof('type') or ''}"
+            if kind == "delta:button_group":  # a segmented control: which one, by its key
+                kind += ":" + element.button_group.id.rsplit("-", 1)[-1]
+        sent.append((time.perf_counter(), kind))
+        original(queue, msg)
+
+    times: dict[str, list[float]] = {name: [] for name in _MILESTONES}
+    ForwardMsgQueue.enqueue = spy  # type: ignore[method-assign,assignment]
+    ScriptRunner._run_script = started  # type: ignore[method-assign,assignment]
+    try:
+        for _ in range(repeat):
+            st.cache_data.clear()
+            sent.clear()
+            at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=120)
+            if token:
+                at.session_state["session_token"] = token
+            at.run()
+            if at.exception:
+                raise RuntimeError(f"the page did not render: {at.exception}")
+            start = next(s for s, k in sent if k == "start")
+            for name, prefix in _MILESTONES.items():
+                at_ms = [(s - start) * 1000 for s, k in sent if k.startswith(prefix)]
+                times[name].append(at_ms[0] if at_ms else float("nan"))
+    finally:
+        ForwardMsgQueue.enqueue = original  # type: ignore[method-assign]
+        ScriptRunner._run_script = run_script  # type: ignore[method-assign]
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+# The first message of each kind that marks a milestone (a prefix of "delta:<element>").
+_MILESTONES = {
+    "first": "delta:",
+    "title": "delta:heading",
+    "view switch": "delta:button_group:view",
+    "metric": "delta:metric",
+    "full": "end",
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -67,6 +68,9 @@ PAGES = (
 )  # fmt: skip
 
 
+_SIGN_IN = "pages/sign_in.py"
+
+
 def may_open(user: User, page: PageSpec) -> bool:
     """Whether the user's roles may use the page: any of the actions that show it."""
     return any(user.can(action) for action in page.actions)
@@ -123,6 +127,26 @@ def pages_for(user: User) -> list[st.Page]:
     return menu + refused
 
 
+def sign_in_pages() -> list[st.Page]:
+    """Before signing in: the sign-in page, also at every page's URL (a bookmark opened
+    before signing in asks to sign in, not Streamlit's English "Page not found")."""
+    return [
+        st.Page(_SIGN_IN, title=t("signin.title"), default=True),
+        *(
+            st.Page(_SIGN_IN, title=t("signin.title"), url_path=spec.url_path, visibility="hidden")
+            for spec in PAGES
+            if spec.url_path is not None
+        ),
+    ]
+
+
 def _not_allowed() -> None:
     """What a page the user's roles do not offer shows when its URL is opened."""
     st.warning(t("error.page_not_allowed"), icon=":material/block:")
+
+
+def preload() -> None:
+    """Import every screen (and with them pandas, DuckDB, the renderers) now: server.py
+    calls this at start, so a visitor's first run does not wait for the imports."""
+    for module in sorted((Path(__file__).parent / "screens").glob("*.py")):
+        importlib.import_module(f"dumas.ui.screens.{module.stem}")

@@ -1,4 +1,5 @@
-"""HTTP routes of the ASGI wrapper: sign in (sets the signed cookie) and sign out.
+"""HTTP routes of the ASGI wrapper: sign in (sets the signed cookie) and sign out; a path
+that is no page goes to the main page (dumas.ui.unknown_page).
 
 Both refuse a post from another site (login CSRF: a foreign form must not sign the
 browser in as someone else, nor sign it out).
@@ -19,6 +20,7 @@ from dumas.services import auth
 from dumas.ui.auth_gate import COOKIE, now, secret
 from dumas.ui.http_security import SecurityHeaders, client_address, is_https, same_origin
 from dumas.ui.state import get_db
+from dumas.ui.unknown_page import UnknownPageRedirect
 
 MAX_FIELD = 200
 
@@ -75,4 +77,4 @@ ROUTES = [
     Route("/auth/masuk", sign_in, methods=["POST"]),
     Route("/auth/keluar", sign_out, methods=["POST"]),
 ]
-MIDDLEWARE = [Middleware(SecurityHeaders)]
+MIDDLEWARE = [Middleware(SecurityHeaders), Middleware(UnknownPageRedirect)]

@@ -80,6 +80,24 @@ def first_view(user: User) -> str:
     return "summary" if user.roles & SUMMARY_FIRST else "list"
 
 
+@st.fragment
+def views(filters: Filters, as_of: dt.date, first: str) -> None:
+    """The view switch and the chosen view. Switching the view, or paging and sorting the
+    list, reruns this part alone: the KPI cards and the sidebar filters stay as they are
+    (a filter changes every figure, so it reruns the whole page)."""
+    view = st.segmented_control(
+        t("followup.view"),
+        options=list(_VIEWS),
+        format_func=lambda v: t(f"followup.view_{v}"),
+        default=first,
+        required=True,
+        key="view",
+        bind="query-params",
+    )
+    with st.spinner(t("app.loading")):
+        _VIEWS[view or first](filters, as_of)
+
+
 def summary_section(filters: Filters, as_of: dt.date) -> None:
     """What changed in the last seven days among the filtered letters, and the agencies
     answering worst (the ranking of the agency view, from its lowest rank)."""
@@ -268,3 +286,11 @@ def agencies_section(filters: Filters, as_of: dt.date) -> None:
         filename="responsivitas-instansi.xlsx",
         key="export_agencies",
     )
+
+
+_VIEWS = {
+    "summary": summary_section,
+    "list": letter_list,
+    "charts": charts_section,
+    "agencies": agencies_section,
+}
