@@ -146,7 +146,9 @@ def test_switching_the_dashboard_view_keeps_the_figures_and_the_address(server, 
     assert metric(page, "Belum ditanggapi") == unanswered  # the KPI cards stay
     page.reload()
     settle(page)
-    assert page.locator("[data-testid='stPlotlyChart']").count() == 4  # the view survives
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    charts.nth(3).wait_for()  # drawn after the frame: waited for, not looked at once
+    assert charts.count() == 4  # the view survives
 
 
 REPORT_VIOLATIONS = """

@@ -105,7 +105,7 @@ def test_the_import_page_opens_in_english_from_its_url(server, browser):
     _settle(page)
     assert page.locator("h1").first.inner_text().strip() == "Import and export data"
     tabs = [t.strip() for t in page.get_by_role("tab").all_inner_texts()]
-    assert tabs == ["Import a file", "Export data", "Merge agencies"]
+    assert tabs == ["Import a file", "Export data", "Merge agencies", "Backups"]
     # The template button is drawn in the same run as the tabs, but may reach the browser
     # a moment later: wait for it rather than look once.
     expect(_button(page, "Download the template (.xlsx)")).to_be_visible(timeout=15_000)
