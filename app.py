@@ -12,16 +12,17 @@ import streamlit as st
 
 from dumas.ui import unknown_page
 from dumas.ui.auth_gate import current_user
+from dumas.ui.maintenance import open_database_or_stop
 from dumas.ui.navigation import pages_for, sign_in_pages
 from dumas.ui.screens.account import demo_banner, user_box
-from dumas.ui.state import get_db, language_selector, t
+from dumas.ui.state import language_selector, t
 
 # Our own tab icon: a ":material/...:" one is fetched from Google's font servers, which the
 # Content-Security-Policy (dumas/ui/http_security.py) does not allow.
 ICON = Path(__file__).parent / "dumas" / "ui" / "favicon.svg"
 st.set_page_config(page_title="Dumas Monitor", page_icon=str(ICON), layout="wide")
 language_selector()
-get_db()  # creates, migrates and (first start) fills the database before any page
+open_database_or_stop()  # creates, migrates and (first start) fills it before any page
 demo_banner()
 unknown_page.notice()  # a URL that named no page (server.py sent it here)
 user = current_user()

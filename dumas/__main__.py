@@ -9,6 +9,7 @@ import sys
 
 from dumas import config, i18n
 from dumas.db import Database, DatabaseBusy, connect
+from dumas.db.faults import DatabaseFault
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -228,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseBusy as busy:
         print(i18n.t("cli.busy", args.lang, path=busy), file=sys.stderr)
         return 3
+    except DatabaseFault as fault:  # one line saying what is wrong and what to do
+        print(i18n.t(fault.key, args.lang, **fault.params), file=sys.stderr)
+        return 4
     finally:
         while _opened:
             _opened.pop().close()

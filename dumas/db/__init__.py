@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from dumas import config
+from dumas.db import faults
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 FIGURES_FILE = Path(__file__).with_name("figures.sql")
@@ -87,13 +88,23 @@ def connect(path: Path | str, *, read_only: bool = False) -> Database:
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusy(str(path)) from exc
+        raise faults.classify(exc, path) from exc
+    except (duckdb.Error, OSError) as exc:
+        raise faults.classify(exc, path) from exc
+    try:
+        con.execute("SET memory_limit = $limit", {"limit": config.memory_limit()})
+        if threads:
+            con.execute("SET threads = $n", {"n": threads})
+        faults.check_size(con, path)
+        db = Database(path=path, con=con)
+        if not read_only:
+            migrate(db)
+    except faults.DatabaseFault:
+        con.close()
         raise
-    con.execute("SET memory_limit = $limit", {"limit": config.memory_limit()})
-    if threads:
-        con.execute("SET threads = $n", {"n": threads})
-    db = Database(path=path, con=con)
-    if not read_only:
-        migrate(db)
+    except (duckdb.Error, OSError) as exc:  # a damaged file met while migrating
+        con.close()
+        raise faults.classify(exc, path) from exc
     return db
 
 
@@ -128,6 +139,7 @@ def migrate(db: Database) -> list[str]:
     figures.sql) is only read: opening it writes nothing.
     """
     migrations = split_migrations(SCHEMA_FILE.read_text(encoding="utf-8"))
+    _refuse_newer(db, {name for name, _ in migrations})
     figures = FIGURES_FILE.read_text(encoding="utf-8")
     digest = hashlib.sha256(figures.encode("utf-8")).hexdigest()
     if _up_to_date(db, [name for name, _ in migrations], digest):
@@ -155,6 +167,18 @@ def migrate(db: Database) -> list[str]:
         cur.execute("DELETE FROM figure_definition")
         cur.execute("INSERT INTO figure_definition VALUES ($digest)", {"digest": digest})
     return applied_now
+
+
+def _refuse_newer(db: Database, known: set[str]) -> None:
+    """A database a newer version of the app has migrated is not opened by this one."""
+    with db.reading() as cur:
+        try:
+            done = {r[0] for r in cur.execute("SELECT name FROM schema_migration").fetchall()}
+        except duckdb.CatalogException:
+            return  # new, or older than the table
+    newer = sorted(done - known)
+    if newer:
+        raise faults.DatabaseFault("db.fault.newer_schema", db.path, newer[-1], schema=newer[-1])
 
 
 def _up_to_date(db: Database, names: list[str], digest: str) -> bool:

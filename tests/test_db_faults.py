@@ -1,0 +1,111 @@
+"""A database that cannot be opened ends in one line an operator can act on, never a
+traceback: on the command line (exit status 4) and, for visitors, as a maintenance page
+with a code the operator finds in the log (issue 17)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dumas import config
+from dumas.db import connect
+from dumas.db.faults import DatabaseFault, classify
+from tests.cli_support import run_cli
+
+
+def _truncated(template_db: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "terpotong.duckdb"
+    shutil.copy(template_db, path)
+    with path.open("r+b") as fh:
+        fh.truncate(int(path.stat().st_size * 0.9))
+    return path
+
+
+def test_a_file_cut_short_is_refused_though_duckdb_would_open_it(template_db, tmp_path):
+    path = _truncated(template_db, tmp_path)
+    duckdb.connect(str(path)).close()  # DuckDB itself opens it without a word
+    with pytest.raises(DatabaseFault) as refused:
+        connect(path)
+    assert refused.value.key == "db.fault.truncated"
+
+
+def test_the_command_line_says_in_one_line_what_is_wrong_and_what_to_do(template_db, tmp_path):
+    for path, start in (
+        (_truncated(template_db, tmp_path), "terpotong"),
+        (tmp_path / "bukan.duckdb", "rusak atau bukan basis data DuckDB"),
+    ):
+        if not path.exists():
+            path.write_bytes(b"bukan basis data " * 500)
+        done = run_cli("summary", db=str(path))
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 4 and len(lines) == 1, done.stderr
+        assert lines[0].startswith(f"Basis data {path} ") and start in lines[0]
+        assert "python -m dumas restore" in lines[0]
+        assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_a_database_of_a_newer_schema_is_not_opened_and_named(db_path: Path):
+    raw = duckdb.connect(str(db_path))
+    raw.execute("INSERT INTO schema_migration (name) VALUES ('9999_nanti')")
+    raw.close()
+    with pytest.raises(DatabaseFault) as refused:
+        connect(db_path)
+    assert (refused.value.key, refused.value.params["schema"]) == (
+        "db.fault.newer_schema",
+        "9999_nanti",
+    )
+    done = run_cli(
+        "summary",
+        db=str(db_path),
+    )
+    assert done.returncode == 4 and "skema 9999_nanti" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("message", "key"),
+    [
+        ("IO Error: Trying to read a database file with version number 99, but we can only "
+         "read version 65", "db.fault.newer_duckdb"),
+        ("IO Error: Could not write file \"x.duckdb\": No space left on device",
+         "db.fault.disk_full"),
+        ("IO Error: Cannot open file \"x.duckdb\": Permission denied", "db.fault.permission"),
+        ("IO Error: Cannot open file \"x.duckdb\": Read-only file system",
+         "db.fault.permission"),
+        ("INTERNAL Error: Failure while replaying WAL file \"x.duckdb.wal\"", "db.fault.wal"),
+        ("IO Error: Corrupt database file: computed checksum 1 does not match stored 2",
+         "db.fault.corrupt"),
+        ("IO Error: something nobody foresaw", "db.fault.unknown"),
+    ],
+)  # fmt: skip
+def test_each_known_duckdb_failure_is_named_with_what_to_do(message, key):
+    fault = classify(duckdb.IOException(message), Path("/srv/dumas/dumas.duckdb"))
+    assert fault.key == key
+    assert fault.params["detail"] == message  # DuckDB's own line, for the operator
+
+
+def test_visitors_see_a_maintenance_page_with_a_code_and_the_log_says_why(
+    tmp_path, monkeypatch, caplog
+):
+    broken = tmp_path / "rusak.duckdb"
+    broken.write_bytes(b"bukan basis data " * 500)
+    monkeypatch.setenv("DUMAS_DB", str(broken))
+    import streamlit as st
+
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=30)
+    with caplog.at_level(logging.ERROR, logger="dumas"):
+        at.run()
+    assert not at.exception
+    (shown,) = [e.value for e in at.error]
+    assert shown.startswith("Aplikasi sedang dalam pemeliharaan")
+    code = shown.split("kode ")[1].split(" ")[0]
+    texts = " ".join(str(e.value) for e in (*at.markdown, *at.error, *at.caption))
+    assert str(tmp_path) not in texts and "Traceback" not in texts  # no server path shown
+    (logged,) = [r.getMessage() for r in caplog.records if r.name == "dumas"]
+    assert logged.startswith(f"[{code}] Basis data {broken} rusak")
+    st.cache_resource.clear()
