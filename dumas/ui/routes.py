@@ -1,5 +1,6 @@
-"""HTTP routes of the ASGI wrapper: sign in (sets the signed cookie) and sign out; a path
-that is no page goes to the main page (dumas.ui.unknown_page).
+"""HTTP routes of the ASGI wrapper: sign in (sets the signed cookie) and sign out, the
+health check (`/ops/health`); a path that is no page goes to the main page
+(dumas.ui.unknown_page).
 
 Both refuse a post from another site (login CSRF: a foreign form must not sign the
 browser in as someone else, nor sign it out).
@@ -9,13 +10,15 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import duckdb
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from dumas import i18n
+from dumas.db.faults import DatabaseFault
 from dumas.services import auth
 from dumas.ui.auth_gate import COOKIE, now, secret
 from dumas.ui.http_security import SecurityHeaders, client_address, is_https, same_origin
@@ -73,8 +76,30 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
+def _health() -> tuple[int, dict[str, str]]:
+    """Whether the database answers, and its schema version (no path, no counts)."""
+    checked = now().isoformat(timespec="seconds")
+    try:
+        with get_db().reading() as cur:
+            schema = cur.execute("SELECT max(name) FROM schema_migration").fetchall()[0][0]
+    except DatabaseFault as fault:
+        return 503, {"status": "unavailable", "reason": fault.key, "checked_at": checked}
+    except duckdb.Error as error:
+        reason = type(error).__name__
+        return 503, {"status": "unavailable", "reason": reason, "checked_at": checked}
+    return 200, {"status": "ok", "schema": str(schema), "checked_at": checked}
+
+
+async def health(request: Request) -> Response:
+    """For a monitoring system to poll: 200 and the schema version while the database
+    answers, 503 and the reason when it does not."""
+    status, body = await run_in_threadpool(_health)
+    return JSONResponse(body, status_code=status, headers={"cache-control": "no-store"})
+
+
 ROUTES = [
     Route("/auth/masuk", sign_in, methods=["POST"]),
     Route("/auth/keluar", sign_out, methods=["POST"]),
+    Route("/ops/health", health, methods=["GET", "HEAD"]),
 ]
 MIDDLEWARE = [Middleware(SecurityHeaders), Middleware(UnknownPageRedirect)]
