@@ -48,8 +48,10 @@ def _parser() -> argparse.ArgumentParser:
 _opened: list[Database] = []  # closed when the command ends (main), also when run in-process
 
 
-def _open(args: argparse.Namespace) -> Database:
-    db = connect(config.db_path(args.db))
+def _open(args: argparse.Namespace, *, read_only: bool = False) -> Database:
+    """The database of --db; read-only for the commands that only read (they then work on
+    a snapshot, a backup or a read-only file, and never change it)."""
+    db = connect(config.db_path(args.db), read_only=read_only)
     _opened.append(db)
     return db
 
@@ -79,7 +81,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_summary(args: argparse.Namespace) -> int:
     from dumas.queries.followup import summary
 
-    db = _open(args)
+    db = _open(args, read_only=True)
     cur = db.cursor()
     result = {"as_of": config.today().isoformat(), **summary(cur, config.today())}
     if args.json:
@@ -192,7 +194,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not (args.xlsx or args.docx):
         print(i18n.t("cli.report_target", args.lang), file=sys.stderr)
         return 2
-    db = _open(args)
+    db = _open(args, read_only=not args.final)  # finalising writes; a draft only reads
     from dumas.domain.errors import DomainError
 
     try:

@@ -4,6 +4,8 @@ with a code the operator finds in the log (issue 17)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -16,6 +18,9 @@ from dumas import config
 from dumas.db import connect
 from dumas.db.faults import DatabaseFault, classify
 from tests.cli_support import run_cli
+from tests.conftest import TODAY
+
+NOW = dt.datetime.combine(TODAY, dt.time(22, 30), config.TIMEZONE)
 
 
 def _truncated(template_db: Path, tmp_path: Path) -> Path:
@@ -109,3 +114,28 @@ def test_visitors_see_a_maintenance_page_with_a_code_and_the_log_says_why(
     (logged,) = [r.getMessage() for r in caplog.records if r.name == "dumas"]
     assert logged.startswith(f"[{code}] Basis data {broken} rusak")
     st.cache_resource.clear()
+
+
+def test_reading_commands_work_on_a_backup_and_leave_it_as_it_was(db, tmp_path):
+    from dumas.db import backup as backups
+
+    taken = backups.take(db, tmp_path, NOW)
+    done = run_cli("summary", "--json", db=str(taken.path))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["complaints"] == 0
+    report = run_cli("report", "--period", "2026-10", "--xlsx", str(tmp_path / "l.xlsx"),
+                     db=str(taken.path))  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    assert backups.verify(taken.path).sha256 == taken.sha256  # not a byte changed
+
+
+def test_a_reading_command_refuses_an_older_database_rather_than_migrate_it(db_path):
+    raw = duckdb.connect(str(db_path))
+    raw.execute("DELETE FROM schema_migration WHERE name = (SELECT max(name) FROM "
+                "schema_migration)")  # fmt: skip
+    raw.close()
+    before = db_path.read_bytes()
+    done = run_cli("summary", db=str(db_path))
+    assert done.returncode == 4
+    assert "belum dimigrasikan ke versi aplikasi ini" in done.stderr
+    assert db_path.read_bytes() == before

@@ -97,7 +97,9 @@ def connect(path: Path | str, *, read_only: bool = False) -> Database:
             con.execute("SET threads = $n", {"n": threads})
         faults.check_size(con, path)
         db = Database(path=path, con=con)
-        if not read_only:
+        if read_only:
+            _refuse_unmigrated(db)
+        else:
             migrate(db)
     except faults.DatabaseFault:
         con.close()
@@ -167,6 +169,16 @@ def migrate(db: Database) -> list[str]:
         cur.execute("DELETE FROM figure_definition")
         cur.execute("INSERT INTO figure_definition VALUES ($digest)", {"digest": digest})
     return applied_now
+
+
+def _refuse_unmigrated(db: Database) -> None:
+    """Opened read-only (a snapshot, a backup, a read-only file): nothing may be written,
+    so a database of another schema is refused rather than migrated."""
+    migrations = split_migrations(SCHEMA_FILE.read_text(encoding="utf-8"))
+    _refuse_newer(db, {name for name, _ in migrations})
+    digest = hashlib.sha256(FIGURES_FILE.read_bytes()).hexdigest()
+    if not _up_to_date(db, [name for name, _ in migrations], digest):
+        raise faults.DatabaseFault("db.fault.needs_migration", db.path)
 
 
 def _refuse_newer(db: Database, known: set[str]) -> None:
