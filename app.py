@@ -12,7 +12,7 @@ import streamlit as st
 
 from dumas.ui import unknown_page
 from dumas.ui.auth_gate import current_user
-from dumas.ui.maintenance import open_database_or_stop
+from dumas.ui.maintenance import open_database_or_stop, run_page
 from dumas.ui.navigation import pages_for, sign_in_pages
 from dumas.ui.screens.account import demo_banner, user_box
 from dumas.ui.state import language_selector, t
@@ -27,9 +27,9 @@ demo_banner()
 unknown_page.notice()  # a URL that named no page (server.py sent it here)
 user = current_user()
 if user is None:  # the sign-in page (or, on an empty database, the first administrator)
-    st.navigation(sign_in_pages()).run()
+    run_page(st.navigation(sign_in_pages()))
     st.stop()
 
 user_box(user)
 st.sidebar.caption(t("app.subtitle"))
-st.navigation(pages_for(user)).run()
+run_page(st.navigation(pages_for(user)))

@@ -31,6 +31,19 @@ def backup_dir(cli_value: str | None = None) -> Path:
     return Path(env) if env else db_path().parent / "backups"
 
 
+def debug() -> bool:
+    """DUMAS_DEBUG=1 (developers, the test suite): a failing page raises, so Streamlit shows
+    its traceback, instead of one line with a code (dumas/ui/maintenance.run_page)."""
+    return os.environ.get("DUMAS_DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def log_file() -> Path:
+    """The serving process's log (rotated): DUMAS_LOG_FILE, else logs/dumas.log beside the
+    database."""
+    env = os.environ.get("DUMAS_LOG_FILE")
+    return Path(env) if env else db_path().parent / "logs" / "dumas.log"
+
+
 def backup_keep() -> tuple[int, int]:
     """Backups kept: the newest of each of the last N days and M months that have one
     (DUMAS_BACKUP_KEEP_DAILY, default 14; DUMAS_BACKUP_KEEP_MONTHLY, default 12)."""

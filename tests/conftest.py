@@ -37,6 +37,7 @@ ADMIN = User(id=9002, username="admin.uji", full_name="Admin Uji", roles=frozens
 # test processes already share the two cores; set before any test opens a database, so the
 # command-line children and the browser tests' servers inherit it.
 os.environ.setdefault("DUMAS_DB_THREADS", "1")
+os.environ.setdefault("DUMAS_DEBUG", "1")  # a failing page raises: at.exception sees it
 
 
 # Every AppTest starts a Streamlit runtime, and every start scans the metadata of each

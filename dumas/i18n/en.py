@@ -937,6 +937,7 @@ MESSAGES: dict[str, str] = {
     "db.fault.wal": "The log file (.wal) beside the database {path} does not belong to it ({detail}). Do not just delete it: restore from a backup into a new file.",
     "db.fault.unknown": "The database {path} cannot be opened ({detail}). Check the file, or restore from a backup.",
     "db.fault.needs_migration": "The database {path} is not migrated to this version of the app, and a reading command does not change it. Run python -m dumas init --db {path} first (on a copy, if it is a backup).",
+    "app.page_failed": "This page could not be shown because of an error in the app. Give the code {code} to your administrator.",
     "db.fault.maintenance": "The app is under maintenance: its database cannot be opened. Give the code {code} to your administrator.",
     "cli.busy": "The database {path} is in use by another process (the running app?). Stop it or use another --db.",
     "cli.demo_size": "The number of demo complaints must be between 1 and 1,000,000.",

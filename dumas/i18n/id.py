@@ -934,6 +934,7 @@ MESSAGES: dict[str, str] = {
     "db.fault.wal": "Berkas log (.wal) di samping basis data {path} tidak cocok dengannya ({detail}). Jangan hapus begitu saja: pulihkan dari cadangan ke berkas baru.",
     "db.fault.unknown": "Basis data {path} tidak dapat dibuka ({detail}). Periksa berkasnya, atau pulihkan dari cadangan.",
     "db.fault.needs_migration": "Basis data {path} belum dimigrasikan ke versi aplikasi ini, dan perintah baca tidak mengubahnya. Jalankan dahulu python -m dumas init --db {path} (pada salinannya, bila ini cadangan).",
+    "app.page_failed": "Halaman ini gagal ditampilkan karena kesalahan aplikasi. Sampaikan kode {code} kepada administrator.",
     "db.fault.maintenance": "Aplikasi sedang dalam pemeliharaan: basis data tidak dapat dibuka. Sampaikan kode {code} kepada administrator.",
     "cli.busy": "Basis data {path} sedang dipakai proses lain (aplikasi yang berjalan?). Hentikan aplikasi itu atau pakai --db lain.",
     "cli.demo_size": "Jumlah pengaduan contoh harus antara 1 dan 1.000.000.",
