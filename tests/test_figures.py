@@ -134,6 +134,24 @@ def test_response_rate_and_complaints_lacking_a_response(db, make, kemendagri, b
     assert (k["complaints"], k["complaints_lacking_response"]) == (2, 1)
 
 
+def test_the_lists_total_counts_the_letters_it_pages_through_and_the_kpi_counts(
+    db, make, kemendagri, bpn
+):
+    c1, c2 = make.complaint(), make.complaint()
+    make.forward(c1, kemendagri, dt.date(2026, 5, 4))
+    make.forward(c1, bpn, dt.date(2026, 5, 4))
+    make.forward(c2, kemendagri, dt.date(2026, 5, 5))
+    make.respond(c1, kemendagri, dt.date(2026, 5, 6))
+    cur, kpis = db.cursor(), followup.kpis(db.cursor(), ALL, TODAY)
+    for lacking, expected in ((True, kpis["unanswered"]), (False, kpis["forwardings"])):
+        total = followup.letter_total(cur, ALL, TODAY, unanswered_only=lacking)
+        rows, listed = followup.letters(cur, ALL, TODAY, unanswered_only=lacking, limit=1)
+        paged = followup.letters(cur, ALL, TODAY, unanswered_only=lacking, limit=100)[0]
+        assert total == listed == len(paged) == expected and len(rows) == 1
+    one = Filters(agency_ids=(bpn,))
+    assert followup.letter_total(cur, one, TODAY) == 1
+
+
 def test_median_days_to_respond_uses_answered_letters_only(db, make, kemendagri):
     days = [2, 4, 9]
     for n in days:

@@ -18,6 +18,7 @@ from dumas.ui.state import get_db
 _FOLLOWUP = {
     "kpis": followup.kpis,
     "letters": followup.letters,
+    "letter_total": followup.letter_total,
     "agency_table": followup.agency_table,
     "monthly": followup.monthly,
     "unanswered_by_bucket": followup.unanswered_by_bucket,

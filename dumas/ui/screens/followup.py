@@ -164,7 +164,7 @@ def letter_list(filters: Filters, as_of: dt.date) -> None:
     """The paginated, sortable list of letters (lacking a response unless asked otherwise)."""
     lacking, sort, descending, size = _list_controls()
     query = {"unanswered_only": lacking, "sort": sort, "descending": descending}
-    _, total = data.followup_query("letters", filters, as_of, **query, limit=1, offset=0)
+    total = data.followup_query("letter_total", filters, as_of, unanswered_only=lacking)
     pages = max(1, -(-total // size))
     page = st.number_input(
         t("list.page", pages=i18n.fmt_int(pages, lang())),
