@@ -19,15 +19,16 @@ _BASE = """
  WHERE {where}
 """
 
-# Sortable columns of the letter list: an allow-list of output columns, never user text.
+# Sortable columns of the letter list, each with the expression it ranks by: an allow-list,
+# never user text.
 SORT_COLUMNS = {
-    "age": "age_wd",
-    "letter_date": "letter_date",
-    "agenda_no": "agenda_no",
-    "agency": "agency",
-    "province": "province",
-    "category": "category",
-    "reminders": "reminders",
+    "age": "lf.age_wd",
+    "letter_date": "lf.letter_date",
+    "agenda_no": "lf.agenda_no",
+    "agency": "ag.name",
+    "province": "p.name",
+    "category": "cat.name",
+    "reminders": "lf.reminders",
 }
 
 
@@ -102,34 +103,32 @@ def letters(
     base, params = _base(filters, as_of)
     if unanswered_only:
         base += "   AND NOT lf.answered\n"
-    order = SORT_COLUMNS.get(sort, SORT_COLUMNS["age"])
+    key = SORT_COLUMNS.get(sort, SORT_COLUMNS["age"])
     direction = "DESC" if descending else "ASC"
-    ordering = f"{order} {direction} NULLS LAST, letter_date, forwarding_id"
     total = letter_total(cur, filters, as_of, unanswered_only=unanswered_only)
+    # Rank on the narrow sort key alone, then read the page's wide columns (names, the
+    # complaint's summary) for its rows only: at 1M a page with its count took 40 ms
+    # instead of 70, with identical rows for every sort, direction and scope.
     sql = f"""
-        WITH page AS (
-            SELECT lf.forwarding_id,
-                   lf.complaint_id,
-                   lf.agenda_no,
-                   lf.letter_no,
-                   lf.letter_date,
-                   ag.name AS agency,
-                   p.name AS province,
-                   cat.name AS category,
-                   lf.age_wd,
-                   lf.reminders,
-                   lf.last_status,
-                   lf.first_response_on,
-                   lf.days_to_respond
+        WITH ranked AS (
+            SELECT lf.forwarding_id, {key} AS sort_key, lf.letter_date
             {base}
-             ORDER BY {ordering}
+             ORDER BY sort_key {direction} NULLS LAST, lf.letter_date, lf.forwarding_id
              LIMIT $limit OFFSET $offset
         )
-        SELECT page.* EXCLUDE (complaint_id), c.summary
-          FROM page
-          JOIN complaint AS c ON c.id = page.complaint_id
-         ORDER BY {ordering}
-    """  # noqa: S608 - ordering comes from SORT_COLUMNS
+        SELECT lf.forwarding_id, lf.agenda_no, lf.letter_no, lf.letter_date,
+               ag.name AS agency, p.name AS province, cat.name AS category, lf.age_wd,
+               lf.reminders, lf.last_status, lf.first_response_on, lf.days_to_respond,
+               c.summary
+          FROM ranked
+          JOIN letter_facts($as_of) AS lf ON lf.forwarding_id = ranked.forwarding_id
+          JOIN agency AS ag ON ag.id = lf.agency_id
+          LEFT JOIN province AS p ON p.code = lf.province_code
+          LEFT JOIN category AS cat ON cat.code = lf.category_code
+          JOIN complaint AS c ON c.id = lf.complaint_id
+         ORDER BY ranked.sort_key {direction} NULLS LAST, ranked.letter_date,
+                  ranked.forwarding_id
+    """  # noqa: S608 - the key and direction come from SORT_COLUMNS and a bool
     frame = cur.execute(sql, {**params, "limit": limit, "offset": offset}).df()
     return frame.drop(columns="forwarding_id"), int(total)
 
