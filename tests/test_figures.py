@@ -152,6 +152,27 @@ def test_the_lists_total_counts_the_letters_it_pages_through_and_the_kpi_counts(
     assert followup.letter_total(cur, one, TODAY) == 1
 
 
+def test_the_list_sorts_each_way_and_breaks_ties_by_letter_date_then_letter(
+    db, make, kemendagri, bpn
+):
+    a, b, c = make.complaint(), make.complaint(), make.complaint()
+    make.forward(a, kemendagri, dt.date(2026, 5, 4))
+    make.forward(b, bpn, dt.date(2026, 5, 4))  # as old as a's letter: a tie on age
+    make.forward(c, kemendagri, dt.date(2026, 6, 1))
+    agenda = dict(db.cursor().execute("SELECT id, agenda_no FROM complaint").fetchall())
+    A, B, C = agenda[a], agenda[b], agenda[c]
+
+    def order(**sort: object) -> list[str]:
+        frame, _ = followup.letters(db.cursor(), ALL, TODAY, **sort)
+        return frame["agenda_no"].tolist()
+
+    assert order(sort="age") == [A, B, C]  # oldest first; the tie by the letter
+    assert order(sort="age", descending=False) == [C, A, B]
+    assert order(sort="agency", descending=False) == [B, A, C]  # Kementerian Agraria…
+    assert order(sort="agency") == [A, C, B]
+    assert order(sort="letter_date", descending=False, limit=1, offset=1) == [B]
+
+
 def test_median_days_to_respond_uses_answered_letters_only(db, make, kemendagri):
     days = [2, 4, 9]
     for n in days:
