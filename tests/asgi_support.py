@@ -7,9 +7,21 @@ It sends one request (a form post, or a GET) through the app as an ASGI server w
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import unquote, urlencode, urlsplit
+
+
+def _run(coroutine):
+    """asyncio.run, also from a thread whose event loop is running (Playwright's sync API,
+    kept by the browser tests of the same worker, runs one in the main thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @dataclass
@@ -62,7 +74,7 @@ class Client:
             "client": (self.peer, 50000),
             "server": (url.hostname, url.port or (443 if url.scheme == "https" else 80)),
         }
-        reply = asyncio.run(_call(self.app, scope, body))
+        reply = _run(_call(self.app, scope, body))
         self._keep_cookies(reply.headers.get("set-cookie", ""))
         return reply
 
