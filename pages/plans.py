@@ -11,6 +11,7 @@ from dumas.ui.screens import plan as sections
 from dumas.ui.screens import plan_editor as editor
 from dumas.ui.screens import plan_letters as letters
 from dumas.ui.state import t
+from dumas.ui.widgets import view_switch
 
 guard(__file__)
 
@@ -34,15 +35,7 @@ sections.summary(matrix)
 sections.actions(plan, matrix)
 sections.monitorings(plan)
 
-view = st.segmented_control(
-    t("plans.view"),
-    options=["matrix", "letters", "add", "history"],
-    format_func=lambda v: t(f"plans.view_{v}"),
-    default="matrix",
-    required=True,
-    key="plan_view",
-    bind="query-params",
-)
+view = view_switch("plans", ["matrix", "letters", "add", "history"], "matrix", key="plan_view")
 if unsaved.keep_left(drawn=plan_id if view == "matrix" else None):
     st.warning(t("plans.unsaved_left"), icon=":material/edit_note:")
 if view == "letters":

@@ -60,9 +60,11 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _counts(cur) -> dict[str, int]:
+def _counts(cur, catalog: str | None = None) -> dict[str, int]:
+    """Rows of each COUNTED table (of the attached `catalog`, else the connection's own)."""
+    prefix = f"{catalog}." if catalog else ""
     return {
-        table: cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608 - fixed names
+        table: cur.execute(f"SELECT count(*) FROM {prefix}{table}").fetchall()[0][0]  # noqa: S608 - fixed names
         for table in COUNTED
     }
 
@@ -95,10 +97,7 @@ def take(db: Database, folder: Path, now: dt.datetime) -> Backup:
             cur.execute(f'COPY FROM DATABASE "{source}" TO {alias}')
             names = f"SELECT name FROM {alias}.schema_migration ORDER BY name"  # noqa: S608
             migrations = tuple(r[0] for r in cur.execute(names).fetchall())
-            counts = {
-                table: cur.execute(f"SELECT count(*) FROM {alias}.{table}").fetchall()[0][0]  # noqa: S608
-                for table in COUNTED
-            }
+            counts = _counts(cur, alias)
         finally:
             cur.execute(f"DETACH {alias}")
     except BaseException:

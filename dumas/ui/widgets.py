@@ -174,6 +174,20 @@ def metric_row(
         column.metric(label, shown, border=True, height="stretch", help=tip)
 
 
+def view_switch(catalogue: str, views: Sequence[str], default: str, key: str) -> str:
+    """A page's view switch, kept in the URL: one view always chosen, each named by the
+    catalogue id `<catalogue>.view_<view>` under the label `<catalogue>.view`."""
+    return st.segmented_control(
+        t(f"{catalogue}.view"),
+        options=list(views),
+        format_func=lambda v: t(f"{catalogue}.view_{v}"),
+        default=default,
+        required=True,
+        key=key,
+        bind="query-params",
+    )
+
+
 def show_table(data: object, **kwargs: Any) -> Any:
     """st.dataframe with empty cells reading "–" (i18n.MISSING), not "None": every
     read-only table of the app goes through here. Numbers stay numbers (they sort)."""

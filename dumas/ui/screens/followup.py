@@ -23,6 +23,7 @@ from dumas.ui.widgets import (
     metric_row,
     opened_row,
     show_table,
+    view_switch,
     xlsx_button,
 )
 
@@ -85,15 +86,7 @@ def views(filters: Filters, as_of: dt.date, first: str) -> None:
     """The view switch and the chosen view. Switching the view, or paging and sorting the
     list, reruns this part alone: the KPI cards and the sidebar filters stay as they are
     (a filter changes every figure, so it reruns the whole page)."""
-    view = st.segmented_control(
-        t("followup.view"),
-        options=list(_VIEWS),
-        format_func=lambda v: t(f"followup.view_{v}"),
-        default=first,
-        required=True,
-        key="view",
-        bind="query-params",
-    )
+    view = view_switch("followup", list(_VIEWS), first, key="view")
     with st.spinner(t("app.loading")):
         _VIEWS[view or first](filters, as_of)
 

@@ -31,7 +31,7 @@ from dumas.ui.navigation import may_go
 from dumas.ui.screens.inbox import PLAN_PAGE, late_text
 from dumas.ui.screens.plan import OWN_MARK, standard_text
 from dumas.ui.state import actor, get_db, lang, t, today
-from dumas.ui.widgets import show_table
+from dumas.ui.widgets import show_table, view_switch
 
 VIEWS = ("preparation", "coordination", "execution", "report", "history")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -242,15 +242,7 @@ def choose_view(screen: Screen) -> str:
     """The view in the segmented control; by default the one of the current step."""
     state = screen.view.state.value
     default = state if state in VIEWS else "report"
-    return st.segmented_control(
-        t("monitoring.view"),
-        options=list(VIEWS),
-        format_func=lambda v: t(f"monitoring.view_{v}"),
-        default=default,
-        required=True,
-        key="monitoring_view",
-        bind="query-params",
-    )
+    return view_switch("monitoring", VIEWS, default, key="monitoring_view")
 
 
 def document_button(screen: Screen, kind: str) -> None:
