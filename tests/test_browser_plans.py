@@ -317,7 +317,15 @@ def test_an_unsaved_matrix_edit_outlives_a_view_and_a_page_and_goes_with_the_sub
         page.keyboard.press("Enter")  # opens the cell's editor
         editor = page.locator("textarea.gdg-input")
         editor.wait_for()
-        editor.press_sequentially(REASON)
+        # The overlay editor sets its starting value once it has mounted, which can land
+        # after the first typed keys: type until the editor holds the whole text.
+        for _ in range(5):
+            editor.press_sequentially(REASON)
+            page.wait_for_timeout(300)
+            if editor.input_value() == REASON:
+                break
+            editor.fill("")
+        assert editor.input_value() == REASON
         editor.press("Enter")
         settle(page)
         # Not saved: the page says so.
