@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -219,6 +220,32 @@ def test_a_page_run_within_a_minute_of_the_last_reads_the_session_and_writes_not
     assert auth.session_user(db, token, soon) is not None
     assert last_seen() == NOW
     later = NOW + auth.LAST_SEEN_STEP
+    assert auth.session_user(db, token, later) is not None
+    assert last_seen() == later
+
+
+def test_a_page_run_does_not_wait_for_a_long_write_and_records_its_activity_afterwards(db):
+    _, token = auth.sign_in(db, "asdep.uji", PASSWORD, NOW)
+
+    def last_seen() -> dt.datetime:
+        return db.cursor().execute("SELECT max(last_seen) FROM user_session").fetchone()[0]
+
+    later = NOW + auth.LAST_SEEN_STEP
+    held, release = threading.Event(), threading.Event()
+
+    def a_long_import() -> None:  # holds the process's write lock, as an import does
+        with db.transaction():
+            held.set()
+            release.wait(30)
+
+    with ThreadPoolExecutor(2) as pool:
+        importing = pool.submit(a_long_import)
+        held.wait(10)
+        page_run = pool.submit(auth.session_user, db, token, later)
+        user = page_run.result(timeout=5)  # a page that waited for the import would time out
+        release.set()
+        importing.result(timeout=10)
+    assert (user is not None, last_seen()) == (True, NOW)  # served; the record left for later
     assert auth.session_user(db, token, later) is not None
     assert last_seen() == later
 

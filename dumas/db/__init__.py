@@ -73,6 +73,20 @@ class Database:
             finally:
                 cur.close()
 
+    @contextmanager
+    def transaction_if_free(self, wait: float) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """A transaction as `transaction`, if the write lock is free within `wait` seconds;
+        else None, at once. For bookkeeping that may be skipped (a session's last activity),
+        so that no page waits on another user's long write (an import)."""
+        if not self.write_lock.acquire(timeout=wait):
+            yield None
+            return
+        try:
+            with self.transaction() as cur:
+                yield cur
+        finally:
+            self.write_lock.release()
+
     def close(self) -> None:
         self.con.close()
 

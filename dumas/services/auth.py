@@ -263,6 +263,8 @@ def _digest(token: str) -> str:
 # A session's last activity is recorded at most this often: the idle limit is counted in
 # minutes, and a page run that only reads (most of them) then writes nothing.
 LAST_SEEN_STEP = dt.timedelta(minutes=1)
+# How long a page run waits for the write lock to record it; past that it is left for later.
+LAST_SEEN_WAIT = 0.05
 
 
 def session_user(db: Database, token: str | None, now: dt.datetime) -> User | None:
@@ -280,12 +282,15 @@ def session_user(db: Database, token: str | None, now: dt.datetime) -> User | No
             return None
         user = load_user(cur, row[0][0])
     if user is not None and now - row[0][1] >= LAST_SEEN_STEP:
-        with db.transaction() as cur:  # bookkeeping, not a change of any record: no audit row
-            cur.execute(
-                "UPDATE user_session SET last_seen = $now"
-                " WHERE token_hash = $h AND last_seen < $now",
-                {"now": now, "h": digest},
-            )
+        # Bookkeeping, not a change of any record: no audit row; and skipped while another
+        # write holds the lock (an import), to be recorded on a later run.
+        with db.transaction_if_free(LAST_SEEN_WAIT) as cur:
+            if cur is not None:
+                cur.execute(
+                    "UPDATE user_session SET last_seen = $now"
+                    " WHERE token_hash = $h AND last_seen < $now",
+                    {"now": now, "h": digest},
+                )
     return user
 
 
