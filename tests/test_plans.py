@@ -19,7 +19,7 @@ from dumas.db import Database
 from dumas.domain.errors import Conflict, DomainError, ValidationError
 from dumas.domain.permissions import Forbidden, Role, User
 from dumas.domain.plan_flow import PlanAction, PlanState
-from dumas.queries import plan_history
+from dumas.queries import lookups, plan_history
 from dumas.queries import plans as q
 from dumas.services import auth, plans, users
 from tests.conftest import PASSWORD, TODAY, username
@@ -617,3 +617,19 @@ def test_a_plan_period_left_empty_is_still_refused(db, team):
         plans.create_plan(db, team.analyst, title="Rencana", period="  ",
                           source="database", bidang=None, now=NOW)  # fmt: skip
     assert [m.key for m in refused.value.messages] == ["error.required"]
+
+
+def test_a_plan_write_keeps_the_dashboards_version_and_a_letter_write_moves_both(
+    db, team, letters, make, kemendagri
+):
+    def versions() -> tuple[str, str]:
+        cur = db.cursor()
+        return lookups.data_version(cur), lookups.data_version(cur, "followup_version")
+
+    before = versions()
+    draft(db, team, letters)  # plan writes: the screens' version only
+    after_plan = versions()
+    make.forward(make.complaint(), kemendagri, dt.date(2026, 6, 1))
+    after_letter = versions()
+    assert (after_plan[0] != before[0], after_plan[1] == before[1]) == (True, True)
+    assert (after_letter[0] != after_plan[0], after_letter[1] != after_plan[1]) == (True, True)

@@ -40,9 +40,11 @@ def options(cur: duckdb.DuckDBPyConnection, kind: str) -> dict[object, str]:
     return dict(cur.execute(_LOOKUPS[kind]).fetchall())
 
 
-def data_version(cur: duckdb.DuckDBPyConnection) -> str:
-    """A token that changes on every committed write (cache key for the UI)."""
-    row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+def data_version(cur: duckdb.DuckDBPyConnection, key: str = "data_version") -> str:
+    """A token that changes on every committed write (cache key for the UI); with
+    key="followup_version", on every write that can change a follow-up figure
+    (services.common.audit decides which)."""
+    row = cur.execute("SELECT value FROM meta WHERE key = $key", {"key": key}).fetchone()
     return row[0] if row else "0"
 
 

@@ -24,6 +24,13 @@ MAX_MONEY = Decimal(10) ** 12  # an amount above a trillion rupiah is a typing e
 _INSERTABLE = {"complaint", "forwarding", "reminder", "response"}
 
 
+VERSION_KEYS = ("data_version", "followup_version")
+# Actions whose tables no follow-up figure reads (docs/figures.md: the figures read
+# complaints, forwarding letters, responses, reminders, agencies and the settings). Any
+# other action, a new one included, moves the dashboard's version too.
+NOT_FOLLOWUP = ("plan.", "monitoring.", "report.", "user.", "auth.", "backup.", "data.", "sbm.")
+
+
 def audit(
     cur: duckdb.DuckDBPyConnection,
     actor: str,
@@ -58,13 +65,22 @@ def audit(
     )
     if not data_changed:
         return
+    # Every write moves data_version (the screens' caches); a write that can change the
+    # follow-up figures also moves followup_version (the dashboard's cache), so that a plan
+    # saved or a monitoring step taken leaves every user's dashboard figures cached.
+    keys = ["data_version"] if action.startswith(NOT_FOLLOWUP) else list(VERSION_KEYS)
     # A plain UPDATE (and the INSERT only on a database's first change): an upsert, ON
     # CONFLICT DO UPDATE, cost twice as much, and this runs in every write.
     bumped = cur.execute(
-        "UPDATE meta SET value = (value::BIGINT + 1)::VARCHAR WHERE key = 'data_version'"
+        "UPDATE meta SET value = (value::BIGINT + 1)::VARCHAR WHERE list_contains($keys, key)",
+        {"keys": keys},
     ).fetchall()[0][0]
-    if not bumped:
-        cur.execute("INSERT INTO meta (key, value) VALUES ('data_version', '1')")
+    if bumped < len(keys):
+        cur.execute(
+            "INSERT INTO meta (key, value) SELECT k, '1' FROM unnest($keys) AS t(k)"
+            " WHERE k NOT IN (SELECT key FROM meta)",
+            {"keys": keys},
+        )
 
 
 def last_change(

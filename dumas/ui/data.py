@@ -27,9 +27,9 @@ _FOLLOWUP = {
 }
 
 
-def _version() -> str:
+def _version(key: str = "data_version") -> str:
     with get_db().reading() as cur:
-        return lookups.data_version(cur)
+        return lookups.data_version(cur, key)
 
 
 @st.cache_data(ttl=900, max_entries=512, show_spinner=False)
@@ -43,7 +43,8 @@ def _followup(
 def followup_query(name: str, filters: Filters, as_of: dt.date, **kwargs: Any) -> Any:
     """A dashboard query, recomputed only when the data or the arguments change."""
     packed = tuple(sorted(kwargs.items()))
-    return _followup(str(get_db().path), _version(), name, filters, as_of, packed)
+    version = _version("followup_version")  # a plan or monitoring write keeps these
+    return _followup(str(get_db().path), version, name, filters, as_of, packed)
 
 
 def followup_fresh(name: str, filters: Filters, as_of: dt.date, **kwargs: Any) -> Any:
@@ -60,7 +61,7 @@ def _options(path: str, version: str, kind: str) -> dict[object, str]:
 
 def options(kind: str) -> dict[object, str]:
     """Reference option list (code -> label), cached per data version."""
-    return _options(str(get_db().path), _version(), kind)
+    return _options(str(get_db().path), _version("followup_version"), kind)
 
 
 def _plan_and_matrix(cur, plan_id: int, as_of: dt.date) -> tuple[Any, Any]:
