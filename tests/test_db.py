@@ -9,7 +9,8 @@ import duckdb
 import pytest
 
 from dumas import db as database
-from dumas.db import connect, split_migrations
+from dumas.db import connect, demo, split_migrations
+from tests.conftest import TODAY
 
 
 def _names() -> list[str]:
@@ -91,6 +92,25 @@ def test_migration_0017_keeps_the_free_text_period_of_a_plan_from_before_with_no
     assert database.migrate(db) == ["0017_plan_period_code"]
     stored = db.cursor().execute("SELECT period_label, period_code FROM plan").fetchall()
     assert stored == [("Bulan depan 2026", None)]
+    db.close()
+
+
+def test_migration_0020_counts_each_complaints_letters_in_a_database_filled_before(tmp_path):
+    db = connect(tmp_path / "old.duckdb")
+    demo.generate(db, 300, today=TODAY)
+    with db.transaction() as cur:
+        cur.execute("ALTER TABLE letter_fact DROP COLUMN complaint_letters")  # as before 0020
+        cur.execute(
+            "DELETE FROM schema_migration WHERE name = '0020_letter_fact_complaint_letters'"
+        )
+    assert database.migrate(db) == ["0020_letter_fact_complaint_letters"]
+    cur = db.cursor()
+    stored, derived = "FROM letter_fact", "FROM letter_fact_source(NULL)"
+    differing = cur.execute(
+        f"SELECT count(*) FROM (SELECT * {stored} EXCEPT ALL SELECT * {derived})"
+    ).fetchall()[0][0]
+    several = cur.execute("SELECT count(*) FROM letter_fact WHERE complaint_letters > 1")
+    assert (differing, several.fetchall()[0][0] > 0) == (0, True)
     db.close()
 
 

@@ -134,6 +134,28 @@ def test_response_rate_and_complaints_lacking_a_response(db, make, kemendagri, b
     assert (k["complaints"], k["complaints_lacking_response"]) == (2, 1)
 
 
+@pytest.mark.parametrize("narrowed", ["all", "one agency", "before the second letter"])
+def test_complaints_lacking_a_response_count_only_the_letters_in_view(
+    db, make, kemendagri, bpn, narrowed
+):
+    # c1: answered by Kemendagri, not by BPN (two letters); c2: one letter, unanswered;
+    # c3: one letter, answered.
+    c1, c2, c3 = make.complaint(), make.complaint(), make.complaint()
+    make.forward(c1, kemendagri, dt.date(2026, 5, 4))
+    make.forward(c1, bpn, dt.date(2026, 6, 1))
+    make.forward(c2, bpn, dt.date(2026, 5, 5))
+    make.forward(c3, kemendagri, dt.date(2026, 5, 5))
+    make.respond(c1, kemendagri, dt.date(2026, 5, 6))
+    make.respond(c3, kemendagri, dt.date(2026, 5, 7))
+    filters, as_of, expected = {
+        "all": (ALL, TODAY, (3, 2)),  # c1 (BPN unanswered) and c2 lack a response
+        "one agency": (Filters(agency_ids=(kemendagri,)), TODAY, (2, 0)),  # in view: answered
+        "before the second letter": (ALL, dt.date(2026, 5, 29), (3, 1)),  # c1's one letter
+    }[narrowed]
+    k = followup.kpis(db.cursor(), filters, as_of)
+    assert (k["complaints"], k["complaints_lacking_response"]) == expected
+
+
 def test_the_lists_total_counts_the_letters_it_pages_through_and_the_kpi_counts(
     db, make, kemendagri, bpn
 ):

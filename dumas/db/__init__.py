@@ -130,12 +130,16 @@ def _python_steps() -> dict[str, Callable[[duckdb.DuckDBPyConnection], None]]:
     from dumas.domain import calendar
 
     def fill_letter_fact(cur: duckdb.DuckDBPyConnection) -> None:
+        if cur.execute("SELECT count(*) FROM letter_fact").fetchall()[0][0]:
+            return  # filled before this column came: its UPDATE completed it
         _define_figures(cur)  # the macros bind to tables, so they follow the DDL
         facts.refresh(cur)
 
     return {
         "0002_reference_data": lambda cur: (reference.load(cur), calendar.rebuild(cur)),
-        "0003_letter_fact": fill_letter_fact,
+        # letter_fact is filled once it has all its columns (the last migration that adds
+        # one); a database that had it filled before gets the new column by UPDATE.
+        "0020_letter_fact_complaint_letters": fill_letter_fact,
     }
 
 

@@ -49,7 +49,8 @@ reminders AS (
 SELECT f.id AS forwarding_id, f.complaint_id, f.agency_id, f.letter_no, f.letter_date,
        cl.wd_index AS letter_wd, c.agenda_no, c.received_on, c.channel, c.province_code,
        c.category_code, c.problem_code, a.first_response_on, cr.wd_index AS first_response_wd,
-       a.responses, rm.reminder_dates
+       a.responses, rm.reminder_dates,
+       count(*) OVER (PARTITION BY f.complaint_id)::INTEGER AS complaint_letters
   FROM f
   JOIN complaint AS c ON c.id = f.complaint_id
   JOIN calendar_day AS cl ON cl.d = f.letter_date
@@ -88,6 +89,7 @@ SELECT lf.forwarding_id,
        lf.province_code,
        lf.category_code,
        lf.problem_code,
+       lf.complaint_letters,
        lf.is_answered AS answered,
        CASE WHEN lf.is_answered THEN lf.first_response_on END AS first_response_on,
        CASE WHEN lf.is_answered

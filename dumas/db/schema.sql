@@ -594,3 +594,15 @@ UPDATE plan
 -- 2026), so plans, monitorings and reports line up; period_label keeps its Indonesian name
 -- for the documents. NULL: a plan from before, whose free-text label stays as it was.
 ALTER TABLE plan ADD COLUMN period_code VARCHAR;
+
+-- migration: 0020_letter_fact_complaint_letters
+-- How many forwarding letters the letter's complaint has (all of them, whatever their date):
+-- the dashboard counts a complaint with one letter from that letter alone, and groups only
+-- the complaints with several (docs/figures.md "Complaints"). Kept by dumas/db/facts.py with
+-- the other stored facts (refreshed by complaint, so every letter of a complaint at once).
+ALTER TABLE letter_fact ADD COLUMN IF NOT EXISTS complaint_letters INTEGER;
+UPDATE letter_fact AS lf
+   SET complaint_letters = n.letters
+  FROM (SELECT complaint_id, count(*)::INTEGER AS letters
+          FROM letter_fact GROUP BY complaint_id) AS n
+ WHERE n.complaint_id = lf.complaint_id;

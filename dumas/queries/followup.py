@@ -42,18 +42,28 @@ def kpis(cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date) -> di
     base, params = _base(filters, as_of)
     sql = f"""
         WITH filtered AS MATERIALIZED (
-            SELECT lf.complaint_id, lf.answered, lf.days_to_respond, lf.age_wd
+            SELECT lf.complaint_id, lf.complaint_letters, lf.answered, lf.days_to_respond,
+                   lf.age_wd
             {base}
         ),
-        per_complaint AS (
+        single AS (  -- a complaint with one letter: that letter says it all
+            SELECT count(*) AS n, count(*) FILTER (NOT answered) AS lacking
+              FROM filtered
+             WHERE complaint_letters = 1
+        ),
+        per_complaint AS (  -- the others, by complaint (only its filtered letters count)
             SELECT complaint_id, bool_or(NOT answered) AS lacking
               FROM filtered
+             WHERE complaint_letters > 1
              GROUP BY complaint_id
         ),
+        several AS (
+            SELECT count(*) AS n, count(*) FILTER (lacking) AS lacking FROM per_complaint
+        ),
         complaints AS (
-            SELECT count(*) AS complaints,
-                   count(*) FILTER (lacking) AS complaints_lacking_response
-              FROM per_complaint
+            SELECT single.n + several.n AS complaints,
+                   single.lacking + several.lacking AS complaints_lacking_response
+              FROM single, several
         ),
         letters AS (
             SELECT count(*) AS forwardings,
