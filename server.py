@@ -13,10 +13,11 @@ from pathlib import Path
 import streamlit as st
 
 from dumas import config
-from dumas.ui import logs
+from dumas.ui import logs, warmup
 from dumas.ui.navigation import preload
 from dumas.ui.routes import MIDDLEWARE, ROUTES
 
 logs.configure(config.log_file())  # faults visitors meet, under the code they are shown
 preload()  # the screens' imports at start, not in the first visitor's first run
 app = st.App(str(Path(__file__).with_name("app.py")), routes=ROUTES, middleware=MIDDLEWARE)
+warmup.start()  # the default dashboard view, computed before the first visitor asks

@@ -31,6 +31,7 @@ SUMMARY_FIRST = frozenset({Role.KABID, Role.ASDEP})  # who reviews: they open on
 WORST = 5  # the lowest-ranked agencies the summary names
 EXPORT_CAP = 100_000  # rows in one list export; beyond that, narrow the filters
 PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 1  # the index in PAGE_SIZES: 50 letters a page
 COMPLAINT_PAGE = "pages/complaint.py"
 
 
@@ -149,7 +150,7 @@ def _list_controls() -> tuple[bool, str, bool, int]:
             key="sort",
         )
         descending = st.toggle(t("list.descending"), value=True, key="desc")
-        size = st.selectbox(t("list.page_size"), PAGE_SIZES, index=1, key="size")
+        size = st.selectbox(t("list.page_size"), PAGE_SIZES, index=DEFAULT_PAGE_SIZE, key="size")
     return scope != "all", sort, descending, size
 
 

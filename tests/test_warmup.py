@@ -1,0 +1,59 @@
+"""The default dashboard view is computed in the background (dumas/ui/warmup.py), so the
+first visitor after a start, and after a write, finds it cached."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dumas.domain.permissions import Role
+from dumas.ui import data, warmup
+from dumas.ui.state import get_db
+from tests.conftest import Factory, signed_in_app
+
+pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
+
+
+@pytest.fixture
+def computed(monkeypatch, db, make, kemendagri) -> list[str]:
+    """The dashboard queries actually computed (cache misses), by name."""
+    complaint = make.complaint(summary="Sengketa tanah")
+    make.forward(complaint, kemendagri, dt.date(2026, 6, 1))
+    db.close()
+    data._followup.clear()
+    ran: list[str] = []
+    queries = dict(data._FOLLOWUP)
+    for name, query in queries.items():
+        monkeypatch.setitem(
+            data._FOLLOWUP,
+            name,
+            lambda *a, _q=query, _n=name, **k: (ran.append(_n), _q(*a, **k))[1],
+        )
+    return ran
+
+
+@pytest.mark.parametrize("role", [Role.ANALIS, Role.KABID])
+def test_a_visitor_after_the_warmup_computes_none_of_the_default_views_queries(role, computed):
+    warmup.warm()
+    warmed = list(computed)
+    computed.clear()
+    at = signed_in_app(role).run()
+    assert not at.exception
+    assert (sorted(set(warmed)), computed) == (sorted(n for n, _ in warmup.default_view()), [])
+
+
+def test_without_the_warmup_the_first_visitor_computes_them(computed):
+    at = signed_in_app(Role.ANALIS).run()
+    assert not at.exception
+    assert {"kpis", "letters"} <= set(computed)
+
+
+def test_after_a_write_the_warmup_computes_the_view_again(computed, kemendagri):
+    first = warmup.warm()
+    computed.clear()
+    make = Factory(get_db())  # the app's own connection: it holds the file
+    make._n = 100  # agenda numbers after the fixture's
+    make.forward(make.complaint(), kemendagri, dt.date(2026, 6, 2))
+    second = warmup.warm()
+    assert (second != first, "kpis" in computed) == (True, True)
