@@ -39,6 +39,30 @@ def test_a_file_cut_short_is_refused_though_duckdb_would_open_it(template_db, tm
     assert refused.value.key == "db.fault.truncated"
 
 
+def test_a_file_duckdb_trimmed_of_its_free_blocks_is_opened(tmp_path):
+    path = tmp_path / "dipangkas.duckdb"
+    rows = "SELECT range AS i, md5(range::VARCHAR) AS s FROM range(300000)"
+    raw = duckdb.connect(str(path))
+    raw.execute(f"CREATE TABLE first AS {rows}")
+    raw.execute(f"CREATE TABLE second AS {rows}")
+    raw.execute("CHECKPOINT")
+    raw.execute("DROP TABLE second")  # its blocks, at the end of the file, are free
+    raw.close()
+    raw = duckdb.connect(str(path))
+    raw.execute("CREATE TABLE kept AS SELECT range AS i FROM range(9)")
+    raw.execute("DROP TABLE first")
+    raw.close()  # this checkpoint cuts the free blocks off the end of the file
+    raw = duckdb.connect(str(path))
+    total, free, block = raw.execute(
+        "SELECT total_blocks, free_blocks, block_size FROM pragma_database_size()"
+    ).fetchall()[0]
+    raw.close()
+    assert path.stat().st_size < total * block and free > 0  # shorter than total_blocks say
+    db = connect(path)  # yet whole: opened, migrated, read
+    assert db.cursor().execute("SELECT count(*) FROM kept").fetchall() == [(9,)]
+    db.close()
+
+
 def test_the_command_line_says_in_one_line_what_is_wrong_and_what_to_do(template_db, tmp_path):
     for path, start in (
         (_truncated(template_db, tmp_path), "terpotong"),

@@ -51,15 +51,17 @@ def classify(error: duckdb.Error | OSError, path: Path) -> DatabaseFault:
 
 
 def check_size(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Refuse a file shorter than the blocks DuckDB's header says it holds. Not beside a
-    `.wal`: replaying it may count blocks not yet written to the file."""
+    """Refuse a file shorter than the blocks in use that DuckDB's header counts. Free
+    blocks do not count: DuckDB cuts free blocks off the end of the file at a checkpoint
+    and still counts them in total_blocks. Not beside a `.wal`: replaying it may count
+    blocks not yet written to the file."""
     if not path.exists() or Path(f"{path}.wal").exists():
         return
-    blocks, block_size = con.execute(
-        "SELECT total_blocks, block_size FROM pragma_database_size()"
+    used, block_size = con.execute(
+        "SELECT used_blocks, block_size FROM pragma_database_size()"
         " WHERE database_name = current_database()"
     ).fetchall()[0]
-    expected, found = int(blocks) * int(block_size), path.stat().st_size
+    expected, found = int(used) * int(block_size), path.stat().st_size
     if found < expected:
         raise DatabaseFault("db.fault.truncated", path, f"{found} < {expected} bytes",
                             found=found, expected=expected)  # fmt: skip
