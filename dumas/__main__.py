@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", parents=[common], help="benchmark at national scale")
     bench.add_argument("--complaints", type=int, default=1_000_000)
     bench.add_argument("--repeat", type=int, default=7)
+    bench.add_argument("--sessions", default="5,20", help="sessions changing filters at once")
     return parser
 
 
@@ -136,7 +137,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from dumas import bench
 
-    return bench.main(args.complaints, repeat=args.repeat)
+    try:
+        sessions = tuple(int(n) for n in args.sessions.split(",") if n.strip())
+    except ValueError:
+        sessions = ()
+    if not sessions or min(sessions) < 1:
+        print(i18n.t("cli.bench_sessions", args.lang, value=args.sessions), file=sys.stderr)
+        return 2
+    return bench.main(args.complaints, repeat=args.repeat, sessions=sessions)
 
 
 def cmd_import(args: argparse.Namespace) -> int:

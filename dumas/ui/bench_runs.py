@@ -144,3 +144,47 @@ _MILESTONES = {
     "metric": "delta:metric",
     "full": "end",
 }
+
+
+def concurrent_filter_s(path: Path, sessions: int) -> tuple[float, float, float]:
+    """`sessions` signed-in sessions of Tindak Lanjut, each choosing a different province at
+    the same moment (no cache can help): median, p95 and max seconds of the page runs,
+    measured in the process that runs them (as the server does: one process, its threads).
+    """
+    import threading
+
+    os.environ["DUMAS_DB"] = str(path)
+    token = _analyst_token(path)
+    db = connect(path)
+    try:
+        provinces = [str(r[0]) for r in db.cursor().execute(
+            "SELECT code FROM province ORDER BY code").fetchall()]  # fmt: skip
+    finally:
+        db.close()
+    apps = []
+    for _ in range(sessions):
+        at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=600)
+        at.session_state["session_token"] = token
+        apps.append(at.run())
+    times = [0.0] * sessions
+    ready = threading.Barrier(sessions)
+    failures: list[str] = []
+
+    def change(i: int) -> None:
+        box = apps[i].multiselect(key="province").select(provinces[i % len(provinces)])
+        ready.wait()
+        start = time.perf_counter()
+        box.run()
+        times[i] = time.perf_counter() - start
+        if apps[i].exception:
+            failures.append(str(apps[i].exception))
+
+    threads = [threading.Thread(target=change, args=(i,)) for i in range(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise RuntimeError(f"a page did not render: {failures[0]}")
+    times.sort()
+    return statistics.median(times), times[round(0.95 * (sessions - 1))], times[-1]
