@@ -4,10 +4,13 @@ first visitor after a start, and after a write, finds it cached."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 
+from dumas import config
 from dumas.domain.permissions import Role
+from dumas.queries.filters import Filters
 from dumas.ui import data, warmup
 from dumas.ui.state import get_db
 from tests.conftest import Factory, signed_in_app
@@ -57,3 +60,19 @@ def test_after_a_write_the_warmup_computes_the_view_again(computed, kemendagri):
     make.forward(make.complaint(), kemendagri, dt.date(2026, 6, 2))
     second = warmup.warm()
     assert (second != first, "kpis" in computed) == (True, True)
+
+
+def test_sessions_asking_the_same_figures_at_once_have_them_computed_once(computed):
+    filters = Filters(provinces=("31",))
+    started = threading.Barrier(8)
+
+    def ask() -> None:
+        started.wait()
+        data.followup_query("kpis", filters, config.today())
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert computed == ["kpis"]
