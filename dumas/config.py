@@ -37,6 +37,16 @@ def debug() -> bool:
     return os.environ.get("DUMAS_DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def slow_page_ms() -> float:
+    """A page run longer than this (DUMAS_SLOW_PAGE_MS, default 3000; 0 logs every run) is
+    logged with its duration, for the operator to see when users wait. A value that is no
+    number falls back to the default: a log setting never stops the app."""
+    try:
+        return max(0.0, float(os.environ.get("DUMAS_SLOW_PAGE_MS", "3000")))
+    except ValueError:
+        return 3000.0
+
+
 def log_file() -> Path:
     """The serving process's log (rotated): DUMAS_LOG_FILE, else logs/dumas.log beside the
     database."""

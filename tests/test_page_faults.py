@@ -62,3 +62,17 @@ def test_the_log_goes_to_a_rotated_file_once_however_often_it_is_configured(tmp_
         for handler in [h for h in logger.handlers if h not in before]:
             logger.removeHandler(handler)
             handler.close()
+
+
+@pytest.mark.usefixtures("app_env")
+@pytest.mark.parametrize(("threshold", "logged"), [("0", True), ("600000", False)])
+def test_a_page_run_longer_than_the_setting_is_logged_with_its_duration(
+    monkeypatch, caplog, threshold, logged
+):
+    monkeypatch.setenv("DUMAS_SLOW_PAGE_MS", threshold)
+    with caplog.at_level(logging.WARNING, logger="dumas"):
+        at = open_page(Role.ANALIS, "pages/followup.py")
+    assert not at.exception
+    slow = [r.getMessage() for r in caplog.records if r.getMessage().startswith("slow page run")]
+    assert bool(slow) == logged
+    assert all(m.endswith(" ms") and " took " in m for m in slow)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from typing import Any
 
 import streamlit as st
@@ -34,6 +35,7 @@ def open_database_or_stop() -> None:
 def run_page(page: Any) -> None:
     """Run the page the navigation chose; a failure is logged with a code and shown as one
     line in the user's language (st.stop and st.rerun pass: they are no Exception)."""
+    started = time.perf_counter()
     try:
         page.run()
     except Exception:
@@ -42,3 +44,8 @@ def run_page(page: Any) -> None:
         if config.debug():
             raise
         st.error(t("app.page_failed", code=code), icon=":material/error:")
+    finally:  # st.stop and st.rerun end a run too: it is timed all the same
+        elapsed = (time.perf_counter() - started) * 1000
+        if elapsed >= config.slow_page_ms():
+            path = getattr(page, "url_path", "") or "/"
+            LOG.warning("slow page run: %s took %.0f ms", path, elapsed)
