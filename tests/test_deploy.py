@@ -32,6 +32,7 @@ pytestmark = pytest.mark.slow
 MIGRATIONS = [name for name, _ in split_migrations(SCHEMA_FILE.read_text(encoding="utf-8"))]
 UNIT = "etc/systemd/system/dumas.service"
 ENV_FILE = "etc/dumas/dumas.env"
+SCHEMA = "dumas/db/schema.sql"
 RETIRED = "dumas/retired.py"  # a module of the older version only
 OPERATOR_LINE = "# Kantor: 30 hari cadangan harian (diubah operator)"
 APP_FILES = ["server.py", "app.py", ".streamlit/config.toml", "dumas/db/schema.sql",
@@ -53,13 +54,25 @@ def _tracked_files() -> list[str]:
 
 
 def _older_version(folder: Path) -> Path:
-    """This version's files as a release folder, without the last migration, plus a module."""
+    """The release before the last migration (its commit, from git), with this version's
+    deploy/ folder (what is under test), plus a module this version no longer has. A real
+    older release, not this one with a migration cut off: its figures match its schema."""
+    added = subprocess.run(
+        ["git", "log", "--format=%H", "-S", f"-- migration: {MIGRATIONS[-1]}", "--",
+         "dumas/db/schema.sql"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert added, f"no commit adds {MIGRATIONS[-1]}: commit it first"
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", f"{added[-1]}^"], cwd=ROOT,
+                             capture_output=True, check=True).stdout  # fmt: skip
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    shutil.rmtree(folder / "deploy", ignore_errors=True)
     for name in _tracked_files():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, folder / name)
-    schema = folder / "dumas" / "db" / "schema.sql"
-    text = schema.read_text(encoding="utf-8")
-    schema.write_text(text[: text.index(f"-- migration: {MIGRATIONS[-1]}")], encoding="utf-8")
+        if name.startswith("deploy/"):
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, folder / name)
+    assert f"-- migration: {MIGRATIONS[-1]}" not in (folder / SCHEMA).read_text(encoding="utf-8")
     (folder / RETIRED).write_text('"""Gone in the next version."""\n', encoding="utf-8")
     return folder
 
