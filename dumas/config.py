@@ -143,3 +143,25 @@ def secure_cookie() -> bool | None:
     if not value:
         return None
     return value not in {"0", "false", "no", "off"}
+
+
+def ops_remote() -> bool:
+    """DUMAS_OPS_REMOTE=1 lets POST /ops/command come from another machine; by default only
+    from this one (loopback), whatever token it carries."""
+    return os.environ.get("DUMAS_OPS_REMOTE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def app_url() -> str:
+    """Where the command line finds the running app (DUMAS_APP_URL)."""
+    return os.environ.get("DUMAS_APP_URL", "").strip().rstrip("/") or "http://127.0.0.1:8501"
+
+
+def ops_token() -> str | None:
+    """The token the command line hands its work to the app with (DUMAS_OPS_TOKEN)."""
+    return os.environ.get("DUMAS_OPS_TOKEN", "").strip() or None
+
+
+def ops_token_file() -> Path | None:
+    """A file holding that token (DUMAS_OPS_TOKEN_FILE), read when DUMAS_OPS_TOKEN is unset."""
+    env = os.environ.get("DUMAS_OPS_TOKEN_FILE", "").strip()
+    return Path(env) if env else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import unquote, urlencode, urlsplit
@@ -45,6 +46,12 @@ class Client:
         body = urlencode(data or {}).encode()
         form = {"content-type": "application/x-www-form-urlencoded"}
         return self._send("POST", path, body, {**form, **(headers or {})})
+
+    def post_json(self, path: str, body: object, headers: dict[str, str] | None = None) -> Reply:
+        """POST a JSON body and return the app's answer."""
+        sent = json.dumps(body).encode()
+        return self._send("POST", path, sent, {"content-type": "application/json",
+                                               **(headers or {})})  # fmt: skip
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
         """GET a path (with its query, if any) and return the app's answer."""

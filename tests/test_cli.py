@@ -77,6 +77,7 @@ def test_a_database_held_by_the_running_app_gives_one_clear_line(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "sedang dipakai proses lain" in lines[0]
+    assert "token" in lines[0]  # how to hand the command over to the app
 
 
 @pytest.mark.slow

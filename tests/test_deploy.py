@@ -350,6 +350,7 @@ def test_the_nginx_site_forwards_what_the_app_believes_from_a_trusted_proxy() ->
     example = (ROOT / "deploy" / "dumas.env.example").read_text(encoding="utf-8")
     port = re.search(r"^DUMAS_PORT=(\d+)$", example, re.MULTILINE)
     assert port and f"proxy_pass http://127.0.0.1:{port.group(1)};" in site
+    assert re.search(r"location = /ops/command \{\s*return 404;", site)  # this machine only
     assert re.search(r"^DUMAS_TRUSTED_PROXIES=127\.0\.0\.1$", example, re.MULTILINE)
     for line in ("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
                  "proxy_set_header X-Forwarded-Proto $scheme;",

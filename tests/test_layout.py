@@ -7,9 +7,11 @@ import ast
 from dumas.config import ROOT
 
 DUMAS = ROOT / "dumas"
-# The top of dumas/ holds the layers and the two features that cut across them, nothing else.
+# The top of dumas/ holds the layers (the terminal's `cli` beside the browser's `ui`) and the
+# two features that cut across them, nothing else.
 TOP_PACKAGES = {
-    "bench", "db", "domain", "i18n", "importer", "periodic", "queries", "render", "services", "ui",
+    "bench", "cli", "db", "domain", "i18n", "importer", "periodic", "queries", "render",
+    "services", "ui",
 }  # fmt: skip
 TOP_MODULES = {"__init__.py", "__main__.py", "config.py"}
 

@@ -287,6 +287,12 @@ def _write_report(db: Database, user: User, world: World) -> None:
                        revision=0, now=NOW)  # fmt: skip
 
 
+def _create_ops_token(db: Database, user: User, world: World) -> None:
+    from dumas.services import ops_tokens
+
+    ops_tokens.create_token(db, user, label="impor malam", now=NOW)
+
+
 ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.VIEW_DASHBOARD: _open_page("pages/followup.py"),
     Action.VIEW_COMPLAINT: _open_page("pages/complaint.py"),
@@ -296,6 +302,7 @@ ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.MERGE_AGENCY: _merge,
     Action.EXPORT_DATA: _export_data,
     Action.BACKUP_DATA: _backup,
+    Action.MANAGE_OPS_TOKENS: _create_ops_token,
     Action.VIEW_AUDIT: _audit_export,
     Action.MANAGE_USERS: _create_user,
     Action.VIEW_PLANS: _open_page("pages/plans.py"),
@@ -321,6 +328,7 @@ WRITES = {  # the attempts audited when allowed (writes, and reads of personal d
     Action.IMPORT_DATA,
     Action.MERGE_AGENCY,
     Action.BACKUP_DATA,  # a copy of everything: audited
+    Action.MANAGE_OPS_TOKENS,
     Action.MANAGE_USERS,
     Action.CREATE_PLAN,
     Action.WORK_MONITORING,

@@ -595,6 +595,20 @@ UPDATE plan
 -- for the documents. NULL: a plan from before, whose free-text label stays as it was.
 ALTER TABLE plan ADD COLUMN period_code VARCHAR;
 
+-- migration: 0018_ops_token
+-- Tokens an Administrator creates so that the command line hands its work to the running
+-- app (POST /ops/command, docs/decisions/0012-cli-hands-over-to-the-app.md). Only the
+-- SHA-256 of a token is kept: the token itself is shown once, when it is created.
+CREATE TABLE ops_token (
+    id           INTEGER PRIMARY KEY,
+    label        VARCHAR NOT NULL,          -- who uses it ("impor malam"): the audit's actor
+    token_hash   VARCHAR NOT NULL UNIQUE,   -- hex SHA-256 of the token (services/ops_tokens.py)
+    created_by   INTEGER NOT NULL,          -- the Administrator (app_user.id)
+    created_at   TIMESTAMPTZ NOT NULL,
+    last_used_at TIMESTAMPTZ,
+    revoked_at   TIMESTAMPTZ
+);
+
 -- migration: 0020_letter_fact_complaint_letters
 -- How many forwarding letters the letter's complaint has (all of them, whatever their date):
 -- the dashboard counts a complaint with one letter from that letter alone, and groups only

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from dumas import config, i18n
-from dumas.db import Database
+from dumas.cli.console import Console
 from dumas.domain.permissions import SYSTEM
 from dumas.importer import ImportReport, import_file
 from dumas.importer.files import rejects_xlsx
@@ -22,38 +20,36 @@ class _ProgressLine:
     """The progress, redrawn in place on stderr (a carriage return before each update) and
     ended with a newline before any other output, so no message runs on from "…0%"."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, console: Console) -> None:
         self.lang = lang
+        self.console = console
         self.open = False
 
     def __call__(self, stage: str, fraction: float) -> None:
         label = i18n.t(f"import.stage.{stage}", self.lang)
-        print(f"\r{label} {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+        self.console.error(f"\r{label} {fraction:4.0%}", end="", flush=True)
         self.open = True
         if stage == "done":
             self.end()
 
     def end(self) -> None:
         if self.open:
-            print(file=sys.stderr, flush=True)
+            self.console.error(flush=True)
             self.open = False
 
 
-def run(args: argparse.Namespace, open_db: Callable[[argparse.Namespace], Database]) -> int:
+def run(args: argparse.Namespace, console: Console) -> int:
     """Exit 0 when imported (or a clean dry run), 2 for invalid rows or an unusable file."""
     from dumas.importer.model import ImportFileError
 
     lang, path = args.lang, Path(args.file)
     try:
-        data = path.read_bytes()
+        data = console.read(args.file)
     except OSError as exc:
-        print(
-            i18n.t("import.error.cannot_open", lang, file=path, reason=exc.strerror),
-            file=sys.stderr,
-        )
+        console.error(i18n.t("import.error.cannot_open", lang, file=path, reason=exc.strerror))
         return 2
-    db = open_db(args)
-    progress = _ProgressLine(lang)
+    db = console.open(args)
+    progress = _ProgressLine(lang, console)
     try:
         report = import_file(
             db, SYSTEM, data, path.name, today=config.today(), sheet=args.sheet,
@@ -61,32 +57,36 @@ def run(args: argparse.Namespace, open_db: Callable[[argparse.Namespace], Databa
         )  # fmt: skip
     except ImportFileError as exc:
         progress.end()
-        print(i18n.t(exc.key, lang, **i18n.display_params(exc.params, lang)), file=sys.stderr)
+        console.error(i18n.t(exc.key, lang, **i18n.display_params(exc.params, lang)))
         return 2
     finally:
         progress.end()  # also before a traceback or the busy-database message
-    _print(report, lang)
-    _write_rejects(report, args, path, lang)
+    _print(report, lang, console)
+    _write_rejects(report, args, path, console)
     return 2 if report.errors and not report.applied else 0
 
 
-def _print(report: ImportReport, lang: str) -> None:
-    print(outcome(report, lang))
+def _print(report: ImportReport, lang: str, console: Console) -> None:
+    console.print(outcome(report, lang))
     for line in count_lines(report, lang):
-        print(f"  {line}")
+        console.print(f"  {line}")
     for error in report.errors[:MAX_ERRORS_SHOWN]:
-        print(f"  - {error_line(error, lang)}")
+        console.print(f"  - {error_line(error, lang)}")
     hidden = len(report.errors) - MAX_ERRORS_SHOWN
     if hidden > 0:
-        print(f"  … {i18n.t('import.report.more_errors', lang, n=i18n.fmt_int(hidden, lang))}")
+        more = i18n.t("import.report.more_errors", lang, n=i18n.fmt_int(hidden, lang))
+        console.print(f"  … {more}")
 
 
-def _write_rejects(report: ImportReport, args: argparse.Namespace, path: Path, lang: str) -> None:
+def _write_rejects(
+    report: ImportReport, args: argparse.Namespace, path: Path, console: Console
+) -> None:
     """With --rejects, or --skip-invalid, the rejected rows go to an .xlsx to fix."""
+    lang = args.lang
     if not report.errors or not (args.rejects or args.skip_invalid):
         return
     target = Path(args.rejects) if args.rejects else path.with_name(f"{path.stem}-ditolak.xlsx")
     when = i18n.fmt_datetime(dt.datetime.now(config.TIMEZONE), lang)
     generated = i18n.t("export.generated", lang, when=when)
-    target.write_bytes(rejects_xlsx(report.table, report.errors, lang, generated))
-    print(i18n.t("import.rejects_written", lang, path=target))
+    console.write(target, rejects_xlsx(report.table, report.errors, lang, generated))
+    console.print(i18n.t("import.rejects_written", lang, path=target))

@@ -61,6 +61,25 @@ def client_address(request: Request) -> str:
     return hops[0] if hops else peer
 
 
+# Headers a proxy adds when it relays a request: a proxy on this machine connects from
+# loopback, so its clients would all look local.
+_RELAYED = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip", "via")
+
+
+def from_this_machine(request: Request) -> bool:
+    """Whether the request comes from this machine itself: a loopback peer (127.0.0.0/8,
+    ::1) that says it relays no one else's request. The proxy headers are not believed
+    here but refused: whoever wrote them, the request did not start on this machine."""
+    peer = request.client.host if request.client else ""
+    try:
+        ip = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback and not any(name in request.headers for name in _RELAYED)
+
+
 def is_https(request: Request) -> bool:
     """Whether the browser talks HTTPS to us (directly, or to a trusted proxy)."""
     forced = config.secure_cookie()

@@ -1,6 +1,6 @@
 """HTTP routes of the ASGI wrapper: sign in (sets the signed cookie) and sign out, the
-health check (`/ops/health`); a path that is no page goes to the main page
-(dumas.ui.unknown_page).
+health check (`/ops/health`), the command line's hand-over (`/ops/command`); a path that
+is no page goes to the main page (dumas.ui.unknown_page).
 
 Both refuse a post from another site (login CSRF: a foreign form must not sign the
 browser in as someone else, nor sign it out).
@@ -8,6 +8,9 @@ browser in as someone else, nor sign it out).
 
 from __future__ import annotations
 
+import json
+import logging
+import secrets
 from urllib.parse import urlencode
 
 import duckdb
@@ -17,15 +20,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from dumas import i18n
+from dumas import config, i18n
+from dumas.cli import remote
 from dumas.db.faults import DatabaseFault
-from dumas.services import auth
+from dumas.services import auth, ops_tokens
 from dumas.ui.auth_gate import COOKIE, now, secret
-from dumas.ui.http_security import SecurityHeaders, client_address, is_https, same_origin
+from dumas.ui.http_security import (
+    SecurityHeaders,
+    client_address,
+    from_this_machine,
+    is_https,
+    same_origin,
+)
 from dumas.ui.state import get_db
 from dumas.ui.unknown_page import UnknownPageRedirect
 
 MAX_FIELD = 200
+MAX_COMMAND = 300 * 2**20  # a handed-over command with its file (base64): an upload's 200 MB
+LOG = logging.getLogger("dumas")
 
 
 def _back(query: dict[str, str] | None = None) -> RedirectResponse:
@@ -97,9 +109,74 @@ async def health(request: Request) -> Response:
     return JSONResponse(body, status_code=status, headers={"cache-control": "no-store"})
 
 
+def command_allowed_from(request: Request) -> bool:
+    """Whether /ops/command may be asked from where this request comes: this machine only,
+    unless DUMAS_OPS_REMOTE=1 (the token is checked either way)."""
+    return config.ops_remote() or from_this_machine(request)
+
+
+def _bearer(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+async def _body(request: Request) -> bytes | None:
+    """The request's body, or None beyond MAX_COMMAND (read no further)."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_COMMAND:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _verify(token: str) -> ops_tokens.OpsToken | None:
+    with get_db().reading() as cur:
+        return ops_tokens.verify(cur, token)
+
+
+def _run_command(token: ops_tokens.OpsToken, body: object) -> tuple[int, dict[str, object]]:
+    """Run the handed-over command; a failure inside it is logged under a code."""
+    lang = remote.language(body)
+    try:
+        return 200, remote.run(get_db(), token, body, now())
+    except remote.BadCommand as bad:
+        return bad.status, {"error": bad.line}
+    except Exception:
+        code = secrets.token_hex(4)
+        LOG.exception("[%s] the command handed over with token %r failed", code, token.label)
+        return 500, {"error": i18n.t("cli.handover.failed", lang, code=code)}
+
+
+async def ops_command(request: Request) -> Response:
+    """The command line hands a command over to this process, which holds the database
+    (docs/decisions/0012-cli-hands-over-to-the-app.md): this machine only, an
+    Administrator's token, one of import, report, summary, backup."""
+    if not command_allowed_from(request):
+        return Response(status_code=403)
+    try:
+        token = await run_in_threadpool(_verify, _bearer(request))
+    except DatabaseFault as fault:
+        said = i18n.t(fault.key, i18n.DEFAULT_LANGUAGE, **fault.params)
+        return JSONResponse({"error": said}, status_code=503)
+    if token is None:
+        return Response(status_code=401, headers={"www-authenticate": "Bearer"})
+    raw = await _body(request)
+    if raw is None:
+        return JSONResponse({"error": i18n.t("cli.handover.too_large")}, status_code=413)
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return JSONResponse({"error": i18n.t("cli.handover.bad_request")}, status_code=400)
+    status, reply = await run_in_threadpool(_run_command, token, body)
+    return JSONResponse(reply, status_code=status, headers={"cache-control": "no-store"})
+
+
 ROUTES = [
     Route("/auth/masuk", sign_in, methods=["POST"]),
     Route("/auth/keluar", sign_out, methods=["POST"]),
     Route("/ops/health", health, methods=["GET", "HEAD"]),
+    Route("/ops/command", ops_command, methods=["POST"]),
 ]
 MIDDLEWARE = [Middleware(SecurityHeaders), Middleware(UnknownPageRedirect)]

@@ -1,4 +1,5 @@
-"""The sections of the "Impor dan Ekspor Data" page: template, preview, import, export, merge."""
+"""The sections of the "Impor dan Ekspor Data" page: template, preview, import, export, merge,
+backups (with the command line's tokens)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import streamlit as st
 
 from dumas import config, i18n, services
 from dumas.domain.errors import DomainError, Message
+from dumas.domain.permissions import Action
 from dumas.importer import ImportReport, import_file
 from dumas.importer.files import export_for, rejects_xlsx, template_xlsx
 from dumas.importer.import_report import count_lines, outcome, reason
@@ -16,6 +18,7 @@ from dumas.importer.model import ImportFileError
 from dumas.importer.reading import sheet_names
 from dumas.queries import lookups
 from dumas.services import agencies as agency_service
+from dumas.ui import ops_tokens
 from dumas.ui.actions import ERROR, FLASH, perform, perform_untimed
 from dumas.ui.escape import plain
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
@@ -251,6 +254,9 @@ def backup_tab() -> None:
         show_table(pd.DataFrame({t("backup.file"): [p.name for p in kept],
                                  t("backup.size_mb"): [p.stat().st_size / 2**20 for p in kept]}),
                    hide_index=True)  # fmt: skip
+    if actor().can(Action.MANAGE_OPS_TOKENS):  # the rule the service checks
+        st.divider()
+        ops_tokens.section()
 
 
 def _take_backup() -> None:
