@@ -149,7 +149,7 @@ def _report_data(db, period, args: argparse.Namespace) -> dict:
     """The frozen report when final (finalising it now with --final), else a draft with
     the narrative saved so far."""
     from dumas.domain.permissions import SYSTEM
-    from dumas.periodic import contents
+    from dumas.periodic import output
     from dumas.services import periodic as final
 
     cur = db.cursor()
@@ -157,24 +157,7 @@ def _report_data(db, period, args: argparse.Namespace) -> dict:
         saved = final.draft(cur, period)  # what this run froze: the draft as it is now
         final.finalise(db, SYSTEM, period, narrative=saved["narrative"] if saved else {},
                        revision=saved["revision"] if saved else 0, now=config.now())  # fmt: skip
-    frozen = final.frozen(cur, period)
-    addressed = final.addressing(cur, period)  # addressee, forwarding official, sent
-    if frozen is not None:
-        when = i18n.fmt_datetime(frozen["finalised_at"].astimezone(config.TIMEZONE), args.lang)
-        who = frozen["finalised_by"] or SYSTEM.full_name
-        line = i18n.t("cli.finalised", args.lang, who=who, when=when)
-        return {**frozen, **addressed, "finalised": line}
-    title = contents.default_title(period, args.lang)
-    generated = contents.generated_on(config.now(), args.lang)
-    data = contents.build(cur, period, args.lang, title=title, generated=generated)
-    return {**data, **addressed, "narrative": _draft_text(cur, period)}
-
-
-def _draft_text(cur, period) -> dict:
-    from dumas.services import periodic as final
-
-    saved = final.draft(cur, period)
-    return saved["narrative"] if saved else {}
+    return output.report_data(cur, period, args.lang, config.now())
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -182,9 +165,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from dumas.domain import periods
-    from dumas.periodic.workbook import report_xlsx
-    from dumas.queries import settings
-    from dumas.render.documents import periodic_report_docx
+    from dumas.periodic import output
 
     try:
         period = periods.parse(args.period)
@@ -204,13 +185,11 @@ def cmd_report(args: argparse.Namespace) -> int:
             params = i18n.display_params(message.params, args.lang)
             print(i18n.t(message.key, args.lang, **params), file=sys.stderr)
         return 1
-    if args.xlsx:
-        Path(args.xlsx).write_bytes(report_xlsx(data, args.lang))
-        print(args.xlsx)
-    if args.docx:
-        letterhead = settings.for_documents(db.cursor())
-        Path(args.docx).write_bytes(periodic_report_docx(data, letterhead, args.lang))
-        print(args.docx)
+    output.write(db.cursor(), data, args.lang, xlsx=Path(args.xlsx) if args.xlsx else None,
+                 docx=Path(args.docx) if args.docx else None)  # fmt: skip
+    for name in (args.xlsx, args.docx):
+        if name:
+            print(name)  # as typed, for scheduled runs
     return 0
 
 

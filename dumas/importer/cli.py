@@ -13,9 +13,7 @@ from dumas.db import Database
 from dumas.domain.permissions import SYSTEM
 from dumas.importer import ImportReport, import_file
 from dumas.importer.files import rejects_xlsx
-from dumas.importer.import_report import count_lines, error_line, outcome
-
-MAX_ERRORS_SHOWN = 50
+from dumas.importer.import_report import terminal_lines
 
 
 class _ProgressLine:
@@ -71,14 +69,8 @@ def run(args: argparse.Namespace, open_db: Callable[[argparse.Namespace], Databa
 
 
 def _print(report: ImportReport, lang: str) -> None:
-    print(outcome(report, lang))
-    for line in count_lines(report, lang):
-        print(f"  {line}")
-    for error in report.errors[:MAX_ERRORS_SHOWN]:
-        print(f"  - {error_line(error, lang)}")
-    hidden = len(report.errors) - MAX_ERRORS_SHOWN
-    if hidden > 0:
-        print(f"  … {i18n.t('import.report.more_errors', lang, n=i18n.fmt_int(hidden, lang))}")
+    for line in terminal_lines(report, lang):
+        print(line)
 
 
 def _write_rejects(report: ImportReport, args: argparse.Namespace, path: Path, lang: str) -> None:
