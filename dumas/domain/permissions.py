@@ -33,6 +33,7 @@ class Action(StrEnum):
     MERGE_AGENCY = "merge_agency"
     EXPORT_DATA = "export_data"  # the whole database in the import layout
     BACKUP_DATA = "backup_data"  # a backup of the database, taken while it serves
+    RUN_JOBS = "run_jobs"  # the scheduled jobs: see their runs, ask for one now
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
     VIEW_PLANS = "view_plans"  # the monitoring-plan matrices and "Menunggu Saya"
@@ -65,6 +66,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MERGE_AGENCY: frozenset({Role.ADMIN}),
     Action.EXPORT_DATA: frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.ADMIN}),
     Action.BACKUP_DATA: frozenset({Role.ADMIN}),
+    Action.RUN_JOBS: frozenset({Role.ADMIN}),
     Action.VIEW_AUDIT: frozenset({Role.ADMIN, Role.ASDEP}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.VIEW_PLANS: frozenset(_STAFF),
