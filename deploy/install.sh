@@ -162,7 +162,11 @@ DATA_DIR=$(dirname "$DB")
 BACKUP_DIR=$(setting DUMAS_BACKUP_DIR "$DATA_DIR/backups")
 LOG_FILE=$(setting DUMAS_LOG_FILE "$DATA_DIR/logs/dumas.log")
 LOG_DIR=$(dirname "$LOG_FILE")
-for path in "$DB" "$BACKUP_DIR" "$LOG_FILE" "$RUN_PY"; do
+# The scheduled jobs' folders (README "Scheduled jobs"): beside the database unless set.
+IMPORT_DIR=$(setting DUMAS_IMPORT_DROP "$DATA_DIR/import")
+REPORT_DIR=$(setting DUMAS_REPORT_DIR "$DATA_DIR/reports")
+case $IMPORT_DIR in 0 | false | no | off) IMPORT_DIR="$DATA_DIR" ;; esac
+for path in "$DB" "$BACKUP_DIR" "$LOG_FILE" "$IMPORT_DIR" "$REPORT_DIR" "$RUN_PY"; do
 	case $path in
 	*[[:space:]\|\&\\]*) die "a path with a space, |, & or \\ cannot go into the unit: $path" ;;
 	/*) ;;
@@ -180,8 +184,9 @@ if $LIVE && $NEW_ENV; then
 	chown "root:$SERVICE_USER" "$ENV_HERE"
 fi
 WRITABLE=""
-for dir in "$DATA_DIR" "$BACKUP_DIR" "$LOG_DIR"; do
+for dir in "$DATA_DIR" "$BACKUP_DIR" "$LOG_DIR" "$IMPORT_DIR" "$REPORT_DIR"; do
 	case " $WRITABLE " in *" $dir "*) continue ;; esac
+	case $dir in "$DATA_DIR"/*) continue ;; esac # the app makes its own folders in there
 	WRITABLE="${WRITABLE:+$WRITABLE }$dir"
 	if [ ! -d "$R$dir" ]; then # an existing folder keeps its owner and mode
 		if $LIVE; then

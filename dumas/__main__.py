@@ -166,39 +166,20 @@ def _report_data(db: Database, period, args: argparse.Namespace) -> dict:
 
 def _report_read(db: Database, cur, period, args: argparse.Namespace) -> dict:
     from dumas.domain.permissions import SYSTEM
-    from dumas.periodic import contents
+    from dumas.periodic import output
     from dumas.services import periodic as final
 
     if args.final and final.frozen(cur, period) is None:
         saved = final.draft(cur, period)  # what this run froze: the draft as it is now
         final.finalise(db, SYSTEM, period, narrative=saved["narrative"] if saved else {},
                        revision=saved["revision"] if saved else 0, now=config.now())  # fmt: skip
-    frozen = final.frozen(cur, period)
-    addressed = final.addressing(cur, period)  # addressee, forwarding official, sent
-    if frozen is not None:
-        when = i18n.fmt_datetime(frozen["finalised_at"].astimezone(config.TIMEZONE), args.lang)
-        who = frozen["finalised_by"] or SYSTEM.full_name
-        line = i18n.t("cli.finalised", args.lang, who=who, when=when)
-        return {**frozen, **addressed, "finalised": line}
-    title = contents.default_title(period, args.lang)
-    generated = contents.generated_on(config.now(), args.lang)
-    data = contents.build(cur, period, args.lang, title=title, generated=generated)
-    return {**data, **addressed, "narrative": _draft_text(cur, period)}
-
-
-def _draft_text(cur, period) -> dict:
-    from dumas.services import periodic as final
-
-    saved = final.draft(cur, period)
-    return saved["narrative"] if saved else {}
+    return output.report_data(cur, period, args.lang, config.now())
 
 
 def cmd_report(args: argparse.Namespace, console: Console) -> int:
     """Write the period's report workbook and/or document and print each path."""
     from dumas.domain import periods
-    from dumas.periodic.workbook import report_xlsx
-    from dumas.queries import settings
-    from dumas.render.documents import periodic_report_docx
+    from dumas.periodic import output
 
     try:
         period = periods.parse(args.period)
@@ -219,12 +200,12 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
             console.error(i18n.t(message.key, args.lang, **params))
         return 1
     if args.xlsx:
-        console.write(args.xlsx, report_xlsx(data, args.lang))
+        console.write(args.xlsx, output.xlsx_bytes(data, args.lang))
         console.print(args.xlsx)
     if args.docx:
         with db.reading() as cur:
-            letterhead = settings.for_documents(cur)
-        console.write(args.docx, periodic_report_docx(data, letterhead, args.lang))
+            document = output.docx_bytes(cur, data, args.lang)
+        console.write(args.docx, document)
         console.print(args.docx)
     return 0
 

@@ -165,3 +165,80 @@ def ops_token_file() -> Path | None:
     """A file holding that token (DUMAS_OPS_TOKEN_FILE), read when DUMAS_OPS_TOKEN is unset."""
     env = os.environ.get("DUMAS_OPS_TOKEN_FILE", "").strip()
     return Path(env) if env else None
+
+
+def _switch(name: str, default: str) -> bool:
+    return os.environ.get(name, default).strip().lower() not in {"0", "false", "no", "off"}
+
+
+def _whole(name: str, default: str, least: int = 1) -> int:
+    text = os.environ.get(name, default).strip()
+    if not text.isdigit() or int(text) < least:
+        raise ValueError(f"{name} must be a whole number of at least {least}, not {text!r}")
+    return int(text)
+
+
+def _clock(name: str, default: str) -> dt.time | None:
+    """A time of day HH:MM (Asia/Jakarta); `off` (or 0, empty) turns the job off."""
+    text = os.environ.get(name, default).strip().lower()
+    if text in {"", "0", "false", "no", "off"}:
+        return None
+    try:
+        hours, minutes = (int(part) for part in text.replace(".", ":").split(":"))
+        return dt.time(hours, minutes)
+    except ValueError:
+        raise ValueError(f"{name} must be a time HH:MM or off, not {text!r}") from None
+
+
+def jobs_enabled() -> bool:
+    """Whether the serving process runs the scheduled jobs (DUMAS_JOBS, default on)."""
+    return _switch("DUMAS_JOBS", "1")
+
+
+def jobs_tick_seconds() -> int:
+    """How often the scheduler looks for a job that is due (DUMAS_JOBS_TICK_SECONDS, 30)."""
+    return _whole("DUMAS_JOBS_TICK_SECONDS", "30")
+
+
+def backup_at() -> dt.time | None:
+    """The nightly backup's time (DUMAS_BACKUP_AT, default 02:00; off: no nightly backup)."""
+    return _clock("DUMAS_BACKUP_AT", "02:00")
+
+
+def import_drop() -> Path | None:
+    """The import drop folder (DUMAS_IMPORT_DROP, default `import/` beside the database;
+    off: none)."""
+    env = os.environ.get("DUMAS_IMPORT_DROP")
+    if env is not None and env.strip().lower() in {"0", "false", "no", "off"}:
+        return None
+    return Path(env) if env else db_path().parent / "import"
+
+
+def import_poll_seconds() -> int:
+    """How often the drop folder is looked at (DUMAS_IMPORT_POLL_SECONDS, default 60)."""
+    return _whole("DUMAS_IMPORT_POLL_SECONDS", "60")
+
+
+def import_settle_seconds() -> int:
+    """A dropped file is left alone until unchanged for this long and between two looks
+    (DUMAS_IMPORT_SETTLE_SECONDS, default 5): it may still be being copied."""
+    return _whole("DUMAS_IMPORT_SETTLE_SECONDS", "5", least=0)
+
+
+def import_skip_invalid() -> bool:
+    """A dropped file with invalid rows: import its valid rows (DUMAS_IMPORT_SKIP_INVALID=1)
+    or, by default, none of them (as `python -m dumas import` without --skip-invalid)."""
+    return _switch("DUMAS_IMPORT_SKIP_INVALID", "0")
+
+
+def report_at() -> dt.time | None:
+    """When the draft periodic reports are written on the first working day after a month
+    ends (DUMAS_REPORT_AT, default 06:00; off: never)."""
+    return _clock("DUMAS_REPORT_AT", "06:00")
+
+
+def report_dir() -> Path:
+    """Where the scheduled draft reports go (DUMAS_REPORT_DIR, default `reports/` beside
+    the database)."""
+    env = os.environ.get("DUMAS_REPORT_DIR")
+    return Path(env) if env else db_path().parent / "reports"

@@ -48,10 +48,11 @@ def demo_app(folder: Path, complaints: int) -> Iterator[str]:
 
 
 @contextmanager
-def running_app(db_path: Path) -> Iterator[str]:
-    """The app as `make run` serves it (server.py: Streamlit plus the sign-in routes)."""
+def running_app(db_path: Path, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """The app as `make run` serves it (server.py: Streamlit plus the sign-in routes), with
+    these environment settings besides the test's own."""
     port = _free_port()
-    env = {**os.environ, "DUMAS_DB": str(db_path), "DUMAS_DEMO": "0"}
+    env = {**os.environ, "DUMAS_DB": str(db_path), "DUMAS_DEMO": "0", **(settings or {})}
     env["DUMAS_TODAY"] = TODAY.isoformat()
     env["FORWARDED_ALLOW_IPS"] = ""  # as `make run`: only DUMAS_TRUSTED_PROXIES decides
     command = [

@@ -38,6 +38,9 @@ ADMIN = User(id=9002, username="admin.uji", full_name="Admin Uji", roles=frozens
 # command-line children and the browser tests' servers inherit it.
 os.environ.setdefault("DUMAS_DB_THREADS", "1")
 os.environ.setdefault("DUMAS_DEBUG", "1")  # a failing page raises: at.exception sees it
+# The browser tests' servers run no scheduled job (a backup, a drop folder, reports); the
+# test of the jobs in a running server switches them on for itself (tests/test_jobs_serving.py).
+os.environ.setdefault("DUMAS_JOBS", "0")
 
 
 # Every AppTest starts a Streamlit runtime, and every start scans the metadata of each

@@ -10,7 +10,7 @@ DUMAS = ROOT / "dumas"
 # The top of dumas/ holds the layers (the terminal's `cli` beside the browser's `ui`) and the
 # two features that cut across them, nothing else.
 TOP_PACKAGES = {
-    "bench", "cli", "db", "domain", "i18n", "importer", "periodic", "queries", "render",
+    "bench", "cli", "jobs", "db", "domain", "i18n", "importer", "periodic", "queries", "render",
     "services", "ui",
 }  # fmt: skip
 TOP_MODULES = {"__init__.py", "__main__.py", "config.py"}

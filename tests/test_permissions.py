@@ -159,6 +159,12 @@ def _backup(db: Database, user: User, world: World) -> None:
     take_backup(db, user, folder=folder, keep=(14, 12), now=NOW)
 
 
+def _run_jobs(db: Database, user: User, world: World) -> None:
+    from dumas.services.jobs import request_run
+
+    request_run(db, user, "backup", now=NOW)
+
+
 def _export_data(db: Database, user: User, world: World) -> None:
     with db.transaction() as cur:
         data = files.export_for(cur, user, title="Ekspor", generated="")
@@ -303,6 +309,7 @@ ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.EXPORT_DATA: _export_data,
     Action.BACKUP_DATA: _backup,
     Action.MANAGE_OPS_TOKENS: _create_ops_token,
+    Action.RUN_JOBS: _run_jobs,
     Action.VIEW_AUDIT: _audit_export,
     Action.MANAGE_USERS: _create_user,
     Action.VIEW_PLANS: _open_page("pages/plans.py"),
@@ -329,6 +336,7 @@ WRITES = {  # the attempts audited when allowed (writes, and reads of personal d
     Action.MERGE_AGENCY,
     Action.BACKUP_DATA,  # a copy of everything: audited
     Action.MANAGE_OPS_TOKENS,
+    Action.RUN_JOBS,  # "Jalankan sekarang"
     Action.MANAGE_USERS,
     Action.CREATE_PLAN,
     Action.WORK_MONITORING,

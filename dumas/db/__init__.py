@@ -239,8 +239,7 @@ _ID_TABLES = frozenset(
     | {"plan", "plan_row", "plan_event", "monitoring"}
     | {"monitoring_activity", "monitoring_agreement", "monitoring_cost", "periodic_report"}
     | {"periodic_report_event"}
-    | {"monitoring_memo_answer"}
-    | {"ops_token"}
+    | {"monitoring_memo_answer", "ops_token", "job_run"}
 )
 
 

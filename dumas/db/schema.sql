@@ -609,6 +609,29 @@ CREATE TABLE ops_token (
     revoked_at   TIMESTAMPTZ
 );
 
+-- migration: 0019_job_run
+-- The scheduled jobs the serving process runs (dumas/jobs/): one row per run, written when
+-- it ends (dumas/services/jobs.py record_run). A run with nothing to do ('skipped', e.g. an
+-- empty drop folder polled every minute) replaces the job's previous skipped row, so the
+-- table grows by the runs that did something. The page "Tugas Terjadwal" reads it; a job's
+-- next run follows from its last start (dumas/queries/jobs.py).
+CREATE TABLE job_run (
+    id          INTEGER PRIMARY KEY,
+    job         VARCHAR NOT NULL,            -- dumas/jobs/catalogue.py NAMES
+    started_at  TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ NOT NULL,
+    outcome     VARCHAR NOT NULL CHECK (outcome IN ('ok', 'failed', 'skipped')),
+    message     VARCHAR,                     -- one line (in Bahasa Indonesia, as the log)
+    log         VARCHAR                      -- the run's log lines, one per line
+);
+-- "Jalankan sekarang": an Administrator asks for a run; the scheduler starts it at its next
+-- look and the run's record removes the request (one per job, the latest).
+CREATE TABLE job_request (
+    job          VARCHAR PRIMARY KEY,
+    requested_at TIMESTAMPTZ NOT NULL,
+    requested_by VARCHAR NOT NULL            -- app_user.username
+);
+
 -- migration: 0020_letter_fact_complaint_letters
 -- How many forwarding letters the letter's complaint has (all of them, whatever their date):
 -- the dashboard counts a complaint with one letter from that letter alone, and groups only

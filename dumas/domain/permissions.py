@@ -34,6 +34,7 @@ class Action(StrEnum):
     EXPORT_DATA = "export_data"  # the whole database in the import layout
     BACKUP_DATA = "backup_data"  # a backup of the database, taken while it serves
     MANAGE_OPS_TOKENS = "manage_ops_tokens"  # tokens the command line hands work over with
+    RUN_JOBS = "run_jobs"  # the scheduled jobs: see their runs, ask for one now
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
     VIEW_PLANS = "view_plans"  # the monitoring-plan matrices and "Menunggu Saya"
@@ -67,6 +68,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EXPORT_DATA: frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.ADMIN}),
     Action.BACKUP_DATA: frozenset({Role.ADMIN}),
     Action.MANAGE_OPS_TOKENS: frozenset({Role.ADMIN}),
+    Action.RUN_JOBS: frozenset({Role.ADMIN}),
     Action.VIEW_AUDIT: frozenset({Role.ADMIN, Role.ASDEP}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.VIEW_PLANS: frozenset(_STAFF),

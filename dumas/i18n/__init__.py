@@ -40,6 +40,8 @@ def display_params(params: dict[str, object], lang: str = DEFAULT_LANGUAGE) -> d
             shown[name] = fmt_datetime(local, lang)
         elif isinstance(value, dt.date):
             shown[name] = fmt_date(value, lang)
+        elif isinstance(value, dt.time):
+            shown[name] = fmt_time(value, lang)
         elif isinstance(value, int) and not isinstance(value, bool):
             shown[name] = fmt_int(value, lang)
         elif callable(value):  # named in the reader's language, e.g. a report's period
@@ -74,6 +76,11 @@ def fmt_datetime(
         return MISSING
     time = format_time(value, "short", locale=_language(lang))
     return f"{fmt_date(value, lang, style)} {time}"
+
+
+def fmt_time(value: dt.time, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A time of day as "02.00" (id) or "2:00 AM" (en)."""
+    return format_time(value, "short", locale=_language(lang))
 
 
 def fmt_int(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:

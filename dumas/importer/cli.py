@@ -11,9 +11,7 @@ from dumas.cli.console import Console
 from dumas.domain.permissions import SYSTEM
 from dumas.importer import ImportReport, import_file
 from dumas.importer.files import rejects_xlsx
-from dumas.importer.import_report import count_lines, error_line, outcome
-
-MAX_ERRORS_SHOWN = 50
+from dumas.importer.import_report import terminal_lines
 
 
 class _ProgressLine:
@@ -67,15 +65,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
 
 def _print(report: ImportReport, lang: str, console: Console) -> None:
-    console.print(outcome(report, lang))
-    for line in count_lines(report, lang):
-        console.print(f"  {line}")
-    for error in report.errors[:MAX_ERRORS_SHOWN]:
-        console.print(f"  - {error_line(error, lang)}")
-    hidden = len(report.errors) - MAX_ERRORS_SHOWN
-    if hidden > 0:
-        more = i18n.t("import.report.more_errors", lang, n=i18n.fmt_int(hidden, lang))
-        console.print(f"  … {more}")
+    for line in terminal_lines(report, lang):
+        console.print(line)
 
 
 def _write_rejects(

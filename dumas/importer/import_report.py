@@ -9,6 +9,7 @@ from dumas.importer import ImportReport
 from dumas.importer.model import RowError
 
 KINDS = ("complaint", "forwarding", "response")
+MAX_ERRORS_SHOWN = 50
 Quote = Callable[[object], str]  # how a value is put into a message (the page: as Markdown)
 
 
@@ -64,6 +65,18 @@ def count_lines(report: ImportReport, lang: str, quote: Quote = str) -> list[str
         columns = ", ".join(map(quote, report.unknown_columns))
         lines.append(_say("import.report.unknown_columns", lang, str, columns=columns))
     lines += notice_lines(report, lang)
+    return lines
+
+
+def terminal_lines(report: ImportReport, lang: str) -> list[str]:
+    """What `python -m dumas import` prints (and the drop folder's report holds): the
+    outcome, the counts, and the first MAX_ERRORS_SHOWN refused rows."""
+    lines = [outcome(report, lang), *(f"  {line}" for line in count_lines(report, lang))]
+    lines += [f"  - {error_line(error, lang)}" for error in report.errors[:MAX_ERRORS_SHOWN]]
+    hidden = len(report.errors) - MAX_ERRORS_SHOWN
+    if hidden > 0:
+        more = i18n.t("import.report.more_errors", lang, n=i18n.fmt_int(hidden, lang))
+        lines.append(f"  … {more}")
     return lines
 
 

@@ -65,6 +65,7 @@ PAGES = (
         "pages/settings.py", "nav.settings", ":material/settings:", "pengaturan",
         (Action.MANAGE_SETTINGS,),
     ),
+    PageSpec("pages/jobs.py", "nav.jobs", ":material/schedule:", "tugas", (Action.RUN_JOBS,)),
 )  # fmt: skip
 
 
