@@ -388,7 +388,8 @@ _REFERENCES = {  # a reference column's name -> the table and key it points at
     "problem_code": ("problem_code", "code"),
     "category_code": ("category", "code"),
 }
-_OWN_REFERENCES = {("agency", "category_code"): ("agency_category", "code")}
+_OWN_REFERENCES = {("agency", "category_code"): ("agency_category", "code"),
+                   ("job_request", "requested_by"): ("app_user", "username")}  # fmt: skip
 _NOT_REFERENCES = {("audit_log", "entity_id"), ("periodic_report", "period_code"),
                    ("report_draft", "period_code"),
                    ("periodic_report_event", "period_code"),

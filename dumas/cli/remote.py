@@ -53,7 +53,7 @@ def language(body: object) -> str:
     return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
-def run(db: Database, token: OpsToken, body: object, now: dt.datetime) -> dict[str, object]:
+def run_command(db: Database, token: OpsToken, body: object, now: dt.datetime) -> dict[str, object]:
     """Check the request, audit the hand-over (the token's label), run the command and
     return {exit, stdout, stderr, files}; BadCommand when it is not one to run."""
     from dumas.__main__ import build_parser

@@ -172,3 +172,11 @@ class AnswerVia(Coded, prefix="memo_via"):
     APP = "app"  # the Deputi answered in the app
     PAPER = "paper"  # a written disposition, entered by a team member
     PLAN = "plan"  # Asdep-led: the Deputi's approval of the plan row in SOP step 3
+
+
+class JobOutcome(Coded, prefix="jobs.outcome"):
+    """How a scheduled job's run ended (job_run.outcome; dumas/jobs/)."""
+
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # nothing to do (an empty drop folder)

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from dumas.db import Database
+from dumas.domain.codes import JobOutcome
 from dumas.domain.errors import Message
 
-OK, FAILED, SKIPPED = "ok", "failed", "skipped"
-OUTCOMES = (OK, FAILED, SKIPPED)
+OK, FAILED, SKIPPED = JobOutcome.OK, JobOutcome.FAILED, JobOutcome.SKIPPED
+OUTCOMES = tuple(JobOutcome)
 
 
 class Rule(Protocol):

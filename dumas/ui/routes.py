@@ -140,7 +140,7 @@ def _run_command(token: ops_tokens.OpsToken, body: object) -> tuple[int, dict[st
     """Run the handed-over command; a failure inside it is logged under a code."""
     lang = remote.language(body)
     try:
-        return 200, remote.run(get_db(), token, body, now())
+        return 200, remote.run_command(get_db(), token, body, now())
     except remote.BadCommand as bad:
         return bad.status, {"error": bad.line}
     except Exception:

@@ -126,5 +126,6 @@ def _request(name: str) -> None:
     of this process is woken to start it now."""
     from dumas.services.jobs import request_run
 
-    if run(lambda: perform(request_run, name), t("jobs.requested", job=t(f"jobs.name.{name}"))):
+    job = i18n.t(f"jobs.name.{name}", lang())  # plain text: t() escapes it
+    if run(lambda: perform(request_run, name), t("jobs.requested", job=job)):
         scheduling.wake()
