@@ -58,7 +58,7 @@ test: $(STAMP) system-packages
 test-fast: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest -n 2 --dist worksteal --durations=15 -m "not browser and not render"
+	$(PY) -m pytest -n 2 --dist worksteal --durations=15 -m "not browser and not render and not server"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -367,16 +367,17 @@ def browser() -> Iterator[object]:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slowest first: the browser files (30-40 s a test, a server each), then the
-    render files (LibreOffice), then the single tests that take seconds (marked `slow`:
+    render files (LibreOffice), then those that start a server process (`server`), then
+    the single tests that take seconds (marked `slow`:
     the type check, the benchmark, the 100,000-row parse), then the rest. The workers take
     tests (or, under `--dist loadfile`, files) in this order, so the long ones start at
     once and the short ones fill the gaps, instead of one worker finishing a long test
     alone at the end of the run."""
 
     def weight(item: pytest.Item) -> int:
-        for rank, marker in enumerate(("browser", "render", "slow")):
+        for rank, marker in enumerate(("browser", "render", "server", "slow")):
             if item.get_closest_marker(marker):
                 return rank
-        return 3
+        return 4
 
     items.sort(key=weight)  # stable: each file keeps its own order

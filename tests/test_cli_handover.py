@@ -38,7 +38,7 @@ from tests.cli_support import run_cli
 from tests.conftest import TODAY
 from tests.importing import row, xlsx
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.server]
 NOW = dt.datetime.combine(TODAY, dt.time(20, 0), config.TIMEZONE)
 
 

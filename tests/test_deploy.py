@@ -27,7 +27,7 @@ import pytest
 from dumas.config import ROOT
 from dumas.db import SCHEMA_FILE, split_migrations
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.server]
 
 MIGRATIONS = [name for name, _ in split_migrations(SCHEMA_FILE.read_text(encoding="utf-8"))]
 UNIT = "etc/systemd/system/dumas.service"

@@ -14,6 +14,7 @@ from tests.importing import row, xlsx
 
 
 @pytest.mark.slow
+@pytest.mark.server
 def test_the_running_app_imports_a_file_dropped_into_its_folder_while_it_serves(
     db_path: Path, tmp_path: Path
 ):
