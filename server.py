@@ -9,6 +9,7 @@ The lifespan runs the scheduled jobs (dumas/jobs/) while the app serves.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import streamlit as st
@@ -20,6 +21,7 @@ from dumas.ui.routes import MIDDLEWARE, ROUTES
 
 logs.configure(config.log_file())  # faults visitors meet, under the code they are shown
 preload()  # the screens' imports at start, not in the first visitor's first run
+gc.freeze()  # what start-up made lives as long as the process: no collection walks it again
 app = st.App(
     str(Path(__file__).with_name("app.py")),
     routes=ROUTES,
