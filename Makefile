@@ -75,7 +75,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
 
 bench: $(STAMP)
-	$(PY) -m dumas bench --complaints 1000000
+	$(PY) -m dumas bench --complaints 1000000 --served 1,5,10,20
 
 # 1,000 generated hostile files previewed against a real database (peak memory printed).
 fuzz: $(STAMP)

@@ -57,6 +57,9 @@ def build_parser(
     bench.add_argument("--complaints", type=int, default=1_000_000)
     bench.add_argument("--repeat", type=int, default=7)
     bench.add_argument("--sessions", default="5,20", help="sessions changing filters at once")
+    bench.add_argument(
+        "--served", default="", help="browser sessions against server.py, e.g. 1,5,10,20"
+    )
     return parser
 
 
@@ -141,14 +144,21 @@ def cmd_restore(args: argparse.Namespace, console: Console) -> int:
 def cmd_bench(args: argparse.Namespace, console: Console) -> int:
     from dumas import bench
 
-    try:
-        sessions = tuple(int(n) for n in args.sessions.split(",") if n.strip())
-    except ValueError:
-        sessions = ()
-    if not sessions or min(sessions) < 1:
-        console.error(i18n.t("cli.bench_sessions", args.lang, value=args.sessions))
+    sessions, served = _counts(args.sessions), _counts(args.served)
+    if not sessions or sessions == (0,) or (args.served and not served):
+        value = args.served if sessions else args.sessions
+        console.error(i18n.t("cli.bench_sessions", args.lang, value=value))
         return 2
-    return bench.main(args.complaints, repeat=args.repeat, sessions=sessions)
+    return bench.main(args.complaints, repeat=args.repeat, sessions=sessions, served=served)
+
+
+def _counts(text: str) -> tuple[int, ...]:
+    """1,5,20 -> (1, 5, 20); () when empty; (0,) when not positive whole numbers."""
+    try:
+        counts = tuple(int(n) for n in text.split(",") if n.strip())
+    except ValueError:
+        return (0,)
+    return (0,) if counts and min(counts) < 1 else counts
 
 
 def cmd_import(args: argparse.Namespace, console: Console) -> int:

@@ -210,7 +210,12 @@ def _reimport_seconds(data: bytes, db_path: Path) -> float:
     return elapsed
 
 
-def main(complaints: int, repeat: int = 7, sessions: tuple[int, ...] = CONCURRENT_SESSIONS) -> int:
+def main(
+    complaints: int,
+    repeat: int = 7,
+    sessions: tuple[int, ...] = CONCURRENT_SESSIONS,
+    served: tuple[int, ...] = (),
+) -> int:
     """Build a database of that size in a temporary folder and print the figures."""
     with tempfile.TemporaryDirectory(prefix="dumas-bench-") as folder:
         path = Path(folder) / "bench.duckdb"
@@ -283,8 +288,33 @@ def main(complaints: int, repeat: int = 7, sessions: tuple[int, ...] = CONCURREN
                 "–",
             ),
         ]
+        if served:
+            rows += _served_rows(path, served)
         _print_table(rows)
     return 0
+
+
+def _served_rows(path: Path, counts: tuple[int, ...]) -> list[tuple[str, str, str]]:
+    """Browser sessions against the real server (dumas/bench/served.py)."""
+    from dumas.bench import served
+    from dumas.services.users import DEMO_PASSWORD
+
+    rounds, peak = served.run(path, counts, DEMO_PASSWORD)
+    one = rounds[0].server_median_ms
+    rows = []
+    for r in rounds:
+        rows += [
+            (f"server.py, {r.sessions} sesi bersamaan: median server (s)",
+             f"{r.server_median_ms / 1000:.2f}", f"≤ {TARGET_TOGETHER_MEDIAN_S}"),
+            (f"server.py, {r.sessions} sesi bersamaan: p95 server (s)",
+             f"{r.server_p95_ms / 1000:.2f}", f"≤ {TARGET_TOGETHER_P95_S}"),
+            (f"server.py, {r.sessions} sesi bersamaan: semua peramban (s)",
+             f"{r.browsers_s:.2f}", "–"),
+            (f"server.py, {r.sessions} sesi: median / median 1 sesi",
+             f"{r.server_median_ms / one:.1f}", "≤ 3" if r.sessions == 20 else "–"),
+        ]  # fmt: skip
+    rows.append(("server.py: memori puncak (MB)", f"{peak:.0f}", "≤ 1024"))
+    return rows
 
 
 def _print_table(rows: list[tuple[str, str, str]]) -> None:

@@ -53,15 +53,26 @@ def followup_fresh(name: str, filters: Filters, as_of: dt.date, **kwargs: Any) -
         return _FOLLOWUP[name](cur, filters, as_of, **kwargs)
 
 
-@st.cache_data(ttl=900, show_spinner=False)
-def _options(path: str, version: str, kind: str) -> dict[object, str]:
-    with get_db().reading() as cur:
-        return lookups.options(cur, kind)
+# Reference option lists by (database, version, kind): a plain dict, not st.cache_data,
+# which hashes the arguments (inspecting the function's signature) and unpickles a copy on
+# every call; the dashboard asks for five lists twice a run, and with twenty sessions at
+# once that was a seventh of the server's time holding the GIL. The lists are small.
+_OPTIONS: dict[tuple[str, str, str], dict[object, str]] = {}
+_OPTIONS_KEPT = 64
 
 
 def options(kind: str) -> dict[object, str]:
-    """Reference option list (code -> label), cached per data version."""
-    return _options(str(get_db().path), _version("followup_version"), kind)
+    """Reference option list (code -> label), read once per follow-up data version; a copy
+    (callers may change theirs)."""
+    key = (str(get_db().path), _version("followup_version"), kind)
+    found = _OPTIONS.get(key)
+    if found is None:
+        with get_db().reading() as cur:
+            found = lookups.options(cur, kind)
+        if len(_OPTIONS) >= _OPTIONS_KEPT:  # older versions' lists: read again if asked
+            _OPTIONS.clear()
+        _OPTIONS[key] = found
+    return dict(found)
 
 
 def _plan_and_matrix(cur, plan_id: int, as_of: dt.date) -> tuple[Any, Any]:

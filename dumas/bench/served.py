@@ -1,0 +1,163 @@
+"""Sessions acting at once against the real server (`python -m dumas bench --served 1,5,10,20`).
+
+The app is started as `make run` starts it (`streamlit run server.py`), on the benchmark's
+database, with every page run logged with its duration (DUMAS_SLOW_PAGE_MS=0). Browser
+sessions (Debian's Chromium through playwright, run at the lowest CPU priority so that the
+browsers drawing pages take as little as they can from the server on the same machine)
+sign in as the demo analyst first; then, for each N, N of them open Tindak Lanjut on a
+province of their own at the same moment (no cache can help). Reported per N: the
+server's own time for those page runs (from its log), median and p95; the time until
+every browser shows its KPI cards; the ratio of the N-session median to the one-session
+median; and the server's peak memory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from dumas import config
+
+PROVINCE_FILTER = 2  # the sidebar's multiselects: agency, agency category, province, ...
+RUN_LINE = re.compile(r"slow page run: \S+ took (\d+) ms")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+@dataclass
+class Round:
+    sessions: int
+    server_median_ms: float
+    server_p95_ms: float
+    browsers_s: float  # until every browser showed its KPI cards
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def _server(db: Path, log: Path) -> Iterator[tuple[str, int]]:
+    """server.py as `make run` starts it; yields its address and process id."""
+    port = _free_port()
+    env = {**os.environ, "DUMAS_DB": str(db), "DUMAS_DEMO": "0", "DUMAS_JOBS": "0",
+           "DUMAS_SLOW_PAGE_MS": "0", "DUMAS_LOG_FILE": str(log),
+           "FORWARDED_ALLOW_IPS": ""}  # fmt: skip
+    command = [sys.executable, "-m", "streamlit", "run", str(config.ROOT / "server.py"),
+               "--server.headless=true", f"--server.port={port}",
+               "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"]  # fmt: skip
+    with open(log.with_suffix(".out"), "w") as out:
+        proc = subprocess.Popen(command, cwd=config.ROOT, env=env, stdout=out,  # noqa: S603
+                                stderr=subprocess.STDOUT)  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                try:
+                    health = f"{base}/_stcore/health"  # http on this machine
+                    with urllib.request.urlopen(health, timeout=2) as r:  # noqa: S310
+                        if r.read() == b"ok":
+                            break
+                except OSError:
+                    time.sleep(0.3)
+            else:
+                raise TimeoutError("the server did not start")
+            yield base, proc.pid
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def _settle(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
+                           timeout=300_000)  # fmt: skip
+
+
+def _peak_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[round(share * (len(ordered) - 1))]
+
+
+def run(db: Path, counts: tuple[int, ...], password: str) -> tuple[list[Round], float]:
+    """Each N of `counts` in turn, on one server; the rounds and the server's peak MB."""
+    import duckdb
+    from playwright.sync_api import sync_playwright
+
+    con = duckdb.connect(str(db), read_only=True)
+    names = [r[0] for r in con.execute("SELECT name FROM province ORDER BY code").fetchall()]
+    con.close()
+    if sum(counts) > len(names):
+        raise ValueError(f"at most {len(names)} sessions over all rounds (one province each)")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    nice = ["nice", "-n", "19"] if shutil.which("nice") else []
+    rounds: list[Round] = []
+    with tempfile.TemporaryDirectory(prefix="dumas-served-") as folder:
+        launcher = Path(folder) / "chromium"
+        launcher.write_text(f'#!/bin/sh\nexec {" ".join(nice)} {chromium} "$@"\n')
+        launcher.chmod(0o755)
+        log = Path(folder) / "dumas.log"
+        with _server(db, log) as (base, pid), sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(launcher), args=CHROMIUM_ARGS)
+            pages = []
+            for _ in range(max(counts)):
+                page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+                page.goto(f"{base}/")
+                _settle(page)
+                page.locator("input[name='username']").fill("analis")
+                page.locator("input[name='password']").fill(password)
+                page.get_by_role("button", name="Masuk", exact=True).click()
+                page.wait_for_url(f"{base}/")
+                _settle(page)
+                pages.append(page)
+            time.sleep(2)  # the warm-up and the sign-ins' runs are done
+            chosen = iter(names)
+            for n in counts:
+                for page in pages[:n]:  # each types a province of its own into the filter
+                    page.goto(f"{base}/")
+                    _settle(page)
+                    box = page.locator("[data-testid='stMultiSelect']").nth(PROVINCE_FILTER)
+                    box.locator("input").click()
+                    box.locator("input").press_sequentially(next(chosen))
+                    page.get_by_role("option").first.wait_for()
+                time.sleep(1)
+                mark = log.stat().st_size
+                start = time.perf_counter()
+                for page in pages[:n]:  # then all choose it at once: a rerun each
+                    page.keyboard.press("Enter")
+                for page in pages[:n]:
+                    page.wait_for_timeout(300)
+                    _settle(page)
+                    page.locator("[data-testid='stMetricValue']").first.wait_for()
+                browsers = time.perf_counter() - start
+                with log.open(encoding="utf-8") as fh:
+                    fh.seek(mark)
+                    runs = [float(m.group(1)) for m in RUN_LINE.finditer(fh.read())]
+                runs = sorted(runs)[-n:]  # the page runs of this round
+                rounds.append(Round(n, statistics.median(runs), _percentile(runs, 0.95),
+                                    browsers))  # fmt: skip
+            peak = _peak_mb(pid)
+            browser.close()
+    return rounds, peak
