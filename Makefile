@@ -20,18 +20,20 @@ $(STAMP): requirements.txt
 install: $(STAMP)
 
 # Debian's packages the full suite drives: chromium (browser tests), LibreOffice and poppler
-# (documents and workbooks printed to PDF and read back), and Liberation Sans, Arial's
+# (documents and workbooks printed to PDF and read back), Liberation Sans, Arial's
 # metric twin: the workbooks are laid out in Arial (docs/letters.md), and without it
-# LibreOffice prints them in a wider font, as no office computer would. Installed when
-# absent and we are root. Each pair: a command or file that shows the package is there,
-# then the package.
+# LibreOffice prints them in a wider font, as no office computer would; and PostgreSQL,
+# whose initdb and pg_ctl (in /usr/lib/postgresql/NN/bin) the "past one process" prototype
+# drives (docs/decisions/0014-past-one-process.md). Installed when absent and we are root.
+# Each pair: a command or file (a pattern) that shows the package is there, then the package.
 SYSTEM_PACKAGES := chromium:chromium soffice:libreoffice-writer-nogui \
 	/usr/lib/libreoffice/program/libsclo.so:libreoffice-calc-nogui pdftotext:poppler-utils \
-	/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf:fonts-liberation2
+	/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf:fonts-liberation2 \
+	/usr/lib/postgresql/*/bin/pg_ctl:postgresql
 system-packages:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
 		cmd=$${pair%%:*}; pkg=$${pair#*:}; \
-		command -v $$cmd >/dev/null 2>&1 || [ -e $$cmd ] || missing="$$missing $$pkg"; \
+		command -v $$cmd >/dev/null 2>&1 || ls -d $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = "0" ]; then \
