@@ -82,7 +82,7 @@ def _server(db: Path, log: Path) -> Iterator[tuple[str, int]]:
             proc.wait(timeout=30)
 
 
-def _settle(page) -> None:  # type: ignore[no-untyped-def]
+def _settle(page) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
     page.wait_for_timeout(300)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
