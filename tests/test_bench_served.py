@@ -14,12 +14,12 @@ from tests.conftest import TODAY
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_sessions_acting_at_once_are_each_timed_by_the_server(tmp_path):
+def test_sessions_acting_at_once_are_each_timed_by_the_server(browser, tmp_path):
     path = tmp_path / "dumas.duckdb"
     database = connect(path)
     demo.generate(database, 300, today=TODAY)
     database.close()
-    rounds, peak = served.run(path, (1, 2), DEMO_PASSWORD)
+    rounds, peak = served.run(path, (1, 2), DEMO_PASSWORD, browser)
     assert [r.sessions for r in rounds] == [1, 2]
     assert all(0 < r.server_median_ms <= r.server_p95_ms for r in rounds)
     assert all(r.browsers_s > 0 for r in rounds) and peak > 50

@@ -13,6 +13,7 @@ median; and the server's peak memory.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dumas import config
 
@@ -101,8 +103,12 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[round(share * (len(ordered) - 1))]
 
 
-def run(db: Path, counts: tuple[int, ...], password: str) -> tuple[list[Round], float]:
-    """Each N of `counts` in turn, on one server; the rounds and the server's peak MB."""
+def run(
+    db: Path, counts: tuple[int, ...], password: str, browser: Any = None
+) -> tuple[list[Round], float]:
+    """Each N of `counts` in turn, on one server; the rounds and the server's peak MB.
+    `browser`: a playwright browser already running in this thread (the test suite's);
+    by default one is started here, at the lowest CPU priority."""
     import duckdb
     from playwright.sync_api import sync_playwright
 
@@ -119,11 +125,17 @@ def run(db: Path, counts: tuple[int, ...], password: str) -> tuple[list[Round], 
         launcher.write_text(f'#!/bin/sh\nexec {" ".join(nice)} {chromium} "$@"\n')
         launcher.chmod(0o755)
         log = Path(folder) / "dumas.log"
-        with _server(db, log) as (base, pid), sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(launcher), args=CHROMIUM_ARGS)
+        with _server(db, log) as (base, pid), contextlib.ExitStack() as stack:
+            if browser is None:
+                p = stack.enter_context(sync_playwright())
+                browser = p.chromium.launch(executable_path=str(launcher), args=CHROMIUM_ARGS)
+                stack.callback(browser.close)
+            contexts = []
             pages = []
             for _ in range(max(counts)):
-                page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                contexts.append(context)
+                page = context.new_page()
                 page.goto(f"{base}/")
                 _settle(page)
                 page.locator("input[name='username']").fill("analis")
@@ -159,5 +171,6 @@ def run(db: Path, counts: tuple[int, ...], password: str) -> tuple[list[Round], 
                 rounds.append(Round(n, statistics.median(runs), _percentile(runs, 0.95),
                                     browsers))  # fmt: skip
             peak = _peak_mb(pid)
-            browser.close()
+            for context in contexts:
+                context.close()
     return rounds, peak
