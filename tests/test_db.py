@@ -97,7 +97,7 @@ def test_migration_0017_keeps_the_free_text_period_of_a_plan_from_before_with_no
 
 def test_migration_0020_counts_each_complaints_letters_in_a_database_filled_before(tmp_path):
     db = connect(tmp_path / "old.duckdb")
-    demo.generate(db, 300, today=TODAY)
+    demo.generate(db, 100, today=TODAY)
     with db.transaction() as cur:
         cur.execute("ALTER TABLE letter_fact DROP COLUMN complaint_letters")  # as before 0020
         cur.execute(
