@@ -145,20 +145,22 @@ def cmd_bench(args: argparse.Namespace, console: Console) -> int:
     from dumas import bench
 
     sessions, served = _counts(args.sessions), _counts(args.served)
-    if not sessions or sessions == (0,) or (args.served and not served):
-        value = args.served if sessions else args.sessions
-        console.error(i18n.t("cli.bench_sessions", args.lang, value=value))
-        return 2
-    return bench.main(args.complaints, repeat=args.repeat, sessions=sessions, served=served)
+    for option, text, counts in (("--sessions", args.sessions, sessions),
+                                 ("--served", args.served, served)):  # fmt: skip
+        if counts is None or (option == "--sessions" and not counts):
+            console.error(i18n.t("cli.bench_sessions", args.lang, option=option, value=text))
+            return 2
+    return bench.main(args.complaints, repeat=args.repeat, sessions=sessions or (),
+                      served=served or ())  # fmt: skip
 
 
-def _counts(text: str) -> tuple[int, ...]:
-    """1,5,20 -> (1, 5, 20); () when empty; (0,) when not positive whole numbers."""
+def _counts(text: str) -> tuple[int, ...] | None:
+    """1,5,20 -> (1, 5, 20); () when empty; None when not positive whole numbers."""
     try:
         counts = tuple(int(n) for n in text.split(",") if n.strip())
     except ValueError:
-        return (0,)
-    return (0,) if counts and min(counts) < 1 else counts
+        return None
+    return None if counts and min(counts) < 1 else counts
 
 
 def cmd_import(args: argparse.Namespace, console: Console) -> int:

@@ -106,3 +106,13 @@ def test_bench_refuses_a_session_count_that_is_not_positive_whole_numbers(sessio
     done = run_cli("bench", "--complaints", "300", "--sessions", sessions)
     assert done.returncode == 2
     assert "--sessions harus berisi bilangan bulat positif" in done.stderr
+
+
+@pytest.mark.parametrize("served", ["0", "1,x"])
+def test_bench_refuses_served_counts_that_are_not_positive_whole_numbers(served):
+    done = run_cli("bench", "--complaints", "300", "--served", served)
+    assert (
+        done.returncode,
+        "--served harus berisi bilangan bulat positif" in done.stderr,
+        f"bukan: {served}" in done.stderr,
+    ) == (2, True, True)

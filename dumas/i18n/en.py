@@ -807,7 +807,7 @@ MESSAGES: dict[str, str] = {
     "report_xlsx.unit": "Unit",
     # Periodic report tables
     "cli.bad_period": "Unknown period: {period}. Examples: 2026-05, 2026-S1, 2026, 2026-01-01..2026-03-31.",
-    "cli.bench_sessions": "--sessions must be positive whole numbers separated by commas (e.g. 5,20), not: {value}",
+    "cli.bench_sessions": "{option} must be positive whole numbers separated by commas (e.g. 5,20), not: {value}",
     "cli.report_target": "Name the files to write: --xlsx FILE.xlsx and/or --docx FILE.docx.",
     "error.report_final": "The report of {period} is already final; its figures no longer change.",
     "field.key_issues": "Key issues",

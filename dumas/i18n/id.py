@@ -804,7 +804,7 @@ MESSAGES: dict[str, str] = {
     "report_xlsx.unit": "Unit",
     # Periodic report tables
     "cli.bad_period": "Periode tidak dikenal: {period}. Contoh: 2026-05, 2026-S1, 2026, 2026-01-01..2026-03-31.",
-    "cli.bench_sessions": "--sessions harus berisi bilangan bulat positif dipisah koma (mis. 5,20), bukan: {value}",
+    "cli.bench_sessions": "{option} harus berisi bilangan bulat positif dipisah koma (mis. 5,20), bukan: {value}",
     "cli.report_target": "Sebutkan berkas yang ditulis: --xlsx BERKAS.xlsx dan/atau --docx BERKAS.docx.",
     "error.report_final": "Laporan periode {period} sudah difinalkan; angkanya tidak berubah lagi.",
     "field.key_issues": "Pokok permasalahan",
