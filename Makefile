@@ -12,9 +12,12 @@ unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-fast lint typecheck typecheck-baseline format bench fuzz chromium system-packages install clean
 
+# --no-compile: pip would compile every module of every package (plotly alone ships
+# thousands) into bytecode, a third of the install's time; Python compiles what is imported
+# on first use instead. (deploy/install.sh compiles: the service may not write its venv.)
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --no-compile --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from streamlit.components.v2 import manifest_scanner
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import AppTest, local_script_runner
 from streamlit.util import calc_hash
 
 from dumas import config, services
@@ -66,6 +66,24 @@ def _bytecode(self: ScriptCache, script_path: str) -> object:
 
 
 ScriptCache.get_bytecode = _bytecode  # type: ignore[method-assign]
+
+# AppTest waits for a run by polling every millisecond (local_script_runner.require_widgets_
+# deltas): a thread waking a thousand times a second, taking the GIL from the script it
+# waits for. Joining the script thread waits for the same end (SHUTDOWN is sent before the
+# thread returns) without waking.
+
+
+def _wait_for_run(runner: local_script_runner.LocalScriptRunner, timeout: float = 3) -> None:
+    thread = runner._script_thread
+    if thread is not None:
+        thread.join(timeout)
+    if not runner.script_stopped():
+        runner.request_stop()
+        runner.join()
+        raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
+
+
+local_script_runner.require_widgets_deltas = _wait_for_run
 
 PASSWORD = "sandi-uji-2026"  # every account of the template database
 

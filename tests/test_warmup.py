@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from dumas import config
+from dumas.db import connect
 from dumas.domain.permissions import Role
 from dumas.queries.filters import Filters
 from dumas.ui import data, warmup
@@ -76,3 +77,29 @@ def test_sessions_asking_the_same_figures_at_once_have_them_computed_once(comput
     for thread in threads:
         thread.join()
     assert computed == ["kpis"]
+
+
+def test_the_data_versions_are_read_again_only_after_a_commit(computed, kemendagri, monkeypatch):
+    read: list[int] = []
+    real = data.lookups.data_versions
+    monkeypatch.setattr(data.lookups, "data_versions", lambda cur: (read.append(1), real(cur))[1])
+    data._SEEN.clear()
+    first = (data.version(), data.version("followup_version"), data.version())
+    assert len(read) == 1  # three asks, one read
+    make = Factory(get_db())
+    make._n = 100
+    make.forward(make.complaint(), kemendagri, dt.date(2026, 6, 2))
+    second = (data.version(), data.version("followup_version"))
+    assert (len(read), second[0] != first[0], second[1] != first[1]) == (2, True, True)
+
+
+def test_a_commit_through_another_database_on_the_same_file_is_seen(computed, kemendagri):
+    before = data.version("followup_version")
+    other = connect(get_db().path)  # the same file in this process: DuckDB shares it
+    try:
+        make = Factory(other)
+        make._n = 100
+        make.forward(make.complaint(), kemendagri, dt.date(2026, 6, 2))
+    finally:
+        other.close()
+    assert data.version("followup_version") != before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -18,6 +19,14 @@ from dumas.db import faults
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 FIGURES_FILE = Path(__file__).with_name("figures.sql")
 _MARKER = re.compile(r"^-- migration: (\S+)\s*$", re.MULTILINE)
+
+
+# Commits made in this process, per database file. One process owns a database file (DuckDB
+# lets one process write it), so a count that has not moved since a read means no write
+# happened since: the pages read the data versions again only when it moved (ui/data.py).
+# Per file, not per Database: two Databases on one file in one process share its writes.
+_commits: dict[str, int] = {}
+_commits_lock = threading.Lock()
 
 
 class Rollback(Exception):
@@ -41,6 +50,15 @@ class Database:
     path: Path
     con: duckdb.DuckDBPyConnection
     write_lock: threading.RLock = field(default_factory=threading.RLock)
+    _file: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._file = os.path.abspath(self.path)
+
+    @property
+    def commits(self) -> int:
+        """How many transactions on this file this process has committed (see _commits)."""
+        return _commits.get(self._file, 0)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for one read; cursors are safe to use from one thread each."""
@@ -70,6 +88,8 @@ class Database:
                 raise
             else:
                 cur.execute("COMMIT")
+                with _commits_lock:  # two Databases on one file have two write locks
+                    _commits[self._file] = _commits.get(self._file, 0) + 1
             finally:
                 cur.close()
 

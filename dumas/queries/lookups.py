@@ -40,6 +40,14 @@ def options(cur: duckdb.DuckDBPyConnection, kind: str) -> dict[object, str]:
     return dict(cur.execute(_LOOKUPS[kind]).fetchall())
 
 
+def data_versions(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every version token (data_version, followup_version: see data_version) in one read."""
+    found = cur.execute(
+        "SELECT key, value FROM meta WHERE key IN ('data_version', 'followup_version')"
+    ).fetchall()
+    return {"data_version": "0", "followup_version": "0", **dict(found)}
+
+
 def data_version(cur: duckdb.DuckDBPyConnection, key: str = "data_version") -> str:
     """A token that changes on every committed write (cache key for the UI); with
     key="followup_version", on every write that can change a follow-up figure

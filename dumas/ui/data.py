@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from dumas.db import Database
 from dumas.queries import followup, lookups
 from dumas.queries import monitoring as monitoring_queries
 from dumas.queries import plans as plan_queries
@@ -27,9 +28,29 @@ _FOLLOWUP = {
 }
 
 
-def _version(key: str = "data_version") -> str:
-    with get_db().reading() as cur:
-        return lookups.data_version(cur, key)
+# The versions last read, per Database, with the commit count they were read at: a page
+# run reads them again only after a commit in this process (the one that owns the file,
+# Database.commits), so most runs read no version at all and the rest read both at once.
+# Keyed by id() and holding the Database itself, so that an id is not reused while kept.
+_SEEN: dict[int, tuple[Database, int, dict[str, str]]] = {}
+
+
+def version(key: str = "data_version") -> str:
+    """The data version token (key "followup_version": the follow-up figures' own) that
+    cached reads are keyed by."""
+    db = get_db()
+    commits = db.commits  # taken before the read: a commit during it reads again next time
+    seen = _SEEN.get(id(db))
+    if seen is None or seen[0] is not db or seen[1] != commits:
+        with db.reading() as cur:
+            seen = (db, commits, lookups.data_versions(cur))
+        if len(_SEEN) >= 8:  # databases of finished tests, a database reopened
+            _SEEN.clear()
+        _SEEN[id(db)] = seen
+    return seen[2][key]
+
+
+_version = version
 
 
 @st.cache_data(ttl=900, max_entries=512, show_spinner=False)

@@ -16,12 +16,10 @@ import time
 from typing import Any
 
 from dumas import config
-from dumas.queries import lookups
 from dumas.queries.filters import Filters
 from dumas.queries.followup import SORT_COLUMNS
 from dumas.ui import data
 from dumas.ui.screens.followup import DEFAULT_PAGE_SIZE, PAGE_SIZES
-from dumas.ui.state import get_db
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +42,7 @@ def default_view() -> list[tuple[str, dict[str, Any]]]:
 
 def warm() -> str:
     """Compute the default view into the cache now; return the follow-up version warmed."""
-    with get_db().reading() as cur:
-        version = lookups.data_version(cur, "followup_version")
+    version = data.version("followup_version")
     filters, as_of = Filters(), config.today()
     for kind in OPTION_KINDS:
         data.options(kind)
@@ -66,8 +63,7 @@ def _loop(stop: threading.Event, poll: float) -> None:
     warmed, at = "", 0.0
     while not stop.is_set():
         try:
-            with get_db().reading() as cur:
-                current = lookups.data_version(cur, "followup_version")
+            current = data.version("followup_version")
             if current != warmed or time.monotonic() - at > REWARM_SECONDS:
                 started = time.monotonic()
                 warmed, at = warm(), started

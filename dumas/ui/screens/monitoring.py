@@ -13,9 +13,9 @@ import streamlit as st
 from dumas import config, i18n
 from dumas.domain.codes import Level, Method
 from dumas.domain.monitoring_flow import MonitoringState
-from dumas.queries import lookups
 from dumas.queries import plans as plan_queries
 from dumas.render import followup_table
+from dumas.ui.data import version as data_version
 from dumas.ui.navigation import go
 from dumas.ui.state import get_db, lang, t
 from dumas.ui.widgets import generated_text, opened_row, xlsx_button
@@ -50,9 +50,7 @@ def _monitorings(path: str, version: str) -> pd.DataFrame:
 
 def load() -> pd.DataFrame:
     """Every monitoring, newest first, recomputed only when the data changes."""
-    with get_db().reading() as cur:
-        version = lookups.data_version(cur)
-    return _monitorings(str(get_db().path), version)
+    return _monitorings(str(get_db().path), data_version())
 
 
 def filters() -> tuple[tuple[str, ...], tuple[str, ...]]:

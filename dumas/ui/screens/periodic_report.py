@@ -21,10 +21,11 @@ from dumas.periodic import contents
 from dumas.periodic.names import file_name
 from dumas.periodic.table import Column, ReportTable
 from dumas.periodic.workbook import report_xlsx, table_xlsx
-from dumas.queries import lookups, settings
+from dumas.queries import settings
 from dumas.render import charts
 from dumas.render.documents import periodic_report_docx
 from dumas.services import periodic as final
+from dumas.ui.data import version as data_version
 from dumas.ui.escape import plain
 from dumas.ui.state import get_db, lang, t
 from dumas.ui.widgets import generated_text, show_table, xlsx_button
@@ -44,8 +45,7 @@ def _report(path: str, version: str, code: str, language: str) -> tuple[dict, di
 def load(period: periods.Period) -> tuple[dict, dict | None]:
     """Today's report of the period and the finalised one if any, computed once per data
     version (every write changes it, finalising included)."""
-    with get_db().reading() as cur:
-        version = lookups.data_version(cur)
+    version = data_version()
     data, frozen = _report(str(get_db().path), version, period.code, lang())
     return {**data, "generated": generated_text()}, frozen
 
@@ -163,8 +163,7 @@ def reconciliation(period: periods.Period, frozen: dict | None) -> None:
     with st.expander(t("reports.reconcile"), key="report_reconcile", on_change="rerun") as box:
         if not box.open:
             return
-        with get_db().reading() as cur:
-            version = lookups.data_version(cur)
+        version = data_version()
         changes = _changes(str(get_db().path), version, period.code)
         if not changes:
             st.caption(t("reports.no_change"))
