@@ -83,7 +83,7 @@ def test_postgresql_gives_the_dashboards_kpi_and_list_exactly_as_duckdb(
         assert bench.differences(cur, pg, filters, as_of) == [], name
     everything = Filters(statuses=("selesai", "dalam_proses", "unanswered"))
     kpi = bench.followup.kpis(cur, everything, as_of)
-    frame, _ = bench.followup.letters(cur, everything, as_of, unanswered_only=False)
+    frame = bench.followup.letters(cur, everything, as_of, unanswered_only=False)
     assert kpi["answered"] > 0 and kpi["unanswered"] > 0  # both kinds of letters compared
     assert len(frame) == 50 and frame["reminders"].gt(0).any()
     assert set(frame["last_status"]) >= {"unanswered"}

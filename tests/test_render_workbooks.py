@@ -149,7 +149,7 @@ def _workbooks(db: Database) -> dict[str, bytes]:
     cur, built = db.cursor(), db.built  # type: ignore[attr-defined]
     plan_id = built["plan_id"]
     common = {"lang": "id", "filters_text": "", "generated": GENERATED}
-    letters, _ = followup.letters(cur, Filters(), TODAY, limit=1000)
+    letters = followup.letters(cur, Filters(), TODAY, limit=1000)
     agencies = followup.agency_table(cur, Filters(), TODAY, 1)
     provinces = cur.execute("SELECT code, name FROM province ORDER BY code").df()
     sbm = pd.DataFrame({

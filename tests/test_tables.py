@@ -16,7 +16,8 @@ from tests.conftest import TODAY
 def test_exported_letter_list_keeps_a_formula_like_summary_as_text(db, make, kemendagri):
     c = make.complaint(summary='=HYPERLINK("http://contoh.id","klik")')
     make.forward(c, kemendagri, dt.date(2026, 10, 1))
-    frame, total = followup.letters(db.cursor(), Filters(), TODAY)
+    frame = followup.letters(db.cursor(), Filters(), TODAY)
+    total = followup.letter_total(db.cursor(), Filters(), TODAY)
     data = followup_table.workbook(
         followup_table.with_status_names(frame, "id"),
         followup_table.LETTER_EXPORT_COLUMNS,

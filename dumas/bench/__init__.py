@@ -54,6 +54,9 @@ def _queries(cur, as_of) -> dict[str, Callable[[], object]]:
         "daftar belum ditanggapi, hal. 100 (semua)": lambda: followup.letters(
             cur, everything, as_of, limit=50, offset=4950
         ),
+        "jumlah surat belum ditanggapi (semua)": lambda: followup.letter_total(
+            cur, everything, as_of
+        ),
         "tabel per instansi": lambda: followup.agency_table(cur, everything, as_of, 10),
         "grafik per bulan": lambda: followup.monthly(cur, everything, as_of),
         "grafik umur": lambda: followup.unanswered_by_bucket(cur, everything, as_of),

@@ -75,7 +75,10 @@ def _kpi(filters: Filters, as_of: dt.date) -> Callable[[duckdb.DuckDBPyConnectio
 
 
 def _list(filters: Filters, as_of: dt.date) -> Callable[[duckdb.DuckDBPyConnection], object]:
-    return lambda cur: followup.letters(cur, filters, as_of)
+    return lambda cur: (  # the list's count, then its first page: what the page asks
+        followup.letter_total(cur, filters, as_of),
+        followup.letters(cur, filters, as_of),
+    )
 
 
 def _equal(duck: object, pg: str) -> bool:
@@ -104,7 +107,8 @@ def differences(
     (pg_kpi,) = pg.rows(postgres_sql(_kpi(filters, as_of))[0])
     found += [f"KPI {k}: {v!r} != {pg_kpi.get(k)!r}" for k, v in kpi.items()
               if not _equal(v, pg_kpi.get(k, "?"))]  # fmt: skip
-    frame, total = followup.letters(cur, filters, as_of)
+    total = followup.letter_total(cur, filters, as_of)
+    frame = followup.letters(cur, filters, as_of)
     total_sql, page_sql = postgres_sql(_list(filters, as_of))
     pg_total = int(pg.rows(total_sql)[0]["count"])
     if pg_total != total:

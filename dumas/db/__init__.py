@@ -155,11 +155,16 @@ def _python_steps() -> dict[str, Callable[[duckdb.DuckDBPyConnection], None]]:
         _define_figures(cur)  # the macros bind to tables, so they follow the DDL
         facts.refresh(cur)
 
+    def fill_summaries(cur: duckdb.DuckDBPyConnection) -> None:
+        _define_figures(cur)  # this migration's macros, before the run defines them all
+        facts.rebuild_summaries(cur)
+
     return {
         "0002_reference_data": lambda cur: (reference.load(cur), calendar.rebuild(cur)),
         # letter_fact is filled once it has all its columns (the last migration that adds
         # one); a database that had it filled before gets the new column by UPDATE.
         "0020_letter_fact_complaint_letters": fill_letter_fact,
+        "0021_followup_summaries": fill_summaries,
     }
 
 

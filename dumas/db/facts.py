@@ -1,10 +1,14 @@
-"""Keep letter_fact in step with the base tables, inside the caller's write transaction."""
+"""Keep letter_fact, and its summaries, in step with the base tables, inside the caller's
+write transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 import duckdb
+
+# The summaries of letter_fact (figures.sql <table>_source) and the columns they count by.
+SUMMARIES = {"agency_summary": ("agency_id", "single", "days"), "day_summary": ("d", "kind")}
 
 
 def refresh(cur: duckdb.DuckDBPyConnection, complaint_ids: Iterable[int] | None = None) -> None:
@@ -13,6 +17,7 @@ def refresh(cur: duckdb.DuckDBPyConnection, complaint_ids: Iterable[int] | None 
     if scope is None:
         cur.execute("DELETE FROM letter_fact")
     else:
+        _count(cur, scope, -1)  # their letters as they were, out of the summaries
         cur.execute(
             "DELETE FROM letter_fact WHERE complaint_id IN (SELECT unnest($scope))",
             {"scope": scope},
@@ -21,3 +26,38 @@ def refresh(cur: duckdb.DuckDBPyConnection, complaint_ids: Iterable[int] | None 
         "INSERT INTO letter_fact SELECT * FROM letter_fact_source($scope::BIGINT[])",
         {"scope": scope},
     )
+    if scope is None:
+        if _has_summaries(cur):  # not while migrating to 0021, which fills them itself
+            rebuild_summaries(cur)
+    else:
+        _count(cur, scope, 1)
+
+
+def rebuild_summaries(cur: duckdb.DuckDBPyConnection) -> None:
+    """Count every letter of letter_fact into the summaries afresh."""
+    for table in SUMMARIES:
+        cur.execute(f"DELETE FROM {table}")  # noqa: S608 - table names from SUMMARIES
+        cur.execute(f"INSERT INTO {table} SELECT * FROM {table}_source(NULL)")  # noqa: S608
+
+
+def _count(cur: duckdb.DuckDBPyConnection, scope: list[int], sign: int) -> None:
+    """Add (sign 1) or take away (-1) the scope's letters of letter_fact in the summaries."""
+    for table, keys in SUMMARIES.items():  # names from SUMMARIES; values are parameters
+        same = " AND ".join(f"s.{k} IS NOT DISTINCT FROM x.{k}" for k in keys)
+        source = f"{table}_source($scope::BIGINT[])"
+        update = f"UPDATE {table} AS s SET n = s.n + $sign * x.n FROM {source} AS x"  # noqa: S608
+        update += f" WHERE {same}"
+        cur.execute(update, {"scope": scope, "sign": sign})
+        if sign > 0:
+            new = f"SELECT x.* FROM {source} AS x WHERE NOT EXISTS ("  # noqa: S608
+            new += f"SELECT 1 FROM {table} AS s WHERE {same})"  # noqa: S608
+            cur.execute(f"INSERT INTO {table} {new}", {"scope": scope})
+        else:
+            cur.execute(f"DELETE FROM {table} WHERE n = 0")  # noqa: S608
+
+
+def _has_summaries(cur: duckdb.DuckDBPyConnection) -> bool:
+    found = cur.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'day_summary'"
+    ).fetchone()
+    return bool(found and found[0])

@@ -147,6 +147,47 @@ CREATE OR REPLACE MACRO trip_cost(persons, days, transport, lodging, allowance) 
 -- turned into a day for a figure goes through this macro (docs/figures.md "Days").
 CREATE OR REPLACE MACRO jakarta_date(ts) AS (timezone('Asia/Jakarta', ts)::DATE);
 
+-- Two small summaries of letter_fact for the dashboard's unfiltered view (tables
+-- agency_summary and day_summary, migration 0021), kept in step with it by
+-- dumas/db/facts.py inside every write transaction. They hold counts, nothing as_of
+-- depends on: dumas/queries/followup.py reads them only for an as_of on or after every date
+-- they count (then every letter is dated and every recorded response given by as_of, and
+-- letter_facts(as_of) says the same per letter), else it reads letter_facts(as_of).
+-- scope: a list of complaint ids whose letters to count, or NULL for every letter.
+--   agency_summary: letters per agency, complaint with one letter or several, and working
+--                   days to the first response (NULL: no response)
+--   day_summary:    per day, the letters dated that day ('letter'), the letters first
+--                   answered that day ('response'), the letters dated that day with no
+--                   response yet ('open')
+CREATE OR REPLACE MACRO agency_summary_source(scope) AS TABLE
+SELECT agency_id,
+       complaint_letters = 1 AS single,
+       first_response_wd - letter_wd AS days,
+       count(*) AS n
+  FROM letter_fact
+ WHERE scope IS NULL OR complaint_id IN (SELECT unnest(scope))
+ GROUP BY ALL;
+
+CREATE OR REPLACE MACRO day_summary_source(scope) AS TABLE
+WITH lf AS (
+    SELECT letter_date, first_response_on
+      FROM letter_fact
+     WHERE scope IS NULL OR complaint_id IN (SELECT unnest(scope))
+)
+SELECT letter_date AS d, 'letter' AS kind, count(*) AS n FROM lf GROUP BY ALL
+UNION ALL
+SELECT first_response_on, 'response', count(*) FROM lf
+ WHERE first_response_on IS NOT NULL GROUP BY ALL
+UNION ALL
+SELECT letter_date, 'open', count(*) FROM lf WHERE first_response_on IS NULL GROUP BY ALL;
+
+-- The median of a histogram (value, n): the value in the middle of the values taken n
+-- times each, the mean of the two middle ones for an even count, as median() gives.
+CREATE OR REPLACE MACRO histogram_median(value, upto, total) AS (
+    (min(value) FILTER (upto > (total - 1) // 2) + min(value) FILTER (upto > total // 2))
+    / 2::DOUBLE
+);
+
 -- Figures over the tables of later migrations (monitorings, migration 0005 on): the
 -- macros below are defined after the last migration (dumas/db/__init__.py LATER_FIGURES).
 

@@ -643,3 +643,22 @@ UPDATE letter_fact AS lf
   FROM (SELECT complaint_id, count(*)::INTEGER AS letters
           FROM letter_fact GROUP BY complaint_id) AS n
  WHERE n.complaint_id = lf.complaint_id;
+
+-- migration: 0021_followup_summaries
+-- Counts of letter_fact for the dashboard's unfiltered figures (figures.sql
+-- agency_summary_source and day_summary_source; docs/figures.md "Summaries"). Kept in step
+-- by dumas/db/facts.py in the same transaction as letter_fact: the rows of the complaints a
+-- write touches are taken out of the counts before it and added back after it. No keys: a
+-- count that falls to zero is deleted.
+CREATE TABLE agency_summary (
+    agency_id INTEGER NOT NULL,
+    single    BOOLEAN NOT NULL,  -- the letter's complaint has this one letter
+    days      INTEGER,           -- working days to the first response; NULL: none yet
+    n         BIGINT NOT NULL
+);
+CREATE TABLE day_summary (
+    d    DATE NOT NULL,
+    kind VARCHAR NOT NULL CHECK (kind IN ('letter', 'response', 'open')),
+    n    BIGINT NOT NULL
+);
+-- (Python step: counts letter_fact; see db.py)

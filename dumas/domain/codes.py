@@ -180,3 +180,12 @@ class JobOutcome(Coded, prefix="jobs.outcome"):
     OK = "ok"
     FAILED = "failed"
     SKIPPED = "skipped"  # nothing to do (an empty drop folder)
+
+
+class SummaryDayKind(StrEnum):
+    """What a day_summary row counts on its day (figures.sql day_summary_source): never
+    shown, so no label."""
+
+    LETTER = "letter"  # letters dated that day
+    RESPONSE = "response"  # letters first answered that day
+    OPEN = "open"  # letters dated that day with no response yet

@@ -167,7 +167,7 @@ def letter_list(filters: Filters, as_of: dt.date) -> None:
         value=1,
         key="page",
     )
-    frame, _ = data.followup_query(
+    frame = data.followup_query(
         "letters", filters, as_of, **query, limit=size, offset=(int(page) - 1) * size
     )
     st.caption(t("list.count", total=i18n.fmt_int(total, lang())))
@@ -176,7 +176,7 @@ def letter_list(filters: Filters, as_of: dt.date) -> None:
     filters_text, generated, language = describe(filters), generated_text(), lang()
 
     def build() -> bytes:
-        rows, _ = data.followup_fresh("letters", filters, as_of, **query, limit=EXPORT_CAP)
+        rows = data.followup_fresh("letters", filters, as_of, **query, limit=EXPORT_CAP)
         return followup_table.workbook(
             followup_table.with_status_names(rows, language),
             followup_table.LETTER_EXPORT_COLUMNS,
