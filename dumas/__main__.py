@@ -56,7 +56,7 @@ def build_parser(
     bench = sub.add_parser("bench", parents=[common], help="benchmark at national scale")
     bench.add_argument("--complaints", type=int, default=1_000_000)
     bench.add_argument("--repeat", type=int, default=7)
-    bench.add_argument("--sessions", default="5,20", help="sessions changing filters at once")
+    bench.add_argument("--sessions", default="1,5,20", help="sessions changing filters at once")
     bench.add_argument(
         "--served", default="", help="browser sessions against server.py, e.g. 1,5,10,20"
     )

@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,12 +45,29 @@ def split_migrations(text: str) -> list[tuple[str, str]]:
 
 
 @dataclass
+class LockWaits:
+    """How long callers waited for the write lock: how many waits, the longest, in all."""
+
+    count: int = 0
+    longest: float = 0.0
+    total: float = 0.0
+
+    def add(self, seconds: float) -> None:
+        self.count += 1
+        self.total += seconds
+        self.longest = max(self.longest, seconds)
+
+
+@dataclass
 class Database:
     """One DuckDB connection per process, a cursor per unit of work, one writer at a time."""
 
     path: Path
     con: duckdb.DuckDBPyConnection
     write_lock: threading.RLock = field(default_factory=threading.RLock)
+    # The waits of bookkeeping a page run may skip (transaction_if_free: last_seen), kept
+    # for the benchmark's "lock time" figure (python -m dumas bench).
+    bookkeeping_waits: LockWaits = field(default_factory=LockWaits, compare=False)
     _file: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -98,7 +116,10 @@ class Database:
         """A transaction as `transaction`, if the write lock is free within `wait` seconds;
         else None, at once. For bookkeeping that may be skipped (a session's last activity),
         so that no page waits on another user's long write (an import)."""
-        if not self.write_lock.acquire(timeout=wait):
+        start = time.perf_counter()
+        free = self.write_lock.acquire(timeout=wait)
+        self.bookkeeping_waits.add(time.perf_counter() - start)
+        if not free:
             yield None
             return
         try:

@@ -7,6 +7,8 @@ import datetime as dt
 import os
 import statistics
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dumas import config
-from dumas.db import connect
+from dumas.db import Database, connect
 from dumas.services import auth
 from dumas.services.users import DEMO_PASSWORD
 
@@ -146,12 +148,30 @@ _MILESTONES = {
 }
 
 
-def concurrent_filter_s(path: Path, sessions: int) -> tuple[float, float, float]:
+@dataclass
+class Together:
+    """Page runs of sessions acting at once: seconds (median, p95, max); the longest wait
+    of a page run for the write lock (ms); how long the work beside them took (s)."""
+
+    median: float
+    p95: float
+    most: float
+    lock_wait_ms: float
+    beside_s: float = 0.0
+
+
+def concurrent_filter_s(
+    path: Path, sessions: int, beside: Callable[[Database], object] | None = None
+) -> Together:
     """`sessions` signed-in sessions of Tindak Lanjut, each choosing a different province at
-    the same moment (no cache can help): median, p95 and max seconds of the page runs,
-    measured in the process that runs them (as the server does: one process, its threads).
+    the same moment (no cache can help), measured in the process that runs them (as the
+    server does: one process, its threads). `beside`: a write run at the same moment on the
+    app's own database (an import), with every session due to record its last activity, so
+    that each page run meets the write lock the import holds.
     """
     import threading
+
+    from dumas.ui.state import _database
 
     os.environ["DUMAS_DB"] = str(path)
     token = _analyst_token(path)
@@ -166,9 +186,17 @@ def concurrent_filter_s(path: Path, sessions: int) -> tuple[float, float, float]
         at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=600)
         at.session_state["session_token"] = token
         apps.append(at.run())
+    app_db = _database(str(path))  # the one the pages read (st.cache_resource)
+    if beside is not None:  # last activity a minute ago: every run tries to record it
+        with app_db.transaction() as cur:
+            cur.execute("UPDATE user_session SET last_seen = last_seen - INTERVAL 2 MINUTE")
+    waits = app_db.bookkeeping_waits
+    waited = (waits.count, waits.longest)
+    waits.longest = 0.0
     times = [0.0] * sessions
-    ready = threading.Barrier(sessions)
+    ready = threading.Barrier(sessions + (beside is not None))
     failures: list[str] = []
+    beside_s = [0.0]
 
     def change(i: int) -> None:
         box = apps[i].multiselect(key="province").select(provinces[i % len(provinces)])
@@ -179,12 +207,24 @@ def concurrent_filter_s(path: Path, sessions: int) -> tuple[float, float, float]
         if apps[i].exception:
             failures.append(str(apps[i].exception))
 
+    def write() -> None:
+        assert beside is not None
+        ready.wait()
+        start = time.perf_counter()
+        beside(app_db)
+        beside_s[0] = time.perf_counter() - start
+
     threads = [threading.Thread(target=change, args=(i,)) for i in range(sessions)]
+    if beside is not None:
+        threads.insert(0, threading.Thread(target=write))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     if failures:
         raise RuntimeError(f"a page did not render: {failures[0]}")
+    longest = waits.longest
+    waits.longest = max(waited[1], longest)
     times.sort()
-    return statistics.median(times), times[round(0.95 * (sessions - 1))], times[-1]
+    return Together(statistics.median(times), times[round(0.95 * (sessions - 1))], times[-1],
+                    longest * 1000, beside_s[0])  # fmt: skip
