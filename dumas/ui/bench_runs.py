@@ -7,7 +7,8 @@ import datetime as dt
 import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,9 +48,18 @@ def page_rerun_ms(path: Path, repeat: int) -> tuple[float, float]:
         if at.exception or not at.metric:  # the dashboard itself, not the sign-in page
             raise RuntimeError(f"the page did not render: {at.exception}")
         start = time.perf_counter()
-        at.run()
+        _from_the_top(at).run()
         warm.append((time.perf_counter() - start) * 1000)
     return statistics.median(cold), statistics.median(warm)
+
+
+def _from_the_top(at: AppTest) -> AppTest:
+    """The next run starts at app.py, as a browser's rerun does. After a run that ended on
+    the dashboard (pages/followup.py), AppTest would run that file alone next (it takes the
+    page's hash for Streamlit's older pages/ folder), without the sign-in check and the
+    sidebar; with no page asked, app.py runs and st.navigation picks the default page."""
+    at._finished_page_script_hash = ""
+    return at
 
 
 def report_page_ms(path: Path, period: str, repeat: int) -> tuple[float, float]:
@@ -148,6 +158,44 @@ _MILESTONES = {
 }
 
 
+@contextmanager
+def _runtime_shared() -> Iterator[None]:
+    """AppTest sets the process-wide Runtime._instance to a mock of its own for each run and
+    back to None at its end: with sessions running at once, the first to finish took the
+    Runtime from those still running ("Runtime hasn't been created!"). For the round, a
+    run that finds none takes the last one set (a real server has one Runtime throughout)."""
+    from streamlit.runtime import Runtime
+
+    last: list[Runtime] = []
+    instance, exists = Runtime.__dict__["instance"], Runtime.__dict__["exists"]
+
+    def shared(cls: type[Runtime]) -> Runtime:
+        if cls._instance is not None:
+            last[:] = [cls._instance]
+            return cls._instance
+        if last:
+            return last[0]
+        raise RuntimeError("Runtime hasn't been created!")
+
+    def found(cls: type[Runtime]) -> bool:
+        return cls._instance is not None or bool(last)
+
+    Runtime.instance = classmethod(shared)  # type: ignore[method-assign,assignment]
+    Runtime.exists = classmethod(found)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        Runtime.instance, Runtime.exists = instance, exists  # type: ignore[method-assign]
+
+
+def _held(lock: Any) -> bool:
+    """Whether another thread holds the lock now."""
+    if lock.acquire(blocking=False):
+        lock.release()
+        return False
+    return True
+
+
 @dataclass
 class Together:
     """Page runs of sessions acting at once: seconds (median, p95, max); the longest wait
@@ -165,9 +213,9 @@ def concurrent_filter_s(
 ) -> Together:
     """`sessions` signed-in sessions of Tindak Lanjut, each choosing a different province at
     the same moment (no cache can help), measured in the process that runs them (as the
-    server does: one process, its threads). `beside`: a write run at the same moment on the
-    app's own database (an import), with every session due to record its last activity, so
-    that each page run meets the write lock the import holds.
+    server does: one process, its threads). `beside`: a write on the app's own database (an
+    import); the sessions act once it holds the write lock, each due to record its last
+    activity, so that every page run meets the lock the import holds.
     """
     import threading
 
@@ -194,14 +242,15 @@ def concurrent_filter_s(
     waited = (waits.count, waits.longest)
     waits.longest = 0.0
     times = [0.0] * sessions
-    ready = threading.Barrier(sessions + (beside is not None))
+    go = threading.Event()
     failures: list[str] = []
     beside_s = [0.0]
 
     def change(i: int) -> None:
         box = apps[i].multiselect(key="province").select(provinces[i % len(provinces)])
-        ready.wait()
+        go.wait()
         start = time.perf_counter()
+        _from_the_top(apps[i])
         box.run()
         times[i] = time.perf_counter() - start
         if apps[i].exception:
@@ -209,18 +258,24 @@ def concurrent_filter_s(
 
     def write() -> None:
         assert beside is not None
-        ready.wait()
         start = time.perf_counter()
         beside(app_db)
         beside_s[0] = time.perf_counter() - start
 
     threads = [threading.Thread(target=change, args=(i,)) for i in range(sessions)]
-    if beside is not None:
-        threads.insert(0, threading.Thread(target=write))
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    writer = threading.Thread(target=write)
+    with _runtime_shared():
+        for thread in threads:
+            thread.start()
+        if beside is not None:  # the sessions act once the write holds the lock
+            writer.start()
+            while writer.is_alive() and not _held(app_db.write_lock):
+                time.sleep(0.005)
+        go.set()
+        for thread in threads:
+            thread.join()
+        if beside is not None:
+            writer.join()
     if failures:
         raise RuntimeError(f"a page did not render: {failures[0]}")
     longest = waits.longest
