@@ -243,6 +243,7 @@ def main(
             f"(memori puncak {child_mb:.0f} MB)"
         )
         from dumas.ui.bench_runs import (  # these need Streamlit
+            close_app_database,
             concurrent_filter_s,
             frame_ms,
             page_rerun_ms,
@@ -325,6 +326,7 @@ def main(
             ),
         ]
         if served:
+            close_app_database(path)  # the server process opens it
             rows += _served_rows(path, served)
         _print_table(rows)
     return 0

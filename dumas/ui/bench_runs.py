@@ -53,6 +53,16 @@ def page_rerun_ms(path: Path, repeat: int) -> tuple[float, float]:
     return statistics.median(cold), statistics.median(warm)
 
 
+def close_app_database(path: Path) -> None:
+    """Close the database the pages held open (ui.state's st.cache_resource): the
+    benchmark's next steps open the file themselves, or start a server process on it."""
+    from dumas.ui.state import _database
+
+    held = _database(str(path))
+    _database.clear()
+    held.close()
+
+
 def _from_the_top(at: AppTest) -> AppTest:
     """The next run starts at app.py, as a browser's rerun does. After a run that ended on
     the dashboard (pages/followup.py), AppTest would run that file alone next (it takes the
@@ -280,6 +290,7 @@ def concurrent_filter_s(
         raise RuntimeError(f"a page did not render: {failures[0]}")
     longest = waits.longest
     waits.longest = max(waited[1], longest)
+    close_app_database(path)
     times.sort()
     return Together(statistics.median(times), times[round(0.95 * (sessions - 1))], times[-1],
                     longest * 1000, beside_s[0])  # fmt: skip
