@@ -132,7 +132,7 @@ def run(
                 browser = p.chromium.launch(executable_path=str(launcher), args=CHROMIUM_ARGS)
                 stack.callback(browser.close)
             contexts = []
-            pages = []
+            pages: list[Any] = []
             for _ in range(max(counts)):
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 contexts.append(context)
