@@ -662,3 +662,20 @@ CREATE TABLE day_summary (
     n    BIGINT NOT NULL
 );
 -- (Python step: counts letter_fact; see db.py)
+
+-- migration: 0023_header_aliases
+-- Column headings users taught the import: an unknown heading in a preview, and the field
+-- the user chose for it (dumas/services/header_aliases.py, audited). The import matches
+-- headings by their key (dumas/importer/headers.header_key: case, spacing and punctuation
+-- ignored), built-in names first, then these.
+CREATE TABLE header_alias (
+    heading_key VARCHAR PRIMARY KEY,
+    heading     VARCHAR NOT NULL,            -- as the user's file wrote it
+    field       VARCHAR NOT NULL CHECK (field IN (
+                    'agenda_no', 'received_on', 'complainant_name', 'channel', 'province',
+                    'regency', 'reported_agency', 'problem_code', 'category', 'summary',
+                    'agency', 'letter_no', 'letter_date', 'response_no', 'response_date',
+                    'response_status', 'response_summary')),
+    created_by  VARCHAR NOT NULL,            -- app_user.username
+    created_at  TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);

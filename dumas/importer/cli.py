@@ -11,7 +11,7 @@ from dumas.cli.console import Console
 from dumas.domain.permissions import SYSTEM
 from dumas.importer import ImportReport, import_file
 from dumas.importer.files import rejects_xlsx
-from dumas.importer.import_report import terminal_lines
+from dumas.importer.import_report import dropped_lines, terminal_lines
 
 
 class _ProgressLine:
@@ -38,7 +38,7 @@ class _ProgressLine:
 
 def run(args: argparse.Namespace, console: Console) -> int:
     """Exit 0 when imported (or a clean dry run), 2 for invalid rows or an unusable file."""
-    from dumas.importer.model import ImportFileError
+    from dumas.importer.model import ImportFileError, MissingColumns
 
     lang, path = args.lang, Path(args.file)
     try:
@@ -56,6 +56,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
     except ImportFileError as exc:
         progress.end()
         console.error(i18n.t(exc.key, lang, **i18n.display_params(exc.params, lang)))
+        if isinstance(exc, MissingColumns):  # perhaps there, under a heading not known yet
+            for line in dropped_lines(exc.dropped, lang):
+                console.error(f"  {line}")
         return 2
     finally:
         progress.end()  # also before a traceback or the busy-database message

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from dumas import i18n
 from dumas.importer import ImportReport
-from dumas.importer.model import RowError
+from dumas.importer.model import DroppedColumn, RowError
 
 KINDS = ("complaint", "forwarding", "response")
 MAX_ERRORS_SHOWN = 50
@@ -61,10 +61,23 @@ def count_lines(report: ImportReport, lang: str, quote: Quote = str) -> list[str
         names = ", ".join(map(quote, report.new_agencies))
         key = "import.report.new_agencies" if report.applied else "import.report.new_agencies_would"
         lines.append(_say(key, lang, str, names=names))
-    if report.unknown_columns:
-        columns = ", ".join(map(quote, report.unknown_columns))
-        lines.append(_say("import.report.unknown_columns", lang, str, columns=columns))
+    lines += dropped_lines(report.dropped, lang, quote)
     lines += notice_lines(report, lang)
+    return lines
+
+
+def dropped_lines(dropped: list[DroppedColumn], lang: str, quote: Quote = str) -> list[str]:
+    """Each column not imported, by its heading (or place, when it has none), with how many
+    of its cells held something: they were not stored."""
+    lines = []
+    for column in dropped:
+        cells = i18n.fmt_int(column.cells, lang)
+        if not column.heading:
+            key, name = "import.report.dropped_unnamed", str(column.position)
+        else:
+            key = "import.report.dropped" if column.cells else "import.report.dropped_empty"
+            name = quote(column.heading)
+        lines.append(i18n.t(key, lang, column=name, cells=cells))
     return lines
 
 

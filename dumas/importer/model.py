@@ -95,6 +95,16 @@ class Record:
         return self.response_no is not None
 
 
+@dataclass(frozen=True)
+class DroppedColumn:
+    """A column whose cells were not stored: its heading as written ("" when it has none),
+    its place in the sheet (1 = the first column) and how many of its cells held something."""
+
+    heading: str
+    position: int
+    cells: int
+
+
 @dataclass
 class ParseResult:
     """What the file says, before it meets the database."""
@@ -106,6 +116,7 @@ class ParseResult:
     errors: list[RowError]
     duplicates: int = 0  # exact duplicate rows counted once
     rows_read: int = 0
+    dropped: list[DroppedColumn] = field(default_factory=list)  # named in the report
 
     @property
     def records(self) -> list[Record]:
@@ -120,6 +131,16 @@ class ImportFileError(DomainError):
         self.key = key
         self.params = dict(params or {})
         super().__init__(Message(key, self.params))
+
+
+class MissingColumns(ImportFileError):
+    """Required columns not found; with the columns the file has that the import did not
+    know (one of them may be the missing column under a name to be taught)."""
+
+    def __init__(self, missing: list[str], dropped: list[DroppedColumn], fields: list[str]):
+        super().__init__("import.error.missing_columns", {"columns": ", ".join(missing)})
+        self.dropped = dropped
+        self.fields = fields  # the fields the file's columns did map to
 
 
 @contextmanager

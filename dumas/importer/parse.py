@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from dumas.importer.cells import is_blank
+from dumas.importer.dropped import dropped_columns
 from dumas.importer.headers import display_header, map_columns
 from dumas.importer.model import (
     CANONICAL,
-    ImportFileError,
+    MissingColumns,
     ParseResult,
     RawTable,
     Record,
@@ -39,14 +40,19 @@ if tuple(f.name for f in dataclasses.fields(Record)) != ("row", *FIELDS):
 Reader = Callable[[object], object]
 
 
-def parse(table: RawTable, lookups: Lookups, today: dt.date) -> ParseResult:
-    """Clean and check every row of the table; rows with errors produce no Record."""
-    columns, unknown, missing = map_columns(table.headers)
+def parse(
+    table: RawTable, lookups: Lookups, today: dt.date, aliases: Mapping[str, str] | None = None
+) -> ParseResult:
+    """Clean and check every row of the table; rows with errors produce no Record.
+
+    `aliases`: the headings users taught the import (heading key -> field)."""
+    columns, unknown, missing = map_columns(table.headers, aliases)
     if missing:
-        raise ImportFileError("import.error.missing_columns", {"columns": ", ".join(missing)})
+        raise MissingColumns(missing, dropped_columns(table, columns), list(columns.values()))
     headers = {name: CANONICAL[name] for name in FIELDS}
     headers.update({name: display_header(table.headers[i]) for i, name in columns.items()})
     result = ParseResult(table, columns, unknown, rows=[], errors=[])
+    result.dropped = dropped_columns(table, columns)
     with paused_gc():
         cols = _clean_columns(table, columns, lookups)
         _collect(result, cols, broken_rules(cols, today), headers)

@@ -1,7 +1,9 @@
 """The reader child: reads one untrusted file under a memory and a CPU time limit.
 
-Started by dumas.importer.sandbox as `python -I -c BOOT ROOT MODE FILENAME SHEET MB SECONDS`
-with the file's bytes on stdin. It writes length-prefixed pickled frames to stdout (see
+Started by dumas.importer.sandbox as
+`python -I -c BOOT ROOT MODE FILENAME SHEET MB SECONDS [ALIASES]` with the file's bytes on
+stdin; ALIASES are the headings users taught the import (headers.encode_aliases), given
+here because the child opens no database. It writes length-prefixed pickled frames to stdout (see
 dumas.importer.table_reader) and exits; whatever the file does to the reader (a native
 abort, memory exhausted, an endless loop) ends this process only. It imports only what
 reading needs: no database, no pandas.
@@ -17,6 +19,7 @@ import resource
 import sys
 
 from dumas.importer import table_reader
+from dumas.importer.headers import decode_aliases
 from dumas.importer.model import ImportFileError
 
 EXIT_MEMORY = 71  # a MemoryError in Python code; a native allocation failure aborts
@@ -30,7 +33,8 @@ def main(argv: list[str]) -> int:
     """
     import python_calamine  # noqa: F401 - mapped before the memory limit, which counts it
 
-    mode, filename, sheet, memory_mb, seconds = argv
+    mode, filename, sheet, memory_mb, seconds, *rest = argv
+    aliases = decode_aliases(rest[0]) if rest else {}
     limit(int(memory_mb), int(seconds))
     gc.disable()  # millions of cells, no cycles
     data = sys.stdin.buffer.read()
@@ -40,7 +44,7 @@ def main(argv: list[str]) -> int:
             send(out, ("sheets", table_reader.sheet_names(data, filename)))
         else:
             exact = mode == "exact"
-            for frame in table_reader.frames(data, filename, sheet or None, exact):
+            for frame in table_reader.frames(data, filename, sheet or None, exact, aliases):
                 send(out, frame)
     except ImportFileError as error:
         send(out, ("error", error.key, error.params))

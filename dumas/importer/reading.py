@@ -8,7 +8,7 @@ with the reason ("berkas tidak dapat dibaca: ..."), and the server goes on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from dumas.domain.errors import Message
@@ -17,18 +17,23 @@ from dumas.importer.model import ImportFileError, RawTable, paused_gc
 from dumas.importer.table_reader import SUPPORTED
 
 
-def read_table(data: bytes, filename: str, sheet: str | None = None) -> RawTable:
-    """The table in an .xlsx (first visible sheet unless `sheet`) or .csv file."""
+def read_table(
+    data: bytes, filename: str, sheet: str | None = None, aliases: Mapping[str, str] | None = None
+) -> RawTable:
+    """The table in an .xlsx (first visible sheet unless `sheet`) or .csv file.
+
+    `aliases`: the headings users taught the import (heading key -> field), read by the
+    caller from the database; the reader child gets them as an argument."""
     if Path(filename).suffix.lower() not in SUPPORTED:
         params = {"filename": filename, "types": ", ".join(SUPPORTED)}
         raise ImportFileError("import.error.unsupported_file", params)
     try:
-        return _read("table", data, filename, sheet)
+        return _read("table", data, filename, sheet, aliases)
     except ImportFileError as error:
         if error.key != "import.error.read_memory" or not filename.lower().endswith(".xlsx"):
             raise
     # A sheet that declared a small extent and was not: read it by its used cells.
-    return _read("exact", data, filename, sheet)
+    return _read("exact", data, filename, sheet, aliases)
 
 
 def sheet_names(data: bytes, filename: str) -> list[str]:
@@ -43,9 +48,11 @@ def sheet_names(data: bytes, filename: str) -> list[str]:
     return [name for name in names if isinstance(name, str)]
 
 
-def _read(mode: str, data: bytes, filename: str, sheet: str | None) -> RawTable:
+def _read(
+    mode: str, data: bytes, filename: str, sheet: str | None, aliases: Mapping[str, str] | None
+) -> RawTable:
     with paused_gc():
-        frames = sandbox.frames(mode, data, filename, sheet)
+        frames = sandbox.frames(mode, data, filename, sheet, aliases)
         try:
             return _table(frames, filename)
         except (TypeError, ValueError) as exc:  # frames not shaped as our child sends them

@@ -21,9 +21,10 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from dumas import config
+from dumas.importer.headers import encode_aliases
 from dumas.importer.model import ImportFileError
 from dumas.importer.reader_child import EXIT_MEMORY
 
@@ -48,9 +49,17 @@ class _Unpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed") from None
 
 
-def frames(mode: str, data: bytes, filename: str, sheet: str | None = None) -> Iterator[tuple]:
-    """The frames a reader child sends for this file; ImportFileError if the child fails."""
-    child = _Child(mode, filename, sheet or "")
+def frames(
+    mode: str,
+    data: bytes,
+    filename: str,
+    sheet: str | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> Iterator[tuple]:
+    """The frames a reader child sends for this file; ImportFileError if the child fails.
+
+    `aliases`: the headings users taught the import, passed to the child as an argument."""
+    child = _Child(mode, filename, sheet or "", encode_aliases(aliases or {}))
     try:
         child.start(data)
         while True:
@@ -65,8 +74,9 @@ def frames(mode: str, data: bytes, filename: str, sheet: str | None = None) -> I
 class _Child:
     """One reader process, its watchdog, and what its death means."""
 
-    def __init__(self, mode: str, filename: str, sheet: str) -> None:
+    def __init__(self, mode: str, filename: str, sheet: str, aliases: str = "") -> None:
         self.args = [mode, filename, sheet]
+        self.aliases = aliases  # headers.encode_aliases: the child's last argument
         self.filename = filename
         self.memory_mb, self.seconds = config.read_memory_mb(), config.read_seconds()
         self.timed_out = False
@@ -78,7 +88,7 @@ class _Child:
 
     def start(self, data: bytes) -> None:
         command = [sys.executable, "-I", "-c", _BOOT, str(config.ROOT), *self.args]
-        command += [str(self.memory_mb), str(self.seconds)]
+        command += [str(self.memory_mb), str(self.seconds), self.aliases]
         env = {"RUST_BACKTRACE": "0", "LC_ALL": "C.UTF-8", "PATH": os.defpath}
         try:
             self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module

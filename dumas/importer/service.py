@@ -9,11 +9,19 @@ from dumas.db import Database, Rollback
 from dumas.domain.errors import Message
 from dumas.domain.permissions import Action, User, require
 from dumas.importer import stage
-from dumas.importer.model import ImportFileError, ParseResult, RawTable, RowError, paused_gc
+from dumas.importer.model import (
+    DroppedColumn,
+    ImportFileError,
+    ParseResult,
+    RawTable,
+    RowError,
+    paused_gc,
+)
 from dumas.importer.parse import parse
 from dumas.importer.reading import read_table
 from dumas.importer.stage import Counts, Progress
 from dumas.importer.values import lookups_from_db
+from dumas.queries.header_aliases import header_aliases
 from dumas.services.common import audit
 
 
@@ -33,6 +41,8 @@ class ImportReport:
     rejected_rows: list[int] = field(default_factory=list)
     table: RawTable | None = field(default=None, repr=False)  # for the rejects file
     notices: list[Message] = field(default_factory=list)  # how the file was read, not errors
+    dropped: list[DroppedColumn] = field(default_factory=list)  # cells not stored, by column
+    fields: list[str] = field(default_factory=list)  # the fields the file's columns mapped to
 
     @property
     def blocked(self) -> bool:
@@ -75,10 +85,12 @@ def _import(
 ) -> ImportReport:
     progress = progress or _no_progress
     progress("read", 0.0)
-    table = read_table(data, file_name, sheet)
+    with db.reading() as cur:
+        aliases = header_aliases(cur)  # the child reading the file opens no database
+    table = read_table(data, file_name, sheet, aliases)
     progress("check", 0.0)
     with db.reading() as cur:
-        parsed = parse(table, lookups_from_db(cur), today)
+        parsed = parse(table, lookups_from_db(cur), today, aliases)
     if parsed.rows_read == 0:
         raise ImportFileError("import.error.no_rows", {"sheet": table.sheet})
     progress("check", 0.5)
@@ -129,4 +141,6 @@ def _report(file_name: str, parsed: ParseResult, outcome: dict, *, dry_run: bool
         rejected_rows=sorted({e.row for e in errors}),
         table=parsed.table,
         notices=parsed.table.notices,
+        dropped=parsed.dropped,
+        fields=list(parsed.columns.values()),
     )

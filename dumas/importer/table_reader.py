@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import itertools
 import os.path
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from dumas.importer import xlsx_extent, xlsx_package
@@ -41,15 +41,22 @@ class Source:
     notices: Callable[[], list[tuple[str, dict[str, object]]]] = field(default=lambda: [])
 
 
-def frames(data: bytes, filename: str, sheet: str | None, exact: bool = False) -> Iterator[tuple]:
+def frames(
+    data: bytes,
+    filename: str,
+    sheet: str | None,
+    exact: bool = False,
+    aliases: Mapping[str, str] | None = None,
+) -> Iterator[tuple]:
     """The table of an .xlsx (first visible sheet unless `sheet`) or .csv, as frames.
 
     `exact`: find an .xlsx sheet's used range cell by cell whatever it declares.
+    `aliases`: headings users taught the import (heading key -> field), to find the header.
     """
-    source = _source(data, filename, sheet, exact)
+    source = _source(data, filename, sheet, exact, aliases)
     rows = iter(source.rows)
     head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
-    index = _header_index(head, rows, source.sheet)
+    index = _header_index(head, rows, source.sheet, aliases)
     yield ("table", source.sheet, index + 1, [display_header(cell) for cell in head[index]])
     body = enumerate(itertools.chain(head[index + 1 :], rows), start=index + 2)
     for chunk in _chunks(body, filename):
@@ -86,7 +93,9 @@ def sheet_names(data: bytes, filename: str) -> list[str]:
     return [s.name for s in sorted(listed, key=lambda s: s is not first)]
 
 
-def _source(data: bytes, filename: str, sheet: str | None, exact: bool) -> Source:
+def _source(
+    data: bytes, filename: str, sheet: str | None, exact: bool, aliases: Mapping[str, str] | None
+) -> Source:
     suffix = _suffix(filename)
     if suffix not in SUPPORTED:
         params = {"filename": filename, "types": ", ".join(SUPPORTED)}
@@ -94,7 +103,7 @@ def _source(data: bytes, filename: str, sheet: str | None, exact: bool) -> Sourc
     if suffix == ".xlsx":
         return _xlsx_source(data, filename, sheet, exact)
     text = CsvText(data, filename)
-    separator = max(_SEPARATORS, key=lambda sep: _header_score(text, sep))
+    separator = max(_SEPARATORS, key=lambda sep: _header_score(text, sep, aliases))
     return Source(os.path.basename(filename), text.records(separator), text.notices)
 
 
@@ -160,17 +169,24 @@ def _chosen(
     return first
 
 
-def _header_score(text: CsvText, separator: str) -> tuple[int, int]:
+def _header_score(
+    text: CsvText, separator: str, aliases: Mapping[str, str] | None = None
+) -> tuple[int, int]:
     """(known headers in the best candidate row, its cell count) when split by `separator`."""
     head = text.records(separator, limit=HEADER_SCAN_ROWS)
-    return max(((count_known(row), len(row)) for row in head), default=(0, 0))
+    return max(((count_known(row, aliases), len(row)) for row in head), default=(0, 0))
 
 
-def _header_index(head: list[list[object]], rest: Iterator[list[object]], sheet: str) -> int:
+def _header_index(
+    head: list[list[object]],
+    rest: Iterator[list[object]],
+    sheet: str,
+    aliases: Mapping[str, str] | None = None,
+) -> int:
     """Index of the first row naming the most known headings (at least two)."""
     best, best_count = -1, MIN_HEADER_MATCHES - 1
     for index, row in enumerate(head):
-        count = count_known(row)
+        count = count_known(row, aliases)
         if count > best_count:
             best, best_count = index, count
     if best >= 0:

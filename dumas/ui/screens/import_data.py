@@ -14,13 +14,14 @@ from dumas.domain.permissions import Action
 from dumas.importer import ImportReport, import_file
 from dumas.importer.files import export_for, rejects_xlsx, template_xlsx
 from dumas.importer.import_report import count_lines, outcome, reason
-from dumas.importer.model import ImportFileError
+from dumas.importer.model import ImportFileError, MissingColumns
 from dumas.importer.reading import sheet_names
 from dumas.queries import lookups
 from dumas.services import agencies as agency_service
 from dumas.ui import ops_tokens
 from dumas.ui.actions import ERROR, FLASH, perform, perform_untimed
 from dumas.ui.escape import plain
+from dumas.ui.screens.import_headers import redo_requested, unknown_column_choices
 from dumas.ui.state import actor, get_db, lang, show_error, t, today
 from dumas.ui.widgets import generated_text, show_table, xlsx_button
 
@@ -69,6 +70,8 @@ def _run(data: bytes, name: str, sheet: str | None, **mode: bool) -> ImportRepor
         )
     except ImportFileError as error:
         show_error(error)
+        if isinstance(error, MissingColumns):  # the missing one may be there under a new name
+            unknown_column_choices(error.dropped, error.fields)
         return None
     finally:
         bar.empty()
@@ -82,6 +85,7 @@ def _sheet_names(data: bytes, name: str) -> list[str]:
 
 def upload_and_import() -> None:
     """Upload, preview (a dry run), then import all or only the valid rows."""
+    redo = redo_requested()  # a heading was just taught: the preview again, with it
     upload = st.file_uploader(t("import.upload"), type=["xlsx", "csv"], key="import_upload")
     if upload is None:
         st.info(t("import.hint"))
@@ -94,8 +98,8 @@ def upload_and_import() -> None:
         preview = st.button(t("import.preview"), key="import_preview", icon=":material/preview:")
         run_all = st.button(t("import.run"), key="import_run", type="primary")
         run_valid = st.button(t("import.run_valid"), key="import_run_valid")
-    if preview or run_all or run_valid:
-        mode = {"dry_run": preview, "skip_invalid": run_valid}
+    if preview or run_all or run_valid or redo:
+        mode = {"dry_run": preview or redo, "skip_invalid": run_valid}
         report = _run(data, upload.name, sheet, **mode)
         st.session_state[_REPORT] = (digest, report) if report else None
     stored = st.session_state.get(_REPORT)
@@ -114,6 +118,7 @@ def show_report(report: ImportReport) -> None:
         box = st.warning if report.errors else st.success
     box(outcome(report, language, quote=plain))
     st.markdown("\n".join(f"- {line}" for line in count_lines(report, language, quote=plain)))
+    unknown_column_choices(report.dropped, report.fields)
     if not report.errors:
         return
     table = pd.DataFrame(
