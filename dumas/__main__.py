@@ -58,8 +58,12 @@ def build_parser(
     bench.add_argument("--repeat", type=int, default=7)
     bench.add_argument("--sessions", default="1,5,20", help="sessions changing filters at once")
     bench.add_argument(
-        "--served", default="", help="browser sessions against server.py, e.g. 1,5,10,20"
+        "--served", default="", help="sessions against server.py at once, e.g. 1,5,10,20"
     )
+    bench.add_argument(
+        "--served-by", choices=("websocket", "browser"), default="websocket",
+        help="the sessions' client: Streamlit's websocket protocol (light) or Chromium",
+    )  # fmt: skip
     return parser
 
 
@@ -151,7 +155,7 @@ def cmd_bench(args: argparse.Namespace, console: Console) -> int:
             console.error(i18n.t("cli.bench_sessions", args.lang, option=option, value=text))
             return 2
     return bench.main(args.complaints, repeat=args.repeat, sessions=sessions or (),
-                      served=served or ())  # fmt: skip
+                      served=served or (), served_by=args.served_by)  # fmt: skip
 
 
 def _counts(text: str) -> tuple[int, ...] | None:
