@@ -1,5 +1,5 @@
 """The benchmark's sessions against the real server (dumas/bench/served.py), at a small
-size, through browsers and through the light websocket client (dumas/bench/wsclient.py):
+size, through browsers and through the light websocket client (dumas/ui/bench_client.py):
 every round is measured from the server's own log (no timing is asserted: speed is shown
 by `make bench`, README "Many users at once")."""
 
@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from dumas.bench import served, wsclient
+from dumas.bench import served
 from dumas.db import connect, demo
 from dumas.queries import followup
 from dumas.queries.filters import Filters
 from dumas.services.users import DEMO_PASSWORD
+from dumas.ui import bench_client as wsclient
 from tests.conftest import TODAY
 
 

@@ -184,13 +184,13 @@ def run(
 
 
 def run_ws(db: Path, counts: tuple[int, ...], password: str) -> tuple[list[Round], float, float]:
-    """run() with the light websocket client (dumas/bench/wsclient.py) in place of
+    """run() with the light websocket client (dumas/ui/bench_client.py) in place of
     browsers: each session signs in, opens the dashboard, then for each N, N sessions
     choose a province of their own at the same moment. Round.browsers_s is then the time
     until every client was told its run had finished."""
     import duckdb
 
-    from dumas.bench import wsclient
+    from dumas.ui import bench_client as wsclient
 
     con = duckdb.connect(str(db), read_only=True)
     names = [r[0] for r in con.execute("SELECT name FROM province ORDER BY code").fetchall()]

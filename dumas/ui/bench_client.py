@@ -6,7 +6,8 @@ once"). This client signs in as a browser does (a form post to /auth/masuk, whic
 session cookie), opens the websocket a browser opens (/_stcore/stream, the cookie sent in
 the handshake), asks for a run as the browser's frontend does (a BackMsg rerun_script with
 the widget values) and reads the server's messages until the run has finished. It draws
-nothing: the server does all the work it does for a browser.
+nothing: the server does all the work it does for a browser. (In ui/: it speaks
+Streamlit's protocol, with Streamlit's protobuf messages.)
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.sync.client import ClientConnection, connect
 
-COOKIE = "dumas_session"  # dumas.ui.auth_gate.COOKIE (not imported: that module needs st)
+from dumas.ui.auth_gate import COOKIE
 
 
 def sign_in(base: str, username: str, password: str) -> str:
