@@ -38,6 +38,9 @@ def main(argv: list[str]) -> int:
     try:
         if mode == "sheets":
             send(out, ("sheets", table_reader.sheet_names(data, filename)))
+        elif mode in ("all", "all-exact"):  # every sheet of the workbook
+            for frame in table_reader.all_frames(data, filename, mode == "all-exact"):
+                send(out, frame)
         else:
             exact = mode == "exact"
             for frame in table_reader.frames(data, filename, sheet or None, exact):
