@@ -38,12 +38,13 @@ def main(argv: list[str]) -> int:
     try:
         if mode == "sheets":
             send(out, ("sheets", table_reader.sheet_names(data, filename)))
-        elif mode in ("all", "all-exact"):  # every sheet of the workbook
-            for frame in table_reader.all_frames(data, filename, mode == "all-exact"):
-                send(out, frame)
         else:
-            exact = mode == "exact"
-            for frame in table_reader.frames(data, filename, sheet or None, exact):
+            exact = mode in ("exact", "all-exact")
+            if mode in ("all", "all-exact"):  # every sheet of the workbook
+                produced = table_reader.all_frames(data, filename, exact)
+            else:
+                produced = table_reader.frames(data, filename, sheet or None, exact)
+            for frame in produced:
                 send(out, frame)
     except ImportFileError as error:
         send(out, ("error", error.key, error.params))

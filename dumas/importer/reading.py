@@ -35,7 +35,7 @@ def read_sheets(data: bytes, filename: str) -> tuple[list[RawTable], list[Skippe
     """Every visible worksheet's table of an .xlsx (a .csv is one table), and the sheets
     passed over: no header row among their first rows (a cover, notes), empty, or hidden."""
     if Path(filename).suffix.lower() not in SUPPORTED:
-        params = {"filename": filename, "types": ", ".join(SUPPORTED)}
+        params: dict[str, object] = {"filename": filename, "types": ", ".join(SUPPORTED)}
         raise ImportFileError("import.error.unsupported_file", params)
     try:
         return _read_all("all", data, filename)

@@ -217,7 +217,8 @@ def _header_index(
         if singles[index] > best_count:
             best, depth, best_count = index, 1, singles[index]
         if index + 1 < len(head):  # a pair must name more than either of its rows alone
-            count = count_known(combined_headings(row, head[index + 1]))
+            combined: list[object] = [*combined_headings(row, head[index + 1])]
+            count = count_known(combined)
             if count > max(best_count, singles[index + 1]):
                 best, depth, best_count = index, 2, count
     if best >= 0:

@@ -14,7 +14,7 @@ from dumas.domain.permissions import Action
 from dumas.importer import ImportReport, import_file
 from dumas.importer.files import export_for, rejects_xlsx, sheets_rejects_xlsx, template_xlsx
 from dumas.importer.import_report import count_lines, outcome, reason, sheet_heading, sheet_lines
-from dumas.importer.model import ImportFileError
+from dumas.importer.model import ImportFileError, RowError
 from dumas.importer.reading import sheet_names
 from dumas.queries import lookups
 from dumas.services import agencies as agency_service
@@ -123,7 +123,9 @@ def show_report(report: ImportReport) -> None:
         st.markdown("\n".join(f"- {line}" for line in lines))
     if not report.errors:
         return
-    located = [(p.sheet, e) for p in report.sheets for e in p.errors]
+    located: list[tuple[str | None, RowError]] = [
+        (p.sheet, e) for p in report.sheets for e in p.errors
+    ]
     located = located or [(None, e) for e in report.errors]
     table = pd.DataFrame(
         [
