@@ -58,6 +58,10 @@ def _counter_index(headers: list[str], columns: dict[int, str]) -> int | None:
 
 
 def _is_total(cells: list[object], required: frozenset[int], counter: int | None) -> bool:
+    for index in required:  # a data row fails here, on its agenda number mostly
+        cell = cells[index] if index < len(cells) else None
+        if not is_blank(cell) and not is_total_label(cell):
+            return False
     labelled = summed = False
     for index, cell in enumerate(cells):
         if is_blank(cell):
