@@ -40,7 +40,11 @@ def build_parser(
     summary.add_argument("--json", action="store_true", help="print one JSON object")
     imp = sub.add_parser("import", parents=[handing], help="import a follow-up spreadsheet")
     imp.add_argument("file", help=".xlsx or .csv")
-    imp.add_argument("--sheet", help="sheet name (default: the first)")
+    which = imp.add_mutually_exclusive_group()
+    which.add_argument("--sheet", help="sheet name (default: the first)")
+    which.add_argument(
+        "--all-sheets", action="store_true", help="every sheet with a table (one per year...)"
+    )
     imp.add_argument("--dry-run", action="store_true", help="report only, write nothing")
     imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows")
     imp.add_argument("--rejects", help="write the rejected rows to this .xlsx")

@@ -1581,4 +1581,12 @@ MESSAGES: dict[str, str] = {
     "audit.action.job.run": "ran a scheduled job",
     "audit.action.job.request": "asked for a scheduled job to run now",
     "audit.entity.job": "Scheduled job",
+    "import.report.total_rows": "Total rows skipped (not data): {count}, rows {rows}.",
+    "import.report.sheets": "Sheets with data: {n}",
+    "import.report.sheet": "Sheet “{sheet}”",
+    "import.report.sheet_skipped": "Sheet “{sheet}” skipped: {reason}",
+    "import.sheet.hidden": "The sheet is hidden.",
+    "import.error.no_data_sheets": "No sheet holds a table that can be imported. Sheets passed over: {sheets}.",
+    "import.all_sheets": "Import all sheets (e.g. one sheet per year or per month)",
+    "import.col.sheet": "Sheet",
 }

@@ -1579,4 +1579,12 @@ MESSAGES: dict[str, str] = {
     "audit.action.job.run": "menjalankan tugas terjadwal",
     "audit.action.job.request": "meminta tugas terjadwal dijalankan sekarang",
     "audit.entity.job": "Tugas terjadwal",
+    "import.report.total_rows": "Baris jumlah/total dilewati (bukan data): {count}, yaitu baris {rows}.",
+    "import.report.sheets": "Lembar berisi data: {n}",
+    "import.report.sheet": "Lembar “{sheet}”",
+    "import.report.sheet_skipped": "Lembar “{sheet}” dilewati: {reason}",
+    "import.sheet.hidden": "Lembar ini tersembunyi.",
+    "import.error.no_data_sheets": "Tidak ada lembar berisi tabel yang dapat diimpor. Lembar yang dilewati: {sheets}.",
+    "import.all_sheets": "Impor semua lembar (misalnya satu lembar per tahun atau per bulan)",
+    "import.col.sheet": "Lembar",
 }

@@ -106,6 +106,7 @@ class ParseResult:
     errors: list[RowError]
     duplicates: int = 0  # exact duplicate rows counted once
     rows_read: int = 0
+    total_rows: list[int] = field(default_factory=list)  # "Jumlah"/"Total" rows left out
 
     @property
     def records(self) -> list[Record]:
@@ -136,3 +137,11 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@dataclass(frozen=True)
+class SkippedSheet:
+    """A sheet an all-sheets import passed over, and why (no header row, empty, hidden...)."""
+
+    sheet: str
+    reason: Message

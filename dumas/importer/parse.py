@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from dumas.importer.cells import is_blank
+from dumas.importer.footers import total_rows
 from dumas.importer.headers import display_header, map_columns
 from dumas.importer.model import (
     CANONICAL,
@@ -46,7 +47,11 @@ def parse(table: RawTable, lookups: Lookups, today: dt.date) -> ParseResult:
         raise ImportFileError("import.error.missing_columns", {"columns": ", ".join(missing)})
     headers = {name: CANONICAL[name] for name in FIELDS}
     headers.update({name: display_header(table.headers[i]) for i, name in columns.items()})
-    result = ParseResult(table, columns, unknown, rows=[], errors=[])
+    totals = total_rows(table, columns)
+    if totals:  # left out before checking; the report names them
+        skipped = set(totals)
+        table = dataclasses.replace(table, rows=[r for r in table.rows if r[0] not in skipped])
+    result = ParseResult(table, columns, unknown, rows=[], errors=[], total_rows=totals)
     with paused_gc():
         cols = _clean_columns(table, columns, lookups)
         _collect(result, cols, broken_rules(cols, today), headers)

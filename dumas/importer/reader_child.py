@@ -39,8 +39,12 @@ def main(argv: list[str]) -> int:
         if mode == "sheets":
             send(out, ("sheets", table_reader.sheet_names(data, filename)))
         else:
-            exact = mode == "exact"
-            for frame in table_reader.frames(data, filename, sheet or None, exact):
+            exact = mode in ("exact", "all-exact")
+            if mode in ("all", "all-exact"):  # every sheet of the workbook
+                produced = table_reader.all_frames(data, filename, exact)
+            else:
+                produced = table_reader.frames(data, filename, sheet or None, exact)
+            for frame in produced:
                 send(out, frame)
     except ImportFileError as error:
         send(out, ("error", error.key, error.params))

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 
 from dumas import config
 from dumas.importer.model import ImportFileError
@@ -48,7 +48,9 @@ class _Unpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed") from None
 
 
-def frames(mode: str, data: bytes, filename: str, sheet: str | None = None) -> Iterator[tuple]:
+def frames(
+    mode: str, data: bytes, filename: str, sheet: str | None = None
+) -> Generator[tuple, None, None]:
     """The frames a reader child sends for this file; ImportFileError if the child fails."""
     child = _Child(mode, filename, sheet or "")
     try:

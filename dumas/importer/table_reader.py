@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from dumas.importer import xlsx_extent, xlsx_package
 from dumas.importer.cells import is_blank
 from dumas.importer.csv_text import CsvText
-from dumas.importer.headers import count_known, display_header
+from dumas.importer.headers import combined_headings, count_known, display_header
 from dumas.importer.model import ImportFileError
 
 SUPPORTED = (".xlsx", ".csv")
@@ -46,15 +46,55 @@ def frames(data: bytes, filename: str, sheet: str | None, exact: bool = False) -
 
     `exact`: find an .xlsx sheet's used range cell by cell whatever it declares.
     """
-    source = _source(data, filename, sheet, exact)
+    yield from _table_frames(_source(data, filename, sheet, exact), filename, "end")
+
+
+def all_frames(data: bytes, filename: str, exact: bool = False) -> Iterator[tuple]:
+    """Every visible worksheet of an .xlsx in turn, each as frames() gives one but ended by
+    ("sheet_end", notices); a sheet without a header row (a cover, notes), an empty or a
+    hidden one is ("skipped", sheet, message id, params); then ("end", []). A CSV is one
+    table, ended by "end"."""
+    if _suffix(filename) != ".xlsx":
+        yield from frames(data, filename, None, exact)
+        return
+    try:
+        listed = xlsx_package.sheets(xlsx_package.open_package(data, filename))
+    except ImportFileError:
+        raise
+    except Exception as exc:  # damaged: as _xlsx_source says it
+        if _out_of_memory(exc):
+            raise MemoryError from exc
+        raise ImportFileError("import.error.unreadable", {"filename": filename}) from exc
+    for sheet in listed:
+        if not sheet.worksheet:
+            continue  # a chart sheet holds no table
+        if not sheet.visible:
+            yield ("skipped", sheet.name, "import.sheet.hidden", {})
+            continue
+        try:
+            source = _xlsx_source(data, filename, sheet.name, exact)
+            yield from _table_frames(source, filename, "sheet_end")
+        except ImportFileError as error:
+            if error.key not in ("import.error.no_header", "import.error.empty_sheet"):
+                raise
+            yield ("skipped", sheet.name, error.key, {**error.params, "sheet": sheet.name})
+    yield ("end", [])
+
+
+def _table_frames(source: Source, filename: str, last: str) -> Iterator[tuple]:
+    """A sheet's header and its rows as frames, the header taking one row or two."""
     rows = iter(source.rows)
     head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
-    index = _header_index(head, rows, source.sheet)
-    yield ("table", source.sheet, index + 1, [display_header(cell) for cell in head[index]])
-    body = enumerate(itertools.chain(head[index + 1 :], rows), start=index + 2)
+    index, depth = _header_index(head, rows, source.sheet)
+    if depth == 2:
+        headers = combined_headings(head[index], head[index + 1])
+    else:
+        headers = [display_header(cell) for cell in head[index]]
+    yield ("table", source.sheet, index + 1, headers)
+    body = enumerate(itertools.chain(head[index + depth :], rows), start=index + depth + 1)
     for chunk in _chunks(body, filename):
         yield ("rows", chunk)
-    yield ("end", source.notices())
+    yield (last, source.notices())
 
 
 def _chunks(body: Iterable[tuple[int, list[object]]], filename: str) -> Iterator[list]:
@@ -166,15 +206,23 @@ def _header_score(text: CsvText, separator: str) -> tuple[int, int]:
     return max(((count_known(row), len(row)) for row in head), default=(0, 0))
 
 
-def _header_index(head: list[list[object]], rest: Iterator[list[object]], sheet: str) -> int:
-    """Index of the first row naming the most known headings (at least two)."""
-    best, best_count = -1, MIN_HEADER_MATCHES - 1
+def _header_index(
+    head: list[list[object]], rest: Iterator[list[object]], sheet: str
+) -> tuple[int, int]:
+    """(index, 1 or 2): the first row, or pair of rows read as one (a group title above
+    sub-headings), naming the most known headings (at least two); one row wins a tie."""
+    singles = [count_known(row) for row in head]
+    best, depth, best_count = -1, 1, MIN_HEADER_MATCHES - 1
     for index, row in enumerate(head):
-        count = count_known(row)
-        if count > best_count:
-            best, best_count = index, count
+        if singles[index] > best_count:
+            best, depth, best_count = index, 1, singles[index]
+        if index + 1 < len(head):  # a pair must name more than either of its rows alone
+            combined: list[object] = [*combined_headings(row, head[index + 1])]
+            count = count_known(combined)
+            if count > max(best_count, singles[index + 1]):
+                best, depth, best_count = index, 2, count
     if best >= 0:
-        return best
+        return best, depth
     if all(all(map(is_blank, row)) for row in itertools.chain(head, rest)):
         raise ImportFileError("import.error.empty_sheet", {"sheet": sheet})
     raise ImportFileError("import.error.no_header", {"rows": HEADER_SCAN_ROWS})

@@ -12,9 +12,9 @@ from dumas import config, i18n, services
 from dumas.domain.errors import DomainError, Message
 from dumas.domain.permissions import Action
 from dumas.importer import ImportReport, import_file
-from dumas.importer.files import export_for, rejects_xlsx, template_xlsx
-from dumas.importer.import_report import count_lines, outcome, reason
-from dumas.importer.model import ImportFileError
+from dumas.importer.files import export_for, rejects_xlsx, sheets_rejects_xlsx, template_xlsx
+from dumas.importer.import_report import count_lines, outcome, reason, sheet_heading, sheet_lines
+from dumas.importer.model import ImportFileError, RowError
 from dumas.importer.reading import sheet_names
 from dumas.queries import lookups
 from dumas.services import agencies as agency_service
@@ -88,15 +88,18 @@ def upload_and_import() -> None:
         return
     data = upload.getvalue()
     sheets = _sheet_names(data, upload.name)
-    sheet = st.selectbox(t("import.sheet"), sheets, key="import_sheet") if sheets else None
-    digest = hashlib.sha256(data + (sheet or "").encode()).hexdigest()
+    every = len(sheets) > 1 and st.checkbox(t("import.all_sheets"), key="import_all_sheets")
+    sheet = None
+    if sheets:
+        sheet = st.selectbox(t("import.sheet"), sheets, key="import_sheet", disabled=every)
+    digest = hashlib.sha256(data + (sheet or "").encode() + b"\0all" * every).hexdigest()
     with st.container(horizontal=True):
         preview = st.button(t("import.preview"), key="import_preview", icon=":material/preview:")
         run_all = st.button(t("import.run"), key="import_run", type="primary")
         run_valid = st.button(t("import.run_valid"), key="import_run_valid")
     if preview or run_all or run_valid:
-        mode = {"dry_run": preview, "skip_invalid": run_valid}
-        report = _run(data, upload.name, sheet, **mode)
+        mode = {"dry_run": preview, "skip_invalid": run_valid, "all_sheets": every}
+        report = _run(data, upload.name, None if every else sheet, **mode)
         st.session_state[_REPORT] = (digest, report) if report else None
     stored = st.session_state.get(_REPORT)
     if stored and stored[0] == digest:
@@ -114,23 +117,38 @@ def show_report(report: ImportReport) -> None:
         box = st.warning if report.errors else st.success
     box(outcome(report, language, quote=plain))
     st.markdown("\n".join(f"- {line}" for line in count_lines(report, language, quote=plain)))
+    for part in report.sheets:
+        lines = sheet_lines(part, report.applied, language, quote=plain)
+        st.markdown(f"**{sheet_heading(part, language, quote=plain)}**")
+        st.markdown("\n".join(f"- {line}" for line in lines))
     if not report.errors:
         return
+    located: list[tuple[str | None, RowError]] = [
+        (p.sheet, e) for p in report.sheets for e in p.errors
+    ]
+    located = located or [(None, e) for e in report.errors]
     table = pd.DataFrame(
         [
             {
+                **({t("import.col.sheet"): sheet} if report.sheets else {}),
                 t("import.col.row"): e.row,
                 t("import.col.column"): e.column or "",
                 t("import.col.reason"): reason(e, language),
             }
-            for e in report.errors
+            for sheet, e in located
         ]
     )
     show_table(table, hide_index=True)
     generated = generated_text()
+
+    def rejects() -> bytes:
+        if report.sheets:
+            return sheets_rejects_xlsx(report.sheets, language, generated)
+        return rejects_xlsx(report.table, report.errors, language, generated)
+
     st.download_button(
         t("import.rejects_download"),
-        data=lambda: rejects_xlsx(report.table, report.errors, language, generated),
+        data=rejects,
         file_name=f"{report.file_name.rsplit('.', 1)[0]}-ditolak.xlsx",
         icon=":material/download:",
         on_click="ignore",
