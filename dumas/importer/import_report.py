@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from dumas import i18n
 from dumas.importer import ImportReport
-from dumas.importer.model import RowError
+from dumas.importer.model import CANONICAL, RAW_FIELDS, RowError
 
 KINDS = ("complaint", "forwarding", "response")
 MAX_ERRORS_SHOWN = 50
@@ -64,7 +64,25 @@ def count_lines(report: ImportReport, lang: str, quote: Quote = str) -> list[str
     if report.unknown_columns:
         columns = ", ".join(map(quote, report.unknown_columns))
         lines.append(_say("import.report.unknown_columns", lang, str, columns=columns))
+    lines += unmatched_lines(report, lang, quote)
     lines += notice_lines(report, lang)
+    return lines
+
+
+def unmatched_lines(report: ImportReport, lang: str, quote: Quote = str) -> list[str]:
+    """Per column, the values no master list knows, imported as written, with their rows."""
+    key = "import.report.unmatched" if report.applied else "import.report.unmatched_would"
+    lines = []
+    for name in RAW_FIELDS:
+        found = report.unmatched.get(name)
+        if not found:
+            continue
+        values = ", ".join(
+            i18n.t("import.report.unmatched_value", lang, value=quote(written),
+                   rows=i18n.fmt_int(rows, lang))
+            for written, rows in found
+        )  # fmt: skip
+        lines.append(i18n.t(key, lang, column=CANONICAL[name], values=values))
     return lines
 
 

@@ -33,6 +33,8 @@ class ImportReport:
     rejected_rows: list[int] = field(default_factory=list)
     table: RawTable | None = field(default=None, repr=False)  # for the rejects file
     notices: list[Message] = field(default_factory=list)  # how the file was read, not errors
+    # per coded field, the values no master list knows, imported as written, with their rows
+    unmatched: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     @property
     def blocked(self) -> bool:
@@ -101,6 +103,7 @@ def _stage(cur, actor: User, parsed: ParseResult, progress: Progress, outcome: d
     outcome["errors"] = sorted(
         [*parsed.errors, *taken], key=lambda e: (e.row, e.column or "", e.key)
     )
+    outcome["unmatched"] = stage.unmatched_values(cur)
     stage.create_agencies(cur)
     outcome["counts"] = stage.upsert(cur, actor.username, progress)
 
@@ -110,6 +113,7 @@ def _summary(parsed: ParseResult, outcome: dict) -> dict:
         "rows_read": parsed.rows_read,
         "rejected_rows": len({e.row for e in outcome["errors"]}),
         "new_agencies": outcome["new_agencies"],
+        "unmatched": {name: len(found) for name, found in outcome["unmatched"].items()},
         **{kind: vars(c) for kind, c in outcome["counts"].items()},
     }
 
@@ -129,4 +133,5 @@ def _report(file_name: str, parsed: ParseResult, outcome: dict, *, dry_run: bool
         rejected_rows=sorted({e.row for e in errors}),
         table=parsed.table,
         notices=parsed.table.notices,
+        unmatched=outcome["unmatched"],
     )
