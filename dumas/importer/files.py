@@ -126,7 +126,9 @@ def rejects_xlsx(table: RawTable, errors: list[RowError], lang: str, generated: 
 def export_xlsx(frame: pd.DataFrame, *, title: str, generated: str) -> bytes:
     """The follow-up data in the import layout (codes shown by their Indonesian names)."""
     shown = frame.assign(
-        channel=frame["channel"].map(lambda c: i18n.t(Channel(c).label_key, "id") if c else None),
+        channel=frame["channel"].map(
+            lambda c: i18n.t(Channel(c).label_key, "id") if isinstance(c, str) else None
+        ),
         response_status=frame["response_status"].map(
             lambda s: i18n.t(ResponseStatus(s).label_key, "id") if isinstance(s, str) else None
         ),
