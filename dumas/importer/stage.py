@@ -6,7 +6,7 @@ so a preview's counts are exactly what the import would do.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -72,8 +72,10 @@ def _arrow(rows: list[tuple]) -> pa.Table:
     for name, column in zip(_FIELDS, values, strict=True):
         kind = pa.int32() if name == "row" else pa.date32() if name in _DATES else pa.string()
         if name in RAW_FIELDS:
-            column, raw = _split_unmatched(name, column)
+            codes, raw = _split_unmatched(name, column)
             columns[f"{name}_raw"] = pa.array(raw, type=pa.string())
+            columns[name] = pa.array(codes, type=kind)
+            continue
         columns[name] = pa.array(column, type=kind)
         if name in {"agency", "reported_agency"}:
             keys = [normalise_name(v) if v else None for v in column]
@@ -87,7 +89,7 @@ def _arrow(rows: list[tuple]) -> pa.Table:
 UNMATCHED_CODE = {"category": "lainnya", "response_status": ResponseStatus.DALAM_PROSES.value}
 
 
-def _split_unmatched(name: str, column: tuple) -> tuple[list | tuple, list]:
+def _split_unmatched(name: str, column: tuple) -> tuple[Sequence[object], list[str | None]]:
     """A coded column as (codes, values as written): an Unmatched cell gives its field's
     UNMATCHED_CODE and its text; any other cell its code and None."""
     if Unmatched not in map(type, column):

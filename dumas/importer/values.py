@@ -152,7 +152,7 @@ def _coded(value: object, table: dict[str, str], error: str) -> str:
 
 # The common short forms and old names ("Jatim", "DIY", "Irian Jaya") are shipped in
 # data/reference/reference_aliases.csv, with those of the other lists (table reference_alias).
-_TABLE_OF = {
+_TABLE_OF: dict[str, str] = {
     ReferenceList.CATEGORY: "categories",
     ReferenceList.CHANNEL: "channels",
     ReferenceList.PROVINCE: "provinces",

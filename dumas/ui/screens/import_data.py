@@ -220,7 +220,7 @@ def unmatched_values() -> None:
     if chosen is None or chosen not in listed:
         return
     masters = _master_values(listed[chosen].list, tables)
-    st.selectbox(t("unmatched.target"), list(masters), format_func=masters.get, index=None,
+    st.selectbox(t("unmatched.target"), list(masters), format_func=masters.__getitem__, index=None,
                  placeholder=t("unmatched.choose_target"), key="unmatched_target")  # fmt: skip
     st.button(t("unmatched.run"), key="unmatched_run", type="primary",
               on_click=_map_value, args=(listed[chosen], masters))  # fmt: skip
