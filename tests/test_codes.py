@@ -39,6 +39,7 @@ CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("monitoring_memo_answer", "via"): codes.AnswerVia,
     ("job_run", "outcome"): codes.JobOutcome,
     ("day_summary", "kind"): codes.SummaryDayKind,
+    ("reference_alias", "list"): codes.ReferenceList,
 }
 CODED = sorted({e for e in CODED_COLUMNS.values() if issubclass(e, codes.Coded)}, key=repr)
 _IN_LIST = re.compile(r"""^\(?"?(\w+)"? IN \((.*)\)\)?$""")

@@ -14,7 +14,7 @@ from dumas import i18n
 from dumas.domain.codes import Channel, ResponseStatus
 from dumas.domain.permissions import Action, User, require
 from dumas.importer.import_report import reason
-from dumas.importer.model import CANONICAL, RawTable, RowError
+from dumas.importer.model import CANONICAL, RAW_FIELDS, RawTable, RowError
 from dumas.importer.service import SheetReport
 from dumas.queries.exchange import import_layout
 from dumas.render import xlsx
@@ -165,11 +165,17 @@ def sheets_rejects_xlsx(sheets: list[SheetReport], lang: str, generated: str) ->
 def export_xlsx(frame: pd.DataFrame, *, title: str, generated: str) -> bytes:
     """The follow-up data in the import layout (codes shown by their Indonesian names)."""
     shown = frame.assign(
-        channel=frame["channel"].map(lambda c: i18n.t(Channel(c).label_key, "id") if c else None),
+        channel=frame["channel"].map(
+            lambda c: i18n.t(Channel(c).label_key, "id") if isinstance(c, str) else None
+        ),
         response_status=frame["response_status"].map(
             lambda s: i18n.t(ResponseStatus(s).label_key, "id") if isinstance(s, str) else None
         ),
     )
+    for name in RAW_FIELDS:  # a value kept as written is exported as written, not as 'Lainnya'
+        if f"{name}_raw" in frame:
+            raw = frame[f"{name}_raw"]
+            shown[name] = shown[name].where(raw.isna(), raw)
     return xlsx.to_xlsx(
         shown[list(CANONICAL)],
         title=title,

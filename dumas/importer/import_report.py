@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from dumas import i18n
 from dumas.importer import ImportReport
-from dumas.importer.model import RowError, SkippedSheet
+from dumas.importer.model import CANONICAL, RAW_FIELDS, RowError, SkippedSheet
 from dumas.importer.service import SheetReport
 
 KINDS = ("complaint", "forwarding", "response")
@@ -66,6 +66,7 @@ def count_lines(report: ImportReport, lang: str, quote: Quote = str) -> list[str
         columns = ", ".join(map(quote, report.unknown_columns))
         lines.append(_say("import.report.unknown_columns", lang, str, columns=columns))
     lines += total_row_lines(report.total_rows, lang)
+    lines += unmatched_lines(report, lang, quote)
     lines += notice_lines(report, lang)
     if report.sheets:
         lines.append(_say("import.report.sheets", lang, quote, n=n(len(report.sheets))))
@@ -114,6 +115,23 @@ def sheet_lines(part: SheetReport, applied: bool, lang: str, quote: Quote = str)
         i18n.t(notice.key, lang, **i18n.display_params(notice.params, lang))
         for notice in part.notices
     ]
+    return lines
+
+
+def unmatched_lines(report: ImportReport, lang: str, quote: Quote = str) -> list[str]:
+    """Per column, the values no master list knows, imported as written, with their rows."""
+    key = "import.report.unmatched" if report.applied else "import.report.unmatched_would"
+    lines = []
+    for name in RAW_FIELDS:
+        found = report.unmatched.get(name)
+        if not found:
+            continue
+        values = ", ".join(
+            i18n.t("import.report.unmatched_value", lang, value=quote(written),
+                   rows=i18n.fmt_int(rows, lang))
+            for written, rows in found
+        )  # fmt: skip
+        lines.append(i18n.t(key, lang, column=CANONICAL[name], values=values))
     return lines
 
 

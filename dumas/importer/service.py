@@ -47,6 +47,8 @@ class ImportReport:
     # rejected_rows are all sheets' together, their row numbers each of its own sheet).
     sheets: list[SheetReport] = field(default_factory=list)
     skipped_sheets: list[SkippedSheet] = field(default_factory=list)
+    # per coded field, the values no master list knows, imported as written, with their rows
+    unmatched: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     @property
     def blocked(self) -> bool:
@@ -143,6 +145,7 @@ def _stage(cur, actor: User, parsed: ParseResult, progress: Progress, outcome: d
     outcome["errors"] = sorted(
         [*parsed.errors, *taken], key=lambda e: (e.row, e.column or "", e.key)
     )
+    outcome["unmatched"] = stage.unmatched_values(cur)
     stage.create_agencies(cur)
     outcome["counts"] = stage.upsert(cur, actor.username, progress)
 
@@ -152,6 +155,7 @@ def _summary(parsed: ParseResult, outcome: dict) -> dict:
         "rows_read": parsed.rows_read,
         "rejected_rows": len({e.row for e in outcome["errors"]}),
         "new_agencies": outcome["new_agencies"],
+        "unmatched": {name: len(found) for name, found in outcome["unmatched"].items()},
         **{kind: vars(c) for kind, c in outcome["counts"].items()},
     }
 
@@ -172,6 +176,7 @@ def _report(file_name: str, parsed: ParseResult, outcome: dict, *, dry_run: bool
         table=parsed.table,
         notices=parsed.table.notices,
         total_rows=parsed.total_rows,
+        unmatched=outcome["unmatched"],
     )
 
 
@@ -285,4 +290,16 @@ def _sheets_report(
         rejected_rows=[row for p in parts for row in p.rejected_rows],
         sheets=parts,
         skipped_sheets=skipped,
+        unmatched=_unmatched_of_all(outcomes),
     )
+
+
+def _unmatched_of_all(outcomes: list[dict]) -> dict[str, list[tuple[str, int]]]:
+    """The unknown values of every sheet, per field, each value's rows added up."""
+    found: dict[str, dict[str, int]] = {}
+    for outcome in outcomes:
+        for name, values in outcome["unmatched"].items():
+            for value, rows in values:
+                found.setdefault(name, {})
+                found[name][value] = found[name].get(value, 0) + rows
+    return {name: list(values.items()) for name, values in found.items()}

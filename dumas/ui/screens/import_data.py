@@ -1,5 +1,6 @@
-"""The sections of the "Impor dan Ekspor Data" page: template, preview, import, export, merge,
-backups (with the command line's tokens)."""
+"""The sections of the "Impor dan Ekspor Data" page: template, preview, import, export, merge
+(agencies, and the unknown values imports kept as written), backups (with the command
+line's tokens)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dumas import config, i18n, services
+from dumas.domain.codes import Channel, ReferenceList, ResponseStatus
 from dumas.domain.errors import DomainError, Message
 from dumas.domain.permissions import Action
 from dumas.importer import ImportReport, import_file
@@ -17,7 +19,10 @@ from dumas.importer.import_report import count_lines, outcome, reason, sheet_hea
 from dumas.importer.model import ImportFileError, RowError
 from dumas.importer.reading import sheet_names
 from dumas.queries import lookups
+from dumas.queries import reference_values as unmatched
+from dumas.queries.reference_values import UnmatchedValue
 from dumas.services import agencies as agency_service
+from dumas.services import reference_values
 from dumas.ui import ops_tokens
 from dumas.ui.actions import ERROR, FLASH, perform, perform_untimed
 from dumas.ui.escape import plain
@@ -161,6 +166,7 @@ def merge_agencies() -> None:
     callback that carries the agencies as this screen listed them, so an agency someone
     merged meanwhile is refused with who and when instead of merging whatever has its id."""
     _merge_form()
+    unmatched_values()
     agency_addresses()
 
 
@@ -199,6 +205,75 @@ def _merge(listed: dict[int, str]) -> None:
         st.session_state[FLASH] = t("merge.done", source=listed[source])
         for key in ("merge_source", "merge_target"):
             state.pop(key, None)  # the next merge starts from no choice again
+
+
+def unmatched_values() -> None:
+    """The values imports kept as written, with their records; mapping one to a master
+    value makes it an alias and updates the records. The callback carries the value as
+    this screen listed it, so a value mapped meanwhile is refused, not mapped again."""
+    st.subheader(t("unmatched.heading"))
+    if error := st.session_state.pop("unmatched_error", None):
+        show_error(error)
+    with get_db().reading() as cur:
+        found = unmatched.unmatched_values(cur)
+        tables = {k: lookups.options(cur, k) for k in ("category", "province", "problem_code")}
+    if not found:
+        st.info(t("unmatched.none"))
+        return
+    st.caption(t("unmatched.caption"))
+    show_table(pd.DataFrame({
+        t("unmatched.col.list"): [t(v.list.label_key) for v in found],
+        t("unmatched.col.value"): [v.written for v in found],
+        t("unmatched.col.rows"): [v.records for v in found],
+    }), hide_index=True)  # fmt: skip
+    listed = {f"{v.list}:{v.key}": v for v in found}
+
+    def label(choice: str) -> str:
+        value = listed[choice]
+        return t("unmatched.option", list=t(value.list.label_key), value=value.written,
+                 rows=i18n.fmt_int(value.records, lang()))  # fmt: skip
+
+    chosen = st.selectbox(t("unmatched.value"), list(listed), format_func=label, index=None,
+                          placeholder=t("unmatched.choose"), key="unmatched_value")  # fmt: skip
+    if chosen is None or chosen not in listed:
+        return
+    masters = _master_values(listed[chosen].list, tables)
+    st.selectbox(t("unmatched.target"), list(masters), format_func=masters.__getitem__, index=None,
+                 placeholder=t("unmatched.choose_target"), key="unmatched_target")  # fmt: skip
+    st.button(t("unmatched.run"), key="unmatched_run", type="primary",
+              on_click=_map_value, args=(listed[chosen], masters))  # fmt: skip
+
+
+def _master_values(listed: ReferenceList, tables: dict[str, dict]) -> dict[str, str]:
+    """The master values of a list: code -> label."""
+    if listed == ReferenceList.CHANNEL:
+        return {c.value: t(c.label_key) for c in Channel}
+    if listed == ReferenceList.RESPONSE_STATUS:
+        return {s.value: t(s.label_key) for s in ResponseStatus}
+    return {str(code): str(name) for code, name in tables[listed.value].items()}
+
+
+def _map_value(value: UnmatchedValue, masters: dict[str, str]) -> None:
+    """Callback: map the value this screen listed to the chosen master value."""
+    state = st.session_state
+    code = state.get("unmatched_target")
+    if code is None or code not in masters:
+        state["unmatched_error"] = DomainError(Message("unmatched.pick_both"))
+        return
+    try:
+        records = perform_untimed(reference_values.map_unmatched_value, listed=value.list,
+                                  written=value.written, code=code)  # fmt: skip
+    except DomainError as error:  # it may name the value as written: shown as plain text
+        state["unmatched_error"] = DomainError(*(
+            Message(m.key, {k: plain(v) if isinstance(v, str) else v for k, v in m.params.items()},
+                    m.field)
+            for m in error.messages
+        ))  # fmt: skip
+    else:
+        state[FLASH] = t("unmatched.done", value=plain(value.written), target=masters[code],
+                         rows=i18n.fmt_int(records, lang()))  # fmt: skip
+    for key in ("unmatched_value", "unmatched_target"):
+        state.pop(key, None)  # the next mapping starts from no choice again
 
 
 def agency_addresses() -> None:
