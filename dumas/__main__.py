@@ -40,7 +40,11 @@ def build_parser(
     summary.add_argument("--json", action="store_true", help="print one JSON object")
     imp = sub.add_parser("import", parents=[handing], help="import a follow-up spreadsheet")
     imp.add_argument("file", help=".xlsx or .csv")
-    imp.add_argument("--sheet", help="sheet name (default: the first)")
+    which = imp.add_mutually_exclusive_group()
+    which.add_argument("--sheet", help="sheet name (default: the first)")
+    which.add_argument(
+        "--all-sheets", action="store_true", help="every sheet with a table (one per year...)"
+    )
     imp.add_argument("--dry-run", action="store_true", help="report only, write nothing")
     imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows")
     imp.add_argument("--rejects", help="write the rejected rows to this .xlsx")
@@ -58,8 +62,12 @@ def build_parser(
     bench.add_argument("--repeat", type=int, default=7)
     bench.add_argument("--sessions", default="1,5,20", help="sessions changing filters at once")
     bench.add_argument(
-        "--served", default="", help="browser sessions against server.py, e.g. 1,5,10,20"
+        "--served", default="", help="sessions against server.py at once, e.g. 1,5,10,20"
     )
+    bench.add_argument(
+        "--served-by", choices=("websocket", "browser"), default="websocket",
+        help="the sessions' client: Streamlit's websocket protocol (light) or Chromium",
+    )  # fmt: skip
     return parser
 
 
@@ -151,7 +159,7 @@ def cmd_bench(args: argparse.Namespace, console: Console) -> int:
             console.error(i18n.t("cli.bench_sessions", args.lang, option=option, value=text))
             return 2
     return bench.main(args.complaints, repeat=args.repeat, sessions=sessions or (),
-                      served=served or ())  # fmt: skip
+                      served=served or (), served_by=args.served_by)  # fmt: skip
 
 
 def _counts(text: str) -> tuple[int, ...] | None:

@@ -14,6 +14,10 @@ from dumas.domain.monitoring_flow import MonitoringState
 from dumas.domain.permissions import Role
 from dumas.domain.plan_flow import PlanState
 from dumas.domain.report_flow import ReportEvent, ReportMove, ReportState
+from dumas.importer.model import CANONICAL
+
+# header_alias.field holds one of the import's fields: CANONICAL's keys.
+ImportField = StrEnum("ImportField", [(name.upper(), name) for name in CANONICAL])  # type: ignore[misc]
 
 # Every column whose CHECK constraint is a list of allowed values, and its enum.
 CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
@@ -39,6 +43,8 @@ CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("monitoring_memo_answer", "via"): codes.AnswerVia,
     ("job_run", "outcome"): codes.JobOutcome,
     ("day_summary", "kind"): codes.SummaryDayKind,
+    ("reference_alias", "list"): codes.ReferenceList,
+    ("header_alias", "field"): ImportField,
 }
 CODED = sorted({e for e in CODED_COLUMNS.values() if issubclass(e, codes.Coded)}, key=repr)
 _IN_LIST = re.compile(r"""^\(?"?(\w+)"? IN \((.*)\)\)?$""")

@@ -113,3 +113,25 @@ def test_a_workbook_the_reader_cannot_take_is_refused_with_the_reason_and_exit_2
         "The file cannot be read: sheet “Sheet” is filled down to row 1,048,576 and across to "
         "column XFD (farthest filled cell: XFD1048576)"
     )
+
+
+def test_all_sheets_imports_every_yearly_sheet_and_reports_each(db_path, tmp_path):
+    from tests.importing import hand_kept_workbook
+
+    db, path = str(db_path), tmp_path / "rekap-2024-2026.xlsx"
+    path.write_bytes(hand_kept_workbook())
+    result = _run("import", str(path), "--all-sheets", db=db)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Impor selesai."
+    assert "  Lembar “2025”" in lines
+    assert "    Baris jumlah/total dilewati (bukan data): 1, yaitu baris 9." in lines
+    assert any(line.startswith("  Lembar “Sampul” dilewati:") for line in lines)
+    assert _summary(db)["complaints"] == 7
+
+
+def test_all_sheets_and_a_named_sheet_cannot_be_asked_together(db_path, tmp_path):
+    result = _run("import", _file(tmp_path, [row()]), "--all-sheets", "--sheet", "2025",
+                  db=str(db_path))  # fmt: skip
+    assert result.returncode == 2
+    assert "not allowed with argument" in result.stderr

@@ -4,6 +4,7 @@ columns named in the report with how many of their cells were not stored."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -22,14 +23,14 @@ from dumas.importer.headers import (
     heading_fields,
     map_columns,
 )
-from dumas.importer.import_report import count_lines
+from dumas.importer.import_report import count_lines, terminal_lines
 from dumas.importer.model import CANONICAL, DroppedColumn, ImportFileError, MissingColumns
 from dumas.importer.reading import read_table
 from dumas.queries.header_aliases import header_aliases
 from dumas.services.header_aliases import remember_header_alias
 from tests.cli_support import run_cli
 from tests.conftest import ANALYST, TODAY, open_page
-from tests.importing import HEADERS, row
+from tests.importing import HEADERS, KEMENDAGRI, row
 
 IMPORT_PAGE = "pages/import_data.py"
 ASDEP = User(id=9003, username="asdep.uji", full_name="Asdep Uji", roles=frozenset({Role.ASDEP}))
@@ -380,3 +381,117 @@ def test_a_file_refused_for_a_missing_column_offers_its_unknown_ones_to_choose(d
         i.value for i in at.info
     ]
     assert _rows(db_path, "SELECT field FROM header_alias") == [("agency",)]
+
+
+# ---- taught headings with the other parts of issue 19 ---------------------------------
+
+
+def _sheets_book(sheets: dict[str, list[str]], rows: dict[str, list[object]]) -> bytes:
+    """A workbook of one sheet per year, each with a title row above its own header row."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, headers in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append([f"REKAP {name}"])
+        sheet.append(headers)
+        sheet.append(rows[name])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_stored_aliases_find_and_map_the_header_of_every_sheet_of_an_all_sheets_import(
+    db,
+) -> None:
+    # no heading the import knows by itself: without the aliases no sheet has a header row
+    taught = {"agenda_no": "Reg", "received_on": "Tgl Masuk Berkas", "agency": "Tujuan"}
+    taught |= {"letter_no": "Nmr Keluar", "letter_date": "Tgl Keluar", "regency": "Daerah"}
+    headers = list(taught.values())
+    rows = {}
+    for year, city in (("2024", "Kota Bandung"), ("2025", "Kota Bogor")):
+        values = row(agenda_no=f"A-{year}", letter_no=f"B-1/{year}", regency=city)
+        rows[year] = [dict(zip(CANONICAL, values, strict=True))[field] for field in taught]
+    data = _sheets_book({"2024": headers, "2025": headers}, rows)
+    with pytest.raises(ImportFileError) as refused:
+        import_file(db, ANALYST, data, "rekap.xlsx", today=TODAY, all_sheets=True)
+    assert refused.value.key == "import.error.no_data_sheets"
+    for field, heading in taught.items():
+        remember_header_alias(db, ANALYST, heading=heading, field=field)
+    report = import_file(db, ANALYST, data, "rekap.xlsx", today=TODAY, all_sheets=True)
+    assert report.applied and report.skipped_sheets == []
+    assert [(p.sheet, p.rows_read, p.dropped) for p in report.sheets] == [
+        ("2024", 1, []),
+        ("2025", 1, []),
+    ]
+    assert [(p.sheet, p.table.header_row) for p in report.sheets] == [("2024", 2), ("2025", 2)]
+    stored = db.cursor().execute("SELECT agenda_no, regency FROM complaint ORDER BY 1")
+    assert stored.fetchall() == [("A-2024", "Kota Bandung"), ("A-2025", "Kota Bogor")]
+
+
+def test_an_all_sheets_report_names_each_sheets_unknown_columns_and_offers_the_skipped_ones(
+    db,
+) -> None:
+    rows = {
+        "2024": row(agenda_no="A-2024", letter_no="B-1/2024"),
+        "2025": row(agenda_no="A-2025", letter_no="B-1/2025"),
+    }
+    sheets = {"2024": _headers(regency="Daerah"), "2025": _headers(agency="Instansi Penerima")}
+    report = import_file(
+        db, ANALYST, _sheets_book(sheets, rows), "rekap.xlsx", today=TODAY, all_sheets=True,
+        dry_run=True,
+    )  # fmt: skip
+    (part,) = report.sheets
+    assert part.sheet == "2024" and part.dropped == [DroppedColumn("Daerah", 6, 1)]
+    (skipped,) = report.skipped_sheets
+    assert skipped.reason.key == "import.error.missing_columns"
+    assert skipped.dropped == (DroppedColumn("Instansi Penerima", 11, 1),)
+    assert "agency" not in skipped.fields and "letter_no" in skipped.fields
+    lines = terminal_lines(report, "id")
+    assert "    Kolom “Daerah” tidak dikenal: 1 sel berisi tidak disimpan." in lines
+    assert (
+        "  Lembar “2025” dilewati: Kolom wajib tidak ditemukan: Instansi Tujuan. "
+        "Kolom “Instansi Penerima” tidak dikenal: 1 sel berisi tidak disimpan."
+    ) in lines
+
+
+def test_a_heading_combined_from_two_rows_is_taught_and_matched_like_any_other(db) -> None:
+    top = ["No Agenda", "Tanggal Diterima", "Instansi Tujuan", "No Surat Penerusan",
+           "Tanggal Surat Penerusan", "Tanggapan", None, None]  # fmt: skip
+    sub = [None, None, None, None, None, "No", "Tanggal", "Ket."]
+    cells = ["A-1", dt.date(2026, 3, 2), KEMENDAGRI, "B-1", dt.date(2026, 3, 4), "T-1",
+             dt.date(2026, 4, 1), "sudah dijawab"]  # fmt: skip
+    book = openpyxl.Workbook()
+    for values in (top, sub, cells):
+        book.active.append(values)
+    book.active.merge_cells("F1:H1")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    before = import_file(db, ANALYST, buffer.getvalue(), "r.xlsx", today=TODAY, dry_run=True)
+    assert before.dropped == [DroppedColumn("Tanggapan Ket.", 8, 1)]
+    assert {"response_no", "response_date"} <= set(before.fields)
+    remember_header_alias(db, ANALYST, heading="Tanggapan Ket.", field="response_summary")
+    after = import_file(db, ANALYST, buffer.getvalue(), "r.xlsx", today=TODAY, dry_run=True)
+    assert after.dropped == [] and "response_summary" in after.fields
+
+
+@pytest.mark.usefixtures("app_env")
+def test_an_all_sheets_preview_offers_each_sheets_unknown_column_and_one_choice_redoes_it(
+    db_path,
+) -> None:
+    rows = {
+        "2024": row(agenda_no="A-2024", letter_no="B-1/2024"),
+        "2025": row(agenda_no="A-2025", letter_no="B-1/2025"),
+    }
+    sheets = {"2024": _headers(regency="Daerah"), "2025": _headers(regency="Daerah")}
+    at = open_page(Role.ANALIS, IMPORT_PAGE)
+    at.file_uploader(key="import_upload").upload("rekap.xlsx", _sheets_book(sheets, rows)).run()
+    at.checkbox(key="import_all_sheets").check().run()
+    at.button(key="import_preview").click().run()
+    assert not at.exception
+    choices = [s for s in at.selectbox if s.label.startswith("Kolom “Daerah”")]
+    assert len(choices) == 2  # one under each sheet
+    at = choices[1].select("regency").run()
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.label.startswith("Kolom “Daerah”")]
+    assert "**Lembar “2025”**" in [m.value for m in at.markdown]
+    assert _rows(db_path, "SELECT heading_key, field FROM header_alias") == [("daerah", "regency")]

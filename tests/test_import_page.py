@@ -372,3 +372,25 @@ def test_an_administrator_completes_the_letter_address_of_an_agency_the_import_c
     assert "Semua instansi sudah lengkap jabatan pimpinan dan kotanya." in _texts(at.caption)
     audited = "SELECT count(*) FROM audit_log WHERE action = 'agency.complete'"
     assert _count(db_path, audited) == 1
+
+
+def test_a_workbook_of_yearly_sheets_is_imported_whole_when_all_sheets_is_ticked(db_path):
+    from tests.importing import hand_kept_workbook
+
+    at = _upload(_import_page(), hand_kept_workbook())
+    assert _selectbox(at, "Nama lembar (kosongkan untuk lembar pertama)").options == [
+        "Sampul", "2024", "2025", "2026",
+    ]  # fmt: skip
+    at.checkbox(key="import_all_sheets").check().run()
+    assert _selectbox(at, "Nama lembar (kosongkan untuk lembar pertama)").disabled
+    at = _click(at, "import_run")
+    assert _texts(at.success) == ["Impor selesai."]
+    assert "Lembar “Sampul” dilewati:" in _report(at)
+    assert "**Lembar “2026”**" in _texts(at.markdown)
+    assert _count(db_path, "SELECT count(*) FROM complaint") == 7
+    assert _count(db_path, "SELECT count(*) FROM forwarding") == 8
+
+
+def test_a_single_sheet_upload_offers_no_all_sheets_choice():
+    at = _upload(_import_page(), _xlsx(VALID_ROWS))
+    assert not at.checkbox

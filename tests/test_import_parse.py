@@ -459,11 +459,8 @@ BAD_ROWS = [
         {"response_date": dt.date(2026, 3, 3)},
         [("Tanggal Tanggapan", "import.error.response_before_letter")],
     ),
-    ({"channel": "Faksimile"}, [("Saluran", "import.error.unknown_channel")]),
-    ({"response_status": "Ditolak"}, [("Status Tanggapan", "import.error.unknown_status")]),
-    ({"province": "Atlantis"}, [("Provinsi", "import.error.unknown_province")]),
-    ({"problem_code": "99"}, [("Kode Masalah", "import.error.unknown_problem_code")]),
-    ({"category": "Perpajakan"}, [("Kategori", "import.error.unknown_category")]),
+    # A coded value no master list knows is imported as written, not refused
+    # (tests/test_import_reference_aliases.py).
     ({"summary": "x" * 4001}, [("Ringkasan", "import.error.too_long")]),
 ]
 
@@ -480,13 +477,13 @@ def test_each_kind_of_bad_row_is_named_by_row_column_and_reason(
 
 
 def test_every_error_of_a_row_is_reported(lookups: Lookups) -> None:
-    bad = row(agenda_no=None, channel="Fax", letter_date="1/13/2026", response_status="?")
+    bad = row(agenda_no=None, summary="x" * 4001, letter_date="1/13/2026", response_date="?")
     result = parse(table(bad), lookups, TODAY)
     assert sorted(errors_of(result)) == [
         (2, "No Agenda", "import.error.required"),
-        (2, "Saluran", "import.error.unknown_channel"),
-        (2, "Status Tanggapan", "import.error.unknown_status"),
+        (2, "Ringkasan", "import.error.too_long"),
         (2, "Tanggal Surat Penerusan", "import.error.bad_date"),
+        (2, "Tanggal Tanggapan", "import.error.bad_date"),
     ]
     assert result.records == []
 
@@ -587,9 +584,9 @@ def test_the_same_response_number_from_another_agency_is_no_conflict(lookups: Lo
 def test_a_rejected_row_is_never_the_first_row_others_must_agree_with(
     lookups: Lookups,
 ) -> None:
-    rejected = row(channel="Fax", complainant_name="Budi")
+    rejected = row(summary="x" * 4001, complainant_name="Budi")
     result = parse(table(rejected, row()), lookups, TODAY)
-    assert errors_of(result) == [(2, "Saluran", "import.error.unknown_channel")]
+    assert errors_of(result) == [(2, "Ringkasan", "import.error.too_long")]
     assert [r.row for r in result.records] == [3]
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dumas import i18n
+from dumas import config, i18n
 from dumas.domain.permissions import Role
 from dumas.ui import navigation
 from tests.conftest import open_page, signed_in_app
@@ -173,3 +173,27 @@ def test_dashboard_search_matches_the_summary_literally(letters):
     assert _metric(at, "Surat penerusan") == "2"
     at = _app(q="%").run()  # a wildcard typed by the user matches only itself
     assert _metric(at, "Surat penerusan") == "0"
+
+
+@pytest.mark.parametrize("page", ["pages/followup.py", "pages/audit.py"])
+def test_a_click_after_the_account_is_disabled_lands_on_the_sign_in_page(letters, page):
+    """Every run starts at app.py, which checks the session: also a rerun of the dashboard
+    or of a page whose address is its file's name (tests/conftest.py _navigation_only)."""
+    from dumas.services import auth, users
+    from dumas.ui.state import get_db
+
+    role = Role.ADMIN if page == "pages/audit.py" else Role.ANALIS
+    at = open_page(role, page)
+    assert not at.exception, at.exception
+    victim = at.session_state["user"]
+    db = get_db()
+    admin = auth.load_user(db.cursor(), 1)
+    other = users.create_user(db, admin, username="admin.dua", full_name="Admin Dua",
+                              password="sandi-admin-dua-2026", roles=["admin"])  # fmt: skip
+    revision = db.cursor().execute("SELECT revision FROM app_user WHERE id = $id",
+                                   {"id": victim.id}).fetchone()[0]  # fmt: skip
+    users.set_active(db, auth.load_user(db.cursor(), other), victim.id, False,
+                     dt.datetime.now(config.TIMEZONE), revision=revision)  # fmt: skip
+    at.run()
+    assert not at.exception, at.exception
+    assert (at.session_state["user"], len(at.metric)) == (None, 0)

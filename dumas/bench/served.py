@@ -181,3 +181,81 @@ def run(
             for context in contexts:
                 context.close()
     return rounds, peak, first_ms
+
+
+def run_ws(db: Path, counts: tuple[int, ...], password: str) -> tuple[list[Round], float, float]:
+    """run() with the light websocket client (dumas/ui/bench_client.py) in place of
+    browsers: each session signs in, opens the dashboard, then for each N, N sessions
+    choose a province of their own at the same moment. Round.browsers_s is then the time
+    until every client was told its run had finished."""
+    import duckdb
+
+    from dumas.ui import bench_client as wsclient
+
+    con = duckdb.connect(str(db), read_only=True)
+    names = [r[0] for r in con.execute("SELECT name FROM province ORDER BY code").fetchall()]
+    con.close()
+    if sum(counts) > len(names):
+        raise ValueError(f"at most {len(names)} sessions over all rounds (one province each)")
+    rounds: list[Round] = []
+    with tempfile.TemporaryDirectory(prefix="dumas-served-") as folder:
+        log = Path(folder) / "dumas.log"
+        with _server(db, log) as (base, pid):
+            sessions = []
+            signed_in_at = 0
+            for n in range(max(counts)):
+                cookie = wsclient.sign_in(base, "analis", password)
+                if n == 0:
+                    signed_in_at = log.stat().st_size  # the first dashboard follows
+                session = wsclient.Session(base, cookie).open()
+                session.run()
+                sessions.append(session)
+            with log.open(encoding="utf-8") as fh:
+                fh.seek(signed_in_at)
+                first = RUN_LINE.search(fh.read())
+            first_ms = float(first.group(1)) if first else float("nan")
+            time.sleep(2)  # the warm-up is done
+            chosen = iter(names)
+            for n in counts:
+                states = [s.choose("province", [next(chosen)]) for s in sessions[:n]]
+                mark = log.stat().st_size
+                clients, failures = _at_once(sessions[:n], states)
+                if failures:
+                    raise RuntimeError(f"a session's run failed: {failures[0]}")
+                time.sleep(0.3)  # the log lines of the last runs are written
+                with log.open(encoding="utf-8") as fh:
+                    fh.seek(mark)
+                    runs = [float(m.group(1)) for m in RUN_LINE.finditer(fh.read())]
+                runs = sorted(runs)[-n:]
+                rounds.append(Round(n, statistics.median(runs), _percentile(runs, 0.95),
+                                    clients))  # fmt: skip
+            peak = _peak_mb(pid)
+            for session in sessions:
+                session.close()
+    return rounds, peak, first_ms
+
+
+def _at_once(sessions: list[Any], states: list[Any]) -> tuple[float, list[BaseException]]:
+    """Each session asks for a run with its widget state at the same moment; the seconds
+    until the last was told its run finished, and the failures."""
+    import threading
+
+    ready = threading.Barrier(len(sessions) + 1)
+    failures: list[BaseException] = []
+
+    def act(session: Any, state: Any) -> None:
+        ready.wait()
+        try:
+            session.run([state])
+        except BaseException as error:  # reported by the caller
+            failures.append(error)
+
+    threads = [threading.Thread(target=act, args=pair)
+               for pair in zip(sessions, states, strict=True)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    ready.wait()
+    start = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start, failures

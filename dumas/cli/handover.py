@@ -95,7 +95,11 @@ def _options(args: argparse.Namespace) -> list[str]:
         given = {"period": args.period, "xlsx": args.xlsx, "docx": args.docx}
         named = [f"--{name}={value}" for name, value in given.items() if value is not None]
         return [*named, *(["--final"] if args.final else [])]
-    flags = [f"--{f.replace('_', '-')}" for f in ("dry_run", "skip_invalid") if getattr(args, f)]
+    flags = [
+        f"--{f.replace('_', '-')}"
+        for f in ("dry_run", "skip_invalid", "all_sheets")
+        if getattr(args, f)
+    ]
     given = {"sheet": args.sheet, "rejects": args.rejects}
     named = [f"--{name}={value}" for name, value in given.items() if value is not None]
     return [*named, *flags, "--", args.file]

@@ -186,6 +186,7 @@ def _python_steps() -> dict[str, Callable[[duckdb.DuckDBPyConnection], None]]:
         # one); a database that had it filled before gets the new column by UPDATE.
         "0020_letter_fact_complaint_letters": fill_letter_fact,
         "0021_followup_summaries": fill_summaries,
+        "0022_reference_aliases": reference.load_aliases,
     }
 
 

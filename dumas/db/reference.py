@@ -50,3 +50,24 @@ def load(cur: duckdb.DuckDBPyConnection) -> None:
         "INSERT INTO agency_alias (alias_key, alias, agency_id) VALUES (?, ?, ?)",
         [(key, alias, agency_id) for key, (alias, agency_id) in keys.items()],
     )
+
+
+ALIASES_FILE = "reference_aliases.csv"
+
+
+def load_aliases(cur: duckdb.DuckDBPyConnection) -> None:
+    """Insert the shipped variants of the master lists (migration 0022): each keyed as the
+    importer matches it; the first of several with one key is kept."""
+    from dumas.importer.values import alias_key  # the importer's matching, not its reading
+
+    rows = cur.execute(
+        "SELECT list, alias, code FROM read_csv($path, header = true, all_varchar = true)",
+        {"path": str(config.REFERENCE_DIR / ALIASES_FILE)},
+    ).fetchall()
+    keys: dict[tuple[str, str], tuple[str, str]] = {}
+    for listed, alias, code in rows:
+        keys.setdefault((listed, alias_key(listed, alias)), (alias, code))
+    cur.executemany(
+        "INSERT INTO reference_alias (list, alias_key, alias, code) VALUES (?, ?, ?, ?)",
+        [(listed, k, alias, code) for (listed, k), (alias, code) in keys.items()],
+    )

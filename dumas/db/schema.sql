@@ -663,6 +663,30 @@ CREATE TABLE day_summary (
 );
 -- (Python step: counts letter_fact; see db.py)
 
+-- migration: 0022_reference_aliases
+-- Other ways the unit's sheets write a value of the master lists (categories, channels,
+-- provinces, problem codes, response statuses): "Jatim", "E-mail", "Sengketa Tanah". The
+-- importer matches them as it matches the master names; an Administrator adds one by
+-- mapping a value an import kept as written (dumas/services/reference_values.py).
+CREATE TABLE reference_alias (
+    list      VARCHAR NOT NULL CHECK (list IN (
+        'category', 'channel', 'province', 'problem_code', 'response_status')),
+    alias_key VARCHAR NOT NULL,   -- dumas/importer/values.py alias_key: case, spaces, punctuation ignored
+    alias     VARCHAR NOT NULL,   -- as first written
+    code      VARCHAR NOT NULL,   -- the master value it stands for
+    PRIMARY KEY (list, alias_key)
+);
+-- A value an import could not match, kept as written (NULL: the value matched, or none).
+-- The coded column then holds 'lainnya' (category), 'dalam_proses' (response status: a
+-- response exists, its follow-up status is not known) or NULL (channel, province, problem
+-- code), until an Administrator maps the value to a master one.
+ALTER TABLE complaint ADD COLUMN channel_raw VARCHAR;
+ALTER TABLE complaint ADD COLUMN province_raw VARCHAR;
+ALTER TABLE complaint ADD COLUMN problem_code_raw VARCHAR;
+ALTER TABLE complaint ADD COLUMN category_raw VARCHAR;
+ALTER TABLE response ADD COLUMN status_raw VARCHAR;
+-- (Python step: loads data/reference/reference_aliases.csv; see db.py)
+
 -- migration: 0023_header_aliases
 -- Column headings users taught the import: an unknown heading in a preview, and the field
 -- the user chose for it (dumas/services/header_aliases.py, audited). The import matches

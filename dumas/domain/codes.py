@@ -53,6 +53,16 @@ class ResponseStatus(Coded, prefix="status"):
     PERLU_KLARIFIKASI = "perlu_klarifikasi"
 
 
+class ReferenceList(Coded, prefix="reference_list"):
+    """A master list whose values sheets write in other ways (reference_alias.list)."""
+
+    CATEGORY = "category"
+    CHANNEL = "channel"
+    PROVINCE = "province"
+    PROBLEM_CODE = "problem_code"
+    RESPONSE_STATUS = "response_status"
+
+
 class ReminderKind(Coded, prefix="reminder"):
     """Which confirmation letter a reminder is (reminder.kind)."""
 

@@ -10,7 +10,7 @@ from dumas import config, i18n
 from dumas.cli.console import Console
 from dumas.domain.permissions import SYSTEM
 from dumas.importer import ImportReport, import_file
-from dumas.importer.files import rejects_xlsx
+from dumas.importer.files import rejects_xlsx, sheets_rejects_xlsx
 from dumas.importer.import_report import dropped_lines, terminal_lines
 
 
@@ -52,6 +52,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         report = import_file(
             db, SYSTEM, data, path.name, today=config.today(), sheet=args.sheet,
             dry_run=args.dry_run, skip_invalid=args.skip_invalid, progress=progress,
+            all_sheets=args.all_sheets,
         )  # fmt: skip
     except ImportFileError as exc:
         progress.end()
@@ -82,5 +83,9 @@ def _write_rejects(
     target = Path(args.rejects) if args.rejects else path.with_name(f"{path.stem}-ditolak.xlsx")
     when = i18n.fmt_datetime(dt.datetime.now(config.TIMEZONE), lang)
     generated = i18n.t("export.generated", lang, when=when)
-    console.write(target, rejects_xlsx(report.table, report.errors, lang, generated))
+    if report.sheets:
+        rejects = sheets_rejects_xlsx(report.sheets, lang, generated)
+    else:
+        rejects = rejects_xlsx(report.table, report.errors, lang, generated)
+    console.write(target, rejects)
     console.print(i18n.t("import.rejects_written", lang, path=target))

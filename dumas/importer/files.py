@@ -14,7 +14,8 @@ from dumas import i18n
 from dumas.domain.codes import Channel, ResponseStatus
 from dumas.domain.permissions import Action, User, require
 from dumas.importer.import_report import reason
-from dumas.importer.model import CANONICAL, RawTable, RowError
+from dumas.importer.model import CANONICAL, RAW_FIELDS, RawTable, RowError
+from dumas.importer.service import SheetReport
 from dumas.queries.exchange import import_layout
 from dumas.render import xlsx
 from dumas.services.common import audit
@@ -123,14 +124,58 @@ def rejects_xlsx(table: RawTable, errors: list[RowError], lang: str, generated: 
     )
 
 
+def sheets_rejects_xlsx(sheets: list[SheetReport], lang: str, generated: str) -> bytes:
+    """An all-sheets import's rejected rows in one table, each with its sheet and row number,
+    under the canonical headings (the sheets may head a column differently; a counter
+    column is left out), so the fixed file imports as it is."""
+    sheet_col, row_col = i18n.t("import.col.sheet", lang), i18n.t("import.col.row", lang)
+    reason_col = i18n.t("import.col.reason", lang)
+    rows, extra = [], {}
+    for part in sheets:
+        reasons: dict[int, list[str]] = {}
+        for error in part.errors:
+            text = reason(error, lang)
+            reasons.setdefault(error.row, []).append(
+                f"{error.column}: {text}" if error.column else text
+            )
+        unknown = {
+            i: heading for i, heading in enumerate(part.table.headers)
+            if heading and i not in part.columns and heading in part.unknown_columns
+        }  # fmt: skip
+        extra.update(dict.fromkeys(unknown.values()))
+        for number, cells in part.table.rows:
+            if number not in reasons:
+                continue
+            at = lambda i, cells=cells: cells[i] if i < len(cells) else None  # noqa: E731
+            row = {sheet_col: part.sheet, row_col: number}
+            row.update({CANONICAL[name]: at(i) for i, name in part.columns.items()})
+            row.update({heading: at(i) for i, heading in unknown.items()})
+            row[reason_col] = "\n".join(reasons[number])
+            rows.append(row)
+    order = [sheet_col, row_col, *CANONICAL.values(), *extra, reason_col]
+    frame = pd.DataFrame(rows, columns=order)
+    return xlsx.to_xlsx(
+        frame,
+        title=i18n.t("import.rejects_title", lang, file=", ".join(p.sheet for p in sheets)),
+        filters=i18n.t("import.rejects_hint", lang),
+        generated=generated,
+    )
+
+
 def export_xlsx(frame: pd.DataFrame, *, title: str, generated: str) -> bytes:
     """The follow-up data in the import layout (codes shown by their Indonesian names)."""
     shown = frame.assign(
-        channel=frame["channel"].map(lambda c: i18n.t(Channel(c).label_key, "id") if c else None),
+        channel=frame["channel"].map(
+            lambda c: i18n.t(Channel(c).label_key, "id") if isinstance(c, str) else None
+        ),
         response_status=frame["response_status"].map(
             lambda s: i18n.t(ResponseStatus(s).label_key, "id") if isinstance(s, str) else None
         ),
     )
+    for name in RAW_FIELDS:  # a value kept as written is exported as written, not as 'Lainnya'
+        if f"{name}_raw" in frame:
+            raw = frame[f"{name}_raw"]
+            shown[name] = shown[name].where(raw.isna(), raw)
     return xlsx.to_xlsx(
         shown[list(CANONICAL)],
         title=title,

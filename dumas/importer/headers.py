@@ -79,7 +79,26 @@ def _field_by_key() -> dict[str, str]:
             key = header_key(alias)
             if keys.setdefault(key, name) != name:
                 raise ImportError(f"heading {alias!r} would mean {keys[key]} and {name}")
+    for key, name in _grouped_keys().items():
+        keys.setdefault(key, name)
     return keys
+
+
+def _grouped_keys() -> dict[str, str]:
+    """Keys of a heading written group title first, as a two-row header combines them:
+    "Surat Penerusan" over "No" is "Surat Penerusan No" (No Surat Penerusan), "Tanggapan"
+    over "No" is "Tanggapan No" (No Surat Tanggapan). Each known heading's words turned
+    round at every point, also without "Surat"; a key two fields would share is left out."""
+    headings = [(name, h) for name, h in CANONICAL.items()]
+    headings += [(name, h) for name, aliases in _ALIASES.items() for h in aliases]
+    found: dict[str, set[str]] = {}
+    for name, heading in headings:
+        words = [_WORD_ALIASES.get(w, w) for w in _WORD.findall(heading.lower())]
+        shorter = [w for w in words if w != "surat"]
+        for variant in (words, shorter) if len(shorter) > 1 else (words,):
+            for cut in range(1, len(variant)):
+                found.setdefault("".join(variant[cut:] + variant[:cut]), set()).add(name)
+    return {key: next(iter(names)) for key, names in found.items() if len(names) == 1}
 
 
 FIELD_BY_KEY = _field_by_key()
@@ -106,6 +125,33 @@ def heading_fields(text: object, aliases: Mapping[str, str] | None = None) -> se
     if len(fields) == 1 and None not in named:
         return fields  # every part names the same field ("Perihal/Substansi")
     return fields if len(fields) > 1 else set()
+
+
+def combined_headings(
+    top: list[object], sub: list[object], aliases: Mapping[str, str] | None = None
+) -> list[str]:
+    """One heading per column of a header written over two rows.
+
+    A group title stands above its sub-headings, merged over them (so written in the
+    first one's cell only): each sub-heading becomes "Group Sub" ("Surat Penerusan No"),
+    or the sub-heading alone when only that names a field. A heading spanning both rows
+    is written in the top row only and stays as it is. `aliases` (headings users taught)
+    are known headings here too, so "Group Sub" taught once is read as such again.
+    """
+    group, headings = "", []
+    for index in range(max(len(top), len(sub))):
+        above = display_header(top[index]) if index < len(top) else ""
+        below = display_header(sub[index]) if index < len(sub) else ""
+        if above and below:
+            group = above
+        elif not below:
+            group = ""
+            headings.append(above)
+            continue
+        both = f"{group} {below}" if group else below
+        known = heading_fields(both, aliases) or not heading_fields(below, aliases)
+        headings.append(both if known else below)
+    return headings
 
 
 def count_known(cells: list[object], aliases: Mapping[str, str] | None = None) -> int:

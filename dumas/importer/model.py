@@ -45,6 +45,20 @@ COMPLAINT_FIELDS = (
 
 
 @dataclass(frozen=True)
+class Unmatched:
+    """A coded cell that matches no master value nor alias: imported as written (into the
+    column's raw column). Two cells with one matching key are the same value."""
+
+    written: str = field(compare=False)  # as the clerk wrote it (values.shown)
+    key: str  # values.alias_key
+
+
+# Coded fields whose unmatched cells are imported as written, each named as its master list
+# (codes.ReferenceList).
+RAW_FIELDS = ("channel", "province", "problem_code", "category", "response_status")
+
+
+@dataclass(frozen=True)
 class RowError:
     """A rejected row: the sheet's own row number, the column as headed there, and why."""
 
@@ -67,25 +81,26 @@ class RawTable:
 
 @dataclass
 class Record:
-    """One valid data row, cleaned; codes resolved except agency names (done against the DB)."""
+    """One valid data row, cleaned; codes resolved except agency names (done against the DB).
+    A coded value no master list knows is an Unmatched (imported as written)."""
 
     row: int
     agenda_no: str
     received_on: dt.date
     complainant_name: str | None = None
-    channel: str | None = None  # code: surat, email, lapor, langsung, whatsapp
-    province: str | None = None  # Kemendagri code
+    channel: str | Unmatched | None = None  # code: surat, email, lapor, langsung, whatsapp
+    province: str | Unmatched | None = None  # Kemendagri code
     regency: str | None = None
     reported_agency: str | None = None  # name as written, cleaned
-    problem_code: str | None = None  # '01'..'10'
-    category: str | None = None  # category code
+    problem_code: str | Unmatched | None = None  # '01'..'10'
+    category: str | Unmatched | None = None  # category code
     summary: str | None = None
     agency: str | None = None  # name as written, cleaned
     letter_no: str | None = None
     letter_date: dt.date | None = None
     response_no: str | None = None
     response_date: dt.date | None = None
-    response_status: str | None = None  # code: dalam_proses, selesai, ...
+    response_status: str | Unmatched | None = None  # code: dalam_proses, selesai, ...
     response_summary: str | None = None
 
     def has_forwarding(self) -> bool:
@@ -117,6 +132,7 @@ class ParseResult:
     duplicates: int = 0  # exact duplicate rows counted once
     rows_read: int = 0
     dropped: list[DroppedColumn] = field(default_factory=list)  # named in the report
+    total_rows: list[int] = field(default_factory=list)  # "Jumlah"/"Total" rows left out
 
     @property
     def records(self) -> list[Record]:
@@ -157,3 +173,15 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@dataclass(frozen=True)
+class SkippedSheet:
+    """A sheet an all-sheets import passed over, and why (no header row, empty, hidden...)."""
+
+    sheet: str
+    reason: Message
+    # refused for a missing column: the columns it had that the import did not know (one
+    # may be the missing one under a name to be taught), and the fields it did map
+    dropped: tuple[DroppedColumn, ...] = ()
+    fields: tuple[str, ...] = ()

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from dumas.importer.cells import is_blank
 from dumas.importer.dropped import dropped_columns
+from dumas.importer.footers import total_rows
 from dumas.importer.headers import display_header, map_columns
 from dumas.importer.model import (
     CANONICAL,
@@ -17,19 +18,23 @@ from dumas.importer.model import (
     RawTable,
     Record,
     RowError,
+    Unmatched,
     paused_gc,
 )
 from dumas.importer.rules import FIELDS, Broken, Consistency, broken_rules
 from dumas.importer.values import (
     CellError,
     Lookups,
+    alias_key,
     parse_category,
     parse_channel,
     parse_date,
     parse_problem_code,
     parse_province,
     parse_status,
+    parse_text,
     parse_text_column,
+    shown,
 )
 
 # Records are built positionally from the cleaned row (three times faster than by name).
@@ -51,8 +56,12 @@ def parse(
         raise MissingColumns(missing, dropped_columns(table, columns), list(columns.values()))
     headers = {name: CANONICAL[name] for name in FIELDS}
     headers.update({name: display_header(table.headers[i]) for i, name in columns.items()})
-    result = ParseResult(table, columns, unknown, rows=[], errors=[])
-    result.dropped = dropped_columns(table, columns)
+    totals = total_rows(table, columns)
+    if totals:  # left out before checking; the report names them
+        skipped = set(totals)
+        table = dataclasses.replace(table, rows=[r for r in table.rows if r[0] not in skipped])
+    result = ParseResult(table, columns, unknown, rows=[], errors=[], total_rows=totals)
+    result.dropped = dropped_columns(table, columns)  # data rows only: totals are named apart
     with paused_gc():
         cols = _clean_columns(table, columns, lookups)
         _collect(result, cols, broken_rules(cols, today), headers)
@@ -140,12 +149,29 @@ def _readers(lookups: Lookups) -> dict[str, Reader]:
         "received_on": dates,
         "letter_date": dates,
         "response_date": dates,
-        "channel": _returning_errors(parse_channel),
-        "response_status": _returning_errors(parse_status),
-        "province": _returning_errors(lambda cell: parse_province(cell, lookups)),
-        "problem_code": _returning_errors(lambda cell: parse_problem_code(cell, lookups)),
-        "category": _returning_errors(lambda cell: parse_category(cell, lookups)),
+        "channel": _keeping_unmatched("channel", lambda cell: parse_channel(cell, lookups)),
+        "response_status": _keeping_unmatched(
+            "response_status", lambda cell: parse_status(cell, lookups)
+        ),
+        "province": _keeping_unmatched("province", lambda cell: parse_province(cell, lookups)),
+        "problem_code": _keeping_unmatched(
+            "problem_code", lambda cell: parse_problem_code(cell, lookups)
+        ),
+        "category": _keeping_unmatched("category", lambda cell: parse_category(cell, lookups)),
     }
+
+
+def _keeping_unmatched(listed: str, parse_cell: Callable[[object], object]) -> Reader:
+    """A reader of a coded column: a value no master list nor alias knows is imported as
+    written (an Unmatched), not refused."""
+
+    def unmatched(cell: object) -> object:
+        try:
+            return parse_cell(cell)
+        except CellError:  # kept as typed text is: too long or hidden controls are refused
+            return Unmatched(str(parse_text(shown(cell))), alias_key(listed, cell))
+
+    return _returning_errors(unmatched)
 
 
 def _returning_errors(parse_cell: Callable[[object], object]) -> Reader:

@@ -43,8 +43,12 @@ def main(argv: list[str]) -> int:
         if mode == "sheets":
             send(out, ("sheets", table_reader.sheet_names(data, filename)))
         else:
-            exact = mode == "exact"
-            for frame in table_reader.frames(data, filename, sheet or None, exact, aliases):
+            exact = mode in ("exact", "all-exact")
+            if mode in ("all", "all-exact"):  # every sheet of the workbook
+                produced = table_reader.all_frames(data, filename, exact, aliases)
+            else:
+                produced = table_reader.frames(data, filename, sheet or None, exact, aliases)
+            for frame in produced:
                 send(out, frame)
     except ImportFileError as error:
         send(out, ("error", error.key, error.params))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from dumas.domain.errors import Message
 from dumas.importer import sandbox
-from dumas.importer.model import ImportFileError, RawTable, paused_gc
+from dumas.importer.model import ImportFileError, RawTable, SkippedSheet, paused_gc
 from dumas.importer.table_reader import SUPPORTED
 
 
@@ -34,6 +34,59 @@ def read_table(
             raise
     # A sheet that declared a small extent and was not: read it by its used cells.
     return _read("exact", data, filename, sheet, aliases)
+
+
+def read_sheets(
+    data: bytes, filename: str, aliases: Mapping[str, str] | None = None
+) -> tuple[list[RawTable], list[SkippedSheet]]:
+    """Every visible worksheet's table of an .xlsx (a .csv is one table), and the sheets
+    passed over: no header row among their first rows (a cover, notes), empty, or hidden.
+
+    `aliases`: as read_table takes them, for the header row of every sheet."""
+    if Path(filename).suffix.lower() not in SUPPORTED:
+        params: dict[str, object] = {"filename": filename, "types": ", ".join(SUPPORTED)}
+        raise ImportFileError("import.error.unsupported_file", params)
+    try:
+        return _read_all("all", data, filename, aliases)
+    except ImportFileError as error:
+        if error.key != "import.error.read_memory" or not filename.lower().endswith(".xlsx"):
+            raise
+    return _read_all("all-exact", data, filename, aliases)
+
+
+def _read_all(
+    mode: str, data: bytes, filename: str, aliases: Mapping[str, str] | None
+) -> tuple[list[RawTable], list[SkippedSheet]]:
+    with paused_gc():
+        frames = sandbox.frames(mode, data, filename, None, aliases)
+        try:
+            return _tables(frames, filename)
+        except (TypeError, ValueError) as exc:  # frames not shaped as our child sends them
+            raise ImportFileError("import.error.read_crash", {"filename": filename}) from exc
+        finally:
+            frames.close()
+
+
+def _tables(frames: Iterator[tuple], filename: str) -> tuple[list[RawTable], list[SkippedSheet]]:
+    tables: list[RawTable] = []
+    skipped: list[SkippedSheet] = []
+    for kind, *payload in frames:
+        if kind == "table":
+            sheet, header_row, headers = payload
+            tables.append(RawTable(str(sheet), int(header_row), headers, rows=[]))
+        elif kind == "rows":
+            tables[-1].rows.extend(payload[0])
+        elif kind in ("sheet_end", "end"):
+            if payload[0]:  # a sheet's notices; an .xlsx's last "end" carries none
+                tables[-1].notices = [Message(key, dict(params)) for key, params in payload[0]]
+            if kind == "end":
+                return tables, skipped
+        elif kind == "skipped":
+            sheet, key, params = payload
+            skipped.append(SkippedSheet(str(sheet), Message(str(key), dict(params))))
+        elif kind == "error":
+            raise _refusal(*payload)
+    raise ImportFileError("import.error.read_crash", {"filename": filename})
 
 
 def sheet_names(data: bytes, filename: str) -> list[str]:

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 
 from dumas import config
 from dumas.importer.headers import encode_aliases
@@ -55,7 +55,7 @@ def frames(
     filename: str,
     sheet: str | None = None,
     aliases: Mapping[str, str] | None = None,
-) -> Iterator[tuple]:
+) -> Generator[tuple, None, None]:
     """The frames a reader child sends for this file; ImportFileError if the child fails.
 
     `aliases`: the headings users taught the import, passed to the child as an argument."""

@@ -6,7 +6,7 @@ so a preview's counts are exactly what the import would do.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -14,7 +14,9 @@ import pyarrow as pa
 
 from dumas.db import facts, next_id
 from dumas.db.reference import normalise_name
-from dumas.importer.model import CANONICAL, RowError
+from dumas.domain.codes import ResponseStatus
+from dumas.importer.model import CANONICAL, RAW_FIELDS, RowError, Unmatched
+from dumas.importer.values import alias_key
 
 Progress = Callable[[str, float], None]
 
@@ -40,25 +42,61 @@ COMPLAINT_COLUMNS = (
     "problem_code",
     "category_code",
     "summary",
+    "channel_raw",
+    "province_raw",
+    "problem_code_raw",
+    "category_raw",
 )
 FORWARDING_COLUMNS = ("agency_id", "letter_date")
-RESPONSE_COLUMNS = ("response_date", "status", "summary")
+RESPONSE_COLUMNS = ("response_date", "status", "summary", "status_raw")
+# A coded column and its raw column go together: a file giving either sets both (an empty
+# cell keeps both as stored).
+_PAIRED = {
+    "channel": "channel_raw",
+    "province_code": "province_raw",
+    "problem_code": "problem_code_raw",
+    "category_code": "category_raw",
+    "status": "status_raw",
+}
+_PAIRED.update({raw: code for code, raw in list(_PAIRED.items())})
 
 
 _DATES = {"received_on", "letter_date", "response_date"}
 
 
 def _arrow(rows: list[tuple]) -> pa.Table:
-    """The valid rows as typed columns (dates as date32), plus agency name keys."""
+    """The valid rows as typed columns (dates as date32), plus agency name keys and the
+    unmatched coded values as written (<field>_raw)."""
     values = list(zip(*rows, strict=True)) or [()] * len(_FIELDS)
     columns = {}
     for name, column in zip(_FIELDS, values, strict=True):
         kind = pa.int32() if name == "row" else pa.date32() if name in _DATES else pa.string()
+        if name in RAW_FIELDS:
+            codes, raw = _split_unmatched(name, column)
+            columns[f"{name}_raw"] = pa.array(raw, type=pa.string())
+            columns[name] = pa.array(codes, type=kind)
+            continue
         columns[name] = pa.array(column, type=kind)
         if name in {"agency", "reported_agency"}:
             keys = [normalise_name(v) if v else None for v in column]
             columns[f"{name}_key"] = pa.array(keys, type=pa.string())
     return pa.table(columns)
+
+
+# The code an unmatched value is stored under, until an Administrator maps it (else NULL):
+# the category "Lainnya"; a response whose status is unknown is "dalam proses" (it is a
+# response, so its letter counts as answered; the status claims no outcome).
+UNMATCHED_CODE = {"category": "lainnya", "response_status": ResponseStatus.DALAM_PROSES.value}
+
+
+def _split_unmatched(name: str, column: tuple) -> tuple[Sequence[object], list[str | None]]:
+    """A coded column as (codes, values as written): an Unmatched cell gives its field's
+    UNMATCHED_CODE and its text; any other cell its code and None."""
+    if Unmatched not in map(type, column):
+        return column, [None] * len(column)
+    fallback = UNMATCHED_CODE.get(name)
+    codes = [fallback if type(v) is Unmatched else v for v in column]
+    return codes, [v.written if type(v) is Unmatched else None for v in column]
 
 
 def stage_records(cur: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
@@ -128,6 +166,24 @@ def refuse_taken_numbers(cur: duckdb.DuckDBPyConnection) -> list[RowError]:
     return errors
 
 
+def unmatched_values(cur: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, int]]]:
+    """Per coded field, each value imported as written with its number of rows, most rows
+    first; spellings of one value count together, under the first one in the sheet."""
+    union = " UNION ALL ".join(
+        f"SELECT '{name}', {name}_raw, count(*), min(row) FROM imp"  # noqa: S608 - RAW_FIELDS
+        f" WHERE {name}_raw IS NOT NULL GROUP BY {name}_raw"
+        for name in RAW_FIELDS
+    )
+    found: dict[tuple[str, str], list] = {}
+    for name, written, rows, _first in cur.execute(f"{union} ORDER BY 4").fetchall():
+        entry = found.setdefault((name, alias_key(name, written)), [written, 0])
+        entry[1] += rows
+    values: dict[str, list[tuple[str, int]]] = {}
+    for (name, _), (written, rows) in sorted(found.items(), key=lambda i: (-i[1][1], i[1][0])):
+        values.setdefault(name, []).append((written, rows))
+    return values
+
+
 def create_agencies(cur: duckdb.DuckDBPyConnection) -> None:
     """New agencies (category 'lainnya', marked as imported), their names as aliases."""
     start = next_id(cur, "agency")
@@ -165,7 +221,8 @@ _COMPLAINTS = _Spec(
     """SELECT DISTINCT ON (i.agenda_no) i.agenda_no, i.received_on, i.complainant_name,
               i.channel, i.province AS province_code, i.regency,
               ra.agency_id AS reported_agency_id, i.problem_code,
-              i.category AS category_code, i.summary
+              i.category AS category_code, i.summary, i.channel_raw, i.province_raw,
+              i.problem_code_raw, i.category_raw
          FROM imp AS i
          LEFT JOIN imp_agency AS ra ON ra.key = i.reported_agency_key
         ORDER BY i.agenda_no, i.row""",
@@ -190,7 +247,8 @@ _RESPONSES = _Spec(
     "response",
     """SELECT DISTINCT ON (ia.agency_id, i.response_key) i.response_key,
               i.response_no AS letter_no, c.id AS complaint_id, ia.agency_id,
-              i.response_date, i.response_status AS status, i.response_summary AS summary
+              i.response_date, i.response_status AS status, i.response_summary AS summary,
+              i.response_status_raw AS status_raw
          FROM imp AS i
          JOIN imp_agency AS ia ON ia.key = i.agency_key
          JOIN complaint AS c ON c.agenda_no = i.agenda_no
@@ -202,10 +260,19 @@ _RESPONSES = _Spec(
 )
 
 
+def _merged(column: str) -> str:
+    """The value a column gets: the file's, else the stored one (of the pair, for a coded
+    column and its raw column)."""
+    other = _PAIRED.get(column)
+    if other is None:
+        return f"coalesce(s.{column}, t.{column})"
+    return f"CASE WHEN s.{column} IS NULL AND s.{other} IS NULL THEN t.{column} ELSE s.{column} END"
+
+
 def _plan(cur: duckdb.DuckDBPyConnection, spec: _Spec) -> None:
     """imp_<table>: each staged record, its stored twin, the merged values and its state."""
-    merged = ", ".join(f"coalesce(s.{c}, t.{c}) AS n_{c}, t.{c} AS o_{c}" for c in spec.compared)
-    differs = " OR ".join(f"coalesce(s.{c}, t.{c}) IS DISTINCT FROM t.{c}" for c in spec.compared)
+    merged = ", ".join(f"{_merged(c)} AS n_{c}, t.{c} AS o_{c}" for c in spec.compared)
+    differs = " OR ".join(f"{_merged(c)} IS DISTINCT FROM t.{c}" for c in spec.compared)
     fixed = ", ".join(f"s.{c}" for c in spec.fixed)
     cur.execute(
         f"""

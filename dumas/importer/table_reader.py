@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from dumas.importer import xlsx_extent, xlsx_package
 from dumas.importer.cells import is_blank
 from dumas.importer.csv_text import CsvText
-from dumas.importer.headers import count_known, display_header
+from dumas.importer.headers import combined_headings, count_known, display_header
 from dumas.importer.model import ImportFileError
 
 SUPPORTED = (".xlsx", ".csv")
@@ -54,14 +54,59 @@ def frames(
     `aliases`: headings users taught the import (heading key -> field), to find the header.
     """
     source = _source(data, filename, sheet, exact, aliases)
+    yield from _table_frames(source, filename, "end", aliases)
+
+
+def all_frames(
+    data: bytes, filename: str, exact: bool = False, aliases: Mapping[str, str] | None = None
+) -> Iterator[tuple]:
+    """Every visible worksheet of an .xlsx in turn, each as frames() gives one but ended by
+    ("sheet_end", notices); a sheet without a header row (a cover, notes), an empty or a
+    hidden one is ("skipped", sheet, message id, params); then ("end", []). A CSV is one
+    table, ended by "end". `aliases`: as frames() takes them, for every sheet."""
+    if _suffix(filename) != ".xlsx":
+        yield from frames(data, filename, None, exact, aliases)
+        return
+    try:
+        listed = xlsx_package.sheets(xlsx_package.open_package(data, filename))
+    except ImportFileError:
+        raise
+    except Exception as exc:  # damaged: as _xlsx_source says it
+        if _out_of_memory(exc):
+            raise MemoryError from exc
+        raise ImportFileError("import.error.unreadable", {"filename": filename}) from exc
+    for sheet in listed:
+        if not sheet.worksheet:
+            continue  # a chart sheet holds no table
+        if not sheet.visible:
+            yield ("skipped", sheet.name, "import.sheet.hidden", {})
+            continue
+        try:
+            source = _xlsx_source(data, filename, sheet.name, exact)
+            yield from _table_frames(source, filename, "sheet_end", aliases)
+        except ImportFileError as error:
+            if error.key not in ("import.error.no_header", "import.error.empty_sheet"):
+                raise
+            yield ("skipped", sheet.name, error.key, {**error.params, "sheet": sheet.name})
+    yield ("end", [])
+
+
+def _table_frames(
+    source: Source, filename: str, last: str, aliases: Mapping[str, str] | None = None
+) -> Iterator[tuple]:
+    """A sheet's header and its rows as frames, the header taking one row or two."""
     rows = iter(source.rows)
     head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
-    index = _header_index(head, rows, source.sheet, aliases)
-    yield ("table", source.sheet, index + 1, [display_header(cell) for cell in head[index]])
-    body = enumerate(itertools.chain(head[index + 1 :], rows), start=index + 2)
+    index, depth = _header_index(head, rows, source.sheet, aliases)
+    if depth == 2:
+        headers = combined_headings(head[index], head[index + 1], aliases)
+    else:
+        headers = [display_header(cell) for cell in head[index]]
+    yield ("table", source.sheet, index + 1, headers)
+    body = enumerate(itertools.chain(head[index + depth :], rows), start=index + depth + 1)
     for chunk in _chunks(body, filename):
         yield ("rows", chunk)
-    yield ("end", source.notices())
+    yield (last, source.notices())
 
 
 def _chunks(body: Iterable[tuple[int, list[object]]], filename: str) -> Iterator[list]:
@@ -182,15 +227,22 @@ def _header_index(
     rest: Iterator[list[object]],
     sheet: str,
     aliases: Mapping[str, str] | None = None,
-) -> int:
-    """Index of the first row naming the most known headings (at least two)."""
-    best, best_count = -1, MIN_HEADER_MATCHES - 1
+) -> tuple[int, int]:
+    """(index, 1 or 2): the first row, or pair of rows read as one (a group title above
+    sub-headings), naming the most known headings (at least two); one row wins a tie.
+    `aliases` (headings users taught) count as known, in one row or combined from two."""
+    singles = [count_known(row, aliases) for row in head]
+    best, depth, best_count = -1, 1, MIN_HEADER_MATCHES - 1
     for index, row in enumerate(head):
-        count = count_known(row, aliases)
-        if count > best_count:
-            best, best_count = index, count
+        if singles[index] > best_count:
+            best, depth, best_count = index, 1, singles[index]
+        if index + 1 < len(head):  # a pair must name more than either of its rows alone
+            combined: list[object] = [*combined_headings(row, head[index + 1], aliases)]
+            count = count_known(combined, aliases)
+            if count > max(best_count, singles[index + 1]):
+                best, depth, best_count = index, 2, count
     if best >= 0:
-        return best
+        return best, depth
     if all(all(map(is_blank, row)) for row in itertools.chain(head, rest)):
         raise ImportFileError("import.error.empty_sheet", {"sheet": sheet})
     raise ImportFileError("import.error.no_header", {"rows": HEADER_SCAN_ROWS})

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from dumas.domain import calendar
-from dumas.domain.codes import Channel, Coded, ResponseStatus
+from dumas.domain.codes import Channel, Coded, ReferenceList, ResponseStatus
 from dumas.domain.text import BIDI_CONTROL
 from dumas.i18n import MESSAGES
 from dumas.importer.cells import PLACEHOLDERS
@@ -128,14 +128,16 @@ STATUSES = _codes(
 )
 
 
-def parse_channel(value: object) -> str:
+def parse_channel(value: object, lookups: Lookups | None = None) -> str:
     """Saluran -> channel code (surat, email, lapor, langsung, whatsapp)."""
-    return _coded(value, CHANNELS, "import.error.unknown_channel")
+    table = CHANNELS if lookups is None else lookups.channels
+    return _coded(value, table, "import.error.unknown_channel")
 
 
-def parse_status(value: object) -> str:
+def parse_status(value: object, lookups: Lookups | None = None) -> str:
     """Status Tanggapan -> status code (dalam_proses, selesai, ...)."""
-    return _coded(value, STATUSES, "import.error.unknown_status")
+    table = STATUSES if lookups is None else lookups.statuses
+    return _coded(value, table, "import.error.unknown_status")
 
 
 def _coded(value: object, table: dict[str, str], error: str) -> str:
@@ -148,33 +150,14 @@ def _coded(value: object, table: dict[str, str], error: str) -> str:
 
 # ---- reference tables -----------------------------------------------------------------
 
-# Official province name -> short forms in common use (the official name and the
-# code match anyway).
-_PROVINCE_FORMS: dict[str, tuple[str, ...]] = {
-    "Aceh": ("NAD", "Nanggroe Aceh Darussalam"),
-    "Sumatera Utara": ("Sumut", "Sumatra Utara"),
-    "Sumatera Barat": ("Sumbar", "Sumatra Barat"),
-    "Sumatera Selatan": ("Sumsel", "Sumatra Selatan"),
-    "Kepulauan Bangka Belitung": ("Babel", "Bangka Belitung"),
-    "Kepulauan Riau": ("Kepri",),
-    "DKI Jakarta": ("DKI", "Jakarta", "DKI Jaya"),
-    "Jawa Barat": ("Jabar",),
-    "Jawa Tengah": ("Jateng",),
-    "Daerah Istimewa Yogyakarta": ("DIY", "DI Yogyakarta", "Yogyakarta", "Jogja", "Jogjakarta"),
-    "Jawa Timur": ("Jatim",),
-    "Nusa Tenggara Barat": ("NTB",),
-    "Nusa Tenggara Timur": ("NTT",),
-    "Kalimantan Barat": ("Kalbar",),
-    "Kalimantan Tengah": ("Kalteng",),
-    "Kalimantan Selatan": ("Kalsel",),
-    "Kalimantan Timur": ("Kaltim",),
-    "Kalimantan Utara": ("Kaltara",),
-    "Sulawesi Utara": ("Sulut",),
-    "Sulawesi Tengah": ("Sulteng",),
-    "Sulawesi Selatan": ("Sulsel",),
-    "Sulawesi Tenggara": ("Sultra",),
-    "Sulawesi Barat": ("Sulbar",),
-    "Maluku Utara": ("Malut",),
+# The common short forms and old names ("Jatim", "DIY", "Irian Jaya") are shipped in
+# data/reference/reference_aliases.csv, with those of the other lists (table reference_alias).
+_TABLE_OF: dict[str, str] = {
+    ReferenceList.CATEGORY: "categories",
+    ReferenceList.CHANNEL: "channels",
+    ReferenceList.PROVINCE: "provinces",
+    ReferenceList.PROBLEM_CODE: "problem_codes",
+    ReferenceList.RESPONSE_STATUS: "statuses",
 }
 _PROVINCE_PREFIXES = ("provinsi", "propinsi", "prov")
 _LEADING_CODE = re.compile(r"(\d{1,2})(?!\d)\W*(.*)")
@@ -187,26 +170,33 @@ _REFERENCE_SQL = {
 
 @dataclass(frozen=True)
 class Lookups:
-    """Reference tables as matching key -> code, for provinces, problem codes, categories."""
+    """Reference tables as matching key -> code, for provinces, problem codes, categories;
+    channels and statuses (their codes, written forms and the database's aliases)."""
 
     provinces: dict[str, str] = field(default_factory=dict)
     problem_codes: dict[str, str] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)
+    channels: dict[str, str] = field(default_factory=lambda: dict(CHANNELS))
+    statuses: dict[str, str] = field(default_factory=lambda: dict(STATUSES))
+
+    def of(self, listed: str) -> dict[str, str]:
+        """The table of one list (a ReferenceList value: "category", "channel", ...)."""
+        return getattr(self, _TABLE_OF[listed])
 
 
 def lookups_from_db(cur: duckdb.DuckDBPyConnection) -> Lookups:
-    """Build the lookups from the reference tables of the database."""
+    """Build the lookups from the reference tables of the database and their aliases (a
+    master code or name wins over an alias with the same key)."""
     tables = {name: cur.execute(sql).fetchall() for name, sql in _REFERENCE_SQL.items()}
-    provinces = _keyed(tables["province"], province_key)
-    for name, forms in _PROVINCE_FORMS.items():
-        code = provinces.get(province_key(name))
-        if code is not None:
-            provinces.update({province_key(form): code for form in forms})
-    return Lookups(
-        provinces=provinces,
+    found = Lookups(
+        provinces=_keyed(tables["province"], province_key),
         problem_codes=_keyed(tables["problem_code"], key),
         categories=_keyed(tables["category"], key),
     )
+    aliases = cur.execute("SELECT list, alias_key, code FROM reference_alias ORDER BY ALL")
+    for listed, alias, code in aliases.fetchall():
+        found.of(listed).setdefault(alias, code)
+    return found
 
 
 def _keyed(rows: list[tuple[str, str]], keyer: Callable[[object], str]) -> dict[str, str]:
@@ -253,3 +243,8 @@ def parse_problem_code(value: object, lookups: Lookups) -> str:
 def parse_category(value: object, lookups: Lookups) -> str:
     """Kategori (code or name) -> category code."""
     return _coded(value, lookups.categories, "import.error.unknown_category")
+
+
+def alias_key(listed: str, value: object) -> str:
+    """The matching key of a value of one list, as reference_alias.alias_key holds it."""
+    return province_key(value) if listed == ReferenceList.PROVINCE else key(value)

@@ -11,7 +11,8 @@ def import_layout(cur: duckdb.DuckDBPyConnection, limit: int | None = None) -> p
 
     A response sits on the row of the latest letter to its agency dated on or before it;
     a letter with several responses has a row for each, a letter without one a row of its
-    own, and a complaint never forwarded a row with only its own columns.
+    own, and a complaint never forwarded a row with only its own columns. A coded value
+    an import kept as written is in <column>_raw too (files.export_xlsx writes it back).
     """
     return cur.execute(
         """
@@ -41,7 +42,12 @@ def import_layout(cur: duckdb.DuckDBPyConnection, limit: int | None = None) -> p
                r.letter_no AS response_no,
                r.response_date,
                r.status AS response_status,
-               r.summary AS response_summary
+               r.summary AS response_summary,
+               c.channel_raw,
+               c.province_raw,
+               c.problem_code_raw,
+               c.category_raw,
+               r.status_raw AS response_status_raw
           FROM complaint AS c
           LEFT JOIN province AS p ON p.code = c.province_code
           LEFT JOIN agency AS ra ON ra.id = c.reported_agency_id

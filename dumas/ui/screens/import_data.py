@@ -1,5 +1,6 @@
-"""The sections of the "Impor dan Ekspor Data" page: template, preview, import, export, merge,
-backups (with the command line's tokens)."""
+"""The sections of the "Impor dan Ekspor Data" page: template, preview, import, export, merge
+(agencies, and the unknown values imports kept as written), backups (with the command
+line's tokens)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,19 @@ import pandas as pd
 import streamlit as st
 
 from dumas import config, i18n, services
+from dumas.domain.codes import Channel, ReferenceList, ResponseStatus
 from dumas.domain.errors import DomainError, Message
 from dumas.domain.permissions import Action
 from dumas.importer import ImportReport, import_file
-from dumas.importer.files import export_for, rejects_xlsx, template_xlsx
-from dumas.importer.import_report import count_lines, outcome, reason
-from dumas.importer.model import ImportFileError, MissingColumns
+from dumas.importer.files import export_for, rejects_xlsx, sheets_rejects_xlsx, template_xlsx
+from dumas.importer.import_report import count_lines, outcome, reason, sheet_heading, sheet_lines
+from dumas.importer.model import ImportFileError, MissingColumns, RowError
 from dumas.importer.reading import sheet_names
 from dumas.queries import lookups
+from dumas.queries import reference_values as unmatched
+from dumas.queries.reference_values import UnmatchedValue
 from dumas.services import agencies as agency_service
+from dumas.services import reference_values
 from dumas.ui import ops_tokens
 from dumas.ui.actions import ERROR, FLASH, perform, perform_untimed
 from dumas.ui.escape import plain
@@ -92,15 +97,18 @@ def upload_and_import() -> None:
         return
     data = upload.getvalue()
     sheets = _sheet_names(data, upload.name)
-    sheet = st.selectbox(t("import.sheet"), sheets, key="import_sheet") if sheets else None
-    digest = hashlib.sha256(data + (sheet or "").encode()).hexdigest()
+    every = len(sheets) > 1 and st.checkbox(t("import.all_sheets"), key="import_all_sheets")
+    sheet = None
+    if sheets:
+        sheet = st.selectbox(t("import.sheet"), sheets, key="import_sheet", disabled=every)
+    digest = hashlib.sha256(data + (sheet or "").encode() + b"\0all" * every).hexdigest()
     with st.container(horizontal=True):
         preview = st.button(t("import.preview"), key="import_preview", icon=":material/preview:")
         run_all = st.button(t("import.run"), key="import_run", type="primary")
         run_valid = st.button(t("import.run_valid"), key="import_run_valid")
     if preview or run_all or run_valid or redo:
-        mode = {"dry_run": preview or redo, "skip_invalid": run_valid}
-        report = _run(data, upload.name, sheet, **mode)
+        mode = {"dry_run": preview or redo, "skip_invalid": run_valid, "all_sheets": every}
+        report = _run(data, upload.name, None if every else sheet, **mode)
         st.session_state[_REPORT] = (digest, report) if report else None
     stored = st.session_state.get(_REPORT)
     if stored and stored[0] == digest:
@@ -119,23 +127,43 @@ def show_report(report: ImportReport) -> None:
     box(outcome(report, language, quote=plain))
     st.markdown("\n".join(f"- {line}" for line in count_lines(report, language, quote=plain)))
     unknown_column_choices(report.dropped, report.fields)
+    for skipped in report.skipped_sheets:  # refused for a missing column, perhaps under a new name
+        if skipped.dropped:
+            st.markdown(f"**{t('import.report.sheet', sheet=plain(skipped.sheet))}**")
+            unknown_column_choices(list(skipped.dropped), list(skipped.fields), skipped.sheet)
+    for part in report.sheets:
+        lines = sheet_lines(part, report.applied, language, quote=plain)
+        st.markdown(f"**{sheet_heading(part, language, quote=plain)}**")
+        st.markdown("\n".join(f"- {line}" for line in lines))
+        unknown_column_choices(part.dropped, list(part.columns.values()), part.sheet)
     if not report.errors:
         return
+    located: list[tuple[str | None, RowError]] = [
+        (p.sheet, e) for p in report.sheets for e in p.errors
+    ]
+    located = located or [(None, e) for e in report.errors]
     table = pd.DataFrame(
         [
             {
+                **({t("import.col.sheet"): sheet} if report.sheets else {}),
                 t("import.col.row"): e.row,
                 t("import.col.column"): e.column or "",
                 t("import.col.reason"): reason(e, language),
             }
-            for e in report.errors
+            for sheet, e in located
         ]
     )
     show_table(table, hide_index=True)
     generated = generated_text()
+
+    def rejects() -> bytes:
+        if report.sheets:
+            return sheets_rejects_xlsx(report.sheets, language, generated)
+        return rejects_xlsx(report.table, report.errors, language, generated)
+
     st.download_button(
         t("import.rejects_download"),
-        data=lambda: rejects_xlsx(report.table, report.errors, language, generated),
+        data=rejects,
         file_name=f"{report.file_name.rsplit('.', 1)[0]}-ditolak.xlsx",
         icon=":material/download:",
         on_click="ignore",
@@ -148,6 +176,7 @@ def merge_agencies() -> None:
     callback that carries the agencies as this screen listed them, so an agency someone
     merged meanwhile is refused with who and when instead of merging whatever has its id."""
     _merge_form()
+    unmatched_values()
     agency_addresses()
 
 
@@ -186,6 +215,75 @@ def _merge(listed: dict[int, str]) -> None:
         st.session_state[FLASH] = t("merge.done", source=listed[source])
         for key in ("merge_source", "merge_target"):
             state.pop(key, None)  # the next merge starts from no choice again
+
+
+def unmatched_values() -> None:
+    """The values imports kept as written, with their records; mapping one to a master
+    value makes it an alias and updates the records. The callback carries the value as
+    this screen listed it, so a value mapped meanwhile is refused, not mapped again."""
+    st.subheader(t("unmatched.heading"))
+    if error := st.session_state.pop("unmatched_error", None):
+        show_error(error)
+    with get_db().reading() as cur:
+        found = unmatched.unmatched_values(cur)
+        tables = {k: lookups.options(cur, k) for k in ("category", "province", "problem_code")}
+    if not found:
+        st.info(t("unmatched.none"))
+        return
+    st.caption(t("unmatched.caption"))
+    show_table(pd.DataFrame({
+        t("unmatched.col.list"): [t(v.list.label_key) for v in found],
+        t("unmatched.col.value"): [v.written for v in found],
+        t("unmatched.col.rows"): [v.records for v in found],
+    }), hide_index=True)  # fmt: skip
+    listed = {f"{v.list}:{v.key}": v for v in found}
+
+    def label(choice: str) -> str:
+        value = listed[choice]
+        return t("unmatched.option", list=t(value.list.label_key), value=value.written,
+                 rows=i18n.fmt_int(value.records, lang()))  # fmt: skip
+
+    chosen = st.selectbox(t("unmatched.value"), list(listed), format_func=label, index=None,
+                          placeholder=t("unmatched.choose"), key="unmatched_value")  # fmt: skip
+    if chosen is None or chosen not in listed:
+        return
+    masters = _master_values(listed[chosen].list, tables)
+    st.selectbox(t("unmatched.target"), list(masters), format_func=masters.__getitem__, index=None,
+                 placeholder=t("unmatched.choose_target"), key="unmatched_target")  # fmt: skip
+    st.button(t("unmatched.run"), key="unmatched_run", type="primary",
+              on_click=_map_value, args=(listed[chosen], masters))  # fmt: skip
+
+
+def _master_values(listed: ReferenceList, tables: dict[str, dict]) -> dict[str, str]:
+    """The master values of a list: code -> label."""
+    if listed == ReferenceList.CHANNEL:
+        return {c.value: t(c.label_key) for c in Channel}
+    if listed == ReferenceList.RESPONSE_STATUS:
+        return {s.value: t(s.label_key) for s in ResponseStatus}
+    return {str(code): str(name) for code, name in tables[listed.value].items()}
+
+
+def _map_value(value: UnmatchedValue, masters: dict[str, str]) -> None:
+    """Callback: map the value this screen listed to the chosen master value."""
+    state = st.session_state
+    code = state.get("unmatched_target")
+    if code is None or code not in masters:
+        state["unmatched_error"] = DomainError(Message("unmatched.pick_both"))
+        return
+    try:
+        records = perform_untimed(reference_values.map_unmatched_value, listed=value.list,
+                                  written=value.written, code=code)  # fmt: skip
+    except DomainError as error:  # it may name the value as written: shown as plain text
+        state["unmatched_error"] = DomainError(*(
+            Message(m.key, {k: plain(v) if isinstance(v, str) else v for k, v in m.params.items()},
+                    m.field)
+            for m in error.messages
+        ))  # fmt: skip
+    else:
+        state[FLASH] = t("unmatched.done", value=plain(value.written), target=masters[code],
+                         rows=i18n.fmt_int(records, lang()))  # fmt: skip
+    for key in ("unmatched_value", "unmatched_target"):
+        state.pop(key, None)  # the next mapping starts from no choice again
 
 
 def agency_addresses() -> None:

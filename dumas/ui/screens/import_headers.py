@@ -23,9 +23,12 @@ def redo_requested() -> bool:
     return bool(st.session_state.pop(_REDO, False))
 
 
-def unknown_column_choices(dropped: list[DroppedColumn], fields: list[str]) -> None:
+def unknown_column_choices(
+    dropped: list[DroppedColumn], fields: list[str], sheet: str = ""
+) -> None:
     """Per unknown heading of a preview (or of a file refused for a missing column), the
-    template columns the file does not have yet (`fields` it has) to choose from."""
+    template columns the file does not have yet (`fields` it has) to choose from; `sheet`
+    tells apart the choices of each sheet of an all-sheets import."""
     named = [column for column in dropped if column.heading]
     free = [name for name in CANONICAL if name not in fields]
     if not named or not free or not actor().can(Action.IMPORT_DATA):  # the service's rule
@@ -33,7 +36,7 @@ def unknown_column_choices(dropped: list[DroppedColumn], fields: list[str]) -> N
     st.markdown(f"**{t('import.alias.title')}**")
     st.caption(t("import.alias.hint"))
     for column in named:
-        key = f"header_alias_{column.position}_{header_key(column.heading)}"
+        key = f"header_alias_{sheet}_{column.position}_{header_key(column.heading)}"
         cells = i18n.fmt_int(column.cells, lang())
         st.selectbox(
             t("import.alias.choose", column=column.heading, cells=cells),
