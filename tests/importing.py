@@ -107,10 +107,14 @@ _YEAR_2025 = {"agenda_no": (None, "No Agenda"), "received_on": (None, "Tanggal D
               "response_status": ("Tanggapan", "Status")}  # fmt: skip
 
 
-def hand_kept_workbook(rows: dict[str, list[dict[str, object]]] | None = None) -> bytes:
+def hand_kept_workbook(
+    rows: dict[str, list[dict[str, object]]] | None = None,
+    headings: dict[str, dict[str, object]] | None = None,
+) -> bytes:
     """A cover sheet, then one sheet per year, each with title rows and total rows below.
 
-    With the default rows (HAND_KEPT_ROWS), in sheet rows:
+    `headings` replaces a year's headings (field -> heading; for 2025 field -> (group over
+    it or None, heading)). With the default rows (HAND_KEPT_ROWS), in sheet rows:
     - "Sampul": a cover, no table.
     - "2024": titles 1-2, header 4 with a row counter "No", data 5-7, "JUMLAH" 8.
     - "2025": titles 1-2, a two-row header 4-5 ("Surat Penerusan" over "No" and "Tanggal",
@@ -120,15 +124,16 @@ def hand_kept_workbook(rows: dict[str, list[dict[str, object]]] | None = None) -
       3-5, a sum alone under that column 6, "TOTAL" with the sum 7.
     """
     rows = HAND_KEPT_ROWS if rows is None else rows
+    written = {"2024": _YEAR_2024, "2025": _YEAR_2025, "2026": _YEAR_2026, **(headings or {})}
     book = openpyxl.Workbook()
     cover = book.active
     cover.title = "Sampul"
     for line in ("REKAPITULASI PENGADUAN MASYARAKAT", "Asisten Deputi Pengaduan Masyarakat",
                  "Tahun 2024-2026", "", "Catatan: satu lembar untuk setiap tahun."):  # fmt: skip
         cover.append([line])
-    _one_row_sheet(book, "2024", rows["2024"], _YEAR_2024, counter=True, titles=2)
-    _two_row_sheet(book, "2025", rows["2025"])
-    _one_row_sheet(book, "2026", rows["2026"], _YEAR_2026, counter=False, titles=1)
+    _one_row_sheet(book, "2024", rows["2024"], written["2024"], counter=True, titles=2)
+    _two_row_sheet(book, "2025", rows["2025"], written["2025"])
+    _one_row_sheet(book, "2026", rows["2026"], written["2026"], counter=False, titles=1)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -161,14 +166,14 @@ def _one_row_sheet(book, year, data, headings, *, counter: bool, titles: int) ->
         sheet.append(["TOTAL", *[None] * (len(headings) - 2), total])
 
 
-def _two_row_sheet(book, year, data) -> None:
+def _two_row_sheet(book, year, data, headings) -> None:
     sheet = book.create_sheet(year)
     top = _titles(sheet, year, 2)
     sub = top + 1
     sheet.cell(top, 1, "No")
     sheet.merge_cells(start_row=top, start_column=1, end_row=sub, end_column=1)
     groups: dict[str, list[int]] = {}
-    for column, (group, heading) in enumerate(_YEAR_2025.values(), start=2):
+    for column, (group, heading) in enumerate(headings.values(), start=2):
         if group is None:
             sheet.cell(top, column, heading)
             sheet.merge_cells(start_row=top, start_column=column, end_row=sub,
@@ -181,7 +186,7 @@ def _two_row_sheet(book, year, data) -> None:
         sheet.merge_cells(start_row=top, start_column=columns[0], end_row=top,
                           end_column=columns[-1])  # fmt: skip
     for number, values in enumerate(data, start=1):
-        sheet.append([number, *(values.get(f) for f in _YEAR_2025)])
+        sheet.append([number, *(values.get(f) for f in headings)])
     sheet.append(["Jumlah Total"])
     sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row,
                       end_column=5)  # fmt: skip
