@@ -177,6 +177,17 @@ def letter_total(
             "SELECT coalesce(sum(n), 0) FROM day_summary WHERE kind = $kind", {"kind": kind}
         )
         return int(found.fetchall()[0][0])
+    return letter_total_from_facts(cur, filters, as_of, unanswered_only=unanswered_only)
+
+
+def letter_total_from_facts(
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    as_of: dt.date,
+    *,
+    unanswered_only: bool = True,
+) -> int:
+    """letter_total() counted over letter_facts(as_of)."""
     base, params = _base(filters, as_of)
     if unanswered_only:
         base += "   AND NOT lf.answered\n"
