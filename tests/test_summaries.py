@@ -6,6 +6,7 @@ keeps them equal to a fresh count of letter_fact; the page reads them."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from dumas.domain.permissions import Role
 from dumas.importer import import_file
 from dumas.queries import followup
 from dumas.queries.filters import Filters
-from tests.conftest import ADMIN, ANALYST, TODAY, built_once, signed_in_app
+from tests.conftest import ADMIN, ANALYST, TODAY, Factory, built_once, signed_in_app
 from tests.importing import row, xlsx
 
 ALL = Filters()
@@ -69,10 +70,41 @@ def _stale(cur) -> dict[str, int]:
     return found
 
 
+@pytest.fixture(scope="module")
+def world(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The letters below, written once per run (conftest.built_once); each test gets a copy."""
+
+    def build(path: Path) -> dict[str, int]:
+        shutil.copy(template_db, path)
+        database = connect(path)
+        try:
+            return _write_letters(Factory(database))
+        finally:
+            database.close()
+
+    return built_once(tmp_path_factory, "summaries", build)
+
+
 @pytest.fixture
-def letters(db, make, kemendagri, bpn) -> dict[str, int]:
+def db_path(world: tuple[Path, dict], tmp_path: Path) -> Path:
+    """This module's tests start from a copy of the world (conftest's db_path, replaced)."""
+    path = tmp_path / "dumas.duckdb"
+    shutil.copy(world[0], path)
+    return path
+
+
+@pytest.fixture
+def letters(world: tuple[Path, dict], make: Factory) -> dict[str, int]:
+    make._n = 100  # agenda and letter numbers after the world's
+    return world[1]
+
+
+def _write_letters(make: Factory) -> dict[str, int]:
     """Answered on time and late, unanswered young and old, two complaints with two
     letters (one answered), a response dated before a letter (not its answer), a reminder."""
+    db = make.db
+    kemendagri = make.agency("Kementerian Dalam Negeri")
+    bpn = make.agency("Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional")
     on_time, late, two, young, old, early = (make.complaint() for _ in range(6))
     make.forward(on_time, kemendagri, dt.date(2026, 3, 2))
     make.respond(on_time, kemendagri, dt.date(2026, 3, 10))
