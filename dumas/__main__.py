@@ -64,10 +64,6 @@ def build_parser(
     bench.add_argument(
         "--served", default="", help="sessions against server.py at once, e.g. 1,5,10,20"
     )
-    bench.add_argument(
-        "--served-by", choices=("websocket", "browser"), default="websocket",
-        help="the sessions' client: Streamlit's websocket protocol (light) or Chromium",
-    )  # fmt: skip
     return parser
 
 
@@ -159,7 +155,7 @@ def cmd_bench(args: argparse.Namespace, console: Console) -> int:
             console.error(i18n.t("cli.bench_sessions", args.lang, option=option, value=text))
             return 2
     return bench.main(args.complaints, repeat=args.repeat, sessions=sessions or (),
-                      served=served or (), served_by=args.served_by)  # fmt: skip
+                      served=served or ())  # fmt: skip
 
 
 def _counts(text: str) -> tuple[int, ...] | None:

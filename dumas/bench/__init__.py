@@ -231,7 +231,6 @@ def main(
     repeat: int = 7,
     sessions: tuple[int, ...] = CONCURRENT_SESSIONS,
     served: tuple[int, ...] = (),
-    served_by: str = "websocket",
 ) -> int:
     """Build a database of that size in a temporary folder and print the figures."""
     with tempfile.TemporaryDirectory(prefix="dumas-bench-") as folder:
@@ -329,20 +328,17 @@ def main(
         ]
         if served:
             close_app_database(path)  # the server process opens it
-            rows += _served_rows(path, served, served_by)
+            rows += _served_rows(path, served)
         _print_table(rows)
     return 0
 
 
-def _served_rows(path: Path, counts: tuple[int, ...], by: str) -> list[tuple[str, str, str]]:
-    """Sessions against the real server (dumas/bench/served.py), through the websocket
-    client or browsers."""
+def _served_rows(path: Path, counts: tuple[int, ...]) -> list[tuple[str, str, str]]:
+    """Sessions against the real server, through the websocket client (dumas/bench/served.py)."""
     from dumas.bench import served
     from dumas.services.users import DEMO_PASSWORD
 
-    run = served.run_ws if by == "websocket" else served.run
-    clients = "klien websocket" if by == "websocket" else "peramban"
-    rounds, peak, first_ms = run(path, counts, DEMO_PASSWORD)
+    rounds, peak, first_ms = served.run(path, counts, DEMO_PASSWORD)
     one = rounds[0].server_median_ms
     rows = []
     for r in rounds:
@@ -351,8 +347,8 @@ def _served_rows(path: Path, counts: tuple[int, ...], by: str) -> list[tuple[str
              f"{r.server_median_ms / 1000:.2f}", f"≤ {TARGET_TOGETHER_MEDIAN_S}"),
             (f"server.py, {r.sessions} sesi bersamaan: p95 server (s)",
              f"{r.server_p95_ms / 1000:.2f}", f"≤ {TARGET_TOGETHER_P95_S}"),
-            (f"server.py, {r.sessions} sesi bersamaan: semua {clients} (s)",
-             f"{r.browsers_s:.2f}", "–"),
+            (f"server.py, {r.sessions} sesi bersamaan: semua klien (s)",
+             f"{r.clients_s:.2f}", "–"),
             (f"server.py, {r.sessions} sesi: median / median 1 sesi",
              f"{r.server_median_ms / one:.1f}", "≤ 3" if r.sessions == 20 else "–"),
         ]  # fmt: skip

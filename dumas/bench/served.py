@@ -1,22 +1,21 @@
 """Sessions acting at once against the real server (`python -m dumas bench --served 1,5,10,20`).
 
 The app is started as `make run` starts it (`streamlit run server.py`), on the benchmark's
-database, with every page run logged with its duration (DUMAS_SLOW_PAGE_MS=0). Browser
-sessions (Debian's Chromium through playwright, run at the lowest CPU priority so that the
-browsers drawing pages take as little as they can from the server on the same machine)
-sign in as the demo analyst first; then, for each N, N of them open Tindak Lanjut on a
-province of their own at the same moment (no cache can help). Reported per N: the
-server's own time for those page runs (from its log), median and p95; the time until
-every browser shows its KPI cards; the ratio of the N-session median to the one-session
-median; the server's peak memory; and its time for the first dashboard after the start.
+database, with every page run logged with its duration (DUMAS_SLOW_PAGE_MS=0). Sessions of
+a light client that speaks Streamlit's websocket protocol (dumas/ui/bench_client.py; it
+draws nothing, so the server has the machine's cores as it would with its users' browsers
+on their own computers) sign in as the demo analyst first; then, for each N, N of them
+choose a province of their own in the dashboard's filter at the same moment (no cache can
+help). Reported per N: the server's own time for those page runs (from its log), median
+and p95; the time until every client was told its run had finished; the ratio of the
+N-session median to the one-session median; the server's peak memory; and its time for
+the first dashboard after the start.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import shutil
 import socket
 import statistics
 import subprocess
@@ -32,10 +31,7 @@ from typing import Any
 
 from dumas import config
 
-PROVINCE_FILTER = 2  # the sidebar's multiselects: agency, agency category, province, ...
 RUN_LINE = re.compile(r"slow page run: / took (\d+) ms")  # "/": Tindak Lanjut
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
 @dataclass
@@ -43,7 +39,7 @@ class Round:
     sessions: int
     server_median_ms: float
     server_p95_ms: float
-    browsers_s: float  # until every browser showed its KPI cards
+    clients_s: float  # until every client was told its run had finished
 
 
 def _free_port() -> int:
@@ -84,13 +80,6 @@ def _server(db: Path, log: Path) -> Iterator[tuple[str, int]]:
             proc.wait(timeout=30)
 
 
-def _settle(page) -> None:
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                           timeout=300_000)  # fmt: skip
-
-
 def _peak_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -103,91 +92,11 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[round(share * (len(ordered) - 1))]
 
 
-def run(
-    db: Path, counts: tuple[int, ...], password: str, browser: Any = None
-) -> tuple[list[Round], float, float]:
-    """Each N of `counts` in turn, on one server; the rounds, the server's peak MB and the
-    server's time for the first dashboard after its start (the first sign-in's, ms).
-    `browser`: a playwright browser already running in this thread (the test suite's);
-    by default one is started here, at the lowest CPU priority."""
-    import duckdb
-    from playwright.sync_api import sync_playwright
-
-    con = duckdb.connect(str(db), read_only=True)
-    names = [r[0] for r in con.execute("SELECT name FROM province ORDER BY code").fetchall()]
-    con.close()
-    if sum(counts) > len(names):
-        raise ValueError(f"at most {len(names)} sessions over all rounds (one province each)")
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    nice = ["nice", "-n", "19"] if shutil.which("nice") else []
-    rounds: list[Round] = []
-    with tempfile.TemporaryDirectory(prefix="dumas-served-") as folder:
-        launcher = Path(folder) / "chromium"
-        launcher.write_text(f'#!/bin/sh\nexec {" ".join(nice)} {chromium} "$@"\n')
-        launcher.chmod(0o755)
-        log = Path(folder) / "dumas.log"
-        with _server(db, log) as (base, pid), contextlib.ExitStack() as stack:
-            if browser is None:
-                p = stack.enter_context(sync_playwright())
-                browser = p.chromium.launch(executable_path=str(launcher), args=CHROMIUM_ARGS)
-                stack.callback(browser.close)
-            contexts = []
-            pages: list[Any] = []
-            for _ in range(max(counts)):
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                contexts.append(context)
-                page = context.new_page()
-                page.goto(f"{base}/")
-                _settle(page)
-                page.locator("input[name='username']").fill("analis")
-                page.locator("input[name='password']").fill(password)
-                if not pages:  # the first dashboard after the start follows this sign-in
-                    signed_in_at = log.stat().st_size
-                page.get_by_role("button", name="Masuk", exact=True).click()
-                page.wait_for_url(f"{base}/")
-                _settle(page)
-                pages.append(page)
-            time.sleep(2)  # the warm-up and the sign-ins' runs are done
-            with log.open(encoding="utf-8") as fh:
-                fh.seek(signed_in_at)
-                first = RUN_LINE.search(fh.read())  # the first dashboard after the start
-            first_ms = float(first.group(1)) if first else float("nan")
-            chosen = iter(names)
-            for n in counts:
-                for page in pages[:n]:  # each types a province of its own into the filter
-                    page.goto(f"{base}/")
-                    _settle(page)
-                    box = page.locator("[data-testid='stMultiSelect']").nth(PROVINCE_FILTER)
-                    box.locator("input").click()
-                    box.locator("input").press_sequentially(next(chosen))
-                    page.get_by_role("option").first.wait_for()
-                time.sleep(1)
-                mark = log.stat().st_size
-                start = time.perf_counter()
-                for page in pages[:n]:  # then all choose it at once: a rerun each
-                    page.keyboard.press("Enter")
-                for page in pages[:n]:
-                    page.wait_for_timeout(300)
-                    _settle(page)
-                    page.locator("[data-testid='stMetricValue']").first.wait_for()
-                browsers = time.perf_counter() - start
-                with log.open(encoding="utf-8") as fh:
-                    fh.seek(mark)
-                    runs = [float(m.group(1)) for m in RUN_LINE.finditer(fh.read())]
-                runs = sorted(runs)[-n:]  # the page runs of this round
-                rounds.append(Round(n, statistics.median(runs), _percentile(runs, 0.95),
-                                    browsers))  # fmt: skip
-            peak = _peak_mb(pid)
-            for context in contexts:
-                context.close()
-    return rounds, peak, first_ms
-
-
-def run_ws(db: Path, counts: tuple[int, ...], password: str) -> tuple[list[Round], float, float]:
-    """run() with the light websocket client (dumas/ui/bench_client.py) in place of
-    browsers: each session signs in, opens the dashboard, then for each N, N sessions
-    choose a province of their own at the same moment. Round.browsers_s is then the time
-    until every client was told its run had finished."""
+def run(db: Path, counts: tuple[int, ...], password: str) -> tuple[list[Round], float, float]:
+    """Each N of `counts` in turn, on one server: each session signs in and opens the
+    dashboard, then N sessions choose a province of their own at the same moment. The
+    rounds, the server's peak MB and its time for the first dashboard after the start
+    (the first sign-in's, ms)."""
     import duckdb
 
     from dumas.ui import bench_client as wsclient
