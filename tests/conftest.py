@@ -16,7 +16,6 @@ from typing import TypeVar
 import duckdb
 import pytest
 from streamlit.components.v2 import manifest_scanner
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, local_script_runner
 from streamlit.util import calc_hash
@@ -26,6 +25,7 @@ from dumas.db import Database, connect
 from dumas.domain.permissions import BIDANG_ROLES, Role, User
 from dumas.services import auth, users
 from dumas.ui import navigation
+from dumas.ui.apptest import start_runs_at_app
 
 T = TypeVar("T")
 TODAY = dt.date(2026, 11, 27)  # a Friday; every test travels to it
@@ -86,21 +86,8 @@ def _wait_for_run(runner: local_script_runner.LocalScriptRunner, timeout: float 
 
 local_script_runner.require_widgets_deltas = _wait_for_run
 
-# AppTest resets PagesManager.uses_pages_directory before every run, so each run starts in
-# Streamlit's older pages/ folder mode until app.py calls st.navigation: a rerun asking for
-# the page the last run ended on (the dashboard, Audit, SBM: pages whose hash the folder
-# mode also gives a file in pages/) ran that file alone, without app.py's sign-in check and
-# sidebar. The app routes with st.navigation only: every run starts at app.py, as a
-# browser's does.
-_pages_manager_init = PagesManager.__init__
-
-
-def _navigation_only(self: PagesManager, *args: object, **kwargs: object) -> None:
-    PagesManager.uses_pages_directory = False
-    _pages_manager_init(self, *args, **kwargs)  # type: ignore[arg-type]
-
-
-PagesManager.__init__ = _navigation_only  # type: ignore[method-assign]
+# Every AppTest run starts at app.py, as a browser's does (dumas/ui/apptest.py).
+start_runs_at_app()
 
 PASSWORD = "sandi-uji-2026"  # every account of the template database
 

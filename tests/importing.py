@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
+import duckdb
 import openpyxl
 
 from dumas.importer.model import CANONICAL
@@ -190,3 +192,12 @@ def _two_row_sheet(book, year, data, headings) -> None:
     sheet.append(["Jumlah Total"])
     sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row,
                       end_column=5)  # fmt: skip
+
+
+def stored(path: Path, sql: str) -> list[tuple]:
+    """Rows of the app's open database at path (DuckDB shares it within this process)."""
+    con = duckdb.connect(str(path))
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()

@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dumas.db import connect
 from dumas.domain.permissions import Role
 from dumas.importer import import_file
 from tests.conftest import ANALYST, TODAY, open_page
-from tests.importing import BPN, KEMENDAGRI, hand_kept_workbook
+from tests.importing import BPN, KEMENDAGRI, hand_kept_workbook, stored
 
 # Abbreviated headings, one sheet each way; 2025 has its two-row header (group, heading).
 HEADINGS: dict[str, dict[str, object]] = {
@@ -82,14 +81,6 @@ def _workbook() -> bytes:
     return hand_kept_workbook(ROWS, HEADINGS)
 
 
-def _stored(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path))  # the app's open database, shared in this process
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_a_hand_kept_workbook_imports_every_readable_row_with_its_exact_counts(db):
     report = import_file(db, ANALYST, _workbook(), "rekap.xlsx", today=TODAY, all_sheets=True)
     assert report.applied and report.errors == []
@@ -132,7 +123,7 @@ def test_the_unknown_category_is_mapped_on_the_page_and_a_second_import_changes_
     at.button(key="unmatched_run").click().run()
     assert not at.exception, at.exception
     assert "unmatched_value" not in [s.key for s in at.selectbox]  # none left to map
-    categories = _stored(db_path, "SELECT DISTINCT category_code, category_raw FROM complaint"
+    categories = stored(db_path, "SELECT DISTINCT category_code, category_raw FROM complaint"
                          " WHERE agenda_no IN ('A-2024-003', 'A-2025-002')")  # fmt: skip
     assert categories == [("korupsi", None)]
     db = connect(db_path)

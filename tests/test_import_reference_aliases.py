@@ -8,7 +8,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dumas import config
@@ -23,7 +22,7 @@ from dumas.queries.exchange import import_layout
 from dumas.queries.reference_values import unmatched_values
 from dumas.services.reference_values import map_unmatched_value
 from tests.conftest import ADMIN, ANALYST, TODAY, open_page
-from tests.importing import row, xlsx
+from tests.importing import row, stored, xlsx
 
 RESPONSE = {
     "response_no": "T-7/Kemendagri/2026",
@@ -283,14 +282,6 @@ def test_a_value_is_mapped_only_to_a_value_of_its_own_master_list(db: Database) 
 IMPORT_PAGE = "pages/import_data.py"
 
 
-def _stored(db_path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db_path))  # the app's open database, shared in this process
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 @pytest.mark.usefixtures("app_env")
 def test_an_administrator_maps_an_unknown_value_on_the_merge_tab(db_path: Path) -> None:
     at = open_page(Role.ADMIN, IMPORT_PAGE)
@@ -309,9 +300,9 @@ def test_an_administrator_maps_an_unknown_value_on_the_merge_tab(db_path: Path) 
     done = "PERPAJAKAN dipetakan ke Pertanahan; 2 data diperbarui dan nilainya kini menjadi alias."
     assert done in [s.value for s in at.success]
     assert "Kategori: PERPAJAKAN (2)" not in at.selectbox(key="unmatched_value").options
-    stored = _stored(db_path, "SELECT DISTINCT category_code, category_raw FROM complaint")
-    assert stored == [("pertanahan", None)]
-    facts = _stored(db_path, "SELECT DISTINCT category_code FROM letter_fact")
+    complaints = stored(db_path, "SELECT DISTINCT category_code, category_raw FROM complaint")
+    assert complaints == [("pertanahan", None)]
+    facts = stored(db_path, "SELECT DISTINCT category_code FROM letter_fact")
     assert facts == [("pertanahan",)]
 
 

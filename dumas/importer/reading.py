@@ -8,13 +8,16 @@ with the reason ("berkas tidak dapat dibaca: ..."), and the server goes on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from dumas.domain.errors import Message
 from dumas.importer import sandbox
 from dumas.importer.model import ImportFileError, RawTable, SkippedSheet, paused_gc
 from dumas.importer.table_reader import SUPPORTED
+
+T = TypeVar("T")
 
 
 def read_table(
@@ -57,10 +60,22 @@ def read_sheets(
 def _read_all(
     mode: str, data: bytes, filename: str, aliases: Mapping[str, str] | None
 ) -> tuple[list[RawTable], list[SkippedSheet]]:
+    return _from_child(mode, data, filename, None, aliases, _tables)
+
+
+def _from_child(
+    mode: str,
+    data: bytes,
+    filename: str,
+    sheet: str | None,
+    aliases: Mapping[str, str] | None,
+    collect: Callable[[Iterator[tuple], str], T],
+) -> T:
+    """What `collect` makes of the frames the reader child sends for this file."""
     with paused_gc():
-        frames = sandbox.frames(mode, data, filename, None, aliases)
+        frames = sandbox.frames(mode, data, filename, sheet, aliases)
         try:
-            return _tables(frames, filename)
+            return collect(frames, filename)
         except (TypeError, ValueError) as exc:  # frames not shaped as our child sends them
             raise ImportFileError("import.error.read_crash", {"filename": filename}) from exc
         finally:
@@ -104,14 +119,7 @@ def sheet_names(data: bytes, filename: str) -> list[str]:
 def _read(
     mode: str, data: bytes, filename: str, sheet: str | None, aliases: Mapping[str, str] | None
 ) -> RawTable:
-    with paused_gc():
-        frames = sandbox.frames(mode, data, filename, sheet, aliases)
-        try:
-            return _table(frames, filename)
-        except (TypeError, ValueError) as exc:  # frames not shaped as our child sends them
-            raise ImportFileError("import.error.read_crash", {"filename": filename}) from exc
-        finally:
-            frames.close()
+    return _from_child(mode, data, filename, sheet, aliases, _table)
 
 
 def _table(frames: Iterator[tuple], filename: str) -> RawTable:

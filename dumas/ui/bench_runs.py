@@ -20,6 +20,10 @@ from dumas import config
 from dumas.db import Database, connect
 from dumas.services import auth
 from dumas.services.users import DEMO_PASSWORD
+from dumas.ui.apptest import start_runs_at_app
+
+# Reruns start at app.py, with its sign-in check and sidebar, as a browser's do.
+start_runs_at_app()
 
 
 def _analyst_token(path: Path) -> str:
@@ -48,7 +52,7 @@ def page_rerun_ms(path: Path, repeat: int) -> tuple[float, float]:
         if at.exception or not at.metric:  # the dashboard itself, not the sign-in page
             raise RuntimeError(f"the page did not render: {at.exception}")
         start = time.perf_counter()
-        _from_the_top(at).run()
+        at.run()
         warm.append((time.perf_counter() - start) * 1000)
     return statistics.median(cold), statistics.median(warm)
 
@@ -61,15 +65,6 @@ def close_app_database(path: Path) -> None:
     held = _database(str(path))
     _database.clear()
     held.close()
-
-
-def _from_the_top(at: AppTest) -> AppTest:
-    """The next run starts at app.py, as a browser's rerun does. After a run that ended on
-    the dashboard (pages/followup.py), AppTest would run that file alone next (it takes the
-    page's hash for Streamlit's older pages/ folder), without the sign-in check and the
-    sidebar; with no page asked, app.py runs and st.navigation picks the default page."""
-    at._finished_page_script_hash = ""
-    return at
 
 
 def report_page_ms(path: Path, period: str, repeat: int) -> tuple[float, float]:
@@ -260,7 +255,6 @@ def concurrent_filter_s(
         box = apps[i].multiselect(key="province").select(provinces[i % len(provinces)])
         go.wait()
         start = time.perf_counter()
-        _from_the_top(apps[i])
         box.run()
         times[i] = time.perf_counter() - start
         if apps[i].exception:
