@@ -44,19 +44,18 @@ def rebuild_summaries(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def _count(cur: duckdb.DuckDBPyConnection, scope: list[int], sign: int) -> None:
-    """Add (sign 1) or take away (-1) the scope's letters of letter_fact in the summaries."""
+    """Add (sign 1) or take away (-1) the scope's letters of letter_fact in the summaries:
+    one MERGE per summary (a count that falls to zero is deleted, a new one inserted)."""
     for table, keys in SUMMARIES.items():  # names from SUMMARIES; values are parameters
         same = " AND ".join(f"s.{k} IS NOT DISTINCT FROM x.{k}" for k in keys)
-        source = f"{table}_source($scope::BIGINT[])"
-        update = f"UPDATE {table} AS s SET n = s.n + $sign * x.n FROM {source} AS x"  # noqa: S608
-        update += f" WHERE {same}"
-        cur.execute(update, {"scope": scope, "sign": sign})
-        if sign > 0:
-            new = f"SELECT x.* FROM {source} AS x WHERE NOT EXISTS ("  # noqa: S608
-            new += f"SELECT 1 FROM {table} AS s WHERE {same})"  # noqa: S608
-            cur.execute(f"INSERT INTO {table} {new}", {"scope": scope})
-        else:
-            cur.execute(f"DELETE FROM {table} WHERE n = 0")  # noqa: S608
+        columns = ", ".join(keys)
+        merge = f"MERGE INTO {table} AS s USING (SELECT {columns}, $sign * n AS n"
+        merge += f" FROM {table}_source($scope::BIGINT[])) AS x ON {same}"
+        merge += " WHEN MATCHED AND s.n + x.n = 0 THEN DELETE"
+        merge += " WHEN MATCHED THEN UPDATE SET n = s.n + x.n"
+        merge += f" WHEN NOT MATCHED THEN INSERT ({columns}, n)"
+        merge += f" VALUES ({', '.join(f'x.{k}' for k in keys)}, x.n)"
+        cur.execute(merge, {"scope": scope, "sign": sign})
 
 
 def _has_summaries(cur: duckdb.DuckDBPyConnection) -> bool:
