@@ -136,9 +136,9 @@ def test_skip_invalid_imports_the_valid_rows_and_the_rejects_can_be_fixed(db):
     rejects = rejects_xlsx(report.table, report.errors, "id", "Dibuat pada uji")
     sheet = openpyxl.load_workbook(io.BytesIO(rejects)).active
     header = [c.value for c in sheet[5]]
-    assert header[0] == "Baris" and header[-1] == "Alasan"
+    assert header[:2] == ["Baris", "Alasan"]
     assert sheet.cell(6, 1).value == 5
-    assert "melewati hari ini" in sheet.cell(6, len(header)).value
+    assert "melewati hari ini" in sheet.cell(6, 2).value
     sheet.cell(6, header.index("Tanggal Surat Penerusan") + 1).value = dt.datetime(2026, 3, 5)
     fixed = io.BytesIO()
     sheet.parent.save(fixed)

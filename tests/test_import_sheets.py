@@ -245,7 +245,7 @@ def test_skip_invalid_writes_the_valid_rows_of_every_sheet_and_rejects_with_thei
     rejects = openpyxl.load_workbook(io.BytesIO(sheets_rejects_xlsx(report.sheets, "id", "uji")))
     values = list(rejects.active.iter_rows(min_row=5, values_only=True))
     header = values[0]
-    assert (header[0], header[1], header[-1]) == ("Lembar", "Baris", "Alasan")
+    assert header[:3] == ("Lembar", "Baris", "Alasan")
     record = dict(zip(header, values[1], strict=True))
     assert (record["Lembar"], record["Baris"], record["No Agenda"]) == ("2025", 9, "A-2025-009")
     assert record["No Surat Penerusan"] == "B-9/D-4/2025"  # under the canonical heading

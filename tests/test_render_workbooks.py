@@ -340,9 +340,11 @@ def test_a_rejects_file_leaves_empty_cells_empty_and_gives_each_reason_its_line(
         "Tanggal Surat Penerusan: Tanggal surat penerusan (05/01/2026) lebih awal dari "
         "tanggal pengaduan diterima (12/01/2026).",
     ]
+    assert header[:2] == ["Baris", "Alasan"]  # why, beside which row, on the first page
     lines = printed["rejects"].lines()
-    first = next(n for n, line in enumerate(lines) if line.rstrip().endswith("Wajib diisi."))
-    assert lines[first + 1].rstrip().endswith("Tanggal Surat")  # the next reason, its own line
+    first = next(n for n, line in enumerate(lines) if "Tanggal Diterima: Wajib diisi." in line)
+    assert lines[first].split()[:5] == ["9", "Tanggal", "Diterima:", "Wajib", "diisi."]
+    assert lines[first + 1].split()[:3] == ["Tanggal", "Surat", "Penerusan:"]  # its own line
 
 
 def test_a_workbook_nobody_filtered_has_no_filter_line(books: dict[str, bytes]):

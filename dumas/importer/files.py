@@ -97,8 +97,12 @@ def _template_sheet(book: xlsxwriter.Workbook, name: str, formats: dict) -> Work
     return sheet
 
 
+REASON_WIDTH = 25.0  # the reasons column keeps this width when the table is narrowed
+
+
 def rejects_xlsx(table: RawTable, errors: list[RowError], lang: str, generated: str) -> bytes:
-    """The rejected rows as they were, with their row number and reasons, ready to fix."""
+    """The rejected rows as they were, each after its row number and reasons (first, so the
+    printed page shows why beside which), ready to fix."""
     reasons: dict[int, list[str]] = {}
     for error in errors:
         text = reason(error, lang)
@@ -109,8 +113,8 @@ def rejects_xlsx(table: RawTable, errors: list[RowError], lang: str, generated: 
     rows = [
         {
             i18n.t("import.col.row", lang): number,
-            **dict(zip(headers, (cells + [None] * len(headers))[: len(headers)], strict=True)),
             i18n.t("import.col.reason", lang): "\n".join(reasons[number]),
+            **dict(zip(headers, (cells + [None] * len(headers))[: len(headers)], strict=True)),
         }
         for number, cells in table.rows
         if number in reasons
@@ -121,13 +125,14 @@ def rejects_xlsx(table: RawTable, errors: list[RowError], lang: str, generated: 
         title=i18n.t("import.rejects_title", lang, file=table.sheet),
         filters=i18n.t("import.rejects_hint", lang),
         generated=generated,
+        keep_widths={i18n.t("import.col.reason", lang): REASON_WIDTH},
     )
 
 
 def sheets_rejects_xlsx(sheets: list[SheetReport], lang: str, generated: str) -> bytes:
-    """An all-sheets import's rejected rows in one table, each with its sheet and row number,
-    under the canonical headings (the sheets may head a column differently; a counter
-    column is left out), so the fixed file imports as it is."""
+    """An all-sheets import's rejected rows in one table, each after its sheet, row number
+    and reasons, under the canonical headings (the sheets may head a column differently; a
+    counter column is left out), so the fixed file imports as it is."""
     sheet_col, row_col = i18n.t("import.col.sheet", lang), i18n.t("import.col.row", lang)
     reason_col = i18n.t("import.col.reason", lang)
     rows, extra = [], {}
@@ -152,13 +157,14 @@ def sheets_rejects_xlsx(sheets: list[SheetReport], lang: str, generated: str) ->
             row.update({heading: at(i) for i, heading in unknown.items()})
             row[reason_col] = "\n".join(reasons[number])
             rows.append(row)
-    order = [sheet_col, row_col, *CANONICAL.values(), *extra, reason_col]
+    order = [sheet_col, row_col, reason_col, *CANONICAL.values(), *extra]
     frame = pd.DataFrame(rows, columns=order)
     return xlsx.to_xlsx(
         frame,
         title=i18n.t("import.rejects_title", lang, file=", ".join(p.sheet for p in sheets)),
         filters=i18n.t("import.rejects_hint", lang),
         generated=generated,
+        keep_widths={i18n.t("import.col.reason", lang): REASON_WIDTH},
     )
 
 

@@ -86,8 +86,11 @@ def to_xlsx(
     sheet_name: str = "Data",
     columns: dict[str, str] | None = None,
     number_formats: dict[str, str] | None = None,
+    keep_widths: dict[str, float] | None = None,
 ) -> bytes:
-    """The DataFrame as one formatted sheet; `columns` and `number_formats` key on df columns.
+    """The DataFrame as one formatted sheet; `columns`, `number_formats` and `keep_widths`
+    (the least width a column keeps when the table is narrowed to the page: the column a
+    reader must read) key on df columns.
 
     An empty `filters` leaves its line out (no "Filter: none" on a table nobody filtered).
     """
@@ -97,7 +100,8 @@ def to_xlsx(
     ws = workbook.add_worksheet(sheet_safe_name(sheet_name))
     labels = [str((columns or {}).get(name, name)) for name in df.columns]
     formats = [(number_formats or {}).get(name) for name in df.columns]
-    widths = write_table(workbook, ws, df, labels, formats)
+    kept = [(keep_widths or {}).get(name, 0.0) for name in df.columns]
+    widths = write_table(workbook, ws, df, labels, formats, kept)
     _write_preamble(workbook, ws, (title, filters, generated), widths)
     set_print(ws, widths, header_rows=(HEADER_ROW, HEADER_ROW))
     workbook.close()
@@ -124,6 +128,7 @@ def write_table(
     df: pd.DataFrame,
     labels: list[str],
     number_formats: list[str | None],
+    keep_widths: list[float] | None = None,
 ) -> list[float]:
     """Header at HEADER_ROW and one row per record, as `to_xlsx` lays them out; returns widths.
 
@@ -138,6 +143,8 @@ def write_table(
         _narrowest(s, label) if text else width
         for s, label, text, width in zip(series, labels, textual, natural, strict=True)
     ]
+    for col, kept in enumerate(keep_widths or []):
+        floors[col] = max(floors[col], min(kept, natural[col]))
     widths = fit_widths(natural, floors)
     _write_header(workbook, ws, labels, widths)
     wrapped: list[tuple[int, float]] = []
