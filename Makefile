@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-requirements
+DEV    := $(VENV)/.installed-dev-requirements
 PORT   ?= 8501
 
 # Some machines set PYTHONDONTWRITEBYTECODE=1: then every process of a run (both test
@@ -15,12 +16,18 @@ unexport PYTHONDONTWRITEBYTECODE
 # --no-compile: pip would compile every module of every package (plotly alone ships
 # thousands) into bytecode, a third of the install's time; Python compiles what is imported
 # on first use instead. (deploy/install.sh compiles: the service may not write its venv.)
+# The app's own packages (requirements.txt) for `make run`; the tests, lint and type check
+# add requirements-dev.txt, so a server's venv carries no test tools.
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --no-compile --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+$(DEV): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet --no-compile --disable-pip-version-check -r requirements-dev.txt
+	touch $(DEV)
+
+install: $(DEV)
 
 # Debian's packages the full suite drives: chromium (browser tests), LibreOffice and poppler
 # (documents and workbooks printed to PDF and read back), Liberation Sans, Arial's
@@ -53,37 +60,37 @@ run: $(STAMP)
 # The type check (make typecheck) runs inside the suite, as
 # tests/test_typecheck.py::test_the_code_has_no_type_error_beyond_the_baseline: on the second
 # core beside the other tests rather than alone before them.
-test: $(STAMP) system-packages
+test: $(DEV) system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadfile --durations=15
 
 # Everything but the browser and render tests: the quick loop while working (no chromium,
 # no LibreOffice needed). The type check is one of its tests, as in `make test`.
-test-fast: $(STAMP)
+test-fast: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -n 2 --dist worksteal --durations=15 -m "not browser and not render and not server"
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 # mypy against mypy-baseline.txt: fails on any error not in it (tests/typecheck.py).
-typecheck: $(STAMP)
+typecheck: $(DEV)
 	$(PY) -m tests.typecheck
 
 # Rewrite the baseline after fixing errors; it refuses to grow.
-typecheck-baseline: $(STAMP)
+typecheck-baseline: $(DEV)
 	$(PY) -m tests.typecheck --update
 
-format: $(STAMP)
+format: $(DEV)
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
 
 bench: $(STAMP)
 	$(PY) -m dumas bench --complaints 1000000 --served 1,5,10,20
 
 # 1,000 generated hostile files previewed against a real database (peak memory printed).
-fuzz: $(STAMP)
+fuzz: $(DEV)
 	$(PY) -m tests.fuzz_import --files 1000
 
 clean:
