@@ -114,7 +114,6 @@ def test_migration_0020_counts_each_complaints_letters_in_a_database_filled_befo
     db.close()
 
 
-
 def test_migration_0026_gives_users_and_agencies_no_address_and_every_user_notices_off(tmp_path):
     db = connect(tmp_path / "old.duckdb")
     with db.transaction() as cur:  # as a file before 0026, with an account
@@ -134,6 +133,7 @@ def test_migration_0026_gives_users_and_agencies_no_address_and_every_user_notic
     assert cur.execute("SELECT count(*) FROM notice_pref").fetchone()[0] == 0  # all off
     assert cur.execute("SELECT count(*) FROM mail_log").fetchone()[0] == 0
     db.close()
+
 
 def _threads(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT current_setting('threads')").fetchone()[0]

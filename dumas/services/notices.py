@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 from dataclasses import dataclass
 
 from dumas import config, i18n
+from dumas.config import SmtpSettings
 from dumas.db import Database
 from dumas.domain import plan_flow
 from dumas.domain.codes import MailKind, MailOutcome
@@ -68,6 +70,11 @@ class DigestOutcome:
     reason: str | None = None
 
 
+# One run at a time in the serving process (the job, and `python -m dumas digest` handed
+# over to it): a run reads who already had today's digest only once the one before is done.
+_ONE_RUN = threading.Lock()
+
+
 def send_digests(db: Database, actor: User, *, now: dt.datetime) -> list[DigestOutcome]:
     """Today's digest to each active user who asked for it and has none yet today: what
     waits for them, overdue marked, and their area's overdue list if they asked for it.
@@ -75,6 +82,13 @@ def send_digests(db: Database, actor: User, *, now: dt.datetime) -> list[DigestO
     require(actor, Action.RUN_JOBS)
     settings = mail.settings_or_refuse()
     base_url = _public_url()
+    with _ONE_RUN:
+        return _send_digests(db, actor, settings, base_url, now)
+
+
+def _send_digests(
+    db: Database, actor: User, settings: SmtpSettings, base_url: str | None, now: dt.datetime
+) -> list[DigestOutcome]:
     day = now.astimezone(config.TIMEZONE).date()
     with db.reading() as cur:
         readers = notices.digest_readers(cur)
