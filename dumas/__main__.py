@@ -1,6 +1,7 @@
 """Command line: python -m dumas init | demo | summary | import | report | backup | restore |
-bench [--db PATH]. While the running app holds the database, import, report, summary and
-backup hand their work to it with an Administrator's token (dumas/cli/handover.py)."""
+digest | bench [--db PATH]. While the running app holds the database, import, report,
+summary, backup and digest hand their work to it with an Administrator's token
+(dumas/cli/handover.py)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def build_parser(
     report.add_argument("--final", action="store_true", help="finalise (freeze) it first")
     backup = sub.add_parser("backup", parents=[handing], help="a consistent copy of the database")
     backup.add_argument("--to", help="folder (default: DUMAS_BACKUP_DIR or data/backups)")
+    sub.add_parser("digest", parents=[handing], help="e-mail today's digests of Menunggu Saya")
     restore = sub.add_parser("restore", parents=[common], help="restore a backup into a new file")
     restore.add_argument("backup", help="the backup's .duckdb file")
     bench = sub.add_parser("bench", parents=[common], help="benchmark at national scale")
@@ -123,6 +125,28 @@ def cmd_backup(args: argparse.Namespace, console: Console) -> int:
     for path in gone:
         console.print(i18n.t("cli.backup_pruned", args.lang, path=Path(path).name))
     return 0
+
+
+def cmd_digest(args: argparse.Namespace, console: Console) -> int:
+    """Send today's digests now, as the scheduled job does (a user still gets one a day)."""
+    from dumas.domain.errors import DomainError
+    from dumas.domain.permissions import SYSTEM
+    from dumas.jobs import digest
+    from dumas.services import notices
+
+    db = console.open(args)
+    try:
+        outcomes = notices.send_digests(db, SYSTEM, now=config.now())
+    except DomainError as refused:  # SMTP not configured, or a setting that cannot be used
+        for message in refused.messages:
+            params = i18n.display_params(message.params, args.lang)
+            console.error(i18n.t(message.key, args.lang, **params))
+        return 2
+    for line in digest.lines(outcomes, args.lang):
+        console.print(line)
+    counts = digest.tally(outcomes)
+    console.print(i18n.t("jobs.digest.done", args.lang, **counts))
+    return 1 if counts["failed"] else 0
 
 
 def cmd_restore(args: argparse.Namespace, console: Console) -> int:
@@ -235,6 +259,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
     "report": cmd_report,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "digest": cmd_digest,
 }
 
 

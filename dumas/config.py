@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -242,3 +243,80 @@ def report_dir() -> Path:
     the database)."""
     env = os.environ.get("DUMAS_REPORT_DIR")
     return Path(env) if env else db_path().parent / "reports"
+
+
+# Notices by e-mail (dumas/mail/; README "Notices by e-mail"). No setting is stored in the
+# database: the password stays in the environment or in a file (systemd credentials).
+TLS_MODES = ("none", "starttls", "ssl")
+_TLS_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how mail is sent; the password never shows in a repr or a log line."""
+
+    host: str
+    port: int
+    tls: str  # one of TLS_MODES
+    sender: str
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    ca_file: Path | None = None  # a CA to trust besides the system's (an internal server)
+    timeout: int = 30
+
+
+def smtp_host() -> str | None:
+    """DUMAS_SMTP_HOST: the mail server; unset, nothing is ever sent."""
+    return os.environ.get("DUMAS_SMTP_HOST", "").strip() or None
+
+
+def smtp() -> SmtpSettings | None:
+    """The SMTP settings, or None when DUMAS_SMTP_HOST is unset. A setting that cannot be
+    used raises ValueError naming it (never showing the password)."""
+    host = smtp_host()
+    if host is None:
+        return None
+    tls = os.environ.get("DUMAS_SMTP_TLS", "starttls").strip().lower() or "starttls"
+    if tls not in TLS_MODES:
+        raise ValueError(f"DUMAS_SMTP_TLS must be one of {', '.join(TLS_MODES)}, not {tls!r}")
+    given = os.environ.get("DUMAS_SMTP_PORT", "").strip()  # unset: by the TLS mode
+    port = _whole("DUMAS_SMTP_PORT", "") if given else _TLS_PORTS[tls]
+    sender = os.environ.get("DUMAS_SMTP_FROM", "").strip()
+    if "@" not in sender:
+        raise ValueError(f"DUMAS_SMTP_FROM must be the sender's e-mail address, not {sender!r}")
+    user = os.environ.get("DUMAS_SMTP_USER", "").strip() or None
+    ca_file = os.environ.get("DUMAS_SMTP_CA_FILE", "").strip()
+    return SmtpSettings(host, port, tls, sender, user, _smtp_password(),
+                        Path(ca_file) if ca_file else None,
+                        _whole("DUMAS_SMTP_TIMEOUT", "30"))  # fmt: skip
+
+
+def _smtp_password() -> str | None:
+    """DUMAS_SMTP_PASSWORD, else the first line of the file DUMAS_SMTP_PASSWORD_FILE names
+    (a systemd credential: /run/credentials/dumas.service/smtp-password)."""
+    if password := os.environ.get("DUMAS_SMTP_PASSWORD", ""):
+        return password
+    named = os.environ.get("DUMAS_SMTP_PASSWORD_FILE", "").strip()
+    if not named:
+        return None
+    try:
+        text = Path(named).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise ValueError(f"DUMAS_SMTP_PASSWORD_FILE {named} cannot be read: {reason}") from None
+    return text.splitlines()[0] if text.strip() else None
+
+
+def public_url() -> str | None:
+    """The app's address as its users open it (DUMAS_PUBLIC_URL), for links in e-mails;
+    unset: the e-mails carry no link and say so."""
+    value = os.environ.get("DUMAS_PUBLIC_URL", "").strip().rstrip("/")
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError(f"DUMAS_PUBLIC_URL must start with http:// or https://, not {value!r}")
+    return value or None
+
+
+def digest_at() -> dt.time | None:
+    """When the daily digest of "Menunggu Saya" is sent on working days (DUMAS_DIGEST_AT,
+    default 07:00; off: never)."""
+    return _clock("DUMAS_DIGEST_AT", "07:00")

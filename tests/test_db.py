@@ -114,6 +114,27 @@ def test_migration_0020_counts_each_complaints_letters_in_a_database_filled_befo
     db.close()
 
 
+def test_migration_0026_gives_users_and_agencies_no_address_and_every_user_notices_off(tmp_path):
+    db = connect(tmp_path / "old.duckdb")
+    with db.transaction() as cur:  # as a file before 0026, with an account
+        cur.execute("DROP TABLE notice_pref")
+        cur.execute("DROP TABLE mail_log")
+        cur.execute("ALTER TABLE app_user DROP COLUMN email")
+        cur.execute("ALTER TABLE agency DROP COLUMN email")
+        cur.execute(
+            "INSERT INTO app_user (id, username, full_name, password_hash)"
+            " VALUES (1, 'analis', 'Analis', 'x')"
+        )
+        cur.execute("DELETE FROM schema_migration WHERE name = '0026_notices'")
+    assert database.migrate(db) == ["0026_notices"]
+    cur = db.cursor()
+    assert cur.execute("SELECT email FROM app_user").fetchall() == [(None,)]
+    assert cur.execute("SELECT count(*) FROM agency WHERE email IS NOT NULL").fetchone()[0] == 0
+    assert cur.execute("SELECT count(*) FROM notice_pref").fetchone()[0] == 0  # all off
+    assert cur.execute("SELECT count(*) FROM mail_log").fetchone()[0] == 0
+    db.close()
+
+
 def _threads(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT current_setting('threads')").fetchone()[0]
 

@@ -49,3 +49,15 @@ def test_no_code_or_test_refers_to_documents_outside_the_repository() -> None:
         if _OUTSIDE.search(line)
     ]
     assert len(files) > 100 and found == []
+
+
+def test_the_readmes_configuration_names_every_setting_the_code_reads() -> None:
+    """deploy/dumas.env.example is checked likewise by tests/test_deploy.py."""
+    read = {
+        name
+        for path in (ROOT / "dumas").rglob("*.py")
+        for name in re.findall(r"""["'](DUMAS_[A-Z_]+)["']""", path.read_text(encoding="utf-8"))
+    }
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    assert len(read) > 30 and sorted(n for n in read if n not in section) == []

@@ -284,9 +284,9 @@ def test_an_administrator_completes_an_imported_agencys_head_title_and_city_with
         .fetchone()
     )
     assert actor == ADMIN.username
-    assert json.loads(old) == {"name": name, "head_title": None, "city": None}
+    assert json.loads(old) == {"name": name, "head_title": None, "city": None, "email": None}
     head = "Kepala Dinas Perumahan Kabupaten Manokwari"
-    assert json.loads(new) == {"name": name, "head_title": head, "city": "Manokwari"}
+    assert json.loads(new) == {"name": name, "head_title": head, "city": "Manokwari", "email": None}
 
 
 def test_an_analyst_may_not_complete_an_agencys_address_and_nothing_changes(db):

@@ -47,6 +47,7 @@ def test_the_administrator_sees_each_job_its_last_run_with_its_log_and_its_next_
         "Cadangan malam",
         "Impor dari folder",
         "Konsep laporan berkala",
+        "Ringkasan harian lewat e-mail",
     ]
     shown = _shown(at)
     assert "Jadwal: setiap hari pukul 02.00 · Aktif" in shown

@@ -8,10 +8,10 @@ from dumas.config import ROOT
 
 DUMAS = ROOT / "dumas"
 # The top of dumas/ holds the layers (the terminal's `cli` beside the browser's `ui`) and the
-# two features that cut across them, nothing else.
+# features that cut across them (importer, periodic, mail), nothing else.
 TOP_PACKAGES = {
     "bench", "cli", "jobs", "db", "domain", "i18n", "importer", "periodic", "queries", "render",
-    "services", "ui",
+    "services", "ui", "mail",
 }  # fmt: skip
 TOP_MODULES = {"__init__.py", "__main__.py", "config.py"}
 

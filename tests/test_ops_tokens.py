@@ -233,7 +233,7 @@ def test_the_command_endpoint_refuses_the_commands_it_does_not_run(
     assert refused.status_code == 400
     said = json.loads(refused.text)["error"]
     assert said == (f"Perintah {argv[0]} tidak diteruskan ke aplikasi; yang diteruskan hanya "
-                    "import, report, summary, backup.")  # fmt: skip
+                    "import, report, summary, backup, digest.")  # fmt: skip
     assert _rows(db, "SELECT count(*) FROM audit_log WHERE action = 'ops.command'") == [(0,)]
 
 

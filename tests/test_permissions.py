@@ -299,6 +299,12 @@ def _create_ops_token(db: Database, user: User, world: World) -> None:
     ops_tokens.create_token(db, user, label="impor malam", now=NOW)
 
 
+def _receive_notices(db: Database, user: User, world: World) -> None:
+    from dumas.services import notices
+
+    notices.set_notices(db, user, digest=True, area=False, language="id", now=NOW)
+
+
 ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.VIEW_DASHBOARD: _open_page("pages/followup.py"),
     Action.VIEW_COMPLAINT: _open_page("pages/complaint.py"),
@@ -327,6 +333,7 @@ ATTEMPTS: dict[Action, Callable[[Database, User, World], None]] = {
     Action.VIEW_REPORTS: _open_page("pages/reports.py"),
     Action.CHECK_REPORT: _check_report,
     Action.FORWARD_REPORT: _forward_report,
+    Action.RECEIVE_NOTICES: _receive_notices,
 }
 WRITES = {  # the attempts audited when allowed (writes, and reads of personal data)
     Action.RECORD_LETTERS,
@@ -350,6 +357,7 @@ WRITES = {  # the attempts audited when allowed (writes, and reads of personal d
     Action.FINALISE_REPORT,
     Action.CHECK_REPORT,
     Action.FORWARD_REPORT,
+    Action.RECEIVE_NOTICES,
 }
 
 

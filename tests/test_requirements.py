@@ -11,7 +11,7 @@ from dumas.config import ROOT
 
 APP_CODE = [*(ROOT / "dumas").rglob("*.py"), ROOT / "app.py", ROOT / "server.py",
             *(ROOT / "pages").glob("*.py")]  # fmt: skip
-TEST_TOOLS = {"pytest", "pytest-xdist", "playwright", "mypy", "ruff", "pandas-stubs"}
+TEST_TOOLS = {"pytest", "pytest-xdist", "playwright", "mypy", "ruff", "pandas-stubs", "aiosmtpd"}
 
 
 def _pins(name: str) -> dict[str, str]:

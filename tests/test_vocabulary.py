@@ -53,7 +53,7 @@ BUTTONS = (
     "reports.table_download", "reports.xlsx", "sbm.copy", "sbm.save", "settings.sample",
     "settings.save", "setup.submit", "signin.sign_out", "signin.sso", "signin.submit",
     "users.create", "users.disable", "users.enable", "users.reset", "users.save_official",
-    "users.save_roles",
+    "users.save_roles", "notices.save", "users.save_email",
 )  # fmt: skip
 BUTTON_PREFIXES = ("plan_act.", "m_act.", "row_choice.")
 # Words that keep their capital inside a sentence-case label: titles and fixed names.

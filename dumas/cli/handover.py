@@ -17,7 +17,7 @@ from pathlib import Path
 from dumas import config, i18n
 from dumas.cli.console import Console
 
-COMMANDS = ("import", "report", "summary", "backup")  # the others open the file themselves
+COMMANDS = ("import", "report", "summary", "backup", "digest")  # the others open the file
 TIMEOUT = 3600  # seconds without a byte from the app: a large import or report takes minutes
 ENDPOINT = "/ops/command"
 
@@ -89,6 +89,8 @@ def _options(args: argparse.Namespace) -> list[str]:
     """The command's own options (`--name=value`, so no value reads as an option)."""
     if args.command == "summary":
         return ["--json"] if args.json else []
+    if args.command == "digest":
+        return []
     if args.command == "backup":
         return [f"--to={config.backup_dir(args.to)}"]
     if args.command == "report":

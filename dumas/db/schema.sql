@@ -703,3 +703,35 @@ CREATE TABLE header_alias (
     created_by  VARCHAR NOT NULL,            -- app_user.username
     created_at  TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
 );
+
+-- migration: 0026_notices
+-- Notices by e-mail (dumas/mail/, README "Notices by e-mail"). Addresses: a user's, set by
+-- an Administrator on "Pengguna"; an agency's, kept with how letters address it. The SMTP
+-- settings, and its password above all, are never stored here (dumas/config.py).
+ALTER TABLE app_user ADD COLUMN email VARCHAR;
+ALTER TABLE agency ADD COLUMN email VARCHAR;
+-- What each user asked to receive, set by the user on "Akun Saya" (no row: nothing).
+CREATE TABLE notice_pref (
+    user_id    INTEGER PRIMARY KEY,
+    digest     BOOLEAN NOT NULL DEFAULT false,  -- the daily digest of "Menunggu Saya"
+    area       BOOLEAN NOT NULL DEFAULT false,  -- with the overdue list of the area (Kabid, Asdep)
+    language   VARCHAR NOT NULL DEFAULT 'id',   -- of the e-mails: dumas.i18n.LANGUAGES
+    updated_at TIMESTAMPTZ NOT NULL
+);
+-- Every e-mail the app tried to send, sent or not. A user gets at most one digest a day:
+-- the digest job skips a user with a 'sent' digest of that day (digest_day, Asia/Jakarta).
+CREATE TABLE mail_log (
+    id           BIGINT PRIMARY KEY,
+    sent_at      TIMESTAMPTZ NOT NULL,
+    recipient    VARCHAR NOT NULL,                -- the address
+    user_id      INTEGER,                         -- app_user.id of a digest's reader
+    kind         VARCHAR NOT NULL CHECK (kind IN ('digest', 'agency')),
+    subject      VARCHAR NOT NULL,
+    outcome      VARCHAR NOT NULL CHECK (outcome IN ('sent', 'failed')),
+    message      VARCHAR,                         -- why it failed (the server's words)
+    related_kind VARCHAR,                         -- what it is about: 'reminder', 'agency' ...
+    related_id   VARCHAR,
+    attachments  VARCHAR[] NOT NULL DEFAULT [],   -- the files' names
+    digest_day   DATE,                            -- a digest's day in Asia/Jakarta
+    actor        VARCHAR NOT NULL                 -- app_user.username, or 'sistem' (the job)
+);

@@ -199,3 +199,17 @@ class SummaryDayKind(StrEnum):
     LETTER = "letter"  # letters dated that day
     RESPONSE = "response"  # letters first answered that day
     OPEN = "open"  # letters dated that day with no response yet
+
+
+class MailKind(Coded, prefix="mail.kind"):
+    """What an e-mail was (mail_log.kind; dumas/mail/)."""
+
+    DIGEST = "digest"  # a user's daily digest of "Menunggu Saya"
+    AGENCY = "agency"  # a letter e-mailed to an agency, with its files
+
+
+class MailOutcome(Coded, prefix="mail.outcome"):
+    """Whether the mail server took an e-mail (mail_log.outcome)."""
+
+    SENT = "sent"
+    FAILED = "failed"  # refused, unreachable, authentication failed: the reason is kept

@@ -52,6 +52,7 @@ class Action(StrEnum):
     VIEW_REPORTS = "view_reports"  # the periodic reports (Laporan Berkala)
     CHECK_REPORT = "check_report"  # the Kabid checks a periodic report's draft (or returns it)
     FORWARD_REPORT = "forward_report"  # the Deputi forwards a final report to the Minister
+    RECEIVE_NOTICES = "receive_notices"  # a daily digest of one's own "Menunggu Saya" by e-mail
 
 
 _STAFF = {Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI}
@@ -86,6 +87,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_REPORTS: frozenset({*_STAFF, Role.PIMPINAN}),
     Action.CHECK_REPORT: frozenset({Role.KABID}),
     Action.FORWARD_REPORT: frozenset({Role.DEPUTI}),
+    Action.RECEIVE_NOTICES: frozenset({*_STAFF, Role.PPK, Role.BPP}),  # who has an inbox
 }
 TEAM_ROLES = frozenset({Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP})  # on a team
 BIDANG_ROLES = frozenset({Role.KASUBBID, Role.KABID})  # these belong to a Bidang

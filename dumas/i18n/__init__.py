@@ -114,6 +114,19 @@ def fmt_rupiah(amount: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
         return format_decimal(amount, format="'Rp'#,##0", locale=_language(lang))
 
 
+def fmt_late(late: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """How late a step is (a dumas.domain.deadlines.LateBy): "3 hari kerja", or "10 jam 42
+    menit" / "45 menit" when less than a working day; plain text."""
+    if late.working_days:
+        key = "inbox.late_one_day" if late.working_days == 1 else "inbox.late_days"
+        return t(key, lang, n=fmt_int(late.working_days, lang))
+    if late.minutes >= 60:
+        hours, minutes = divmod(late.minutes, 60)
+        return t("inbox.late_hours", lang, h=hours, m=minutes)
+    key = "inbox.late_one_minute" if late.minutes == 1 else "inbox.late_minutes"
+    return t(key, lang, n=fmt_int(late.minutes, lang))
+
+
 # From this size on a figure gets its short form: "462.345" or "Rp750.000" (7 characters or
 # more) no longer fits a metric card five to a row at 1,280 px.
 COMPACT_FROM = 100_000

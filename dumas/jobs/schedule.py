@@ -97,3 +97,24 @@ def working_days(db: Database) -> Callable[[dt.date], bool]:
             return calendar.is_working(cur, day)
 
     return is_working
+
+
+@dataclass(frozen=True)
+class WorkingDays:
+    """On every working day at a time of day (the daily digest: no mail on a holiday)."""
+
+    at: dt.time
+    is_working: Callable[[dt.date], bool]
+
+    def next_run(self, after: dt.datetime) -> dt.datetime:
+        local = _local(after)
+        day = local.date()
+        for _ in range(MONTHS_AHEAD * 31):
+            candidate = _at(day, self.at)
+            if candidate > local and self.is_working(day):
+                return candidate
+            day += dt.timedelta(days=1)
+        raise ValueError(f"no working day in the {MONTHS_AHEAD} months after {local:%Y-%m-%d}")
+
+    def describe(self) -> Message:
+        return Message("jobs.schedule.working_days", {"time": self.at})

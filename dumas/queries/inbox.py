@@ -21,6 +21,15 @@ from dumas.queries.monitoring import finance_track, finance_view
 from dumas.queries.monitoring_state import Monitoring, team, view
 from dumas.queries.plan_history import InboxItem
 
+# By kind of item: the catalogue prefixes of its state and of its step (the page and the
+# e-mailed digest name an item alike).
+LABELS = {
+    "plan": ("plan_state", "step"),
+    "monitoring": ("monitoring_state", "m_step"),
+    "report": ("report_state", "r_step"),
+    "finance": ("finance_state", "m_step"),
+}
+
 _OPEN_MONITORINGS = """
 SELECT m.id, ag.name AS agency, p.period_label, m.state, p.bidang, m.level, m.method,
        pv.name AS province,

@@ -22,16 +22,17 @@ def imported_agencies(cur: duckdb.DuckDBPyConnection) -> dict[int, str]:
 
 
 def agency_addresses(cur: duckdb.DuckDBPyConnection) -> dict[int, dict[str, str | None]]:
-    """Every agency with how letters address it (head_title, city): the agencies missing
-    either come first, then by name."""
+    """Every agency with how letters address it (head_title, city) and its e-mail address:
+    the agencies missing the head's title or the city come first, then by name."""
     cursor = cur.execute(
         """
-        SELECT id, name, head_title, city FROM agency
+        SELECT id, name, head_title, city, email FROM agency
          ORDER BY (coalesce(head_title, '') = '' OR coalesce(city, '') = '') DESC, name
         """
     )
     return {
-        row[0]: {"name": row[1], "head_title": row[2], "city": row[3]} for row in cursor.fetchall()
+        row[0]: {"name": row[1], "head_title": row[2], "city": row[3], "email": row[4]}
+        for row in cursor.fetchall()
     }
 
 

@@ -9,6 +9,7 @@ from dumas.db import Database, facts
 from dumas.db.reference import normalise_name
 from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
 from dumas.domain.permissions import Action, User, require
+from dumas.mail.address import clean_address
 from dumas.services.common import audit, clean_name, raise_if
 
 
@@ -111,7 +112,7 @@ def merge_agency(
 
 MAX_HEAD_TITLE = 300  # "Menteri Koordinator Bidang Hukum, Hak Asasi Manusia, ..." fits
 MAX_CITY = 100
-ADDRESS_FIELDS = ("head_title", "city")
+ADDRESS_FIELDS = ("head_title", "city", "email")
 
 
 def complete_agency(
@@ -122,10 +123,12 @@ def complete_agency(
     head_title: str | None,
     city: str | None,
     seen: dict[str, str | None] | None = None,
+    email: str | None = None,
 ) -> None:
     """Record how letters address an agency: its head's office title ("Jaksa Agung Republik
-    Indonesia") and its city ("Jakarta"), both required. `seen` is what the user's screen
-    showed of them: changed meanwhile by someone else, the write is refused."""
+    Indonesia") and its city ("Jakarta"), both required, and the address letters are
+    e-mailed to (optional; None leaves it as stored, "" removes it). `seen` is what the
+    user's screen showed of them: changed meanwhile by someone else, the write is refused."""
     require(actor, Action.MERGE_AGENCY)  # whoever keeps the agency master list
     errors: list[Message] = []
     values = {
@@ -135,10 +138,11 @@ def complete_agency(
     for name, value in values.items():
         if not value:
             errors.append(Message("error.required", {}, name))
+    address = None if email is None else clean_address(email, "agency_email", errors)
     raise_if(errors)
     with db.transaction() as cur:
         cursor = cur.execute(
-            "SELECT name, head_title, city FROM agency WHERE id = $id", {"id": agency_id}
+            "SELECT name, head_title, city, email FROM agency WHERE id = $id", {"id": agency_id}
         )
         row = cursor.fetchone()
         if row is None:
@@ -147,10 +151,12 @@ def complete_agency(
         old = dict(zip(ADDRESS_FIELDS, stored, strict=True))
         if seen is not None and {k: seen.get(k) for k in ADDRESS_FIELDS} != old:
             raise Conflict(Message("error.agency_changed", {"name": name}))
+        values["email"] = old["email"] if email is None else address
         if old == values:
             return
         cur.execute(
-            "UPDATE agency SET head_title = $head_title, city = $city WHERE id = $id",
+            "UPDATE agency SET head_title = $head_title, city = $city, email = $email"
+            " WHERE id = $id",
             {**values, "id": agency_id},
         )
         audit(cur, actor.username, "agency.complete", "agency", agency_id,

@@ -9,6 +9,7 @@ import duckdb
 from dumas.db import Database
 from dumas.domain.errors import Conflict, Message, NotFound, ValidationError
 from dumas.domain.permissions import BIDANG_ROLES, Action, Role, User, require
+from dumas.mail.address import clean_address
 from dumas.services import auth
 from dumas.services.common import audit, clean_name, clean_text, last_change, raise_if
 
@@ -21,6 +22,7 @@ ACCOUNT_CHANGES = (
     "user.reset_password",
     "user.assign_roles",
     "user.set_official_details",
+    "user.set_email",
 )
 
 # Demo mode only, and public on purpose: listed on the sign-in page and in the README.
@@ -280,6 +282,23 @@ def set_official_details(
         )
         audit(cur, actor.username, "user.set_official_details", "app_user", user_id,
               {**old, "revision": revision}, {**new, "revision": revision + 1})  # fmt: skip
+
+
+def set_email(db: Database, actor: User, user_id: int, *, revision: int, email: str | None) -> None:
+    """The address a user's notices go to ("" or None: none), kept by an Administrator so
+    that the unit's work is mailed to addresses the office knows."""
+    require(actor, Action.MANAGE_USERS)
+    errors: list[Message] = []
+    address = clean_address(email, "email", errors)
+    raise_if(errors)
+    with db.transaction() as cur:
+        _open_account(cur, user_id, revision)
+        old = cur.execute("SELECT email FROM app_user WHERE id = $id", {"id": user_id})
+        was = old.fetchall()[0][0]
+        cur.execute("UPDATE app_user SET email = $e WHERE id = $id", {"e": address, "id": user_id})
+        audit(cur, actor.username, "user.set_email", "app_user", user_id,
+              {"email": was, "revision": revision},
+              {"email": address, "revision": revision + 1})  # fmt: skip
 
 
 def create_demo_accounts(

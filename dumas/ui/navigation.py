@@ -66,6 +66,10 @@ PAGES = (
         (Action.MANAGE_SETTINGS,),
     ),
     PageSpec("pages/jobs.py", "nav.jobs", ":material/schedule:", "tugas", (Action.RUN_JOBS,)),
+    PageSpec(
+        "pages/account.py", "nav.account", ":material/account_circle:", "akun",
+        (Action.RECEIVE_NOTICES,),
+    ),
 )  # fmt: skip
 
 

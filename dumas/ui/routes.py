@@ -152,7 +152,7 @@ def _run_command(token: ops_tokens.OpsToken, body: object) -> tuple[int, dict[st
 async def ops_command(request: Request) -> Response:
     """The command line hands a command over to this process, which holds the database
     (docs/decisions/0012-cli-hands-over-to-the-app.md): this machine only, an
-    Administrator's token, one of import, report, summary, backup."""
+    Administrator's token, one of import, report, summary, backup, digest."""
     if not command_allowed_from(request):
         return Response(status_code=403)
     try:

@@ -318,6 +318,11 @@ def agency_addresses() -> None:
                       placeholder=t("agency_address.head_hint"))  # fmt: skip
         st.text_input(t("field.city"), value=shown["city"] or "", key=f"address_city_{chosen}",
                       placeholder=t("agency_address.city_hint"))  # fmt: skip
+        st.text_input(t("field.agency_email"), value=shown["email"] or "", max_chars=254,
+                      key=f"address_email_{chosen}", placeholder=t("agency_address.email_hint"),
+                      help=t("agency_address.email_help"))  # fmt: skip
+        if config.smtp_host() is None:
+            st.caption(t("agency_address.email_unsent"))
         st.form_submit_button(t("agency_address.save"), key="address_save", type="primary",
                               on_click=_save_address, args=(chosen, dict(shown)))  # fmt: skip
 
@@ -328,7 +333,8 @@ def _save_address(agency_id: int, shown: dict[str, str | None]) -> None:
     try:
         perform_untimed(agency_service.complete_agency, agency_id=agency_id,
                         head_title=state.get(f"address_head_{agency_id}"),
-                        city=state.get(f"address_city_{agency_id}"), seen=shown)  # fmt: skip
+                        city=state.get(f"address_city_{agency_id}"), seen=shown,
+                        email=state.get(f"address_email_{agency_id}") or "")  # fmt: skip
     except DomainError as error:
         state["address_error"] = error
     else:

@@ -25,14 +25,12 @@ from dumas.ui.widgets import Figure, metric_row
 PLAN_PAGE = "pages/plans.py"
 # The items a-e of the memo to the Deputi (SOP step 4a; f is the letters to clarify).
 MEMO_ITEMS = ("purpose", "partner", "mechanism", "expected_results", "expected_relationship")
-# By kind: the page, its query parameter, the icon, and the catalogue prefixes.
+# By kind: the page, its query parameter and the icon (the labels: inbox.LABELS).
 _KINDS = {
-    "plan": (PLAN_PAGE, "plan", ":material/table_view:", "plan_state", "step"),
-    "monitoring": (
-        "pages/monitorings.py", "id", ":material/travel_explore:", "monitoring_state", "m_step",
-    ),
-    "report": ("pages/reports.py", "report", ":material/summarize:", "report_state", "r_step"),
-    "finance": ("pages/monitorings.py", "id", ":material/payments:", "finance_state", "m_step"),
+    "plan": (PLAN_PAGE, "plan", ":material/table_view:"),
+    "monitoring": ("pages/monitorings.py", "id", ":material/travel_explore:"),
+    "report": ("pages/reports.py", "report", ":material/summarize:"),
+    "finance": ("pages/monitorings.py", "id", ":material/payments:"),
 }  # fmt: skip
 
 
@@ -87,7 +85,8 @@ def area(items: list[InboxItem]) -> None:
 
 def _item(item: InboxItem) -> None:
     """One plan or monitoring: its link, where it stands, since and due, how late it is."""
-    page, param, icon, state_key, step_key = _KINDS[item.kind]
+    page, param, icon = _KINDS[item.kind]
+    state_key, step_key = inbox.LABELS[item.kind]
     if item.kind == "report":
         item = _report_item(item)
     with st.container(border=True):
@@ -152,12 +151,4 @@ def _when(moment: dt.datetime) -> str:
 def late_text(late: LateBy) -> str:
     """How late, in working days (or hours and minutes when less than a day); plain text,
     for table cells too."""
-    language = lang()
-    if late.working_days:
-        key = "inbox.late_one_day" if late.working_days == 1 else "inbox.late_days"
-        return i18n.t(key, language, n=i18n.fmt_int(late.working_days, language))
-    if late.minutes >= 60:
-        hours, minutes = divmod(late.minutes, 60)
-        return i18n.t("inbox.late_hours", language, h=hours, m=minutes)
-    key = "inbox.late_one_minute" if late.minutes == 1 else "inbox.late_minutes"
-    return i18n.t(key, language, n=i18n.fmt_int(late.minutes, language))
+    return i18n.fmt_late(late, lang())

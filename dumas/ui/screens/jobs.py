@@ -23,6 +23,7 @@ SWITCH = {  # the setting that switches each job off
     catalogue.BACKUP: "DUMAS_BACKUP_AT=off",
     catalogue.IMPORT_DROP: "DUMAS_IMPORT_DROP=off",
     catalogue.DRAFT_REPORTS: "DUMAS_REPORT_AT=off",
+    catalogue.DIGEST: "DUMAS_DIGEST_AT=off",
 }
 
 __all__ = ["jobs", "section", "status"]
@@ -46,7 +47,7 @@ def jobs() -> list[Job]:
 def _folder(name: str) -> str:
     folders = {catalogue.BACKUP: config.backup_dir, catalogue.IMPORT_DROP: config.import_drop,
                catalogue.DRAFT_REPORTS: config.report_dir}  # fmt: skip
-    return str(folders[name]() or "–")
+    return str(folders[name]() or "–") if name in folders else "–"
 
 
 def _said(message: Message) -> str:
@@ -65,9 +66,7 @@ def section(job: Job) -> None:
     with st.container(border=True):
         st.subheader(t(f"jobs.name.{job.name}"))
         st.caption(t(f"jobs.about.{job.name}", folder=_folder(job.name)))
-        switched = (
-            t("jobs.enabled") if job.enabled else t("jobs.disabled", setting=SWITCH[job.name])
-        )
+        switched = t("jobs.enabled") if job.enabled else _switched_off(job)
         st.markdown(f"{t('jobs.schedule', schedule=_said(job.rule.describe()))} · {switched}")
         st.markdown(_last_line(runs) + "  \n" + _next_line(job, runs, asked))
         busy = job.name in scheduling.running()
@@ -83,6 +82,13 @@ def section(job: Job) -> None:
         )
         if runs:
             _history(runs)
+
+
+def _switched_off(job: Job) -> str:
+    """Which setting keeps the job off; for the digest, also a mail server not configured."""
+    if job.name == catalogue.DIGEST and config.smtp_host() is None:
+        return t("jobs.digest.no_smtp")
+    return t("jobs.disabled", setting=SWITCH[job.name])
 
 
 def _last_line(runs: list[queries.Run]) -> str:

@@ -16,6 +16,7 @@ from dumas.render import followup_table
 from dumas.services import auth
 from dumas.services import users as service
 from dumas.ui.actions import FLASH, perform_untimed, run
+from dumas.ui.screens import notices
 from dumas.ui.state import actor, get_db, lang, show_error, t
 from dumas.ui.widgets import show_table
 
@@ -145,6 +146,8 @@ def manage_user(frame: pd.DataFrame) -> None:
         _roles(seen, row)
     with st.container(border=True):
         _official(seen)
+    with st.container(border=True):
+        notices.user_address(seen)
 
 
 _ERROR, _WARNING = "manage_user_error", "manage_user_warning"
