@@ -393,7 +393,7 @@ _OWN_REFERENCES = {("agency", "category_code"): ("agency_category", "code"),
 _NOT_REFERENCES = {("audit_log", "entity_id"), ("periodic_report", "period_code"),
                    ("report_draft", "period_code"),
                    ("periodic_report_event", "period_code"),
-                   ("plan", "period_code")}  # fmt: skip
+                   ("plan", "period_code"), ("mail_log", "related_id")}  # fmt: skip
 _SYSTEM_ACTOR = ("actor_id", "approved_by", "finalised_by")  # the command line acts as id 0
 
 

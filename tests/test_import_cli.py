@@ -54,8 +54,8 @@ def test_skip_invalid_writes_the_rejected_rows_to_an_xlsx(db_path, tmp_path):
     assert result.returncode == 0, result.stderr
     assert str(rejects) in result.stdout
     sheet = openpyxl.load_workbook(rejects).active
-    assert sheet.cell(6, 2).value == "IMP-2"
-    assert "lebih awal dari tanggal pengaduan diterima" in sheet.cell(6, sheet.max_column).value
+    assert sheet.cell(6, 3).value == "IMP-2"  # after Baris and Alasan
+    assert "lebih awal dari tanggal pengaduan diterima" in sheet.cell(6, 2).value
     assert _summary(db)["forwardings"] == 1
 
 
