@@ -242,3 +242,17 @@ def report_dir() -> Path:
     the database)."""
     env = os.environ.get("DUMAS_REPORT_DIR")
     return Path(env) if env else db_path().parent / "reports"
+
+
+def files_dir(database: Path | None = None) -> Path:
+    """Where attached files are kept (dumas/db/blobs.py): DUMAS_FILES_DIR, else a `files`
+    folder beside the database (`database`, else the one DUMAS_DB names)."""
+    env = os.environ.get("DUMAS_FILES_DIR", "").strip()
+    if env:
+        return Path(env)
+    return (database if database is not None else db_path()).parent / "files"
+
+
+def attachment_max_mb() -> int:
+    """The largest file that may be attached, in megabytes (DUMAS_ATTACHMENT_MAX_MB, 20)."""
+    return _whole("DUMAS_ATTACHMENT_MAX_MB", "20")

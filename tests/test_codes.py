@@ -45,6 +45,8 @@ CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("day_summary", "kind"): codes.SummaryDayKind,
     ("reference_alias", "list"): codes.ReferenceList,
     ("header_alias", "field"): ImportField,
+    ("attachment", "record_kind"): codes.RecordKind,
+    ("attachment", "media_type"): codes.MediaType,
 }
 CODED = sorted({e for e in CODED_COLUMNS.values() if issubclass(e, codes.Coded)}, key=repr)
 _IN_LIST = re.compile(r"""^\(?"?(\w+)"? IN \((.*)\)\)?$""")
