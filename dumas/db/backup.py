@@ -135,10 +135,11 @@ def take(db: Database, folder: Path, now: dt.datetime) -> Backup:
         os.replace(files_partial, files)
     os.replace(partial, target)
     Path(f"{target}.sha256").write_text(f"{digest}  {target.name}\n", encoding="utf-8")
+    carries = carried.manifest(files)
     manifest = {"taken_at": now.isoformat(), "migrations": list(migrations), "counts": counts,
-                "sha256": digest, "files": carried.manifest(files)}  # fmt: skip
+                "sha256": digest, "files": carries}  # fmt: skip
     Path(f"{target}.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    return Backup(target, digest, now, migrations, counts, manifest["files"])
+    return Backup(target, digest, now, migrations, counts, carries)
 
 
 def listed(folder: Path) -> list[Path]:

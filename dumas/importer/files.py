@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -208,14 +209,14 @@ def files_sheet(files: pd.DataFrame) -> xlsx.Sheet:
             lambda k: i18n.t(DocumentKind(k).label_key, lang) if isinstance(k, str) else None
         ),
         media_type=files["media_type"].map(lambda m: EXTENSIONS[MediaType(m)].upper()),
-        uploaded_at=[_local(moment) for moment in files["uploaded_at"]],
+        uploaded_at=files["uploaded_at"].map(_local),
     )
     columns = {name: i18n.t(f"attachment.col.{name}", lang) for name in FILE_COLUMNS}
     return xlsx.Sheet("Berkas", shown[list(FILE_COLUMNS)], i18n.t("attachment.export_title", lang),
                       columns)  # fmt: skip
 
 
-def _local(moment: object) -> dt.datetime | None:
+def _local(moment: Any) -> dt.datetime | None:
     """A stored moment as the wall-clock time in Asia/Jakarta (a workbook has no zones)."""
     if moment is None or pd.isna(moment):
         return None

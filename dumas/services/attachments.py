@@ -70,7 +70,8 @@ def attach(
     (store or blobs.store_for(db.path)).put(digest, upload.data)
     with db.transaction() as cur:
         _check_record(cur, actor, record, digest)  # as it stands now, under the write lock
-        row = {"id": next_id(cur, "attachment"), "record_kind": kind.value,
+        new_id = next_id(cur, "attachment")
+        row = {"id": new_id, "record_kind": kind.value,
                "record_id": record.id, "record_part": record.part, "sha256": digest,
                "size": len(upload.data), "media_type": media_type.value,
                "display_name": name, "uploaded_by": actor.id, "uploaded_at": now}  # fmt: skip
@@ -83,9 +84,9 @@ def attach(
             """,
             row,
         )
-        audit(cur, actor.username, "attachment.add", "attachment", row["id"], None,
+        audit(cur, actor.username, "attachment.add", "attachment", new_id, None,
               _facts(row))  # fmt: skip
-    return row["id"]
+    return new_id
 
 
 def open_file(

@@ -28,13 +28,14 @@ CONFIRM = "attachment_confirm"  # session key: the attachment whose removal awai
 Label = Callable[[Record], str]
 
 
-def complaint_files(complaint_id: int) -> None:
+def complaint_files(complaint: dict) -> None:
     """The files of the complaint itself and of its letters and responses; the upload for
     whoever records letters."""
+    complaint_id = int(complaint["id"])
     with get_db().reading() as cur:
         records = queries.complaint_records(cur, complaint_id)
         files = queries.of_complaint(cur, complaint_id)
-    labels = {_record(row): _letter_label(row) for row in records.itertuples()}
+    labels = {_record(row): _letter_label(row) for row in records.to_dict("records")}
     st.subheader(t("attachment.heading"))
     allowed = actor().can(attach_action(RecordKind.RESPONSE))  # the letters' one rule
     file_list(files, lambda r: labels.get(r, ""), key="att", removable=allowed)
@@ -50,7 +51,7 @@ def monitoring_files(
     team in steps 4-7 (`writes`, the service's rule) the upload and the removal."""
     with get_db().reading() as cur:
         files = queries.of_monitoring(cur, monitoring_id)
-    mine = files[[_stored_record(row) in records for row in files.itertuples()]]
+    mine = files[[_stored_record(row) in records for row in files.to_dict("records")]]
     file_list(mine, lambda r: records.get(r, "") if len(records) > 1 else "", key=key,
               removable=writes)  # fmt: skip
     if writes and records:
@@ -65,10 +66,10 @@ def document_record(monitoring_id: int, kind: DocumentKind) -> dict[Record, str]
 def result_records(monitoring_id: int, letters: pd.DataFrame) -> dict[Record, str]:
     """A monitoring's letters as the records its results' evidence is attached to."""
     return {
-        Record(RecordKind.MONITORING_RESULT, monitoring_id, str(int(row.forwarding_id))): (
-            f"{plain(row.agenda_no)} · {plain(row.letter_no)}"
+        Record(RecordKind.MONITORING_RESULT, monitoring_id, str(int(row["forwarding_id"]))): (
+            f"{plain(row['agenda_no'])} · {plain(row['letter_no'])}"
         )
-        for row in letters.itertuples()
+        for row in letters.to_dict("records")
     }
 
 
@@ -79,25 +80,25 @@ def file_list(files: pd.DataFrame, label: Label, *, key: str, removable: bool) -
         st.caption(t("attachment.none"))
         return
     user, store = actor(), blobs.store_for(get_db().path)
-    for row in files.itertuples():
-        kind = RecordKind(row.record_kind)
+    for row in files.to_dict("records"):
+        kind = RecordKind(row["record_kind"])
         record = _stored_record(row)
         opens = may_open(user, kind)
         with st.container(border=True):
             st.markdown(_line(row, label(record), opens))
             if not opens:
                 st.caption(t("attachment.personal_only"))
-            elif not store.exists(row.sha256):
-                st.caption(t("error.attachment_missing", name=row.display_name))
+            elif not store.exists(row["sha256"]):
+                st.caption(t("error.attachment_missing", name=row["display_name"]))
             else:
-                _buttons(row, f"{key}_{row.id}", removable)
+                _buttons(row, f"{key}_{row['id']}", removable)
 
 
 def _line(row, record: str, opens: bool) -> Markdown:
-    name = plain(row.display_name) if opens else f"••• ({t('complaint.masked')})"
-    media = file_types.EXTENSIONS[MediaType(row.media_type)].upper()
-    when = i18n.fmt_datetime(row.uploaded_at.astimezone(config.TIMEZONE), lang(), "short")
-    facts = t("attachment.facts", type=media, size=size_text(row.size), who=row.uploaded_by,
+    name = plain(row["display_name"]) if opens else f"••• ({t('complaint.masked')})"
+    media = file_types.EXTENSIONS[MediaType(row["media_type"])].upper()
+    when = i18n.fmt_datetime(row["uploaded_at"].astimezone(config.TIMEZONE), lang(), "short")
+    facts = t("attachment.facts", type=media, size=size_text(row["size"]), who=row["uploaded_by"],
               when=when)  # fmt: skip
     head = f"**{record}:** " if record else ""
     return Markdown(f"{head}{name} · {facts}")
@@ -105,17 +106,17 @@ def _line(row, record: str, opens: bool) -> Markdown:
 
 def _buttons(row, key: str, removable: bool) -> None:
     """Open (an image on the page), download, and take off: each a service call."""
-    media = MediaType(row.media_type)
+    media = MediaType(row["media_type"])
     columns = st.columns(3)
     shown = st.session_state.get(SHOWN, {})
     if media in file_types.IMAGES:
-        if row.id in shown:
+        if row["id"] in shown:
             columns[0].button(t("attachment.hide"), key=f"{key}_hide", icon=":material/close:",
-                              on_click=_hide, args=(row.id,))  # fmt: skip
+                              on_click=_hide, args=(row["id"],))  # fmt: skip
         else:
             columns[0].button(t("attachment.show"), key=f"{key}_show", icon=":material/image:",
-                              on_click=_show, args=(row.id,))  # fmt: skip
-    database, user, attachment_id = get_db(), actor(), int(row.id)
+                              on_click=_show, args=(row["id"],))  # fmt: skip
+    database, user, attachment_id = get_db(), actor(), int(row["id"])
 
     def fetch() -> bytes:  # on click, in another thread: values by closure; audited
         return service.open_file(database, user, attachment_id).data
@@ -123,16 +124,16 @@ def _buttons(row, key: str, removable: bool) -> None:
     columns[1].download_button(
         t("attachment.download", type=file_types.EXTENSIONS[media]),
         data=fetch,
-        file_name=file_types.download_name(row.display_name, media),
+        file_name=file_types.download_name(row["display_name"], media),
         mime=media.value,
         icon=":material/download:",
         key=f"{key}_download",
         on_click="ignore",
     )
     if removable:
-        _removal(columns[2], row.id, key)
-    if row.id in shown:
-        st.image(shown[row.id], width="content")
+        _removal(columns[2], row["id"], key)
+    if row["id"] in shown:
+        st.image(shown[row["id"]], width="content")
 
 
 def _removal(column, attachment_id: int, key: str) -> None:
@@ -205,20 +206,20 @@ def size_text(size: int) -> str:
 
 
 def _record(row) -> Record:
-    return Record(RecordKind(row.record_kind), int(row.record_id))
+    return Record(RecordKind(row["record_kind"]), int(row["record_id"]))
 
 
 def _stored_record(row) -> Record:
-    return Record(RecordKind(row.record_kind), int(row.record_id), str(row.record_part))
+    return Record(RecordKind(row["record_kind"]), int(row["record_id"]), str(row["record_part"]))
 
 
 def _letter_label(row) -> str:
     """ "Tanggapan T-12 – Kementerian X (5 Mei 2026)": which letter of the complaint."""
-    kind = RecordKind(row.record_kind)
+    kind = RecordKind(row["record_kind"])
     if kind is RecordKind.COMPLAINT:
-        return t("attachment.complaint_itself", agenda=row.letter_no)
-    reminder = row.reminder_kind
+        return t("attachment.complaint_itself", agenda=row["letter_no"])
+    reminder = row["reminder_kind"]
     name = t(ReminderKind(reminder).label_key if isinstance(reminder, str) else kind.label_key)
-    agency = f" – {plain(row.agency)}" if isinstance(row.agency, str) else ""
-    when = i18n.fmt_date(row.letter_date, lang(), "medium")
-    return f"{name} {plain(row.letter_no)}{agency} ({when})"
+    agency = f" – {plain(row['agency'])}" if isinstance(row["agency"], str) else ""
+    when = i18n.fmt_date(row["letter_date"], lang(), "medium")
+    return f"{name} {plain(row['letter_no'])}{agency} ({when})"
