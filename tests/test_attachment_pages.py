@@ -76,6 +76,20 @@ def test_a_file_named_pdf_that_is_none_is_refused_on_the_page_and_nothing_is_kep
     assert not (db.path.parent / "files").exists()
 
 
+def test_a_file_is_taken_off_after_a_second_click_and_is_no_longer_listed(
+    db: Database, world: World
+):
+    aid = support.attach(db, world.users[Role.ANALIS], RecordKind.FORWARDING, world.forwarding,
+                         scan_pdf("keliru"), "keliru.pdf")  # fmt: skip
+    at = open_page(Role.KASUBBID, COMPLAINT_PAGE, agenda=AGENDA)
+    at.button(key=f"att_{aid}_remove").click().run()
+    assert _count(db, "SELECT count(*) FROM attachment WHERE removed_at IS NULL") == 1  # asked
+    at.button(key=f"att_{aid}_remove_yes").click().run()
+    assert [s.value for s in at.success] == ["Berkas dilepaskan dari catatannya."]
+    assert "keliru" not in _texts(at)
+    assert _count(db, "SELECT count(*) FROM attachment WHERE removed_at IS NULL") == 0
+
+
 def test_pimpinan_sees_the_complaints_own_file_without_its_name_and_cannot_attach(
     db: Database, world: World, downloads
 ):

@@ -20,7 +20,7 @@ from dumas.domain.errors import DomainError, Message, ValidationError
 from dumas.queries import attachments as queries
 from dumas.services import attachments as service
 from dumas.ui.actions import ERROR, perform, perform_untimed, run
-from dumas.ui.escape import Markdown, plain
+from dumas.ui.escape import plain
 from dumas.ui.state import actor, get_db, lang, t
 
 SHOWN = "attachment_shown"  # session key: {attachment id: image bytes shown on the page}
@@ -60,14 +60,17 @@ def monitoring_files(
 
 
 def document_record(monitoring_id: int, kind: DocumentKind) -> dict[Record, str]:
-    return {Record(RecordKind.MONITORING_DOCUMENT, monitoring_id, kind.value): t(kind.label_key)}
+    """A monitoring's document as a record, with its name as plain text."""
+    name = i18n.t(kind.label_key, lang())
+    return {Record(RecordKind.MONITORING_DOCUMENT, monitoring_id, kind.value): name}
 
 
 def result_records(monitoring_id: int, letters: pd.DataFrame) -> dict[Record, str]:
-    """A monitoring's letters as the records its results' evidence is attached to."""
+    """A monitoring's letters as the records its results' evidence is attached to, named
+    (plain text) by their agenda and letter numbers."""
     return {
         Record(RecordKind.MONITORING_RESULT, monitoring_id, str(int(row["forwarding_id"]))): (
-            f"{plain(row['agenda_no'])} · {plain(row['letter_no'])}"
+            f"{row['agenda_no']} · {row['letter_no']}"
         )
         for row in letters.to_dict("records")
     }
@@ -85,7 +88,7 @@ def file_list(files: pd.DataFrame, label: Label, *, key: str, removable: bool) -
         record = _stored_record(row)
         opens = may_open(user, kind)
         with st.container(border=True):
-            st.markdown(_line(row, label(record), opens))
+            st.markdown(_file_line(row, label(record), opens))
             if not opens:
                 st.caption(t("attachment.personal_only"))
             elif not store.exists(row["sha256"]):
@@ -94,34 +97,36 @@ def file_list(files: pd.DataFrame, label: Label, *, key: str, removable: bool) -
                 _buttons(row, f"{key}_{row['id']}", removable)
 
 
-def _line(row, record: str, opens: bool) -> Markdown:
+def _file_line(row, record: str, opens: bool) -> str:
+    """The file's line (Markdown): its record (plain text), name, type, size, who, when."""
     name = plain(row["display_name"]) if opens else f"••• ({t('complaint.masked')})"
     media = file_types.EXTENSIONS[MediaType(row["media_type"])].upper()
     when = i18n.fmt_datetime(row["uploaded_at"].astimezone(config.TIMEZONE), lang(), "short")
     facts = t("attachment.facts", type=media, size=size_text(row["size"]), who=row["uploaded_by"],
               when=when)  # fmt: skip
-    head = f"**{record}:** " if record else ""
-    return Markdown(f"{head}{name} · {facts}")
+    head = f"**{plain(record)}:** " if record else ""
+    return f"{head}{name} · {facts}"
 
 
 def _buttons(row, key: str, removable: bool) -> None:
     """Open (an image on the page), download, and take off: each a service call."""
     media = MediaType(row["media_type"])
-    columns = st.columns(3)
+    slots = iter(st.columns(3))  # the buttons drawn, from the left
     shown = st.session_state.get(SHOWN, {})
     if media in file_types.IMAGES:
+        column = next(slots)
         if row["id"] in shown:
-            columns[0].button(t("attachment.hide"), key=f"{key}_hide", icon=":material/close:",
+            column.button(t("attachment.hide"), key=f"{key}_hide", icon=":material/close:",
                               on_click=_hide, args=(row["id"],))  # fmt: skip
         else:
-            columns[0].button(t("attachment.show"), key=f"{key}_show", icon=":material/image:",
+            column.button(t("attachment.show"), key=f"{key}_show", icon=":material/image:",
                               on_click=_show, args=(row["id"],))  # fmt: skip
     database, user, attachment_id = get_db(), actor(), int(row["id"])
 
     def fetch() -> bytes:  # on click, in another thread: values by closure; audited
         return service.open_file(database, user, attachment_id).data
 
-    columns[1].download_button(
+    next(slots).download_button(
         t("attachment.download", type=file_types.EXTENSIONS[media]),
         data=fetch,
         file_name=file_types.download_name(row["display_name"], media),
@@ -131,7 +136,7 @@ def _buttons(row, key: str, removable: bool) -> None:
         on_click="ignore",
     )
     if removable:
-        _removal(columns[2], row["id"], key)
+        _removal(next(slots), row["id"], key)
     if row["id"] in shown:
         st.image(shown[row["id"]], width="content")
 
@@ -214,12 +219,13 @@ def _stored_record(row) -> Record:
 
 
 def _letter_label(row) -> str:
-    """ "Tanggapan T-12 – Kementerian X (5 Mei 2026)": which letter of the complaint."""
+    """ "Tanggapan T-12 – Kementerian X (5 Mei 2026)": which letter of the complaint, as
+    plain text (a choice in a list; plain() before any Markdown)."""
     kind = RecordKind(row["record_kind"])
     if kind is RecordKind.COMPLAINT:
-        return t("attachment.complaint_itself", agenda=row["letter_no"])
+        return i18n.t("attachment.complaint_itself", lang(), agenda=row["letter_no"])
     reminder = row["reminder_kind"]
-    name = t(ReminderKind(reminder).label_key if isinstance(reminder, str) else kind.label_key)
-    agency = f" – {plain(row['agency'])}" if isinstance(row["agency"], str) else ""
+    key = ReminderKind(reminder).label_key if isinstance(reminder, str) else kind.label_key
+    agency = f" – {row['agency']}" if isinstance(row["agency"], str) else ""
     when = i18n.fmt_date(row["letter_date"], lang(), "medium")
-    return f"{name} {plain(row['letter_no'])}{agency} ({when})"
+    return f"{i18n.t(key, lang())} {row['letter_no']}{agency} ({when})"
