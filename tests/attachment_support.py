@@ -15,13 +15,13 @@ import pytest
 from PIL import Image
 
 from dumas import config, services
-from dumas.db import Database, connect
+from dumas.db import Database
 from dumas.domain.attachments import Record
 from dumas.domain.codes import RecordKind
 from dumas.domain.permissions import Role, User
 from dumas.services import attachments, auth
 from tests import monitoring_support as support
-from tests.conftest import ANALYST, TODAY, Factory, built_once, username
+from tests.conftest import ANALYST, TODAY, Factory, built_on_template, username
 from tests.monitoring_support import people_of
 
 NOW = dt.datetime.combine(TODAY, dt.time(10), config.TIMEZONE)
@@ -40,19 +40,21 @@ class World:
     users: dict[Role, User]
 
 
-def world(template_db: Path, factory: pytest.TempPathFactory) -> World:
+def built(template_db: Path, factory: pytest.TempPathFactory) -> World:
     """Built once per run (conftest.built_once); this worker's copy."""
+    path, made = built_on_template(factory, "attachments", template_db, _build)
+    return dataclasses.replace(made, path=path)
 
-    def build(path: Path) -> World:
-        shutil.copy(template_db, path)
-        db = connect(path)
-        try:
-            return _build(db, path)
-        finally:
-            db.close()
 
-    path, built = built_once(factory, "attachments", build)
-    return dataclasses.replace(built, path=path)
+@pytest.fixture(scope="module")
+def world(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> World:
+    return built(template_db, tmp_path_factory)
+
+
+@pytest.fixture
+def db_path(world: World, tmp_path: Path) -> Path:
+    """This test's own copy of the world (overrides conftest.db_path)."""
+    return copy_of(world, tmp_path)
 
 
 def _build(db: Database, path: Path) -> World:

@@ -4,8 +4,6 @@ keeps nothing, and every opening goes through the service, audited."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -16,19 +14,10 @@ from tests import attachment_support as support
 from tests.attachment_support import AGENDA, World, photo_png, scan_pdf
 from tests.conftest import open_page
 
+world, db_path = support.world, support.db_path  # the fixtures: one world a run
+
 pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
 COMPLAINT_PAGE, MONITORING_PAGE = "pages/complaint.py", "pages/monitorings.py"
-
-
-@pytest.fixture(scope="module")
-def world(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> World:
-    return support.world(template_db, tmp_path_factory)
-
-
-@pytest.fixture
-def db_path(world: World, tmp_path: Path) -> Path:
-    """This test's own copy of the world (overrides conftest.db_path)."""
-    return support.copy_of(world, tmp_path)
 
 
 def _count(db: Database, sql: str) -> int:

@@ -33,19 +33,10 @@ from tests import attachment_support as support
 from tests.attachment_support import NOW, World
 from tests.cli_support import run_cli
 
+world, db_path = support.world, support.db_path  # the fixtures: one world a run
+
 R = RecordKind
 scan_pdf, photo_png, _attach = support.scan_pdf, support.photo_png, support.attach
-
-
-@pytest.fixture(scope="module")
-def world(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> World:
-    return support.world(template_db, tmp_path_factory)
-
-
-@pytest.fixture
-def db_path(world: World, tmp_path: Path) -> Path:
-    """This test's own copy of the world (overrides conftest.db_path)."""
-    return support.copy_of(world, tmp_path)
 
 
 def _ooxml(

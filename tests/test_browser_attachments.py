@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 def test_a_scanned_response_attached_on_the_complaint_page_opens_as_the_same_pdf(
     browser, template_db: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
 ):
-    path = support.copy_of(support.world(template_db, tmp_path_factory), tmp_path)
+    path = support.copy_of(support.built(template_db, tmp_path_factory), tmp_path)
     scan, violations = support.scan_pdf("Surat tanggapan Kemendagri"), []
     with running_app(path) as base:
         context = browser.new_context(accept_downloads=True)
