@@ -51,7 +51,8 @@ def monitoring_files(
     team in steps 4-7 (`writes`, the service's rule) the upload and the removal."""
     with get_db().reading() as cur:
         files = queries.of_monitoring(cur, monitoring_id)
-    mine = files[[_stored_record(row) in records for row in files.to_dict("records")]]
+    wanted = [_stored_record(row) in records for row in files.to_dict("records")]
+    mine = files[pd.Series(wanted, index=files.index, dtype=bool)]
     file_list(mine, lambda r: records.get(r, "") if len(records) > 1 else "", key=key,
               removable=writes)  # fmt: skip
     if writes and records:
