@@ -165,8 +165,10 @@ LOG_DIR=$(dirname "$LOG_FILE")
 # The scheduled jobs' folders (README "Scheduled jobs"): beside the database unless set.
 IMPORT_DIR=$(setting DUMAS_IMPORT_DROP "$DATA_DIR/import")
 REPORT_DIR=$(setting DUMAS_REPORT_DIR "$DATA_DIR/reports")
+# The attached files (README "Attached files"): beside the database unless set.
+FILES_DIR=$(setting DUMAS_FILES_DIR "$DATA_DIR/files")
 case $IMPORT_DIR in 0 | false | no | off) IMPORT_DIR="$DATA_DIR" ;; esac
-for path in "$DB" "$BACKUP_DIR" "$LOG_FILE" "$IMPORT_DIR" "$REPORT_DIR" "$RUN_PY"; do
+for path in "$DB" "$BACKUP_DIR" "$LOG_FILE" "$IMPORT_DIR" "$REPORT_DIR" "$FILES_DIR" "$RUN_PY"; do
 	case $path in
 	*[[:space:]\|\&\\]*) die "a path with a space, |, & or \\ cannot go into the unit: $path" ;;
 	/*) ;;
@@ -184,7 +186,7 @@ if $LIVE && $NEW_ENV; then
 	chown "root:$SERVICE_USER" "$ENV_HERE"
 fi
 WRITABLE=""
-for dir in "$DATA_DIR" "$BACKUP_DIR" "$LOG_DIR" "$IMPORT_DIR" "$REPORT_DIR"; do
+for dir in "$DATA_DIR" "$BACKUP_DIR" "$LOG_DIR" "$IMPORT_DIR" "$REPORT_DIR" "$FILES_DIR"; do
 	case " $WRITABLE " in *" $dir "*) continue ;; esac
 	case $dir in "$DATA_DIR"/*) continue ;; esac # the app makes its own folders in there
 	WRITABLE="${WRITABLE:+$WRITABLE }$dir"

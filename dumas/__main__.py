@@ -122,6 +122,8 @@ def cmd_backup(args: argparse.Namespace, console: Console) -> int:
     console.print(i18n.t("cli.backup_taken", args.lang, path=folder / taken.path.name,
                          schema=taken.schema, sha256=taken.sha256,
                          complaints=complaints))  # fmt: skip
+    for key, params in taken.file_notes():
+        console.print(i18n.t(key, args.lang, **i18n.display_params(params, args.lang)))
     for path in gone:
         console.print(i18n.t("cli.backup_pruned", args.lang, path=Path(path).name))
     return 0

@@ -320,3 +320,17 @@ def digest_at() -> dt.time | None:
     """When the daily digest of "Menunggu Saya" is sent on working days (DUMAS_DIGEST_AT,
     default 07:00; off: never)."""
     return _clock("DUMAS_DIGEST_AT", "07:00")
+
+
+def files_dir(database: Path | None = None) -> Path:
+    """Where attached files are kept (dumas/db/blobs.py): DUMAS_FILES_DIR, else a `files`
+    folder beside the database (`database`, else the one DUMAS_DB names)."""
+    env = os.environ.get("DUMAS_FILES_DIR", "").strip()
+    if env:
+        return Path(env)
+    return (database if database is not None else db_path()).parent / "files"
+
+
+def attachment_max_mb() -> int:
+    """The largest file that may be attached, in megabytes (DUMAS_ATTACHMENT_MAX_MB, 20)."""
+    return _whole("DUMAS_ATTACHMENT_MAX_MB", "20")

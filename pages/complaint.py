@@ -1,5 +1,6 @@
 """Cari Pengaduan: a complaint found by its agenda number (or opened from a list), its letters
-per agency, and forms to record new ones; empty, the page says what to type."""
+per agency, the files kept with them, and forms to record new ones; empty, the page says
+what to type."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import streamlit as st
 from dumas.queries import complaints
 from dumas.ui.actions import flash
 from dumas.ui.navigation import guard
+from dumas.ui.screens import attachments
 from dumas.ui.screens import complaint as sections
 from dumas.ui.state import get_db, t, today
 
@@ -35,5 +37,7 @@ sections.header(complaint)
 sections.reveal_button(complaint)
 st.divider()
 sections.letters(letters, timeline, complaint["agenda_no"])
+st.divider()
+attachments.complaint_files(complaint)
 st.divider()
 sections.forms(complaint, letters)

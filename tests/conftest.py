@@ -240,6 +240,23 @@ def built_once(
     return mine, value
 
 
+def built_on_template(
+    factory: pytest.TempPathFactory, name: str, template: Path, fill: Callable[[Database, Path], T]
+) -> tuple[Path, T]:
+    """built_once for a world that `fill` writes into a copy of the template database (open
+    while it fills, closed after)."""
+
+    def build(path: Path) -> T:
+        shutil.copy(template, path)
+        db = connect(path)
+        try:
+            return fill(db, path)
+        finally:
+            db.close()
+
+    return built_once(factory, name, build)
+
+
 @pytest.fixture
 def db_path(template_db: Path, tmp_path: Path) -> Path:
     """A copy of the template for this test only."""

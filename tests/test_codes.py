@@ -47,6 +47,8 @@ CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("header_alias", "field"): ImportField,
     ("mail_log", "kind"): codes.MailKind,
     ("mail_log", "outcome"): codes.MailOutcome,
+    ("attachment", "record_kind"): codes.RecordKind,
+    ("attachment", "media_type"): codes.MediaType,
 }
 CODED = sorted({e for e in CODED_COLUMNS.values() if issubclass(e, codes.Coded)}, key=repr)
 _IN_LIST = re.compile(r"""^\(?"?(\w+)"? IN \((.*)\)\)?$""")

@@ -374,7 +374,7 @@ def test_every_alias_points_to_an_existing_agency() -> None:
 # The schema has no foreign keys (docs/decisions/0001-no-foreign-keys.md): the services keep
 # references whole, and the demo database, which fills every part of the workflow, shows it.
 _PEOPLE = ("user_id", "actor_id", "approved_by", "created_by", "finalised_by", "recorded_by",
-           "saved_by", "answered_by", "entered_by")  # fmt: skip
+           "saved_by", "answered_by", "entered_by", "uploaded_by", "removed_by")  # fmt: skip
 _REFERENCES = {  # a reference column's name -> the table and key it points at
     **dict.fromkeys(("agency_id", "reported_agency_id"), ("agency", "id")),
     "complaint_id": ("complaint", "id"),
@@ -393,8 +393,10 @@ _OWN_REFERENCES = {("agency", "category_code"): ("agency_category", "code"),
 _NOT_REFERENCES = {("audit_log", "entity_id"), ("periodic_report", "period_code"),
                    ("report_draft", "period_code"),
                    ("periodic_report_event", "period_code"),
-                   ("plan", "period_code"), ("mail_log", "related_id")}  # fmt: skip
-_SYSTEM_ACTOR = ("actor_id", "approved_by", "finalised_by")  # the command line acts as id 0
+                   ("plan", "period_code"), ("mail_log", "related_id"),
+                   ("attachment", "record_id")}  # fmt: skip
+# the command line acts as id 0
+_SYSTEM_ACTOR = ("actor_id", "approved_by", "finalised_by", "uploaded_by")
 
 
 _REFERENCE_COLUMNS = """

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,7 +35,15 @@ from dumas.services import auth, memo_answer, plans, users
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from tests import monitoring_support as support
-from tests.conftest import PASSWORD, TODAY, Factory, app_reading, built_once, open_page, username
+from tests.conftest import (
+    PASSWORD,
+    TODAY,
+    Factory,
+    app_reading,
+    built_on_template,
+    open_page,
+    username,
+)
 from tests.monitoring_support import People, people_of
 
 NOW = dt.datetime.combine(TODAY, dt.time(10), config.TIMEZONE)
@@ -72,16 +79,7 @@ class World:
 @pytest.fixture(scope="module")
 def world(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> World:
     """Built once per run (conftest.built_once); this worker reads its own copy."""
-
-    def build(path: Path) -> World:
-        shutil.copy(template_db, path)
-        db = connect(path)
-        try:
-            return _build(db, path)
-        finally:
-            db.close()
-
-    path, built = built_once(tmp_path_factory, "rules", build)
+    path, built = built_on_template(tmp_path_factory, "rules", template_db, _build)
     return dataclasses.replace(built, path=path)
 
 

@@ -288,6 +288,7 @@ _ID_TABLES = frozenset(
     | {"periodic_report_event"}
     | {"monitoring_memo_answer", "ops_token", "job_run"}
     | {"mail_log"}
+    | {"attachment"}
 )
 
 

@@ -7,8 +7,11 @@ misses what is still in the `.wal`; see docs/decisions/0011-backups.md.
 
 Each backup is `dumas-YYYYMMDD-HHMMSS.duckdb` (Asia/Jakarta time) with two files beside it:
 `<name>.sha256` (as `sha256sum` writes it, so `sha256sum -c` checks it) and `<name>.json`
-(when, the schema's migrations, the row counts). Restoring checks both, never writes over
-an existing file, and opens the copy as the app would (migrating it if it is older).
+(when, the schema's migrations, the row counts). The attached files the backup's rows name
+are copied into `dumas-YYYYMMDD-HHMMSS.files/` beside it and listed in the manifest
+(dumas/db/backup_files.py). Restoring checks all three, never writes over an existing
+file, opens the copy as the app would (migrating it if it is older), and puts the files
+back into the restored database's file store.
 """
 
 from __future__ import annotations
@@ -20,16 +23,16 @@ import os
 import re
 import secrets
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dumas import config
-from dumas.db import SCHEMA_FILE, Database, connect, split_migrations
+from dumas.db import SCHEMA_FILE, Database, backup_files, blobs, connect, split_migrations
 
 PREFIX = "dumas-"
 _NAME = re.compile(r"^dumas-(\d{8})-(\d{6})(?:-(\d+))?\.duckdb$")
 COUNTED = ("complaint", "forwarding", "response", "reminder", "plan", "monitoring",
-           "periodic_report", "app_user", "audit_log")  # fmt: skip
+           "periodic_report", "app_user", "audit_log", "attachment")  # fmt: skip
 
 
 class BackupError(Exception):
@@ -48,11 +51,24 @@ class Backup:
     taken_at: dt.datetime
     migrations: tuple[str, ...]
     counts: dict[str, int]
+    files: dict = field(default_factory=dict)  # backup_files.Carried.manifest: the files carried
 
     @property
     def schema(self) -> str:
         """The schema version: the last migration it holds."""
         return self.migrations[-1] if self.migrations else "-"
+
+    def file_notes(self) -> list[tuple[str, dict[str, object]]]:
+        """What the command line and the job's log say of the files carried: catalogue
+        keys with their values (none when the database has no attached file)."""
+        notes: list[tuple[str, dict[str, object]]] = []
+        if self.files.get("count"):
+            folder = self.path.with_name(self.files["folder"])
+            notes.append(("cli.backup_files", {"count": self.files["count"], "folder": folder}))
+        if missing := self.files.get("missing"):
+            notes.append(("cli.backup_files_missing", {"count": len(missing),
+                                                       "first": missing[0]}))  # fmt: skip
+        return notes
 
 
 def _literal(path: Path) -> str:
@@ -78,7 +94,8 @@ def _digest(path: Path) -> str:
 
 
 def take(db: Database, folder: Path, now: dt.datetime) -> Backup:
-    """A consistent copy of the database in `folder`, with its checksum and manifest."""
+    """A consistent copy of the database in `folder`, with its checksum and manifest, and
+    the attached files it names beside it."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = now.astimezone(config.TIMEZONE).strftime("%Y%m%d-%H%M%S")
     target, n = folder / f"{PREFIX}{stamp}.duckdb", 1
@@ -86,6 +103,9 @@ def take(db: Database, folder: Path, now: dt.datetime) -> Backup:
         n += 1
         target = folder / f"{PREFIX}{stamp}-{n}.duckdb"
     partial = folder / f".{target.name}.partial"
+    files = backup_files.folder_of(target)
+    files_partial = folder / f".{files.name}.partial"
+    earlier = listed(folder)
     partial.unlink(missing_ok=True)
     cur = db.cursor()
     alias = f"dumas_backup_{secrets.token_hex(4)}"  # attached instance-wide: one per backup
@@ -98,20 +118,28 @@ def take(db: Database, folder: Path, now: dt.datetime) -> Backup:
             names = f"SELECT name FROM {alias}.schema_migration ORDER BY name"  # noqa: S608
             migrations = tuple(r[0] for r in cur.execute(names).fetchall())
             counts = _counts(cur, alias)
+            wanted = backup_files.referenced(cur, alias)
         finally:
             cur.execute(f"DETACH {alias}")
+        previous = backup_files.folder_of(earlier[-1]) if earlier else None
+        carried = backup_files.carry(wanted, files_partial, blobs.store_for(db.path), previous)
     except BaseException:
         partial.unlink(missing_ok=True)
+        shutil.rmtree(files_partial, ignore_errors=True)
         raise
     finally:
         cur.close()
     digest = _digest(partial)
+    shutil.rmtree(files, ignore_errors=True)
+    if files_partial.exists():
+        os.replace(files_partial, files)
     os.replace(partial, target)
     Path(f"{target}.sha256").write_text(f"{digest}  {target.name}\n", encoding="utf-8")
+    carries = carried.manifest(files)
     manifest = {"taken_at": now.isoformat(), "migrations": list(migrations), "counts": counts,
-                "sha256": digest}  # fmt: skip
+                "sha256": digest, "files": carries}  # fmt: skip
     Path(f"{target}.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    return Backup(target, digest, now, migrations, counts)
+    return Backup(target, digest, now, migrations, counts, carries)
 
 
 def listed(folder: Path) -> list[Path]:
@@ -142,12 +170,14 @@ def prune(folder: Path, keep_daily: int, keep_monthly: int) -> list[Path]:
     for path in gone:
         for extra in (path, Path(f"{path}.sha256"), Path(f"{path}.json")):
             extra.unlink(missing_ok=True)
+        backup_files.forget(path)
     return gone
 
 
 def verify(path: Path) -> Backup:
-    """The backup described by its manifest, after checking its checksum and that this
-    version of the app knows every migration it holds."""
+    """The backup described by its manifest, after checking its checksum, that this
+    version of the app knows every migration it holds, and that every file it carries is
+    there as its name says."""
     if not path.is_file():
         raise BackupError("backup.error.missing", path=path)
     checksum, manifest = Path(f"{path}.sha256"), Path(f"{path}.json")
@@ -161,13 +191,18 @@ def verify(path: Path) -> Backup:
     unknown = [name for name in facts["migrations"] if name not in known]
     if unknown:
         raise BackupError("backup.error.newer_schema", path=path, schema=unknown[-1])
+    files = facts.get("files") or {}  # none in a backup from before attached files
+    if found := backup_files.fault(path, files):
+        key, where = found
+        raise BackupError(key, path=where)
     taken = dt.datetime.fromisoformat(facts["taken_at"])
-    return Backup(path, expected, taken, tuple(facts["migrations"]), facts["counts"])
+    return Backup(path, expected, taken, tuple(facts["migrations"]), facts["counts"], files)
 
 
 def restore(path: Path, target: Path) -> tuple[Backup, dict[str, int]]:
     """Restore a verified backup into a new file `target` (never over an existing one, nor
-    beside a stray `.wal`); the backup and the restored database's counts."""
+    beside a stray `.wal`), and its files into the file store of `target`; the backup and
+    the restored database's counts ("files": the files written into the store)."""
     backup = verify(path)
     wal = Path(f"{target}.wal")
     if target.exists() or wal.exists():
@@ -181,4 +216,5 @@ def restore(path: Path, target: Path) -> tuple[Backup, dict[str, int]]:
         counts = _counts(db.cursor())
     finally:
         db.close()
+    counts["files"] = backup_files.bring_back(path, backup.files, blobs.store_for(target))
     return backup, counts

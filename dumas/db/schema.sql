@@ -704,6 +704,34 @@ CREATE TABLE header_alias (
     created_at  TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
 );
 
+-- migration: 0025_attachments
+-- Files kept with a record (docs/decisions/0017-attached-files-by-digest.md): the scan of an
+-- agency's response, of a forwarding letter or a reminder, of the complaint itself, a
+-- monitoring's signed documents, the evidence of a monitoring result. The bytes are in the
+-- file store (dumas/db/blobs.py: by default `files/` beside the database, each file named
+-- by its SHA-256, so the same scan is kept once); this table holds each attaching. The
+-- record is its kind and id, and for a monitoring's records its part: the document kind
+-- (monitoring_document), the forwarding letter's id (monitoring_result); '' otherwise.
+-- Removing one only sets removed_at/removed_by: the bytes stay, as the audit trail names them.
+CREATE TABLE attachment (
+    id           BIGINT PRIMARY KEY,
+    record_kind  VARCHAR NOT NULL CHECK (record_kind IN ('complaint', 'forwarding',
+                     'reminder', 'response', 'monitoring_document', 'monitoring_result')),
+    record_id    BIGINT NOT NULL,             -- the complaint, letter, response or monitoring
+    record_part  VARCHAR NOT NULL DEFAULT '',
+    sha256       VARCHAR NOT NULL,            -- hex digest of the bytes: their name in the store
+    size         BIGINT NOT NULL CHECK (size > 0),
+    media_type   VARCHAR NOT NULL CHECK (media_type IN ('application/pdf', 'image/jpeg',
+                     'image/png',
+                     'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+                     'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')),
+    display_name VARCHAR NOT NULL,            -- the uploaded name, cleaned: shown, never a path
+    uploaded_by  INTEGER NOT NULL,            -- app_user.id (0: the command line's system)
+    uploaded_at  TIMESTAMPTZ NOT NULL,
+    removed_by   INTEGER,
+    removed_at   TIMESTAMPTZ
+);
+
 -- migration: 0026_notices
 -- Notices by e-mail (dumas/mail/, README "Notices by e-mail"). Addresses: a user's, set by
 -- an Administrator on "Pengguna"; an agency's, kept with how letters address it. The SMTP

@@ -213,3 +213,25 @@ class MailOutcome(Coded, prefix="mail.outcome"):
 
     SENT = "sent"
     FAILED = "failed"  # refused, unreachable, authentication failed: the reason is kept
+
+
+class RecordKind(Coded, prefix="attachment_kind"):
+    """The kind of record a file is attached to (attachment.record_kind)."""
+
+    COMPLAINT = "complaint"  # the complaint itself: its letter, with the complainant's identity
+    FORWARDING = "forwarding"
+    REMINDER = "reminder"
+    RESPONSE = "response"  # the agency's response letter
+    MONITORING_DOCUMENT = "monitoring_document"  # a monitoring's signed document, by its kind
+    MONITORING_RESULT = "monitoring_result"  # a monitoring's evidence for one letter
+
+
+class MediaType(StrEnum):
+    """What an attached file is, as its content says (attachment.media_type): shown by its
+    file type (dumas/domain/file_types.py EXTENSIONS), so no label."""
+
+    PDF = "application/pdf"
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+    DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import duckdb
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from dumas import i18n
-from dumas.domain.codes import Channel, ResponseStatus
+from dumas import config, i18n
+from dumas.domain.codes import Channel, DocumentKind, MediaType, RecordKind, ResponseStatus
+from dumas.domain.file_types import EXTENSIONS
 from dumas.domain.permissions import Action, User, require
 from dumas.importer.import_report import reason
 from dumas.importer.model import CANONICAL, RAW_FIELDS, RawTable, RowError
 from dumas.importer.service import SheetReport
+from dumas.queries import attachments
 from dumas.queries.exchange import import_layout
 from dumas.render import xlsx
 from dumas.services.common import audit
@@ -168,8 +171,11 @@ def sheets_rejects_xlsx(sheets: list[SheetReport], lang: str, generated: str) ->
     )
 
 
-def export_xlsx(frame: pd.DataFrame, *, title: str, generated: str) -> bytes:
-    """The follow-up data in the import layout (codes shown by their Indonesian names)."""
+def export_xlsx(
+    frame: pd.DataFrame, *, title: str, generated: str, files: pd.DataFrame | None = None
+) -> bytes:
+    """The follow-up data in the import layout (codes shown by their Indonesian names); with
+    `files` (queries/attachments.listing), a second sheet listing the attached files."""
     shown = frame.assign(
         channel=frame["channel"].map(
             lambda c: i18n.t(Channel(c).label_key, "id") if isinstance(c, str) else None
@@ -189,17 +195,53 @@ def export_xlsx(frame: pd.DataFrame, *, title: str, generated: str) -> bytes:
         generated=generated,
         columns=CANONICAL,
         sheet_name="Data",
+        more=() if files is None else (files_sheet(files),),
     )
 
 
-def export_for(cur: duckdb.DuckDBPyConnection, user: User, *, title: str, generated: str) -> bytes:
-    """The whole database in the import layout, for roles allowed it (audited).
+FILE_COLUMNS = ("record_kind", "agenda_no", "letter_no", "monitoring_id", "document_kind",
+                "result_letter_no", "display_name", "media_type", "size", "sha256", "stored_as",
+                "uploaded_by", "uploaded_at")  # fmt: skip
 
-    Complainants' names stay masked for roles without the right to personal data.
+
+def files_sheet(files: pd.DataFrame) -> xlsx.Sheet:
+    """The attached files as the export's second sheet "Berkas": the record each belongs
+    to, its name, type, size, SHA-256 and its place in the file store (the files
+    themselves travel in backups: README "Attached files")."""
+    lang = "id"
+    shown = files.assign(
+        record_kind=files["record_kind"].map(lambda k: i18n.t(RecordKind(k).label_key, lang)),
+        document_kind=files["document_kind"].map(
+            lambda k: i18n.t(DocumentKind(k).label_key, lang) if isinstance(k, str) else None
+        ),
+        media_type=files["media_type"].map(lambda m: EXTENSIONS[MediaType(m)].upper()),
+        uploaded_at=files["uploaded_at"].map(_local),
+    )
+    columns = {name: i18n.t(f"attachment.col.{name}", lang) for name in FILE_COLUMNS}
+    return xlsx.Sheet("Berkas", shown[list(FILE_COLUMNS)], i18n.t("attachment.export_title", lang),
+                      columns)  # fmt: skip
+
+
+def _local(moment: Any) -> dt.datetime | None:
+    """A stored moment as the wall-clock time in Asia/Jakarta (a workbook has no zones)."""
+    if moment is None or pd.isna(moment):
+        return None
+    return pd.Timestamp(moment).to_pydatetime().astimezone(config.TIMEZONE).replace(tzinfo=None)
+
+
+def export_for(cur: duckdb.DuckDBPyConnection, user: User, *, title: str, generated: str) -> bytes:
+    """The whole database in the import layout, with the list of attached files on a
+    second sheet, for roles allowed it (audited).
+
+    Complainants' names, and the names of files attached to the complaint itself, stay
+    masked for roles without the right to personal data.
     """
     require(user, Action.EXPORT_DATA)
     frame = import_layout(cur)
-    if not user.can(Action.VIEW_PERSONAL_DATA):
+    personal = user.can(Action.VIEW_PERSONAL_DATA)
+    if not personal:
         frame = frame.assign(complainant_name=None)
-    audit(cur, user.username, "data.export", "database", None, None, {"rows": len(frame)})
-    return export_xlsx(frame, title=title, generated=generated)
+    files = attachments.listing(cur, names=personal)
+    audit(cur, user.username, "data.export", "database", None, None,
+          {"rows": len(frame), "files": len(files)})  # fmt: skip
+    return export_xlsx(frame, title=title, generated=generated, files=files)

@@ -19,6 +19,8 @@ def run(db: Database, run: JobRun) -> Outcome:
     line = i18n.t("cli.backup_taken", LANG, path=taken.path, schema=taken.schema,
                   sha256=taken.sha256, complaints=complaints)  # fmt: skip
     run.log(line)
+    for key, params in taken.file_notes():
+        run.log(i18n.t(key, LANG, **i18n.display_params(params, LANG)))
     for path in backups.prune(folder, *keep):
         run.log(i18n.t("cli.backup_pruned", LANG, path=path.name))
     return Outcome(message=i18n.t("jobs.backup.done", LANG, name=taken.path.name))

@@ -16,7 +16,8 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -77,6 +78,16 @@ _WORKBOOK_OPTIONS = {
 }
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One more table of a workbook: its sheet's name, its title, its labelled columns."""
+
+    name: str
+    frame: pd.DataFrame
+    title: str
+    columns: dict[str, str] | None = None
+
+
 def to_xlsx(
     df: pd.DataFrame,
     *,
@@ -87,25 +98,41 @@ def to_xlsx(
     columns: dict[str, str] | None = None,
     number_formats: dict[str, str] | None = None,
     keep_widths: dict[str, float] | None = None,
+    more: Sequence[Sheet] = (),
 ) -> bytes:
-    """The DataFrame as one formatted sheet; `columns`, `number_formats` and `keep_widths`
-    (the least width a column keeps when the table is narrowed to the page: the column a
-    reader must read) key on df columns.
+    """The DataFrame as one formatted sheet (and each of `more` as a sheet after it, laid
+    out alike); `columns`, `number_formats` and `keep_widths` (the least width a column
+    keeps when the table is narrowed to the page: the column a reader must read) key on df
+    columns.
 
     An empty `filters` leaves its line out (no "Filter: none" on a table nobody filtered).
     """
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, _WORKBOOK_OPTIONS)
     workbook.set_properties({"title": title, "comments": filters})
-    ws = workbook.add_worksheet(sheet_safe_name(sheet_name))
-    labels = [str((columns or {}).get(name, name)) for name in df.columns]
+    _write_sheet(workbook, Sheet(sheet_name, df, title, columns), (filters, generated),
+                 number_formats, keep_widths)  # fmt: skip
+    for sheet in more:
+        _write_sheet(workbook, sheet, ("", generated), None)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _write_sheet(
+    workbook: xlsxwriter.Workbook,
+    sheet: Sheet,
+    notes: tuple[str, str],
+    number_formats: dict[str, str] | None,
+    keep_widths: dict[str, float] | None = None,
+) -> None:
+    ws = workbook.add_worksheet(sheet_safe_name(sheet.name))
+    df = sheet.frame
+    labels = [str((sheet.columns or {}).get(name, name)) for name in df.columns]
     formats = [(number_formats or {}).get(name) for name in df.columns]
     kept = [(keep_widths or {}).get(name, 0.0) for name in df.columns]
     widths = write_table(workbook, ws, df, labels, formats, kept)
-    _write_preamble(workbook, ws, (title, filters, generated), widths)
+    _write_preamble(workbook, ws, (sheet.title, *notes), widths)
     set_print(ws, widths, header_rows=(HEADER_ROW, HEADER_ROW))
-    workbook.close()
-    return buffer.getvalue()
 
 
 def sheet_safe_name(text: str) -> str:

@@ -20,6 +20,7 @@ def take_backup(
     gone = backups.prune(folder, *keep)
     with db.transaction() as cur:
         facts = {"file": taken.path.name, "sha256": taken.sha256, "schema": taken.schema,
+                 "files": taken.files.get("count", 0),
                  "pruned": [p.name for p in gone]}  # fmt: skip
         audit(cur, actor.username, "backup.take", "database", None, None, facts,
               data_changed=False)  # fmt: skip

@@ -28,7 +28,8 @@ VERSION_KEYS = ("data_version", "followup_version")
 # Actions whose tables no follow-up figure reads (docs/figures.md: the figures read
 # complaints, forwarding letters, responses, reminders, agencies and the settings). Any
 # other action, a new one included, moves the dashboard's version too.
-NOT_FOLLOWUP = ("plan.", "monitoring.", "report.", "user.", "auth.", "backup.", "data.", "sbm.")
+NOT_FOLLOWUP = ("plan.", "monitoring.", "report.", "user.", "auth.", "backup.", "data.", "sbm.",
+                "attachment.")  # fmt: skip
 
 
 def audit(

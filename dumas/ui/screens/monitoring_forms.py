@@ -1,6 +1,8 @@
 """The views of one monitoring's records: Persiapan, Koordinasi, Pelaksanaan, Laporan.
 
 Forms are drawn for the team while the monitoring is in steps 4-7; everyone else reads.
+Each document, and the results, keep their files (the signed scan, the evidence): see
+dumas/ui/screens/attachments.py.
 Widget keys carry the revision the screen showed, so a saved change draws fresh forms;
 what a stale screen could not save is laid over the fresh form once more.
 """
@@ -21,6 +23,7 @@ from dumas.services.common import MAX_NARRATIVE, MAX_TEXT
 from dumas.services.followup import ResponseInput
 from dumas.ui.actions import ERROR, FLASH, perform, run
 from dumas.ui.escape import Markdown, plain
+from dumas.ui.screens import attachments as files
 from dumas.ui.screens import monitoring_memo as memo_ui
 from dumas.ui.screens import monitoring_money as money
 from dumas.ui.screens.monitoring_detail import Screen, day, document_button, is_stale
@@ -178,6 +181,13 @@ def _document(
         st.caption(t("monitoring.memo_document_waits"))
     elif not recorded:
         st.caption(t("monitoring.document_not_recorded"))
+    _document_files(screen, kind)
+
+
+def _document_files(screen: Screen, kind: DocumentKind) -> None:
+    """The document's files (its signed scan), attached by the team in steps 4-7."""
+    records = files.document_record(screen.id, kind)
+    files.monitoring_files(screen.id, records, key=f"att_{kind}", writes=screen.may_write())
 
 
 def _record_document(kind: str, mid: int, revision: int, values: dict) -> None:
@@ -248,6 +258,9 @@ def execution(screen: Screen) -> None:
         _results_table(screen)
         st.markdown(f"**{t('monitoring.result_one')}**")
         _result_form(screen)
+    _heading("attachment.evidence")
+    records = files.result_records(screen.id, screen.letters)
+    files.monitoring_files(screen.id, records, key="att_results", writes=writes)
 
 
 def _indirect_ways(screen: Screen, writes: bool) -> None:
@@ -429,6 +442,7 @@ def report(screen: Screen) -> None:
     else:
         _facts(REPORT, screen.records["report"])
     document_button(screen, DocumentKind.LAPORAN_SUBSTANSI)
+    _document_files(screen, DocumentKind.LAPORAN_SUBSTANSI)
     if screen.direct:
         _heading("monitoring.costs")
         money.costs(screen)

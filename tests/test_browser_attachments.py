@@ -1,0 +1,62 @@
+"""A real Chromium attaches a scanned response (a PDF) on the complaint page of a running
+app and opens it: the download is the same file, under its name, read through the service
+(an audit row) and within the Content-Security-Policy."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dumas.db import blobs, connect
+from tests import attachment_support as support
+from tests.browser_support import running_app, settle, sign_in
+from tests.conftest import PASSWORD
+from tests.test_browser import REPORT_VIOLATIONS
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_scanned_response_attached_on_the_complaint_page_opens_as_the_same_pdf(
+    browser, template_db: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+):
+    path = support.copy_of(support.built(template_db, tmp_path_factory), tmp_path)
+    scan, violations = support.scan_pdf("Surat tanggapan Kemendagri"), []
+    with running_app(path) as base:
+        context = browser.new_context(accept_downloads=True)
+        context.expose_function("reportViolation", lambda text: violations.append(text))
+        context.add_init_script(REPORT_VIOLATIONS)
+        page = context.new_page()
+        sign_in(page, base, "analis.uji", PASSWORD)
+        page.goto(f"{base}/pengaduan?agenda={support.AGENDA}")
+        settle(page)
+        page.locator("[data-testid='stExpander'] summary", has_text="Lampirkan berkas baru").click()
+        page.get_by_role("combobox", name="Lampirkan ke").click()
+        page.get_by_role("option", name=re.compile(r"^Tanggapan ")).click()
+        settle(page)
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+            {"name": "scan tanggapan.pdf", "mimeType": "application/pdf", "buffer": scan}
+        )
+        settle(page)
+        page.get_by_role("button", name=re.compile(r"Lampirkan berkas$")).click()
+        settle(page)
+        page.get_by_text("Berkas scan tanggapan.pdf dilampirkan.").wait_for()
+        with page.expect_download() as downloaded:
+            page.get_by_role("button", name=re.compile(r"Unduh berkas \(\.pdf\)$")).click()
+        download = downloaded.value
+        opened = Path(download.path()).read_bytes()
+        assert (download.suggested_filename, opened) == ("scan tanggapan.pdf", scan)
+        assert violations == []
+        context.close()
+    db = connect(path)  # the app has let the file go
+    try:
+        cur = db.cursor()
+        kept = cur.execute("SELECT record_kind, sha256 FROM attachment").fetchall()
+        opened_by = cur.execute(
+            "SELECT actor FROM audit_log WHERE action = 'attachment.open'"
+        ).fetchall()  # fmt: skip
+    finally:
+        db.close()
+    assert kept == [("response", blobs.digest_of(scan))]
+    assert opened_by == [("analis.uji",)]
