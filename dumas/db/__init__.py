@@ -287,6 +287,7 @@ _ID_TABLES = frozenset(
     | {"monitoring_activity", "monitoring_agreement", "monitoring_cost", "periodic_report"}
     | {"periodic_report_event"}
     | {"monitoring_memo_answer", "ops_token", "job_run"}
+    | {"reminder_letter"}
 )
 
 
