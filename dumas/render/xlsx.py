@@ -16,7 +16,8 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -91,15 +92,40 @@ def to_xlsx(
 
     An empty `filters` leaves its line out (no "Filter: none" on a table nobody filtered).
     """
+    sheet = Sheet(df, title, sheet_name, columns, number_formats)
+    return to_xlsx_sheets([sheet], filters=filters, generated=generated)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table of a workbook, laid out as `to_xlsx` lays its one sheet out."""
+
+    frame: pd.DataFrame
+    title: str
+    name: str = "Data"
+    columns: dict[str, str] | None = None
+    number_formats: dict[str, str] | None = None
+
+
+def to_xlsx_sheets(sheets: Sequence[Sheet], *, filters: str, generated: str) -> bytes:
+    """Several tables, each a sheet as `to_xlsx` writes one (the workbook takes the first
+    sheet's title); sheet names are made valid and distinct."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, _WORKBOOK_OPTIONS)
-    workbook.set_properties({"title": title, "comments": filters})
-    ws = workbook.add_worksheet(sheet_safe_name(sheet_name))
-    labels = [str((columns or {}).get(name, name)) for name in df.columns]
-    formats = [(number_formats or {}).get(name) for name in df.columns]
-    widths = write_table(workbook, ws, df, labels, formats)
-    _write_preamble(workbook, ws, (title, filters, generated), widths)
-    set_print(ws, widths, header_rows=(HEADER_ROW, HEADER_ROW))
+    workbook.set_properties({"title": sheets[0].title if sheets else "", "comments": filters})
+    used: set[str] = set()
+    for sheet in sheets:
+        name = sheet_safe_name(sheet.name)
+        while name.lower() in used:
+            name = sheet_safe_name(f"{name[: SHEET_NAME_MAX - 2]} {len(used) + 1}")
+        used.add(name.lower())
+        ws = workbook.add_worksheet(name)
+        df = sheet.frame
+        labels = [str((sheet.columns or {}).get(c, c)) for c in df.columns]
+        formats = [(sheet.number_formats or {}).get(c) for c in df.columns]
+        widths = write_table(workbook, ws, df, labels, formats)
+        _write_preamble(workbook, ws, (sheet.title, filters, generated), widths)
+        set_print(ws, widths, header_rows=(HEADER_ROW, HEADER_ROW))
     workbook.close()
     return buffer.getvalue()
 
