@@ -111,6 +111,16 @@ def test_numbers_one_by_one_start_from_the_draft_numbers_which_must_be_replaced(
     assert _stored(db_path, "SELECT count(*) FROM reminder_letter") == before
 
 
+def test_picking_letters_offers_the_oldest_unanswered_and_previews_only_once_some_are_picked():
+    at = open_page(Role.ANALIS, FOLLOWUP, view=VIEW)
+    at.segmented_control(key="reminder_mode").set_value("picked").run()
+    assert not at.exception
+    offered = at.dataframe[0].value
+    assert len(offered) == 440 - 40  # every unanswered letter (under the 500 offered)
+    assert list(offered["age_wd"]) == sorted(offered["age_wd"], reverse=True)  # oldest first
+    assert at.button(key="reminder_preview").disabled  # none picked yet
+
+
 @pytest.mark.parametrize("role", [Role.PIMPINAN, Role.ASDEP, Role.KABID])
 def test_the_view_is_offered_only_to_the_roles_that_record_letters(role):
     at = open_page(role, FOLLOWUP, view=VIEW)  # even asked for by its address
