@@ -66,6 +66,11 @@ def build_parser(
     bench.add_argument(
         "--served", default="", help="sessions against server.py at once, e.g. 1,5,10,20"
     )
+    bench.add_argument(
+        "--only",
+        choices=("reminders",),
+        help="one part: the reminder letters in bulk (on --db as it is, else a demo database)",
+    )
     return parser
 
 
@@ -174,6 +179,8 @@ def cmd_restore(args: argparse.Namespace, console: Console) -> int:
 def cmd_bench(args: argparse.Namespace, console: Console) -> int:
     from dumas import bench
 
+    if args.only == "reminders":
+        return bench.main_reminders(args.db, args.complaints, repeat=args.repeat)
     sessions, served = _counts(args.sessions), _counts(args.served)
     for option, text, counts in (("--sessions", args.sessions, sessions),
                                  ("--served", args.served, served)):  # fmt: skip

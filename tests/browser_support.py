@@ -130,3 +130,12 @@ def menu(page) -> list[str]:
     """The page titles in the sidebar navigation."""
     links = page.locator("[data-testid='stSidebarNav'] a")
     return [text.strip().splitlines()[-1] for text in links.all_inner_texts()]  # after the icon
+
+
+def download(page, key: str, folder: Path) -> Path:
+    """Click the download button of widget `key` and save the file under its own name."""
+    with page.expect_download() as info:
+        page.locator(f".st-key-{key} button").click()
+    target = folder / info.value.suggested_filename
+    info.value.save_as(target)
+    return target

@@ -5,7 +5,6 @@ against `streamlit run`."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import docx
 import openpyxl
@@ -19,7 +18,7 @@ from dumas.domain import periods
 from dumas.domain.report_flow import ReportMove
 from dumas.services import periodic as final
 from dumas.services.users import DEMO_PASSWORD
-from tests.browser_support import running_app, settle, sign_in
+from tests.browser_support import download, running_app, settle, sign_in
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.browser
@@ -34,14 +33,6 @@ def _pick(page, label: str, option: str) -> None:
     box.locator("input").click()
     page.get_by_role("option", name=option, exact=True).click()
     settle(page)
-
-
-def _download(page, key: str, folder: Path) -> Path:
-    with page.expect_download() as info:
-        page.locator(f".st-key-{key} button").click()
-    target = folder / info.value.suggested_filename
-    info.value.save_as(target)
-    return target
 
 
 def _drafted_and_checked(database, code: str = "2026-S1", now: dt.datetime = JULY_6) -> None:
@@ -94,8 +85,8 @@ def test_the_asdep_finalises_a_semester_report_and_downloads_both_files(browser,
         settle(page)
         page.get_by_text("Final: difinalkan oleh").wait_for()
 
-        workbook = _download(page, "report_xlsx", tmp_path)
-        document = _download(page, "report_docx", tmp_path)
+        workbook = download(page, "report_xlsx", tmp_path)
+        document = download(page, "report_docx", tmp_path)
 
     assert (workbook.name, document.name) == (
         "laporan-pemantauan-2026-S1.xlsx",

@@ -99,6 +99,7 @@ def test_bench_prints_every_measure_for_a_small_database(tmp_path):
     lock = "1 sesi selama impor: tunggu kunci tulis terlama (ms)"  # 0 when never contended
     assert {"matriks rencana (rencana contoh)", "Menunggu Saya (Asdep)", lock} <= set(names)
     assert any(name.startswith("impor ") and "basis data kosong" in name for name in names)
+    assert any(name.startswith("surat konfirmasi: pratinjau dan .zip") for name in names)
     values = {row.split("|")[1].strip(): float(row.split("|")[2]) for row in rows[1:]}
     assert values.pop(lock) >= 0 and all(value > 0 for value in values.values())
 

@@ -24,6 +24,7 @@ CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("complaint", "channel"): codes.Channel,
     ("response", "status"): codes.ResponseStatus,
     ("reminder", "kind"): codes.ReminderKind,
+    ("reminder_letter", "kind"): codes.ReminderKind,
     ("user_role", "role"): Role,
     ("plan", "source"): codes.PlanSource,
     ("plan", "state"): PlanState,

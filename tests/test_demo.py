@@ -389,7 +389,8 @@ _REFERENCES = {  # a reference column's name -> the table and key it points at
     "category_code": ("category", "code"),
 }
 _OWN_REFERENCES = {("agency", "category_code"): ("agency_category", "code"),
-                   ("job_request", "requested_by"): ("app_user", "username")}  # fmt: skip
+                   ("job_request", "requested_by"): ("app_user", "username"),
+                   ("reminder", "letter_id"): ("reminder_letter", "id")}  # fmt: skip
 _NOT_REFERENCES = {("audit_log", "entity_id"), ("periodic_report", "period_code"),
                    ("report_draft", "period_code"),
                    ("periodic_report_event", "period_code"),

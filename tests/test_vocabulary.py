@@ -54,6 +54,9 @@ BUTTONS = (
     "settings.save", "setup.submit", "signin.sign_out", "signin.sso", "signin.submit",
     "users.create", "users.disable", "users.enable", "users.reset", "users.save_official",
     "users.save_roles", "notices.save", "users.save_email",
+    "reminders.preview", "reminders.download_zip", "reminders.download_combined",
+    "reminders.download_list", "reminders.record", "reminders.download_recorded",
+    "reminders.start_again",
 )  # fmt: skip
 BUTTON_PREFIXES = ("plan_act.", "m_act.", "row_choice.")
 # Words that keep their capital inside a sentence-case label: titles and fixed names.

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dumas import config
+from dumas.bench import reminders
 from dumas.db import Database, connect
 from dumas.domain.codes import ResponseStatus
 from dumas.domain.permissions import SYSTEM
@@ -259,6 +260,7 @@ def main(
         rows += _report_rows(cur, repeat)
         cur.close()
         db.close()
+        rows += reminders.rows(path, config.today(), _few(repeat))
         cold, warm = page_rerun_ms(path, _few(repeat))
         frame = frame_ms(path, "analis", _few(repeat))
         year = str(config.today().year - 1)
@@ -330,6 +332,21 @@ def main(
             close_app_database(path)  # the server process opens it
             rows += _served_rows(path, served)
         _print_table(rows)
+    return 0
+
+
+def main_reminders(db_path: str | None, complaints: int, repeat: int = 3) -> int:
+    """Only the reminder letters in bulk (bench --only reminders): on the database at
+    db_path as it is (its writes on a copy), else on a demo database of that size."""
+    if db_path:
+        _print_table(reminders.rows(Path(db_path), config.today(), _few(repeat)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="dumas-bench-") as folder:
+        path = Path(folder) / "bench.duckdb"
+        build_s, counts = _build(path, complaints)
+        print(f"Basis data: {complaints:,} pengaduan, {counts['forwarding']:,} surat penerusan, "
+              f"dibangun dalam {build_s:.1f} s")  # fmt: skip
+        _print_table(reminders.rows(path, config.today(), _few(repeat)))
     return 0
 
 

@@ -289,6 +289,7 @@ _ID_TABLES = frozenset(
     | {"monitoring_memo_answer", "ops_token", "job_run"}
     | {"mail_log"}
     | {"attachment"}
+    | {"reminder_letter"}
 )
 
 

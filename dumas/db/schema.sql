@@ -704,6 +704,42 @@ CREATE TABLE header_alias (
     created_at  TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
 );
 
+-- migration: 0024_reminder_letters
+-- A surat konfirmasi is one official letter to an agency that lists many of its forwarding
+-- letters (issue 20; docs/decisions/0016-reminder-letters.md). The letter itself (agency,
+-- kind, number, date) is a row of reminder_letter, its number unique there; each forwarding
+-- letter it reminds of keeps its row in reminder (what letter_fact and the figures count),
+-- now pointing at its letter and carrying that letter's number and date as sent.
+-- reminder.letter_no was UNIQUE, which DuckDB cannot drop in place: the table is rebuilt
+-- with the same rows (as 0012 rebuilt monitoring). Each reminder recorded before this
+-- migration was a letter of its own, so it becomes one, under its own id.
+CREATE TABLE reminder_letter (
+    id          BIGINT PRIMARY KEY,
+    agency_id   INTEGER NOT NULL,
+    kind        VARCHAR NOT NULL CHECK (kind IN ('konfirmasi_1', 'konfirmasi_2')),
+    letter_no   VARCHAR NOT NULL UNIQUE,   -- no duplicate reminder letter number
+    letter_date DATE NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);
+INSERT INTO reminder_letter (id, agency_id, kind, letter_no, letter_date, created_at)
+SELECT m.id, f.agency_id, m.kind, m.letter_no, m.letter_date, m.created_at
+  FROM reminder AS m
+  JOIN forwarding AS f ON f.id = m.forwarding_id;
+CREATE TEMP TABLE reminder_before_0024 AS SELECT * FROM reminder;
+CREATE OR REPLACE TABLE reminder (
+    id            BIGINT PRIMARY KEY,
+    forwarding_id BIGINT NOT NULL,
+    kind          VARCHAR NOT NULL CHECK (kind IN ('konfirmasi_1', 'konfirmasi_2')),
+    letter_no     VARCHAR NOT NULL,        -- its letter's number (reminder_letter.letter_no)
+    letter_date   DATE NOT NULL,           -- its letter's date
+    created_at    TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+    letter_id     BIGINT NOT NULL          -- reminder_letter.id
+);
+INSERT INTO reminder (id, forwarding_id, kind, letter_no, letter_date, created_at, letter_id)
+SELECT id, forwarding_id, kind, letter_no, letter_date, created_at, id
+  FROM reminder_before_0024;
+DELETE FROM reminder_before_0024;  -- the copy lives as long as the session: emptied
+
 -- migration: 0025_attachments
 -- Files kept with a record (docs/decisions/0017-attached-files-by-digest.md): the scan of an
 -- agency's response, of a forwarding letter or a reminder, of the complaint itself, a

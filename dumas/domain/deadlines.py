@@ -90,9 +90,16 @@ UNIT_DEFAULTS: dict[str, str] = {
     "office_closes": "16.00",
     "deputi_minutes": "20",  # step 3, the Deputi's part: the SOP gives the Asdep 20 minutes
     "agency_reply_days": "14",  # working days, in the letter to an agency (SOP step 6b(2))
+    # issue 20: no surat konfirmasi about a letter forwarded or reminded fewer working days
+    # ago (dumas/domain/reminders.py): the reply time the last letter asked for
+    "reminder_gap_days": "14",
 }
 # Whole numbers each numeric setting accepts.
-UNIT_RANGES: dict[str, tuple[int, int]] = {"deputi_minutes": (1, 480), "agency_reply_days": (1, 60)}
+UNIT_RANGES: dict[str, tuple[int, int]] = {
+    "deputi_minutes": (1, 480),
+    "agency_reply_days": (1, 60),
+    "reminder_gap_days": (1, 120),
+}
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[.:]([0-5]\d)$")
 
 

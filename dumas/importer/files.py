@@ -218,8 +218,8 @@ def files_sheet(files: pd.DataFrame) -> xlsx.Sheet:
         uploaded_at=files["uploaded_at"].map(_local),
     )
     columns = {name: i18n.t(f"attachment.col.{name}", lang) for name in FILE_COLUMNS}
-    return xlsx.Sheet("Berkas", shown[list(FILE_COLUMNS)], i18n.t("attachment.export_title", lang),
-                      columns)  # fmt: skip
+    title = i18n.t("attachment.export_title", lang)
+    return xlsx.Sheet(shown[list(FILE_COLUMNS)], title, "Berkas", columns, filters="")
 
 
 def _local(moment: Any) -> dt.datetime | None:

@@ -80,12 +80,18 @@ _WORKBOOK_OPTIONS = {
 
 @dataclass(frozen=True)
 class Sheet:
-    """One more table of a workbook: its sheet's name, its title, its labelled columns."""
+    """One table of a workbook, laid out as `to_xlsx` lays its one sheet out: `columns`,
+    `number_formats` and `keep_widths` (the least width a column keeps when the table is
+    narrowed to the page: the column a reader must read) key on the frame's columns;
+    `filters` replaces the workbook's filter line on this sheet (\"\": none)."""
 
-    name: str
     frame: pd.DataFrame
     title: str
+    name: str = "Data"
     columns: dict[str, str] | None = None
+    number_formats: dict[str, str] | None = None
+    keep_widths: dict[str, float] | None = None
+    filters: str | None = None
 
 
 def to_xlsx(
@@ -101,38 +107,37 @@ def to_xlsx(
     more: Sequence[Sheet] = (),
 ) -> bytes:
     """The DataFrame as one formatted sheet (and each of `more` as a sheet after it, laid
-    out alike); `columns`, `number_formats` and `keep_widths` (the least width a column
-    keeps when the table is narrowed to the page: the column a reader must read) key on df
-    columns.
+    out alike); the keyword arguments as `Sheet`'s.
 
     An empty `filters` leaves its line out (no "Filter: none" on a table nobody filtered).
     """
+    sheet = Sheet(df, title, sheet_name, columns, number_formats, keep_widths)
+    return to_xlsx_sheets([sheet, *more], filters=filters, generated=generated)
+
+
+def to_xlsx_sheets(sheets: Sequence[Sheet], *, filters: str, generated: str) -> bytes:
+    """Several tables, each a sheet as `to_xlsx` writes one (the workbook takes the first
+    sheet's title); sheet names are made valid and distinct."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, _WORKBOOK_OPTIONS)
-    workbook.set_properties({"title": title, "comments": filters})
-    _write_sheet(workbook, Sheet(sheet_name, df, title, columns), (filters, generated),
-                 number_formats, keep_widths)  # fmt: skip
-    for sheet in more:
-        _write_sheet(workbook, sheet, ("", generated), None)
+    workbook.set_properties({"title": sheets[0].title if sheets else "", "comments": filters})
+    used: set[str] = set()
+    for sheet in sheets:
+        name = sheet_safe_name(sheet.name)
+        while name.lower() in used:
+            name = sheet_safe_name(f"{name[: SHEET_NAME_MAX - 2]} {len(used) + 1}")
+        used.add(name.lower())
+        ws = workbook.add_worksheet(name)
+        df = sheet.frame
+        labels = [str((sheet.columns or {}).get(c, c)) for c in df.columns]
+        formats = [(sheet.number_formats or {}).get(c) for c in df.columns]
+        kept = [(sheet.keep_widths or {}).get(c, 0.0) for c in df.columns]
+        widths = write_table(workbook, ws, df, labels, formats, kept)
+        notes = (sheet.title, filters if sheet.filters is None else sheet.filters, generated)
+        _write_preamble(workbook, ws, notes, widths)
+        set_print(ws, widths, header_rows=(HEADER_ROW, HEADER_ROW))
     workbook.close()
     return buffer.getvalue()
-
-
-def _write_sheet(
-    workbook: xlsxwriter.Workbook,
-    sheet: Sheet,
-    notes: tuple[str, str],
-    number_formats: dict[str, str] | None,
-    keep_widths: dict[str, float] | None = None,
-) -> None:
-    ws = workbook.add_worksheet(sheet_safe_name(sheet.name))
-    df = sheet.frame
-    labels = [str((sheet.columns or {}).get(name, name)) for name in df.columns]
-    formats = [(number_formats or {}).get(name) for name in df.columns]
-    kept = [(keep_widths or {}).get(name, 0.0) for name in df.columns]
-    widths = write_table(workbook, ws, df, labels, formats, kept)
-    _write_preamble(workbook, ws, (sheet.title, *notes), widths)
-    set_print(ws, widths, header_rows=(HEADER_ROW, HEADER_ROW))
 
 
 def sheet_safe_name(text: str) -> str:

@@ -48,7 +48,7 @@ def _refuse_duplicate(cur: duckdb.DuckDBPyConnection, table: str, letter_no: str
     """Our own letter numbers are unique across forwarding letters and reminders."""
     sql = {
         "forwarding": "SELECT 1 FROM forwarding WHERE lower(letter_no) = lower($no)",
-        "reminder": "SELECT 1 FROM reminder WHERE lower(letter_no) = lower($no)",
+        "reminder": "SELECT 1 FROM reminder_letter WHERE lower(letter_no) = lower($no)",
     }[table]
     if cur.execute(sql, {"no": letter_no}).fetchone():
         raise Conflict(Message("error.duplicate_letter", {"letter_no": letter_no}, "letter_no"))
@@ -108,23 +108,33 @@ def record_reminder(
     raise_if(errors)
     with db.transaction() as cur:
         found = cur.execute(
-            "SELECT letter_date, complaint_id FROM forwarding WHERE id = $id",
+            "SELECT letter_date, complaint_id, agency_id FROM forwarding WHERE id = $id",
             {"id": forwarding_id},
         ).fetchone()
         if found is None:
             raise NotFound(Message("error.unknown_forwarding"))
-        forwarded_on, complaint_id = found
+        forwarded_on, complaint_id, agency_id = found
         if letter_date < forwarded_on:
             raise ValidationError(
                 Message("error.before_forwarding", {"date": forwarded_on}, "letter_date")
             )
         _check_reminder_order(cur, forwarding_id, kind, letter_date)
         _refuse_duplicate(cur, "reminder", letter_no)
+        # A letter of its own (reminder_letter, migration 0024) about this one forwarding
+        # letter; services/reminders.py writes the letters that list many.
+        letter_id = next_id(cur, "reminder_letter")
+        cur.execute(
+            "INSERT INTO reminder_letter (id, agency_id, kind, letter_no, letter_date)"
+            " VALUES ($id, $agency_id, $kind, $letter_no, $letter_date)",
+            {"id": letter_id, "agency_id": agency_id, "kind": kind, "letter_no": letter_no,
+             "letter_date": letter_date},
+        )  # fmt: skip
         row = {
             "forwarding_id": forwarding_id,
             "kind": kind,
             "letter_no": letter_no,
             "letter_date": letter_date,
+            "letter_id": letter_id,
         }
         return _record(cur, actor, "reminder", row, complaint_id)
 

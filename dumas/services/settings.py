@@ -80,7 +80,8 @@ def _unit_standard_errors(cleaned: dict[str, str]) -> list[Message]:
             else:
                 cleaned[key] = deadlines.clock_text(clock)
     checks = (("deputi_minutes", "error.deputi_minutes"),
-              ("agency_reply_days", "error.agency_reply_days"))  # fmt: skip
+              ("agency_reply_days", "error.agency_reply_days"),
+              ("reminder_gap_days", "error.reminder_gap_days"))  # fmt: skip
     for key, message in checks:
         if value := cleaned.get(key):
             number = deadlines.parse_whole(key, value)

@@ -44,13 +44,15 @@ _INSERT = {
           FROM _demo_source
     """,
     "reminder": """
-        INSERT INTO reminder (id, forwarding_id, kind, letter_no, letter_date, created_at)
+        INSERT INTO reminder (id, forwarding_id, kind, letter_no, letter_date, created_at,
+                              letter_id)
         SELECT id, forwarding_id, kind::VARCHAR,
                printf('B-%d/Kemensetneg/D-4/DM.04.01/%02d/%d', seq,
                       month(DATE '1970-01-01' + day::INTEGER),
                       year(DATE '1970-01-01' + day::INTEGER)),
                DATE '1970-01-01' + day::INTEGER,
-               to_timestamp(created)
+               to_timestamp(created),
+               id
           FROM _demo_source
     """,
     "response": """
@@ -81,4 +83,15 @@ def insert_tables(
         finally:
             cur.unregister("_demo_source")
         counts[table] = len(tables[table])
+    cur.execute(_REMINDER_LETTERS)
     return counts
+
+
+# Each demo reminder is a surat konfirmasi of its own (reminder_letter, migration 0024), to
+# the agency of the letter it reminds of, under the reminder's id, number and date.
+_REMINDER_LETTERS = """
+    INSERT INTO reminder_letter (id, agency_id, kind, letter_no, letter_date, created_at)
+    SELECT m.id, f.agency_id, m.kind, m.letter_no, m.letter_date, m.created_at
+      FROM reminder AS m
+      JOIN forwarding AS f ON f.id = m.forwarding_id
+"""

@@ -42,32 +42,41 @@ def letter_to_agency(
     """Nomor/Sifat/Lampiran/Hal, Yth. the agency's head, the three-part body, tembusan."""
     number, on = issue(settings, monitoring, KIND, on)
     doc = new_document(settings)
-    _head(doc, settings, number, on)
-    _addressee(doc, monitoring)
+    head(doc, settings, number, on, SUBJECT)
+    addressee(doc, monitoring.agency_head, agency(monitoring), monitoring.agency_city)
     _cited(doc, monitoring.letters)
+    request_and_sign(doc, settings)
+    return to_bytes(doc)
+
+
+def request_and_sign(doc: Document, settings: DocumentSettings, again: bool = False) -> None:
+    """The request for the follow-up status within the reply deadline ("kami mohon kembali"
+    when asked `again`: a konfirmasi II), the closing, the Asdep's signature, tembusan the
+    Deputi: how every letter to an agency ends."""
     body(
         doc,
         "Sehubungan dengan hal tersebut, dalam rangka pemantauan tindak lanjut penanganan "
-        f"pengaduan masyarakat sesuai dengan {SOP}, kami mohon Saudara berkenan menyampaikan "
-        "informasi mengenai status tindak lanjut penanganan pengaduan masyarakat dimaksud "
-        f"dalam waktu paling lambat {reply_deadline(settings)} sejak tanggal surat ini.",
+        f"pengaduan masyarakat sesuai dengan {SOP}, kami mohon {'kembali ' if again else ''}"
+        "Saudara berkenan menyampaikan informasi mengenai status tindak lanjut penanganan "
+        "pengaduan masyarakat dimaksud dalam waktu paling lambat "
+        f"{reply_deadline(settings)} sejak tanggal surat ini.",
     )
     body(doc, CLOSING)
     para(doc)
     signature(doc, official(settings, "asdep"))
     tembusan(doc, [official(settings, "deputi")["title"]])
-    return to_bytes(doc)
 
 
-def _head(doc: Document, settings: DocumentSettings, number: str, on: dt.date) -> None:
+def head(doc: Document, settings: DocumentSettings, number: str, on: dt.date, subject: str) -> None:
     """The Nomor, Sifat, Lampiran and Hal lines, the place and date right of Nomor (above it,
-    on the right, when the number is too long to share its line)."""
+    on the right, when the number is too long to share its line). Every letter to an agency
+    opens so (the reminders too: reminder_letter.py)."""
     dated = f"{clean(settings.get('city'))}, {date_text(on)}"
     rows = [
         ["Nomor", ":", number, dated],
         ["Sifat", ":", secrecy(settings), ""],
         ["Lampiran", ":", "–", ""],
-        ["Hal", ":", SUBJECT, ""],
+        ["Hal", ":", subject, ""],
     ]
     if not fits_on_a_line(doc, ["Lampiran", ":", number, dated]):
         para(doc, dated, align="right")
@@ -76,16 +85,13 @@ def _head(doc: Document, settings: DocumentSettings, number: str, on: dt.date) -
     table.cell(0, 3).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _addressee(doc: Document, monitoring: MonitoringDocument) -> None:
+def addressee(doc: Document, head_title: str | None, name: str, city: str | None) -> None:
     """Yth. the office title of the agency's head, the agency, "di" its city, from the
     agency list ("Yth. Jaksa Agung Republik Indonesia / Kejaksaan Agung Republik Indonesia /
     di Jakarta"). What the list lacks prints dotted for the editor to fill in, never a
-    guess ("Pimpinan ...", "di Tempat"): the monitoring page says what to complete."""
-    lines = (
-        f"Yth. {clean(monitoring.agency_head)}",
-        agency(monitoring),
-        f"di {clean(monitoring.agency_city)}",
-    )
+    guess ("Pimpinan ...", "di Tempat"): the page that offers the letter says what to
+    complete."""
+    lines = (f"Yth. {clean(head_title)}", clean(name), f"di {clean(city)}")
     for line in lines:
         para(doc, line, align="left")
     para(doc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import NotRequired, TypedDict
 
@@ -58,6 +59,7 @@ def clean(value: object) -> str:
     return text or DOTS
 
 
+@functools.lru_cache(maxsize=4096)  # a long list repeats its dates; babel is slow
 def date_text(value: dt.date | None) -> str:
     """A date as "12 Mei 2026", or the dotted placeholder."""
     return fmt_date(value, "id") if value else DOTS

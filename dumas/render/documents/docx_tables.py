@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Sequence
 
@@ -12,6 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 
 from dumas.render.documents.common import clean
 
@@ -52,8 +55,8 @@ def plain_table(
     table = doc.add_table(rows=len(rows), cols=len(widths))
     needed = _needed(texts, [], size, _PLAIN_PAD_CM, whole)
     _widths(table, fitted(widths, needed, max(sum(widths), TEXT_WIDTH_CM)))
-    for row, values in zip(table.rows, rows, strict=True):
-        for cell, value in zip(row.cells, values, strict=True):
+    for row, values in zip(_grid(table), rows, strict=True):
+        for cell, value in zip(row, values, strict=True):
             _text(cell, value)
     if gap:
         doc.add_paragraph()
@@ -76,20 +79,22 @@ def grid_table(
     texts = [[clean(v) if v != "" else "" for v in row] for row in rows]
     normal = _normal_size(doc)
     size, needed = _fitting_size(texts, header, normal)
-    table = doc.add_table(rows=1 + len(rows), cols=len(header))
+    table = doc.add_table(rows=1 + min(len(rows), 1), cols=len(header))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _cell_margins(table, _GRID_PAD_CM)
     _widths(table, fitted(widths, needed, TEXT_WIDTH_CM))
-    for cell, name in zip(table.rows[0].cells, header, strict=True):
+    cells = _grid(table)
+    for cell, name in zip(cells[0], header, strict=True):
         _text(cell, name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _repeat_header(table)
     _rows_unbroken(table)
-    for row, values in zip(table.rows[1:], rows, strict=True):
-        for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+    if rows:
+        for i, (cell, value) in enumerate(zip(cells[1], rows[0], strict=True)):
             _text(cell, value, align=WD_ALIGN_PARAGRAPH.RIGHT if i in right else None)
     if size != normal:
         font_size(table, Pt(size))
+    _more_rows(table, rows[1:], Pt(size) if size != normal else None)
     doc.add_paragraph()
     return table
 
@@ -101,8 +106,9 @@ def _fitting_size(
     the table fits its column within the text width, with the columns' needed widths. When
     none does, 9 pt: every number whole, the other words sharing what is left."""
     sizes = [normal - i / 2 for i in range(int(2 * (normal - MIN_TABLE_PT)) + 1)] or [normal]
+    widest = _widest(texts, header)  # at 1 pt: a width grows with the size
     for size in sizes:
-        words = _needed(texts, header, size, _GRID_PAD_CM)
+        words = _scaled(widest, size, _GRID_PAD_CM)
         if sum(words) <= TEXT_WIDTH_CM:
             return size, words
     numbers = _needed(texts, header, sizes[-1], _GRID_PAD_CM, words=False)
@@ -136,13 +142,14 @@ def fitted(widths: Sequence[float], needed: Sequence[float], limit: float) -> li
 
 def font_size(table: Table, size: Pt) -> None:
     """Every run of every cell of `table` in the font size `size`."""
-    for row in table.rows:
-        for cell in row.cells:
+    for row in _grid(table):
+        for cell in row:
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = size
 
 
+@functools.lru_cache(maxsize=65_536)  # the same words (dates, numbers' parts) recur
 def text_width_pt(text: str, size: float, bold: bool = False) -> float:
     """The printed width of `text` in points at `size` points: by the wider of Arial and
     DejaVu Sans, so the estimate holds wherever the document is opened; a narrower font
@@ -173,8 +180,39 @@ def _widths(table: Table, widths: Sequence[float]) -> None:
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Cm(width)
-        for cell in column.cells:
+    for row in _grid(table):
+        for cell, width in zip(row, widths, strict=True):
             cell.width = Cm(width)
+
+
+def _more_rows(table: Table, rows: Sequence[Sequence[object]], size: Pt | None) -> None:
+    """Rows after the first data row, each a copy of it (widths, alignment, unbroken, font
+    size) with its own text: setting every cell's properties anew took most of a long
+    table's time."""
+    if not rows:
+        return
+    first = table._tbl.tr_lst[1]
+    for values in rows:
+        row = copy.deepcopy(first)
+        for tc, value in zip(row.tc_lst, values, strict=True):
+            paragraph = Paragraph(tc.p_lst[0], table)
+            runs = paragraph.runs
+            if value == "":
+                for run in runs:
+                    tc.p_lst[0].remove(run._r)
+            elif runs:
+                runs[0].text = clean(value)  # its formatting kept
+            else:
+                run = paragraph.add_run(clean(value))
+                run.font.size = size
+        table._tbl.append(row)
+
+
+def _grid(table: Table) -> list[list[_Cell]]:
+    """The cells of a table without merged cells, row by row, read from its XML once:
+    python-docx's row.cells and column.cells lay out the whole table on every call, which
+    made a table's cost grow with the square of its rows (a reminder letter lists dozens)."""
+    return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
 
 
 def _repeat_header(table: Table) -> None:
@@ -223,16 +261,32 @@ def _needed(
     header and the last row (a total line) in bold, every cell; the lines of the `whole`
     cells (row, column; rows after the header) count whole; words without a digit only if
     `words`."""
+    return _scaled(_widest(rows, header, whole, words), size, pad_cm)
+
+
+def _scaled(widest: Sequence[float], size: float, pad_cm: float) -> list[float]:
+    """Column widths (cm) at `size` points from the widest pieces' widths at 1 point."""
+    return [w * size / _PT_PER_CM + 2 * pad_cm + _SLACK_CM for w in widest]
+
+
+def _widest(
+    rows: Sequence[Sequence[str]],
+    header: Sequence[str],
+    whole: Sequence[tuple[int, int]] = (),
+    words: bool = True,
+) -> list[float]:
+    """Per column, the printed width (points at 1 pt) of its widest unbreakable piece, as
+    `_needed` counts pieces."""
     columns = len(header) or max((len(r) for r in rows), default=0)
-    needed = [0.0] * columns
+    widest = [0.0] * columns
     lines = [(-1, list(header), True)] if header else []
     lines += [(r, list(row), r == len(rows) - 1) for r, row in enumerate(rows)]
     for r, values, bold in lines:
         for i, value in enumerate(values):
             pieces = value.splitlines() if (r, i) in whole else _pieces(value, words)
-            widest = max((text_width_pt(p, size, bold) for p in pieces), default=0.0)
-            needed[i] = max(needed[i], widest / _PT_PER_CM + 2 * pad_cm + _SLACK_CM)
-    return needed
+            width = max((text_width_pt(p, 1.0, bold) for p in pieces), default=0.0)
+            widest[i] = max(widest[i], width)
+    return widest
 
 
 def _pieces(text: str, words: bool = True) -> list[str]:

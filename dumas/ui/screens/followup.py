@@ -15,7 +15,8 @@ from dumas.queries.followup import SORT_COLUMNS
 from dumas.render import charts, followup_table
 from dumas.ui import data
 from dumas.ui.navigation import go, may_go
-from dumas.ui.state import lang, t
+from dumas.ui.screens import reminders
+from dumas.ui.state import actor, lang, t
 from dumas.ui.widgets import (
     Figure,
     describe,
@@ -87,9 +88,10 @@ def views(filters: Filters, as_of: dt.date, first: str) -> None:
     """The view switch and the chosen view. Switching the view, or paging and sorting the
     list, reruns this part alone: the KPI cards and the sidebar filters stay as they are
     (a filter changes every figure, so it reruns the whole page)."""
-    view = view_switch("followup", list(_VIEWS), first, key="view")
+    offered = [v for v in _VIEWS if v != "reminders" or reminders.offered(actor())]
+    view = view_switch("followup", offered, first, key="view")
     with st.spinner(t("app.loading")):
-        _VIEWS[view or first](filters, as_of)
+        _VIEWS[view if view in offered else first](filters, as_of)
 
 
 def summary_section(filters: Filters, as_of: dt.date) -> None:
@@ -287,4 +289,5 @@ _VIEWS = {
     "list": letter_list,
     "charts": charts_section,
     "agencies": agencies_section,
+    "reminders": reminders.section,  # offered to whoever may record letters
 }

@@ -104,7 +104,8 @@ def _officials(values: dict[str, str]) -> dict[str, str]:
     return chosen
 
 
-_STANDARDS = ("office_opens", "office_closes", "deputi_minutes", "agency_reply_days")
+_STANDARDS = ("office_opens", "office_closes", "deputi_minutes", "agency_reply_days",
+              "reminder_gap_days")  # fmt: skip
 
 
 def _standards(values: dict[str, str]) -> dict[str, str]:
