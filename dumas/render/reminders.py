@@ -186,3 +186,32 @@ def _slug(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     return slug[:60].rstrip("-") or "instansi"
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def agency_mail(
+    settings: DocumentSettings, letter: ReminderLetter
+) -> tuple[str, str, list[tuple[str, bytes, str]]]:
+    """A recorded letter as the e-mail that carries it to its agency: subject, body and the
+    letter's .docx (the same file as the download), in Indonesian as the letter is."""
+    if not letter.letter_no or letter.letter_date is None:
+        raise ValueError("only a recorded letter, with its number and date, is e-mailed")
+    kind = i18n.t(f"reminder.{letter.kind}", "id")
+    number, on = letter.letter_no, i18n.fmt_date(letter.letter_date, "id")
+    name = file_names([letter])[letter.agency_id]
+    data = reminder_documents(settings, [letter], letter.letter_date)[letter.agency_id]
+    subject = i18n.t("reminders.mail_subject", "id", kind=kind, number=number, date=on)
+    body = i18n.t(
+        "reminders.mail_body",
+        "id",
+        head=letter.agency_head or letter.agency,
+        agency=letter.agency,
+        kind=kind[:1].lower() + kind[1:],
+        number=number,
+        date=on,
+        count=i18n.fmt_int(len(letter.letters), "id"),
+        file=name,
+    )
+    return subject, body, [(name, data, DOCX)]

@@ -21,6 +21,7 @@ from dumas.render.documents.inputs import DocumentSettings
 from dumas.render.documents.reminder_letter import number_and_date
 from dumas.services import reminders as service
 from dumas.ui.actions import perform_untimed
+from dumas.ui.screens import reminder_mail
 from dumas.ui.state import get_db, lang, show_error, t, today
 from dumas.ui.widgets import edit_table, generated_text
 
@@ -185,6 +186,7 @@ def recorded() -> None:
         icon=":material/folder_zip:",
         on_click="ignore",
     )
+    reminder_mail.section(settings, letters)
     if st.button(t("reminders.start_again"), key="reminder_again"):
         st.session_state.pop(DONE, None)
         st.rerun()
