@@ -30,6 +30,7 @@ class Reply:
     status_code: int
     headers: dict[str, str]  # lower-case names; Set-Cookie values joined by "\n"
     text: str
+    content: bytes = b""  # the body as sent (text is it decoded, unreadable bytes replaced)
 
 
 @dataclass
@@ -119,4 +120,5 @@ async def _call(app, scope: dict, body: bytes) -> Reply:
     for name, value in start["headers"]:
         key, text = name.decode("latin-1").lower(), value.decode("latin-1")
         headers[key] = f"{headers[key]}\n{text}" if key in headers else text
-    return Reply(start["status"], headers, b"".join(chunks).decode())
+    content = b"".join(chunks)
+    return Reply(start["status"], headers, content.decode(errors="replace"), content)

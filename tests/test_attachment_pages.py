@@ -50,6 +50,9 @@ def test_the_analyst_attaches_a_scanned_response_on_the_complaint_page_and_downl
     stored = db.cursor().execute("SELECT record_kind, record_id FROM attachment").fetchall()
     assert stored == [("response", world.response)]
     assert "Scan Tanggapan\\.pdf" in _texts(at)
+    (aid,) = db.cursor().execute("SELECT id FROM attachment").fetchall()[0]
+    links = [(x.proto.label, x.proto.url) for x in at.get("link_button")]
+    assert links == [("Buka di tab baru", f"berkas/{aid}")]  # the file route, in a new tab
     assert downloads["Scan Tanggapan.pdf"]() == scan_pdf()  # the click, through the service
     assert _count(db, "SELECT count(*) FROM audit_log WHERE action = 'attachment.open'") == 1
 

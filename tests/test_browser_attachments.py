@@ -33,6 +33,7 @@ def test_a_scanned_response_attached_on_the_complaint_page_opens_as_the_same_pdf
         settle(page)
         page.locator("[data-testid='stExpander'] summary", has_text="Lampirkan berkas baru").click()
         page.get_by_role("combobox", name="Lampirkan ke").click()
+        page.keyboard.type("Tanggapan")  # the choice searched for, as a user may
         page.get_by_role("option", name=re.compile(r"^Tanggapan ")).click()
         settle(page)
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
@@ -47,6 +48,16 @@ def test_a_scanned_response_attached_on_the_complaint_page_opens_as_the_same_pdf
         download = downloaded.value
         opened = Path(download.path()).read_bytes()
         assert (download.suggested_filename, opened) == ("scan tanggapan.pdf", scan)
+        link = page.get_by_role("link", name=re.compile(r"Buka di tab baru$"))
+        assert link.get_attribute("target") == "_blank"
+        href = link.get_attribute("href")
+        shown = context.request.get(f"{base}/{href}")  # the tab's request, with its cookie
+        assert (shown.status, shown.headers["content-type"], shown.body()) == (
+            200,
+            "application/pdf",
+            scan,
+        )
+        assert shown.headers["content-disposition"].startswith("inline; ")
         assert violations == []
         context.close()
     db = connect(path)  # the app has let the file go
@@ -59,4 +70,4 @@ def test_a_scanned_response_attached_on_the_complaint_page_opens_as_the_same_pdf
     finally:
         db.close()
     assert kept == [("response", blobs.digest_of(scan))]
-    assert opened_by == [("analis.uji",)]
+    assert opened_by == [("analis.uji",), ("analis.uji",)]  # the download, then the tab

@@ -1715,6 +1715,7 @@ MESSAGES: dict[str, str] = {
     "attachment.attach": "Attach file",
     "attachment.added": "File {name} attached.",
     "attachment.removed": "File taken off its record.",
+    "attachment.open_tab": "Open in a new tab",
     "attachment.show": "Show image",
     "attachment.hide": "Hide image",
     "attachment.download": "Download file (.{type})",

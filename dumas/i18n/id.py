@@ -1713,6 +1713,7 @@ MESSAGES: dict[str, str] = {
     "attachment.attach": "Lampirkan berkas",
     "attachment.added": "Berkas {name} dilampirkan.",
     "attachment.removed": "Berkas dilepaskan dari catatannya.",
+    "attachment.open_tab": "Buka di tab baru",
     "attachment.show": "Tampilkan gambar",
     "attachment.hide": "Sembunyikan gambar",
     "attachment.download": "Unduh berkas (.{type})",

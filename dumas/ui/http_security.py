@@ -167,12 +167,24 @@ PERMISSIONS_POLICY = ", ".join(
 )  # fmt: skip
 
 
+# An attached file opened in its own tab (dumas.ui.routes.open_attachment): no script, no
+# frame; the browser's own PDF viewer (a plugin, hence object-src) and an image, from here.
+FILE_PATH = "/berkas/"
+FILE_POLICY = (
+    "default-src 'none'; object-src 'self'; img-src 'self'; style-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
 class SecurityHeaders(BaseHTTPMiddleware):
     """Headers every response carries: what the page may load, use, and who may frame it."""
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         response = await call_next(request)
-        response.headers["Content-Security-Policy"] = content_security_policy()
+        file = request.url.path.startswith(FILE_PATH)
+        response.headers["Content-Security-Policy"] = (
+            FILE_POLICY if file else content_security_policy()
+        )
         response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "SAMEORIGIN"

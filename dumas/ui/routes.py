@@ -1,6 +1,7 @@
 """HTTP routes of the ASGI wrapper: sign in (sets the signed cookie) and sign out, the
-health check (`/ops/health`), the command line's hand-over (`/ops/command`); a path that
-is no page goes to the main page (dumas.ui.unknown_page).
+health check (`/ops/health`), the command line's hand-over (`/ops/command`), an attached
+file opened in its own tab (`/berkas/<id>`); a path that is no page goes to the main page
+(dumas.ui.unknown_page).
 
 Both refuse a post from another site (login CSRF: a foreign form must not sign the
 browser in as someone else, nor sign it out).
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import duckdb
 from starlette.concurrency import run_in_threadpool
@@ -23,9 +24,13 @@ from starlette.routing import Route
 from dumas import config, i18n
 from dumas.cli import remote
 from dumas.db.faults import DatabaseFault
-from dumas.services import auth, ops_tokens
+from dumas.domain.codes import MediaType
+from dumas.domain.errors import Conflict, DomainError, NotFound
+from dumas.domain.permissions import Forbidden
+from dumas.services import attachments, auth, ops_tokens
 from dumas.ui.auth_gate import COOKIE, now, secret
 from dumas.ui.http_security import (
+    FILE_PATH,
     SecurityHeaders,
     client_address,
     from_this_machine,
@@ -173,10 +178,44 @@ async def ops_command(request: Request) -> Response:
     return JSONResponse(reply, status_code=status, headers={"cache-control": "no-store"})
 
 
+# What a browser shows in its own tab (its PDF viewer, an image); the rest is saved.
+SHOWN_INLINE = frozenset({MediaType.PDF, MediaType.JPEG, MediaType.PNG})
+_REFUSED = ((Forbidden, 403), (NotFound, 404), (Conflict, 409))
+
+
+def _open_file(token: str | None, attachment_id: int) -> Response:
+    """The file for the signed-in user, through the service that checks and audits it."""
+    db = get_db()
+    user = auth.session_user(db, token, now())
+    if user is None:
+        return _back()  # not signed in (or the session ended): the sign-in page
+    try:
+        opened = attachments.open_file(db, user, attachment_id)
+    except DomainError as error:
+        status = next((code for kind, code in _REFUSED if isinstance(error, kind)), 400)
+        said = " ".join(i18n.t(m.key, i18n.DEFAULT_LANGUAGE, **m.params) for m in error.messages)
+        return PlainTextResponse(said, status_code=status, headers={"cache-control": "no-store"})
+    how = "inline" if opened.media_type in SHOWN_INLINE else "attachment"
+    name = quote(opened.download_name, safe="")
+    headers = {
+        "content-disposition": f"{how}; filename*=UTF-8''{name}",
+        "cache-control": "no-store, private",
+    }
+    return Response(opened.data, media_type=opened.media_type.value, headers=headers)
+
+
+async def open_attachment(request: Request) -> Response:
+    """An attached PDF or image opened in a tab of its own (the browser's viewer), any other
+    file saved; for a signed-in user whose role may open it, each opening audited."""
+    token = auth.token_from_cookie(request.cookies.get(COOKIE), secret())
+    return await run_in_threadpool(_open_file, token, request.path_params["attachment_id"])
+
+
 ROUTES = [
     Route("/auth/masuk", sign_in, methods=["POST"]),
     Route("/auth/keluar", sign_out, methods=["POST"]),
     Route("/ops/health", health, methods=["GET", "HEAD"]),
     Route("/ops/command", ops_command, methods=["POST"]),
+    Route(FILE_PATH + "{attachment_id:int}", open_attachment, methods=["GET"]),
 ]
 MIDDLEWARE = [Middleware(SecurityHeaders), Middleware(UnknownPageRedirect)]

@@ -25,8 +25,9 @@ PARAM = "tidak_ditemukan"
 MAX_SHOWN = 200  # characters of the path named in the warning
 
 # Path prefixes served by Streamlit (its API, media, components, frontend bundles, the
-# app's static folder) or by dumas.ui.routes (sign in, sign out, the health check).
-_SERVED = ("_stcore/", "media/", "component/", "static/", "app/static/", "auth/", "ops/")
+# app's static folder) or by dumas.ui.routes (sign in, sign out, the health check, files).
+_SERVED = ("_stcore/", "media/", "component/", "static/", "app/static/", "auth/", "ops/",
+           "berkas/")  # fmt: skip
 # Segments that never belong to a page: the frontend probes "<page>/_stcore/health" to find
 # the base URL and must get Streamlit's 404 there, never an HTML page.
 _NEVER_A_PAGE = frozenset({"_stcore", "static", "media", "component"})

@@ -21,6 +21,7 @@ from dumas.queries import attachments as queries
 from dumas.services import attachments as service
 from dumas.ui.actions import ERROR, perform, perform_untimed, run
 from dumas.ui.escape import plain
+from dumas.ui.http_security import FILE_PATH
 from dumas.ui.state import actor, get_db, lang, t
 
 SHOWN = "attachment_shown"  # session key: {attachment id: image bytes shown on the page}
@@ -110,11 +111,15 @@ def _file_line(row, record: str, opens: bool) -> str:
 
 
 def _buttons(row, key: str, removable: bool) -> None:
-    """Open (an image on the page), download, and take off: each a service call."""
+    """Open (an image on the page, a PDF in the browser's viewer in a tab of its own),
+    download, and take off: each a service call."""
     media = MediaType(row["media_type"])
     slots = iter(st.columns(3))  # the buttons drawn, from the left
     shown = st.session_state.get(SHOWN, {})
-    if media in file_types.IMAGES:
+    if media is MediaType.PDF:  # the file route checks and audits as the download does
+        next(slots).link_button(t("attachment.open_tab"), f"{FILE_PATH.lstrip('/')}{row['id']}",
+                                icon=":material/open_in_new:")  # fmt: skip
+    elif media in file_types.IMAGES:
         column = next(slots)
         if row["id"] in shown:
             column.button(t("attachment.hide"), key=f"{key}_hide", icon=":material/close:",
