@@ -34,7 +34,8 @@ def test_a_scanned_response_attached_on_the_complaint_page_opens_as_the_same_pdf
         page.locator("[data-testid='stExpander'] summary", has_text="Lampirkan berkas baru").click()
         page.get_by_role("combobox", name="Lampirkan ke").click()
         page.keyboard.type("Tanggapan")  # the choice searched for, as a user may
-        page.get_by_role("option", name=re.compile(r"^Tanggapan ")).click()
+        page.get_by_role("option", name=re.compile(r"^Tanggapan ")).wait_for()
+        page.keyboard.press("Enter")  # the one match, chosen
         settle(page)
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
             {"name": "scan tanggapan.pdf", "mimeType": "application/pdf", "buffer": scan}

@@ -1,11 +1,13 @@
 """The analyst chases one agency in a real Chromium against `streamlit run`: on Tindak Lanjut,
 filtered to the agency, the "Surat konfirmasi" view previews its reminders, downloads them
 (.zip: the agency's .docx, the combined .docx, the list), records their numbers counted up,
-and downloads the numbered letters."""
+and downloads the numbered letters; then files the scanned response of the agency's one
+answered letter on its complaint (Cari Pengaduan)."""
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from urllib.parse import urlencode
 
@@ -15,6 +17,7 @@ import pytest
 from dumas.db import connect
 from dumas.render import reminders as files
 from tests import reminder_support as world_of
+from tests.attachment_support import scan_pdf
 from tests.browser_support import download, running_app, settle, sign_in
 from tests.conftest import PASSWORD
 
@@ -38,13 +41,15 @@ def _numbers(data: bytes) -> list[str]:
     return [t.rows[0].cells[2].text for t in doc.tables if t.rows[0].cells[0].text == "Nomor"]
 
 
-def test_the_analyst_generates_the_reminders_of_one_agency_and_downloads_them(
+def test_the_analyst_generates_one_agencys_reminders_and_files_its_scanned_response(
     browser, template_db, tmp_path, tmp_path_factory
 ):
     built = world_of.built(template_db, tmp_path_factory)
     path, world = world_of.copy_of(built, tmp_path), built[1]
     agency = world["names"][2]  # the third: its head's title and city are known
     expected = [world_of.agenda(2, c) for c in range(world_of.FRESH + world_of.SECOND)]
+    cases = [case for case, *_ in world_of.CASES]
+    answered, scan = world_of.agenda(2, cases.index("answered")), scan_pdf("Tanggapan instansi")
 
     with running_app(path) as base:
         page = browser.new_context(accept_downloads=True).new_page()
@@ -64,6 +69,22 @@ def test_the_analyst_generates_the_reminders_of_one_agency_and_downloads_them(
         settle(page)
         page.get_by_text("2 surat konfirmasi tercatat untuk 7 surat penerusan.").wait_for()
         numbered = download(page, "reminder_recorded_zip", tmp_path)
+
+        page.goto(f"{base}/pengaduan?agenda={answered}")  # the agency's answered letter
+        settle(page)
+        page.locator("[data-testid='stExpander'] summary", has_text="Lampirkan berkas baru").click()
+        page.get_by_role("combobox", name="Lampirkan ke").click()
+        page.keyboard.type("Tanggapan")
+        page.get_by_role("option", name=re.compile(r"^Tanggapan ")).wait_for()
+        page.keyboard.press("Enter")  # the one match, chosen
+        settle(page)
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+            {"name": "tanggapan.pdf", "mimeType": "application/pdf", "buffer": scan}
+        )
+        settle(page)
+        page.get_by_role("button", name=re.compile(r"Lampirkan berkas$")).click()
+        settle(page)
+        page.get_by_text("Berkas tanggapan.pdf dilampirkan.").wait_for()
 
     with zipfile.ZipFile(drafts) as archive:
         names = archive.namelist()
@@ -85,6 +106,16 @@ def test_the_analyst_generates_the_reminders_of_one_agency_and_downloads_them(
             )
             .fetchall()
         )
+        filed = (
+            db.cursor()
+            .execute(
+                "SELECT a.record_kind, a.display_name, c.agenda_no FROM attachment AS a"
+                " JOIN response AS r ON r.id = a.record_id"
+                " JOIN complaint AS c ON c.id = r.complaint_id"
+            )
+            .fetchall()
+        )
     finally:
         db.close()
     assert stored == [(7, 2)]
+    assert filed == [("response", "tanggapan.pdf", answered)]
