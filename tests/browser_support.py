@@ -139,3 +139,26 @@ def download(page, key: str, folder: Path) -> Path:
     target = folder / info.value.suggested_filename
     info.value.save_as(target)
     return target
+
+
+def choose(page, label: str, text: str) -> None:
+    """Pick the option of the select box `label` that starts with `text`, as a user who
+    types into its search: typed until it is the one option listed, then Enter (a click
+    right after the list opens may land before the list settles, or miss it)."""
+    from playwright.sync_api import expect
+
+    box = page.get_by_role("combobox", name=label)
+    options = page.get_by_role("option")
+    for _ in range(3):
+        box.click()
+        box.fill(text)
+        try:
+            expect(options).to_have_count(1, timeout=5_000)
+            expect(options.first).to_contain_text(text)
+        except AssertionError:
+            page.keyboard.press("Escape")
+            continue
+        page.keyboard.press("Enter")
+        expect(box).to_have_value(re.compile("^" + re.escape(text)))
+        return
+    raise AssertionError(f"no single option {text!r} in {label!r}")

@@ -11,7 +11,7 @@ import pytest
 
 from dumas.db import blobs, connect
 from tests import attachment_support as support
-from tests.browser_support import running_app, settle, sign_in
+from tests.browser_support import choose, running_app, settle, sign_in
 from tests.conftest import PASSWORD
 from tests.test_browser import REPORT_VIOLATIONS
 
@@ -32,10 +32,7 @@ def test_a_scanned_response_attached_on_the_complaint_page_opens_as_the_same_pdf
         page.goto(f"{base}/pengaduan?agenda={support.AGENDA}")
         settle(page)
         page.locator("[data-testid='stExpander'] summary", has_text="Lampirkan berkas baru").click()
-        page.get_by_role("combobox", name="Lampirkan ke").click()
-        page.keyboard.type("Tanggapan")  # the choice searched for, as a user may
-        page.get_by_role("option", name=re.compile(r"^Tanggapan ")).wait_for()
-        page.keyboard.press("Enter")  # the one match, chosen
+        choose(page, "Lampirkan ke", "Tanggapan")
         settle(page)
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
             {"name": "scan tanggapan.pdf", "mimeType": "application/pdf", "buffer": scan}

@@ -18,7 +18,7 @@ from dumas.db import connect
 from dumas.render import reminders as files
 from tests import reminder_support as world_of
 from tests.attachment_support import scan_pdf
-from tests.browser_support import download, running_app, settle, sign_in
+from tests.browser_support import choose, download, running_app, settle, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -73,10 +73,7 @@ def test_the_analyst_generates_one_agencys_reminders_and_files_its_scanned_respo
         page.goto(f"{base}/pengaduan?agenda={answered}")  # the agency's answered letter
         settle(page)
         page.locator("[data-testid='stExpander'] summary", has_text="Lampirkan berkas baru").click()
-        page.get_by_role("combobox", name="Lampirkan ke").click()
-        page.keyboard.type("Tanggapan")
-        page.get_by_role("option", name=re.compile(r"^Tanggapan ")).wait_for()
-        page.keyboard.press("Enter")  # the one match, chosen
+        choose(page, "Lampirkan ke", "Tanggapan")
         settle(page)
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
             {"name": "tanggapan.pdf", "mimeType": "application/pdf", "buffer": scan}
