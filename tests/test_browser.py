@@ -78,7 +78,7 @@ def test_roles_see_their_own_menus_stay_signed_in_on_reload_and_sign_out(server,
     sign_in(analyst, server, "analis", DEMO_PASSWORD)
     assert menu(analyst) == [
         "Tindak Lanjut", "Menunggu Saya", "Matriks Rencana Pemantauan", "Pemantauan",
-        "Laporan Berkala", "Cari Pengaduan", "Impor dan Ekspor Data",
+        "Laporan Berkala", "Cari Pengaduan", "Impor dan Ekspor Data", "Akun Saya",
     ]  # fmt: skip
     assert analyst.get_by_text("DEMO").first.is_visible()
 
@@ -86,7 +86,7 @@ def test_roles_see_their_own_menus_stay_signed_in_on_reload_and_sign_out(server,
     sign_in(asdep, server, "asdep", DEMO_PASSWORD)
     assert menu(asdep) == [
         "Tindak Lanjut", "Menunggu Saya", "Matriks Rencana Pemantauan", "Pemantauan",
-        "Laporan Berkala", "Cari Pengaduan", "Impor dan Ekspor Data", "Jejak Audit",
+        "Laporan Berkala", "Cari Pengaduan", "Impor dan Ekspor Data", "Jejak Audit", "Akun Saya",
     ]  # fmt: skip
 
     asdep.reload()
