@@ -1834,6 +1834,7 @@ MESSAGES: dict[str, str] = {
     "reminders.start_again": "Make other reminders",
     "reminders.mail_subject": "{kind} Nomor {number} tanggal {date}",
     "reminders.mail_body": "Yth. {head}\n{agency}\n\nDengan hormat,\n\nBersama ini kami sampaikan {kind} Nomor {number} tanggal {date} mengenai tindak lanjut {count} surat penerusan pengaduan masyarakat yang belum kami terima tanggapannya. Surat tersebut terlampir ({file}).\n\nAtas perhatian dan kerja sama Bapak/Ibu, kami ucapkan terima kasih.\n\nAsisten Deputi Pengaduan Masyarakat\nKementerian Sekretariat Negara",
+    "reminders.mail_off": "E-mail cannot be sent from this installation yet: the server's administrator has not set SMTP up (DUMAS_SMTP_HOST). Download the numbered letters above and send them as usual.",
     "reminders.mail_title": "Send by e-mail",
     "reminders.mail_send": "Send by e-mail to {address}",
     "reminders.mail_no_address": "{agency}: the agency has no e-mail address yet (Impor dan Ekspor Data → Gabungkan instansi → Alamat surat instansi).",

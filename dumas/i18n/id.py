@@ -1832,6 +1832,7 @@ MESSAGES: dict[str, str] = {
     "reminders.start_again": "Buat surat konfirmasi lain",
     "reminders.mail_subject": "{kind} Nomor {number} tanggal {date}",
     "reminders.mail_body": "Yth. {head}\n{agency}\n\nDengan hormat,\n\nBersama ini kami sampaikan {kind} Nomor {number} tanggal {date} mengenai tindak lanjut {count} surat penerusan pengaduan masyarakat yang belum kami terima tanggapannya. Surat tersebut terlampir ({file}).\n\nAtas perhatian dan kerja sama Bapak/Ibu, kami ucapkan terima kasih.\n\nAsisten Deputi Pengaduan Masyarakat\nKementerian Sekretariat Negara",
+    "reminders.mail_off": "E-mail belum dapat dikirim dari aplikasi ini: pengelola server belum mengatur SMTP (DUMAS_SMTP_HOST). Unduh surat bernomor di atas dan kirim seperti biasa.",
     "reminders.mail_title": "Kirim lewat e-mail",
     "reminders.mail_send": "Kirim lewat e-mail ke {address}",
     "reminders.mail_no_address": "{agency}: alamat e-mail instansi belum diisi (Impor dan Ekspor Data → Gabungkan instansi → Alamat surat instansi).",

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from dumas import i18n
+from dumas import config, i18n
 from dumas.domain.codes import MailOutcome
 from dumas.domain.errors import DomainError
 from dumas.domain.reminders import ReminderLetter
@@ -55,7 +55,11 @@ def section(settings: DocumentSettings, letters: Sequence[ReminderLetter]) -> No
 
 
 def _configured() -> bool:
-    """Whether e-mail can leave at all; if not, the page says why, once."""
+    """Whether e-mail can leave at all; if not, the page says why, once: unset is a fact of
+    this installation (the letters still go by hand), a setting that cannot be used an error."""
+    if config.smtp_host() is None:
+        st.info(t("reminders.mail_off"), icon=":material/mail_lock:")
+        return False
     try:
         mail.settings_or_refuse()
     except DomainError as error:
