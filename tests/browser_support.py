@@ -162,3 +162,20 @@ def choose(page, label: str, text: str) -> None:
         expect(box).to_have_value(re.compile("^" + re.escape(text)))
         return
     raise AssertionError(f"no single option {text!r} in {label!r}")
+
+
+def attach_scan(page, base: str, agenda: str, name: str, data: bytes) -> None:
+    """On a complaint's page (Cari Pengaduan), attach a scanned PDF to its agency's response,
+    as the analyst does: the record chosen, the file uploaded, "Lampirkan berkas"."""
+    page.goto(f"{base}/pengaduan?agenda={agenda}")
+    settle(page)
+    page.locator("[data-testid='stExpander'] summary", has_text="Lampirkan berkas baru").click()
+    choose(page, "Lampirkan ke", "Tanggapan")
+    settle(page)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        {"name": name, "mimeType": "application/pdf", "buffer": data}
+    )
+    settle(page)
+    page.get_by_role("button", name=re.compile(r"Lampirkan berkas$")).click()
+    settle(page)
+    page.get_by_text(f"Berkas {name} dilampirkan.").wait_for()

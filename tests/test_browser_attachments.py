@@ -11,7 +11,7 @@ import pytest
 
 from dumas.db import blobs, connect
 from tests import attachment_support as support
-from tests.browser_support import choose, running_app, settle, sign_in
+from tests.browser_support import attach_scan, running_app, sign_in
 from tests.conftest import PASSWORD
 from tests.test_browser import REPORT_VIOLATIONS
 
@@ -29,18 +29,7 @@ def test_a_scanned_response_attached_on_the_complaint_page_opens_as_the_same_pdf
         context.add_init_script(REPORT_VIOLATIONS)
         page = context.new_page()
         sign_in(page, base, "analis.uji", PASSWORD)
-        page.goto(f"{base}/pengaduan?agenda={support.AGENDA}")
-        settle(page)
-        page.locator("[data-testid='stExpander'] summary", has_text="Lampirkan berkas baru").click()
-        choose(page, "Lampirkan ke", "Tanggapan")
-        settle(page)
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
-            {"name": "scan tanggapan.pdf", "mimeType": "application/pdf", "buffer": scan}
-        )
-        settle(page)
-        page.get_by_role("button", name=re.compile(r"Lampirkan berkas$")).click()
-        settle(page)
-        page.get_by_text("Berkas scan tanggapan.pdf dilampirkan.").wait_for()
+        attach_scan(page, base, support.AGENDA, "scan tanggapan.pdf", scan)
         with page.expect_download() as downloaded:
             page.get_by_role("button", name=re.compile(r"Unduh berkas \(\.pdf\)$")).click()
         download = downloaded.value

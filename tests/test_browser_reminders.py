@@ -7,7 +7,6 @@ answered letter on its complaint (Cari Pengaduan)."""
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from urllib.parse import urlencode
 
@@ -18,7 +17,7 @@ from dumas.db import connect
 from dumas.render import reminders as files
 from tests import reminder_support as world_of
 from tests.attachment_support import scan_pdf
-from tests.browser_support import choose, download, running_app, settle, sign_in
+from tests.browser_support import attach_scan, download, running_app, settle, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -70,18 +69,7 @@ def test_the_analyst_generates_one_agencys_reminders_and_files_its_scanned_respo
         page.get_by_text("2 surat konfirmasi tercatat untuk 7 surat penerusan.").wait_for()
         numbered = download(page, "reminder_recorded_zip", tmp_path)
 
-        page.goto(f"{base}/pengaduan?agenda={answered}")  # the agency's answered letter
-        settle(page)
-        page.locator("[data-testid='stExpander'] summary", has_text="Lampirkan berkas baru").click()
-        choose(page, "Lampirkan ke", "Tanggapan")
-        settle(page)
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
-            {"name": "tanggapan.pdf", "mimeType": "application/pdf", "buffer": scan}
-        )
-        settle(page)
-        page.get_by_role("button", name=re.compile(r"Lampirkan berkas$")).click()
-        settle(page)
-        page.get_by_text("Berkas tanggapan.pdf dilampirkan.").wait_for()
+        attach_scan(page, base, answered, "tanggapan.pdf", scan)  # its answered letter
 
     with zipfile.ZipFile(drafts) as archive:
         names = archive.namelist()
