@@ -77,10 +77,8 @@ class LoggedMail:
     actor: str
 
 
-_LOGGED = """
-SELECT id, sent_at, recipient, kind, subject, outcome, message, attachments, actor
-  FROM mail_log
-"""
+_COLUMNS = "id, sent_at, recipient, kind, subject, outcome, message, attachments, actor"
+_LOGGED = f"SELECT {_COLUMNS} FROM mail_log"  # noqa: S608 - fixed column names
 
 
 def _logged(cursor: duckdb.DuckDBPyConnection) -> list[LoggedMail]:
@@ -97,13 +95,35 @@ def mails_about(
     cur: duckdb.DuckDBPyConnection, related_kind: str, related_id: object
 ) -> list[LoggedMail]:
     """Every e-mail about one record (a reminder, an agency), the oldest first."""
-    sql = _LOGGED + " WHERE related_kind = $kind AND related_id = $id ORDER BY sent_at, id"
-    return _logged(cur.execute(sql, {"kind": related_kind, "id": str(related_id)}))
+    return mails_about_each(cur, related_kind, [related_id]).get(str(related_id), [])
+
+
+def mails_about_each(
+    cur: duckdb.DuckDBPyConnection, related_kind: str, related_ids: list[object]
+) -> dict[str, list[LoggedMail]]:
+    """The e-mails about each of these records (by its id as text), the oldest first: one
+    query for a page listing many."""
+    sql = f"SELECT related_id, {_COLUMNS} FROM mail_log"  # noqa: S608 - fixed column names
+    sql += " WHERE related_kind = $kind AND related_id IN (SELECT unnest($ids))"
+    rows = cur.execute(sql + " ORDER BY sent_at, id",
+                       {"kind": related_kind, "ids": [str(i) for i in related_ids]})  # fmt: skip
+    found: dict[str, list[LoggedMail]] = {}
+    for related, id_, at, *rest in rows.fetchall():
+        found.setdefault(related, []).append(LoggedMail(id_, at.astimezone(TIMEZONE), *rest))
+    return found
 
 
 def agency_address(cur: duckdb.DuckDBPyConnection, agency_id: int) -> tuple[str, str | None] | None:
     """An agency's name and e-mail address (None: no such agency)."""
+    return agency_addresses(cur, [agency_id]).get(agency_id)
+
+
+def agency_addresses(
+    cur: duckdb.DuckDBPyConnection, agency_ids: list[int]
+) -> dict[int, tuple[str, str | None]]:
+    """Each of these agencies' name and e-mail address, in one query."""
     rows = cur.execute(
-        "SELECT name, email FROM agency WHERE id = $id", {"id": agency_id}
+        "SELECT id, name, email FROM agency WHERE id IN (SELECT unnest($ids))",
+        {"ids": list(agency_ids)},
     ).fetchall()
-    return rows[0] if rows else None
+    return {agency_id: (name, email) for agency_id, name, email in rows}

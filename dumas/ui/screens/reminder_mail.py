@@ -32,13 +32,13 @@ def section(settings: DocumentSettings, letters: Sequence[ReminderLetter]) -> No
         st.success(done, icon=":material/outgoing_mail:")
     configured = _configured()
     with get_db().reading() as cur:
-        addresses = {x.agency_id: notices.agency_address(cur, x.agency_id) for x in letters}
-        sent = {x.id: notices.mails_about(cur, RELATED, x.id) for x in letters}
+        addresses = notices.agency_addresses(cur, [x.agency_id for x in letters])
+        sent = notices.mails_about_each(cur, RELATED, [x.id for x in letters])
     for letter in letters:
         _, address = addresses.get(letter.agency_id) or (letter.agency, None)
         kind = t(f"reminder.{letter.kind}")
         st.markdown(plain(f"{kind} {letter.letter_no} · {letter.agency}"))
-        for logged in sent.get(letter.id, []):
+        for logged in sent.get(str(letter.id), []):
             said = {"address": logged.recipient, "at": i18n.fmt_datetime(logged.sent_at, lang())}
             if logged.outcome == MailOutcome.SENT:
                 st.caption(plain(t("reminders.mail_sent", **said)))
