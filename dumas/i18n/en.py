@@ -1837,7 +1837,7 @@ MESSAGES: dict[str, str] = {
     "reminders.mail_off": "E-mail cannot be sent from this installation yet: the server's administrator has not set SMTP up (DUMAS_SMTP_HOST). Download the numbered letters above and send them as usual.",
     "reminders.mail_title": "Send by e-mail",
     "reminders.mail_send": "Send by e-mail to {address}",
-    "reminders.mail_no_address": "{agency}: the agency has no e-mail address yet (Impor dan Ekspor Data → Gabungkan instansi → Alamat surat instansi).",
+    "reminders.mail_no_address": "{agency}: the agency has no e-mail address yet (Import and export data → Merge agencies → Agency letter address).",
     "reminders.mail_sent": "Sent to {address} on {at}.",
     "reminders.mail_failed": "Not sent to {address} on {at}: {reason}",
     "reminders.mail_done": "{kind} Nomor {number} sent to {address}.",
