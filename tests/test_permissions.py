@@ -151,11 +151,9 @@ def _merge(db: Database, user: User, world: World) -> None:
 
 
 def _backup(db: Database, user: User, world: World) -> None:
-    import tempfile
-
     from dumas.services.backups import take_backup
 
-    folder = Path(tempfile.mkdtemp(prefix="cadangan-"))
+    folder = db.path.parent / "cadangan"  # in the test's own folder, deleted with it
     take_backup(db, user, folder=folder, keep=(14, 12), now=NOW)
 
 

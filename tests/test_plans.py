@@ -22,7 +22,7 @@ from dumas.domain.plan_flow import PlanAction, PlanState
 from dumas.queries import lookups, plan_history
 from dumas.queries import plans as q
 from dumas.services import auth, plans, users
-from tests.conftest import PASSWORD, TODAY, username
+from tests.conftest import PASSWORD, TODAY, Factory, prebuilt, username
 
 NOW = dt.datetime.combine(TODAY, dt.time(9, 0), config.TIMEZONE)
 
@@ -50,9 +50,11 @@ def team(db: Database) -> Team:
                   (Role.ANALIS, Role.KASUBBID, Role.KABID, Role.ASDEP, Role.DEPUTI)))  # fmt: skip
 
 
-@pytest.fixture
-def letters(make, kemendagri: int, bpn: int) -> dict[str, int]:
+def _letters(db: Database) -> dict[str, int]:
     """Three unanswered forwarding letters: two to Kemendagri (two loci), one to BPN."""
+    make = Factory(db)
+    kemendagri = make.agency("Kementerian Dalam Negeri")
+    bpn = make.agency("Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional")
     jakarta = make.complaint(province_code="31")
     jabar = make.complaint(province_code="32")
     tanah = make.complaint(province_code="31")
@@ -61,6 +63,15 @@ def letters(make, kemendagri: int, bpn: int) -> dict[str, int]:
         "kemendagri_32": make.forward(jabar, kemendagri, dt.date(2026, 4, 6)),
         "bpn_31": make.forward(tanah, bpn, dt.date(2026, 5, 4)),
     }
+
+
+letters_prebuilt = prebuilt("plans-letters", _letters)
+
+
+@pytest.fixture
+def letters(letters_prebuilt, db_path) -> dict[str, int]:
+    """The three letters of _letters: the test's database is a copy of that world."""
+    return letters_prebuilt[1]
 
 
 def revision(db: Database, plan_id: int) -> int:
