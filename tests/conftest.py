@@ -132,9 +132,27 @@ def username(role: Role) -> str:
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database with its reference data and nothing else (no account): what the
+    app makes on a first start. Migrating takes about a second; a copy, milliseconds."""
+    path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
+    connect(path).close()  # closed with a checkpoint: the file alone holds it all
+    return path
+
+
+@pytest.fixture
+def empty_db_path(empty_template: Path, tmp_path: Path) -> Path:
+    """A copy of empty_template for this test only, beside its db_path."""
+    path = tmp_path / "kosong.duckdb"
+    shutil.copy(empty_template, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory, empty_template: Path) -> Path:
     """A migrated database with reference data, one account per role, no complaints."""
     path = tmp_path_factory.mktemp("template") / "template.duckdb"
+    shutil.copy(empty_template, path)
     db = connect(path)
     admin_id = users.create_first_admin(
         db, username=username(Role.ADMIN), full_name="Admin Uji", password=PASSWORD

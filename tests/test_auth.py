@@ -314,10 +314,10 @@ def test_sql_metacharacters_and_huge_strings_only_fail_to_sign_in(db, text):
     assert db.cursor().execute("SELECT count(*) FROM app_user").fetchall()[0][0] == 9
 
 
-def test_no_account_and_no_default_password_exist_outside_demo_mode(tmp_path):
+def test_no_account_and_no_default_password_exist_outside_demo_mode(empty_db_path):
     from dumas.db import connect
 
-    fresh = connect(tmp_path / "kosong.duckdb")
+    fresh = connect(empty_db_path)
     assert not users.has_users(fresh)
     for name in ("admin", "administrator", "analis"):
         with pytest.raises(auth.SignInRefused):
@@ -330,11 +330,11 @@ def test_no_account_and_no_default_password_exist_outside_demo_mode(tmp_path):
         users.create_first_admin(fresh, username="kedua", full_name="K", password="sandi-kuat-2026")
 
 
-def test_a_weak_first_password_is_refused(tmp_path):
+def test_a_weak_first_password_is_refused(empty_db_path):
     from dumas.db import connect
     from dumas.domain.errors import ValidationError
 
-    fresh = connect(tmp_path / "kosong.duckdb")
+    fresh = connect(empty_db_path)
     for weak in ("pendek", "aaaaaaaaaaaa"):
         with pytest.raises(ValidationError):
             users.create_first_admin(fresh, username="kepala", full_name="K", password=weak)

@@ -42,10 +42,10 @@ def _counts(report) -> dict[str, tuple[int, int, int]]:
     return {k: (c.created, c.updated, c.unchanged) for k, c in report.counts.items()}
 
 
-def test_export_then_import_reproduces_the_follow_up_data(db, tmp_path):
+def test_export_then_import_reproduces_the_follow_up_data(db, empty_db_path):
     demo.generate(db, 300, today=TODAY)
     data = export_xlsx(import_layout(db.cursor()), title="Ekspor", generated="uji")
-    target = connect(tmp_path / "kosong.duckdb")
+    target = connect(empty_db_path)
     report = _run(target, data)
     assert report.applied and not report.errors
     queries = {

@@ -58,9 +58,9 @@ NO_FORWARDING = {**NO_RESPONSE, **dict.fromkeys(["agency", "letter_no", "letter_
 
 
 @pytest.fixture(scope="module")
-def lookups(tmp_path_factory: pytest.TempPathFactory) -> Lookups:
+def lookups(empty_template: Path) -> Lookups:
     """The reference tables of a freshly migrated database."""
-    db = connect(tmp_path_factory.mktemp("lookups") / "t.duckdb")
+    db = connect(empty_template, read_only=True)
     try:
         return lookups_from_db(db.cursor())
     finally:

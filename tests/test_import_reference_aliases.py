@@ -169,11 +169,11 @@ def test_a_known_value_in_a_later_file_replaces_the_value_kept_as_written(db: Da
 
 
 def test_the_export_writes_a_value_kept_as_written_back_as_written(
-    db: Database, tmp_path: Path
+    db: Database, empty_db_path: Path
 ) -> None:
     _run(db, xlsx(HAND_WRITTEN))
     data = export_xlsx(import_layout(db.cursor()), title="Ekspor", generated="uji")
-    again = connect(tmp_path / "lain.duckdb")
+    again = connect(empty_db_path)
     try:
         report = _run(again, data)
         assert report.applied and report.errors == []

@@ -199,15 +199,31 @@ def _define_figures(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute(FIGURES_FILE.read_text(encoding="utf-8").split(LATER_FIGURES)[0])
 
 
+# The text of schema.sql and figures.sql, read again only when the file changed: every
+# connection (each command, job, backup check, test) checks its database against them.
+_sources: dict[tuple[str, int, int], str] = {}
+
+
+def _source(path: Path) -> str:
+    found = path.stat()
+    key = (str(path), found.st_mtime_ns, found.st_size)
+    if key not in _sources:
+        _sources[key] = path.read_text(encoding="utf-8")
+    return _sources[key]
+
+
+def _migrations() -> list[tuple[str, str]]:
+    return split_migrations(_source(SCHEMA_FILE))
+
+
 def migrate(db: Database) -> list[str]:
     """Apply the migrations not yet recorded; return the names applied now.
 
     An up-to-date database (every migration applied, the figure macros of this very
     figures.sql) is only read: opening it writes nothing.
     """
-    migrations = split_migrations(SCHEMA_FILE.read_text(encoding="utf-8"))
-    _refuse_newer(db, {name for name, _ in migrations})
-    figures = FIGURES_FILE.read_text(encoding="utf-8")
+    migrations = _migrations()
+    figures = _source(FIGURES_FILE)
     digest = hashlib.sha256(figures.encode("utf-8")).hexdigest()
     if _up_to_date(db, [name for name, _ in migrations], digest):
         return []
@@ -239,27 +255,30 @@ def migrate(db: Database) -> list[str]:
 def _refuse_unmigrated(db: Database) -> None:
     """Opened read-only (a snapshot, a backup, a read-only file): nothing may be written,
     so a database of another schema is refused rather than migrated."""
-    migrations = split_migrations(SCHEMA_FILE.read_text(encoding="utf-8"))
-    _refuse_newer(db, {name for name, _ in migrations})
-    digest = hashlib.sha256(FIGURES_FILE.read_bytes()).hexdigest()
+    migrations = _migrations()
+    digest = hashlib.sha256(_source(FIGURES_FILE).encode("utf-8")).hexdigest()
     if not _up_to_date(db, [name for name, _ in migrations], digest):
         raise faults.DatabaseFault("db.fault.needs_migration", db.path)
 
 
-def _refuse_newer(db: Database, known: set[str]) -> None:
-    """A database a newer version of the app has migrated is not opened by this one."""
-    with db.reading() as cur:
-        try:
-            done = {r[0] for r in cur.execute("SELECT name FROM schema_migration").fetchall()}
-        except duckdb.CatalogException:
-            return  # new, or older than the table
+def _refuse_newer(db: Database, known: set[str], done: set[str] | None = None) -> None:
+    """A database a newer version of the app has migrated (`done`: its recorded migrations,
+    read when not given) is not opened by this one."""
+    if done is None:
+        with db.reading() as cur:
+            try:
+                rows = cur.execute("SELECT name FROM schema_migration").fetchall()
+            except duckdb.CatalogException:
+                return  # new, or older than the table
+        done = {r[0] for r in rows}
     newer = sorted(done - known)
     if newer:
         raise faults.DatabaseFault("db.fault.newer_schema", db.path, newer[-1], schema=newer[-1])
 
 
 def _up_to_date(db: Database, names: list[str], digest: str) -> bool:
-    """Every migration recorded and the figure macros defined from this figures.sql.
+    """Every migration recorded and the figure macros defined from this figures.sql; a
+    database a newer version migrated is refused (DatabaseFault).
 
     One statement over the two bookkeeping tables (asking the catalogue first took as
     long again, on every connect); a database without them is new or older than 0011."""
@@ -270,8 +289,10 @@ def _up_to_date(db: Database, names: list[str], digest: str) -> bool:
                 " UNION ALL SELECT NULL, digest FROM figure_definition"
             ).fetchall()
         except duckdb.CatalogException:
+            _refuse_newer(db, set(names))  # schema_migration alone, if there is one
             return False
     done = {name for name, _ in rows if name is not None}
+    _refuse_newer(db, set(names), done)
     stored = [(found,) for name, found in rows if name is None]
     return set(names) <= done and stored == [(digest,)]
 
