@@ -12,10 +12,13 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
+from unittest.mock import NonCallableMock
 
 import duckdb
 import pytest
+from streamlit import runtime
 from streamlit.components.v2 import manifest_scanner
+from streamlit.runtime import context as st_context
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, local_script_runner
 from streamlit.util import calc_hash
@@ -88,6 +91,21 @@ local_script_runner.require_widgets_deltas = _wait_for_run
 
 # Every AppTest run starts at app.py, as a browser's does (dumas/ui/apptest.py).
 start_runs_at_app()
+
+# AppTest's runtime is a MagicMock, so st.context.cookies (read on every run by
+# ui/auth_gate.session_token) was a tree of mocks made afresh on each access: 2% of the
+# suite's CPU. An AppTest session has no browser and sends no cookie: it gets no context,
+# as a session without a client does (the token comes from its session state).
+_client_context = st_context._get_client_context
+
+
+def _browserless_context() -> object:
+    if isinstance(runtime.get_instance(), NonCallableMock):  # AppTest's
+        return None
+    return _client_context()
+
+
+st_context._get_client_context = _browserless_context
 
 PASSWORD = "sandi-uji-2026"  # every account of the template database
 
