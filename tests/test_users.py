@@ -268,6 +268,16 @@ def test_assigning_roles_replaces_them_and_audits_old_and_new(db):
     _no_secret_in(db, SECRET)
 
 
+def test_an_open_session_carries_roles_changed_since_its_last_page_run(db):
+    uid = _create(db, roles=("analis",))
+    _, token = auth.sign_in(db, "rina", SECRET, NOW)
+    later = NOW + dt.timedelta(seconds=10)  # within the minute: no activity written between
+    assert auth.session_user(db, token, later).roles == {Role.ANALIS}
+    assert auth.session_user(db, token, later).roles == {Role.ANALIS}  # read again: the same
+    users.assign_roles(db, ADMIN, uid, ["asdep"], revision=_rev(db, uid))
+    assert auth.session_user(db, token, later).roles == {Role.ASDEP}
+
+
 def test_assigning_a_kabid_role_without_bidang_is_refused(db):
     uid = _create(db)
     with pytest.raises(ValidationError) as error:

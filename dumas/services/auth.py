@@ -267,21 +267,48 @@ LAST_SEEN_STEP = dt.timedelta(minutes=1)
 LAST_SEEN_WAIT = 0.05
 
 
-def session_user(db: Database, token: str | None, now: dt.datetime) -> User | None:
-    """The user of a live session (not ended, not expired, not idle, user active), or None."""
-    if not token:
-        return None
-    digest = _digest(token)
+# The sessions read, by database file and token digest: the file's commit count then, the
+# session's last activity and expiry, and its user. Every write moves that count
+# (Database.commits; one process owns the file): while it stands still, an ended session,
+# a disabled user or changed roles cannot have happened, and a page run checks only the
+# clock instead of reading three rows (about 3 ms of each run, for every user).
+_seen: dict[tuple[str, str], tuple[int, dt.datetime, dt.datetime, User | None]] = {}
+_SEEN_MAX = 4096
+
+
+def _session(db: Database, digest: str) -> tuple[dt.datetime, dt.datetime, User | None] | None:
+    """(last seen, expires at, its active user or None) of a session not ended, or None."""
+    key, commits = (str(db.path), digest), db.commits  # the count before the read
+    seen = _seen.get(key)
+    if seen is not None and seen[0] == commits:
+        return seen[1:]
     with db.reading() as cur:
         row = cur.execute(
             "SELECT user_id, last_seen, expires_at FROM user_session"
             " WHERE token_hash = $h AND ended_at IS NULL",
             {"h": digest},
         ).fetchall()
-        if not row or row[0][2] <= now or now - row[0][1] > idle_time():
+        if not row:
             return None
         user = load_user(cur, row[0][0])
-    if user is not None and now - row[0][1] >= LAST_SEEN_STEP:
+    if len(_seen) >= _SEEN_MAX:
+        _seen.clear()
+    _seen[key] = (commits, row[0][1], row[0][2], user)
+    return row[0][1], row[0][2], user
+
+
+def session_user(db: Database, token: str | None, now: dt.datetime) -> User | None:
+    """The user of a live session (not ended, not expired, not idle, user active), or None."""
+    if not token:
+        return None
+    digest = _digest(token)
+    found = _session(db, digest)
+    if found is None:
+        return None
+    last_seen, expires_at, user = found
+    if expires_at <= now or now - last_seen > idle_time():
+        return None
+    if user is not None and now - last_seen >= LAST_SEEN_STEP:
         # Bookkeeping, not a change of any record: no audit row; and skipped while another
         # write holds the lock (an import), to be recorded on a later run.
         with db.transaction_if_free(LAST_SEEN_WAIT) as cur:
