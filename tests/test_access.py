@@ -103,12 +103,17 @@ def test_roles_without_the_right_never_see_personal_data_nor_the_forms(role, com
     assert not [b for b in at.button if b.key == "save_response"]
 
 
-def test_an_empty_database_asks_for_the_first_administrator(tmp_path, monkeypatch):
-    from dumas.db import connect
+def test_a_database_marked_as_demo_shows_the_banner_from_the_next_page_run(db, app_env):
+    at = signed_in_app(Role.ANALIS).run()
+    assert not [w for w in at.warning if "DEMO" in w.value]
+    with db.transaction() as cur:  # what demo.generate marks, in a write of its own
+        cur.execute("INSERT INTO meta VALUES ('demo', 'true')")
+    at.run()
+    assert [w for w in at.warning if "DEMO" in w.value]
 
-    empty = tmp_path / "kosong.duckdb"
-    connect(empty).close()
-    monkeypatch.setenv("DUMAS_DB", str(empty))
+
+def test_an_empty_database_asks_for_the_first_administrator(empty_db_path, monkeypatch):
+    monkeypatch.setenv("DUMAS_DB", str(empty_db_path))
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert at.title[0].value == "Administrator pertama"
@@ -126,7 +131,7 @@ def test_an_empty_database_asks_for_the_first_administrator(tmp_path, monkeypatc
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == []
     assert at.title[0].value == "Masuk"  # from now on everyone signs in
-    con = duckdb.connect(str(empty))
+    con = duckdb.connect(str(empty_db_path))
     roles = con.execute(
         "SELECT u.username, r.role FROM app_user u JOIN user_role r ON r.user_id = u.id"
     ).fetchall()

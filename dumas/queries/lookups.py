@@ -42,11 +42,12 @@ def options(cur: duckdb.DuckDBPyConnection, kind: str) -> dict[object, str]:
 
 
 def data_versions(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Every version token (data_version, followup_version: see data_version) in one read."""
+    """Every version token (data_version, followup_version: see data_version) and the demo
+    mark ("true" on a demo database: is_demo) in one read."""
     found = cur.execute(
-        "SELECT key, value FROM meta WHERE key IN ('data_version', 'followup_version')"
+        "SELECT key, value FROM meta WHERE key IN ('data_version', 'followup_version', 'demo')"
     ).fetchall()
-    return {"data_version": "0", "followup_version": "0", **dict(found)}
+    return {"data_version": "0", "followup_version": "0", "demo": "false", **dict(found)}
 
 
 def data_version(cur: duckdb.DuckDBPyConnection, key: str = "data_version") -> str:

@@ -53,6 +53,12 @@ def version(key: str = "data_version") -> str:
 _version = version
 
 
+def is_demo() -> bool:
+    """Whether the database holds demo data (queries.lookups.is_demo), read with the
+    versions: once per commit, not on every page run."""
+    return _version("demo") == "true"
+
+
 @st.cache_data(ttl=900, max_entries=512, show_spinner=False)
 def _followup(
     path: str, version: str, name: str, filters: Filters, as_of: dt.date, kwargs: tuple

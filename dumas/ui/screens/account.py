@@ -9,9 +9,9 @@ import streamlit as st
 
 from dumas.domain.errors import DomainError
 from dumas.domain.permissions import Role, User
-from dumas.queries import lookups
 from dumas.services import users
 from dumas.services.auth import lock_minutes
+from dumas.ui import data
 from dumas.ui.auth_gate import sign_out_key, sso_configured
 from dumas.ui.escape import plain
 from dumas.ui.state import get_db, show_error, t
@@ -79,8 +79,7 @@ def demo_accounts() -> None:
 
 def is_demo() -> bool:
     """Whether this database was filled with demo data (and has demo accounts)."""
-    with get_db().reading() as cur:
-        return lookups.is_demo(cur)
+    return data.is_demo()
 
 
 def demo_banner() -> None:
