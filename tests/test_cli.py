@@ -38,8 +38,8 @@ def test_init_then_summary_reports_an_empty_database(tmp_path):
     assert summary["agencies"] > 100
 
 
-def test_demo_then_summary_agrees_with_the_database(tmp_path):
-    db = str(tmp_path / "cli.duckdb")
+def test_demo_then_summary_agrees_with_the_database(empty_db_path):
+    db = str(empty_db_path)  # as `init` leaves it (test above)
     created = run_cli("demo", "--complaints", "400", db=db)
     assert created.returncode == 0, created.stderr
     counts = json.loads(created.stdout)
@@ -57,8 +57,8 @@ def test_demo_then_summary_agrees_with_the_database(tmp_path):
     assert 0 < summary["complaints_lacking_response"] <= summary["lacking_response"]
 
 
-def test_demo_refuses_a_database_that_already_has_complaints(tmp_path):
-    db = str(tmp_path / "cli.duckdb")
+def test_demo_refuses_a_database_that_already_has_complaints(empty_db_path):
+    db = str(empty_db_path)
     assert run_cli("demo", "--complaints", "50", db=db).returncode == 0
     again = run_cli("demo", "--complaints", "50", db=db)
     assert again.returncode == 2

@@ -58,9 +58,9 @@ def test_a_changed_figures_file_is_defined_again_at_the_next_start(tmp_path, mon
 
 
 def test_migration_0016_gives_a_stored_plan_period_without_a_year_the_year_it_was_created(
-    tmp_path,
+    empty_db_path,
 ):
-    db = connect(tmp_path / "old.duckdb")
+    db = connect(empty_db_path)  # migrated: the test takes it back before one migration
     with db.transaction() as cur:
         cur.executemany(
             "INSERT INTO plan (id, title, period_label, source, state, state_since, created_by,"
@@ -79,8 +79,10 @@ def test_migration_0016_gives_a_stored_plan_period_without_a_year_the_year_it_wa
     db.close()
 
 
-def test_migration_0017_keeps_the_free_text_period_of_a_plan_from_before_with_no_code(tmp_path):
-    db = connect(tmp_path / "old.duckdb")
+def test_migration_0017_keeps_the_free_text_period_of_a_plan_from_before_with_no_code(
+    empty_db_path,
+):
+    db = connect(empty_db_path)  # migrated: the test takes it back before one migration
     with db.transaction() as cur:
         cur.execute("ALTER TABLE plan DROP COLUMN period_code")  # as a file before 0017
         cur.execute(
@@ -95,8 +97,8 @@ def test_migration_0017_keeps_the_free_text_period_of_a_plan_from_before_with_no
     db.close()
 
 
-def test_migration_0020_counts_each_complaints_letters_in_a_database_filled_before(tmp_path):
-    db = connect(tmp_path / "old.duckdb")
+def test_migration_0020_counts_each_complaints_letters_in_a_database_filled_before(empty_db_path):
+    db = connect(empty_db_path)  # migrated: the test takes it back before one migration
     demo.generate(db, 100, today=TODAY)
     with db.transaction() as cur:
         cur.execute("ALTER TABLE letter_fact DROP COLUMN complaint_letters")  # as before 0020
@@ -114,8 +116,10 @@ def test_migration_0020_counts_each_complaints_letters_in_a_database_filled_befo
     db.close()
 
 
-def test_migration_0026_gives_users_and_agencies_no_address_and_every_user_notices_off(tmp_path):
-    db = connect(tmp_path / "old.duckdb")
+def test_migration_0026_gives_users_and_agencies_no_address_and_every_user_notices_off(
+    empty_db_path,
+):
+    db = connect(empty_db_path)  # migrated: the test takes it back before one migration
     with db.transaction() as cur:  # as a file before 0026, with an account
         cur.execute("DROP TABLE notice_pref")
         cur.execute("DROP TABLE mail_log")
@@ -139,13 +143,13 @@ def _threads(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT current_setting('threads')").fetchone()[0]
 
 
-def test_the_database_uses_the_threads_set_in_dumas_db_threads(tmp_path, monkeypatch):
+def test_the_database_uses_the_threads_set_in_dumas_db_threads(empty_db_path, monkeypatch):
     monkeypatch.setenv("DUMAS_DB_THREADS", "1")
-    one = connect(tmp_path / "one.duckdb")
+    one = connect(empty_db_path)
     assert _threads(one.cursor()) == 1
     one.close()
     monkeypatch.delenv("DUMAS_DB_THREADS")
-    default, bare = connect(tmp_path / "default.duckdb"), duckdb.connect(":memory:")
+    default, bare = connect(empty_db_path), duckdb.connect(":memory:")
     assert _threads(default.cursor()) == _threads(bare)  # DuckDB's own default: one per core
     default.close()
     bare.close()
