@@ -10,19 +10,21 @@ import datetime as dt
 
 import pytest
 
+from dumas.db import Database
 from dumas.domain.permissions import Role
 from dumas.queries import followup
 from dumas.queries.filters import Filters
-from tests.conftest import TODAY, signed_in_app
+from tests.conftest import TODAY, Factory, prebuilt, signed_in_app
 
 WEEK_BEFORE = TODAY - dt.timedelta(days=7)  # the day before the seven days began
 
 
-@pytest.fixture
-def week(db, make, kemendagri, bpn, monkeypatch):
+def _week(db: Database) -> dict[str, int]:
     """Friday 27 November 2026: one letter new this week, one answered this week, one
     that passed 14 working days this week (11 on 20 November, 16 today), one long overdue."""
-    monkeypatch.setenv("DUMAS_MIN_RANKING", "1")
+    make = Factory(db)
+    kemendagri = make.agency("Kementerian Dalam Negeri")
+    bpn = make.agency("Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional")
     new, answered, crossing, old = (make.complaint(received_on=dt.date(2026, 8, 3))
                                     for _ in range(4))  # fmt: skip
     make.forward(new, bpn, dt.date(2026, 11, 23))
@@ -31,6 +33,17 @@ def week(db, make, kemendagri, bpn, monkeypatch):
     make.forward(crossing, bpn, dt.date(2026, 11, 5))
     make.forward(old, bpn, dt.date(2026, 9, 1))
     return {"kemendagri": kemendagri, "bpn": bpn}
+
+
+week_prebuilt = prebuilt("followup-summary-week", _week)
+
+
+@pytest.fixture
+def week(week_prebuilt, db_path, monkeypatch) -> dict[str, int]:
+    """The week of _week (the test's database is a copy of that world), each agency
+    ranked whatever its number of letters."""
+    monkeypatch.setenv("DUMAS_MIN_RANKING", "1")
+    return week_prebuilt[1]
 
 
 def test_the_weeks_changes_are_the_defined_letter_facts(db, week):

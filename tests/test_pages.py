@@ -8,24 +8,36 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dumas import config, i18n
+from dumas.db import Database
 from dumas.domain.permissions import Role
 from dumas.ui import navigation
-from tests.conftest import open_page, signed_in_app
+from tests.conftest import Factory, open_page, prebuilt, signed_in_app
 
 pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
 
 
-@pytest.fixture
-def letters(db, make, kemendagri, bpn):
+def _letters(db: Database) -> dict[str, object]:
     """Two complaints: one forwarded to Kemendagri (answered) and BPN, one to BPN only."""
+    make = Factory(db)
+    kemendagri = make.agency("Kementerian Dalam Negeri")
+    bpn = make.agency("Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional")
     c1 = make.complaint(summary="Sengketa tanah ulayat")
     c2 = make.complaint(summary='=HYPERLINK("http://contoh")')
     make.forward(c1, kemendagri, dt.date(2026, 6, 1))
     make.forward(c1, bpn, dt.date(2026, 6, 1))
     make.forward(c2, bpn, dt.date(2026, 9, 1))
     make.respond(c1, kemendagri, dt.date(2026, 6, 5))
-    db.close()  # the app opens its own connection to the file
     return {"agenda": ["UJI-0001", "UJI-0002"], "kemendagri": kemendagri, "bpn": bpn}
+
+
+letters_prebuilt = prebuilt("pages-letters", _letters)
+
+
+@pytest.fixture
+def letters(letters_prebuilt, db_path) -> dict[str, object]:
+    """The two complaints of _letters: the test's database is a copy of that world, which
+    the app opens itself (no connection of the test is left open on it)."""
+    return letters_prebuilt[1]
 
 
 def _app(role: Role = Role.ANALIS, **query: str) -> AppTest:

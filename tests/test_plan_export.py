@@ -16,7 +16,7 @@ from dumas.domain.permissions import User
 from dumas.queries import plans as plan_queries
 from dumas.render.plan_matrix import matrix_xlsx
 from dumas.services import auth, plans
-from tests.conftest import TODAY, Factory
+from tests.conftest import TODAY, Factory, prebuilt
 
 NOW = dt.datetime(2026, 11, 27, 9, tzinfo=config.TIMEZONE)
 GENERATED = "Dibuat pada 27 November 2026 09.00"
@@ -42,9 +42,11 @@ def _user(db: Database, username: str) -> User:
     return user
 
 
-@pytest.fixture
-def plan_id(db: Database, make: Factory, kemendagri: int, bpn: int) -> int:
+def _plan(db: Database) -> int:
     """A draft: Kemendagri (2 letters, a 3-person visit), BPN (1 letter), Polri (programme)."""
+    make = Factory(db)
+    kemendagri = make.agency("Kementerian Dalam Negeri")
+    bpn = make.agency("Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional")
     first, second, third = make.complaint(), make.complaint(), make.complaint()
     letters = [
         make.forward(first, kemendagri, dt.date(2026, 3, 2)),
@@ -81,6 +83,15 @@ def plan_id(db: Database, make: Factory, kemendagri: int, bpn: int) -> int:
         added=[added], deleted=[], now=NOW,
     )  # fmt: skip
     return plan_id
+
+
+plan_prebuilt = prebuilt("plan-export-plan", _plan)
+
+
+@pytest.fixture
+def plan_id(plan_prebuilt, db_path) -> int:
+    """The draft of _plan: the test's database is a copy of that world."""
+    return plan_prebuilt[1]
 
 
 def _revision(db: Database, plan_id: int) -> int:

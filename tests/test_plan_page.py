@@ -21,7 +21,7 @@ from dumas.domain.plan_flow import PlanAction
 from dumas.queries import plans as q
 from dumas.services import auth, plans
 from dumas.ui import navigation
-from tests.conftest import TODAY, open_page, username
+from tests.conftest import TODAY, Factory, open_page, prebuilt, username
 
 PAGE = "pages/plans.py"
 NOW = dt.datetime.combine(TODAY, dt.time(9), config.TIMEZONE)
@@ -43,8 +43,12 @@ def _open(role: Role, **query: object) -> AppTest:
     return at
 
 
-@pytest.fixture
-def letters(make, kemendagri: int, bpn: int) -> list[int]:
+def _letters(db: Database) -> list[int]:
+    """Three forwarding letters: to Kemendagri (2 March), to BPN (6 April), and to BPN
+    (4 May) answered on 11 May; their ids in that order."""
+    make = Factory(db)
+    kemendagri = make.agency("Kementerian Dalam Negeri")
+    bpn = make.agency("Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional")
     first = make.complaint(province_code="31")
     second = make.complaint(province_code="31")
     answered = make.complaint(province_code="32")
@@ -53,6 +57,15 @@ def letters(make, kemendagri: int, bpn: int) -> list[int]:
            make.forward(answered, bpn, dt.date(2026, 5, 4))]  # fmt: skip
     make.respond(answered, bpn, dt.date(2026, 5, 11), status="selesai")
     return ids
+
+
+letters_prebuilt = prebuilt("plan-page-letters", _letters)
+
+
+@pytest.fixture
+def letters(letters_prebuilt, db_path) -> list[int]:
+    """The three letters of _letters: the test's database is a copy of that world."""
+    return letters_prebuilt[1]
 
 
 def _plan(db: Database, letters: list[int]) -> int:

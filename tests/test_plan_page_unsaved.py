@@ -18,9 +18,19 @@ from dumas.queries import plan_history
 from dumas.queries import plans as q
 from dumas.services import plans
 from dumas.ui.screens import plan_letters
-from tests.test_plan_page import NOW, TODAY, _open, _plan, _ready, _revision, _user, letters
+from tests.test_plan_page import (
+    NOW,
+    TODAY,
+    _open,
+    _plan,
+    _ready,
+    _revision,
+    _user,
+    letters,
+    letters_prebuilt,
+)
 
-__all__ = ["letters"]  # the fixture, shared with test_plan_page
+__all__ = ["letters", "letters_prebuilt"]  # the fixtures (and world), shared with test_plan_page
 
 pytestmark = pytest.mark.usefixtures("app_env")
 

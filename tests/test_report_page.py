@@ -11,13 +11,14 @@ import openpyxl
 import pytest
 
 from dumas import config, i18n
+from dumas.db import Database
 from dumas.domain import periods
 from dumas.domain.permissions import PERMISSIONS, Action, Role
 from dumas.domain.report_flow import ReportMove
 from dumas.services import periodic as final
 from dumas.ui import navigation
 from dumas.ui.escape import plain
-from tests.conftest import open_page
+from tests.conftest import Factory, open_page, prebuilt
 from tests.monitoring_support import people_of
 
 PAGE = "pages/reports.py"
@@ -26,10 +27,19 @@ KEY_ISSUES = "report_key_issues_2026-05"
 pytestmark = pytest.mark.usefixtures("app_env")
 
 
-@pytest.fixture
-def may(make, kemendagri: int) -> None:
+def _may(db: Database) -> None:
+    """One complaint received on 4 May 2026 by letter, forwarded to Kemendagri on 5 May."""
+    make = Factory(db)
     first = make.complaint(received_on=dt.date(2026, 5, 4), channel="surat")
-    make.forward(first, kemendagri, dt.date(2026, 5, 5))
+    make.forward(first, make.agency("Kementerian Dalam Negeri"), dt.date(2026, 5, 5))
+
+
+may_prebuilt = prebuilt("report-page-may", _may)
+
+
+@pytest.fixture
+def may(may_prebuilt, db_path) -> None:
+    """The May of _may: the test's database is a copy of that world."""
 
 
 def _open(role: Role, period: str = "2026-05"):

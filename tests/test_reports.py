@@ -17,16 +17,21 @@ import datetime as dt
 
 import pytest
 
+from dumas.db import Database
 from dumas.domain import periods
 from dumas.queries import periodic
+from tests.conftest import Factory, prebuilt
 
 MAY = periods.parse("2026-05")
 KEMENDAGRI = "Kementerian Dalam Negeri"
 BPN = "Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional"
 
 
-@pytest.fixture
-def month(make, kemendagri: int, bpn: int) -> None:
+def _month(db: Database) -> None:
+    """The five complaints A-E of the module's docstring, their letters and responses."""
+    make = Factory(db)
+    kemendagri = make.agency(KEMENDAGRI)
+    bpn = make.agency(BPN)
     d = dt.date
     a = make.complaint(received_on=d(2026, 5, 4), channel="surat", province_code="31")
     make.forward(a, kemendagri, d(2026, 5, 5))
@@ -41,6 +46,14 @@ def month(make, kemendagri: int, bpn: int) -> None:
     make.respond(e, bpn, d(2026, 5, 27))
     f = make.complaint(received_on=d(2025, 5, 15), channel="surat", province_code="33")
     make.forward(f, kemendagri, d(2025, 5, 16))
+
+
+month_prebuilt = prebuilt("reports-month", _month)
+
+
+@pytest.fixture
+def month(month_prebuilt, db_path) -> None:
+    """The month of _month: the test's database is a copy of that world."""
 
 
 def _rows(frame) -> list[tuple]:
