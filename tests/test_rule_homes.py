@@ -401,15 +401,15 @@ def test_the_monitoring_page_offers_exactly_what_the_monitoring_services_accept(
     user = world.users[account]
     at = None
     for name, mid in world.monitorings.items():
-        state = MonitoringState(mq.detail(dry.cursor(), mid)["state"])
-        view = _VIEW_OF.get(state, "report")
+        seen = mq.detail(dry.cursor(), mid)
+        view = _VIEW_OF.get(MonitoringState(seen["state"]), "report")
         if at is None:
             at = _signed_in(account, "pages/monitorings.py", id=str(mid), monitoring_view=view)
         else:
             at.query_params["id"] = str(mid)
             at.segmented_control(key="monitoring_view").set_value(view).run()
         shown = _controls(at)
-        calls = _monitoring_calls(dry, mid, user, view)
+        calls = _monitoring_calls(dry, seen, user, view)
         offered = {control: control in shown for control in calls}
         accepted = {control: _accepts(call) for control, call in calls.items()}
         assert offered == accepted, (account, name)
@@ -427,10 +427,11 @@ _VIEW_OF = {MonitoringState.PREPARATION: "preparation",
 
 
 def _monitoring_calls(
-    dry: DryRun, mid: int, user: User, view: str
+    dry: DryRun, seen: mq.MonitoringRow, user: User, view: str
 ) -> dict[str, Callable[[], object]]:
-    """Each control of the view (by widget key) and the service call it makes."""
-    revision = _mrev(dry, mid)
+    """Each control of the view (by widget key) and the service call it makes, on the
+    monitoring as the page was drawn (`seen`: its detail row; the dry runs change nothing)."""
+    mid, revision = seen["id"], seen["revision"]
 
     def move(action: MonitoringAction) -> Callable[[], object]:
         return lambda: ms.act(dry, user, mid, revision=revision, action=action,
@@ -440,7 +441,7 @@ def _monitoring_calls(
         return lambda: ms.record_finance(dry, user, mid, revision=revision, stage=stage,
                                          on=TODAY, today=TODAY, now=NOW)  # fmt: skip
 
-    direct = mq.detail(dry.cursor(), mid)["method"] == "kunjungan_lapangan"
+    direct = seen["method"] == "kunjungan_lapangan"
 
     def document(kind: str) -> Callable[[], object]:
         signed = rec.DocumentRecord(kind, f"B-99/{kind}", TODAY)
@@ -477,7 +478,7 @@ def _monitoring_calls(
                 dry, user, mid, revision=revision, values={"conclusions": "Uji"}, now=NOW),
             **({"costs_save": lambda: rec.save_costs(dry, user, mid, revision=revision, rows=[],
                                                      now=NOW)}
-               if mq.detail(dry.cursor(), mid)["method"] == "kunjungan_lapangan" else {}),
+               if direct else {}),
             **{f"fin_{stage}": finance(stage)
                for stage in ("submitted_on", "bpp_received_on", "ppk_accepted_on")},
         },
