@@ -34,7 +34,7 @@ from dumas.services import monitoring_records as rec
 from dumas.services import plans
 from dumas.services.agencies import complete_agency
 from tests import monitoring_support as support
-from tests.conftest import ADMIN, ANALYST, TODAY, open_page
+from tests.conftest import ADMIN, ANALYST, TODAY, Factory, open_page, prebuilt
 from tests.importing import row, xlsx
 from tests.monitoring_support import People, people_of
 
@@ -49,13 +49,24 @@ def people(db: Database) -> People:
     return people_of(db)
 
 
-@pytest.fixture
-def letters(make, kemendagri: int) -> list[int]:
+def _letters(db: Database) -> list[int]:
+    """Two unanswered letters to Kemendagri (locus DKI Jakarta)."""
+    make = Factory(db)
+    kemendagri = make.agency("Kementerian Dalam Negeri")
     first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
     return [
         make.forward(first, kemendagri, dt.date(2026, 3, 2)),
         make.forward(second, kemendagri, dt.date(2026, 4, 6)),
     ]
+
+
+letters_prebuilt = prebuilt("indirect-path-letters", _letters)
+
+
+@pytest.fixture
+def letters(letters_prebuilt, db_path) -> list[int]:
+    """The two letters of _letters: the test's database is a copy of that world."""
+    return letters_prebuilt[1]
 
 
 def rev(db: Database, mid: int) -> int:
