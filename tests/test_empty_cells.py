@@ -18,11 +18,12 @@ from streamlit.testing.v1 import AppTest
 
 from dumas import i18n
 from dumas.config import ROOT
+from dumas.db import Database
 from dumas.domain.permissions import PERMISSIONS, Role
 from dumas.queries import plans as pq
 from dumas.services import plans
 from dumas.ui.navigation import PAGES
-from tests.conftest import signed_in_app
+from tests.conftest import Factory, prebuilt, signed_in_app
 from tests.monitoring_support import approved, people_of
 
 pytestmark = pytest.mark.usefixtures("app_env")  # see conftest.app_env
@@ -31,8 +32,13 @@ NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 WORDS = {"none", "nan", "nat", "<na>", "null"}
 
 
-@pytest.fixture
-def world(db, make, kemendagri, bpn):
+def _world(db: Database) -> dict[str, int | str]:
+    """The world with gaps: a complaint without contact whose letter is in an approved
+    monitoring (steps 4-8 empty), an answered letter, and a draft plan whose one row has
+    no letters."""
+    make = Factory(db)
+    kemendagri = make.agency("Kementerian Dalam Negeri")
+    bpn = make.agency("Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional")
     p = people_of(db)
     quiet = make.complaint(complainant_contact=None)
     letters = [make.forward(quiet, kemendagri, dt.date(2026, 6, 1))]
@@ -49,8 +55,16 @@ def world(db, make, kemendagri, bpn):
         db, p.analyst, draft, revision=revision, deleted=[], updated={}, now=NOW,
         added=[{"agency_id": bpn, "origin_reason": "Program kerja"}],
     )  # fmt: skip
-    db.close()
     return {"plan": draft, "monitoring": monitoring, "agenda": "UJI-0001"}
+
+
+world_prebuilt = prebuilt("empty-cells-world", _world)
+
+
+@pytest.fixture
+def world(world_prebuilt, db_path) -> dict[str, int | str]:
+    """The ids of _world: the test's database is a copy of that world."""
+    return world_prebuilt[1]
 
 
 def _shown_as_none(at: AppTest) -> list[tuple[int, str, object]]:

@@ -26,7 +26,7 @@ from dumas.domain.plan_flow import PlanAction
 from dumas.queries import plans as pq
 from dumas.services import auth, plans
 from dumas.ui import navigation
-from tests.conftest import TODAY, Factory, open_page, signed_in_app, username
+from tests.conftest import TODAY, Factory, open_page, prebuilt, signed_in_app, username
 
 INBOX_PAGE = "pages/inbox.py"
 MONITORINGS_PAGE = "pages/monitorings.py"
@@ -90,17 +90,29 @@ class Plans:
         return plan_id
 
 
-@pytest.fixture
-def build(db: Database, make: Factory, kemendagri: int) -> Plans:
-    """The plan builder, over one unanswered letter to Kemendagri (complainant: Siti Aminah)."""
+def _letter(db: Database) -> int:
+    """One unanswered letter to Kemendagri (complainant: Siti Aminah)."""
+    make = Factory(db)
     complaint = make.complaint(summary="Sengketa tanah ulayat")
-    return Plans(db, make.forward(complaint, kemendagri, dt.date(2026, 6, 1)))
+    return make.forward(complaint, make.agency("Kementerian Dalam Negeri"), dt.date(2026, 6, 1))
+
+
+letter_prebuilt = prebuilt("inbox-pages-letter", _letter)
+
+
+@pytest.fixture
+def build(letter_prebuilt, db: Database) -> Plans:
+    """The plan builder, over the letter of _letter: the test's database is a copy of that
+    world."""
+    return Plans(db, letter_prebuilt[1])
 
 
 def _recently() -> dt.datetime:
-    """A moment of today (pinned) some minutes ago, at midnight at the earliest."""
-    midnight = dt.datetime.combine(config.today(), dt.time(0, 0), TZ)
-    return max(config.now() - dt.timedelta(minutes=5), midnight)
+    """A moment of today (TODAY, as the app pins it) some minutes ago, at midnight at the
+    earliest. TODAY itself, not config.today(): a prebuilt world is written before app_env
+    pins the app's today."""
+    clock = dt.datetime.combine(TODAY, dt.datetime.now(TZ).timetz())  # as config.now()
+    return max(clock - dt.timedelta(minutes=5), dt.datetime.combine(TODAY, dt.time(0, 0), TZ))
 
 
 def _open(role: Role, page: str, **query: str) -> AppTest:
@@ -293,12 +305,22 @@ def test_roles_without_plans_are_not_offered_the_inbox(role):
 # Pemantauan
 
 
+def _approved(db: Database) -> int:
+    """The letter of _letter in a plan taken through steps 1-3 today, when the world is
+    written (a run's tests see it a few seconds to minutes later): its one row is now a
+    monitoring."""
+    build = Plans(db, _letter(db))
+    return build.moved("Rencana Desember", len(ROUTE), _recently() - dt.timedelta(hours=5))
+
+
+approved_prebuilt = prebuilt("inbox-pages-approved", _approved)
+
+
 @pytest.fixture
-def approved(build: Plans, db: Database) -> int:
-    """A plan taken through steps 1-3 today: its one row is now a monitoring."""
-    plan_id = build.moved("Rencana Desember", len(ROUTE), _recently() - dt.timedelta(hours=5))
-    db.close()
-    return plan_id
+def approved(approved_prebuilt, db_path) -> int:
+    """A plan taken through steps 1-3 today, its one row now a monitoring (_approved): the
+    test's database is a copy of that world."""
+    return approved_prebuilt[1]
 
 
 def _display(at: AppTest, column: str) -> list[str]:

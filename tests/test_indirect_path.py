@@ -11,6 +11,7 @@ runs as an indirect monitoring. The page (AppTest) shows steps 4 and 6 the same 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 
 import docx
@@ -34,7 +35,7 @@ from dumas.services import monitoring_records as rec
 from dumas.services import plans
 from dumas.services.agencies import complete_agency
 from tests import monitoring_support as support
-from tests.conftest import ADMIN, ANALYST, TODAY, open_page
+from tests.conftest import ADMIN, ANALYST, TODAY, Factory, open_page, prebuilt
 from tests.importing import row, xlsx
 from tests.monitoring_support import People, people_of
 
@@ -49,13 +50,24 @@ def people(db: Database) -> People:
     return people_of(db)
 
 
-@pytest.fixture
-def letters(make, kemendagri: int) -> list[int]:
+def _letters(db: Database) -> list[int]:
+    """Two unanswered letters to Kemendagri (locus DKI Jakarta)."""
+    make = Factory(db)
+    kemendagri = make.agency("Kementerian Dalam Negeri")
     first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
     return [
         make.forward(first, kemendagri, dt.date(2026, 3, 2)),
         make.forward(second, kemendagri, dt.date(2026, 4, 6)),
     ]
+
+
+letters_prebuilt = prebuilt("indirect-path-letters", _letters)
+
+
+@pytest.fixture
+def letters(letters_prebuilt, db_path) -> list[int]:
+    """The two letters of _letters: the test's database is a copy of that world."""
+    return letters_prebuilt[1]
 
 
 def rev(db: Database, mid: int) -> int:
@@ -97,6 +109,34 @@ def _in_execution(db: Database, p: People, mid: int, letters: list[int]) -> None
                           now=START)  # fmt: skip
 
 
+def _indirect(db: Database, *, executing: bool) -> int:
+    """The letters of _letters in an Asdep-led official letter approved at START (so the
+    Deputi approved it too): an indirect monitoring in step 4 or, executing, in step 6 with
+    a result for every letter (_in_execution)."""
+    p, letters = people_of(db), _letters(db)
+    mid = support.approved(db, p, letters, direct=False, now=START)
+    if executing:
+        _in_execution(db, p, mid, letters)
+    return mid
+
+
+indirect_prebuilt = prebuilt("indirect-path-step-4", functools.partial(_indirect, executing=False))
+executing_prebuilt = prebuilt("indirect-path-step-6", functools.partial(_indirect, executing=True))
+
+
+@pytest.fixture
+def indirect(indirect_prebuilt, db_path) -> int:
+    """The indirect monitoring of _indirect in step 4: the test's database is a copy of it."""
+    return indirect_prebuilt[1]
+
+
+@pytest.fixture
+def executing(executing_prebuilt, db_path) -> int:
+    """The indirect monitoring of _indirect in step 6, only the way of step 6 lacking: the
+    test's database is a copy of it."""
+    return executing_prebuilt[1]
+
+
 def _ways(db: Database, mid: int) -> tuple[str, ...]:
     records = mq.records(db.cursor(), mid)
     contacts = (records["activities"]["kind"] == flow.INDIRECT_CONTACT).sum()
@@ -107,9 +147,9 @@ def _ways(db: Database, mid: int) -> tuple[str, ...]:
 # Step 4: the files list
 
 
-def test_an_indirect_monitoring_cannot_leave_step_4_without_its_files_list(db, people, letters):
+def test_an_indirect_monitoring_cannot_leave_step_4_without_its_files_list(db, people, indirect):
     p = people
-    mid = support.approved(db, p, letters, direct=False, now=START)
+    mid = indirect
     _scoped(db, p, mid)
     refused = refusal(lambda: move(db, p.analyst, mid, MonitoringAction.PREPARED))
     assert refused == "error.guard_documents_ready_indirect"
@@ -118,9 +158,9 @@ def test_an_indirect_monitoring_cannot_leave_step_4_without_its_files_list(db, p
     assert move(db, p.asdep, mid, MonitoringAction.PREPARED) is MonitoringState.COORDINATION
 
 
-def test_the_files_list_without_the_purpose_is_not_yet_step_4_done(db, people, letters):
+def test_the_files_list_without_the_purpose_is_not_yet_step_4_done(db, people, indirect):
     p = people
-    mid = support.approved(db, p, letters, direct=False, now=START)
+    mid = indirect
     document(db, p.analyst, mid, "daftar_berkas", "40/D-4/DM.00.00/11/2026")
     refused = refusal(lambda: move(db, p.analyst, mid, MonitoringAction.PREPARED))
     assert refused == "error.guard_documents_ready_indirect"
@@ -141,11 +181,10 @@ def test_the_files_list_and_the_official_letter_are_not_a_field_visits(db, peopl
 
 @pytest.mark.parametrize("used", [("contact",), ("letter",), ("contact", "letter")])
 def test_step_6_of_an_indirect_monitoring_records_a_contact_a_letter_or_both(
-    db, people, letters, used
+    db, people, executing, used
 ):
     p = people
-    mid = support.approved(db, p, letters, direct=False, now=START)
-    _in_execution(db, p, mid, letters)
+    mid = executing
     refused = refusal(lambda: move(db, p.analyst, mid, MonitoringAction.EXECUTED))
     assert refused == "error.guard_results_complete_indirect"
     if "contact" in used:
@@ -174,11 +213,10 @@ def test_step_6_of_an_indirect_monitoring_records_a_contact_a_letter_or_both(
     ],
 )
 def test_an_indirect_monitoring_logs_only_contacts_each_with_its_channel_and_person(
-    db, people, letters, entry, key, field
+    db, people, executing, entry, key, field
 ):
     p = people
-    mid = support.approved(db, p, letters, direct=False, now=START)
-    _in_execution(db, p, mid, letters)
+    mid = executing
     with pytest.raises(ValidationError) as refused:
         rec.add_activity(db, p.analyst, mid, values={**CONTACT, **entry}, today=TODAY, now=START)
     assert (refused.value.messages[0].key, refused.value.messages[0].field) == (key, field)
@@ -278,9 +316,9 @@ def _captions(at) -> list[str]:
 
 
 @pytest.mark.usefixtures("app_env")
-def test_the_page_shows_the_files_list_as_step_4_of_an_indirect_monitoring(db, people, letters):
+def test_the_page_shows_the_files_list_as_step_4_of_an_indirect_monitoring(db, people, indirect):
     p = people
-    mid = support.approved(db, p, letters, direct=False, now=START)
+    mid = indirect
     _scoped(db, p, mid)
     at = open_page(Role.ANALIS, PAGE, id=mid)  # in step 4: its view
     assert not at.exception, at.exception
@@ -300,11 +338,9 @@ def test_the_page_shows_the_files_list_as_step_4_of_an_indirect_monitoring(db, p
 
 @pytest.mark.usefixtures("app_env")
 def test_the_page_records_a_contact_and_the_letter_as_step_6_of_an_indirect_monitoring(
-    db, people, letters
+    db, executing
 ):
-    p = people
-    mid = support.approved(db, p, letters, direct=False, now=START)
-    _in_execution(db, p, mid, letters)
+    mid = executing
     at = open_page(Role.ANALIS, PAGE, id=mid)  # in step 6: its view
     assert not at.exception, at.exception
     assert "Belum ada cara yang tercatat" in " ".join(_captions(at))
@@ -344,11 +380,8 @@ def test_the_plan_page_draws_a_stored_row_of_the_retired_method(db, people, lett
 
 
 @pytest.mark.usefixtures("app_env")
-def test_an_activity_logged_on_an_indirect_monitoring_before_the_change_still_shows(
-    db, people, letters
-):
-    p = people
-    mid = support.approved(db, p, letters, direct=False, now=START)
+def test_an_activity_logged_on_an_indirect_monitoring_before_the_change_still_shows(db, indirect):
+    mid = indirect
     db.cursor().execute(
         "INSERT INTO monitoring_activity (id, monitoring_id, kind, activity_date, place)"
         " VALUES (1, $m, 'diskusi', $d, 'Ruang rapat Itjen')",
@@ -376,8 +409,8 @@ def _addressee(texts: list[str]) -> list[str]:
     return texts[at : at + 3]
 
 
-def test_the_letter_to_the_agency_is_addressed_as_the_agency_list_holds_it(db, people, letters):
-    mid = support.approved(db, people, letters, direct=False, now=START)
+def test_the_letter_to_the_agency_is_addressed_as_the_agency_list_holds_it(db, indirect):
+    mid = indirect
     found = mq.document_data(db.cursor(), mid, TODAY)
     assert (found.agency_head, found.agency_city) == ("Menteri Dalam Negeri", "Jakarta")
     assert _addressee(_texts(db, mid, "surat_instansi")) == [

@@ -31,7 +31,7 @@ from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from dumas.services import plans
 from tests import monitoring_support as support
-from tests.conftest import TODAY
+from tests.conftest import TODAY, Factory, prebuilt
 from tests.monitoring_support import People, people_of
 
 NOW = dt.datetime.combine(TODAY, dt.time(10), config.TIMEZONE)
@@ -49,14 +49,27 @@ def letters(make, kemendagri: int) -> list[int]:
     return [make.forward(make.complaint(province_code="31"), kemendagri, dt.date(2026, 3, 2))]
 
 
-@pytest.fixture
-def visit(db: Database, people: People, letters: list[int]) -> int:
-    """A Kabid-led field visit, approved by the Asdep in step 3, its scope written."""
-    mid = support.approved(db, people, letters, direct=True, now=NOW - dt.timedelta(days=3))
-    rec.save_scope(db, people.analyst, mid, revision=rev(db, mid), now=NOW,
+def _visit(db: Database) -> int:
+    """One unanswered letter to Kemendagri (as `letters` writes it) in a Kabid-led field
+    visit, approved by the Asdep in step 3 three days before NOW, its scope written at NOW."""
+    make, p = Factory(db), people_of(db)
+    kemendagri = make.agency("Kementerian Dalam Negeri")
+    letters = [make.forward(make.complaint(province_code="31"), kemendagri, dt.date(2026, 3, 2))]
+    mid = support.approved(db, p, letters, direct=True, now=NOW - dt.timedelta(days=3))
+    rec.save_scope(db, p.analyst, mid, revision=rev(db, mid), now=NOW,
                    values={"purpose": "Klarifikasi", "partner": "Inspektorat Jenderal",
                            "mechanism": "Rapat koordinasi"})  # fmt: skip
     return mid
+
+
+visit_prebuilt = prebuilt("memo-answer-visit", _visit)
+
+
+@pytest.fixture
+def visit(visit_prebuilt, db_path) -> int:
+    """A Kabid-led field visit, approved by the Asdep in step 3, its scope written (_visit):
+    the test's database is a copy of that world."""
+    return visit_prebuilt[1]
 
 
 def rev(db: Database, mid: int) -> int:

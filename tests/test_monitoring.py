@@ -9,6 +9,7 @@ the visit goes to the PPK through the BPP. Every call is a real service on a rea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 
@@ -29,10 +30,11 @@ from dumas.services import ResponseInput
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from tests import monitoring_support as support
-from tests.conftest import TODAY
+from tests.conftest import TODAY, Factory, prebuilt
 from tests.monitoring_support import People, people_of
 
 START = dt.datetime(2026, 12, 21, 9, 0, tzinfo=config.TIMEZONE)  # Monday before Christmas
+WEEK = dt.timedelta(days=7)
 
 
 @pytest.fixture
@@ -40,17 +42,61 @@ def people(db: Database) -> People:
     return people_of(db)
 
 
-def approved(db: Database, p: People, letters: list[int], *, direct: bool) -> int:
-    return support.approved(db, p, letters, direct=direct, now=START - dt.timedelta(days=7))
-
-
-@pytest.fixture
-def letters(make, kemendagri: int) -> list[int]:
+def _letters(db: Database) -> list[int]:
+    """Two unanswered letters to Kemendagri (locus DKI Jakarta)."""
+    make = Factory(db)
+    kemendagri = make.agency("Kementerian Dalam Negeri")
     first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
     return [
         make.forward(first, kemendagri, dt.date(2026, 3, 2)),
         make.forward(second, kemendagri, dt.date(2026, 4, 6)),
     ]
+
+
+def _approved(db: Database, *, direct: bool, now: dt.datetime, persons: int = 2) -> dict:
+    """The letters of _letters in one monitoring approved at `now` (steps 1-3): a Kabid-led
+    field visit of `persons` persons (direct), or an Asdep-led official letter."""
+    letters = _letters(db)
+    mid = support.approved(db, people_of(db), letters, direct=direct, now=now, persons=persons)
+    return {"letters": letters, "monitoring": mid}
+
+
+# Each test starts from one of these worlds, approved a week before START or, for a visit
+# of three persons, at START; the test's database is a copy of it (conftest.prebuilt).
+direct_prebuilt = prebuilt(
+    "monitoring-direct", functools.partial(_approved, direct=True, now=START - WEEK)
+)
+indirect_prebuilt = prebuilt(
+    "monitoring-indirect", functools.partial(_approved, direct=False, now=START - WEEK)
+)
+three_persons_prebuilt = prebuilt(
+    "monitoring-three-persons", functools.partial(_approved, direct=True, now=START, persons=3)
+)
+
+
+@pytest.fixture
+def direct(direct_prebuilt, db_path) -> int:
+    """A Kabid-led field visit of two persons (the analyst on the team), approved."""
+    return direct_prebuilt[1]["monitoring"]
+
+
+@pytest.fixture
+def indirect(indirect_prebuilt, db_path) -> int:
+    """An Asdep-led official letter (so the Deputi approved it too), approved."""
+    return indirect_prebuilt[1]["monitoring"]
+
+
+@pytest.fixture
+def three_persons(three_persons_prebuilt, db_path) -> int:
+    """A Kabid-led field visit whose row counts three persons, two named, approved at START."""
+    return three_persons_prebuilt[1]["monitoring"]
+
+
+@pytest.fixture
+def letters(request: pytest.FixtureRequest, db_path) -> list[int]:
+    """The two letters of _letters in the monitoring's world this test starts from."""
+    [world] = [name for name in request.fixturenames if name.endswith("_prebuilt")]
+    return request.getfixturevalue(world)[1]["letters"]
 
 
 def rev(db: Database, mid: int) -> int:
@@ -85,8 +131,8 @@ def day(n: int, hour: int = 10) -> dt.datetime:
     return START + dt.timedelta(days=n, hours=hour - 9)
 
 
-def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
-    p, mid = people, approved(db, people, letters, direct=True)
+def test_direct_monitoring_runs_from_approval_to_closure(db, people, direct, letters):
+    p, mid = people, direct
     # Step 4: scope and the three signed documents
     with pytest.raises(Forbidden) as refused:
         move(db, p.analyst, mid, MonitoringAction.PREPARED, day(0))
@@ -251,8 +297,10 @@ def test_direct_monitoring_runs_from_approval_to_closure(db, people, letters):
     assert mq.detail(db.cursor(), mid)["state"] == "closed"
 
 
-def test_a_response_obtained_during_monitoring_leaves_the_unanswered_list(db, people, letters):
-    p, mid = people, approved(db, people, letters, direct=True)
+def test_a_response_obtained_during_monitoring_leaves_the_unanswered_list(
+    db, people, direct, letters
+):
+    p, mid = people, direct
     on = dt.date(2026, 11, 20)
     before = followup.kpis(db.cursor(), Filters(), TODAY)["unanswered"]
     rec.record_result(
@@ -275,8 +323,8 @@ def test_a_response_obtained_during_monitoring_leaves_the_unanswered_list(db, pe
     assert found["response_id"].notna().sum() == 1
 
 
-def test_indirect_asdep_led_monitoring_closes_with_the_deputi(db, people, letters):
-    p, mid = people, approved(db, people, letters, direct=False)
+def test_indirect_asdep_led_monitoring_closes_with_the_deputi(db, people, indirect, letters):
+    p, mid = people, indirect
     rec.save_scope(
         db,
         p.asdep,
@@ -344,8 +392,8 @@ def test_indirect_asdep_led_monitoring_closes_with_the_deputi(db, people, letter
     assert move(db, p.deputi, mid, MonitoringAction.ACKNOWLEDGE, day(4)) is MonitoringState.CLOSED
 
 
-def test_only_the_team_records_and_only_while_steps_4_to_7_run(db, people, letters):
-    p, mid = people, approved(db, people, letters, direct=True)
+def test_only_the_team_records_and_only_while_steps_4_to_7_run(db, people, direct):
+    p, mid = people, direct
     for outsider in (p.kasubbid, p.ppk, p.deputi):
         with pytest.raises(Forbidden):
             rec.add_agreement(db, outsider, mid, item="x", responsible=None, due_on=None, now=START)
@@ -369,8 +417,8 @@ def test_only_the_team_records_and_only_while_steps_4_to_7_run(db, people, lette
         )
 
 
-def test_a_document_number_is_recorded_once(db, people, letters):
-    p, mid = people, approved(db, people, letters, direct=True)
+def test_a_document_number_is_recorded_once(db, people, direct):
+    p, mid = people, direct
     support.memo_approved(db, p, mid, now=START)
     args = {"today": TODAY, "now": START}
     first = rec.DocumentRecord("surat_tugas", "B-1/Kemensetneg/D-4/DM.00.00/11/2026", TODAY)
@@ -381,8 +429,8 @@ def test_a_document_number_is_recorded_once(db, people, letters):
     assert refused.value.messages[0].key == "error.document_recorded"
 
 
-def test_a_stale_screen_cannot_move_a_monitoring(db, people, letters):
-    p, mid = people, approved(db, people, letters, direct=False)
+def test_a_stale_screen_cannot_move_a_monitoring(db, people, indirect):
+    p, mid = people, indirect
     seen = rev(db, mid)
     rec.save_scope(db, p.asdep, mid, revision=seen, now=START, values={"purpose": "A"})
     with pytest.raises(DomainError) as refused:
@@ -391,8 +439,8 @@ def test_a_stale_screen_cannot_move_a_monitoring(db, people, letters):
     assert mq.records(db.cursor(), mid)["scope"]["purpose"] == "A"
 
 
-def test_planned_costs_come_from_the_sbm_rates_of_the_year_and_locus(db, people, letters):
-    p, mid = people, approved(db, people, letters, direct=True)
+def test_planned_costs_come_from_the_sbm_rates_of_the_year_and_locus(db, people, direct):
+    p, mid = people, direct
     db.cursor().execute("INSERT INTO sbm_rate VALUES (2026, '31', 530000, 1490000)")
     with pytest.raises(ValidationError):
         rec.plan_costs_from_sbm(db, p.analyst, mid, revision=rev(db, mid), year=2027, now=START)
@@ -402,8 +450,8 @@ def test_planned_costs_come_from_the_sbm_rates_of_the_year_and_locus(db, people,
     assert mq.cost_totals(db.cursor(), mid)["planned"] == 2 * (1_590_000 + 2_980_000 + 2_500_000)
 
 
-def test_checklist_counts_step_times_across_christmas(db, people, letters):
-    p, mid = people, approved(db, people, letters, direct=False)
+def test_checklist_counts_step_times_across_christmas(db, people, indirect):
+    p, mid = people, indirect
     rec.save_scope(db, p.asdep, mid, revision=rev(db, mid), now=START, values={"purpose": "A"})
     files_listed(db, p.asdep, mid, START)
     # approved Monday 14 Dec 09:00; step 4 done on Wednesday 23 Dec
@@ -430,8 +478,8 @@ def _inbox(db: Database, user: User, at: dt.datetime, kind: str = "monitoring") 
             if i.kind == kind}  # fmt: skip
 
 
-def test_the_inbox_shows_each_monitoring_to_whoever_must_act_next(db, people, letters):
-    p, mid = people, approved(db, people, letters, direct=True)
+def test_the_inbox_shows_each_monitoring_to_whoever_must_act_next(db, people, direct):
+    p, mid = people, direct
     at = START  # a week after the approval: step 4 (1 working day) is overdue
     assert _inbox(db, p.analyst, at) == {mid: True}  # on the team
     assert _inbox(db, p.kasubbid, at) == {}  # neither on the team nor watching
@@ -460,9 +508,8 @@ def _old_value(db: Database, action: str) -> dict:
     return json.loads(db.cursor().execute(sql, {"a": action}).fetchone()[0])
 
 
-def _submitted(db: Database, p: People, letters: list[int]) -> int:
-    """An Asdep-led letter monitoring whose substance report waits for the Deputi."""
-    mid = approved(db, p, letters, direct=False)
+def _submitted(db: Database, p: People, mid: int) -> int:
+    """The Asdep-led letter monitoring, its substance report waiting for the Deputi."""
     db.cursor().execute("UPDATE monitoring SET state = 'reporting' WHERE id = $id", {"id": mid})
     report = {"conclusions": "Belum dijawab", "recommendations": "Surat kedua"}
     rec.save_report(db, p.analyst, mid, revision=rev(db, mid), now=day(9), values=report)
@@ -470,9 +517,9 @@ def _submitted(db: Database, p: People, letters: list[int]) -> int:
     return mid
 
 
-def test_a_report_accepted_from_a_stale_screen_is_refused_with_who_and_when(db, people, letters):
+def test_a_report_accepted_from_a_stale_screen_is_refused_with_who_and_when(db, people, indirect):
     p = people
-    mid = _submitted(db, p, letters)
+    mid = _submitted(db, p, indirect)
     seen = rev(db, mid)  # the Deputi's screen: the report as first submitted
     move(db, p.deputi, mid, MonitoringAction.RETURN_REPORT, day(10), note="Lengkapi rekomendasi")
     rewritten = {"conclusions": "Belum dijawab", "recommendations": "Surat kedua dan kunjungan"}
@@ -494,11 +541,11 @@ def test_a_report_accepted_from_a_stale_screen_is_refused_with_who_and_when(db, 
     assert _old_value(db, "monitoring.acknowledge") == {"state": "submission", "revision": fresh}
 
 
-def test_two_receivers_accepting_one_report_at_once_close_it_once(db, people, letters):
+def test_two_receivers_accepting_one_report_at_once_close_it_once(db, people, indirect):
     import threading
 
     p = people
-    mid = _submitted(db, p, letters)
+    mid = _submitted(db, p, indirect)
     seen, start, outcomes = rev(db, mid), threading.Barrier(2), []
 
     def accept() -> None:
@@ -521,9 +568,9 @@ def test_two_receivers_accepting_one_report_at_once_close_it_once(db, people, le
 
 
 def test_a_finance_stage_recorded_from_a_stale_screen_is_refused_with_who_and_when(
-    db, people, letters
+    db, people, direct
 ):
-    p, mid = people, approved(db, people, letters, direct=True)
+    p, mid = people, direct
     db.cursor().execute("UPDATE monitoring SET state = 'reporting' WHERE id = $id", {"id": mid})
     spent(db, mid)
     on = dt.date(2026, 12, 21)
@@ -547,9 +594,9 @@ def test_a_finance_stage_recorded_from_a_stale_screen_is_refused_with_who_and_wh
 
 
 def test_a_signed_document_recorded_from_a_stale_screen_is_refused_with_who_and_when(
-    db, people, letters
+    db, people, direct
 ):
-    p, mid = people, approved(db, people, letters, direct=True)
+    p, mid = people, direct
     seen = rev(db, mid)
     rec.save_scope(db, p.kabid, mid, revision=seen, now=START, values={"purpose": "A"})
     audits = _audit_rows(db)
@@ -576,8 +623,10 @@ def _result(db, who, mid, letter, result, seen, evidence=None):
     )  # fmt: skip
 
 
-def test_a_letters_result_from_a_stale_screen_is_refused_with_who_and_when(db, people, letters):
-    mid = approved(db, people, letters, direct=True)  # the Kabid leads, the analyst is on it
+def test_a_letters_result_from_a_stale_screen_is_refused_with_who_and_when(
+    db, people, direct, letters
+):
+    mid = direct  # the Kabid leads, the analyst is on it
     first, second = letters
     nothing = {"result": None, "evidence": None, "recommendation": None}
     _result(db, people.kabid, mid, first, "belum", nothing, evidence="Belum ada jawaban")
@@ -606,10 +655,8 @@ def _report_lines(db: Database, mid: int) -> list[str]:
     return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
 
 
-def test_a_reports_narrative_keeps_its_paragraphs_and_its_length_into_the_draft(
-    db, people, letters
-):
-    p, mid = people, approved(db, people, letters, direct=True)
+def test_a_reports_narrative_keeps_its_paragraphs_and_its_length_into_the_draft(db, people, direct):
+    p, mid = people, direct
     analysis = "\n".join(f"Paragraf {n}: " + ("temuan pemantauan " * 600).strip() for n in (1, 2))
     assert len(analysis) > 20_000
     values = {"execution": "  Hari pertama:   rapat koordinasi.\n\n\nHari kedua: klarifikasi.",
@@ -624,9 +671,9 @@ def test_a_reports_narrative_keeps_its_paragraphs_and_its_length_into_the_draft(
 
 
 def test_a_narrative_part_over_fifty_thousand_characters_is_refused_a_short_field_keeps_4000(
-    db, people, letters
+    db, people, direct
 ):
-    p, mid = people, approved(db, people, letters, direct=True)
+    p, mid = people, direct
     with pytest.raises(ValidationError) as refused:
         rec.save_report(db, p.analyst, mid, revision=rev(db, mid), now=START,
                         values={"analysis": "a" * (rec.MAX_NARRATIVE + 1)})  # fmt: skip
@@ -641,7 +688,7 @@ def test_a_narrative_part_over_fifty_thousand_characters_is_refused_a_short_fiel
 
 
 def test_a_field_visit_starts_step_4_with_the_approved_rows_money_for_every_person(
-    db, people, letters
+    db, people, three_persons
 ):
     """Three persons approved in the matrix, two of them named on the team: step 4 holds
     planned lines for all three at the row's rates, their total the row's estimate, and
@@ -650,7 +697,7 @@ def test_a_field_visit_starts_step_4_with_the_approved_rows_money_for_every_pers
     from dumas.render.documents.common import rupiah
     from dumas.render.documents.travel import travel_request_memo
 
-    mid = support.approved(db, people, letters, direct=True, now=START, persons=3)
+    mid = three_persons
     cur = db.cursor()
     estimate = int(mq.detail(cur, mid)["estimated_cost"])
     # 3 persons x (2.500.000 transport + 800.000 x 2 nights + 530.000 x 3 days)
@@ -675,9 +722,9 @@ def test_a_field_visit_starts_step_4_with_the_approved_rows_money_for_every_pers
 
 
 def test_planning_from_the_sbm_counts_the_rows_persons_not_only_the_named_members(
-    db, people, letters
+    db, people, three_persons
 ):
-    mid = support.approved(db, people, letters, direct=True, now=START, persons=3)
+    mid = three_persons
     db.cursor().execute("INSERT INTO sbm_rate VALUES (2026, '31', 530000, 1490000)")
     lines = rec.plan_costs_from_sbm(
         db, people.analyst, mid, revision=rev(db, mid), year=2026, now=START
@@ -686,13 +733,13 @@ def test_planning_from_the_sbm_counts_the_rows_persons_not_only_the_named_member
     assert mq.cost_totals(db.cursor(), mid)["planned"] == 3 * (1_590_000 + 2_980_000 + 2_500_000)
 
 
-def test_an_indirect_monitoring_starts_without_cost_lines(db, people, letters):
-    mid = approved(db, people, letters, direct=False)
+def test_an_indirect_monitoring_starts_without_cost_lines(db, indirect):
+    mid = indirect
     assert mq.costs(db.cursor(), mid).empty
 
 
-def test_the_money_is_not_handed_to_the_bpp_while_an_actual_cost_is_missing(db, people, letters):
-    p, mid = people, approved(db, people, letters, direct=True)
+def test_the_money_is_not_handed_to_the_bpp_while_an_actual_cost_is_missing(db, people, direct):
+    p, mid = people, direct
     db.cursor().execute("UPDATE monitoring SET state = 'reporting' WHERE id = $id", {"id": mid})
     on = dt.date(2026, 12, 21)
     with pytest.raises(ValidationError) as refused:  # six planned lines, none spent yet
@@ -719,8 +766,8 @@ def test_the_money_is_not_handed_to_the_bpp_while_an_actual_cost_is_missing(db, 
     assert ms.finance_done(db.cursor(), mid)["submitted_on"] == on
 
 
-def test_results_of_many_letters_are_saved_together_or_not_at_all(db, people, letters):
-    p, mid = people, approved(db, people, letters, direct=True)
+def test_results_of_many_letters_are_saved_together_or_not_at_all(db, people, direct, letters):
+    p, mid = people, direct
     first, second = letters
     rows = [
         rec.ResultRow(first, rec.ResultInput("ditindaklanjuti", "BA rapat", "Tutup"), {}),
@@ -743,9 +790,9 @@ def test_results_of_many_letters_are_saved_together_or_not_at_all(db, people, le
 
 
 def test_a_results_table_drawn_before_a_colleagues_save_is_refused_naming_the_row(
-    db, people, letters
+    db, people, direct, letters
 ):
-    p, mid = people, approved(db, people, letters, direct=True)
+    p, mid = people, direct
     first, second = letters
     rec.record_result(db, p.kabid, mid, forwarding_id=second, today=TODAY, now=START,
                       found=rec.ResultInput("belum", None, None))  # fmt: skip

@@ -10,9 +10,8 @@ BPP and the PPK each get the one button of their stage of the accountability.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import docx
@@ -21,7 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dumas import config, i18n
-from dumas.db import Database, connect
+from dumas.db import Database
 from dumas.domain.monitoring_flow import MonitoringAction
 from dumas.domain.permissions import Role
 from dumas.queries import monitoring as mq
@@ -32,7 +31,7 @@ from dumas.ui import navigation
 from dumas.ui.escape import plain
 from dumas.ui.screens.monitoring_detail import VIEWS
 from tests import monitoring_support as support
-from tests.conftest import TODAY, Factory, open_page, username
+from tests.conftest import TODAY, Factory, open_page, prebuilt, username
 from tests.monitoring_support import People, people_of
 
 PAGE = "pages/monitorings.py"
@@ -47,76 +46,49 @@ def people(db: Database) -> People:
     return people_of(db)
 
 
-def approved(db: Database, p: People, letters: list[int], *, direct: bool) -> int:
-    return support.approved(db, p, letters, direct=direct, now=START)
+def _approved(db: Database, *, direct: bool) -> dict:
+    """Two letters to Kemendagri (locus DKI Jakarta) and one monitoring of them approved at
+    START: a Kabid-led field visit (the analyst on the team) or an Asdep-led official letter."""
+    make = Factory(db)
+    kemendagri = make.agency("Kementerian Dalam Negeri")
+    first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
+    letters = [
+        make.forward(first, kemendagri, dt.date(2026, 3, 2)),
+        make.forward(second, kemendagri, dt.date(2026, 4, 6)),
+    ]
+    mid = support.approved(db, people_of(db), letters, direct=direct, now=START)
+    return {"letters": letters, "monitoring": mid}
 
 
-@dataclass(frozen=True)
-class World:
-    """A database holding two forwarded letters and one approved monitoring of them."""
-
-    path: Path
-    letters: list[int]
-    monitoring: int
-
-
-@pytest.fixture(scope="module")
-def worlds(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[bool, World]:
-    """The direct and the indirect monitoring, each approved once for this module through
-    the real services; every test that asks for one works on its own copy (db_path)."""
-    built = {}
-    for kind in (True, False):
-        path = tmp_path_factory.mktemp("monitoring") / "dumas.duckdb"
-        shutil.copy(template_db, path)
-        db = connect(path)
-        make = Factory(db)
-        kemendagri = make.agency("Kementerian Dalam Negeri")
-        first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
-        letters = [
-            make.forward(first, kemendagri, dt.date(2026, 3, 2)),
-            make.forward(second, kemendagri, dt.date(2026, 4, 6)),
-        ]
-        built[kind] = World(path, letters, approved(db, people_of(db), letters, direct=kind))
-        db.close()
-    return built
-
-
-def _kind(request: pytest.FixtureRequest) -> bool | None:
-    """Which monitoring this test works on: direct, indirect, or none yet."""
-    if "direct" in request.fixturenames:
-        return True
-    if "indirect" in request.fixturenames:
-        return False
-    spec = getattr(request.node, "callspec", None)
-    return spec.params["kind"] == "direct" if spec and "kind" in spec.params else None
+# Each test starts from one of these worlds, written once per run through the real services;
+# its database is a copy of it (conftest.prebuilt), or of the empty template.
+direct_prebuilt = prebuilt("monitoring-page-direct", functools.partial(_approved, direct=True))
+indirect_prebuilt = prebuilt("monitoring-page-indirect", functools.partial(_approved, direct=False))
 
 
 @pytest.fixture
-def db_path(
-    request: pytest.FixtureRequest, template_db: Path, worlds: dict[bool, World], tmp_path: Path
-) -> Path:
-    """A copy of this test's world (or of the empty template) for this test only."""
-    kind = _kind(request)
-    path = tmp_path / "dumas.duckdb"
-    shutil.copy(template_db if kind is None else worlds[kind].path, path)
-    return path
+def direct(direct_prebuilt, db_path) -> int:
+    """The direct monitoring, approved (_approved)."""
+    return direct_prebuilt[1]["monitoring"]
 
 
 @pytest.fixture
-def letters(request: pytest.FixtureRequest, worlds: dict[bool, World]) -> list[int]:
-    kind = _kind(request)
-    assert kind is not None, "letters come with a monitoring's world"
-    return worlds[kind].letters
+def indirect(indirect_prebuilt, db_path) -> int:
+    """The indirect monitoring, approved (_approved)."""
+    return indirect_prebuilt[1]["monitoring"]
 
 
 @pytest.fixture
-def direct(db: Database, worlds: dict[bool, World]) -> int:
-    return worlds[True].monitoring
+def kind_prebuilt(request: pytest.FixtureRequest) -> tuple[Path, dict]:
+    """The world of the test's `kind` parameter: the direct or the indirect monitoring's."""
+    return request.getfixturevalue(f"{request.node.callspec.params['kind']}_prebuilt")
 
 
 @pytest.fixture
-def indirect(db: Database, worlds: dict[bool, World]) -> int:
-    return worlds[False].monitoring
+def letters(request: pytest.FixtureRequest, db_path) -> list[int]:
+    """The two letters of the monitoring's world this test starts from."""
+    [world] = [name for name in request.fixturenames if name.endswith("_prebuilt")]
+    return request.getfixturevalue(world)[1]["letters"]
 
 
 def rev(db: Database, mid: int) -> int:
@@ -200,8 +172,10 @@ def test_selecting_a_listed_monitoring_opens_its_detail_in_the_same_tab(direct):
 
 @pytest.mark.parametrize("kind", ["direct", "indirect"])
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-def test_the_detail_renders_in_every_view_for_every_role_that_may_see_it(db, worlds, role, kind):
-    mid = worlds[kind == "direct"].monitoring
+def test_the_detail_renders_in_every_view_for_every_role_that_may_see_it(
+    db, kind_prebuilt, role, kind
+):
+    mid = kind_prebuilt[1]["monitoring"]
     cur = db.cursor()
     uid = cur.execute(
         "SELECT id FROM app_user WHERE username = $u", {"u": username(role)}

@@ -25,7 +25,7 @@ from dumas.queries import monitoring as mq
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from tests import monitoring_support as support
-from tests.conftest import open_page
+from tests.conftest import Factory, open_page, prebuilt
 from tests.monitoring_support import People, people_of
 
 TZ = config.TIMEZONE
@@ -39,13 +39,24 @@ def people(db: Database) -> People:
     return people_of(db)
 
 
-@pytest.fixture
-def letters(make, kemendagri: int) -> list[int]:
+def _letters(db: Database) -> list[int]:
+    """Two unanswered letters to Kemendagri (locus DKI Jakarta)."""
+    make = Factory(db)
+    kemendagri = make.agency("Kementerian Dalam Negeri")
     first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
     return [
         make.forward(first, kemendagri, dt.date(2026, 3, 2)),
         make.forward(second, kemendagri, dt.date(2026, 4, 6)),
     ]
+
+
+letters_prebuilt = prebuilt("step8-letters", _letters)
+
+
+@pytest.fixture
+def letters(letters_prebuilt, db_path) -> list[int]:
+    """The two letters of _letters: the test's database is a copy of that world."""
+    return letters_prebuilt[1]
 
 
 def at(day: int, hour: int = 10, start: dt.datetime = START) -> dt.datetime:
@@ -245,15 +256,25 @@ def test_the_inbox_shows_the_report_and_the_money_as_two_items_each_late_on_its_
 PAGE_START = dt.datetime(2026, 11, 16, 9, 0, tzinfo=TZ)  # Monday, before TODAY (27 Nov)
 
 
-@pytest.fixture
-def accepted_visit(db, people, letters) -> int:
-    """A field visit whose report the Asdep accepted on time, its money with the BPP."""
-    p = people
-    mid = submitted(db, p, letters, direct=True, start=PAGE_START)
+def _accepted_visit(db: Database) -> int:
+    """The letters of _letters in a field visit whose report the Asdep accepted on time
+    (from PAGE_START), its money with the BPP."""
+    p = people_of(db)
+    mid = submitted(db, p, _letters(db), direct=True, start=PAGE_START)
     move(db, p.asdep, mid, MonitoringAction.ACKNOWLEDGE, at(1, 10, PAGE_START))
     money(db, p.analyst, mid, "submitted_on", at(1, 11, PAGE_START))
     money(db, p.bpp, mid, "bpp_received_on", at(1, 12, PAGE_START))
     return mid
+
+
+accepted_visit_prebuilt = prebuilt("step8-accepted-visit", _accepted_visit)
+
+
+@pytest.fixture
+def accepted_visit(accepted_visit_prebuilt, db_path) -> int:
+    """A field visit whose report the Asdep accepted on time, its money with the BPP
+    (_accepted_visit): the test's database is a copy of that world."""
+    return accepted_visit_prebuilt[1]
 
 
 @pytest.mark.usefixtures("app_env")
