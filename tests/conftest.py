@@ -296,6 +296,12 @@ def built_on_template(
 PREBUILT = "_prebuilt"
 
 
+def started_from(request: pytest.FixtureRequest) -> object:
+    """What the builder of the prebuilt world this test starts from returned."""
+    [world] = [name for name in request.fixturenames if name.endswith(PREBUILT)]
+    return request.getfixturevalue(world)[1]
+
+
 def prebuilt(name: str, fill: Callable[[Database], T]) -> object:
     """A module fixture, to be named `<something>_prebuilt`, of the world `fill` writes
     (through the services, into a copy of the template) once per run; its tests start from

@@ -10,7 +10,7 @@ from dumas.domain.permissions import Role, User
 from dumas.domain.plan_flow import PlanAction
 from dumas.queries import plans as pq
 from dumas.services import auth, plans
-from tests.conftest import TODAY, username
+from tests.conftest import TODAY, Factory, username
 
 
 @dataclass(frozen=True)
@@ -93,3 +93,19 @@ def memo_approved(
                         now=now)  # fmt: skip
     memo_answer.answer_memo(db, p.deputi, mid, revision=revision(), outcome="approved",
                             note="Setuju", now=now)  # fmt: skip
+
+
+def two_letters_approved(
+    db: Database, *, direct: bool, now: dt.datetime, persons: int = 2
+) -> dict[str, object]:
+    """A world (conftest.prebuilt): two unanswered letters to Kemendagri (locus DKI Jakarta)
+    and one monitoring of them approved at `now` (approved): {"letters", "monitoring"}."""
+    make = Factory(db)
+    kemendagri = make.agency("Kementerian Dalam Negeri")
+    first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
+    letters = [
+        make.forward(first, kemendagri, dt.date(2026, 3, 2)),
+        make.forward(second, kemendagri, dt.date(2026, 4, 6)),
+    ]
+    mid = approved(db, people_of(db), letters, direct=direct, now=now, persons=persons)
+    return {"letters": letters, "monitoring": mid}

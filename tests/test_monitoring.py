@@ -30,7 +30,7 @@ from dumas.services import ResponseInput
 from dumas.services import monitoring as ms
 from dumas.services import monitoring_records as rec
 from tests import monitoring_support as support
-from tests.conftest import TODAY, Factory, prebuilt
+from tests.conftest import TODAY, prebuilt, started_from
 from tests.monitoring_support import People, people_of
 
 START = dt.datetime(2026, 12, 21, 9, 0, tzinfo=config.TIMEZONE)  # Monday before Christmas
@@ -42,27 +42,9 @@ def people(db: Database) -> People:
     return people_of(db)
 
 
-def _letters(db: Database) -> list[int]:
-    """Two unanswered letters to Kemendagri (locus DKI Jakarta)."""
-    make = Factory(db)
-    kemendagri = make.agency("Kementerian Dalam Negeri")
-    first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
-    return [
-        make.forward(first, kemendagri, dt.date(2026, 3, 2)),
-        make.forward(second, kemendagri, dt.date(2026, 4, 6)),
-    ]
-
-
-def _approved(db: Database, *, direct: bool, now: dt.datetime, persons: int = 2) -> dict:
-    """The letters of _letters in one monitoring approved at `now` (steps 1-3): a Kabid-led
-    field visit of `persons` persons (direct), or an Asdep-led official letter."""
-    letters = _letters(db)
-    mid = support.approved(db, people_of(db), letters, direct=direct, now=now, persons=persons)
-    return {"letters": letters, "monitoring": mid}
-
-
 # Each test starts from one of these worlds, approved a week before START or, for a visit
 # of three persons, at START; the test's database is a copy of it (conftest.prebuilt).
+_approved = support.two_letters_approved
 direct_prebuilt = prebuilt(
     "monitoring-direct", functools.partial(_approved, direct=True, now=START - WEEK)
 )
@@ -94,9 +76,8 @@ def three_persons(three_persons_prebuilt, db_path) -> int:
 
 @pytest.fixture
 def letters(request: pytest.FixtureRequest, db_path) -> list[int]:
-    """The two letters of _letters in the monitoring's world this test starts from."""
-    [world] = [name for name in request.fixturenames if name.endswith("_prebuilt")]
-    return request.getfixturevalue(world)[1]["letters"]
+    """The two letters of the monitoring's world this test starts from."""
+    return started_from(request)["letters"]
 
 
 def rev(db: Database, mid: int) -> int:

@@ -31,7 +31,7 @@ from dumas.ui import navigation
 from dumas.ui.escape import plain
 from dumas.ui.screens.monitoring_detail import VIEWS
 from tests import monitoring_support as support
-from tests.conftest import TODAY, Factory, open_page, prebuilt, username
+from tests.conftest import TODAY, open_page, prebuilt, started_from, username
 from tests.monitoring_support import People, people_of
 
 PAGE = "pages/monitorings.py"
@@ -46,22 +46,9 @@ def people(db: Database) -> People:
     return people_of(db)
 
 
-def _approved(db: Database, *, direct: bool) -> dict:
-    """Two letters to Kemendagri (locus DKI Jakarta) and one monitoring of them approved at
-    START: a Kabid-led field visit (the analyst on the team) or an Asdep-led official letter."""
-    make = Factory(db)
-    kemendagri = make.agency("Kementerian Dalam Negeri")
-    first, second = make.complaint(province_code="31"), make.complaint(province_code="31")
-    letters = [
-        make.forward(first, kemendagri, dt.date(2026, 3, 2)),
-        make.forward(second, kemendagri, dt.date(2026, 4, 6)),
-    ]
-    mid = support.approved(db, people_of(db), letters, direct=direct, now=START)
-    return {"letters": letters, "monitoring": mid}
-
-
 # Each test starts from one of these worlds, written once per run through the real services;
 # its database is a copy of it (conftest.prebuilt), or of the empty template.
+_approved = functools.partial(support.two_letters_approved, now=START)
 direct_prebuilt = prebuilt("monitoring-page-direct", functools.partial(_approved, direct=True))
 indirect_prebuilt = prebuilt("monitoring-page-indirect", functools.partial(_approved, direct=False))
 
@@ -87,8 +74,7 @@ def kind_prebuilt(request: pytest.FixtureRequest) -> tuple[Path, dict]:
 @pytest.fixture
 def letters(request: pytest.FixtureRequest, db_path) -> list[int]:
     """The two letters of the monitoring's world this test starts from."""
-    [world] = [name for name in request.fixturenames if name.endswith("_prebuilt")]
-    return request.getfixturevalue(world)[1]["letters"]
+    return started_from(request)["letters"]
 
 
 def rev(db: Database, mid: int) -> int:
