@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from dumas.db import connect, facts
-from tests.conftest import built_once
+from dumas.db import Database, facts
+from tests.conftest import built_on_template
 
 AGENCIES = 40
 PER_AGENCY = 11
@@ -50,8 +50,8 @@ CASES: list[tuple[str, dt.date, list[tuple[str, dt.date]], dt.date | None]] = [
 
 
 def built(template: Path, factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
-    """The world, written once per run (conftest.built_once), and what build returned."""
-    return built_once(factory, "reminders", lambda path: build(template, path))
+    """The world, written once per run (conftest.built_on_template), and what fill returned."""
+    return built_on_template(factory, "reminders", template, lambda db, _: fill(db))
 
 
 def copy_of(world: tuple[Path, dict[str, object]], folder: Path) -> Path:
@@ -66,24 +66,19 @@ def agenda(agency: int, case: int) -> str:
     return f"KF-{agency:02d}-{case:02d}"
 
 
-def build(template: Path, path: Path) -> dict[str, object]:
-    """The world in a copy of the template; returns the agencies' ids and names, in order."""
-    shutil.copy(template, path)
-    db = connect(path)
-    try:
-        with db.transaction() as cur:
-            agencies = cur.execute(
-                "SELECT id, name FROM agency WHERE head_title IS NOT NULL AND city IS NOT NULL"
-                " ORDER BY id LIMIT $n",
-                {"n": AGENCIES},
-            ).fetchall()
-            ids = [a for a, _ in agencies]
-            cur.execute("UPDATE agency SET head_title = NULL WHERE id = $id", {"id": ids[0]})
-            cur.execute("UPDATE agency SET city = NULL WHERE id = $id", {"id": ids[1]})
-            _letters(cur, ids)
-            facts.refresh(cur)
-    finally:
-        db.close()
+def fill(db: Database) -> dict[str, object]:
+    """Write the world; returns the agencies' ids and names, in order."""
+    with db.transaction() as cur:
+        agencies = cur.execute(
+            "SELECT id, name FROM agency WHERE head_title IS NOT NULL AND city IS NOT NULL"
+            " ORDER BY id LIMIT $n",
+            {"n": AGENCIES},
+        ).fetchall()
+        ids = [a for a, _ in agencies]
+        cur.execute("UPDATE agency SET head_title = NULL WHERE id = $id", {"id": ids[0]})
+        cur.execute("UPDATE agency SET city = NULL WHERE id = $id", {"id": ids[1]})
+        _letters(cur, ids)
+        facts.refresh(cur)
     return {"agency_ids": ids, "names": [n for _, n in agencies]}
 
 

@@ -66,7 +66,7 @@ def sign_in_feedback() -> None:
 
 def demo_accounts() -> None:
     """In demo mode, the demo accounts (one per role) and their shared password."""
-    if not is_demo():
+    if not data.is_demo():
         return
     st.subheader(t("signin.demo_title"))
     rows = [
@@ -77,14 +77,9 @@ def demo_accounts() -> None:
     st.caption(t("signin.demo_password", password=users.DEMO_PASSWORD))
 
 
-def is_demo() -> bool:
-    """Whether this database was filled with demo data (and has demo accounts)."""
-    return data.is_demo()
-
-
 def demo_banner() -> None:
     """A visible DEMO banner on every page of a demo database."""
-    if is_demo():
+    if data.is_demo():
         st.warning(t("app.demo_banner"), icon=":material/science:")
 
 
