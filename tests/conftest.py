@@ -484,6 +484,23 @@ def browser() -> Iterator[object]:
         yield instance
 
 
+MIMALLOC = "libmimalloc"  # in the file name the Makefile preloads (MIMALLOC there)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """make test and make test-fast preload mimalloc into the test processes (Makefile
+    MIMALLOC). The processes the tests start (the app's server, the CLI, the import's
+    reader, Chromium, LibreOffice) run as they do when served, on the system's allocator:
+    a process that runs tests takes it out of the environment its children inherit. The
+    xdist controller keeps it for the workers it is about to start."""
+    if os.environ.get("PYTEST_XDIST_WORKER") or not config.getoption("numprocesses", None):
+        kept = [lib for lib in os.environ.get("LD_PRELOAD", "").split() if MIMALLOC not in lib]
+        if kept:
+            os.environ["LD_PRELOAD"] = " ".join(kept)
+        else:
+            os.environ.pop("LD_PRELOAD", None)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slowest first: the browser files (30-40 s a test, a server each), then the
     render files (LibreOffice), then those that start a server process (`server`), then

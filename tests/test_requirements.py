@@ -60,9 +60,12 @@ def test_the_test_tools_are_not_in_the_apps_requirements_but_in_the_dev_ones():
     assert set(dev) >= TEST_TOOLS
     assert set(runtime).isdisjoint(dev)  # each package pinned once
     assert "-r requirements.txt" in (ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
+    # the tests' allocator (installed apart, without its dependency): not in the app's venv
+    assert set(_pins("requirements-allocator.txt")) == {"cmeel-mimalloc"}
+    assert "cmeel-mimalloc" not in runtime
 
 
 def test_every_requirement_is_an_exact_pin():
-    for name in ("requirements.txt", "requirements-dev.txt"):
+    for name in ("requirements.txt", "requirements-dev.txt", "requirements-allocator.txt"):
         pins = _pins(name)
         assert pins and all(re.fullmatch(r"\d[\w.]*", v) for v in pins.values()), name
