@@ -17,6 +17,7 @@ from dumas.bench import reminders
 from dumas.db import Database, connect
 from dumas.domain.codes import ResponseStatus
 from dumas.domain.permissions import SYSTEM
+from dumas.i18n import fmt_int
 from dumas.queries import followup
 from dumas.queries.filters import Filters
 
@@ -239,7 +240,8 @@ def main(
         build_s, counts = _build(path, complaints)
         child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(
-            f"Basis data: {complaints:,} pengaduan, {counts['forwarding']:,} surat penerusan, "
+            f"Basis data: {fmt_int(complaints)} pengaduan, "
+            f"{fmt_int(counts['forwarding'])} surat penerusan, "
             f"dibangun dalam {build_s:.1f} s oleh `python -m dumas demo` "
             f"(memori puncak {child_mb:.0f} MB)"
         )
@@ -304,13 +306,13 @@ def main(
         if during is not None:
             n = max(sessions)
             rows += [
-                (f"{n} sesi selama impor {n_rows:,} baris baru: median (s)",
+                (f"{n} sesi selama impor {fmt_int(n_rows)} baris baru: median (s)",
                  f"{during.median:.2f}", "–"),
-                (f"{n} sesi selama impor {n_rows:,} baris baru: maks (s)",
+                (f"{n} sesi selama impor {fmt_int(n_rows)} baris baru: maks (s)",
                  f"{during.most:.2f}", "–"),
                 (f"{n} sesi selama impor: tunggu kunci tulis terlama (ms)",
                  f"{during.lock_wait_ms:.1f}", f"≤ {TARGET_LOCK_WAIT_MS}"),
-                (f"impor {n_rows:,} baris baru di samping {n} sesi (s)",
+                (f"impor {fmt_int(n_rows)} baris baru di samping {n} sesi (s)",
                  f"{during.beside_s:.2f}", "–"),
                 ("memori puncak proses dasbor dengan impor itu (MB)", f"{_peak_mb():.0f}", "–"),
             ]  # fmt: skip
@@ -318,12 +320,12 @@ def main(
         fresh = _import_seconds(data, Path(folder) / "import.duckdb", _few(repeat))
         rows += [
             (
-                f"impor {n:,} baris .xlsx, basis data kosong (s)",
+                f"impor {fmt_int(n)} baris .xlsx, basis data kosong (s)",
                 f"{fresh:.2f}",
                 f"≤ {TARGET_IMPORT_S}",
             ),
             (
-                f"impor ulang {n:,} baris yang sudah ada (s)",
+                f"impor ulang {fmt_int(n)} baris yang sudah ada (s)",
                 f"{_reimport_seconds(data, path):.2f}",
                 "–",
             ),
@@ -344,7 +346,8 @@ def main_reminders(db_path: str | None, complaints: int, repeat: int = 3) -> int
     with tempfile.TemporaryDirectory(prefix="dumas-bench-") as folder:
         path = Path(folder) / "bench.duckdb"
         build_s, counts = _build(path, complaints)
-        print(f"Basis data: {complaints:,} pengaduan, {counts['forwarding']:,} surat penerusan, "
+        print(f"Basis data: {fmt_int(complaints)} pengaduan, "
+              f"{fmt_int(counts['forwarding'])} surat penerusan, "
               f"dibangun dalam {build_s:.1f} s")  # fmt: skip
         _print_table(reminders.rows(path, config.today(), _few(repeat)))
     return 0

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dumas.db import connect
 from dumas.domain.permissions import SYSTEM
+from dumas.i18n import fmt_int
 from dumas.queries import reminders, settings
 from dumas.render import reminders as files
 
@@ -91,7 +92,7 @@ def rows(path: Path, as_of: dt.date, repeat: int) -> list[tuple[str, str, str]]:
         cur.close()
     finally:
         db.close()
-    size = f"{batch.included:,} surat, {batch.agencies} instansi"
+    size = f"{fmt_int(batch.included)} surat, {batch.agencies} instansi"
     found = [
         (f"surat konfirmasi: pratinjau, {size} (ms)", f"{preview_s * 1000:.1f}", "–"),
         (f"surat konfirmasi: pratinjau dan .zip ({len(batch.letters)} surat) (s)",
