@@ -25,7 +25,7 @@ TEST_TMPDIR := $(shell d=/dev/shm; [ -d $$d ] && [ -w $$d ] && \
 # The test processes allocate with mimalloc (requirements-allocator.txt), preloaded: DuckDB
 # starts a database instance for every test's copy, a few thousand C++ allocations each, and
 # the suite took 6-8% less CPU than on glibc's malloc. Found after the install (hence `=`
-# and a shell, not make's cached wildcard); without it the tests run as they are.
+# and a shell, not make's cached wildcard; tests/test_suite_setup.py checks the name).
 # tests/conftest.py takes it out of the environment of every process the tests start (the
 # app's server, the CLI, the import's reader, Chromium, LibreOffice): those run as served.
 MIMALLOC = $(shell ls $(CURDIR)/$(VENV)/lib/python3*/site-packages/cmeel.prefix/lib/libmimalloc.so.3 2>/dev/null | head -1)
