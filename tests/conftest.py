@@ -336,8 +336,12 @@ def db_path(template_db: Path, tmp_path: Path, request: pytest.FixtureRequest) -
 def db(db_path: Path) -> Iterator[Database]:
     database = connect(db_path)
     yield database
-    # The copy is deleted with the test: closing need not fold the WAL into it (a
-    # checkpoint takes twice as long as the close itself).
+    close_copy(database)
+
+
+def close_copy(database: Database) -> None:
+    """Close a test's own copy, deleted with the test: closing need not fold the WAL into
+    it (a checkpoint takes twice as long as the close itself)."""
     with contextlib.suppress(duckdb.ConnectionException):  # a test may have closed it
         database.con.execute("PRAGMA disable_checkpoint_on_shutdown")
     database.close()
@@ -429,11 +433,7 @@ def app_reading(path: Path, patch: pytest.MonkeyPatch) -> Iterator[None]:
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
-        held = _held.pop(str(path))
-        # A test's copy, deleted with it: no checkpoint at the close (as the db fixture).
-        with contextlib.suppress(duckdb.ConnectionException):
-            held.con.execute("PRAGMA disable_checkpoint_on_shutdown")
-        held.close()
+        close_copy(_held.pop(str(path)))
 
 
 @pytest.fixture

@@ -43,7 +43,8 @@ def options(cur: duckdb.DuckDBPyConnection, kind: str) -> dict[object, str]:
 
 def data_versions(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Every version token (data_version, followup_version: see data_version) and the demo
-    mark ("true" on a demo database: is_demo) in one read."""
+    mark ("true" on a demo database, written by services.users; ui/data.is_demo) in one
+    read."""
     found = cur.execute(
         "SELECT key, value FROM meta WHERE key IN ('data_version', 'followup_version', 'demo')"
     ).fetchall()
@@ -56,9 +57,3 @@ def data_version(cur: duckdb.DuckDBPyConnection, key: str = "data_version") -> s
     (services.common.audit decides which)."""
     row = cur.execute("SELECT value FROM meta WHERE key = $key", {"key": key}).fetchone()
     return row[0] if row else "0"
-
-
-def is_demo(cur: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the database holds demo data and demo accounts."""
-    found = cur.execute("SELECT 1 FROM meta WHERE key = 'demo' AND value = 'true'").fetchall()
-    return bool(found)

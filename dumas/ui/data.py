@@ -54,8 +54,9 @@ _version = version
 
 
 def is_demo() -> bool:
-    """Whether the database holds demo data (queries.lookups.is_demo), read with the
-    versions: once per commit, not on every page run."""
+    """Whether the database holds demo data and demo accounts (the mark services.users
+    writes), read with the versions (queries.lookups.data_versions): once per commit, not
+    on every page run."""
     return _version("demo") == "true"
 
 
